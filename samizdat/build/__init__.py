@@ -1,0 +1,1 @@
+"""The build: the pipeline and the single writer of the output folder."""

@@ -1,0 +1,253 @@
+"""samizdat.toml → SiteConfig. Unknown keys and wrong types are errors; every problem is listed."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from samizdat.errors import ConfigError, SourceLocation
+
+CONFIG_NAME = "samizdat.toml"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47 code written in <html lang>, e.g. "ko"
+    name: str  # the language's name in itself, e.g. "한국어"
+    prefix: str  # URL prefix without slashes; "" for the site root
+    title: str  # the site's title in this language
+    locale: str  # Babel locale for dates and plurals
+    is_default: bool
+    flag: str | None = None  # site-relative image path shown in the switcher
+    marker: str | None = None  # short text shown when there is no flag, e.g. "EN"
+    description: str = ""
+    direction: str = "ltr"  # "rtl" for Arabic, Hebrew, Persian…
+
+    @property
+    def root_url(self) -> str:
+        return f"/{self.prefix}/" if self.prefix else "/"
+
+
+@dataclass(frozen=True)
+class ThemeConfig:
+    name: str = "default"
+    accent: str = "#1f5fa8"
+    show_flags: bool = True
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    base_url: str  # without a trailing slash
+    languages: tuple[Language, ...]
+    timezone: str
+    theme: ThemeConfig = field(default_factory=ThemeConfig)
+
+    @property
+    def default_language(self) -> Language:
+        return next(lang for lang in self.languages if lang.is_default)
+
+    def language(self, code: str) -> Language | None:
+        return next((lang for lang in self.languages if lang.code == code), None)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+
+# Each option: type, whether required, and what it means (shown in errors and docs).
+TOP_LEVEL: dict[str, tuple[type, bool, str]] = {
+    "base_url": (str, True, "the address the site is published at, e.g. https://example.org"),
+    "timezone": (str, False, "IANA time zone for dates, e.g. Asia/Seoul (default UTC)"),
+    "languages": (dict, True, "one [languages.CODE] table per language"),
+    "theme": (dict, False, "theme options"),
+}
+LANGUAGE_KEYS: dict[str, tuple[type, bool, str]] = {
+    "name": (str, True, "the language's name in that language, e.g. Русский"),
+    "title": (str, True, "the site's title in that language"),
+    "prefix": (str, False, "URL prefix, e.g. kr for /kr/; empty for the root"),
+    "default": (bool, False, "true for the language served at the root"),
+    "flag": (str, False, "image for the language switcher, e.g. assets/flags/ru.svg"),
+    "marker": (str, False, "short text for the switcher when there is no flag, e.g. EN"),
+    "locale": (str, False, "locale for dates, e.g. ko_KR (default: the code)"),
+    "description": (str, False, "a sentence describing the site in that language"),
+}
+THEME_KEYS: dict[str, tuple[type, bool, str]] = {
+    "name": (str, False, "theme name (default: default)"),
+    "accent": (str, False, "accent colour as #rrggbb"),
+    "show_flags": (bool, False, "show flag images in the language switcher"),
+}
+
+_PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$|^$")
+_CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def load_config(site_root: Path) -> SiteConfig:
+    path = site_root / CONFIG_NAME
+    if not site_root.is_dir():
+        raise ConfigError(f"site folder {site_root} does not exist", hint="give the folder that holds samizdat.toml")
+    if not path.is_file():
+        raise ConfigError(
+            f"no {CONFIG_NAME} in {site_root}",
+            SourceLocation(path),
+            hint="run samizdat in the site's folder, or create one with `samizdat init DIR`",
+        )
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("file is not UTF-8 text", SourceLocation(path), hint="save it as UTF-8") from exc
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+), column (\d+)", str(exc))
+        line, col = (int(match[1]), int(match[2])) if match else (None, None)
+        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        raise ConfigError(
+            f"invalid TOML: {message}", SourceLocation(path, line, col),
+            hint="check the quotes and brackets on that line",
+        ) from exc
+    return _ConfigReader(site_root.resolve(), path, text).read(raw)
+
+
+class _ConfigReader:
+    """Checks the whole file and reports every problem in one error."""
+
+    def __init__(self, root: Path, path: Path, text: str) -> None:
+        self.root, self.path, self.lines = root, path, text.splitlines()
+        self.problems: list[str] = []
+
+    def read(self, raw: dict[str, Any]) -> SiteConfig:
+        self._check_table(raw, TOP_LEVEL, "")
+        languages = self._languages(raw.get("languages"))
+        theme = self._theme(raw.get("theme", {}))
+        timezone = raw.get("timezone", "UTC")
+        if isinstance(timezone, str):
+            try:
+                ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                self._problem("timezone", f"unknown time zone {timezone!r} (use e.g. Asia/Seoul)")
+        base_url = raw.get("base_url", "")
+        if isinstance(base_url, str) and base_url and not re.match(r"^https?://[^/]+", base_url):
+            self._problem("base_url", f"{base_url!r} must start with https:// or http://")
+        if self.problems:
+            listing = "\n  ".join(self.problems)
+            raise ConfigError(
+                f"{len(self.problems)} problem(s) in {CONFIG_NAME}:\n  {listing}",
+                SourceLocation(self.path),
+                hint="see docs/configuration.md for every option",
+            )
+        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme)
+
+    def _line_of(self, key: str) -> int | None:
+        last = key.rsplit(".", 1)[-1]
+        pattern = re.compile(rf"^\s*(\[.*\b{re.escape(last)}\]|\"?{re.escape(last)}\"?\s*=)")
+        return next((i for i, line in enumerate(self.lines, 1) if pattern.match(line)), None)
+
+    def _problem(self, key: str, message: str) -> None:
+        line = self._line_of(key)
+        where = f"line {line}: " if line else ""
+        self.problems.append(f"{where}{key}: {message}")
+
+    def _check_table(self, table: dict[str, Any], schema: dict[str, tuple[type, bool, str]], prefix: str) -> None:
+        for key, value in table.items():
+            if key not in schema:
+                known = ", ".join(schema)
+                self._problem(f"{prefix}{key}", f"unknown key (known keys: {known})")
+                continue
+            expected = schema[key][0]
+            if not isinstance(value, expected):
+                self._problem(f"{prefix}{key}", f"must be a {_type_word(expected)}, not {_type_word(type(value))}")
+        for key, (_, required, meaning) in schema.items():
+            if required and key not in table:
+                self._problem(f"{prefix}{key}", f"missing: {meaning}")
+
+    def _languages(self, tables: Any) -> tuple[Language, ...]:
+        if not isinstance(tables, dict) or not tables:
+            if isinstance(tables, dict):
+                self._problem("languages", "declare at least one [languages.CODE] table")
+            return ()
+        languages = [self._language(code, table) for code, table in tables.items() if isinstance(table, dict)]
+        for code, table in tables.items():
+            if not isinstance(table, dict):
+                self._problem(f"languages.{code}", "must be a table [languages.CODE]")
+        defaults = [lang for lang in languages if lang.is_default]
+        if len(languages) == 1 and not defaults:
+            languages = [_replace_default(languages[0])]
+        elif len(defaults) != 1 and languages:
+            self._problem("languages", "exactly one language must have default = true")
+        prefixes = [lang.prefix for lang in languages]
+        for prefix in {p for p in prefixes if prefixes.count(p) > 1}:
+            self._problem("languages", f"two languages share the URL prefix {prefix!r}")
+        return tuple(languages)
+
+    def _language(self, code: str, table: dict[str, Any]) -> Language:
+        key = f"languages.{code}"
+        self._check_table(table, LANGUAGE_KEYS, f"{key}.")
+        if not _CODE_RE.match(code):
+            self._problem(key, f"{code!r} is not a language code such as ru, en or ko")
+        is_default = table.get("default", False) is True
+        prefix = table.get("prefix", "" if is_default else code)
+        if isinstance(prefix, str):
+            prefix = prefix.strip("/")
+            if not _PREFIX_RE.match(prefix):
+                self._problem(f"{key}.prefix", f"{prefix!r} may hold only a-z, 0-9, - and _")
+        locale = table.get("locale", code.replace("-", "_"))
+        direction = "ltr"
+        try:
+            if Locale.parse(locale).character_order == "right-to-left":
+                direction = "rtl"
+        except (UnknownLocaleError, ValueError, TypeError):
+            self._problem(f"{key}.locale", f"unknown locale {locale!r}")
+        for image_key in ("flag",):
+            image = table.get(image_key)
+            if isinstance(image, str) and not (self.root / image).is_file():
+                self._problem(f"{key}.{image_key}", f"file {image} not found in the site folder")
+        return Language(
+            code=code,
+            name=_text(table.get("name"), code),
+            prefix=prefix if isinstance(prefix, str) else code,
+            title=_text(table.get("title"), ""),
+            locale=locale if isinstance(locale, str) else code,
+            is_default=is_default,
+            flag=table.get("flag") if isinstance(table.get("flag"), str) else None,
+            marker=table.get("marker") if isinstance(table.get("marker"), str) else None,
+            description=_text(table.get("description"), ""),
+            direction=direction,
+        )
+
+    def _theme(self, table: Any) -> ThemeConfig:
+        if not isinstance(table, dict):
+            return ThemeConfig()
+        self._check_table(table, THEME_KEYS, "theme.")
+        accent = table.get("accent", ThemeConfig.accent)
+        if isinstance(accent, str) and not _COLOR_RE.match(accent):
+            self._problem("theme.accent", f"{accent!r} must be a colour such as #1f5fa8")
+        name = table.get("name", "default")
+        return ThemeConfig(
+            name=name if isinstance(name, str) else "default",
+            accent=accent if isinstance(accent, str) else ThemeConfig.accent,
+            show_flags=table.get("show_flags", True) is not False,
+        )
+
+
+def _replace_default(language: Language) -> Language:
+    from dataclasses import replace
+
+    return replace(language, is_default=True, prefix=language.prefix if language.prefix != language.code else "")
+
+
+def _text(value: Any, fallback: str) -> str:
+    return value if isinstance(value, str) else fallback
+
+
+def _type_word(kind: type) -> str:
+    return {str: "string", bool: "true or false", dict: "table", int: "whole number", float: "number", list: "list"}.get(
+        kind, kind.__name__
+    )

@@ -1,0 +1,18 @@
+"""Data files (data/*.yaml): facts that are the same in every language, such as photo rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from samizdat.content.frontmatter import load_yaml
+from samizdat.content.sources import read_text
+
+
+def load_data(site_root: Path) -> dict[str, Any]:
+    folder = site_root / "data"
+    data: dict[str, Any] = {}
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.y*ml")):
+            data[path.stem.replace("-", "_")] = load_yaml(read_text(path), path)
+    return data

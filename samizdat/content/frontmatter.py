@@ -1,0 +1,75 @@
+"""Split YAML front matter from the body, with errors that point at the file's own lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from samizdat.errors import ContentError, SourceLocation
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: dict[str, Any]
+    body: str
+    body_line: int  # the file's line number of the body's first line
+    lines: tuple[str, ...]  # the front matter's own lines, for finding a key's line later
+
+    def line_of(self, key: str) -> int | None:
+        """The file line of a top-level key, so errors about a value can point at it."""
+        for index, line in enumerate(self.lines):
+            if line.startswith(f"{key}:"):
+                return index + 2  # +1 for the opening ---, +1 for 1-based lines
+        return None
+
+
+def split_front_matter(text: str, path: Path) -> FrontMatter:
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return FrontMatter({}, text, 1, ())
+    end = text.find("\n---", 3)
+    while end != -1 and text[end + 4 : end + 5] not in ("\n", ""):
+        end = text.find("\n---", end + 4)
+    if end == -1:
+        raise ContentError(
+            "front matter starts with --- but never ends",
+            SourceLocation(path, 1),
+            hint="close the front matter with a line holding only ---",
+        )
+    block = text[4 : end + 1]
+    body_start = end + 5
+    body_line = text.count("\n", 0, body_start) + 1
+    data = load_yaml(block, path, first_line=2)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ContentError(
+            "front matter must be a list of `key: value` lines",
+            SourceLocation(path, 2),
+            hint="e.g. `title: About us`",
+        )
+    return FrontMatter(data, text[body_start:], body_line, tuple(block.splitlines()))
+
+
+def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        column = mark.column + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentError(
+            f"invalid YAML: {problem}",
+            SourceLocation(path, line, column),
+            hint="check indentation and quote values that hold a colon, e.g. title: \"Note: …\"",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"invalid YAML: {exc}", SourceLocation(path, first_line)) from exc

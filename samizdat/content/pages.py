@@ -1,0 +1,128 @@
+"""Page objects: a source file's language, translation key, layout and URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samizdat.config import Language, SiteConfig
+from samizdat.content.frontmatter import FrontMatter, split_front_matter
+from samizdat.content.sources import SourceFile
+from samizdat.errors import ContentError, SourceLocation
+
+
+@dataclass(frozen=True)
+class Page:
+    path: Path
+    language: Language
+    key: str  # translation key: the versions of one page share it
+    title: str
+    layout: str
+    url: str  # site-relative URL path, e.g. "/en/about/"
+    output_path: str  # file below the output folder, e.g. "en/about/index.html"
+    body: str
+    body_line: int
+    front_matter: FrontMatter = field(repr=False)
+    date: dt.date | None = None
+    description: str = ""
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.front_matter.data
+
+    def location(self, key: str | None = None) -> SourceLocation:
+        return SourceLocation(self.path, self.front_matter.line_of(key) if key else None)
+
+
+def make_page(source: SourceFile, config: SiteConfig) -> Page:
+    fm = split_front_matter(source.text, source.path)
+    data = fm.data
+    language = _language_of(source, fm, config)
+    for key in ("title", "layout", "permalink", "translation_key", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise ContentError(
+                f"front matter `{key}` must be text", SourceLocation(source.path, fm.line_of(key)),
+                hint=f'write it in quotes, e.g. {key}: "…"',
+            )
+    stem = _stem(source.rel)
+    key = data.get("translation_key") or stem
+    if "permalink" in data:
+        url, output_path = _permalink(data["permalink"], source.path, fm)
+    else:
+        url, output_path = _url_from_path(stem, language)
+    return Page(
+        path=source.path,
+        language=language,
+        key=key,
+        title=data.get("title", ""),
+        layout=data.get("layout", "default"),
+        url=url,
+        output_path=output_path,
+        body=fm.body,
+        body_line=fm.body_line,
+        front_matter=fm,
+        date=_date(data.get("date"), source.path, fm),
+        description=data.get("description", ""),
+    )
+
+
+def _language_of(source: SourceFile, fm: FrontMatter, config: SiteConfig) -> Language:
+    code = fm.data.get("lang", source.folder_language)
+    if code is None:
+        return config.default_language
+    language = config.language(str(code))
+    if language is None:
+        raise ContentError(
+            f"language {code!r} is not declared in samizdat.toml",
+            SourceLocation(source.path, fm.line_of("lang")),
+            hint=f"declared: {', '.join(lang.code for lang in config.languages)}",
+        )
+    if source.folder_language and code != source.folder_language:
+        raise ContentError(
+            f"front matter says lang: {code} but the file is in the {source.folder_language}/ folder",
+            SourceLocation(source.path, fm.line_of("lang")),
+            hint="move the file to the folder of its language, or remove the lang line",
+        )
+    return language
+
+
+def _stem(rel: str) -> str:
+    """"about/index.md" → "about", "index.md" → "index", "news/x.md" → "news/x"."""
+    base = posixpath.splitext(rel)[0]
+    if base == "index":
+        return "index"
+    return base.removesuffix("/index")
+
+
+def _url_from_path(stem: str, language: Language) -> tuple[str, str]:
+    prefix = f"{language.prefix}/" if language.prefix else ""
+    directory = prefix if stem == "index" else f"{prefix}{stem}/"
+    return f"/{directory}", f"{directory}index.html"
+
+
+def _permalink(value: str, path: Path, fm: FrontMatter) -> tuple[str, str]:
+    if not value.startswith("/") or ".." in value.split("/") or "\\" in value:
+        raise ContentError(
+            f"permalink {value!r} must be an absolute URL path such as /en/about/",
+            SourceLocation(path, fm.line_of("permalink")),
+        )
+    if value.endswith("/"):
+        return value, value[1:] + "index.html"
+    if posixpath.splitext(value)[1]:
+        return value, value[1:]
+    return value, value[1:] + ".html"  # as Jekyll does for a path without an extension
+
+
+def _date(value: Any, path: Path, fm: FrontMatter) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise ContentError(
+            f"date {value!r} is not a date", SourceLocation(path, fm.line_of("date")),
+            hint="write dates as YYYY-MM-DD, e.g. 2022-02-27",
+        ) from exc

@@ -1,0 +1,61 @@
+"""The error tree. Every error a user can cause names its place and what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    path: Path
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        text = _display_path(self.path)
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+
+def _display_path(path: Path) -> str:
+    """Paths relative to the working folder read better in a terminal."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class SamizdatError(Exception):
+    """An error caused by the site's files or the command line, shown without a traceback."""
+
+    def __init__(
+        self, message: str, location: SourceLocation | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        head = f"{self.location}: {self.message}" if self.location else self.message
+        return f"{head}\n  hint: {self.hint}" if self.hint else head
+
+
+class ConfigError(SamizdatError):
+    """samizdat.toml is missing or wrong."""
+
+
+class ContentError(SamizdatError):
+    """A content page, data file or string catalog is wrong."""
+
+
+class TemplateError(SamizdatError):
+    """A Jinja2 template (layout, partial or a page's own template code) failed."""
+
+
+class OutputError(SamizdatError):
+    """The output folder cannot be written safely."""

@@ -1,0 +1,1 @@
+"""Languages' UI strings and their ways of writing dates."""

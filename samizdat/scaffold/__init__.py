@@ -1,0 +1,68 @@
+"""`samizdat init`: a new, working site for another group, in its languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import Locale, UnknownLocaleError
+
+from samizdat.config import CONFIG_NAME
+from samizdat.errors import SamizdatError
+
+WELCOME = Path(__file__).with_name("welcome.yaml")
+_CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def create_site(directory: Path, codes: list[str], title: str | None = None) -> None:
+    if not codes:
+        raise SamizdatError("give at least one language code, e.g. --languages de,ru,en")
+    if len(set(codes)) != len(codes):
+        raise SamizdatError(f"a language is listed twice in {','.join(codes)}")
+    for code in codes:
+        if not _CODE_RE.match(code):
+            raise SamizdatError(f"{code!r} is not a language code such as de, ru or en")
+    if directory.exists() and any(directory.iterdir()):
+        raise SamizdatError(f"{directory} already exists and is not empty; nothing was written",
+                            hint="choose a new folder name")
+    texts: dict[str, Any] = yaml.safe_load(WELCOME.read_text(encoding="utf-8"))
+    files = {CONFIG_NAME: _config(codes, title, texts)}
+    for code in codes:
+        text = texts.get(code, texts["en"])
+        files[f"content/{code}/index.md"] = (
+            f"---\ntitle: {_quote(text['title'])}\n---\n\n# {text['title']}\n\n{text['text']}\n"
+        )
+    files["assets/.keep"] = ""
+    for rel, content in files.items():
+        path = directory / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+
+
+def _config(codes: list[str], title: str | None, texts: dict[str, Any]) -> str:
+    lines = ["# Every option is explained in samizdat's docs/configuration.md.",
+             'base_url = "https://example.org"', 'timezone = "UTC"', ""]
+    for index, code in enumerate(codes):
+        site_title = title or texts.get(code, texts["en"])["site_title"]
+        lines.append(f"[languages.{code}]")
+        if index == 0:
+            lines.append("default = true")
+        else:
+            lines.append(f'prefix = "{code}"')
+        lines += [f"name = {_quote(_language_name(code))}", f"title = {_quote(site_title)}",
+                  f'marker = "{code.upper()}"', ""]
+    return "\n".join(lines)
+
+
+def _language_name(code: str) -> str:
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
+    except (UnknownLocaleError, ValueError) as exc:
+        raise SamizdatError(f"unknown language code {code!r}") from exc
+    return name[:1].upper() + name[1:]
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,40 @@
+"""What the dev server serves: the last good build, the current error, and who to tell of changes."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+from samizdat.build.pipeline import SiteOutput, render_site
+from samizdat.errors import SamizdatError
+
+
+class DevState:
+    def __init__(self, site_root: Path) -> None:
+        self.site_root = site_root
+        self.output: SiteOutput | None = None
+        self.error: str | None = None
+        self.generation = 0
+        self.changed = threading.Condition()
+
+    def rebuild(self) -> str:
+        """Build in memory; on failure keep serving the last good output. Returns a one-line report."""
+        start = time.perf_counter()
+        try:
+            output = render_site(self.site_root)
+        except SamizdatError as exc:
+            with self.changed:
+                self.error = str(exc)
+                self.changed.notify_all()
+            return f"error: {exc}"
+        with self.changed:
+            self.output, self.error = output, None
+            self.generation += 1
+            self.changed.notify_all()
+        warnings = "".join(f"\n{finding}" for finding in output.findings)
+        return f"rebuilt {len(output.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms{warnings}"
+
+    def message(self) -> str:
+        return json.dumps({"generation": self.generation, "error": self.error})

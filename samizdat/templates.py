@@ -1,0 +1,109 @@
+"""The Jinja2 environment: theme lookup, filters, shortcodes, and errors that name template lines."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from samizdat.errors import SourceLocation, TemplateError
+
+SHORTCODES_DIR = "shortcodes"
+CONTENT_TEMPLATE_MARKERS = ("{{", "{%")
+
+
+def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Callable[..., Any]],
+                     globals_: Mapping[str, Any]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(filters)
+    env.globals.update(globals_)
+    return env
+
+
+def shortcode_names(env: jinja2.Environment) -> list[str]:
+    """Template files under shortcodes/; their macros can be called from a page's text."""
+    return sorted(
+        name for name in env.list_templates(extensions=["html"]) if name.startswith(f"{SHORTCODES_DIR}/")
+    )
+
+
+def shortcodes_for(env: jinja2.Environment, names: list[str], context: dict[str, Any]) -> dict[str, Any]:
+    """The macros of every shortcode file, bound to one page's context."""
+    macros: dict[str, Any] = {}
+    for name in names:
+        module = env.get_template(name).make_module(context)
+        macros.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
+    return macros
+
+
+def needs_template_pass(body: str) -> bool:
+    return any(marker in body for marker in CONTENT_TEMPLATE_MARKERS)
+
+
+def render_body_template(env: jinja2.Environment, body: str, context: dict[str, Any],
+                         path: Path, first_line: int) -> str:
+    """Run a page's own {{ … }} code (Jekyll runs Liquid in pages the same way)."""
+    try:
+        template = env.from_string(body)
+        return template.render(context)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, path_hint=(path, first_line)) from exc
+
+
+def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
+    try:
+        return template.render(context)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc) from exc
+
+
+def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        raise
+    except jinja2.TemplateError as exc:
+        raise template_error(exc) from exc
+
+
+def template_error(exc: jinja2.TemplateError, path_hint: tuple[Path, int] | None = None) -> TemplateError:
+    """Map a Jinja2 error to the template file and line (or the page's line for page code)."""
+    filename, line = _error_position(exc)
+    if filename in (None, "<template>") and path_hint:
+        path, first_line = path_hint
+        location = SourceLocation(path, line + first_line - 1 if line else None)
+    elif filename:
+        location = SourceLocation(Path(filename), line)
+    else:
+        location = None
+    message = exc.message or exc.__class__.__name__
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template {exc.name!r} not found"
+    return TemplateError(f"template error: {message}", location,
+                         hint="check the template code on that line")
+
+
+def _error_position(exc: jinja2.TemplateError) -> tuple[str | None, int | None]:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.filename or exc.name, exc.lineno
+    # Jinja2 rewrites tracebacks so template frames carry the template's file and line.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename.endswith((".html", ".xml")) or f.filename == "<template>"]
+    if frames:
+        return frames[-1].filename, frames[-1].lineno
+    return None, None
+
+
+def markup(text: str) -> Markup:
+    return Markup(text)

@@ -1,0 +1,36 @@
+"""Where a theme's templates, static files and strings live; a site's own folders override them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from samizdat.config import SiteConfig
+from samizdat.errors import ConfigError, SourceLocation
+
+THEMES_DIR = Path(__file__).parent / "themes"
+THEME_URL = "/theme/"  # where the theme's static files are published
+
+
+@dataclass(frozen=True)
+class ThemePaths:
+    template_dirs: tuple[Path, ...]  # site first, so it overrides the theme
+    string_dirs: tuple[Path, ...]  # theme first, so the site's keys override
+    static_dir: Path
+
+
+def theme_paths(config: SiteConfig) -> ThemePaths:
+    theme_dir = THEMES_DIR / config.theme.name
+    if not theme_dir.is_dir():
+        available = ", ".join(sorted(p.name for p in THEMES_DIR.iterdir() if p.is_dir()))
+        raise ConfigError(
+            f"theme {config.theme.name!r} does not exist",
+            SourceLocation(config.config_path),
+            hint=f"available themes: {available}",
+        )
+    site_templates = config.root / "templates"
+    return ThemePaths(
+        template_dirs=tuple(p for p in (site_templates, theme_dir / "templates") if p.is_dir()),
+        string_dirs=(theme_dir / "strings", config.root / "strings"),
+        static_dir=theme_dir / "static",
+    )
