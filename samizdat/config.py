@@ -146,9 +146,23 @@ class _ConfigReader:
         return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme)
 
     def _line_of(self, key: str) -> int | None:
-        last = key.rsplit(".", 1)[-1]
-        pattern = re.compile(rf"^\s*(\[.*\b{re.escape(last)}\]|\"?{re.escape(last)}\"?\s*=)")
-        return next((i for i, line in enumerate(self.lines, 1) if pattern.match(line)), None)
+        """The line of a dotted key such as languages.en.title: its table header, then the key in it."""
+        *tables, last = key.split(".")
+        start = 0
+        if tables:
+            header = re.compile(rf"^\s*\[\s*{re.escape('.'.join(tables))}\s*\]")
+            start = next((i for i, line in enumerate(self.lines) if header.match(line)), -1) + 1
+            if start == 0:
+                return None
+        assignment = re.compile(rf"^\s*\"?{re.escape(last)}\"?\s*=")
+        table_header = re.compile(rf"^\s*\[\s*{re.escape(key)}\s*\]")
+        for index in range(start, len(self.lines)):
+            line = self.lines[index]
+            if assignment.match(line) or table_header.match(line):
+                return index + 1
+            if tables and line.lstrip().startswith("["):
+                break
+        return None
 
     def _problem(self, key: str, message: str) -> None:
         line = self._line_of(key)

@@ -66,6 +66,8 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         line = mark.line + first_line if mark else None
         column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and mark is not exc.context_mark:
+            problem += f" ({exc.context} that starts on line {exc.context_mark.line + first_line})"
         raise ContentError(
             f"invalid YAML: {problem}",
             SourceLocation(path, line, column),

@@ -1,0 +1,93 @@
+"""Shared fixtures: throwaway sites written inline, the CLI run in-process, output snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from samizdat.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_SITE = REPO / "site"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+MINIMAL_CONFIG = """\
+base_url = "https://example.org"
+
+[languages.ru]
+default = true
+name = "Русский"
+title = "Сайт"
+
+[languages.en]
+name = "English"
+title = "Site"
+prefix = "en"
+
+[languages.ko]
+name = "한국어"
+title = "사이트"
+prefix = "kr"
+"""
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    def run(*args: str | Path) -> CliResult:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """Write a site from {relative path: text or bytes}; the config defaults to three languages."""
+
+    def make(files: dict[str, str | bytes], name: str = "site", config: str = MINIMAL_CONFIG) -> Path:
+        root = tmp_path / name
+        all_files: dict[str, str | bytes] = {"samizdat.toml": config, **files}
+        for rel, content in all_files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled Voices in Korea site, built once for every test that reads it."""
+    out = tmp_path_factory.mktemp("bundled") / "out"
+    assert main(["build", str(BUNDLED_SITE), "-o", str(out)]) == 0
+    return out
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file below a folder with its content hash, to prove a folder was left unchanged."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("_site"))
+    return target
