@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from samizdat.config import load_config
+from samizdat.errors import ConfigError
+from tests.conftest import BUNDLED_SITE, MINIMAL_CONFIG
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "samizdat.toml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_bundled_config_reads_languages_in_order() -> None:
+    config = load_config(BUNDLED_SITE)
+    assert [(lang.code, lang.prefix) for lang in config.languages] == [("ru", ""), ("en", "en"), ("ko", "kr")]
+    assert config.default_language.code == "ru"
+    assert config.language("ko").root_url == "/kr/"
+    assert config.timezone == "Asia/Seoul"
+    assert config.base_url == "https://www.voicesinkorea.kr"
+
+
+def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
+    text = MINIMAL_CONFIG + 'colour = "red"\n[theme]\naccent = "blue"\nshow_flags = "yes"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    message = str(caught.value)
+    assert "3 problem(s)" in message
+    assert "languages.ko.colour: unknown key" in message
+    assert "theme.accent: 'blue' must be a colour" in message
+    assert "theme.show_flags: must be a true or false" in message
+
+
+def test_missing_required_keys_are_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "[languages.en]\nname = 'English'\n"))
+    assert "base_url: missing" in str(caught.value)
+    assert "languages.en.title: missing" in str(caught.value)
+
+
+def test_unknown_timezone_and_two_defaults(tmp_path: Path) -> None:
+    text = 'timezone = "Mars/Base"\n' + MINIMAL_CONFIG.replace('prefix = "en"', 'prefix = "en"\ndefault = true')
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert "unknown time zone 'Mars/Base'" in str(caught.value)
+    assert "exactly one language must have default = true" in str(caught.value)
+
+
+def test_single_language_is_default_at_root(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, 'base_url = "https://x.org"\n[languages.de]\nname = "Deutsch"\ntitle = "T"\n'))
+    assert config.default_language.code == "de"
+    assert config.default_language.prefix == ""
+
+
+def test_flag_file_must_exist(tmp_path: Path) -> None:
+    text = MINIMAL_CONFIG.replace('title = "Site"', 'title = "Site"\nflag = "assets/none.svg"')
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert "languages.en.flag: file assets/none.svg not found" in str(caught.value)

@@ -1,0 +1,53 @@
+"""Each invalid sample site fails with one message naming the file (and line) and leaves the output alone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUNDLED_SITE, tree_digest
+
+INVALID = Path(__file__).parent / "sites" / "invalid"
+
+# site folder → (file the message names, with its line where the parser knows it; words of the message)
+CASES = {
+    "bad-front-matter": ("content/en/index.md:4:1", "flow sequence that starts on line 3"),
+    "front-matter-not-closed": ("content/en/index.md:1", "never ends"),
+    "missing-layout": ("content/en/index.md:2", "layout 'fancy' does not exist"),
+    "duplicate-url": ("content/en/b.md:3", "two pages would write the same URL /en/same/"),
+    "undeclared-language-folder": ("content/fr/index.md", "'fr' is not a language declared"),
+    "undeclared-language-front-matter": ("content/index.md:3", "language 'fr' is not declared"),
+    "missing-config": ("samizdat.toml", "no samizdat.toml"),
+    "invalid-toml": ("samizdat.toml:10:14", "invalid TOML"),
+    "config-unknown-key": ("samizdat.toml", "line 12: languages.en.colour: unknown key"),
+    "config-wrong-type": ("samizdat.toml", "line 10: languages.en.title: must be a string"),
+    "not-utf8": ("content/en/index.md:5", "not UTF-8"),
+    "template-error": ("templates/default.html:3", "has no attribute 'nope'"),
+    "template-syntax-error": ("templates/default.html:3", "Expected an expression"),
+    "page-template-error": ("content/en/index.md:7", "template error"),
+}
+
+
+def test_every_invalid_site_has_a_case() -> None:
+    assert sorted(p.name for p in INVALID.iterdir()) == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_invalid_site_names_file_and_keeps_output(name: str, tmp_path: Path, run_cli) -> None:
+    site = shutil.copytree(INVALID / name, tmp_path / name)
+    out = tmp_path / "out"
+    assert run_cli("build", BUNDLED_SITE, "-o", out).code == 0  # the last good output
+    before = tree_digest(out)
+
+    result = run_cli("build", site, "-o", out)
+
+    place, words = CASES[name]
+    assert result.code == 1
+    assert str(site / place) in result.err or f"{name}/{place}" in result.err, result.err
+    assert words in result.err
+    assert result.err.startswith("error: ") and "\nerror:" not in result.err  # one message
+    assert "Traceback" not in result.err
+    assert tree_digest(out) == before
+    assert not list(tmp_path.glob(".out.staging-*"))
