@@ -13,7 +13,7 @@ INVALID = Path(__file__).parent / "sites" / "invalid"
 
 # site folder → (file the message names, with its line where the parser knows it; words of the message)
 CASES = {
-    "bad-front-matter": ("content/en/index.md:4:1", "flow sequence that starts on line 3"),
+    "bad-front-matter": ("content/en/index.md:3:14", "flow sequence on this line"),
     "front-matter-not-closed": ("content/en/index.md:1", "never ends"),
     "missing-layout": ("content/en/index.md:2", "layout 'fancy' does not exist"),
     "duplicate-url": ("content/en/b.md:3", "two pages would write the same URL /en/same/"),

@@ -63,11 +63,13 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else None
-        column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and mark is not exc.context_mark:
-            problem += f" ({exc.context} that starts on line {exc.context_mark.line + first_line})"
+            # An unclosed bracket or quote is noticed lines later; point at where it was opened.
+            problem += f" ({exc.context} on this line; noticed on line {mark.line + first_line})"
+            mark = exc.context_mark
+        line = mark.line + first_line if mark else None
+        column = mark.column + 1 if mark else None
         raise ContentError(
             f"invalid YAML: {problem}",
             SourceLocation(path, line, column),

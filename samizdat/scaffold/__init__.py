@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,10 @@ def _language_name(code: str) -> str:
         name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
     except (UnknownLocaleError, ValueError) as exc:
         raise SamizdatError(f"unknown language code {code!r}") from exc
+    # Menus start language names with a capital (русский → Русский), but Georgian has no case:
+    # upper-casing its letters would turn them into Mtavruli capitals.
+    if name[:1] and unicodedata.name(name[0], "").startswith("GEORGIAN"):
+        return name
     return name[:1].upper() + name[1:]
 
 

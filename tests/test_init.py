@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from samizdat.config import load_config
+
+
+def test_init_makes_a_site_that_builds(run_cli, tmp_path: Path) -> None:
+    site = tmp_path / "berlin"
+    assert run_cli("init", site, "--languages", "de,ru,en").code == 0
+    config = load_config(site)
+    assert [(lang.code, lang.prefix, lang.name) for lang in config.languages] == [
+        ("de", "", "Deutsch"), ("ru", "ru", "Русский"), ("en", "en", "English")]
+
+    result = run_cli("build", site)
+
+    assert result.code == 0, result.err
+    assert "warning" not in result.err
+    out = site / "_site"
+    assert '<html lang="de"' in (out / "index.html").read_text("utf-8")
+    assert "Willkommen" in (out / "index.html").read_text("utf-8")
+    assert "Добро пожаловать" in (out / "ru/index.html").read_text("utf-8")
+    assert 'hreflang="de" lang="de"' in (out / "en/index.html").read_text("utf-8")
+
+
+def test_init_takes_any_language_babel_knows(run_cli, tmp_path: Path) -> None:
+    site = tmp_path / "ankara"
+    assert run_cli("init", site, "--languages", "tr,ka,en", "--title", "Barış İçin").code == 0
+    result = run_cli("build", site)
+    assert result.code == 0
+    assert "ქართული" in (site / "_site/index.html").read_text("utf-8")
+    assert "not translated to ka" in result.err  # the theme has no Georgian strings yet: said, not hidden
+
+
+def test_init_never_writes_into_a_folder_with_files(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.md").write_text("mine")
+    result = run_cli("init", tmp_path / "mine", "--languages", "en")
+    assert result.code == 1 and "not empty" in result.err
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.md"]
+
+
+def test_init_rejects_a_bad_code(run_cli, tmp_path: Path) -> None:
+    result = run_cli("init", tmp_path / "x", "--languages", "de,Русский")
+    assert result.code == 1 and "not a language code" in result.err
+    assert not (tmp_path / "x").exists()
