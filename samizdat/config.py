@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -252,8 +252,6 @@ class _ConfigReader:
 
 
 def _replace_default(language: Language) -> Language:
-    from dataclasses import replace
-
     return replace(language, is_default=True, prefix=language.prefix if language.prefix != language.code else "")
 
 
@@ -261,7 +259,9 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) else fallback
 
 
+_TYPE_WORDS = {str: "string", bool: "true or false", dict: "table", int: "whole number", float: "number",
+               list: "list"}
+
+
 def _type_word(kind: type) -> str:
-    return {str: "string", bool: "true or false", dict: "table", int: "whole number", float: "number", list: "list"}.get(
-        kind, kind.__name__
-    )
+    return _TYPE_WORDS.get(kind, kind.__name__)

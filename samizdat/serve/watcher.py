@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 
-from watchfiles import DefaultFilter, watch as watch_changes
+from watchfiles import DefaultFilter
+from watchfiles import watch as watch_changes
 
 from samizdat.serve.state import DevState
 
