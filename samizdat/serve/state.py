@@ -34,7 +34,8 @@ class DevState:
             self.generation += 1
             self.changed.notify_all()
         warnings = "".join(f"\n{finding}" for finding in output.findings)
-        return f"rebuilt {len(output.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms{warnings}"
+        verb = "rebuilt" if self.generation > 1 else "built"
+        return f"{verb} {len(output.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms{warnings}"
 
     def message(self) -> str:
         return json.dumps({"generation": self.generation, "error": self.error})
