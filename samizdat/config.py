@@ -177,7 +177,7 @@ class _ConfigReader:
                 continue
             expected = schema[key][0]
             if not isinstance(value, expected):
-                self._problem(f"{prefix}{key}", f"must be a {_type_word(expected)}, not {_type_word(type(value))}")
+                self._problem(f"{prefix}{key}", f"must be {_type_word(expected)}, not {_type_word(type(value))}")
         for key, (_, required, meaning) in schema.items():
             if required and key not in table:
                 self._problem(f"{prefix}{key}", f"missing: {meaning}")
@@ -259,8 +259,8 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) else fallback
 
 
-_TYPE_WORDS = {str: "string", bool: "true or false", dict: "table", int: "whole number", float: "number",
-               list: "list"}
+_TYPE_WORDS = {str: "a string", bool: "true or false", dict: "a table", int: "a whole number", float: "a number",
+               list: "a list"}
 
 
 def _type_word(kind: type) -> str:

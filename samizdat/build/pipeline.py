@@ -72,13 +72,15 @@ def build_site(site_root: Path, out_dir: Path | None = None) -> SiteOutput:
 
 def _not_found_pages(renderer: Renderer, config: SiteConfig, rendered: dict[str, bytes]) -> dict[str, bytes]:
     """A 404 page per language, and the root 404.html that static hosts serve, unless the site has its own."""
-    if NOT_FOUND_TEMPLATE.removesuffix(".html") not in renderer.layouts:
+    if not renderer.has_template(NOT_FOUND_TEMPLATE):
         return {}
     result = {}
     for language in config.languages:
         path = f"{language.prefix}/404.html" if language.prefix else "404.html"
         if path not in rendered:
             result[path] = renderer.render_special(NOT_FOUND_TEMPLATE, language, "/" + path)
+    if "404.html" not in rendered and "404.html" not in result:  # static hosts look for the root one
+        result["404.html"] = renderer.render_special(NOT_FOUND_TEMPLATE, config.default_language, "/404.html")
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from samizdat.i18n.strings import Catalogs
 from samizdat.markdown import render_markdown
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.templates import (
+    content_environment,
     get_template,
     make_environment,
     needs_template_pass,
@@ -32,6 +34,7 @@ from samizdat.templates import (
 from samizdat.theme import THEME_URL, ThemePaths
 
 VARS_CSS = "vars.css"
+NOT_PAGE_LAYOUTS = ("base.html", "404.html")  # the frame every layout extends, and the 404 page
 
 
 class Renderer:
@@ -43,10 +46,11 @@ class Renderer:
         self.theme_hashes = _static_hashes(theme.static_dir)
         self.theme_hashes[VARS_CSS] = hashlib.sha256(self.vars_css()).hexdigest()[:10]
         self.env = make_environment(theme.template_dirs, self._filters(), self._globals())
+        self.content_env = content_environment(self.env)
         self.shortcode_files = shortcode_names(self.env)
         self.layouts = sorted(
             name.removesuffix(".html") for name in self.env.list_templates(extensions=["html"])
-            if "/" not in name
+            if "/" not in name and name not in NOT_PAGE_LAYOUTS
         )
         self.site_views = {lang.code: SiteView.for_language(config, lang) for lang in config.languages}
 
@@ -56,23 +60,27 @@ class Renderer:
             "lang": page.language,
             "data": self.data,
         }
-        body = page.body
-        if needs_template_pass(body):
-            page_context = {**context, "page": page}
-            page_context |= shortcodes_for(self.env, self.shortcode_files, page_context)
-            body = render_body_template(self.env, body, page_context, page.path, page.body_line)
-        context["page"] = PageView(
+        view = PageView(
             title=page.title,
             url=page.url,
             lang=page.language.code,
-            content=Markup(render_markdown(body)),
+            content=Markup(""),
             description=page.description or page.language.description,
             date=page.date,
             data=page.data,
             switcher=tuple(self.index.switcher(page)),
             is_home=page.key == "index",
         )
+        body = page.body
+        if needs_template_pass(body):
+            page_context = {**context, "page": view}
+            page_context |= shortcodes_for(self.env, self.shortcode_files, page_context)
+            body = render_body_template(self.content_env, body, page_context, page.path, page.body_line)
+        context["page"] = replace(view, content=Markup(render_markdown(body)))
         return render_template(self._layout(page), context).encode("utf-8")
+
+    def has_template(self, name: str) -> bool:
+        return name in self.env.list_templates()
 
     def vars_css(self) -> bytes:
         """The theme options as CSS custom properties (inline styles would break the strict CSP)."""
@@ -80,8 +88,8 @@ class Renderer:
 
     def render_special(self, name: str, language: Language, url: str) -> bytes:
         """A page made by a template alone (the 404 page), in one language."""
-        switcher = tuple(
-            Alternate(lang, lang.root_url, False, lang.code == language.code) for lang in self.config.languages
+        switcher = tuple(  # every language has its own 404 page, so no "not translated" mark
+            Alternate(lang, lang.root_url, True, lang.code == language.code) for lang in self.config.languages
         )
         view = PageView(title="", url=url, lang=language.code, content=Markup(""), description="",
                         date=None, data={}, switcher=switcher, is_home=False, indexable=False)
@@ -108,7 +116,11 @@ class Renderer:
     def _globals(self) -> dict[str, Any]:
         @pass_context
         def t(ctx: Any, key: str, **values: Any) -> str:
-            text = self.catalogs.lookup(ctx["lang"].code, key)
+            try:
+                text = self.catalogs.lookup(ctx["lang"].code, key)
+            except KeyError:
+                raise jinja2.TemplateRuntimeError(
+                    f"no interface string {key!r}; add it to strings/{ctx['lang'].code}.yaml") from None
             return text.format(**values) if values else text
 
         def theme_url(name: str) -> str:
@@ -148,7 +160,7 @@ def _localize(ctx: Any, value: Any) -> Any:
 
 @pass_context
 def _date_filter(ctx: Any, value: Any, style: str = "long") -> str:
-    return format_day(value, ctx["lang"].locale, style)
+    return "" if value is None else format_day(value, ctx["lang"].locale, style)
 
 
 def site_path(path: str) -> str:
