@@ -48,6 +48,7 @@ class SiteConfig:
     languages: tuple[Language, ...]
     timezone: str
     theme: ThemeConfig = field(default_factory=ThemeConfig)
+    image: str | None = None  # site-relative path of the share picture
 
     @property
     def default_language(self) -> Language:
@@ -67,6 +68,7 @@ TOP_LEVEL: dict[str, tuple[type, bool, str]] = {
     "timezone": (str, False, "IANA time zone for dates, e.g. Asia/Seoul (default UTC)"),
     "languages": (dict, True, "one [languages.CODE] table per language"),
     "theme": (dict, False, "theme options"),
+    "image": (str, False, "picture shown when a page is shared (Open Graph), e.g. assets/share.png"),
 }
 LANGUAGE_KEYS: dict[str, tuple[type, bool, str]] = {
     "name": (str, True, "the language's name in that language, e.g. Русский"),
@@ -143,7 +145,11 @@ class _ConfigReader:
                 SourceLocation(self.path),
                 hint="see docs/configuration.md for every option",
             )
-        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme)
+        image = raw.get("image")
+        if isinstance(image, str) and not (self.root / image).is_file():
+            self._problem("image", f"file {image} not found in the site folder")
+        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme,
+                          image if isinstance(image, str) else None)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from samizdat.build.timings import Timings
 from samizdat.build.writer import check_output_folder, write_output
 from samizdat.config import SiteConfig, load_config
+from samizdat.content.collections import Collections, check_meeting_pages
 from samizdat.content.data import load_data
-from samizdat.content.pages import Page, make_page
-from samizdat.content.sources import discover
+from samizdat.content.meetings import load_meetings
+from samizdat.content.pages import SECTION_LAYOUTS, Page, make_page
+from samizdat.content.placeholders import find_placeholders
+from samizdat.content.sources import SourceFile, discover
 from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
 from samizdat.i18n.strings import Catalogs, load_catalogs
 from samizdat.outputs.render import VARS_CSS, Renderer
 from samizdat.outputs.static import static_files
+from samizdat.outputs.syndication import syndication_outputs
 from samizdat.theme import THEME_URL, theme_paths
 
 NOT_FOUND_TEMPLATE = "404.html"
@@ -33,8 +38,10 @@ class SiteOutput:
     timings: Timings = field(default_factory=Timings)
 
 
-def render_site(site_root: Path) -> SiteOutput:
+def render_site(site_root: Path, now: dt.datetime | None = None) -> SiteOutput:
+    """now: the moment meetings are sorted into upcoming and past (default: the build's own time)."""
     timings = Timings()
+    now = now or dt.datetime.now(dt.UTC)
     with timings.stage("config"):
         config = load_config(site_root)
         theme = theme_paths(config)
@@ -49,15 +56,24 @@ def render_site(site_root: Path) -> SiteOutput:
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
+        meetings = load_meetings(config.root, config.timezone)
+        findings = check_meeting_pages(pages, meetings)
+        collections = Collections(config, index, meetings, now)
     with timings.stage("render"):
-        renderer = Renderer(config, theme, catalogs, index, data)
-        rendered = {page.output_path: renderer.render(page) for page in pages}
+        renderer = Renderer(config, theme, catalogs, index, data, collections)
+        results = {page.output_path: renderer.render(page) for page in pages}
+        rendered = {path: result.html for path, result in results.items()}
         rendered |= _not_found_pages(renderer, config, rendered)
         rendered[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
+    # Feeds and calendars carry the pages' rendered text, so they come after rendering.
+    with timings.stage("syndication"):
+        contents = {path: result.content for path, result in results.items()}
+        rendered |= syndication_outputs(config, pages, index, collections, contents, catalogs)
     with timings.stage("static"):
         copies = static_files(config, theme.static_dir, content_files)
         _check_static_clashes(copies, pages)
-    findings = _translation_findings(pages, index, config) + _string_findings(catalogs, config)
+    findings += _translation_findings(index, config) + _string_findings(catalogs, config)
+    findings += _placeholder_findings(sources)
     return SiteOutput(config, rendered, copies, findings, timings)
 
 
@@ -95,18 +111,34 @@ def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
             )
 
 
-def _translation_findings(pages: list[Page], index: TranslationIndex, config: SiteConfig) -> list[Finding]:
+def _translation_findings(index: TranslationIndex, config: SiteConfig) -> list[Finding]:
     findings = []
+    content = config.root / "content"
     for key, group in index.by_key.items():
         source = group.get(config.default_language.code) or next(iter(group.values()))
+        try:
+            rel = source.path.relative_to(content / source.language.code).as_posix()
+        except ValueError:
+            rel = source.path.name
         for language in config.languages:
             if language.code not in group:
+                missing = SourceLocation(content / language.code / rel)
+                listed = (f" (listed in {language.code} in the {source.language.code} version meanwhile)"
+                          if source.section in SECTION_LAYOUTS else "")
                 findings.append(Finding(
-                    "warning", f"page {key!r} has no {language.code} version",
+                    "warning", f"missing translation: {missing}{listed}",
                     SourceLocation(source.path),
-                    hint=f"add content/{language.code}/… with the same name or translation_key",
+                    hint=f"translate {rel} into {language.name}, or give a page the translation_key {key!r}",
                 ))
     return findings
+
+
+def _placeholder_findings(sources: list[SourceFile]) -> list[Finding]:
+    return [
+        Finding("warning", f"placeholder left to fill in: {mark}", SourceLocation(source.path, line),
+                hint="replace it with the real text")
+        for source in sources for line, mark in find_placeholders(source.text)
+    ]
 
 
 def _string_findings(catalogs: Catalogs, config: SiteConfig) -> list[Finding]:
