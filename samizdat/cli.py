@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -49,7 +50,28 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--languages", default="en", help="language codes, default first, e.g. de,ru,en")
     init.add_argument("--title", default=None, help="the group's name")
     init.set_defaults(run=_init)
+
+    new = commands.add_parser("new", help="create a meeting or a news post in every language")
+    kinds = new.add_subparsers(title="what to create")
+    meeting = kinds.add_parser("meeting", help="a meeting: facts once, a text per language")
+    meeting.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    meeting.add_argument("--start", required=True, help='local start, e.g. "2026-12-05 15:00", or a date')
+    meeting.add_argument("--end", help='local end, e.g. "2026-12-05 17:00"')
+    meeting.add_argument("--slug", required=True, help="short name for the file and URL, e.g. bosingak")
+    meeting.set_defaults(run=_new_meeting)
+    post = kinds.add_parser("post", help="a dated news post in every language")
+    post.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    post.add_argument("--slug", required=True, help="short name for the file and URL, e.g. statement")
+    post.add_argument("--date", type=_iso_date, help="the post's date (default: today)")
+    post.set_defaults(run=_new_post)
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-01") from None
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -70,6 +92,25 @@ def _serve(args: argparse.Namespace) -> int:
     from samizdat.serve.server import serve
 
     serve(args.site, args.host, args.port)
+    return EXIT_OK
+
+
+def _new_meeting(args: argparse.Namespace) -> int:
+    from samizdat.scaffold.new import new_meeting
+
+    return _report_created(new_meeting(args.site, args.start, args.slug, args.end))
+
+
+def _new_post(args: argparse.Namespace) -> int:
+    from samizdat.scaffold.new import new_post
+
+    return _report_created(new_post(args.site, args.slug, args.date))
+
+
+def _report_created(paths: list[Path]) -> int:
+    for path in paths:
+        print(f"created {path}")
+    print("replace every <<TODO: …>> with the real text; the build warns while one is left")
     return EXIT_OK
 
 

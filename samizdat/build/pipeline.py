@@ -14,7 +14,7 @@ from samizdat.content.data import load_data
 from samizdat.content.meetings import load_meetings
 from samizdat.content.pages import SECTION_LAYOUTS, Page, make_page
 from samizdat.content.placeholders import find_placeholders
-from samizdat.content.sources import SourceFile, discover
+from samizdat.content.sources import discover, read_text
 from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
@@ -73,7 +73,8 @@ def render_site(site_root: Path, now: dt.datetime | None = None) -> SiteOutput:
         copies = static_files(config, theme.static_dir, content_files)
         _check_static_clashes(copies, pages)
     findings += _translation_findings(index, config) + _string_findings(catalogs, config)
-    findings += _placeholder_findings(sources)
+    findings += _placeholder_findings([(s.path, s.text) for s in sources]
+                                      + [(m.path, read_text(m.path)) for m in meetings.values()])
     return SiteOutput(config, rendered, copies, findings, timings)
 
 
@@ -133,11 +134,11 @@ def _translation_findings(index: TranslationIndex, config: SiteConfig) -> list[F
     return findings
 
 
-def _placeholder_findings(sources: list[SourceFile]) -> list[Finding]:
+def _placeholder_findings(files: list[tuple[Path, str]]) -> list[Finding]:
     return [
-        Finding("warning", f"placeholder left to fill in: {mark}", SourceLocation(source.path, line),
+        Finding("warning", f"placeholder left to fill in: {mark}", SourceLocation(path, line),
                 hint="replace it with the real text")
-        for source in sources for line, mark in find_placeholders(source.text)
+        for path, text in files for line, mark in find_placeholders(text)
     ]
 
 

@@ -56,7 +56,7 @@ def make_page(source: SourceFile, config: SiteConfig) -> Page:
     fm = split_front_matter(source.text, source.path)
     data = fm.data
     language = _language_of(source, fm, config)
-    for key in ("title", "layout", "permalink", "translation_key", "description"):
+    for key in ("title", "layout", "permalink", "translation_key", "description", "menu_title"):
         if key in data and not isinstance(data[key], str):
             raise ContentError(
                 f"front matter `{key}` must be text", SourceLocation(source.path, fm.line_of(key)),

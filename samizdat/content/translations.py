@@ -33,7 +33,8 @@ class TranslationIndex:
     def menu(self, language: Language) -> list[MenuItem]:
         """Pages with `menu: N` in their front matter, in this language, ordered by N."""
         entries = [
-            (page.menu, page.key, MenuItem(page.title or language.title, page.url, page.key))
+            (page.menu, page.key, MenuItem(page.data.get("menu_title") or page.title or language.title, page.url,
+                                           page.key))
             for group in self.by_key.values()
             if (page := group.get(language.code)) is not None and page.menu is not None
         ]

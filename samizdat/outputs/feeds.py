@@ -11,7 +11,6 @@ from samizdat.config import SiteConfig
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-ET.register_namespace("", ATOM)
 
 
 @dataclass(frozen=True)
@@ -32,24 +31,25 @@ def entry_id(config: SiteConfig, entry: FeedEntry) -> str:
     return f"tag:{host},{entry.published.date().isoformat()}:{entry.language}/{entry.key}"
 
 
-def atom_bytes(config: SiteConfig, language: str, title: str, feed_url: str, home_url: str,
+def atom_bytes(config: SiteConfig, language: str, title: str, author_name: str, feed_url: str, home_url: str,
                entries: list[FeedEntry]) -> bytes:
     entries = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)
-    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: language})
+    # Plain tag names under an xmlns attribute: ElementTree's own prefixes would read ns0:feed.
+    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: language})
     _text(feed, "title", title)
     _text(feed, "id", feed_url)
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=feed_url)
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=home_url)
+    ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=home_url)
     newest = max((e.updated for e in entries), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     _text(feed, "updated", newest.isoformat())
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _text(author, "name", title)
+    author = ET.SubElement(feed, "author")
+    _text(author, "name", author_name)
     _text(feed, "generator", "samizdat")
     for entry in entries:
-        element = ET.SubElement(feed, f"{{{ATOM}}}entry", {XML_LANG: entry.language})
+        element = ET.SubElement(feed, "entry", {XML_LANG: entry.language})
         _text(element, "title", entry.title)
         _text(element, "id", entry_id(config, entry))
-        ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=entry.url)
+        ET.SubElement(element, "link", rel="alternate", type="text/html", href=entry.url)
         _text(element, "published", entry.published.isoformat())
         _text(element, "updated", entry.updated.isoformat())
         _text(element, "summary", entry.summary)
@@ -60,6 +60,6 @@ def atom_bytes(config: SiteConfig, language: str, title: str, feed_url: str, hom
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    element = ET.SubElement(parent, tag)
     element.text = text
     return element

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
-ET.register_namespace("", SITEMAP)
-ET.register_namespace("xhtml", XHTML)
 
 
 @dataclass(frozen=True)
@@ -18,12 +16,13 @@ class SitemapEntry:
 
 
 def sitemap_bytes(entries: list[SitemapEntry]) -> bytes:
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    # Plain tag names under xmlns attributes: ElementTree's own prefixes would read ns0:urlset.
+    root = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
     for entry in sorted(entries, key=lambda e: e.url):
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = entry.url
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = entry.url
         for hreflang, href in entry.alternates:
-            ET.SubElement(url, f"{{{XHTML}}}link", rel="alternate", hreflang=hreflang, href=href)
+            ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=hreflang, href=href)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -35,7 +35,7 @@ def _feed(config: SiteConfig, language: Language, collections: Collections, cont
     items = collections.news(language) + collections.all_meetings(language)
     entries = [_feed_entry(config, item, contents[item.page.output_path]) for item in items]
     title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
-    return atom_bytes(config, language.code, title, config.base_url + "/" + paths.feed_path(language),
+    return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + paths.feed_path(language),
                       config.base_url + language.root_url, entries)
 
 
