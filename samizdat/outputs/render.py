@@ -20,6 +20,7 @@ from samizdat.i18n.dates import format_day
 from samizdat.i18n.strings import Catalogs
 from samizdat.markdown import render_markdown
 from samizdat.outputs.views import PageView, SiteView
+from samizdat.publish.onion import onion_url
 from samizdat.templates import (
     get_template,
     make_environment,
@@ -78,13 +79,18 @@ class Renderer:
         """The theme options as CSS custom properties (inline styles would break the strict CSP)."""
         return f":root {{ --accent: {self.config.theme.accent}; }}\n".encode()
 
-    def render_special(self, name: str, language: Language, url: str) -> bytes:
-        """A page made by a template alone (the 404 page), in one language."""
+    def render_special(self, name: str, language: Language, url: str,
+                       versions: dict[str, str] | None = None, title: str = "") -> bytes:
+        """A page made by a template alone, in one language: the 404 page (which search engines skip and
+        whose switcher goes to each home page) or, with `versions` (language code → URL), a page that
+        exists in every language, such as the mirrors page."""
         switcher = tuple(
-            Alternate(lang, lang.root_url, False, lang.code == language.code) for lang in self.config.languages
+            Alternate(lang, versions[lang.code] if versions else lang.root_url, versions is not None,
+                      lang.code == language.code)
+            for lang in self.config.languages
         )
-        view = PageView(title="", url=url, lang=language.code, content=Markup(""), description="",
-                        date=None, data={}, switcher=switcher, is_home=False, indexable=False)
+        view = PageView(title=title, url=url, lang=language.code, content=Markup(""), description="",
+                        date=None, data={}, switcher=switcher, is_home=False, indexable=versions is not None)
         context = {"site": self.site_views[language.code], "lang": language, "data": self.data, "page": view}
         return render_template(get_template(self.env, name), context).encode("utf-8")
 
@@ -103,6 +109,7 @@ class Renderer:
             "date": _date_filter,
             "url": _url,
             "absolute_url": lambda path: self.config.base_url + site_path(path),
+            "onion_url": lambda path: onion_url(self.config.publish.onion or "", path),
         }
 
     def _globals(self) -> dict[str, Any]:
@@ -118,6 +125,9 @@ class Renderer:
             return f"{THEME_URL}{name}?v={digest}"
 
         return {"t": t, "theme_url": theme_url, "image_size": self._image_size}
+
+    def string(self, code: str, key: str) -> str:
+        return self.catalogs.lookup(code, key)
 
     def _image_size(self, path: str) -> tuple[int, int]:
         return _image_size(self.config.root / path.lstrip("/"))
