@@ -136,10 +136,10 @@ def relativize_outputs(base_url: str, pages: dict[str, bytes], text_copies: dict
 
 def _is_search_engine_link(raw: str) -> bool:
     """<link rel=canonical> and the hreflang alternates name the official address, wherever the copy is."""
-    if not raw[:5].lower() == "<link":
+    if not re.match(r"<link[\s/>]", raw, re.IGNORECASE):
         return False
-    rel = re.search(r"""\srel\s*=\s*["']?([^"'>]*)""", raw, re.IGNORECASE)
-    words = set(rel[1].lower().split()) if rel else set()
+    rel = re.search(r"""\srel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", raw, re.IGNORECASE)
+    words = set(next(g for g in rel.groups() if g is not None).lower().split()) if rel else set()
     has_hreflang = re.search(r"\shreflang\s*=", raw, re.IGNORECASE) is not None
     return "canonical" in words or ("alternate" in words and has_hreflang)
 
