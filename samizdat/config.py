@@ -187,10 +187,15 @@ class _ConfigReader:
         *tables, last = key.split(".")
         start = 0
         if tables:
-            header = re.compile(rf"^\s*\[\s*{re.escape('.'.join(tables))}\s*\]")
-            start = next((i for i, line in enumerate(self.lines) if header.match(line)), -1) + 1
-            if start == 0:
+            table = ".".join(tables)
+            # publish.mirrors[2] is the second [[publish.mirrors]] table.
+            entry = re.fullmatch(r"(.+)\[(\d+)\]", table)
+            name, number = (entry[1], int(entry[2])) if entry else (table, 1)
+            header = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*\]")
+            found = [i for i, line in enumerate(self.lines) if header.match(line)]
+            if len(found) < number:
                 return None
+            start = found[number - 1] + 1
         assignment = re.compile(rf"^\s*\"?{re.escape(last)}\"?\s*=")
         table_header = re.compile(rf"^\s*\[\s*{re.escape(key)}\s*\]")
         for index in range(start, len(self.lines)):
