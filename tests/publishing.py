@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import BUNDLED_SITE, copy_site
+from tests.conftest import BUNDLED_SITE, copy_site, replace_publish_table
 
 ONION = "vww6ybal4bd7szmgncyruucpgfkqahzddi37ktceo3ah7ngmcopnpyyd.onion"
 MIRRORS = ["https://mirror.example.net/voices/", "https://ipfs.example.org/ipns/voices.example/"]
@@ -25,6 +25,5 @@ url = "{MIRRORS[1]}"
 def publishing_site(target: Path, extra: str = "") -> Path:
     """`extra` holds more [publish] options, e.g. "precompress = true"."""
     site = copy_site(BUNDLED_SITE, target)
-    with (site / "samizdat.toml").open("a", encoding="utf-8") as config:
-        config.write(PUBLISH.replace("{extra}", extra))
+    replace_publish_table(site, PUBLISH.replace("{extra}", extra))
     return site

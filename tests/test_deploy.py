@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from samizdat.build.writer import MARKER
-from tests.conftest import BUNDLED_SITE, copy_site, tree_digest
-
-PUBLISH = '\n[publish]\ndomain = "www.voicesinkorea.kr"\n'
+from tests.conftest import BUNDLED_SITE, copy_site, replace_publish_table, tree_digest
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -33,9 +31,7 @@ def build_files(run_cli, site: Path, out: Path) -> dict[str, bytes]:
 def source_repo(tmp_path: Path) -> tuple[Path, Path]:
     """A group's repository with the site committed on main, an unstaged and a staged edit, and a bare remote."""
     repo = tmp_path / "repo"
-    site = copy_site(BUNDLED_SITE, repo / "site")
-    with (site / "samizdat.toml").open("a", encoding="utf-8") as config:
-        config.write(PUBLISH)
+    site = copy_site(BUNDLED_SITE, repo / "site")  # its [publish] table sets the domain
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", str(remote))
     git(repo, "init", "--quiet", "-b", "main")
@@ -99,6 +95,7 @@ def test_a_change_adds_one_commit_on_top(run_cli, source_repo) -> None:
 
 def test_deploy_outside_a_repository_to_a_named_branch(run_cli, tmp_path: Path) -> None:
     site = copy_site(BUNDLED_SITE, tmp_path / "site")
+    replace_publish_table(site, "")
     remote = tmp_path / "pages.git"
     git(tmp_path, "init", "--quiet", "--bare", str(remote))
     result = run_cli("deploy", site, "--remote", remote, "--branch", "pages")
