@@ -93,12 +93,13 @@ def test_a_change_adds_one_commit_on_top(run_cli, source_repo) -> None:
     assert b"Russians Against the War" in published_files(remote, "gh-pages")["en/index.html"]
 
 
-def test_deploy_outside_a_repository_to_a_named_branch(run_cli, tmp_path: Path) -> None:
+def test_deploy_outside_a_repository_to_a_named_branch(run_cli, tmp_path: Path, monkeypatch) -> None:
     site = copy_site(BUNDLED_SITE, tmp_path / "site")
     replace_publish_table(site, "")
     remote = tmp_path / "pages.git"
     git(tmp_path, "init", "--quiet", "--bare", str(remote))
-    result = run_cli("deploy", site, "--remote", remote, "--branch", "pages")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("deploy", "site", "--remote", "pages.git", "--branch", "pages")  # paths from here
     assert result.code == 0, result.err
     files = published_files(remote, "pages")
     assert "CNAME" not in files  # no domain configured

@@ -48,7 +48,7 @@ def deploy_folder(folder: Path, site_root: Path, remote: str | None, branch: str
     _require_git()
     files = _published_files(folder, domain)
     with _repository(site_root, remote) as git:
-        target = remote or DEFAULT_REMOTE
+        target = _absolute_if_local(remote) if remote else DEFAULT_REMOTE
         parent = git.remote_tip(target, branch)
         tree = git.tree(files)
         if parent is not None and git.run("rev-parse", f"{parent}^{{tree}}") == tree:
@@ -144,6 +144,14 @@ def _repository(site_root: Path, remote: str | None) -> Iterator[_Git]:
             env["GIT_DIR"] = str(Path(temp) / "repo.git")
             subprocess.run(["git", "init", "--quiet", "--bare", env["GIT_DIR"]], env=env, check=True)
         yield _Git(env, Path(temp))
+
+
+def _absolute_if_local(remote: str) -> str:
+    """A remote given as a local path (../pages.git) means from here, not from git's temporary folder."""
+    path = Path(remote)
+    if ("/" in remote or remote.endswith(".git")) and ":" not in remote and path.exists():
+        return str(path.resolve())
+    return remote
 
 
 def _message(site_root: Path) -> str:
