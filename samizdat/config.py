@@ -65,6 +65,7 @@ class SiteConfig:
     languages: tuple[Language, ...]
     timezone: str
     theme: ThemeConfig = field(default_factory=ThemeConfig)
+    image: str | None = None  # site-relative path of the share picture
     publish: PublishConfig = field(default_factory=PublishConfig)
 
     @property
@@ -86,6 +87,7 @@ TOP_LEVEL: Schema = {
     "timezone": (str, False, "IANA time zone for dates, e.g. Asia/Seoul (default UTC)"),
     "languages": (dict, True, "one [languages.CODE] table per language"),
     "theme": (dict, False, "theme options"),
+    "image": (str, False, "picture shown when a page is shared (Open Graph), e.g. assets/share.png"),
     "publish": (dict, False, "where and how the site is published: deploy, mirrors, onion"),
 }
 LANGUAGE_KEYS: Schema = {
@@ -180,7 +182,11 @@ class _ConfigReader:
                 SourceLocation(self.path),
                 hint="see docs/configuration.md for every option",
             )
-        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme, publish)
+        image = raw.get("image")
+        if isinstance(image, str) and not (self.root / image).is_file():
+            self._problem("image", f"file {image} not found in the site folder")
+        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme,
+                          image if isinstance(image, str) else None, publish)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""
@@ -219,7 +225,7 @@ class _ConfigReader:
                 continue
             expected = schema[key][0]
             if not isinstance(value, expected):
-                self._problem(f"{prefix}{key}", f"must be a {_type_word(expected)}, not {_type_word(type(value))}")
+                self._problem(f"{prefix}{key}", f"must be {_type_word(expected)}, not {_type_word(type(value))}")
         for key, (_, required, meaning) in schema.items():
             if required and key not in table:
                 self._problem(f"{prefix}{key}", f"missing: {meaning}")
@@ -341,8 +347,8 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) else fallback
 
 
-_TYPE_WORDS = {str: "string", bool: "true or false", dict: "table", int: "whole number", float: "number",
-               list: "list"}
+_TYPE_WORDS = {str: "a string", bool: "true or false", dict: "a table", int: "a whole number", float: "a number",
+               list: "a list"}
 
 
 def _type_word(kind: type | tuple[type, ...]) -> str:

@@ -31,7 +31,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     assert "3 problem(s)" in message
     assert "languages.ko.colour: unknown key" in message
     assert "theme.accent: 'blue' must be a colour" in message
-    assert "theme.show_flags: must be a true or false" in message
+    assert "theme.show_flags: must be true or false" in message
 
 
 def test_missing_required_keys_are_named(tmp_path: Path) -> None:
@@ -103,6 +103,6 @@ desc = "typo"
     assert "4 problem(s)" not in message and "5 problem(s)" in message
     assert "line 19: publish.onion: 'example.onion' is not an onion address" in message
     assert "publish.domain: 'https://www.example.org/' must be a bare domain" in message
-    assert "publish.precompress: must be a true or false, not string" in message
+    assert "publish.precompress: must be true or false, not a string" in message
     assert "line 25: publish.mirrors[1].desc: unknown key (known keys: url, note)" in message
     assert "line 24: publish.mirrors[1].url: 'mirror.example.net' must start with https://" in message

@@ -20,6 +20,7 @@ class SiteView:
     languages: tuple[Language, ...]
     default_language: Language
     theme: ThemeConfig
+    image: str | None = None  # the share picture for link previews
     onion: str | None = None  # the onion address, for the onion-location meta tag
     mirrors: tuple[Mirror, ...] = ()
     mirrors_url: str | None = None  # this language's mirrors page, when the site lists mirrors
@@ -28,7 +29,7 @@ class SiteView:
     def for_language(cls, config: SiteConfig, language: Language) -> SiteView:
         publish = config.publish
         return cls(language.title, language.description, config.base_url, config.languages,
-                   config.default_language, config.theme, publish.onion, publish.mirrors,
+                   config.default_language, config.theme, config.image, publish.onion, publish.mirrors,
                    mirrors_url(language) if publish.mirrors else None)
 
 
@@ -51,6 +52,7 @@ class PageView:
     switcher: tuple[Alternate, ...]
     is_home: bool
     indexable: bool = True  # False for pages search engines should skip (404)
+    key: str = ""  # translation key, e.g. "meetings/2022-02-27-bosingak"
 
     @property
     def translations(self) -> tuple[Alternate, ...]:
