@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 from samizdat import __version__
 from samizdat.errors import SamizdatError
@@ -37,7 +38,27 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     build.add_argument("-o", "--output", type=Path, help="output folder (default: SITE/_site)")
     build.add_argument("--timings", action="store_true", help="print the time of each stage")
+    build.add_argument("--relative", action="store_true",
+                       help="write every internal link relative, so the output works under any path and from file://")
     build.set_defaults(run=_build)
+
+    deploy = commands.add_parser("deploy", help="build and push the site to a git branch (GitHub/Codeberg Pages)")
+    deploy.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    deploy.add_argument("--remote", help="git remote name or URL (default: publish.remote, else origin)")
+    deploy.add_argument("--branch", help="branch to publish to (default: publish.branch, else gh-pages)")
+    deploy.add_argument("--relative", action="store_true", help="relative links, for a project page under a sub-path")
+    deploy.set_defaults(run=_deploy)
+
+    rsync = commands.add_parser("deploy-rsync", help="build and copy the site to a server folder with rsync")
+    rsync.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    rsync.add_argument("--target", help="USER@HOST:/PATH or a local folder (default: publish.rsync_target)")
+    rsync.add_argument("--relative", action="store_true", help="relative links, for a server sub-path")
+    rsync.set_defaults(run=_deploy_rsync)
+
+    mirror = commands.add_parser("mirror", help="write the site as a reproducible ZIP for mirrors and USB copies")
+    mirror.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    mirror.add_argument("-o", "--output", type=Path, required=True, help="the archive to write, e.g. site.zip")
+    mirror.set_defaults(run=_mirror)
 
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change, with live reload")
     serve.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
@@ -75,16 +96,41 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from samizdat.build.pipeline import build_site
+    from samizdat.build.pipeline import BuildOptions, build_site
 
     out = args.output or args.site / "_site"
-    result = build_site(args.site, out)
+    result = build_site(args.site, out, BuildOptions(relative=args.relative))
     for finding in result.findings:
         print(finding, file=sys.stderr)
     print(f"built {len(result.pages)} pages and {len(result.copies)} files in "
           f"{result.timings.total:.2f} s → {out}")
     if args.timings:
         print(result.timings.report())
+    return EXIT_OK
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from samizdat.publish.commands import deploy_git
+
+    return _report(deploy_git(args.site, args.remote, args.branch, args.relative))
+
+
+def _deploy_rsync(args: argparse.Namespace) -> int:
+    from samizdat.publish.commands import deploy_rsync
+
+    return _report(deploy_rsync(args.site, args.target, args.relative))
+
+
+def _mirror(args: argparse.Namespace) -> int:
+    from samizdat.publish.commands import make_mirror
+
+    return _report(make_mirror(args.site, args.output))
+
+
+def _report(published: Any) -> int:
+    for finding in published.findings:
+        print(finding, file=sys.stderr)
+    print(published.summary)
     return EXIT_OK
 
 

@@ -1,4 +1,5 @@
-"""The build, top to bottom: config → sources → pages → translations → render → static → write."""
+"""The build, top to bottom: config → sources → pages → translations → render → static → publishing
+touches (onion headers, relative URLs, precompressed copies) → write."""
 
 from __future__ import annotations
 
@@ -22,9 +23,22 @@ from samizdat.i18n.strings import Catalogs, load_catalogs
 from samizdat.outputs.render import VARS_CSS, Renderer
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
+from samizdat.outputs.views import mirrors_url
+from samizdat.publish import onion
+from samizdat.publish.precompress import precompress
+from samizdat.publish.relative import relativize_outputs
 from samizdat.theme import THEME_URL, theme_paths
 
 NOT_FOUND_TEMPLATE = "404.html"
+MIRRORS_TEMPLATE = "mirrors.html"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    # Every internal URL relative to its own file, so the output works under any sub-path and from
+    # file:// (mirrors, USB copies); off by default because /en/-style URLs are shorter and cacheable.
+    relative: bool = False
+    precompress: bool | None = None  # None: as publish.precompress in samizdat.toml says
 
 
 @dataclass
@@ -38,7 +52,7 @@ class SiteOutput:
     timings: Timings = field(default_factory=Timings)
 
 
-def render_site(site_root: Path, now: dt.datetime | None = None) -> SiteOutput:
+def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt.datetime | None = None) -> SiteOutput:
     """now: the moment meetings are sorted into upcoming and past (default: the build's own time)."""
     timings = Timings()
     now = now or dt.datetime.now(dt.UTC)
@@ -64,6 +78,7 @@ def render_site(site_root: Path, now: dt.datetime | None = None) -> SiteOutput:
         results = {page.output_path: renderer.render(page) for page in pages}
         rendered = {path: result.html for path, result in results.items()}
         rendered |= _not_found_pages(renderer, config, rendered)
+        rendered |= _mirrors_pages(renderer, config, rendered)
         rendered[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):
@@ -72,16 +87,25 @@ def render_site(site_root: Path, now: dt.datetime | None = None) -> SiteOutput:
     with timings.stage("static"):
         copies = static_files(config, theme.static_dir, content_files)
         _check_static_clashes(copies, pages)
+    if config.publish.onion and onion.HEADERS_FILE not in copies:
+        html = [rel for rel in rendered if rel.endswith(".html")]
+        rendered[onion.HEADERS_FILE] = onion.headers_file(config.publish.onion, html)
+    if options.relative:
+        with timings.stage("relative"):
+            rendered, copies = _relative(config, rendered, copies)
+    if config.publish.precompress if options.precompress is None else options.precompress:
+        with timings.stage("precompress"):
+            rendered |= precompress(rendered, copies)
     findings += _translation_findings(index, config) + _string_findings(catalogs, config)
     findings += _placeholder_findings([(s.path, s.text) for s in sources]
                                       + [(m.path, read_text(m.path)) for m in meetings.values()])
     return SiteOutput(config, rendered, copies, findings, timings)
 
 
-def build_site(site_root: Path, out_dir: Path | None = None) -> SiteOutput:
+def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions = BuildOptions()) -> SiteOutput:
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
-    output = render_site(site_root)
+    output = render_site(site_root, options)
     with output.timings.stage("write"):
         write_output(out_dir, output.pages, output.copies)
     return output
@@ -99,6 +123,29 @@ def _not_found_pages(renderer: Renderer, config: SiteConfig, rendered: dict[str,
     if "404.html" not in rendered and "404.html" not in result:  # static hosts look for the root one
         result["404.html"] = renderer.render_special(NOT_FOUND_TEMPLATE, config.default_language, "/404.html")
     return result
+
+
+def _mirrors_pages(renderer: Renderer, config: SiteConfig, rendered: dict[str, bytes]) -> dict[str, bytes]:
+    """A page per language listing the site's mirrors and how to check a copy, when there are mirrors."""
+    if not config.publish.mirrors or not renderer.has_template(MIRRORS_TEMPLATE):
+        return {}
+    versions = {language.code: mirrors_url(language) for language in config.languages}
+    result = {}
+    for language in config.languages:
+        url = versions[language.code]
+        path = url.lstrip("/") + "index.html"
+        if path not in rendered:
+            title = renderer.string(language.code, "mirrors_title")
+            result[path] = renderer.render_special(MIRRORS_TEMPLATE, language, url, versions, title)
+    return result
+
+
+def _relative(config: SiteConfig, rendered: dict[str, bytes],
+              copies: dict[str, Path]) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Rendered pages and copied HTML/CSS files with relative URLs; rewritten copies become rendered files."""
+    text_copies = {rel: path.read_bytes() for rel, path in copies.items() if rel.endswith((".html", ".css"))}
+    changed = relativize_outputs(config.base_url, rendered, text_copies, rendered.keys() | copies.keys())
+    return rendered | changed, {rel: path for rel, path in copies.items() if rel not in changed}
 
 
 def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:

@@ -31,6 +31,7 @@ from samizdat.outputs.filters import (
     when_filter,
 )
 from samizdat.outputs.views import PageView, SiteView
+from samizdat.publish.onion import onion_url
 from samizdat.templates import (
     content_environment,
     get_template,
@@ -44,7 +45,8 @@ from samizdat.templates import (
 from samizdat.theme import THEME_URL, ThemePaths
 
 VARS_CSS = "vars.css"
-NOT_PAGE_LAYOUTS = ("base.html", "404.html")  # the frame every layout extends, and the 404 page
+# The frame every layout extends, and pages made from a template alone.
+NOT_PAGE_LAYOUTS = ("base.html", "404.html", "mirrors.html")
 TIME_SCRIPT = "upcoming.js"  # hides meetings that passed after the build; inlined, allowed by hash
 
 
@@ -98,15 +100,22 @@ class Renderer:
         context["page"] = replace(view, content=Markup(content))
         return RenderedPage(render_template(self._layout(page), context).encode("utf-8"), content)
 
-    def render_special(self, name: str, language: Language, url: str) -> bytes:
-        """A page made by a template alone (the 404 page), in one language."""
-        switcher = tuple(  # every language has its own 404 page, so no "not translated" mark
-            Alternate(lang, lang.root_url, True, lang.code == language.code) for lang in self.config.languages
+    def render_special(self, name: str, language: Language, url: str,
+                       versions: dict[str, str] | None = None, title: str = "") -> bytes:
+        """A page made by a template alone, in one language: the 404 page (search engines skip it, and its
+        switcher goes to each home page) or, given `versions` (language code → URL), a page every language
+        has, such as the mirrors page."""
+        switcher = tuple(  # every language has its own version, so no "not translated" mark
+            Alternate(lang, versions[lang.code] if versions else lang.root_url, True, lang.code == language.code)
+            for lang in self.config.languages
         )
-        view = PageView(title="", url=url, lang=language.code, content=Markup(""), description="",
-                        date=None, data={}, switcher=switcher, is_home=False, indexable=False)
+        view = PageView(title=title, url=url, lang=language.code, content=Markup(""), description="",
+                        date=None, data={}, switcher=switcher, is_home=False, indexable=versions is not None)
         context = self._base_context(language) | {"page": view, "meeting": None}
         return render_template(get_template(self.env, name), context).encode("utf-8")
+
+    def string(self, code: str, key: str) -> str:
+        return self.catalogs.lookup(code, key)
 
     def has_template(self, name: str) -> bool:
         return name in self.env.list_templates()
@@ -142,6 +151,7 @@ class Renderer:
             "iso": iso_moment,
             "url": url_filter,
             "absolute_url": lambda path: self.config.base_url + site_path(path),
+            "onion_url": lambda path: onion_url(self.config.publish.onion or "", path),
         }
 
     def _globals(self) -> dict[str, Any]:
