@@ -59,8 +59,9 @@ def _build(args: argparse.Namespace) -> int:
     result = build_site(args.site, out)
     for finding in result.findings:
         print(finding, file=sys.stderr)
+    images = f"; {result.images}" if result.images else ""
     print(f"built {len(result.pages)} pages and {len(result.copies)} files in "
-          f"{result.timings.total:.2f} s → {out}")
+          f"{result.timings.total:.2f} s{images} → {out}")
     if args.timings:
         print(result.timings.report())
     return EXIT_OK

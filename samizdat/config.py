@@ -42,12 +42,23 @@ class ThemeConfig:
 
 
 @dataclass(frozen=True)
+class ImagesConfig:
+    widths: tuple[int, ...] = (320, 640, 960, 1280)
+    quality: int = 80
+    formats: tuple[str, ...] = ("avif", "webp")
+    sizes: str = "(min-width: 44rem) 40rem, 100vw"
+    mask_faces: bool = False
+    mask_style: str = "block"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     base_url: str  # without a trailing slash
     languages: tuple[Language, ...]
     timezone: str
     theme: ThemeConfig = field(default_factory=ThemeConfig)
+    images: ImagesConfig = field(default_factory=ImagesConfig)
 
     @property
     def default_language(self) -> Language:
@@ -67,6 +78,7 @@ TOP_LEVEL: dict[str, tuple[type, bool, str]] = {
     "timezone": (str, False, "IANA time zone for dates, e.g. Asia/Seoul (default UTC)"),
     "languages": (dict, True, "one [languages.CODE] table per language"),
     "theme": (dict, False, "theme options"),
+    "images": (dict, False, "how photos are resized, encoded and masked"),
 }
 LANGUAGE_KEYS: dict[str, tuple[type, bool, str]] = {
     "name": (str, True, "the language's name in that language, e.g. Русский"),
@@ -83,6 +95,16 @@ THEME_KEYS: dict[str, tuple[type, bool, str]] = {
     "accent": (str, False, "accent colour as #rrggbb"),
     "show_flags": (bool, False, "show flag images in the language switcher"),
 }
+IMAGES_KEYS: dict[str, tuple[type, bool, str]] = {
+    "widths": (list, False, "widths in pixels of the resized copies (default [320, 640, 960, 1280]; never upscaled)"),
+    "quality": (int, False, "encoder quality from 1 to 100 (default 80)"),
+    "formats": (list, False, 'modern formats beside the JPEG/PNG fallback: "avif", "webp" (default both)'),
+    "sizes": (str, False, "the <img sizes> used when a page gives none"),
+    "mask_faces": (bool, False, "find faces in every photo and mask them (needs pip install samizdat[faces])"),
+    "mask_style": (str, False, '"block" (solid, the default) or "pixelate" (heavy)'),
+}
+IMAGE_FORMATS = ("avif", "webp")
+MASK_STYLES = ("block", "pixelate")
 
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$|^$")
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -127,6 +149,7 @@ class _ConfigReader:
         self._check_table(raw, TOP_LEVEL, "")
         languages = self._languages(raw.get("languages"))
         theme = self._theme(raw.get("theme", {}))
+        images = self._images(raw.get("images", {}))
         timezone = raw.get("timezone", "UTC")
         if isinstance(timezone, str):
             try:
@@ -143,7 +166,7 @@ class _ConfigReader:
                 SourceLocation(self.path),
                 hint="see docs/configuration.md for every option",
             )
-        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme)
+        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme, images)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""
@@ -248,6 +271,35 @@ class _ConfigReader:
             name=name if isinstance(name, str) else "default",
             accent=accent if isinstance(accent, str) else ThemeConfig.accent,
             show_flags=table.get("show_flags", True) is not False,
+        )
+
+    def _images(self, table: Any) -> ImagesConfig:
+        if not isinstance(table, dict):
+            return ImagesConfig()
+        self._check_table(table, IMAGES_KEYS, "images.")
+        default = ImagesConfig()
+        widths = table.get("widths", list(default.widths))
+        if not isinstance(widths, list) or not widths or not all(
+                isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
+            self._problem("images.widths", "must be a list of whole numbers from 16 to 8192, e.g. [320, 640]")
+            widths = list(default.widths)
+        quality = table.get("quality", default.quality)
+        if not isinstance(quality, int) or not 1 <= quality <= 100:
+            self._problem("images.quality", "must be a whole number from 1 to 100")
+            quality = default.quality
+        formats = table.get("formats", list(default.formats))
+        if not isinstance(formats, list) or any(f not in IMAGE_FORMATS for f in formats):
+            self._problem("images.formats", f"must be a list of {', '.join(map(repr, IMAGE_FORMATS))}")
+            formats = list(default.formats)
+        style = table.get("mask_style", default.mask_style)
+        if style not in MASK_STYLES:
+            self._problem("images.mask_style", f"must be one of {', '.join(map(repr, MASK_STYLES))}")
+            style = default.mask_style
+        sizes = table.get("sizes", default.sizes)
+        return ImagesConfig(
+            widths=tuple(sorted(set(widths))), quality=quality, formats=tuple(dict.fromkeys(formats)),
+            sizes=sizes if isinstance(sizes, str) else default.sizes,
+            mask_faces=table.get("mask_faces", False) is True, mask_style=style,
         )
 
 

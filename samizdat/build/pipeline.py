@@ -1,4 +1,4 @@
-"""The build, top to bottom: config → sources → pages → translations → render → static → write."""
+"""The build, top to bottom: config → sources → pages → translations → render → static → images → links → write."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from samizdat.content.translations import TranslationIndex, check_unique_outputs
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
 from samizdat.i18n.strings import Catalogs, load_catalogs
+from samizdat.images.stage import ImageReport, PageInfo, process_site_images
+from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.render import VARS_CSS, Renderer
 from samizdat.outputs.static import static_files
 from samizdat.theme import THEME_URL, theme_paths
@@ -31,6 +33,7 @@ class SiteOutput:
     copies: dict[str, Path]  # output path → file published as it is
     findings: list[Finding] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    images: ImageReport | None = None
 
 
 def render_site(site_root: Path) -> SiteOutput:
@@ -57,8 +60,14 @@ def render_site(site_root: Path) -> SiteOutput:
     with timings.stage("static"):
         copies = static_files(config, theme.static_dir, content_files)
         _check_static_clashes(copies, pages)
+    # Every raster image passes through here: no original is published as it is.
+    with timings.stage("images"):
+        images = process_site_images(config, _page_infos(pages, rendered), rendered, copies)
+        rendered, copies = images.pages, images.copies
+    with timings.stage("links"):
+        rendered = {rel: clean_page_links(body) if rel.endswith(".html") else body for rel, body in rendered.items()}
     findings = _translation_findings(pages, index, config) + _string_findings(catalogs, config)
-    return SiteOutput(config, rendered, copies, findings, timings)
+    return SiteOutput(config, rendered, copies, findings + list(images.findings), timings, images.report)
 
 
 def build_site(site_root: Path, out_dir: Path | None = None) -> SiteOutput:
@@ -80,6 +89,17 @@ def _not_found_pages(renderer: Renderer, config: SiteConfig, rendered: dict[str,
         if path not in rendered:
             result[path] = renderer.render_special(NOT_FOUND_TEMPLATE, language, "/" + path)
     return result
+
+
+def _page_infos(pages: list[Page], rendered: dict[str, bytes]) -> list[PageInfo]:
+    """Every rendered HTML page with its URL and source file (none for template-only pages such as 404)."""
+    by_output = {page.output_path: page for page in pages}
+    infos = []
+    for rel in rendered:
+        if rel.endswith(".html"):
+            page = by_output.get(rel)
+            infos.append(PageInfo(rel, page.url if page else "/" + rel, page.path if page else None))
+    return infos
 
 
 def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
