@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.set_defaults(run=_serve)
 
+    faces = commands.add_parser("faces", help="write a page showing the face regions each photo will have masked")
+    faces.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    faces.add_argument("-o", "--output", type=Path,
+                       help="folder for the page (default: SITE/.samizdat-cache/faces-review)")
+    faces.set_defaults(run=_faces)
+
     init = commands.add_parser("init", help="create a new site with the default theme")
     init.add_argument("directory", type=Path, help="folder to create")
     init.add_argument("--languages", default="en", help="language codes, default first, e.g. de,ru,en")
@@ -64,6 +70,14 @@ def _build(args: argparse.Namespace) -> int:
           f"{result.timings.total:.2f} s{images} → {out}")
     if args.timings:
         print(result.timings.report())
+    return EXIT_OK
+
+
+def _faces(args: argparse.Namespace) -> int:
+    from samizdat.images.review import write_face_review
+
+    page = write_face_review(args.site, args.output)
+    print(f"review the regions to mask in {page} (it stays on this computer; delete it when done)")
     return EXIT_OK
 
 
