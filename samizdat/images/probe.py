@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -31,7 +32,8 @@ def probe(path: Path, digest: str) -> Source:
         try:
             image = Image.open(path)
         except Image.DecompressionBombError as exc:
-            raise _bomb(path, str(exc)) from exc
+            pixels = re.search(r"\((\d+) pixels\)", str(exc))
+            raise _bomb(path, f"{int(pixels[1]):,} pixels" if pixels else "far too many pixels") from exc
         except UnidentifiedImageError as exc:
             raise ImageProblem(f"image {path.name} is damaged or in a format that cannot be read",
                                f"open it in an image editor and {CONVERT_HINT}") from exc
@@ -47,7 +49,7 @@ def _checked(image: Image.Image, path: Path, digest: str) -> Source:
                            CONVERT_HINT)
     width, height = image.size
     if width * height > (Image.MAX_IMAGE_PIXELS or 0):
-        raise _bomb(path, f"{width}×{height} pixels")
+        raise _bomb(path, f"{width * height:,} pixels")
     if getattr(image, "n_frames", 1) > 1:
         raise ImageProblem(f"image {path.name} is animated; only still images are published",
                            "use a still frame, or link to the video instead")
