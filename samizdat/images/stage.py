@@ -64,7 +64,8 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
                         copies: dict[str, Path], progress: TextIO | None = sys.stderr) -> ImageOutput:
     cache = ImageCache(config.root)
     policy = load_face_policy(config)
-    found = {page.output: _page_images(page, rendered[page.output], copies) for page in pages}
+    published = _PublishedFiles(copies)
+    found = {page.output: _page_images(page, rendered[page.output], published) for page in pages}
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
     jobs = _jobs(config, cache, policy, sources, first_refs)
@@ -84,7 +85,20 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     return ImageOutput(new_pages, kept | published, report, tuple(findings))
 
 
-def _page_images(page: PageInfo, body: bytes, copies: dict[str, Path]) -> list[tuple[ImgTag, Reference, Path]]:
+class _PublishedFiles:
+    """The published files by URL, and by resolved source path only when a page needs it (rarely)."""
+
+    def __init__(self, copies: dict[str, Path]) -> None:
+        self.by_url = copies
+        self._sources: set[Path] | None = None
+
+    def is_source(self, path: Path) -> bool:
+        if self._sources is None:
+            self._sources = {source.resolve() for source in self.by_url.values()}
+        return path in self._sources
+
+
+def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles) -> list[tuple[ImgTag, Reference, Path]]:
     """The page's <img> tags of local raster images, each with the file it shows."""
     text = body.decode("utf-8")
     if "<img" not in text and "<IMG" not in text:
@@ -99,13 +113,13 @@ def _page_images(page: PageInfo, body: bytes, copies: dict[str, Path]) -> list[t
     return result
 
 
-def _resolve(ref: Reference, copies: dict[str, Path]) -> Path:
+def _resolve(ref: Reference, copies: _PublishedFiles) -> Path:
     """The published file at the URL; else a file beside the page's own source named by a bare relative path."""
-    if ref.site_path in copies:
-        return copies[ref.site_path]
+    if ref.site_path in copies.by_url:
+        return copies.by_url[ref.site_path]
     if ref.page_source is not None and not ref.src.startswith("/"):
         beside = (ref.page_source.parent / site_path_of(ref.src, "/")).resolve()  # type: ignore[operator]
-        if beside in {path.resolve() for path in copies.values()}:
+        if copies.is_source(beside):
             return beside
     return Path("/nonexistent") / ref.site_path
 
@@ -121,8 +135,8 @@ def _probe_all(config: SiteConfig, cache: ImageCache, refs: dict[Path, Reference
         except ImageProblem as problem:
             if path in refs:
                 raise ImageError(problem.message, locate(refs[path], config.root), hint=problem.hint) from None
-            findings.append(Finding("warning", f"{problem.message}; it is not published", SourceLocation(path),
-                                    hint=problem.hint))
+            findings.append(Finding("warning", f"{problem.message}; the file is left out of the site",
+                                    SourceLocation(path), hint=problem.hint))
     return sources, findings
 
 
