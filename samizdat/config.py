@@ -58,6 +58,7 @@ class SiteConfig:
     languages: tuple[Language, ...]
     timezone: str
     theme: ThemeConfig = field(default_factory=ThemeConfig)
+    image: str | None = None  # site-relative path of the share picture
     images: ImagesConfig = field(default_factory=ImagesConfig)
 
     @property
@@ -78,6 +79,7 @@ TOP_LEVEL: dict[str, tuple[type, bool, str]] = {
     "timezone": (str, False, "IANA time zone for dates, e.g. Asia/Seoul (default UTC)"),
     "languages": (dict, True, "one [languages.CODE] table per language"),
     "theme": (dict, False, "theme options"),
+    "image": (str, False, "picture shown when a page is shared (Open Graph), e.g. assets/share.png"),
     "images": (dict, False, "how photos are resized, encoded and masked"),
 }
 LANGUAGE_KEYS: dict[str, tuple[type, bool, str]] = {
@@ -150,6 +152,9 @@ class _ConfigReader:
         languages = self._languages(raw.get("languages"))
         theme = self._theme(raw.get("theme", {}))
         images = self._images(raw.get("images", {}))
+        image = raw.get("image")
+        if isinstance(image, str) and not (self.root / image).is_file():
+            self._problem("image", f"file {image} not found in the site folder")
         timezone = raw.get("timezone", "UTC")
         if isinstance(timezone, str):
             try:
@@ -166,7 +171,8 @@ class _ConfigReader:
                 SourceLocation(self.path),
                 hint="see docs/configuration.md for every option",
             )
-        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme, images)
+        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme,
+                          image if isinstance(image, str) else None, images)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""
@@ -200,7 +206,7 @@ class _ConfigReader:
                 continue
             expected = schema[key][0]
             if not isinstance(value, expected):
-                self._problem(f"{prefix}{key}", f"must be a {_type_word(expected)}, not {_type_word(type(value))}")
+                self._problem(f"{prefix}{key}", f"must be {_type_word(expected)}, not {_type_word(type(value))}")
         for key, (_, required, meaning) in schema.items():
             if required and key not in table:
                 self._problem(f"{prefix}{key}", f"missing: {meaning}")
@@ -311,8 +317,8 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) else fallback
 
 
-_TYPE_WORDS = {str: "string", bool: "true or false", dict: "table", int: "whole number", float: "number",
-               list: "list"}
+_TYPE_WORDS = {str: "a string", bool: "true or false", dict: "a table", int: "a whole number", float: "a number",
+               list: "a list"}
 
 
 def _type_word(kind: type) -> str:

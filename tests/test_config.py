@@ -31,7 +31,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     assert "3 problem(s)" in message
     assert "languages.ko.colour: unknown key" in message
     assert "theme.accent: 'blue' must be a colour" in message
-    assert "theme.show_flags: must be a true or false" in message
+    assert "theme.show_flags: must be true or false" in message
 
 
 def test_missing_required_keys_are_named(tmp_path: Path) -> None:

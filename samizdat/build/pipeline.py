@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from samizdat.build.timings import Timings
 from samizdat.build.writer import check_output_folder, write_output
 from samizdat.config import SiteConfig, load_config
+from samizdat.content.collections import Collections, check_meeting_pages
 from samizdat.content.data import load_data
-from samizdat.content.pages import Page, make_page
-from samizdat.content.sources import discover
+from samizdat.content.meetings import load_meetings
+from samizdat.content.pages import SECTION_LAYOUTS, Page, make_page
+from samizdat.content.placeholders import find_placeholders
+from samizdat.content.sources import SourceFile, discover
 from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
@@ -19,6 +23,7 @@ from samizdat.images.stage import ImageReport, PageInfo, process_site_images
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.render import VARS_CSS, Renderer
 from samizdat.outputs.static import static_files
+from samizdat.outputs.syndication import syndication_outputs
 from samizdat.theme import THEME_URL, theme_paths
 
 NOT_FOUND_TEMPLATE = "404.html"
@@ -36,8 +41,10 @@ class SiteOutput:
     images: ImageReport | None = None
 
 
-def render_site(site_root: Path) -> SiteOutput:
+def render_site(site_root: Path, now: dt.datetime | None = None) -> SiteOutput:
+    """now: the moment meetings are sorted into upcoming and past (default: the build's own time)."""
     timings = Timings()
+    now = now or dt.datetime.now(dt.UTC)
     with timings.stage("config"):
         config = load_config(site_root)
         theme = theme_paths(config)
@@ -52,11 +59,19 @@ def render_site(site_root: Path) -> SiteOutput:
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
+        meetings = load_meetings(config.root, config.timezone)
+        findings = check_meeting_pages(pages, meetings)
+        collections = Collections(config, index, meetings, now)
     with timings.stage("render"):
-        renderer = Renderer(config, theme, catalogs, index, data)
-        rendered = {page.output_path: renderer.render(page) for page in pages}
+        renderer = Renderer(config, theme, catalogs, index, data, collections)
+        results = {page.output_path: renderer.render(page) for page in pages}
+        rendered = {path: result.html for path, result in results.items()}
         rendered |= _not_found_pages(renderer, config, rendered)
         rendered[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
+    # Feeds and calendars carry the pages' rendered text, so they come after rendering.
+    with timings.stage("syndication"):
+        contents = {path: result.content for path, result in results.items()}
+        rendered |= syndication_outputs(config, pages, index, collections, contents, catalogs)
     with timings.stage("static"):
         copies = static_files(config, theme.static_dir, content_files)
         _check_static_clashes(copies, pages)
@@ -66,8 +81,9 @@ def render_site(site_root: Path) -> SiteOutput:
         rendered, copies = images.pages, images.copies
     with timings.stage("links"):
         rendered = {rel: clean_page_links(body) if rel.endswith(".html") else body for rel, body in rendered.items()}
-    findings = _translation_findings(pages, index, config) + _string_findings(catalogs, config)
-    return SiteOutput(config, rendered, copies, findings + list(images.findings), timings, images.report)
+    findings += _translation_findings(index, config) + _string_findings(catalogs, config)
+    findings += _placeholder_findings(sources) + list(images.findings)
+    return SiteOutput(config, rendered, copies, findings, timings, images.report)
 
 
 def build_site(site_root: Path, out_dir: Path | None = None) -> SiteOutput:
@@ -81,13 +97,15 @@ def build_site(site_root: Path, out_dir: Path | None = None) -> SiteOutput:
 
 def _not_found_pages(renderer: Renderer, config: SiteConfig, rendered: dict[str, bytes]) -> dict[str, bytes]:
     """A 404 page per language, and the root 404.html that static hosts serve, unless the site has its own."""
-    if NOT_FOUND_TEMPLATE.removesuffix(".html") not in renderer.layouts:
+    if not renderer.has_template(NOT_FOUND_TEMPLATE):
         return {}
     result = {}
     for language in config.languages:
         path = f"{language.prefix}/404.html" if language.prefix else "404.html"
         if path not in rendered:
             result[path] = renderer.render_special(NOT_FOUND_TEMPLATE, language, "/" + path)
+    if "404.html" not in rendered and "404.html" not in result:  # static hosts look for the root one
+        result["404.html"] = renderer.render_special(NOT_FOUND_TEMPLATE, config.default_language, "/404.html")
     return result
 
 
@@ -113,18 +131,34 @@ def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
             )
 
 
-def _translation_findings(pages: list[Page], index: TranslationIndex, config: SiteConfig) -> list[Finding]:
+def _translation_findings(index: TranslationIndex, config: SiteConfig) -> list[Finding]:
     findings = []
+    content = config.root / "content"
     for key, group in index.by_key.items():
         source = group.get(config.default_language.code) or next(iter(group.values()))
+        try:
+            rel = source.path.relative_to(content / source.language.code).as_posix()
+        except ValueError:
+            rel = source.path.name
         for language in config.languages:
             if language.code not in group:
+                missing = SourceLocation(content / language.code / rel)
+                listed = (f" (listed in {language.code} in the {source.language.code} version meanwhile)"
+                          if source.section in SECTION_LAYOUTS else "")
                 findings.append(Finding(
-                    "warning", f"page {key!r} has no {language.code} version",
+                    "warning", f"missing translation: {missing}{listed}",
                     SourceLocation(source.path),
-                    hint=f"add content/{language.code}/… with the same name or translation_key",
+                    hint=f"translate {rel} into {language.name}, or give a page the translation_key {key!r}",
                 ))
     return findings
+
+
+def _placeholder_findings(sources: list[SourceFile]) -> list[Finding]:
+    return [
+        Finding("warning", f"placeholder left to fill in: {mark}", SourceLocation(source.path, line),
+                hint="replace it with the real text")
+        for source in sources for line, mark in find_placeholders(source.text)
+    ]
 
 
 def _string_findings(catalogs: Catalogs, config: SiteConfig) -> list[Finding]:

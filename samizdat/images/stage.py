@@ -69,9 +69,11 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
     jobs = _jobs(config, cache, policy, sources, first_refs)
-    photos = {job.source.path: cached for job in jobs if (cached := cache.load(job.key))}
-    todo = [job for job in jobs if job.source.path not in photos]
-    photos |= _run(todo, cache, first_refs, config.root, progress)
+    by_key = {job.key: cached for job in jobs if (cached := cache.load(job.key))}
+    todo = list({job.key: job for job in jobs if job.key not in by_key}.values())  # equal files: once
+    cached_count = len(by_key)
+    by_key |= _run(todo, cache, first_refs, config.root, progress)
+    photos = {job.source.path: by_key[job.key] for job in jobs}
     published = _published_files(photos, copies, cache)
     verify_outputs(published)
     new_pages = dict(rendered)
@@ -81,7 +83,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
                                               photos, config.images.sizes).encode("utf-8")
     kept = {rel: path for rel, path in copies.items() if not is_raster(rel)}
     pruned = cache.finish({photo.key for photo in photos.values()})
-    report = ImageReport(len(todo), len(jobs) - len(todo), pruned)
+    report = ImageReport(len(todo), cached_count, pruned)
     return ImageOutput(new_pages, kept | published, report, tuple(findings))
 
 
@@ -173,16 +175,16 @@ def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, 
 
 
 def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: Path,
-         stream: TextIO | None) -> dict[Path, Photo]:
+         stream: TextIO | None) -> dict[str, Photo]:
     from samizdat.images.progress import Progress
 
     progress = Progress(len(jobs), stream)
-    results: dict[Path, Photo] = {}
+    results: dict[str, Photo] = {}
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
         outcomes = ((job, run_job(job)) for job in jobs)
         for job, outcome in outcomes:
-            results[job.source.path] = _accept(job, outcome, cache, refs, root)
+            results[job.key] = _accept(job, outcome, cache, refs, root)
             progress.step()
         return results
     # spawn, not fork: the dev server has threads running, and forking those can deadlock.
@@ -190,7 +192,7 @@ def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: 
         futures = {pool.submit(run_job, job): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
-            results[job.source.path] = _accept(job, future.result(), cache, refs, root)
+            results[job.key] = _accept(job, future.result(), cache, refs, root)
             progress.step()
     return results
 

@@ -20,11 +20,12 @@ class SiteView:
     languages: tuple[Language, ...]
     default_language: Language
     theme: ThemeConfig
+    image: str | None = None  # the share picture for link previews
 
     @classmethod
     def for_language(cls, config: SiteConfig, language: Language) -> SiteView:
         return cls(language.title, language.description, config.base_url, config.languages,
-                   config.default_language, config.theme)
+                   config.default_language, config.theme, config.image)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class PageView:
     switcher: tuple[Alternate, ...]
     is_home: bool
     indexable: bool = True  # False for pages search engines should skip (404)
+    key: str = ""  # translation key, e.g. "meetings/2022-02-27-bosingak"
 
     @property
     def translations(self) -> tuple[Alternate, ...]:
