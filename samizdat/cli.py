@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.set_defaults(run=_serve)
 
+    faces = commands.add_parser("faces", help="write a page showing the face regions each photo will have masked")
+    faces.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    faces.add_argument("-o", "--output", type=Path,
+                       help="folder for the page (default: SITE/.samizdat-cache/faces-review)")
+    faces.set_defaults(run=_faces)
+
     init = commands.add_parser("init", help="create a new site with the default theme")
     init.add_argument("directory", type=Path, help="folder to create")
     init.add_argument("--languages", default="en", help="language codes, default first, e.g. de,ru,en")
@@ -102,8 +108,9 @@ def _build(args: argparse.Namespace) -> int:
     result = build_site(args.site, out, BuildOptions(relative=args.relative))
     for finding in result.findings:
         print(finding, file=sys.stderr)
+    images = f"; {result.images}" if result.images else ""
     print(f"built {len(result.pages)} pages and {len(result.copies)} files in "
-          f"{result.timings.total:.2f} s → {out}")
+          f"{result.timings.total:.2f} s{images} → {out}")
     if args.timings:
         print(result.timings.report())
     return EXIT_OK
@@ -131,6 +138,14 @@ def _report(published: Any) -> int:
     for finding in published.findings:
         print(finding, file=sys.stderr)
     print(published.summary)
+    return EXIT_OK
+
+
+def _faces(args: argparse.Namespace) -> int:
+    from samizdat.images.review import write_face_review
+
+    page = write_face_review(args.site, args.output)
+    print(f"review the regions to mask in {page} (it stays on this computer; delete it when done)")
     return EXIT_OK
 
 
