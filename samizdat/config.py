@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from samizdat.errors import ConfigError, SourceLocation
+from samizdat.findings import FINDING_CODES, SEVERITIES
 
 CONFIG_NAME = "samizdat.toml"
 
@@ -42,12 +43,24 @@ class ThemeConfig:
 
 
 @dataclass(frozen=True)
+class CheckConfig:
+    """`[check]`: how `samizdat check` weighs findings, and which other hosts a page may load from."""
+
+    severity: tuple[tuple[str, str], ...] = ()  # (finding code, severity) overrides
+    allow_origins: tuple[str, ...] = ()  # e.g. "https://media.example.org"
+
+    def severity_of(self, code: str | None, default: str) -> str:
+        return next((level for name, level in self.severity if name == code), default)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     base_url: str  # without a trailing slash
     languages: tuple[Language, ...]
     timezone: str
     theme: ThemeConfig = field(default_factory=ThemeConfig)
+    check: CheckConfig = field(default_factory=CheckConfig)
 
     @property
     def default_language(self) -> Language:
@@ -55,6 +68,12 @@ class SiteConfig:
 
     def language(self, code: str) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)
+
+    @property
+    def origin(self) -> str:
+        """scheme://host of base_url: links there are the site's own."""
+        scheme, _, rest = self.base_url.partition("://")
+        return f"{scheme}://{rest.split('/')[0]}".lower()
 
     @property
     def config_path(self) -> Path:
@@ -67,6 +86,7 @@ TOP_LEVEL: dict[str, tuple[type, bool, str]] = {
     "timezone": (str, False, "IANA time zone for dates, e.g. Asia/Seoul (default UTC)"),
     "languages": (dict, True, "one [languages.CODE] table per language"),
     "theme": (dict, False, "theme options"),
+    "check": (dict, False, "options of `samizdat check`"),
 }
 LANGUAGE_KEYS: dict[str, tuple[type, bool, str]] = {
     "name": (str, True, "the language's name in that language, e.g. Русский"),
@@ -83,9 +103,14 @@ THEME_KEYS: dict[str, tuple[type, bool, str]] = {
     "accent": (str, False, "accent colour as #rrggbb"),
     "show_flags": (bool, False, "show flag images in the language switcher"),
 }
+CHECK_KEYS: dict[str, tuple[type, bool, str]] = {
+    "severity": (dict, False, 'severity per finding, e.g. { "http-link" = "warning" } ("off" hides it)'),
+    "allow_origins": (list, False, 'other hosts pages may load from, e.g. ["https://media.example.org"]'),
+}
 
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$|^$")
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_ORIGIN_RE = re.compile(r"^https?://[^/\s]+/?$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -127,6 +152,7 @@ class _ConfigReader:
         self._check_table(raw, TOP_LEVEL, "")
         languages = self._languages(raw.get("languages"))
         theme = self._theme(raw.get("theme", {}))
+        check = self._check(raw.get("check", {}))
         timezone = raw.get("timezone", "UTC")
         if isinstance(timezone, str):
             try:
@@ -143,7 +169,7 @@ class _ConfigReader:
                 SourceLocation(self.path),
                 hint="see docs/configuration.md for every option",
             )
-        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme)
+        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme, check)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""
@@ -249,6 +275,28 @@ class _ConfigReader:
             accent=accent if isinstance(accent, str) else ThemeConfig.accent,
             show_flags=table.get("show_flags", True) is not False,
         )
+
+    def _check(self, table: Any) -> CheckConfig:
+        if not isinstance(table, dict):
+            return CheckConfig()
+        self._check_table(table, CHECK_KEYS, "check.")
+        severity = table.get("severity", {})
+        pairs = []
+        for code, level in (severity.items() if isinstance(severity, dict) else ()):
+            if code not in FINDING_CODES:
+                self._problem("check.severity", f"unknown finding {code!r} (known: {', '.join(FINDING_CODES)})")
+            elif level not in SEVERITIES:
+                self._problem("check.severity", f"{code}: {level!r} must be one of {', '.join(SEVERITIES)}")
+            else:
+                pairs.append((code, level))
+        origins = table.get("allow_origins", [])
+        allowed = []
+        for origin in (origins if isinstance(origins, list) else ()):
+            if not isinstance(origin, str) or not _ORIGIN_RE.match(origin):
+                self._problem("check.allow_origins", f"{origin!r} must be an origin such as https://media.example.org")
+            else:
+                allowed.append(origin.rstrip("/"))
+        return CheckConfig(tuple(pairs), tuple(allowed))
 
 
 def _replace_default(language: Language) -> Language:

@@ -11,11 +11,13 @@ from samizdat.config import SiteConfig, load_config
 from samizdat.content.data import load_data
 from samizdat.content.pages import Page, make_page
 from samizdat.content.sources import discover
-from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
+from samizdat.content.translation_status import outdated_sources, translation_findings, translation_status
+from samizdat.content.translations import check_unique_outputs, link_translations
 from samizdat.errors import ContentError, SourceLocation
-from samizdat.findings import Finding
+from samizdat.findings import Finding, finding
 from samizdat.i18n.strings import Catalogs, load_catalogs
 from samizdat.outputs.render import VARS_CSS, Renderer
+from samizdat.outputs.security import SecurityPolicy, policy_files, secure_pages
 from samizdat.outputs.static import static_files
 from samizdat.theme import THEME_URL, theme_paths
 
@@ -31,6 +33,7 @@ class SiteOutput:
     copies: dict[str, Path]  # output path → file published as it is
     findings: list[Finding] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    sources: dict[str, Page] = field(default_factory=dict)  # output path → the page it was rendered from
 
 
 def render_site(site_root: Path) -> SiteOutput:
@@ -46,19 +49,24 @@ def render_site(site_root: Path) -> SiteOutput:
     with timings.stage("link"):
         check_unique_outputs(pages)
         index = link_translations(pages, config)
+        status = translation_status(index, config)
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
     with timings.stage("render"):
-        renderer = Renderer(config, theme, catalogs, index, data)
+        renderer = Renderer(config, theme, catalogs, index, data, outdated_sources(status))
         rendered = {page.output_path: renderer.render(page) for page in pages}
         rendered |= _not_found_pages(renderer, config, rendered)
         rendered[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
+    with timings.stage("secure"):
+        policy = SecurityPolicy(config.check.allow_origins).with_scripts_of(rendered)
+        rendered = secure_pages(rendered, policy, config.origin) | policy_files(policy)
     with timings.stage("static"):
         copies = static_files(config, theme.static_dir, content_files)
         _check_static_clashes(copies, pages)
-    findings = _translation_findings(pages, index, config) + _string_findings(catalogs, config)
-    return SiteOutput(config, rendered, copies, findings, timings)
+    findings = translation_findings(status) + _string_findings(catalogs, config)
+    sources = {page.output_path: page for page in pages}
+    return SiteOutput(config, rendered, copies, findings, timings, sources)
 
 
 def build_site(site_root: Path, out_dir: Path | None = None) -> SiteOutput:
@@ -93,27 +101,13 @@ def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
             )
 
 
-def _translation_findings(pages: list[Page], index: TranslationIndex, config: SiteConfig) -> list[Finding]:
-    findings = []
-    for key, group in index.by_key.items():
-        source = group.get(config.default_language.code) or next(iter(group.values()))
-        for language in config.languages:
-            if language.code not in group:
-                findings.append(Finding(
-                    "warning", f"page {key!r} has no {language.code} version",
-                    SourceLocation(source.path),
-                    hint=f"add content/{language.code}/… with the same name or translation_key",
-                ))
-    return findings
-
-
 def _string_findings(catalogs: Catalogs, config: SiteConfig) -> list[Finding]:
     findings = []
     for language in config.languages:
         missing = catalogs.missing(language.code)
         if missing:
-            findings.append(Finding(
-                "warning",
+            findings.append(finding(
+                "ui-strings",
                 f"{len(missing)} interface string(s) not translated to {language.code}: {', '.join(missing[:5])}"
                 + ("…" if len(missing) > 5 else ""),
                 hint=f"add them to strings/{language.code}.yaml in the site folder",

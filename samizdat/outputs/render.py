@@ -19,6 +19,7 @@ from samizdat.errors import ContentError, SourceLocation
 from samizdat.i18n.dates import format_day
 from samizdat.i18n.strings import Catalogs
 from samizdat.markdown import render_markdown
+from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.templates import (
     get_template,
@@ -38,8 +39,9 @@ class Renderer:
     """Everything that is the same for every page is prepared once, here."""
 
     def __init__(self, config: SiteConfig, theme: ThemePaths, catalogs: Catalogs,
-                 index: TranslationIndex, data: dict[str, Any]) -> None:
+                 index: TranslationIndex, data: dict[str, Any], outdated: dict[Path, Page] | None = None) -> None:
         self.config, self.catalogs, self.index, self.data = config, catalogs, index, data
+        self.outdated = outdated or {}  # translation file → the source that changed since
         self.theme_hashes = _static_hashes(theme.static_dir)
         self.theme_hashes[VARS_CSS] = hashlib.sha256(self.vars_css()).hexdigest()[:10]
         self.env = make_environment(theme.template_dirs, self._filters(), self._globals())
@@ -71,8 +73,14 @@ class Renderer:
             data=page.data,
             switcher=tuple(self.index.switcher(page)),
             is_home=page.key == "index",
+            original=self._original(page),
         )
         return render_template(self._layout(page), context).encode("utf-8")
+
+    def _original(self, page: Page) -> Alternate | None:
+        """The source version, linked from the notice on a translation that is out of date."""
+        source = self.outdated.get(page.path)
+        return Alternate(source.language, source.url, True, False) if source else None
 
     def vars_css(self) -> bytes:
         """The theme options as CSS custom properties (inline styles would break the strict CSP)."""
@@ -117,7 +125,8 @@ class Renderer:
                 raise jinja2.TemplateRuntimeError(f"theme file {name!r} does not exist")
             return f"{THEME_URL}{name}?v={digest}"
 
-        return {"t": t, "theme_url": theme_url, "image_size": self._image_size}
+        return {"t": t, "theme_url": theme_url, "image_size": self._image_size,
+                "content_security_policy": SecurityPolicy(self.config.check.allow_origins).meta_csp()}
 
     def _image_size(self, path: str) -> tuple[int, int]:
         return _image_size(self.config.root / path.lstrip("/"))

@@ -39,6 +39,7 @@ class PageView:
     switcher: tuple[Alternate, ...]
     is_home: bool
     indexable: bool = True  # False for pages search engines should skip (404)
+    original: Alternate | None = None  # set when this translation's source changed since it was translated
 
     @property
     def translations(self) -> tuple[Alternate, ...]:
