@@ -51,7 +51,8 @@ class CheckContext:
         if not url or url.startswith(SKIPPED_SCHEMES):
             return None
         parts = urlsplit(url)
-        if (parts.scheme or parts.netloc) and f"{parts.scheme or 'https'}://{parts.netloc}".lower() != self.config.origin:
+        origin = f"{parts.scheme or 'https'}://{parts.netloc}".lower()
+        if (parts.scheme or parts.netloc) and origin != self.config.origin:
             return None
         page_url = "/" + posixpath.dirname(output_path) + "/"
         path = unquote(parts.path) if parts.path else "/" + output_path

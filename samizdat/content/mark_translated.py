@@ -21,6 +21,7 @@ from samizdat.content.translation_status import (
     body_hash,
     load_history,
     paragraphs,
+    recorded_language,
     recorded_source,
     source_language,
 )
@@ -57,17 +58,18 @@ def mark_translated(path: Path, source_code: str | None = None) -> Marked:
         raise ContentError(f"{path} is not a page of the site", SourceLocation(path),
                            hint="give a Markdown or HTML file under content/")
     group = index.by_key[page.key]
-    recorded = recorded_source(page)
-    code = source_code or (recorded.lang if recorded else None) or source_language(group, config)
+    code = source_code or recorded_language(page) or source_language(group, config)
     source = group.get(code)
     if source is None or source is page:
         other = ", ".join(c for c in group if c != page.language.code) or "none"
+        problem = f"there is no {code} version of this page" if source is None else "a page cannot translate itself"
         raise ContentError(
-            f"no {code} version of this page to be a translation of", SourceLocation(path),
-            hint=f"name the source language with --from (versions of this page: {other})",
+            f"{problem}, so this cannot be marked as its translation", SourceLocation(path),
+            hint=f"name the source language with --from (other versions of this page: {other})",
         )
     digest = body_hash(source.body)
-    _write_front_matter_line(path, f"{TRANSLATION_OF}: {{lang: {code}, hash: {digest}}}")
+    # Quoted: a hash of digits alone would otherwise be read back as a number.
+    _write_front_matter_line(path, f'{TRANSLATION_OF}: {{lang: {code}, hash: "{digest}"}}')
     _save_history(config.root, digest, paragraphs(source.body), index, page)
     return Marked(page, source, digest)
 

@@ -2,7 +2,7 @@
 
 A translation names the source it follows in its front matter, written by `samizdat translated PATH`:
 
-    translation_of: {lang: en, hash: 3f2a9c0d41be}
+    translation_of: {lang: en, hash: "3f2a9c0d41be"}
 
 `hash` is a hash of the source's body as it was when the translation was brought up to date, so the
 status is the same in a fresh clone, where file times mean nothing. The source's paragraphs at that
@@ -68,19 +68,26 @@ def recorded_source(page: Page) -> Recorded | None:
     if (not isinstance(value, dict) or not isinstance(value.get("lang"), str)
             or not isinstance(value.get("hash"), str)):
         raise ContentError(
-            f"`{TRANSLATION_OF}` must look like {{lang: en, hash: 3f2a9c0d41be}}",
+            f"`{TRANSLATION_OF}` must look like {{lang: en, hash: \"3f2a9c0d41be\"}}",
             page.location(TRANSLATION_OF),
             hint=f"run `samizdat translated {SourceLocation(page.path)}` to write it again",
         )
     return Recorded(value["lang"], value["hash"])
 
 
+def recorded_language(page: Page) -> str | None:
+    """The language a page says it translates, even when the rest of its record is damaged."""
+    value = page.data.get(TRANSLATION_OF)
+    lang = value.get("lang") if isinstance(value, dict) else None
+    return lang if isinstance(lang, str) else None
+
+
 def source_language(group: dict[str, Page], config: SiteConfig) -> str:
     """The language the group's translations say they follow; else the site's default, else the first."""
     for page in group.values():
-        recorded = recorded_source(page)
-        if recorded and recorded.lang in group and recorded.lang != page.language.code:
-            return recorded.lang
+        lang = recorded_language(page)
+        if lang and lang in group and lang != page.language.code:
+            return lang
     code = config.default_language.code
     return code if code in group else next(iter(group))
 
