@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 from samizdat import __version__
 from samizdat.errors import SamizdatError, SourceLocation
@@ -36,7 +38,27 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     build.add_argument("-o", "--output", type=Path, help="output folder (default: SITE/_site)")
     build.add_argument("--timings", action="store_true", help="print the time of each stage")
+    build.add_argument("--relative", action="store_true",
+                       help="write every internal link relative, so the output works under any path and from file://")
     build.set_defaults(run=_build)
+
+    deploy = commands.add_parser("deploy", help="build and push the site to a git branch (GitHub/Codeberg Pages)")
+    deploy.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    deploy.add_argument("--remote", help="git remote name or URL (default: publish.remote, else origin)")
+    deploy.add_argument("--branch", help="branch to publish to (default: publish.branch, else gh-pages)")
+    deploy.add_argument("--relative", action="store_true", help="relative links, for a project page under a sub-path")
+    deploy.set_defaults(run=_deploy)
+
+    rsync = commands.add_parser("deploy-rsync", help="build and copy the site to a server folder with rsync")
+    rsync.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    rsync.add_argument("--target", help="USER@HOST:/PATH or a local folder (default: publish.rsync_target)")
+    rsync.add_argument("--relative", action="store_true", help="relative links, for a server sub-path")
+    rsync.set_defaults(run=_deploy_rsync)
+
+    mirror = commands.add_parser("mirror", help="write the site as a reproducible ZIP for mirrors and USB copies")
+    mirror.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    mirror.add_argument("-o", "--output", type=Path, required=True, help="the archive to write, e.g. site.zip")
+    mirror.set_defaults(run=_mirror)
 
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change, with live reload")
     serve.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
@@ -62,16 +84,38 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--languages", default="en", help="language codes, default first, e.g. de,ru,en")
     init.add_argument("--title", default=None, help="the group's name")
     init.set_defaults(run=_init)
+
+    new = commands.add_parser("new", help="create a meeting or a news post in every language")
+    kinds = new.add_subparsers(title="what to create")
+    meeting = kinds.add_parser("meeting", help="a meeting: facts once, a text per language")
+    meeting.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    meeting.add_argument("--start", required=True, help='local start, e.g. "2026-12-05 15:00", or a date')
+    meeting.add_argument("--end", help='local end, e.g. "2026-12-05 17:00"')
+    meeting.add_argument("--slug", required=True, help="short name for the file and URL, e.g. bosingak")
+    meeting.set_defaults(run=_new_meeting)
+    post = kinds.add_parser("post", help="a dated news post in every language")
+    post.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    post.add_argument("--slug", required=True, help="short name for the file and URL, e.g. statement")
+    post.add_argument("--date", type=_iso_date, help="the post's date (default: today)")
+    post.set_defaults(run=_new_post)
     return parser
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-01") from None
+
+
 def _build(args: argparse.Namespace) -> int:
-    from samizdat.build.pipeline import build_site
+    from samizdat.build.pipeline import BuildOptions, build_site
 
     out = args.output or args.site / "_site"
-    result = build_site(args.site, out)
+    result = build_site(args.site, out, BuildOptions(relative=args.relative))
     for finding in result.findings:
-        print(finding, file=sys.stderr)
+        if finding.severity != "info":  # notes are for `samizdat check`
+            print(finding, file=sys.stderr)
     print(f"built {len(result.pages)} pages and {len(result.copies)} files in "
           f"{result.timings.total:.2f} s → {out}")
     if args.timings:
@@ -79,10 +123,54 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _deploy(args: argparse.Namespace) -> int:
+    from samizdat.publish.commands import deploy_git
+
+    return _report(deploy_git(args.site, args.remote, args.branch, args.relative))
+
+
+def _deploy_rsync(args: argparse.Namespace) -> int:
+    from samizdat.publish.commands import deploy_rsync
+
+    return _report(deploy_rsync(args.site, args.target, args.relative))
+
+
+def _mirror(args: argparse.Namespace) -> int:
+    from samizdat.publish.commands import make_mirror
+
+    return _report(make_mirror(args.site, args.output))
+
+
+def _report(published: Any) -> int:
+    for finding in published.findings:
+        print(finding, file=sys.stderr)
+    print(published.summary)
+    return EXIT_OK
+
+
 def _serve(args: argparse.Namespace) -> int:
     from samizdat.serve.server import serve
 
     serve(args.site, args.host, args.port)
+    return EXIT_OK
+
+
+def _new_meeting(args: argparse.Namespace) -> int:
+    from samizdat.scaffold.new import new_meeting
+
+    return _report_created(new_meeting(args.site, args.start, args.slug, args.end))
+
+
+def _new_post(args: argparse.Namespace) -> int:
+    from samizdat.scaffold.new import new_post
+
+    return _report_created(new_post(args.site, args.slug, args.date))
+
+
+def _report_created(paths: list[Path]) -> int:
+    for path in paths:
+        print(f"created {path}")
+    print("replace every <<TODO: …>> with the real text; the build warns while one is left")
     return EXIT_OK
 
 

@@ -43,6 +43,23 @@ class ThemeConfig:
 
 
 @dataclass(frozen=True)
+class Mirror:
+    url: str
+    note: str | dict[str, str] = ""  # one text, or one per language code
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    remote: str | None = None  # None: the site repository's `origin`
+    branch: str = "gh-pages"
+    domain: str | None = None
+    rsync_target: str | None = None
+    onion: str | None = None  # the bare host name, e.g. abc…xyz.onion
+    mirrors: tuple[Mirror, ...] = ()
+    precompress: bool = False
+
+
+@dataclass(frozen=True)
 class CheckConfig:
     """`[check]`: how `samizdat check` weighs findings, and which other hosts a page may load from."""
 
@@ -60,6 +77,8 @@ class SiteConfig:
     languages: tuple[Language, ...]
     timezone: str
     theme: ThemeConfig = field(default_factory=ThemeConfig)
+    image: str | None = None  # site-relative path of the share picture
+    publish: PublishConfig = field(default_factory=PublishConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
 
     @property
@@ -81,14 +100,17 @@ class SiteConfig:
 
 
 # Each option: type, whether required, and what it means (shown in errors and docs).
-TOP_LEVEL: dict[str, tuple[type, bool, str]] = {
+Schema = dict[str, tuple[type | tuple[type, ...], bool, str]]
+TOP_LEVEL: Schema = {
     "base_url": (str, True, "the address the site is published at, e.g. https://example.org"),
     "timezone": (str, False, "IANA time zone for dates, e.g. Asia/Seoul (default UTC)"),
     "languages": (dict, True, "one [languages.CODE] table per language"),
     "theme": (dict, False, "theme options"),
+    "image": (str, False, "picture shown when a page is shared (Open Graph), e.g. assets/share.png"),
+    "publish": (dict, False, "where and how the site is published: deploy, mirrors, onion"),
     "check": (dict, False, "options of `samizdat check`"),
 }
-LANGUAGE_KEYS: dict[str, tuple[type, bool, str]] = {
+LANGUAGE_KEYS: Schema = {
     "name": (str, True, "the language's name in that language, e.g. Русский"),
     "title": (str, True, "the site's title in that language"),
     "prefix": (str, False, "URL prefix, e.g. kr for /kr/; empty for the root"),
@@ -98,7 +120,7 @@ LANGUAGE_KEYS: dict[str, tuple[type, bool, str]] = {
     "locale": (str, False, "locale for dates, e.g. ko_KR (default: the code)"),
     "description": (str, False, "a sentence describing the site in that language"),
 }
-THEME_KEYS: dict[str, tuple[type, bool, str]] = {
+THEME_KEYS: Schema = {
     "name": (str, False, "theme name (default: default)"),
     "accent": (str, False, "accent colour as #rrggbb"),
     "show_flags": (bool, False, "show flag images in the language switcher"),
@@ -108,6 +130,22 @@ CHECK_KEYS: dict[str, tuple[type, bool, str]] = {
     "allow_origins": (list, False, 'other hosts pages may load from, e.g. ["https://media.example.org"]'),
 }
 
+PUBLISH_KEYS: Schema = {
+    "remote": (str, False, "git remote to deploy to, a name such as origin or a URL (default: origin)"),
+    "branch": (str, False, "branch the built site is committed to (default: gh-pages)"),
+    "domain": (str, False, "custom domain written to CNAME for GitHub/Codeberg Pages, e.g. www.example.org"),
+    "rsync_target": (str, False, "server folder for `samizdat deploy --rsync`, e.g. user@host:/var/www/site"),
+    "onion": (str, False, "the site's Tor onion address, e.g. abc…xyz.onion"),
+    "mirrors": (list, False, "known copies of the site: [[publish.mirrors]] tables with url and note"),
+    "precompress": (bool, False, "write .gz and .br files beside text files for nginx gzip_static"),
+}
+MIRROR_KEYS: Schema = {
+    "url": (str, True, "the mirror's address, e.g. https://mirror.example.net/"),
+    "note": ((str, dict), False, "a short description: one text, or a table with one text per language"),
+}
+
+_ONION_RE = re.compile(r"^[a-z2-7]{56}\.onion$")
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$|^$")
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _ORIGIN_RE = re.compile(r"^https?://[^/\s]+/?$")
@@ -152,6 +190,7 @@ class _ConfigReader:
         self._check_table(raw, TOP_LEVEL, "")
         languages = self._languages(raw.get("languages"))
         theme = self._theme(raw.get("theme", {}))
+        publish = self._publish(raw.get("publish", {}))
         check = self._check(raw.get("check", {}))
         timezone = raw.get("timezone", "UTC")
         if isinstance(timezone, str):
@@ -169,17 +208,26 @@ class _ConfigReader:
                 SourceLocation(self.path),
                 hint="see docs/configuration.md for every option",
             )
-        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme, check)
+        image = raw.get("image")
+        if isinstance(image, str) and not (self.root / image).is_file():
+            self._problem("image", f"file {image} not found in the site folder")
+        return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme,
+                          image if isinstance(image, str) else None, publish, check)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""
         *tables, last = key.split(".")
         start = 0
         if tables:
-            header = re.compile(rf"^\s*\[\s*{re.escape('.'.join(tables))}\s*\]")
-            start = next((i for i, line in enumerate(self.lines) if header.match(line)), -1) + 1
-            if start == 0:
+            table = ".".join(tables)
+            # publish.mirrors[2] is the second [[publish.mirrors]] table.
+            entry = re.fullmatch(r"(.+)\[(\d+)\]", table)
+            name, number = (entry[1], int(entry[2])) if entry else (table, 1)
+            header = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*\]")
+            found = [i for i, line in enumerate(self.lines) if header.match(line)]
+            if len(found) < number:
                 return None
+            start = found[number - 1] + 1
         assignment = re.compile(rf"^\s*\"?{re.escape(last)}\"?\s*=")
         table_header = re.compile(rf"^\s*\[\s*{re.escape(key)}\s*\]")
         for index in range(start, len(self.lines)):
@@ -195,7 +243,7 @@ class _ConfigReader:
         where = f"line {line}: " if line else ""
         self.problems.append(f"{where}{key}: {message}")
 
-    def _check_table(self, table: dict[str, Any], schema: dict[str, tuple[type, bool, str]], prefix: str) -> None:
+    def _check_table(self, table: dict[str, Any], schema: Schema, prefix: str) -> None:
         for key, value in table.items():
             if key not in schema:
                 known = ", ".join(schema)
@@ -203,7 +251,7 @@ class _ConfigReader:
                 continue
             expected = schema[key][0]
             if not isinstance(value, expected):
-                self._problem(f"{prefix}{key}", f"must be a {_type_word(expected)}, not {_type_word(type(value))}")
+                self._problem(f"{prefix}{key}", f"must be {_type_word(expected)}, not {_type_word(type(value))}")
         for key, (_, required, meaning) in schema.items():
             if required and key not in table:
                 self._problem(f"{prefix}{key}", f"missing: {meaning}")
@@ -276,6 +324,45 @@ class _ConfigReader:
             show_flags=table.get("show_flags", True) is not False,
         )
 
+    def _publish(self, table: Any) -> PublishConfig:
+        if not isinstance(table, dict):
+            return PublishConfig()
+        self._check_table(table, PUBLISH_KEYS, "publish.")
+        text = {key: table[key] for key in PUBLISH_KEYS if isinstance(table.get(key), str)}
+        onion = text.get("onion", "").removeprefix("http://").strip("/") or None
+        if onion and not _ONION_RE.match(onion):
+            self._problem("publish.onion", f"{onion!r} is not an onion address (56 letters a-z, 2-7, then .onion)")
+        domain = text.get("domain")
+        if domain is not None and not _DOMAIN_RE.match(domain):
+            self._problem("publish.domain", f"{domain!r} must be a bare domain such as www.example.org")
+        return PublishConfig(
+            remote=text.get("remote"),
+            branch=text.get("branch", PublishConfig.branch),
+            domain=domain,
+            rsync_target=text.get("rsync_target"),
+            onion=onion,
+            mirrors=self._mirrors(table.get("mirrors", [])),
+            precompress=table.get("precompress") is True,
+        )
+
+    def _mirrors(self, entries: Any) -> tuple[Mirror, ...]:
+        if not isinstance(entries, list):
+            return ()
+        mirrors = []
+        for number, entry in enumerate(entries, 1):
+            if not isinstance(entry, dict):
+                self._problem("publish.mirrors", f"entry {number} must be a table with url and note")
+                continue
+            self._check_table(entry, MIRROR_KEYS, f"publish.mirrors[{number}].")
+            url = entry.get("url")
+            if isinstance(url, str) and not re.match(r"^(https?|ipfs|ipns)://\S+$", url):
+                self._problem(f"publish.mirrors[{number}].url", f"{url!r} must start with https:// or http://")
+            note = entry.get("note", "")
+            if isinstance(note, dict) and not all(isinstance(v, str) for v in note.values()):
+                self._problem(f"publish.mirrors[{number}].note", "each language's note must be text")
+            if isinstance(url, str):
+                mirrors.append(Mirror(url, note if isinstance(note, str | dict) else ""))
+        return tuple(mirrors)
     def _check(self, table: Any) -> CheckConfig:
         if not isinstance(table, dict):
             return CheckConfig()
@@ -307,9 +394,11 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) else fallback
 
 
-_TYPE_WORDS = {str: "string", bool: "true or false", dict: "table", int: "whole number", float: "number",
-               list: "list"}
+_TYPE_WORDS = {str: "a string", bool: "true or false", dict: "a table", int: "a whole number", float: "a number",
+               list: "a list"}
 
 
-def _type_word(kind: type) -> str:
+def _type_word(kind: type | tuple[type, ...]) -> str:
+    if isinstance(kind, tuple):
+        return " or ".join(_type_word(k) for k in kind)
     return _TYPE_WORDS.get(kind, kind.__name__)

@@ -31,6 +31,12 @@ def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Call
     return env
 
 
+def content_environment(env: jinja2.Environment) -> jinja2.Environment:
+    """The environment for a page's own template code: `{#` starts Markdown heading attributes
+    (`## Title {#id}`) there, so Jinja comments are written `{## … ##}` in pages."""
+    return env.overlay(comment_start_string="{##", comment_end_string="##}")
+
+
 def shortcode_names(env: jinja2.Environment) -> list[str]:
     """Template files under shortcodes/; their macros can be called from a page's text."""
     return sorted(
@@ -79,30 +85,31 @@ def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 def template_error(exc: jinja2.TemplateError, path_hint: tuple[Path, int] | None = None) -> TemplateError:
     """Map a Jinja2 error to the template file and line (or the page's line for page code)."""
-    filename, line = _error_position(exc)
-    if filename in (None, "<template>") and path_hint:
-        path, first_line = path_hint
-        location = SourceLocation(path, line + first_line - 1 if line else None)
-    elif filename:
-        location = SourceLocation(Path(filename), line)
-    else:
-        location = None
+    frames = _error_frames(exc)
     message = exc.message or exc.__class__.__name__
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template {exc.name!r} not found"
-    return TemplateError(f"template error: {message}", location,
-                         hint="check the template code on that line")
+    location = None
+    page_frames = [line for name, line in frames if name in (None, "<template>")]
+    if path_hint and (page_frames or not frames):
+        path, first_line = path_hint
+        line = page_frames[-1] if page_frames else None
+        location = SourceLocation(path, line + first_line - 1 if line else None)
+        inner = [(name, line) for name, line in frames if name not in (None, "<template>")]
+        if inner:  # the page called a shortcode that failed: name both places
+            message += f" (in {SourceLocation(Path(inner[-1][0]), inner[-1][1])})"
+    elif frames:
+        name, line = frames[-1]
+        location = SourceLocation(Path(name), line) if name else None
+    return TemplateError(f"template error: {message}", location, hint="check the template code on that line")
 
 
-def _error_position(exc: jinja2.TemplateError) -> tuple[str | None, int | None]:
+def _error_frames(exc: jinja2.TemplateError) -> list[tuple[str | None, int | None]]:
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return exc.filename or exc.name, exc.lineno
+        return [(exc.filename or exc.name, exc.lineno)]
     # Jinja2 rewrites tracebacks so template frames carry the template's file and line.
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if f.filename.endswith((".html", ".xml")) or f.filename == "<template>"]
-    if frames:
-        return frames[-1].filename, frames[-1].lineno
-    return None, None
+    return [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)
+            if f.filename.endswith((".html", ".xml")) or f.filename == "<template>"]
 
 
 def markup(text: str) -> Markup:

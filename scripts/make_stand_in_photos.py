@@ -46,10 +46,25 @@ def draw_poster(text: str) -> Image.Image:
     return image
 
 
+def draw_share_image() -> Image.Image:
+    """The picture link previews show (Open Graph): the white-blue-white flag and the group's name."""
+    image = Image.new("RGB", (1200, 630), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 210, 1200, 420), fill=BLUE)
+    draw.text((600, 315), "NO WAR · НЕТ ВОЙНЕ · 전쟁 반대", font=ImageFont.truetype(HANGUL, 64), fill="white",
+              anchor="mm")
+    draw.text((600, 110), "Voices in Korea", font=ImageFont.truetype(LATIN, 60), fill=BLUE, anchor="mm")
+    draw.text((600, 525), "Голоса в Корее · 보이시스 인 코리아", font=ImageFont.truetype(HANGUL, 44), fill=BLUE,
+              anchor="mm")
+    return image
+
+
 def main(folder: Path) -> None:
     for name, text in POSTERS.items():
         draw_poster(text).save(folder / name, "JPEG", quality=78, optimize=True, progressive=True)
         print(folder / name)
+    draw_share_image().save(folder / "share.jpg", "JPEG", quality=80, optimize=True, progressive=True)
+    print(folder / "share.jpg")
 
 
 if __name__ == "__main__":

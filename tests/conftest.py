@@ -91,3 +91,11 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def copy_site(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("_site"))
     return target
+
+
+def replace_publish_table(site: Path, table: str) -> None:
+    """Put `table` (TOML text starting with [publish]) in place of the site's own [publish] table, the last."""
+    config = site / "samizdat.toml"
+    text = config.read_text(encoding="utf-8")
+    head = text[: text.index("\n[publish]")] if "\n[publish]" in text else text
+    config.write_text(head.rstrip("\n") + "\n" + table, encoding="utf-8")

@@ -60,7 +60,7 @@ def slug(path: str) -> str:
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_every_page_loads_cleanly_under_its_csp(browser, served, width: int) -> None:
     base, paths = served
-    assert len(paths) == 6  # three home pages and three 404 pages
+    assert {"/", "/en/", "/kr/", "/404.html", "/en/404.html", "/kr/404.html"} <= set(paths)
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     (SCREENSHOTS / str(width)).mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html as html_module
 import re
 import shutil
 from html.parser import HTMLParser
@@ -84,7 +87,8 @@ def test_switcher_links_the_three_editions(bundled_build: Path) -> None:
 def test_alternates_and_canonical(bundled_build: Path) -> None:
     page = Elements(read(bundled_build, "en/index.html"))
     links = page.all("link")
-    alternates = {link["hreflang"]: link["href"] for link in links if link.get("rel") == "alternate"}
+    alternates = {link["hreflang"]: link["href"] for link in links
+                  if link.get("rel") == "alternate" and link.get("hreflang")}
     assert alternates == {"ru": "https://www.voicesinkorea.kr/", "en": "https://www.voicesinkorea.kr/en/",
                           "ko": "https://www.voicesinkorea.kr/kr/", "x-default": "https://www.voicesinkorea.kr/"}
     canonical = [link["href"] for link in links if link.get("rel") == "canonical"]
@@ -100,7 +104,11 @@ def test_nothing_loads_from_another_host(bundled_build: Path) -> None:
                 loads.append(attrs.get("href"))
             for url in filter(None, loads):
                 assert url.startswith("/") and not url.startswith("//"), f"{path}: {tag} loads {url}"
-        assert "<script" not in path.read_text(encoding="utf-8")
+        html = path.read_text(encoding="utf-8")
+        for script in re.findall(r"<script>(.*?)</script>", html, re.S):  # inline only when the CSP names it
+            digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+            assert f"script-src 'sha256-{digest}'" in html_module.unescape(html)
+        assert not any(attrs.get("src") for tag, attrs in page.tags if tag == "script")
 
 
 def test_every_local_reference_resolves(bundled_build: Path) -> None:
@@ -171,7 +179,7 @@ def test_missing_translation_warns_and_switcher_falls_back_home(make_site, run_c
     })
     result = run_cli("build", site, "-o", tmp_path / "out")
     assert result.code == 0
-    assert "page 'about' has no ko version" in result.err
+    assert f"warning [translation-missing]: missing translation: {site / 'content/ko/about.md'}" in result.err
     page = Elements(read(tmp_path / "out", "en/about/index.html"))
     switcher = {a["hreflang"]: a for a in page.all("a") if a.get("hreflang")}
     assert switcher["ru"]["href"] == "/about/"
@@ -209,3 +217,27 @@ def test_rebuild_replaces_output_whole(make_site, run_cli, tmp_path: Path) -> No
     shutil.copytree(out, again)
     assert run_cli("build", site, "-o", out).code == 0
     assert tree_digest(out) == tree_digest(again)
+
+
+def test_heading_ids_and_template_code_live_together(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/en/index.md": "## Contacts {#contacts}\n\n{## a note for editors ##}{{ lang.name }}\n"})
+    assert run_cli("build", site, "-o", tmp_path / "out").code == 0
+    html = read(tmp_path / "out", "en/index.html")
+    assert '<h2 id="contacts">Contacts</h2>' in html
+    assert "<p>English</p>" in html and "editors" not in html
+
+
+def test_unknown_interface_string_names_the_template_line(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/en/index.md": "Hi\n", "templates/partials/footer.html": "<footer>\n{{ t('donate') }}\n"})
+    result = run_cli("build", site, "-o", tmp_path / "out")
+    assert result.code == 1
+    assert "footer.html:2: template error: no interface string 'donate'" in result.err
+
+
+def test_well_known_is_published_and_editor_files_are_not(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/en/index.md": "Hi\n", "static/.well-known/security.txt": "Contact: x\n",
+                      "assets/.DS_Store": "junk", "static/CNAME": "example.org\n"})
+    assert run_cli("build", site, "-o", tmp_path / "out").code == 0
+    assert (tmp_path / "out/.well-known/security.txt").is_file()
+    assert (tmp_path / "out/CNAME").is_file()
+    assert not (tmp_path / "out/assets/.DS_Store").exists()

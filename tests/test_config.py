@@ -31,7 +31,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     assert "3 problem(s)" in message
     assert "languages.ko.colour: unknown key" in message
     assert "theme.accent: 'blue' must be a colour" in message
-    assert "theme.show_flags: must be a true or false" in message
+    assert "theme.show_flags: must be true or false" in message
 
 
 def test_missing_required_keys_are_named(tmp_path: Path) -> None:
@@ -60,3 +60,49 @@ def test_flag_file_must_exist(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, text))
     assert "languages.en.flag: file assets/none.svg not found" in str(caught.value)
+
+
+PUBLISH_OK = """
+[publish]
+remote = "git@codeberg.org:voices/pages.git"
+branch = "pages"
+domain = "www.example.org"
+onion = "vww6ybal4bd7szmgncyruucpgfkqahzddi37ktceo3ah7ngmcopnpyyd.onion"
+precompress = true
+
+[[publish.mirrors]]
+url = "https://mirror.example.net/"
+note = { en = "Friends", ru = "Друзья" }
+"""
+
+
+def test_publish_table_is_read(tmp_path: Path) -> None:
+    publish = load_config(write(tmp_path, MINIMAL_CONFIG + PUBLISH_OK)).publish
+    assert (publish.remote, publish.branch, publish.domain) == ("git@codeberg.org:voices/pages.git", "pages",
+                                                                "www.example.org")
+    assert publish.onion.endswith("yd.onion") and publish.precompress is True
+    assert [(m.url, m.note) for m in publish.mirrors] == [("https://mirror.example.net/",
+                                                           {"en": "Friends", "ru": "Друзья"})]
+    assert load_config(BUNDLED_SITE).publish.branch == "gh-pages"
+
+
+def test_publish_mistakes_are_listed_with_lines(tmp_path: Path) -> None:
+    text = MINIMAL_CONFIG + """
+[publish]
+onion = "example.onion"
+domain = "https://www.example.org/"
+precompress = "yes"
+
+[[publish.mirrors]]
+url = "mirror.example.net"
+desc = "typo"
+"""
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    message = str(caught.value)
+    assert "4 problem(s)" not in message and "5 problem(s)" in message
+    assert "line 19: publish.onion: 'example.onion' is not an onion address" in message
+    assert "publish.domain: 'https://www.example.org/' must be a bare domain" in message
+    assert "publish.precompress: must be true or false, not a string" in message
+    assert "line 25: publish.mirrors[1].desc: unknown key (known keys: url, note)" in message
+    assert "line 24: publish.mirrors[1].url: 'mirror.example.net' must start with https://" in message

@@ -43,7 +43,7 @@ def test_pages_are_served_with_the_reload_script(dev) -> None:
     status, html, headers = get(base + "/kr/")
     assert status == 200 and "Hello ko" in html
     assert f'src="/__samizdat/livereload.js?g={state.generation}"' in html
-    assert "script-src 'self'; connect-src 'self'" in html
+    assert "script-src 'self'" in html and "connect-src 'self'" in html
     assert headers["Cache-Control"] == "no-store"
     assert get(base + "/__samizdat/livereload.js")[0] == 200
 
@@ -85,3 +85,11 @@ def test_events_stream_sends_the_state(dev) -> None:
         assert stream.readline() == b"event: state\n"
         data = json.loads(stream.readline().decode().removeprefix("data: "))
         assert data == {"generation": state.generation, "error": None}
+
+
+def test_dev_script_joins_the_page_policy() -> None:
+    from samizdat.serve.server import allow_dev_script
+
+    policy = "default-src 'none'; script-src 'sha256-abc'; img-src 'self'"
+    assert allow_dev_script(policy) == (
+        "default-src 'none'; script-src 'sha256-abc' 'self'; img-src 'self'; connect-src 'self'")

@@ -18,7 +18,7 @@ def test_every_built_page_is_valid_html(bundled_build: Path) -> None:
     if java is None:
         pytest.fail("java is needed for the Nu HTML Checker: apt-get install default-jre-headless")
     pages = sorted(str(p) for p in bundled_build.rglob("*.html"))
-    assert len(pages) == 6
+    assert len(pages) >= 6  # three home pages and three 404 pages at least
     run = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json", *pages],
                          capture_output=True, text=True, timeout=300)
     messages = json.loads(run.stderr)["messages"]

@@ -1,16 +1,21 @@
-"""The build, top to bottom: config → sources → pages → translations → render → static → write."""
+"""The build, top to bottom: config → sources → pages → translations → render → static → security policy
+→ publishing touches (onion headers, relative URLs, precompressed copies) → write."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from samizdat.build.timings import Timings
 from samizdat.build.writer import check_output_folder, write_output
 from samizdat.config import SiteConfig, load_config
+from samizdat.content.collections import Collections, check_meeting_pages
 from samizdat.content.data import load_data
+from samizdat.content.meetings import load_meetings
 from samizdat.content.pages import Page, make_page
-from samizdat.content.sources import discover
+from samizdat.content.placeholders import find_placeholders
+from samizdat.content.sources import discover, read_text
 from samizdat.content.translation_status import outdated_sources, translation_findings, translation_status
 from samizdat.content.translations import check_unique_outputs, link_translations
 from samizdat.errors import ContentError, SourceLocation
@@ -19,9 +24,23 @@ from samizdat.i18n.strings import Catalogs, load_catalogs
 from samizdat.outputs.render import VARS_CSS, Renderer
 from samizdat.outputs.security import SecurityPolicy, policy_files, secure_pages
 from samizdat.outputs.static import static_files
+from samizdat.outputs.syndication import syndication_outputs
+from samizdat.outputs.views import mirrors_url
+from samizdat.publish import onion
+from samizdat.publish.precompress import precompress
+from samizdat.publish.relative import relativize_outputs
 from samizdat.theme import THEME_URL, theme_paths
 
 NOT_FOUND_TEMPLATE = "404.html"
+MIRRORS_TEMPLATE = "mirrors.html"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    # Every internal URL relative to its own file, so the output works under any sub-path and from
+    # file:// (mirrors, USB copies); off by default because /en/-style URLs are shorter and cacheable.
+    relative: bool = False
+    precompress: bool | None = None  # None: as publish.precompress in samizdat.toml says
 
 
 @dataclass
@@ -36,8 +55,10 @@ class SiteOutput:
     sources: dict[str, Page] = field(default_factory=dict)  # output path → the page it was rendered from
 
 
-def render_site(site_root: Path) -> SiteOutput:
+def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt.datetime | None = None) -> SiteOutput:
+    """now: the moment meetings are sorted into upcoming and past (default: the build's own time)."""
     timings = Timings()
+    now = now or dt.datetime.now(dt.UTC)
     with timings.stage("config"):
         config = load_config(site_root)
         theme = theme_paths(config)
@@ -53,26 +74,47 @@ def render_site(site_root: Path) -> SiteOutput:
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
+        meetings = load_meetings(config.root, config.timezone)
+        findings = check_meeting_pages(pages, meetings)
+        collections = Collections(config, index, meetings, now)
     with timings.stage("render"):
-        renderer = Renderer(config, theme, catalogs, index, data, outdated_sources(status))
-        rendered = {page.output_path: renderer.render(page) for page in pages}
+        renderer = Renderer(config, theme, catalogs, index, data, collections, outdated_sources(status))
+        results = {page.output_path: renderer.render(page) for page in pages}
+        rendered = {path: result.html for path, result in results.items()}
         rendered |= _not_found_pages(renderer, config, rendered)
+        rendered |= _mirrors_pages(renderer, config, rendered)
         rendered[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
-    with timings.stage("secure"):
-        policy = SecurityPolicy(config.check.allow_origins).with_scripts_of(rendered)
-        rendered = secure_pages(rendered, policy, config.origin) | policy_files(policy)
+    # Feeds and calendars carry the pages' rendered text, so they come after rendering.
+    with timings.stage("syndication"):
+        contents = {path: result.content for path, result in results.items()}
+        rendered |= syndication_outputs(config, pages, index, collections, contents, catalogs)
     with timings.stage("static"):
         copies = static_files(config, theme.static_dir, content_files)
         _check_static_clashes(copies, pages)
-    findings = translation_findings(status) + _string_findings(catalogs, config)
-    sources = {page.output_path: page for page in pages}
-    return SiteOutput(config, rendered, copies, findings, timings, sources)
+    with timings.stage("secure"):
+        policy = SecurityPolicy(config.check.allow_origins).with_scripts_of(rendered)
+        rendered = secure_pages(rendered, policy, config.origin)
+        rendered |= {rel: data for rel, data in policy_files(policy).items() if rel not in copies}
+    if config.publish.onion and onion.HEADERS_FILE not in copies:
+        html = [rel for rel in rendered if rel.endswith(".html")]
+        rendered[onion.HEADERS_FILE] += onion.headers_file(config.publish.onion, html)
+    if options.relative:
+        with timings.stage("relative"):
+            rendered, copies = _relative(config, rendered, copies)
+    if config.publish.precompress if options.precompress is None else options.precompress:
+        with timings.stage("precompress"):
+            rendered |= precompress(rendered, copies)
+    findings += translation_findings(status, config) + _string_findings(catalogs, config)
+    findings += _placeholder_findings([(s.path, s.text) for s in sources]
+                                      + [(m.path, read_text(m.path)) for m in meetings.values()])
+    sources_by_output = {page.output_path: page for page in pages}
+    return SiteOutput(config, rendered, copies, findings, timings, sources_by_output)
 
 
-def build_site(site_root: Path, out_dir: Path | None = None) -> SiteOutput:
+def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions = BuildOptions()) -> SiteOutput:
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
-    output = render_site(site_root)
+    output = render_site(site_root, options)
     with output.timings.stage("write"):
         write_output(out_dir, output.pages, output.copies)
     return output
@@ -80,14 +122,39 @@ def build_site(site_root: Path, out_dir: Path | None = None) -> SiteOutput:
 
 def _not_found_pages(renderer: Renderer, config: SiteConfig, rendered: dict[str, bytes]) -> dict[str, bytes]:
     """A 404 page per language, and the root 404.html that static hosts serve, unless the site has its own."""
-    if NOT_FOUND_TEMPLATE.removesuffix(".html") not in renderer.layouts:
+    if not renderer.has_template(NOT_FOUND_TEMPLATE):
         return {}
     result = {}
     for language in config.languages:
         path = f"{language.prefix}/404.html" if language.prefix else "404.html"
         if path not in rendered:
             result[path] = renderer.render_special(NOT_FOUND_TEMPLATE, language, "/" + path)
+    if "404.html" not in rendered and "404.html" not in result:  # static hosts look for the root one
+        result["404.html"] = renderer.render_special(NOT_FOUND_TEMPLATE, config.default_language, "/404.html")
     return result
+
+
+def _mirrors_pages(renderer: Renderer, config: SiteConfig, rendered: dict[str, bytes]) -> dict[str, bytes]:
+    """A page per language listing the site's mirrors and how to check a copy, when there are mirrors."""
+    if not config.publish.mirrors or not renderer.has_template(MIRRORS_TEMPLATE):
+        return {}
+    versions = {language.code: mirrors_url(language) for language in config.languages}
+    result = {}
+    for language in config.languages:
+        url = versions[language.code]
+        path = url.lstrip("/") + "index.html"
+        if path not in rendered:
+            title = renderer.string(language.code, "mirrors_title")
+            result[path] = renderer.render_special(MIRRORS_TEMPLATE, language, url, versions, title)
+    return result
+
+
+def _relative(config: SiteConfig, rendered: dict[str, bytes],
+              copies: dict[str, Path]) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Rendered pages and copied HTML/CSS files with relative URLs; rewritten copies become rendered files."""
+    text_copies = {rel: path.read_bytes() for rel, path in copies.items() if rel.endswith((".html", ".css"))}
+    changed = relativize_outputs(config.base_url, rendered, text_copies, rendered.keys() | copies.keys())
+    return rendered | changed, {rel: path for rel, path in copies.items() if rel not in changed}
 
 
 def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
@@ -99,6 +166,14 @@ def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
                 SourceLocation(source),
                 hint="rename the file or change the page's permalink",
             )
+
+
+def _placeholder_findings(files: list[tuple[Path, str]]) -> list[Finding]:
+    return [
+        Finding("warning", f"placeholder left to fill in: {mark}", SourceLocation(path, line),
+                hint="replace it with the real text", code="placeholder")
+        for path, text in files for line, mark in find_placeholders(text)
+    ]
 
 
 def _string_findings(catalogs: Catalogs, config: SiteConfig) -> list[Finding]:

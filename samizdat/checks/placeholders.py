@@ -18,6 +18,6 @@ def check_placeholders(context: CheckContext) -> list[Finding]:
         for line, mark in find_placeholders(text):
             findings.append(finding(
                 "placeholder", f"placeholder left to fill in: {mark}", SourceLocation(path, line),
-                hint="replace it with the real text, or delete it",
+                hint="replace it with the real text",
             ))
     return findings

@@ -13,7 +13,7 @@ from samizdat.checks.links import check_links
 from samizdat.checks.placeholders import check_placeholders
 from samizdat.checks.privacy import check_privacy
 from samizdat.config import CheckConfig
-from samizdat.findings import Finding
+from samizdat.findings import FINDING_CODES, Finding
 
 CHECKS: tuple[Callable[[CheckContext], list[Finding]], ...] = (
     check_privacy, check_links, check_accessibility, check_placeholders,
@@ -43,7 +43,8 @@ def weigh(findings: list[Finding], settings: CheckConfig) -> tuple[Finding, ...]
     """The site's severities applied, "off" dropped, the same finding from many pages named once, in file order."""
     unique: dict[tuple[str, str, str], Finding] = {}
     for item in findings:
-        severity = settings.severity_of(item.code, item.severity)
+        default = FINDING_CODES.get(item.code or "", item.severity)  # a build warning may be a check error
+        severity = settings.severity_of(item.code, default)
         if severity != "off":
             unique.setdefault((item.code or "", str(item.location), item.message), item.with_severity(severity))
     return tuple(sorted(unique.values(), key=_order))

@@ -33,6 +33,21 @@ class Page:
     def data(self) -> dict[str, Any]:
         return self.front_matter.data
 
+    @property
+    def section(self) -> str:
+        """The first folder of the page's key ("news" for news/2026-03-01-statement), or ""."""
+        return self.key.split("/", 1)[0] if "/" in self.key else ""
+
+    @property
+    def slug(self) -> str:
+        return self.key.rsplit("/", 1)[-1]
+
+    @property
+    def menu(self) -> int | None:
+        """Front matter `menu: N` puts the page in the site's navigation, ordered by N."""
+        value = self.data.get("menu")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
     def location(self, key: str | None = None) -> SourceLocation:
         return SourceLocation(self.path, self.front_matter.line_of(key) if key else None)
 
@@ -41,7 +56,7 @@ def make_page(source: SourceFile, config: SiteConfig) -> Page:
     fm = split_front_matter(source.text, source.path)
     data = fm.data
     language = _language_of(source, fm, config)
-    for key in ("title", "layout", "permalink", "translation_key", "description"):
+    for key in ("title", "layout", "permalink", "translation_key", "description", "menu_title"):
         if key in data and not isinstance(data[key], str):
             raise ContentError(
                 f"front matter `{key}` must be text", SourceLocation(source.path, fm.line_of(key)),
@@ -49,6 +64,7 @@ def make_page(source: SourceFile, config: SiteConfig) -> Page:
             )
     stem = _stem(source.rel)
     key = data.get("translation_key") or stem
+    section = key.split("/", 1)[0] if "/" in key else ""
     if "permalink" in data:
         url, output_path = _permalink(data["permalink"], source.path, fm)
     else:
@@ -58,15 +74,37 @@ def make_page(source: SourceFile, config: SiteConfig) -> Page:
         language=language,
         key=key,
         title=data.get("title", ""),
-        layout=data.get("layout", "default"),
+        layout=data.get("layout") or _default_layout(key, section),
         url=url,
         output_path=output_path,
         body=fm.body,
         body_line=fm.body_line,
         front_matter=fm,
-        date=_date(data.get("date"), source.path, fm),
+        date=_date(data.get("date"), source.path, fm) or _date_from_name(key),
         description=data.get("description", ""),
     )
+
+
+# Pages in these sections get their layout without saying so: a meeting's text page, a news post,
+# and the section's own index page, which lists them.
+SECTION_LAYOUTS = {"meetings": ("meetings", "meeting"), "news": ("news", "post")}
+
+
+def _default_layout(key: str, section: str) -> str:
+    if key in SECTION_LAYOUTS:
+        return SECTION_LAYOUTS[key][0]
+    if section in SECTION_LAYOUTS:
+        return SECTION_LAYOUTS[section][1]
+    return "default"
+
+
+def _date_from_name(key: str) -> dt.date | None:
+    """news/2026-03-01-statement.md is dated 1 March 2026 unless its front matter says otherwise."""
+    name = key.rsplit("/", 1)[-1]
+    try:
+        return dt.date.fromisoformat(name[:10])
+    except ValueError:
+        return None
 
 
 def _language_of(source: SourceFile, fm: FrontMatter, config: SiteConfig) -> Language:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from samizdat.config import SiteConfig
-from samizdat.content.pages import Page
+from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.translations import TranslationIndex
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
@@ -122,16 +122,13 @@ def outdated_sources(status: Status) -> dict[Path, Page]:
     }
 
 
-def translation_findings(status: Status) -> list[Finding]:
+def translation_findings(status: Status, config: SiteConfig) -> list[Finding]:
     findings = []
     for key, row in status.items():
         for code, entry in row.items():
             source = entry.source
             if entry.state == MISSING and source:
-                findings.append(finding(
-                    "translation-missing", f"page {key!r} has no {code} version", SourceLocation(source.path),
-                    hint=f"add content/{code}/… with the same name or translation_key",
-                ))
+                findings.append(_missing(key, code, source, config))
             elif entry.state == OUTDATED and entry.page and source:
                 findings.append(finding(
                     "translation-outdated",
@@ -148,6 +145,23 @@ def translation_findings(status: Status) -> list[Finding]:
                     hint=f"once it matches, run `samizdat translated {SourceLocation(entry.page.path)}`",
                 ))
     return findings
+
+
+def _missing(key: str, code: str, source: Page, config: SiteConfig) -> Finding:
+    content = config.root / "content"
+    try:
+        rel = source.path.relative_to(content / source.language.code).as_posix()
+    except ValueError:
+        rel = source.path.name
+    language = config.language(code)
+    listed = (f" (listed in {code} in the {source.language.code} version meanwhile)"
+              if source.section in SECTION_LAYOUTS else "")
+    return finding(
+        "translation-missing", f"missing translation: {SourceLocation(content / code / rel)}{listed}",
+        SourceLocation(source.path),
+        hint=f"translate {rel} into {language.name if language else code}, "
+        f"or give a page the translation_key {key!r}",
+    )
 
 
 def load_history(site_root: Path) -> dict[str, list[str]]:

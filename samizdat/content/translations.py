@@ -30,6 +30,16 @@ class TranslationIndex:
         group = self.by_key[page.key]
         return [group[lang.code] for lang in self.languages if lang.code in group]
 
+    def menu(self, language: Language) -> list[MenuItem]:
+        """Pages with `menu: N` in their front matter, in this language, ordered by N."""
+        entries = [
+            (page.menu, page.key, MenuItem(page.data.get("menu_title") or page.title or language.title, page.url,
+                                           page.key))
+            for group in self.by_key.values()
+            if (page := group.get(language.code)) is not None and page.menu is not None
+        ]
+        return [item for _, _, item in sorted(entries, key=lambda entry: (entry[0], entry[1]))]
+
     def switcher(self, page: Page) -> list[Alternate]:
         group = self.by_key[page.key]
         entries = []
@@ -40,6 +50,13 @@ class TranslationIndex:
                 home = self.by_key.get("index", {}).get(lang.code)
                 entries.append(Alternate(lang, home.url if home else lang.root_url, False, False))
         return entries
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+    key: str
 
 
 def check_unique_outputs(pages: Iterable[Page]) -> None:

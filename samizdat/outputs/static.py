@@ -31,5 +31,10 @@ def _tree(folder: Path, prefix: str) -> dict[str, Path]:
     return {
         prefix + path.relative_to(folder).as_posix(): path
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)
+        if path.is_file() and not any(_hidden(p) for p in path.relative_to(folder).parts)
     }
+
+
+def _hidden(part: str) -> bool:
+    """Editor and system files (.DS_Store, .keep) stay out; .well-known/ is published (security.txt…)."""
+    return part.startswith(".") and part != ".well-known"

@@ -53,10 +53,22 @@ def make_server(state: DevState, host: str, port: int) -> ThreadingHTTPServer:
 def with_livereload(html: bytes, generation: int) -> bytes:
     """Add the reload script and let the page's CSP allow it; only in the dev server."""
     text = html.decode("utf-8")
-    text = _CSP_RE.sub(lambda m: f"{m[1]}{m[2]}; script-src 'self'; connect-src 'self'{m[3]}", text, count=1)
+    text = _CSP_RE.sub(lambda m: f"{m[1]}{allow_dev_script(m[2])}{m[3]}", text, count=1)
     tag = f'<script src="{SCRIPT_PATH}?g={generation}" defer></script>'
     text = text.replace("</body>", f"{tag}\n</body>", 1) if "</body>" in text else text + tag
     return text.encode("utf-8")
+
+
+def allow_dev_script(policy: str) -> str:
+    """The page's own policy, plus the reload script and its event stream from this server."""
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    for name in ("script-src", "connect-src"):
+        index = next((i for i, d in enumerate(directives) if d.split()[0] == name), None)
+        if index is None:
+            directives.append(f"{name} 'self'")
+        else:
+            directives[index] += " 'self'"
+    return "; ".join(directives)
 
 
 def error_page(message: str, generation: int) -> bytes:

@@ -1,0 +1,86 @@
+"""Listings: meetings (upcoming first, then past by year) and news, per language, with fallbacks.
+
+A meeting or post missing in a language is still listed there, in the default language's version,
+so a visitor never misses a protest because its text was not translated yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+
+from samizdat.config import Language, SiteConfig
+from samizdat.content.meetings import Meeting
+from samizdat.content.pages import Page
+from samizdat.content.translations import TranslationIndex
+from samizdat.errors import ContentError, SourceLocation
+from samizdat.findings import Finding
+
+NEWS, MEETINGS = "news", "meetings"
+
+
+@dataclass(frozen=True)
+class Listed:
+    page: Page  # the version shown: the listing's language, or a fallback
+    language: Language  # the listing's language
+    meeting: Meeting | None = None
+
+    @property
+    def fallback(self) -> bool:
+        return self.page.language.code != self.language.code
+
+
+class Collections:
+    def __init__(self, config: SiteConfig, index: TranslationIndex, meetings: dict[str, Meeting],
+                 now: dt.datetime) -> None:
+        self.config, self.index, self.now = config, index, now
+        self.meetings = meetings
+        self._keys = {
+            section: sorted(key for key in index.by_key if key.startswith(section + "/"))
+            for section in (NEWS, MEETINGS)
+        }
+
+    def meeting_of(self, page: Page) -> Meeting | None:
+        return self.meetings.get(page.slug) if page.section == MEETINGS and page.key != MEETINGS else None
+
+    def news(self, language: Language) -> list[Listed]:
+        items = [Listed(self._version(key, language), language) for key in self._keys[NEWS]]
+        return sorted(items, key=lambda item: (item.page.date or dt.date.min, item.page.key), reverse=True)
+
+    def all_meetings(self, language: Language) -> list[Listed]:
+        items = [
+            Listed(self._version(key, language), language, self.meetings[key.split("/", 1)[1]])
+            for key in self._keys[MEETINGS]
+        ]
+        return sorted(items, key=lambda item: item.meeting.starts_at if item.meeting else self.now)
+
+    def upcoming(self, language: Language) -> list[Listed]:
+        """As of the build; pages also carry the end times so a script can hide what passed since."""
+        return [item for item in self.all_meetings(language) if item.meeting and not item.meeting.is_past(self.now)]
+
+    def past_by_year(self, language: Language) -> list[tuple[int, list[Listed]]]:
+        past = [item for item in self.all_meetings(language) if item.meeting and item.meeting.is_past(self.now)]
+        past.reverse()
+        return [(year, list(group)) for year, group in groupby(past, key=lambda item: item.meeting.starts_at.year)]
+
+    def _version(self, key: str, language: Language) -> Page:
+        group = self.index.by_key[key]
+        return group.get(language.code) or group.get(self.config.default_language.code) or next(iter(group.values()))
+
+
+def check_meeting_pages(pages: list[Page], meetings: dict[str, Meeting]) -> list[Finding]:
+    """Every meeting text needs its facts file; a facts file without any text is reported."""
+    texts = {page.slug for page in pages if page.section == MEETINGS and page.key != MEETINGS}
+    for page in pages:
+        if page.section == MEETINGS and page.key != MEETINGS and page.slug not in meetings:
+            raise ContentError(
+                f"meeting text without facts: there is no meetings/{page.slug}.yaml",
+                SourceLocation(page.path),
+                hint="create it with `samizdat new meeting`, or check the file name",
+            )
+    return [
+        Finding("warning", "meeting has no text page in any language", SourceLocation(meeting.path),
+                hint=f"add content/<language>/meetings/{meeting.id}.md")
+        for meeting_id, meeting in meetings.items() if meeting_id not in texts
+    ]

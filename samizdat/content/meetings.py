@@ -1,0 +1,174 @@
+"""Meetings: the facts written once (meetings/<id>.yaml), shared by every language's text page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from samizdat.content.frontmatter import load_yaml
+from samizdat.content.sources import read_text
+from samizdat.errors import ContentError, SourceLocation
+
+MEETINGS_DIR = "meetings"
+STATUSES = ("planned", "moved", "cancelled")
+DEFAULT_LENGTH = dt.timedelta(hours=2)  # how long a meeting without an end is taken to last
+KEYS = ("start", "end", "timezone", "status", "previous_start", "place", "instagram", "updated")
+PLACE_KEYS = ("name", "address", "map", "lat", "lon")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: dict[str, str] | str
+    address: dict[str, str] | str
+    map_url: str | None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str  # the file's stem, e.g. "2022-02-27-bosingak"; the text pages share it
+    path: Path
+    start: dt.datetime | dt.date  # a date alone is an all-day meeting
+    end: dt.datetime | dt.date | None
+    timezone: ZoneInfo
+    status: str
+    place: Place
+    instagram: str | None = None
+    previous_start: dt.datetime | dt.date | None = None
+    updated: dt.datetime | None = None
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """When the meeting is over: its end, two hours after its start, or the end of its day."""
+        if self.all_day:
+            last_day = self.end if self.end else self.start
+            return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), self.timezone)
+        assert isinstance(self.start, dt.datetime)
+        return self.end if isinstance(self.end, dt.datetime) else self.start + DEFAULT_LENGTH
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        if isinstance(self.start, dt.datetime):
+            return self.start
+        return dt.datetime.combine(self.start, dt.time(), self.timezone)
+
+    def is_past(self, now: dt.datetime) -> bool:
+        return self.ends_at <= now
+
+
+def load_meetings(site_root: Path, site_timezone: str) -> dict[str, Meeting]:
+    folder = site_root / MEETINGS_DIR
+    if not folder.is_dir():
+        return {}
+    return {path.stem: read_meeting(path, site_timezone) for path in sorted(folder.glob("*.y*ml"))}
+
+
+def read_meeting(path: Path, site_timezone: str) -> Meeting:
+    text = read_text(path)
+    raw = load_yaml(text, path) or {}
+    facts = _Facts(path, text)
+    if not isinstance(raw, dict):
+        raise facts.error(None, "a meeting file must be a list of `key: value` lines", "see docs/meetings.md")
+    for key in raw:
+        if key not in KEYS:
+            raise facts.error(key, f"unknown key {key!r}", f"known keys: {', '.join(KEYS)}")
+    zone = facts.zone(raw.get("timezone", site_timezone))
+    if "start" not in raw:
+        raise facts.error(None, "the meeting has no start", 'add e.g. start: "2026-12-05 15:00" (or a date alone)')
+    start = facts.moment(raw["start"], "start", zone)
+    end = facts.moment(raw["end"], "end", zone) if raw.get("end") is not None else None
+    if end is not None and _as_moment(end, zone) < _as_moment(start, zone):
+        raise facts.error("end", "the meeting ends before it starts", "check the dates of start and end")
+    status = raw.get("status", "planned")
+    if status not in STATUSES:
+        raise facts.error("status", f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
+    previous = raw.get("previous_start")
+    return Meeting(
+        id=path.stem,
+        path=path,
+        start=start,
+        end=end,
+        timezone=zone,
+        status=status,
+        place=facts.place(raw.get("place")),
+        instagram=raw.get("instagram"),
+        previous_start=facts.moment(previous, "previous_start", zone) if previous is not None else None,
+        updated=_as_moment(facts.moment(raw["updated"], "updated", zone), zone) if raw.get("updated") else None,
+    )
+
+
+def _as_moment(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), zone)
+
+
+_MOMENT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?$")
+
+
+class _Facts:
+    """Reads values of one meeting file, with errors that point at the key's line."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.lines = path, text.splitlines()
+
+    def line_of(self, key: str | None) -> int | None:
+        if key is None:
+            return None
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
+        return next((i for i, line in enumerate(self.lines, 1) if pattern.match(line)), None)
+
+    def error(self, key: str | None, message: str, hint: str) -> ContentError:
+        return ContentError(message, SourceLocation(self.path, self.line_of(key) or (1 if key is None else None)),
+                            hint=hint)
+
+    def zone(self, name: Any) -> ZoneInfo:
+        try:
+            return ZoneInfo(str(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.error("timezone", f"unknown time zone {name!r}",
+                             "use an IANA zone such as Asia/Seoul or Europe/Berlin") from None
+
+    def moment(self, value: Any, key: str, zone: ZoneInfo) -> dt.datetime | dt.date:
+        """A date ("2022-02-27": all day) or a local date and time ("2026-12-05 15:00") in the zone."""
+        if isinstance(value, dt.datetime):
+            return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+        if isinstance(value, dt.date):
+            return value
+        match = _MOMENT_RE.match(str(value).strip())
+        if not match:
+            raise self.error(key, f"{key} {value!r} is not a date or a date and time",
+                             'write "2026-12-05 15:00" (local time) or 2026-12-05 for a whole day')
+        try:
+            day = dt.date.fromisoformat(match[1])
+            if match[2] is None:
+                return day
+            hour, minute = (int(part) for part in match[2].split(":"))
+            return dt.datetime.combine(day, dt.time(hour, minute), zone)
+        except ValueError as exc:
+            raise self.error(key, f"{key} {value!r}: {exc}", "check the day and the hour") from exc
+
+    def place(self, raw: Any) -> Place:
+        if raw is None:
+            raise self.error(None, "the meeting has no place", "add place: with name: and address:")
+        if not isinstance(raw, dict) or "name" not in raw:
+            raise self.error("place", "place needs at least a name", "add name: under place:")
+        for key in raw:
+            if key not in PLACE_KEYS:
+                raise self.error(key, f"unknown place key {key!r}", f"known keys: {', '.join(PLACE_KEYS)}")
+        lat, lon = raw.get("lat"), raw.get("lon")
+        map_url = raw.get("map")
+        if map_url is None and isinstance(lat, int | float) and isinstance(lon, int | float):
+            map_url = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+        if map_url is not None and not str(map_url).startswith("https://www.openstreetmap.org/"):
+            raise self.error("map", "the map link must point to www.openstreetmap.org",
+                             "other map services track visitors; give lat: and lon: instead")
+        return Place(raw["name"], raw.get("address", ""), map_url,
+                     float(lat) if lat is not None else None, float(lon) if lon is not None else None)

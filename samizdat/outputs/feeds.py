@@ -1,0 +1,65 @@
+"""Atom feeds (RFC 4287), one per language, with news and meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from samizdat.config import SiteConfig
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    key: str  # translation key: with the language, it makes the stable id
+    language: str  # the entry's own language (a fallback may differ from the feed's)
+    title: str
+    url: str  # absolute
+    updated: dt.datetime
+    published: dt.datetime
+    summary: str
+    content_html: str
+
+
+def entry_id(config: SiteConfig, entry: FeedEntry) -> str:
+    """A tag: URI (RFC 4151) that stays the same when the text, the title or the URL changes."""
+    host = urlsplit(config.base_url).hostname
+    return f"tag:{host},{entry.published.date().isoformat()}:{entry.language}/{entry.key}"
+
+
+def atom_bytes(config: SiteConfig, language: str, title: str, author_name: str, feed_url: str, home_url: str,
+               entries: list[FeedEntry]) -> bytes:
+    entries = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)
+    # Plain tag names under an xmlns attribute: ElementTree's own prefixes would read ns0:feed.
+    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: language})
+    _text(feed, "title", title)
+    _text(feed, "id", feed_url)
+    ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=home_url)
+    newest = max((e.updated for e in entries), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    _text(feed, "updated", newest.isoformat())
+    author = ET.SubElement(feed, "author")
+    _text(author, "name", author_name)
+    _text(feed, "generator", "samizdat")
+    for entry in entries:
+        element = ET.SubElement(feed, "entry", {XML_LANG: entry.language})
+        _text(element, "title", entry.title)
+        _text(element, "id", entry_id(config, entry))
+        ET.SubElement(element, "link", rel="alternate", type="text/html", href=entry.url)
+        _text(element, "published", entry.published.isoformat())
+        _text(element, "updated", entry.updated.isoformat())
+        _text(element, "summary", entry.summary)
+        content = _text(element, "content", entry.content_html)
+        content.set("type", "html")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = text
+    return element

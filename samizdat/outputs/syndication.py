@@ -1,0 +1,104 @@
+"""What other programs read: Atom feeds, iCalendar files, the sitemap and robots.txt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from samizdat.config import Language, SiteConfig
+from samizdat.content.collections import Collections, Listed
+from samizdat.content.pages import Page
+from samizdat.content.translations import TranslationIndex
+from samizdat.i18n.strings import Catalogs
+from samizdat.outputs import paths
+from samizdat.outputs.calendar import CalendarEvent, calendar_bytes
+from samizdat.outputs.feeds import FeedEntry, atom_bytes
+from samizdat.outputs.sitemap import SitemapEntry, robots_bytes, sitemap_bytes
+from samizdat.outputs.text import plain_text, summary
+
+
+def syndication_outputs(config: SiteConfig, pages: list[Page], index: TranslationIndex, collections: Collections,
+                        contents: dict[str, str], catalogs: Catalogs) -> dict[str, bytes]:
+    """contents: a page's output path → its rendered body HTML."""
+    outputs: dict[str, bytes] = {}
+    for language in config.languages:
+        outputs[paths.feed_path(language)] = _feed(config, language, collections, contents, catalogs)
+        if collections.meetings:
+            outputs |= _calendars(config, language, collections, contents, catalogs)
+    outputs["sitemap.xml"] = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])
+    outputs["robots.txt"] = robots_bytes(config.base_url)
+    return outputs
+
+
+def _feed(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
+          catalogs: Catalogs) -> bytes:
+    items = collections.news(language) + collections.all_meetings(language)
+    entries = [_feed_entry(config, item, contents[item.page.output_path]) for item in items]
+    title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
+    return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + paths.feed_path(language),
+                      config.base_url + language.root_url, entries)
+
+
+def _feed_entry(config: SiteConfig, item: Listed, content: str) -> FeedEntry:
+    page = item.page
+    if item.meeting is not None:
+        published = item.meeting.updated or item.meeting.starts_at
+    else:
+        published = _start_of_day(page.date or dt.date(2000, 1, 1), config)
+    updated = page.data.get("updated")
+    return FeedEntry(
+        key=page.key,
+        language=page.language.code,
+        title=page.title or page.key,
+        url=config.base_url + page.url,
+        updated=_start_of_day(updated, config) if isinstance(updated, dt.date) else published,
+        published=published,
+        summary=page.description or summary(content),
+        content_html=content,
+    )
+
+
+def _start_of_day(day: dt.date, config: SiteConfig) -> dt.datetime:
+    if isinstance(day, dt.datetime):
+        return day if day.tzinfo else day.replace(tzinfo=ZoneInfo(config.timezone))
+    return dt.datetime.combine(day, dt.time(), ZoneInfo(config.timezone))
+
+
+def _calendars(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
+               catalogs: Catalogs) -> dict[str, bytes]:
+    name = catalogs.lookup(language.code, "calendar_name").format(site=language.title)
+    events = []
+    outputs = {}
+    for item in collections.all_meetings(language):
+        assert item.meeting is not None
+        page = item.page
+        place = item.meeting.place
+        event = CalendarEvent(
+            meeting=item.meeting,
+            language=page.language,
+            title=page.title or item.meeting.id,
+            description=plain_text(contents[page.output_path]),
+            place=", ".join(filter(None, (_pick(place.name, page.language, config),
+                                          _pick(place.address, page.language, config)))),
+            url=config.base_url + page.url,
+        )
+        events.append(event)
+        if not item.fallback:
+            outputs[paths.meeting_ics_path(page)] = calendar_bytes([event], config, name, language)
+    outputs[paths.calendar_path(language)] = calendar_bytes(events, config, name, language)
+    return outputs
+
+
+def _pick(value: dict[str, str] | str, language: Language, config: SiteConfig) -> str:
+    if isinstance(value, dict):
+        return value.get(language.code) or value.get(config.default_language.code) or next(iter(value.values()), "")
+    return value
+
+
+def _sitemap_entry(config: SiteConfig, page: Page, index: TranslationIndex) -> SitemapEntry:
+    versions = index.translations(page)
+    alternates = [(other.language.code, config.base_url + other.url) for other in versions]
+    default = next((other for other in versions if other.language.is_default), None)
+    if default is not None:
+        alternates.append(("x-default", config.base_url + default.url))
+    return SitemapEntry(config.base_url + page.url, tuple(alternates))

@@ -1,0 +1,1 @@
+"""Getting a built site to readers: relative mirrors, git and rsync deploys, archives, onion, precompression."""

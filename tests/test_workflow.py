@@ -1,0 +1,38 @@
+"""The CI workflow is valid YAML, runs when it should, and its commands are the README's own."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from tests.conftest import REPO
+
+WORKFLOW = REPO / ".github/workflows/site.yml"
+
+
+def readme_commands() -> set[str]:
+    """Every command line in the README's shell blocks, without comments."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.DOTALL)
+    return {line.split("  #")[0].strip() for block in blocks for line in block.splitlines() if line.strip()}
+
+
+def test_workflow_runs_the_documented_commands() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"]["branches"] == ["main"]
+    assert len(triggers["schedule"]) == 1 and re.fullmatch(r"\d+ \d+ \* \* \*", triggers["schedule"][0]["cron"])
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    runs = [step["run"] for step in steps if "run" in step]
+    documented = readme_commands()
+    for command in ["pip install -q -e '.[test]' && python -m pytest -q", "samizdat build site",
+                    "samizdat deploy site"]:
+        assert command in documented, f"the README does not document {command!r}"
+        assert command in runs, f"the workflow does not run {command!r}"
+    order = [next(i for i, run in enumerate(runs) if run == c) for c in
+             ["pip install -q -e '.[test]' && python -m pytest -q", "samizdat build site", "samizdat deploy site"]]
+    assert order == sorted(order)  # tests first: a failing test publishes nothing
+    deploy = next(step for step in steps if step.get("run") == "samizdat deploy site")
+    assert "pull_request" in deploy["if"]  # pull requests are tested, never published
+    assert workflow["permissions"]["contents"] == "write"
