@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     translated.add_argument("--from", dest="source", metavar="LANG", help="the source's language, e.g. en")
     translated.set_defaults(run=_translated)
 
+    faces = commands.add_parser("faces", help="write a page showing the face regions each photo will have masked")
+    faces.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    faces.add_argument("-o", "--output", type=Path,
+                       help="folder for the page (default: SITE/.samizdat-cache/faces-review)")
+    faces.set_defaults(run=_faces)
+
     init = commands.add_parser("init", help="create a new site with the default theme")
     init.add_argument("directory", type=Path, help="folder to create")
     init.add_argument("--languages", default="en", help="language codes, default first, e.g. de,ru,en")
@@ -116,8 +122,9 @@ def _build(args: argparse.Namespace) -> int:
     for finding in result.findings:
         if finding.severity != "info":  # notes are for `samizdat check`
             print(finding, file=sys.stderr)
+    images = f"; {result.images}" if result.images else ""
     print(f"built {len(result.pages)} pages and {len(result.copies)} files in "
-          f"{result.timings.total:.2f} s → {out}")
+          f"{result.timings.total:.2f} s{images} → {out}")
     if args.timings:
         print(result.timings.report())
     return EXIT_OK
@@ -145,6 +152,14 @@ def _report(published: Any) -> int:
     for finding in published.findings:
         print(finding, file=sys.stderr)
     print(published.summary)
+    return EXIT_OK
+
+
+def _faces(args: argparse.Namespace) -> int:
+    from samizdat.images.review import write_face_review
+
+    page = write_face_review(args.site, args.output)
+    print(f"review the regions to mask in {page} (it stays on this computer; delete it when done)")
     return EXIT_OK
 
 

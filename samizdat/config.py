@@ -60,6 +60,16 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class ImagesConfig:
+    widths: tuple[int, ...] = (320, 640, 960, 1280)
+    quality: int = 80
+    formats: tuple[str, ...] = ("avif", "webp")
+    sizes: str = "(min-width: 44rem) 40rem, 100vw"
+    mask_faces: bool = False
+    mask_style: str = "block"
+
+
+@dataclass(frozen=True)
 class CheckConfig:
     """`[check]`: how `samizdat check` weighs findings, and which other hosts a page may load from."""
 
@@ -79,6 +89,7 @@ class SiteConfig:
     theme: ThemeConfig = field(default_factory=ThemeConfig)
     image: str | None = None  # site-relative path of the share picture
     publish: PublishConfig = field(default_factory=PublishConfig)
+    images: ImagesConfig = field(default_factory=ImagesConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
 
     @property
@@ -108,6 +119,7 @@ TOP_LEVEL: Schema = {
     "theme": (dict, False, "theme options"),
     "image": (str, False, "picture shown when a page is shared (Open Graph), e.g. assets/share.png"),
     "publish": (dict, False, "where and how the site is published: deploy, mirrors, onion"),
+    "images": (dict, False, "how photos are resized, encoded and masked"),
     "check": (dict, False, "options of `samizdat check`"),
 }
 LANGUAGE_KEYS: Schema = {
@@ -125,6 +137,16 @@ THEME_KEYS: Schema = {
     "accent": (str, False, "accent colour as #rrggbb"),
     "show_flags": (bool, False, "show flag images in the language switcher"),
 }
+IMAGES_KEYS: dict[str, tuple[type, bool, str]] = {
+    "widths": (list, False, "widths in pixels of the resized copies (default [320, 640, 960, 1280]; never upscaled)"),
+    "quality": (int, False, "encoder quality from 1 to 100 (default 80)"),
+    "formats": (list, False, 'modern formats beside the JPEG/PNG fallback: "avif", "webp" (default both)'),
+    "sizes": (str, False, "the <img sizes> used when a page gives none"),
+    "mask_faces": (bool, False, "find faces in every photo and mask them (needs pip install samizdat[faces])"),
+    "mask_style": (str, False, '"block" (solid, the default) or "pixelate" (heavy)'),
+}
+IMAGE_FORMATS = ("avif", "webp")
+MASK_STYLES = ("block", "pixelate")
 CHECK_KEYS: dict[str, tuple[type, bool, str]] = {
     "severity": (dict, False, 'severity per finding, e.g. { "http-link" = "warning" } ("off" hides it)'),
     "allow_origins": (list, False, 'other hosts pages may load from, e.g. ["https://media.example.org"]'),
@@ -191,6 +213,10 @@ class _ConfigReader:
         languages = self._languages(raw.get("languages"))
         theme = self._theme(raw.get("theme", {}))
         publish = self._publish(raw.get("publish", {}))
+        images = self._images(raw.get("images", {}))
+        image = raw.get("image")
+        if isinstance(image, str) and not (self.root / image).is_file():
+            self._problem("image", f"file {image} not found in the site folder")
         check = self._check(raw.get("check", {}))
         timezone = raw.get("timezone", "UTC")
         if isinstance(timezone, str):
@@ -208,11 +234,8 @@ class _ConfigReader:
                 SourceLocation(self.path),
                 hint="see docs/configuration.md for every option",
             )
-        image = raw.get("image")
-        if isinstance(image, str) and not (self.root / image).is_file():
-            self._problem("image", f"file {image} not found in the site folder")
         return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme,
-                          image if isinstance(image, str) else None, publish, check)
+                          image if isinstance(image, str) else None, publish=publish, images=images, check=check)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""
@@ -384,6 +407,35 @@ class _ConfigReader:
             else:
                 allowed.append(origin.rstrip("/"))
         return CheckConfig(tuple(pairs), tuple(allowed))
+
+    def _images(self, table: Any) -> ImagesConfig:
+        if not isinstance(table, dict):
+            return ImagesConfig()
+        self._check_table(table, IMAGES_KEYS, "images.")
+        default = ImagesConfig()
+        widths = table.get("widths", list(default.widths))
+        if not isinstance(widths, list) or not widths or not all(
+                isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
+            self._problem("images.widths", "must be a list of whole numbers from 16 to 8192, e.g. [320, 640]")
+            widths = list(default.widths)
+        quality = table.get("quality", default.quality)
+        if not isinstance(quality, int) or not 1 <= quality <= 100:
+            self._problem("images.quality", "must be a whole number from 1 to 100")
+            quality = default.quality
+        formats = table.get("formats", list(default.formats))
+        if not isinstance(formats, list) or any(f not in IMAGE_FORMATS for f in formats):
+            self._problem("images.formats", f"must be a list of {', '.join(map(repr, IMAGE_FORMATS))}")
+            formats = list(default.formats)
+        style = table.get("mask_style", default.mask_style)
+        if style not in MASK_STYLES:
+            self._problem("images.mask_style", f"must be one of {', '.join(map(repr, MASK_STYLES))}")
+            style = default.mask_style
+        sizes = table.get("sizes", default.sizes)
+        return ImagesConfig(
+            widths=tuple(sorted(set(widths))), quality=quality, formats=tuple(dict.fromkeys(formats)),
+            sizes=sizes if isinstance(sizes, str) else default.sizes,
+            mask_faces=table.get("mask_faces", False) is True, mask_style=style,
+        )
 
 
 def _replace_default(language: Language) -> Language:

@@ -59,3 +59,7 @@ class TemplateError(SamizdatError):
 
 class OutputError(SamizdatError):
     """The output folder cannot be written safely."""
+
+
+class ImageError(ContentError):
+    """An image that a page refers to is missing, damaged, unsupported or too large, or masking failed."""

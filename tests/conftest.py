@@ -89,7 +89,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def copy_site(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("_site"))
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("_site", ".samizdat-cache"))
     return target
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
+
+from PIL import Image
 
 from tests.conftest import BUNDLED_SITE, MINIMAL_CONFIG, tree_digest
 
@@ -23,7 +26,7 @@ See [the page that is gone](/en/nowhere/).
 
 Jump to [the details](#no-such-section) or to [the real ones](#details).
 
-![Our logo](/assets/missing-logo.png)
+<video src="/assets/missing-video.mp4" controls></video>
 
 <img src="/assets/photo.png">
 
@@ -43,6 +46,12 @@ ABOUT_RU = "---\ntitle: О нас\n---\nКто мы.\n"
 FINDING_RE = re.compile(r"^(?P<path>[^\s:]+?)(?::(?P<line>\d+))?: (?P<severity>\w+) \[(?P<code>[\w-]+)\]: ", re.M)
 
 
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "#1f5fa8").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def line_of(text: str, needle: str) -> int:
     return next(number for number, line in enumerate(text.splitlines(), 1) if needle in line)
 
@@ -59,7 +68,7 @@ def problem_site(make_site, run_cli) -> Path:  # type: ignore[no-untyped-def]
     site = make_site({
         "content/en/index.md": HOME_EN, "content/ru/index.md": HOME_RU, "content/ko/index.md": HOME_KO,
         "content/en/about.md": ABOUT_EN, "content/ru/about.md": ABOUT_RU,
-        "assets/photo.png": (BUNDLED_SITE / "assets/flags/korea.svg").read_bytes(),
+        "assets/photo.png": png(),
     })
     for path in ("content/ru/index.md", "content/ko/index.md", "content/ru/about.md"):
         assert run_cli("translated", site / path, "--from", "en").code == 0
@@ -82,7 +91,7 @@ def test_one_finding_per_problem_at_its_source_line(make_site, run_cli, monkeypa
         "http-link": (en, line_of(HOME_EN, "http://archive")),
         "broken-link": (en, line_of(HOME_EN, "/en/nowhere/")),
         "broken-anchor": (en, line_of(HOME_EN, "#no-such-section")),
-        "missing-file": (en, line_of(HOME_EN, "missing-logo.png")),
+        "missing-file": (en, line_of(HOME_EN, "missing-video.mp4")),
         "missing-alt": (en, line_of(HOME_EN, "/assets/photo.png")),
         "heading-skip": (en, line_of(HOME_EN, "#### Deep heading")),
         "duplicate-id": (en, line_of(HOME_EN, 'id="twice"')),
@@ -133,7 +142,7 @@ def test_findings_in_templates_and_data_point_there(make_site, run_cli, monkeypa
                 '{% for p in data.people %}<img src="{{ p.photo|url }}">{% endfor %}{% endblock %}\n')
     data = "# who is who\n- photo: assets/a.png\n"
     site = make_site({"content/en/index.md": ABOUT_EN, "templates/default.html": template,
-                      "data/people.yaml": data, "assets/a.png": b"not really"},
+                      "data/people.yaml": data, "assets/a.png": png()},
                      config=MINIMAL_CONFIG.split("\n[languages.ru]")[0] + '\n[languages.en]\nname = "English"\n'
                      'title = "Site"\n')
     monkeypatch.chdir(site)

@@ -35,6 +35,7 @@ def source_repo(tmp_path: Path) -> tuple[Path, Path]:
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", str(remote))
     git(repo, "init", "--quiet", "-b", "main")
+    (repo / ".gitignore").write_text("_site/\n.samizdat-cache/\n", encoding="utf-8")  # as `samizdat init` writes
     git(repo, "config", "user.name", "Volunteer")
     git(repo, "config", "user.email", "volunteer@example.org")
     git(repo, "add", "-A")
@@ -54,7 +55,9 @@ def repo_state(repo: Path) -> dict[str, object]:
         "branches": git(repo, "for-each-ref", "refs/heads"),
         "status": git(repo, "status", "--porcelain"),
         "index": (repo / ".git" / "index").read_bytes(),
-        "files": tree_digest(repo / "site"),
+        # The build's own cache (ignored by git) may appear; everything a person wrote stays as it was.
+        "files": {rel: digest for rel, digest in tree_digest(repo / "site").items()
+                  if not rel.startswith(".samizdat-cache/")},
     }
 
 

@@ -1,5 +1,6 @@
-"""The build, top to bottom: config → sources → pages → translations → render → static → security policy
-→ publishing touches (onion headers, relative URLs, precompressed copies) → write."""
+"""The build, top to bottom: config → sources → pages → translations → render → syndication → static
+→ images → links → security policy → publishing touches (onion headers, relative URLs, precompressed copies)
+→ write."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from samizdat.content.translations import check_unique_outputs, link_translation
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.i18n.strings import Catalogs, load_catalogs
+from samizdat.images.stage import ImageReport, PageInfo, process_site_images
+from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.render import VARS_CSS, Renderer
 from samizdat.outputs.security import SecurityPolicy, policy_files, secure_pages
 from samizdat.outputs.static import static_files
@@ -52,6 +55,7 @@ class SiteOutput:
     copies: dict[str, Path]  # output path → file published as it is
     findings: list[Finding] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    images: ImageReport | None = None
     sources: dict[str, Page] = field(default_factory=dict)  # output path → the page it was rendered from
 
 
@@ -91,10 +95,17 @@ def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt
     with timings.stage("static"):
         copies = static_files(config, theme.static_dir, content_files)
         _check_static_clashes(copies, pages)
+    # Every raster image passes through here: no original is published as it is.
+    with timings.stage("images"):
+        images = process_site_images(config, _page_infos(pages, rendered), rendered, copies)
+        rendered, copies = images.pages, images.copies
+    with timings.stage("links"):
+        rendered = {rel: clean_page_links(body) if rel.endswith(".html") else body for rel, body in rendered.items()}
     with timings.stage("secure"):
         policy = SecurityPolicy(config.check.allow_origins).with_scripts_of(rendered)
         rendered = secure_pages(rendered, policy, config.origin)
         rendered |= {rel: data for rel, data in policy_files(policy).items() if rel not in copies}
+    # The publishing touches see the final URLs, so they come after images rewrote them.
     if config.publish.onion and onion.HEADERS_FILE not in copies:
         html = [rel for rel in rendered if rel.endswith(".html")]
         rendered[onion.HEADERS_FILE] += onion.headers_file(config.publish.onion, html)
@@ -107,8 +118,9 @@ def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt
     findings += translation_findings(status, config) + _string_findings(catalogs, config)
     findings += _placeholder_findings([(s.path, s.text) for s in sources]
                                       + [(m.path, read_text(m.path)) for m in meetings.values()])
+    findings += images.findings
     sources_by_output = {page.output_path: page for page in pages}
-    return SiteOutput(config, rendered, copies, findings, timings, sources_by_output)
+    return SiteOutput(config, rendered, copies, findings, timings, images.report, sources_by_output)
 
 
 def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions = BuildOptions()) -> SiteOutput:
@@ -155,6 +167,17 @@ def _relative(config: SiteConfig, rendered: dict[str, bytes],
     text_copies = {rel: path.read_bytes() for rel, path in copies.items() if rel.endswith((".html", ".css"))}
     changed = relativize_outputs(config.base_url, rendered, text_copies, rendered.keys() | copies.keys())
     return rendered | changed, {rel: path for rel, path in copies.items() if rel not in changed}
+
+
+def _page_infos(pages: list[Page], rendered: dict[str, bytes]) -> list[PageInfo]:
+    """Every rendered HTML page with its URL and source file (none for template-only pages such as 404)."""
+    by_output = {page.output_path: page for page in pages}
+    infos = []
+    for rel in rendered:
+        if rel.endswith(".html"):
+            page = by_output.get(rel)
+            infos.append(PageInfo(rel, page.url if page else "/" + rel, page.path if page else None))
+    return infos
 
 
 def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:

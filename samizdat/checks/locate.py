@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from samizdat.content.pages import Page
 from samizdat.errors import SourceLocation
+from samizdat.images.stage import OUTPUT_DIR as IMAGES_DIR
+
+# A processed photo is published as /_images/<key>/<original name>-<width>.<format>; its source names the original.
+_VARIANT_RE = re.compile(rf"/{IMAGES_DIR}/[0-9a-f]+/(.+)-\d+\.\w+$")
 
 
 class Locator:
@@ -44,4 +49,5 @@ class Locator:
 def url_needles(url: str) -> list[str]:
     """How a URL may be written in a source: as rendered, without its leading slash, without a query."""
     bare = url.split("#")[0].split("?")[0]
-    return [url, url.lstrip("/"), bare, bare.lstrip("/")]
+    variant = _VARIANT_RE.search(bare)
+    return [url, url.lstrip("/"), bare, bare.lstrip("/")] + ([f"/{variant[1]}.", f"{variant[1]}."] if variant else [])

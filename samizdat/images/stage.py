@@ -1,0 +1,263 @@
+"""The image stage of the build: every local raster image of the rendered pages and of the published files.
+
+In order: find the <img> tags of each page and resolve them as a browser would → probe every image
+(missing, damaged, unsupported, too large: an error naming the page and line) → take what the cache
+holds, process the rest in parallel → read every output back for metadata → rewrite the tags as
+<picture> → prune the cache. Raster originals are never published: the stripped full-size copy takes
+each one's URL.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import TextIO
+
+from PIL import features
+
+from samizdat.config import SiteConfig
+from samizdat.errors import ImageError, SourceLocation
+from samizdat.findings import Finding
+from samizdat.images.cache import ImageCache
+from samizdat.images.faces import INSTALL_HINT, detector_available
+from samizdat.images.locate import Reference, locate
+from samizdat.images.model import Failure, Job, Photo, Settings, Source, Variant, is_raster
+from samizdat.images.policy import FacePolicy, load_face_policy
+from samizdat.images.probe import ImageProblem, probe
+from samizdat.images.process import run_job
+from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
+from samizdat.images.verify import verify_outputs
+
+OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    output: str  # e.g. en/index.html
+    url: str  # e.g. /en/
+    source: Path | None
+
+
+@dataclass(frozen=True)
+class ImageReport:
+    processed: int
+    cached: int
+    pruned: int
+
+    def __str__(self) -> str:
+        return f"images: {self.processed} processed, {self.cached} from cache"
+
+
+@dataclass(frozen=True)
+class ImageOutput:
+    pages: dict[str, bytes]
+    copies: dict[str, Path]
+    report: ImageReport
+    findings: tuple[Finding, ...]
+
+
+def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dict[str, bytes],
+                        copies: dict[str, Path], progress: TextIO | None = sys.stderr) -> ImageOutput:
+    cache = ImageCache(config.root)
+    policy = load_face_policy(config)
+    published = _PublishedFiles(copies)
+    found = {page.output: _page_images(page, rendered[page.output], published) for page in pages}
+    first_refs = {src: ref for images in found.values() for _, ref, src in images}
+    sources, findings = _probe_all(config, cache, first_refs, copies)
+    jobs = _jobs(config, cache, policy, sources, first_refs)
+    by_key = {job.key: cached for job in jobs if (cached := cache.load(job.key))}
+    todo = list({job.key: job for job in jobs if job.key not in by_key}.values())  # equal files: once
+    cached_count = len(by_key)
+    by_key |= _run(todo, cache, first_refs, config.root, progress)
+    photos = {job.source.path: by_key[job.key] for job in jobs}
+    published = _published_files(photos, copies, cache)
+    verify_outputs(published)
+    new_pages = dict(rendered)
+    for page in pages:
+        if found[page.output]:
+            new_pages[page.output] = _rewrite(rendered[page.output].decode("utf-8"), found[page.output],
+                                              photos, config.images.sizes).encode("utf-8")
+    kept = {rel: path for rel, path in copies.items() if not is_raster(rel)}
+    pruned = cache.finish({photo.key for photo in photos.values()})
+    report = ImageReport(len(todo), cached_count, pruned)
+    return ImageOutput(new_pages, kept | published, report, tuple(findings))
+
+
+class _PublishedFiles:
+    """The published files by URL, and by resolved source path only when a page needs it (rarely)."""
+
+    def __init__(self, copies: dict[str, Path]) -> None:
+        self.by_url = copies
+        self._sources: set[Path] | None = None
+
+    def is_source(self, path: Path) -> bool:
+        if self._sources is None:
+            self._sources = {source.resolve() for source in self.by_url.values()}
+        return path in self._sources
+
+
+def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles) -> list[tuple[ImgTag, Reference, Path]]:
+    """The page's <img> tags of local raster images, each with the file it shows."""
+    text = body.decode("utf-8")
+    if "<img" not in text and "<IMG" not in text:
+        return []
+    result = []
+    for tag in find_img_tags(text):
+        site_path = site_path_of(tag.src, page.url)
+        if site_path is None or not is_raster(site_path):
+            continue
+        ref = Reference(tag.src, site_path, page.output, page.source)
+        result.append((tag, ref, _resolve(ref, copies)))
+    return result
+
+
+def _resolve(ref: Reference, copies: _PublishedFiles) -> Path:
+    """The published file at the URL; else a file beside the page's own source named by a bare relative path."""
+    if ref.site_path in copies.by_url:
+        return copies.by_url[ref.site_path]
+    if ref.page_source is not None and not ref.src.startswith("/"):
+        beside = (ref.page_source.parent / site_path_of(ref.src, "/")).resolve()  # type: ignore[operator]
+        if copies.is_source(beside):
+            return beside
+    return Path("/nonexistent") / ref.site_path
+
+
+def _probe_all(config: SiteConfig, cache: ImageCache, refs: dict[Path, Reference],
+               copies: dict[str, Path]) -> tuple[list[Source], list[Finding]]:
+    """Referenced images must be sound (else an error at the reference); unreferenced bad files are left out."""
+    sources, findings = [], []
+    published = {path for rel, path in copies.items() if is_raster(rel)}
+    for path in [*refs, *sorted(published - set(refs))]:
+        try:
+            sources.append(probe(path, cache.digest(path) if path.is_file() else ""))
+        except ImageProblem as problem:
+            if path in refs:
+                raise ImageError(problem.message, locate(refs[path], config.root), hint=problem.hint) from None
+            findings.append(Finding("warning", f"{problem.message}; the file is left out of the site",
+                                    SourceLocation(path), hint=problem.hint))
+    return sources, findings
+
+
+def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: list[Source],
+          refs: dict[Path, Reference]) -> list[Job]:
+    settings = Settings(config.images.widths, config.images.quality,
+                        tuple(f for f in config.images.formats if f != "avif" or features.check("avif")))
+    by_rel = {_site_rel(source.path, config.root): source for source in sources}
+    for rel in policy.plans:
+        if rel not in by_rel:
+            raise ImageError(f"{rel} is not an image the site publishes", policy.location_of(rel),
+                             hint="write the photo's path from the site folder, e.g. assets/march.jpg")
+    detector = _detector_version(config, policy, by_rel)
+    jobs = []
+    for rel, source in by_rel.items():
+        plan = policy.plan_for(rel)
+        key = cache.key(source.digest, settings, plan, detector)
+        jobs.append(Job(source, settings, plan, key, cache.entry(key)))
+    return jobs
+
+
+def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, Source]) -> str:
+    wanted = [rel for rel in by_rel if policy.plan_for(rel).detect]
+    if not wanted:
+        return ""
+    if not detector_available():
+        where = policy.location_of(wanted[0]) if wanted[0] in policy.plans else SourceLocation(
+            config.config_path, _line_of(config.config_path, "mask_faces"))
+        raise ImageError("faces are to be masked, but the face detector (OpenCV) is not installed", where,
+                         hint=INSTALL_HINT)
+    import cv2
+
+    return str(cv2.__version__)
+
+
+def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: Path,
+         stream: TextIO | None) -> dict[str, Photo]:
+    from samizdat.images.progress import Progress
+
+    progress = Progress(len(jobs), stream)
+    results: dict[str, Photo] = {}
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2:
+        outcomes = ((job, run_job(job)) for job in jobs)
+        for job, outcome in outcomes:
+            results[job.key] = _accept(job, outcome, cache, refs, root)
+            progress.step()
+        return results
+    # spawn, not fork: the dev server has threads running, and forking those can deadlock.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(run_job, job): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            results[job.key] = _accept(job, future.result(), cache, refs, root)
+            progress.step()
+    return results
+
+
+def _accept(job: Job, outcome: Photo | Failure, cache: ImageCache, refs: dict[Path, Reference],
+            root: Path) -> Photo:
+    if isinstance(outcome, Failure):
+        ref = refs.get(job.source.path)
+        where = locate(ref, root) if ref else SourceLocation(job.source.path)
+        raise ImageError(outcome.message, where, hint=outcome.hint)
+    cache.store(outcome)
+    return outcome
+
+
+def _published_files(photos: dict[Path, Photo], copies: dict[str, Path], cache: ImageCache) -> dict[str, Path]:
+    """Output path → cache file: the stripped full-size copy at each original URL, and every variant."""
+    files = {}
+    for rel, path in copies.items():
+        photo = photos.get(path)
+        if is_raster(rel) and photo is not None:
+            files[rel] = cache.entry(photo.key) / photo.full
+    for path, photo in photos.items():
+        for variant in photo.variants:
+            files[variant_url(photo, variant, path).lstrip("/")] = cache.entry(photo.key) / variant.file
+    return files
+
+
+def variant_url(photo: Photo, variant: Variant, source: Path) -> str:
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in source.stem)
+    return f"/{OUTPUT_DIR}/{photo.key[:20]}/{stem}-{variant.file}"
+
+
+def _rewrite(text: str, images: list[tuple[ImgTag, Reference, Path]], photos: dict[Path, Photo],
+             default_sizes: str) -> str:
+    parts, last, eager_given = [], 0, False
+    for tag, _, source in images:
+        photo = photos[source]
+
+        def url_of(variant: Variant, photo: Photo = photo, source: Path = source) -> str:
+            return variant_url(photo, variant, source)
+
+        inside_picture = text.rfind("<picture", 0, tag.start) > text.rfind("</picture>", 0, tag.start)
+        eager = not eager_given and is_large(tag, photo)
+        eager_given = eager_given or eager
+        if inside_picture:  # the author wrote their own <picture>: only point its <img> at the clean copy
+            markup = picture_markup(tag, photo, url_of, eager, default_sizes).split("<img", 1)[1]
+            markup = "<img" + markup.removesuffix("</picture>")
+        else:
+            markup = picture_markup(tag, photo, url_of, eager, default_sizes)
+        parts += [text[last:tag.start], markup]
+        last = tag.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _site_rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"theme:{path.name}"
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip().startswith(key):
+            return number
+    return None
+
