@@ -1,5 +1,6 @@
 """The build, top to bottom: config → sources → pages → translations → render → syndication → static
-→ images → links → publishing touches (onion headers, relative URLs, precompressed copies) → write."""
+→ images → links → security policy → publishing touches (onion headers, relative URLs, precompressed copies)
+→ write."""
 
 from __future__ import annotations
 
@@ -21,13 +22,15 @@ from samizdat.content.meetings import load_meetings
 from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import discover, read_text
-from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
+from samizdat.content.translation_status import outdated_sources, translation_findings, translation_status
+from samizdat.content.translations import check_unique_outputs, link_translations
 from samizdat.errors import ContentError, SourceLocation
-from samizdat.findings import Finding
+from samizdat.findings import Finding, finding
 from samizdat.i18n.strings import Catalogs, load_catalogs
 from samizdat.images.stage import ImageReport, PageInfo, process_site_images
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.render import VARS_CSS, RenderedPage, Renderer
+from samizdat.outputs.security import SecurityPolicy, policy_files, secure_pages
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
 from samizdat.outputs.views import mirrors_url
@@ -60,6 +63,7 @@ class SiteOutput:
     images: ImageReport | None = None
     rendered_count: int = 0  # pages rendered anew (the rest came from the cache)
     written: WriteReport | None = None
+    sources: dict[str, Page] = field(default_factory=dict)  # output path → the page it was rendered from
 
 
 def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt.datetime | None = None,
@@ -83,6 +87,7 @@ def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt
     with timings.stage("link"):
         check_unique_outputs(pages)
         index = link_translations(pages, config)
+        status = translation_status(index, config)
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
@@ -90,9 +95,10 @@ def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt
         findings = check_meeting_pages(pages, meetings)
         collections = Collections(config, index, meetings, now)
     with timings.stage("render"):
-        renderer = Renderer(config, theme, catalogs, index, data, collections)
+        outdated = outdated_sources(status)
+        renderer = Renderer(config, theme, catalogs, index, data, collections, outdated)
         render_cache = caches.render if caches and caches.render else RenderCache(None)
-        results, rendered_count = _render(renderer, pages, render_cache, theme, collections, now)
+        results, rendered_count = _render(renderer, pages, render_cache, theme, collections, now, outdated)
         rendered = {path: result.html for path, result in results.items()}
         rendered |= _not_found_pages(renderer, config, rendered)
         rendered |= _mirrors_pages(renderer, config, rendered)
@@ -110,31 +116,38 @@ def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt
         rendered, copies = images.pages, images.copies
     with timings.stage("links"):
         rendered = {rel: clean_page_links(body) if rel.endswith(".html") else body for rel, body in rendered.items()}
+    with timings.stage("secure"):
+        policy = SecurityPolicy(config.check.allow_origins).with_scripts_of(rendered)
+        rendered = secure_pages(rendered, policy, config.origin)
+        rendered |= {rel: data for rel, data in policy_files(policy).items() if rel not in copies}
     # The publishing touches see the final URLs, so they come after images rewrote them.
     if config.publish.onion and onion.HEADERS_FILE not in copies:
         html = [rel for rel in rendered if rel.endswith(".html")]
-        rendered[onion.HEADERS_FILE] = onion.headers_file(config.publish.onion, html)
+        rendered[onion.HEADERS_FILE] += onion.headers_file(config.publish.onion, html)
     if options.relative:
         with timings.stage("relative"):
             rendered, copies = _relative(config, rendered, copies)
     if config.publish.precompress if options.precompress is None else options.precompress:
         with timings.stage("precompress"):
             rendered |= precompress(rendered, copies)
-    findings += _translation_findings(index, config) + _string_findings(catalogs, config)
+    findings += translation_findings(status, config) + _string_findings(catalogs, config)
     findings += _placeholder_findings([(item.page.path, item.placeholders) for item in parsed]
                                       + [(m.path, tuple(find_placeholders(read_text(m.path))))
                                          for m in meetings.values()])
     findings += images.findings
-    return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_count)
+    sources_by_output = {page.output_path: page for page in pages}
+    return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_count,
+                      sources=sources_by_output)
 
 
 def _render(renderer: Renderer, pages: list[Page], cache: RenderCache, theme: ThemePaths, collections: Collections,
-            now: dt.datetime) -> tuple[dict[str, RenderedPage], int]:
+            now: dt.datetime, outdated: dict[Path, Page]) -> tuple[dict[str, RenderedPage], int]:
     """Every page's rendering, from the cache where its signature is unchanged; returns how many were rendered."""
     site = site_signature(renderer.config, theme, pages)
     listings = collections_signature(collections, pages, now)
     layouts = listing_layouts(theme)
-    signatures = {page.output_path: page_signature(page, site, listings, layouts) for page in pages}
+    signatures = {page.output_path: page_signature(page, site, listings, layouts, outdated.get(page.path))
+                  for page in pages}
     results = {page.output_path: hit for page in pages
                if (hit := cache.get(page.output_path, signatures[page.output_path])) is not None}
     todo = [page for page in pages if page.output_path not in results]
@@ -216,32 +229,10 @@ def _check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
             )
 
 
-def _translation_findings(index: TranslationIndex, config: SiteConfig) -> list[Finding]:
-    findings = []
-    content = config.root / "content"
-    for key, group in index.by_key.items():
-        source = group.get(config.default_language.code) or next(iter(group.values()))
-        try:
-            rel = source.path.relative_to(content / source.language.code).as_posix()
-        except ValueError:
-            rel = source.path.name
-        for language in config.languages:
-            if language.code not in group:
-                missing = SourceLocation(content / language.code / rel)
-                listed = (f" (listed in {language.code} in the {source.language.code} version meanwhile)"
-                          if source.section in SECTION_LAYOUTS else "")
-                findings.append(Finding(
-                    "warning", f"missing translation: {missing}{listed}",
-                    SourceLocation(source.path),
-                    hint=f"translate {rel} into {language.name}, or give a page the translation_key {key!r}",
-                ))
-    return findings
-
-
 def _placeholder_findings(files: list[tuple[Path, tuple[tuple[int, str], ...]]]) -> list[Finding]:
     return [
         Finding("warning", f"placeholder left to fill in: {mark}", SourceLocation(path, line),
-                hint="replace it with the real text")
+                hint="replace it with the real text", code="placeholder")
         for path, marks in files for line, mark in marks
     ]
 
@@ -251,8 +242,8 @@ def _string_findings(catalogs: Catalogs, config: SiteConfig) -> list[Finding]:
     for language in config.languages:
         missing = catalogs.missing(language.code)
         if missing:
-            findings.append(Finding(
-                "warning",
+            findings.append(finding(
+                "ui-strings",
                 f"{len(missing)} interface string(s) not translated to {language.code}: {', '.join(missing[:5])}"
                 + ("…" if len(missing) > 5 else ""),
                 hint=f"add them to strings/{language.code}.yaml in the site folder",
