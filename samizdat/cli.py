@@ -122,12 +122,13 @@ def _build(args: argparse.Namespace) -> int:
     for finding in result.findings:
         if finding.severity != "info":  # notes are for `samizdat check`
             print(finding, file=sys.stderr)
-    html = sum(1 for rel in result.pages if rel.endswith(".html"))
+    html = result.html_pages if result.up_to_date else sum(1 for rel in result.pages if rel.endswith(".html"))
+    news = ", nothing changed since the last build" if result.up_to_date else ""
     images = f"; {result.images}" if result.images else ""
     written = result.written
     files = f"; files: {written.written} written, {written.unchanged} unchanged, {written.removed} removed" \
         if written else ""
-    print(f"built {html} pages ({result.rendered_count} rendered) in {result.timings.total:.2f} s"
+    print(f"built {html} pages ({result.rendered_count} rendered) in {result.timings.total:.2f} s{news}"
           f"{images}{files} → {out}")
     if args.timings:
         print(result.timings.report())

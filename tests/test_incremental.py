@@ -80,3 +80,31 @@ def test_a_body_edit_renders_one_page_and_writes_one_file(make_site, run_cli, tm
     edited = run_cli("build", site, "-o", out)
     assert "(1 rendered)" in edited.out
     assert "files: 1 written" in edited.out
+
+
+def test_nothing_changed_is_known_without_building(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site(FILES, config=MINIMAL_CONFIG)
+    out = tmp_path / "out"
+    assert run_cli("build", site, "-o", out).code == 0
+    again = run_cli("build", site, "-o", out)
+    assert "nothing changed since the last build" in again.out and "0 written" in again.out
+    (out / "en/about/index.html").write_text("edited by hand", encoding="utf-8")
+    repaired = run_cli("build", site, "-o", out)
+    assert "nothing changed" not in repaired.out and "files: 1 written" in repaired.out
+    assert "About en" in (out / "en/about/index.html").read_text(encoding="utf-8")
+    other = run_cli("build", site, "-o", tmp_path / "elsewhere")  # another folder is another build
+    assert "nothing changed" not in other.out
+
+
+def test_a_meeting_passing_makes_the_next_build_real(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from samizdat.build.up_to_date import BuildRecord, unchanged
+    from samizdat.build.writer import write_output
+
+    write_output(tmp_path / "out", {"index.html": b"x"}, {})
+    soon = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    record = BuildRecord("f", soon, 1, 1, 0, ())
+    assert unchanged(record, "f", tmp_path / "out", soon - dt.timedelta(minutes=1))
+    assert not unchanged(record, "f", tmp_path / "out", soon)  # the meeting ended: it moves to "past"
+    assert not unchanged(record, "g", tmp_path / "out", soon - dt.timedelta(minutes=1))

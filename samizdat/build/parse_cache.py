@@ -12,15 +12,17 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from samizdat import __version__
 from samizdat.config import CONFIG_NAME, SiteConfig
+from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef
 
 CACHE_DIR = ".samizdat-cache"
-FORMAT = 1  # raise when what is stored changes shape, so an old cache is ignored, not misread
+FORMAT = 2  # raise when what is stored changes shape, so an old cache is ignored, not misread
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,10 @@ class ParseCache:
         path = site_root / CACHE_DIR / f"sources-{__version__}-{FORMAT}.pickle"
         try:
             with path.open("rb") as file:
-                stored_digest, entries = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                stored_digest, packed = pickle.load(file)
+            entries = {key: (size, mtime, _unpack(fields, config)) for key, (size, mtime, fields) in packed.items()}
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+                KeyError):
             stored_digest, entries = "", {}
         return cls(path, digest, entries if stored_digest == digest else {})
 
@@ -70,8 +74,27 @@ class ParseCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_suffix(".tmp")
         with temp.open("wb") as file:
-            pickle.dump((self.config_digest, self.entries), file, protocol=pickle.HIGHEST_PROTOCOL)
+            packed = {key: (size, mtime, _pack(parsed)) for key, (size, mtime, parsed) in self.entries.items()}
+            pickle.dump((self.config_digest, packed), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, self.path)
         for old in self.path.parent.glob("sources-*.pickle"):  # caches of other engine versions
             if old != self.path:
                 old.unlink(missing_ok=True)
+
+
+# Pages are stored as plain tuples: unpickling thousands of Path and dataclass objects took several
+# times longer than building them again from their fields.
+def _pack(parsed: Parsed) -> tuple[Any, ...]:
+    page, fm = parsed.page, parsed.page.front_matter
+    return (str(page.path), page.language.code, page.key, page.title, page.layout, page.url, page.output_path,
+            page.body, page.body_line, fm.data, fm.lines, page.date, page.description, parsed.placeholders)
+
+
+def _unpack(fields: tuple[Any, ...], config: SiteConfig) -> Parsed:
+    path, code, key, title, layout, url, output, body, body_line, data, lines, date, description, marks = fields
+    language = config.language(code)
+    if language is None:
+        raise KeyError(code)
+    front_matter = FrontMatter(data, body, body_line, lines)
+    return Parsed(Page(Path(path), language, key, title, layout, url, output, body, body_line, front_matter,
+                       date, description), marks)

@@ -14,12 +14,13 @@ from pathlib import Path
 from samizdat.build.caches import BuildCaches
 from samizdat.build.finishing import check_static_clashes, page_infos, publishing_touches, secure
 from samizdat.build.load import load_site
-from samizdat.build.render_cache import RenderCache
+from samizdat.build.render_cache import CACHE_DIR, RenderCache
 from samizdat.build.render_stage import render_site_pages
 from samizdat.build.site_findings import site_findings
 from samizdat.build.timings import Timings
+from samizdat.build.up_to_date import BuildRecord, fingerprint, forget, load_record, save_record, unchanged
 from samizdat.build.writer import WriteReport, check_output_folder, write_output
-from samizdat.config import SiteConfig
+from samizdat.config import SiteConfig, load_config
 from samizdat.content.pages import Page
 from samizdat.findings import Finding
 from samizdat.images.stage import ImageReport, process_site_images
@@ -48,6 +49,9 @@ class SiteOutput:
     rendered_count: int = 0  # pages rendered anew (the rest came from the cache)
     written: WriteReport | None = None
     sources: dict[str, Page] = field(default_factory=dict)  # output path → the page it was rendered from
+    next_change: dt.datetime | None = None  # when a meeting next moves from upcoming to past
+    up_to_date: bool = False  # nothing changed since the last build into the same folder: nothing was done
+    html_pages: int = 0  # set when up_to_date, as `pages` is then empty
 
 
 def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt.datetime | None = None,
@@ -78,16 +82,37 @@ def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt
         compress = config.publish.precompress if options.precompress is None else options.precompress
         rendered, copies = publishing_touches(config, images.pages, images.copies, options.relative, compress)
     findings = site_findings(site) + list(images.findings)
+    next_change = min((m.ends_at for m in site.meetings.values() if m.ends_at > site.now), default=None)
     return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_site.rendered_count,
-                      sources={page.output_path: page for page in pages})
+                      sources={page.output_path: page for page in pages}, next_change=next_change)
 
 
 def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions = BuildOptions()) -> SiteOutput:
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
+    timings = Timings()
+    cache_dir = site_root / CACHE_DIR
+    with timings.stage("check"):
+        current = fingerprint(site_root, out_dir, options)
+        record = load_record(cache_dir)
+        if unchanged(record, current, out_dir, dt.datetime.now(dt.UTC)):
+            assert record is not None
+            return _up_to_date(site_root, record, timings)
+    forget(cache_dir)  # a build that fails must not leave the record of the one before
     caches = BuildCaches(on_disk=True)
     output = render_site(site_root, options, caches=caches)
+    output.timings.stages = timings.stages | output.timings.stages
     with output.timings.stage("write"):
         output.written = write_output(out_dir, output.pages, output.copies)
         caches.save()  # only after the output is written: the caches never run ahead of it
+        html = sum(1 for rel in output.pages if rel.endswith(".html"))
+        photos = output.images.processed + output.images.cached if output.images else 0
+        save_record(cache_dir, BuildRecord(current, output.next_change, html, len(output.pages) + len(output.copies),
+                                           photos, tuple(output.findings)))
     return output
+
+
+def _up_to_date(site_root: Path, record: BuildRecord, timings: Timings) -> SiteOutput:
+    return SiteOutput(load_config(site_root), {}, {}, list(record.findings), timings,
+                      images=ImageReport(processed=0, cached=record.images, pruned=0),
+                      written=WriteReport(0, record.files, 0), up_to_date=True, html_pages=record.html_pages)
