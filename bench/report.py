@@ -59,7 +59,8 @@ def _machine(engines: Engines) -> list[str]:
     return [
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB RAM, "
-        f"{platform.system()} {platform.release()}",
+        f"{platform.system()} {platform.release()}; load average at the end "
+        f"{' / '.join(f'{load:.1f}' for load in os.getloadavg())} (1/5/15 min)",
         f"- Python {platform.python_version()}; {engines.samizdat_version()}; {engines.hugo_version()}",
     ]
 
