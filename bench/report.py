@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import platform
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +42,10 @@ class SizeResult:
         return statistics.median(sample.peak_rss for sample in self.samples[name]) / 2**20
 
 
-def render_report(engines: Engines, results: list[SizeResult], reloads: list[str], command: str, runs: int) -> str:
-    lines = [f"Command: `{command}` ({runs} runs of each build; medians).", "", *_machine(engines), ""]
+def render_report(engines: Engines, results: list[SizeResult], reloads: list[str], command: str, runs: int,
+                  load_at_start: tuple[float, float, float]) -> str:
+    lines = [f"Command: `{command}`, from the repository's folder ({runs} runs of each build; medians, with the",
+             "fastest and slowest run in brackets).", "", *_machine(engines, load_at_start), ""]
     lines += [*_table(results), "", *_counts(results), "", *_flatness(results), ""]
     lines += ["samizdat's stages in the last cold build (`samizdat build --timings`):", ""]
     lines += [*(f"- {result.files:,} files: {result.stages}" for result in results), ""]
@@ -53,34 +56,45 @@ def render_report(engines: Engines, results: list[SizeResult], reloads: list[str
     return "\n".join(lines)
 
 
-def _machine(engines: Engines) -> list[str]:
+def _machine(engines: Engines, load_at_start: tuple[float, float, float]) -> list[str]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
     return [
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB RAM, "
-        f"{platform.system()} {platform.release()}; load average at the end "
-        f"{' / '.join(f'{load:.1f}' for load in os.getloadavg())} (1/5/15 min)",
+        f"{platform.system()} {platform.release()}",
+        f"- Load average (1/5/15 min) at the start {_load(load_at_start)}, at the end {_load(os.getloadavg())}: "
+        "other work on the machine slows both engines and spreads the runs",
         f"- Python {platform.python_version()}; {engines.samizdat_version()}; {engines.hugo_version()}",
     ]
+
+
+def _load(load: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.1f}" for value in load)
+
+
+def _seconds(result: SizeResult, name: str) -> str:
+    walls = [sample.wall for sample in result.samples[name]]
+    spread = f" ({min(walls):.2f}–{max(walls):.2f})" if len(walls) > 1 else ""
+    return f"{result.wall(name):.2f} s{spread}"
 
 
 def _table(results: list[SizeResult]) -> list[str]:
     head = "| | " + " | ".join(f"{r.files:,} files ({r.pages_per_language:,} × 3)" for r in results) + " |"
     rows = [head, "|---|" + "---:|" * len(results)]
 
-    def row(label: str, cell) -> None:  # type: ignore[no-untyped-def]
+    def row(label: str, cell: Callable[[SizeResult], str]) -> None:
         rows.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
 
-    row("samizdat cold build", lambda r: f"{r.wall('samizdat cold'):.2f} s")
-    row("Hugo cold build", lambda r: f"{r.wall('hugo cold'):.2f} s")
+    row("samizdat cold build", lambda r: _seconds(r, "samizdat cold"))
+    row("Hugo cold build", lambda r: _seconds(r, "hugo cold"))
     row("**samizdat/Hugo, cold**", lambda r: f"**{r.wall('samizdat cold') / r.wall('hugo cold'):.2f}**")
     row("samizdat peak memory (cold)", lambda r: f"{r.peak('samizdat cold'):.0f} MiB")
     row("Hugo peak memory (cold)", lambda r: f"{r.peak('hugo cold'):.0f} MiB")
     row("**samizdat/Hugo, memory**", lambda r: f"**{r.peak('samizdat cold') / r.peak('hugo cold'):.2f}**")
-    row("samizdat no-change rebuild", lambda r: f"{r.wall('samizdat no-change'):.2f} s")
-    row("samizdat one-edit rebuild", lambda r: f"{r.wall('samizdat one-edit'):.2f} s")
-    row("Hugo rebuild after the same edit", lambda r: f"{r.wall('hugo after edit'):.2f} s")
+    row("samizdat no-change rebuild", lambda r: _seconds(r, "samizdat no-change"))
+    row("samizdat one-edit rebuild", lambda r: _seconds(r, "samizdat one-edit"))
+    row("Hugo rebuild after the same edit", lambda r: _seconds(r, "hugo after edit"))
     row("**samizdat no-change / Hugo edit**",
         lambda r: f"**{100 * r.wall('samizdat no-change') / r.wall('hugo after edit'):.0f} %**")
     row("**samizdat one-edit / Hugo edit**",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import shutil
 import sys
 import tempfile
@@ -30,6 +31,8 @@ from bench.report import SizeResult, reload_rows, render_report, write_doc
 
 REPO = Path(__file__).resolve().parent.parent
 RELOAD_SIZE = 1000  # pages per language: the ~3,000-file site
+SAMIZDAT_SOURCES = {"samizdat.toml", "content"}
+HUGO_SOURCES = {"hugo.toml", "content", "layouts"}
 
 
 @dataclass
@@ -69,8 +72,8 @@ def bench_size(engines: Engines, root: Path, pages: int, runs: int) -> SizeResul
 
 def _samizdat(engines: Engines, series: Series, name: str, cold: bool) -> None:
     site, out = series.root / "samizdat", series.root / "out-samizdat"
-    if cold:
-        _remove(site / ".samizdat-cache", out)
+    if cold:  # whatever the engine keeps beside the sources (.samizdat-cache today) goes, so nothing is reused
+        _remove(out, *(path for path in site.iterdir() if path.name not in SAMIZDAT_SOURCES))
     log = series.root / "samizdat.log"
     series.add(name, run_measured([*engines.samizdat, "build", str(site), "-o", str(out), "--timings"], log))
     series.counts["samizdat"] = check_output(out, series.manifest, "samizdat", series.edited)
@@ -81,7 +84,7 @@ def _samizdat(engines: Engines, series: Series, name: str, cold: bool) -> None:
 def _hugo(engines: Engines, series: Series, name: str, cold: bool) -> None:
     site, out = series.root / "hugo", series.root / "out-hugo"
     if cold:
-        _remove(out, site / "resources", site / ".hugo_build.lock")
+        _remove(out, *(path for path in site.iterdir() if path.name not in HUGO_SOURCES))
     command = [str(engines.hugo), "--source", str(site), "--destination", str(out), "--quiet"]
     series.add(name, run_measured(command, series.root / "hugo.log"))
     series.counts["hugo"] = check_output(out, series.manifest, "hugo", series.edited)
@@ -121,6 +124,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     engines = find_engines()
+    load_at_start = os.getloadavg()
     work = args.keep or Path(tempfile.mkdtemp(prefix="samizdat-bench-"))
     if args.keep:
         _remove(work)
@@ -134,7 +138,7 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     command = "python -m bench.run " + " ".join(sys.argv[1:])
-    report = render_report(engines, results, reload_rows(reloads), command.strip(), args.runs)
+    report = render_report(engines, results, reload_rows(reloads), command.strip(), args.runs, load_at_start)
     print("\n" + report)
     if args.write_doc:
         print(f"written to {write_doc(REPO / 'docs' / 'performance.md', report)}")
