@@ -108,9 +108,13 @@ def _build(args: argparse.Namespace) -> int:
     result = build_site(args.site, out, BuildOptions(relative=args.relative))
     for finding in result.findings:
         print(finding, file=sys.stderr)
+    html = sum(1 for rel in result.pages if rel.endswith(".html"))
     images = f"; {result.images}" if result.images else ""
-    print(f"built {len(result.pages)} pages and {len(result.copies)} files in "
-          f"{result.timings.total:.2f} s{images} → {out}")
+    written = result.written
+    files = f"; files: {written.written} written, {written.unchanged} unchanged, {written.removed} removed" \
+        if written else ""
+    print(f"built {html} pages ({result.rendered_count} rendered) in {result.timings.total:.2f} s"
+          f"{images}{files} → {out}")
     if args.timings:
         print(result.timings.report())
     return EXIT_OK

@@ -44,6 +44,10 @@ class SamizdatError(Exception):
         head = f"{self.location}: {self.message}" if self.location else self.message
         return f"{head}\n  hint: {self.hint}" if self.hint else head
 
+    def __reduce__(self) -> tuple[type, tuple[str, SourceLocation | None, str | None]]:
+        # Pages render in worker processes; an error must cross back with its place and hint.
+        return (self.__class__, (self.message, self.location, self.hint))
+
 
 class ConfigError(SamizdatError):
     """samizdat.toml is missing or wrong."""

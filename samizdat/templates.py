@@ -17,8 +17,13 @@ CONTENT_TEMPLATE_MARKERS = ("{{", "{%")
 
 
 def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Callable[..., Any]],
-                     globals_: Mapping[str, Any]) -> jinja2.Environment:
+                     globals_: Mapping[str, Any], cache_dir: Path | None = None) -> jinja2.Environment:
+    bytecode_cache = None
+    if cache_dir is not None:  # compiled templates between builds; keyed by each template's source
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,

@@ -7,13 +7,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from samizdat.build.caches import BuildCaches
+from samizdat.build.parallel import render_pages
+from samizdat.build.parse_cache import ParseCache
+from samizdat.build.render_cache import RenderCache
+from samizdat.build.signatures import collections_signature, listing_layouts, page_signature, site_signature
 from samizdat.build.timings import Timings
-from samizdat.build.writer import check_output_folder, write_output
+from samizdat.build.writer import WriteReport, check_output_folder, write_output
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.collections import Collections, check_meeting_pages
 from samizdat.content.data import load_data
 from samizdat.content.meetings import load_meetings
-from samizdat.content.pages import SECTION_LAYOUTS, Page, make_page
+from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import discover, read_text
 from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
@@ -22,14 +27,14 @@ from samizdat.findings import Finding
 from samizdat.i18n.strings import Catalogs, load_catalogs
 from samizdat.images.stage import ImageReport, PageInfo, process_site_images
 from samizdat.outputs.links import clean_page_links
-from samizdat.outputs.render import VARS_CSS, Renderer
+from samizdat.outputs.render import VARS_CSS, RenderedPage, Renderer
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
 from samizdat.outputs.views import mirrors_url
 from samizdat.publish import onion
 from samizdat.publish.precompress import precompress
 from samizdat.publish.relative import relativize_outputs
-from samizdat.theme import THEME_URL, theme_paths
+from samizdat.theme import THEME_URL, ThemePaths, theme_paths
 
 NOT_FOUND_TEMPLATE = "404.html"
 MIRRORS_TEMPLATE = "mirrors.html"
@@ -53,19 +58,27 @@ class SiteOutput:
     findings: list[Finding] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
     images: ImageReport | None = None
+    rendered_count: int = 0  # pages rendered anew (the rest came from the cache)
+    written: WriteReport | None = None
 
 
-def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt.datetime | None = None) -> SiteOutput:
-    """now: the moment meetings are sorted into upcoming and past (default: the build's own time)."""
+def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt.datetime | None = None,
+                caches: BuildCaches | None = None) -> SiteOutput:
+    """now: the moment meetings are sorted into upcoming and past (default: the build's own time).
+    caches: what earlier builds parsed and rendered; only what changed is parsed and rendered again."""
     timings = Timings()
     now = now or dt.datetime.now(dt.UTC)
     with timings.stage("config"):
         config = load_config(site_root)
         theme = theme_paths(config)
+        if caches is not None:
+            caches.prepare(config)
     with timings.stage("discover"):
         sources, content_files = discover(config)
     with timings.stage("parse"):
-        pages = [make_page(source, config) for source in sources]
+        parse_cache = caches.parse if caches and caches.parse else ParseCache(None)
+        parsed = parse_cache.parse_all(sources, config)
+        pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):
         check_unique_outputs(pages)
@@ -78,7 +91,8 @@ def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt
         collections = Collections(config, index, meetings, now)
     with timings.stage("render"):
         renderer = Renderer(config, theme, catalogs, index, data, collections)
-        results = {page.output_path: renderer.render(page) for page in pages}
+        render_cache = caches.render if caches and caches.render else RenderCache(None)
+        results, rendered_count = _render(renderer, pages, render_cache, theme, collections, now)
         rendered = {path: result.html for path, result in results.items()}
         rendered |= _not_found_pages(renderer, config, rendered)
         rendered |= _mirrors_pages(renderer, config, rendered)
@@ -107,18 +121,39 @@ def render_site(site_root: Path, options: BuildOptions = BuildOptions(), now: dt
         with timings.stage("precompress"):
             rendered |= precompress(rendered, copies)
     findings += _translation_findings(index, config) + _string_findings(catalogs, config)
-    findings += _placeholder_findings([(s.path, s.text) for s in sources]
-                                      + [(m.path, read_text(m.path)) for m in meetings.values()])
+    findings += _placeholder_findings([(item.page.path, item.placeholders) for item in parsed]
+                                      + [(m.path, tuple(find_placeholders(read_text(m.path))))
+                                         for m in meetings.values()])
     findings += images.findings
-    return SiteOutput(config, rendered, copies, findings, timings, images.report)
+    return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_count)
+
+
+def _render(renderer: Renderer, pages: list[Page], cache: RenderCache, theme: ThemePaths, collections: Collections,
+            now: dt.datetime) -> tuple[dict[str, RenderedPage], int]:
+    """Every page's rendering, from the cache where its signature is unchanged; returns how many were rendered."""
+    site = site_signature(renderer.config, theme, pages)
+    listings = collections_signature(collections, pages, now)
+    layouts = listing_layouts(theme)
+    signatures = {page.output_path: page_signature(page, site, listings, layouts) for page in pages}
+    results = {page.output_path: hit for page in pages
+               if (hit := cache.get(page.output_path, signatures[page.output_path])) is not None}
+    todo = [page for page in pages if page.output_path not in results]
+    results |= {page.output_path: result for page, result in zip(todo, render_pages(renderer, todo), strict=True)}
+    # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small.
+    listed = {page.output_path for page in pages if page.section in SECTION_LAYOUTS and page.key not in SECTION_LAYOUTS}
+    cache.replace_all({path: (signatures[path], result if path in listed else RenderedPage(result.html, ""))
+                       for path, result in results.items()})
+    return results, len(todo)
 
 
 def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions = BuildOptions()) -> SiteOutput:
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
-    output = render_site(site_root, options)
+    caches = BuildCaches(on_disk=True)
+    output = render_site(site_root, options, caches=caches)
     with output.timings.stage("write"):
-        write_output(out_dir, output.pages, output.copies)
+        output.written = write_output(out_dir, output.pages, output.copies)
+        caches.save()  # only after the output is written: the caches never run ahead of it
     return output
 
 
@@ -203,11 +238,11 @@ def _translation_findings(index: TranslationIndex, config: SiteConfig) -> list[F
     return findings
 
 
-def _placeholder_findings(files: list[tuple[Path, str]]) -> list[Finding]:
+def _placeholder_findings(files: list[tuple[Path, tuple[tuple[int, str], ...]]]) -> list[Finding]:
     return [
         Finding("warning", f"placeholder left to fill in: {mark}", SourceLocation(path, line),
                 hint="replace it with the real text")
-        for path, text in files for line, mark in find_placeholders(text)
+        for path, marks in files for line, mark in marks
     ]
 
 

@@ -20,6 +20,20 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class SourceRef:
+    """A page file found by discovery, not read yet: its size and time let a cache skip reading it."""
+
+    path: Path
+    rel: str
+    folder_language: str | None
+    size: int
+    mtime_ns: int
+
+    def read(self) -> SourceFile:
+        return SourceFile(self.path, self.rel, self.folder_language, read_text(self.path))
+
+
+@dataclass(frozen=True)
 class ContentFile:
     """A non-page file in content/ (an image beside its page), published beside the page's URL."""
 
@@ -42,7 +56,7 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
-def discover(config: SiteConfig) -> tuple[list[SourceFile], list[ContentFile]]:
+def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
     content_dir = config.root / "content"
     if not content_dir.is_dir():
         raise ContentError(
@@ -51,7 +65,7 @@ def discover(config: SiteConfig) -> tuple[list[SourceFile], list[ContentFile]]:
             hint="put pages in content/<language code>/, e.g. content/en/index.md",
         )
     codes = {lang.code for lang in config.languages}
-    pages: list[SourceFile] = []
+    pages: list[SourceRef] = []
     others: list[ContentFile] = []
     for path in sorted(content_dir.rglob("*")):
         rel_parts = path.relative_to(content_dir).parts
@@ -70,7 +84,8 @@ def discover(config: SiteConfig) -> tuple[list[SourceFile], list[ContentFile]]:
             rel_parts = rel_parts[1:]
         rel = "/".join(rel_parts)
         if path.suffix.lower() in PAGE_SUFFIXES:
-            pages.append(SourceFile(path, rel, folder_language, read_text(path)))
+            stat = path.stat()
+            pages.append(SourceRef(path, rel, folder_language, stat.st_size, stat.st_mtime_ns))
         else:
             others.append(ContentFile(path, rel, folder_language))
     return pages, others

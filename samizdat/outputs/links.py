@@ -17,14 +17,26 @@ TRACKING_PREFIXES = ("utm_",)
 # `si` is a sharer id on these hosts only; elsewhere it may be a real parameter.
 SHARER_ID_HOSTS = ("youtube.com", "youtu.be", "spotify.com", "instagram.com", "threads.net")
 _HREF_RE = re.compile(r"""(\shref\s*=\s*)("([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# A quick look first, so the thousands of clean pages cost one scan each: only links with a query
+# string can carry tracking parameters, and a page's own stylesheet links (`?v=…`) carry none.
+_QUERY_HREF_RE = re.compile(rb"""href=["'][^"'?]*\?([^"']*)""")
+_TRACKING_NAME_RE = re.compile(
+    rb"(?:^|[&;])(?:utm_[^=&]*|si|" + b"|".join(re.escape(name.encode()) for name in sorted(TRACKING_PARAMETERS))
+    + rb")=", re.IGNORECASE)
 
 
 def clean_page_links(page: bytes) -> bytes:
-    text = page.decode("utf-8")
-    if "?" not in text:
+    if not _may_track(page):
         return page
+    text = page.decode("utf-8")
     cleaned = _HREF_RE.sub(_clean_match, text)
     return cleaned.encode("utf-8") if cleaned != text else page
+
+
+def _may_track(page: bytes) -> bool:
+    if b"HREF" in page or b"Href" in page or b"href =" in page or b"href= " in page:
+        return True  # unusual spelling: take the careful path
+    return any(_TRACKING_NAME_RE.search(match[1]) for match in _QUERY_HREF_RE.finditer(page))
 
 
 def _clean_match(match: re.Match[str]) -> str:

@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+from samizdat.build.caches import BuildCaches
 from samizdat.build.pipeline import SiteOutput, render_site
 from samizdat.errors import SamizdatError
 
@@ -18,12 +19,14 @@ class DevState:
         self.error: str | None = None
         self.generation = 0
         self.changed = threading.Condition()
+        # Parsed sources and rendered pages stay in memory: a save re-renders only what it touched.
+        self.caches = BuildCaches(on_disk=False)
 
     def rebuild(self) -> str:
         """Build in memory; on failure keep serving the last good output. Returns a one-line report."""
         start = time.perf_counter()
         try:
-            output = render_site(self.site_root)
+            output = render_site(self.site_root, caches=self.caches)
         except SamizdatError as exc:
             with self.changed:
                 self.error = str(exc)

@@ -1,0 +1,37 @@
+"""Render many pages on every core. Markdown and Jinja2 are pure Python work, so processes, not threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+from multiprocessing import get_context
+
+from samizdat.content.pages import Page
+from samizdat.outputs.render import RenderedPage, Renderer
+
+PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
+
+# Set before the workers fork, so each inherits the prepared renderer instead of receiving it pickled.
+_renderer: Renderer | None = None
+_pages: list[Page] = []
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[RenderedPage]:
+    assert _renderer is not None
+    return [_renderer.render(page) for page in _pages[bounds[0]:bounds[1]]]
+
+
+def render_pages(renderer: Renderer, pages: list[Page]) -> list[RenderedPage]:
+    workers = min(len(os.sched_getaffinity(0)), 8)
+    # fork is unsafe in a process with other threads (the dev server): render there in-process.
+    if len(pages) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
+        return [renderer.render(page) for page in pages]
+    global _renderer, _pages
+    _renderer, _pages = renderer, pages
+    try:
+        step = -(-len(pages) // (workers * 4))  # a few slices per worker evens out uneven pages
+        slices = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
+        with get_context("fork").Pool(workers) as pool:
+            return [page for chunk in pool.map(_render_slice, slices) for page in chunk]
+    finally:
+        _renderer, _pages = None, []

@@ -1,0 +1,54 @@
+"""Rendered pages kept between builds, keyed by their signatures (see signatures.py).
+
+One file per site, safe to delete: a missing, unreadable or foreign cache only means a cold build.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from samizdat import __version__
+from samizdat.outputs.render import RenderedPage
+
+CACHE_DIR = ".samizdat-cache"
+
+
+@dataclass
+class RenderCache:
+    path: Path | None  # None: no cache (checks, tests that want a cold build)
+    entries: dict[str, tuple[str, RenderedPage]] = field(default_factory=dict)  # output path → (signature, page)
+    changed: bool = False
+
+    @classmethod
+    def open(cls, site_root: Path | None) -> RenderCache:
+        if site_root is None:
+            return cls(None)
+        path = site_root / CACHE_DIR / f"pages-{__version__}.pickle"
+        try:
+            with path.open("rb") as file:
+                entries = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            entries = {}
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    def get(self, output_path: str, signature: str) -> RenderedPage | None:
+        entry = self.entries.get(output_path)
+        return entry[1] if entry is not None and entry[0] == signature else None
+
+    def replace_all(self, entries: dict[str, tuple[str, RenderedPage]]) -> None:
+        """What this build rendered: entries of pages that are gone are dropped with it."""
+        if entries.keys() != self.entries.keys() or any(
+                self.entries[key][0] != value[0] for key, value in entries.items()):
+            self.entries, self.changed = entries, True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_suffix(".tmp")
+        with temp.open("wb") as file:
+            pickle.dump(self.entries, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, self.path)
