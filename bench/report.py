@@ -127,7 +127,9 @@ def _flatness(results: list[SizeResult]) -> list[str]:
     return [f"Time per source file from {small.files:,} to {large.files:,} files: " + "; ".join(parts) + "."]
 
 
-def reload_rows(reloads: dict[str, list[float]]) -> list[str]:
+def reload_rows(reloads: dict[str, list[float]] | str) -> list[str]:
+    if isinstance(reloads, str):
+        return [f"- {reloads}"]
     return [f"- {site}: median {1000 * statistics.median(times):.0f} ms "
             f"(runs: {', '.join(f'{1000 * t:.0f}' for t in times)} ms)" for site, times in reloads.items()]
 

@@ -113,6 +113,14 @@ def bench_reload(work: Path, runs: int) -> dict[str, list[float]]:
     return results
 
 
+def _reload_or_reason(work: Path, runs: int) -> dict[str, list[float]] | str:
+    """The build figures are kept when the browser part fails (no Chromium, a changed server API)."""
+    try:
+        return bench_reload(work, runs)
+    except Exception as exc:  # reported in the table instead of losing the whole run
+        return f"not measured: {type(exc).__name__}: {exc}".splitlines()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="samizdat against Hugo on a synthetic trilingual site")
     parser.add_argument("--sizes", default="1000,3334", help="pages per language, comma-separated (×3 = files)")
@@ -133,7 +141,7 @@ def main() -> None:
         for pages in sizes:
             print(f"{pages} pages per language ({pages * 3:,} files)", flush=True)
             results.append(bench_size(engines, work / f"p{pages}", pages, args.runs))
-        reloads = {} if args.no_reload else bench_reload(work, args.reload_runs)
+        reloads = {} if args.no_reload else _reload_or_reason(work, args.reload_runs)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
