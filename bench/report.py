@@ -137,10 +137,12 @@ def reload_rows(reloads: dict[str, list[float]] | str) -> list[str]:
 def _method() -> list[str]:
     return [
         "How: each build is a fresh process of the venv's `samizdat build SITE -o OUT --timings` or of Hugo's "
-        "binary (`hugo --source SITE --destination OUT --quiet`), alternating. Cold: samizdat's "
-        "`.samizdat-cache` and both outputs deleted first. Wall time from start to exit; peak memory is the "
-        "larger of the process's ru_maxrss (wait4) and the summed RSS of its process tree sampled every 20 ms "
-        "with psutil. The Hugo site has the same Markdown files under content/<code>/, Korean as the language "
+        "binary (`hugo --source SITE --destination OUT --quiet`), alternating. Cold: both outputs and "
+        "everything the engines keep beside their sources (samizdat's `.samizdat-cache`) deleted first. "
+        "Wall time from start to exit; peak memory is the larger of the process's ru_maxrss (wait4) and the "
+        "summed RSS of its process tree sampled every 20 ms with psutil (forked workers' shared pages are "
+        "counted in each worker, so samizdat's figure errs high). The Hugo site has the same Markdown files "
+        "under content/<code>/, Korean as the language "
         "`kr` with locale `ko` (served at /kr/), and a minimal layout: title, date, body, translation links "
         "and alternates, the news listing; Hugo also writes its default section lists, RSS feeds and "
         "sitemaps, samizdat its default theme with feeds, sitemap and 404 pages. No images.",
