@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from samizdat import __version__
-from samizdat.errors import SamizdatError
+from samizdat.errors import SamizdatError, SourceLocation
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -66,6 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.set_defaults(run=_serve)
 
+    check = commands.add_parser("check", help="check the site: privacy, links, accessibility, translations")
+    check.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    check.set_defaults(run=_check)
+
+    status = commands.add_parser("status", help="which translations are missing or out of date")
+    status.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    status.set_defaults(run=_status)
+
+    translated = commands.add_parser("translated", help="record that a translation matches its source now")
+    translated.add_argument("path", type=Path, help="the translated page, e.g. content/ru/about.md")
+    translated.add_argument("--from", dest="source", metavar="LANG", help="the source's language, e.g. en")
+    translated.set_defaults(run=_translated)
+
     faces = commands.add_parser("faces", help="write a page showing the face regions each photo will have masked")
     faces.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     faces.add_argument("-o", "--output", type=Path,
@@ -107,7 +120,8 @@ def _build(args: argparse.Namespace) -> int:
     out = args.output or args.site / "_site"
     result = build_site(args.site, out, BuildOptions(relative=args.relative))
     for finding in result.findings:
-        print(finding, file=sys.stderr)
+        if finding.severity != "info":  # notes are for `samizdat check`
+            print(finding, file=sys.stderr)
     html = sum(1 for rel in result.pages if rel.endswith(".html"))
     images = f"; {result.images}" if result.images else ""
     written = result.written
@@ -185,4 +199,31 @@ def _init(args: argparse.Namespace) -> int:
     codes = [code.strip() for code in args.languages.split(",") if code.strip()]
     create_site(args.directory, codes, args.title)
     print(f"created a site in {args.directory} for {', '.join(codes)}; see it with: samizdat serve {args.directory}")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from samizdat.checks.runner import check_site
+
+    report = check_site(args.site)
+    for finding in report.findings:
+        print(finding)
+    errors, warnings = report.count("error"), report.count("warning")
+    print(f"checked {report.pages} pages: {errors} error(s), {warnings} warning(s)")
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from samizdat.checks.translations import status_report
+
+    print(status_report(args.site), end="")
+    return EXIT_OK
+
+
+def _translated(args: argparse.Namespace) -> int:
+    from samizdat.content.mark_translated import mark_translated
+
+    marked = mark_translated(args.path, args.source)
+    print(f"{args.path}: marked as a translation of {SourceLocation(marked.source.path)} "
+          f"({marked.source.language.code}, version {marked.hash})")
     return EXIT_OK

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from samizdat.errors import ConfigError, SourceLocation
+from samizdat.findings import FINDING_CODES, SEVERITIES
 
 CONFIG_NAME = "samizdat.toml"
 
@@ -69,6 +70,17 @@ class ImagesConfig:
 
 
 @dataclass(frozen=True)
+class CheckConfig:
+    """`[check]`: how `samizdat check` weighs findings, and which other hosts a page may load from."""
+
+    severity: tuple[tuple[str, str], ...] = ()  # (finding code, severity) overrides
+    allow_origins: tuple[str, ...] = ()  # e.g. "https://media.example.org"
+
+    def severity_of(self, code: str | None, default: str) -> str:
+        return next((level for name, level in self.severity if name == code), default)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     base_url: str  # without a trailing slash
@@ -78,6 +90,7 @@ class SiteConfig:
     image: str | None = None  # site-relative path of the share picture
     publish: PublishConfig = field(default_factory=PublishConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
+    check: CheckConfig = field(default_factory=CheckConfig)
 
     @property
     def default_language(self) -> Language:
@@ -85,6 +98,12 @@ class SiteConfig:
 
     def language(self, code: str) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)
+
+    @property
+    def origin(self) -> str:
+        """scheme://host of base_url: links there are the site's own."""
+        scheme, _, rest = self.base_url.partition("://")
+        return f"{scheme}://{rest.split('/')[0]}".lower()
 
     @property
     def config_path(self) -> Path:
@@ -101,6 +120,7 @@ TOP_LEVEL: Schema = {
     "image": (str, False, "picture shown when a page is shared (Open Graph), e.g. assets/share.png"),
     "publish": (dict, False, "where and how the site is published: deploy, mirrors, onion"),
     "images": (dict, False, "how photos are resized, encoded and masked"),
+    "check": (dict, False, "options of `samizdat check`"),
 }
 LANGUAGE_KEYS: Schema = {
     "name": (str, True, "the language's name in that language, e.g. Русский"),
@@ -127,6 +147,10 @@ IMAGES_KEYS: dict[str, tuple[type, bool, str]] = {
 }
 IMAGE_FORMATS = ("avif", "webp")
 MASK_STYLES = ("block", "pixelate")
+CHECK_KEYS: dict[str, tuple[type, bool, str]] = {
+    "severity": (dict, False, 'severity per finding, e.g. { "http-link" = "warning" } ("off" hides it)'),
+    "allow_origins": (list, False, 'other hosts pages may load from, e.g. ["https://media.example.org"]'),
+}
 
 PUBLISH_KEYS: Schema = {
     "remote": (str, False, "git remote to deploy to, a name such as origin or a URL (default: origin)"),
@@ -146,6 +170,7 @@ _ONION_RE = re.compile(r"^[a-z2-7]{56}\.onion$")
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$|^$")
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_ORIGIN_RE = re.compile(r"^https?://[^/\s]+/?$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -192,6 +217,7 @@ class _ConfigReader:
         image = raw.get("image")
         if isinstance(image, str) and not (self.root / image).is_file():
             self._problem("image", f"file {image} not found in the site folder")
+        check = self._check(raw.get("check", {}))
         timezone = raw.get("timezone", "UTC")
         if isinstance(timezone, str):
             try:
@@ -209,7 +235,7 @@ class _ConfigReader:
                 hint="see docs/configuration.md for every option",
             )
         return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme,
-                          image if isinstance(image, str) else None, publish=publish, images=images)
+                          image if isinstance(image, str) else None, publish=publish, images=images, check=check)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""
@@ -360,6 +386,27 @@ class _ConfigReader:
             if isinstance(url, str):
                 mirrors.append(Mirror(url, note if isinstance(note, str | dict) else ""))
         return tuple(mirrors)
+    def _check(self, table: Any) -> CheckConfig:
+        if not isinstance(table, dict):
+            return CheckConfig()
+        self._check_table(table, CHECK_KEYS, "check.")
+        severity = table.get("severity", {})
+        pairs = []
+        for code, level in (severity.items() if isinstance(severity, dict) else ()):
+            if code not in FINDING_CODES:
+                self._problem("check.severity", f"unknown finding {code!r} (known: {', '.join(FINDING_CODES)})")
+            elif level not in SEVERITIES:
+                self._problem("check.severity", f"{code}: {level!r} must be one of {', '.join(SEVERITIES)}")
+            else:
+                pairs.append((code, level))
+        origins = table.get("allow_origins", [])
+        allowed = []
+        for origin in (origins if isinstance(origins, list) else ()):
+            if not isinstance(origin, str) or not _ORIGIN_RE.match(origin):
+                self._problem("check.allow_origins", f"{origin!r} must be an origin such as https://media.example.org")
+            else:
+                allowed.append(origin.rstrip("/"))
+        return CheckConfig(tuple(pairs), tuple(allowed))
 
     def _images(self, table: Any) -> ImagesConfig:
         if not isinstance(table, dict):

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from samizdat.errors import SourceLocation
+
+SEVERITIES = ("error", "warning", "info", "off")
+
+# Every kind of finding, with its default severity; `[check] severity` in samizdat.toml overrides these.
+FINDING_CODES: dict[str, str] = {
+    "third-party-load": "error",
+    "tracking-link": "error",
+    "http-link": "error",
+    "broken-link": "error",
+    "broken-anchor": "error",
+    "missing-file": "error",
+    "missing-alt": "error",
+    "heading-skip": "warning",
+    "duplicate-id": "error",
+    "placeholder": "error",
+    "translation-missing": "warning",
+    "translation-outdated": "warning",
+    "translation-untracked": "info",
+    "ui-strings": "warning",
+}
 
 
 @dataclass(frozen=True)
@@ -13,8 +33,18 @@ class Finding:
     message: str
     location: SourceLocation | None = None
     hint: str | None = None
+    code: str | None = None  # one of FINDING_CODES, so a site can change its severity
 
     def __str__(self) -> str:
-        head = f"{self.location}: {self.severity}: {self.message}" if self.location else (
-            f"{self.severity}: {self.message}")
+        kind = f" [{self.code}]" if self.code else ""
+        head = f"{self.location}: {self.severity}{kind}: {self.message}" if self.location else (
+            f"{self.severity}{kind}: {self.message}")
         return f"{head}\n  hint: {self.hint}" if self.hint else head
+
+    def with_severity(self, severity: str) -> Finding:
+        return replace(self, severity=severity)
+
+
+def finding(code: str, message: str, location: SourceLocation | None = None, hint: str | None = None) -> Finding:
+    """A finding at its code's default severity."""
+    return Finding(FINDING_CODES[code], message, location, hint, code)

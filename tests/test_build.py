@@ -180,7 +180,7 @@ def test_missing_translation_warns_and_switcher_falls_back_home(make_site, run_c
     })
     result = run_cli("build", site, "-o", tmp_path / "out")
     assert result.code == 0
-    assert f"warning: missing translation: {site / 'content/ko/about.md'}" in result.err
+    assert f"warning [translation-missing]: missing translation: {site / 'content/ko/about.md'}" in result.err
     page = Elements(read(tmp_path / "out", "en/about/index.html"))
     switcher = {a["hreflang"]: a for a in page.all("a") if a.get("hreflang")}
     assert switcher["ru"]["href"] == "/about/"

@@ -41,7 +41,8 @@ def test_each_page_names_its_own_onion_address(run_cli, tmp_path: Path) -> None:
     assert rules["/kr/mirrors/"] == {"Onion-Location": f"http://{ONION}/kr/mirrors/"}
     assert "/404.html" not in rules  # served at every missing address, it has no path of its own
     html_pages = {p for p in out.rglob("*.html") if p.name != "404.html"}
-    assert len(rules) == len(html_pages)
+    assert len(rules) == len(html_pages) + 1  # and the security headers for every path, "/*"
+    assert rules["/*"]["Referrer-Policy"] == "no-referrer"
 
 
 def test_relative_build_keeps_the_onion_address_absolute(run_cli, tmp_path: Path) -> None:
@@ -50,9 +51,9 @@ def test_relative_build_keeps_the_onion_address_absolute(run_cli, tmp_path: Path
     assert onion_meta((out / "en/index.html").read_text(encoding="utf-8")) == [f"http://{ONION}/en/"]
 
 
-def test_no_onion_no_tag_and_no_headers_file(bundled_build: Path) -> None:
+def test_no_onion_no_tag_and_no_onion_header(bundled_build: Path) -> None:
     assert onion_meta((bundled_build / "en/index.html").read_text(encoding="utf-8")) == []
-    assert not (bundled_build / "_headers").exists()
+    assert list(parse_headers((bundled_build / "_headers").read_text(encoding="utf-8"))) == ["/*"]
 
 
 def test_nginx_directive_passes_the_request_path() -> None:

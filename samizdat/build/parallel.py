@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from multiprocessing import get_context
 
 from samizdat.content.pages import Page
 from samizdat.outputs.render import RenderedPage, Renderer
+from samizdat.progress import Progress
 
 PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
+PROGRESS_FROM = 2000  # about the number of pages that takes a couple of seconds to render
 
 # Set before the workers fork, so each inherits the prepared renderer instead of receiving it pickled.
 _renderer: Renderer | None = None
@@ -31,7 +34,12 @@ def render_pages(renderer: Renderer, pages: list[Page]) -> list[RenderedPage]:
     try:
         step = -(-len(pages) // (workers * 4))  # a few slices per worker evens out uneven pages
         slices = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
+        progress = Progress("pages", len(pages), sys.stderr, min_items=PROGRESS_FROM)
+        results: list[RenderedPage] = []
         with get_context("fork").Pool(workers) as pool:
-            return [page for chunk in pool.map(_render_slice, slices) for page in chunk]
+            for chunk in pool.imap(_render_slice, slices):  # in order, so results line up with pages
+                results += chunk
+                progress.step(len(chunk))
+        return results
     finally:
         _renderer, _pages = None, []

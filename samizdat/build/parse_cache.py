@@ -20,6 +20,7 @@ from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef
 
 CACHE_DIR = ".samizdat-cache"
+FORMAT = 1  # raise when what is stored changes shape, so an old cache is ignored, not misread
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class ParseCache:
         digest = hashlib.sha256((config.root / CONFIG_NAME).read_bytes()).hexdigest()  # pages hold Language objects
         if site_root is None:
             return cls(None, digest)
-        path = site_root / CACHE_DIR / f"sources-{__version__}.pickle"
+        path = site_root / CACHE_DIR / f"sources-{__version__}-{FORMAT}.pickle"
         try:
             with path.open("rb") as file:
                 stored_digest, entries = pickle.load(file)
@@ -71,3 +72,6 @@ class ParseCache:
         with temp.open("wb") as file:
             pickle.dump((self.config_digest, self.entries), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, self.path)
+        for old in self.path.parent.glob("sources-*.pickle"):  # caches of other engine versions
+            if old != self.path:
+                old.unlink(missing_ok=True)

@@ -11,22 +11,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from samizdat import __version__
-from samizdat.outputs.render import RenderedPage
 
 CACHE_DIR = ".samizdat-cache"
+FORMAT = 2  # raise when what is stored changes shape, so an old cache is ignored, not misread
+
+
+@dataclass(frozen=True)
+class FinalPage:
+    """A rendered page as the cache keeps it: its links already cleaned and hardened."""
+
+    html: bytes
+    content: str  # the body HTML, kept for listed pages (feeds and calendars carry it)
+    scripts: tuple[str, ...]  # hashes of the page's inline scripts, for the security policy
 
 
 @dataclass
 class RenderCache:
     path: Path | None  # None: no cache (checks, tests that want a cold build)
-    entries: dict[str, tuple[str, RenderedPage]] = field(default_factory=dict)  # output path → (signature, page)
+    entries: dict[str, tuple[str, FinalPage]] = field(default_factory=dict)  # output path → (signature, page)
     changed: bool = False
 
     @classmethod
     def open(cls, site_root: Path | None) -> RenderCache:
         if site_root is None:
             return cls(None)
-        path = site_root / CACHE_DIR / f"pages-{__version__}.pickle"
+        path = site_root / CACHE_DIR / f"pages-{__version__}-{FORMAT}.pickle"
         try:
             with path.open("rb") as file:
                 entries = pickle.load(file)
@@ -34,11 +43,13 @@ class RenderCache:
             entries = {}
         return cls(path, entries if isinstance(entries, dict) else {})
 
-    def get(self, output_path: str, signature: str) -> RenderedPage | None:
+    def get(self, output_path: str, signature: str) -> FinalPage | None:
         entry = self.entries.get(output_path)
-        return entry[1] if entry is not None and entry[0] == signature else None
+        if entry is None or entry[0] != signature or not isinstance(entry[1], FinalPage):
+            return None
+        return entry[1]
 
-    def replace_all(self, entries: dict[str, tuple[str, RenderedPage]]) -> None:
+    def replace_all(self, entries: dict[str, tuple[str, FinalPage]]) -> None:
         """What this build rendered: entries of pages that are gone are dropped with it."""
         if entries.keys() != self.entries.keys() or any(
                 self.entries[key][0] != value[0] for key, value in entries.items()):
@@ -52,3 +63,6 @@ class RenderCache:
         with temp.open("wb") as file:
             pickle.dump(self.entries, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, self.path)
+        for old in self.path.parent.glob("pages-*.pickle"):  # caches of other engine versions
+            if old != self.path:
+                old.unlink(missing_ok=True)

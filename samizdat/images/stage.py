@@ -31,6 +31,7 @@ from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import run_job
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
 from samizdat.images.verify import verify_outputs
+from samizdat.progress import Progress
 
 OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
 
@@ -176,9 +177,7 @@ def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, 
 
 def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: Path,
          stream: TextIO | None) -> dict[str, Photo]:
-    from samizdat.images.progress import Progress
-
-    progress = Progress(len(jobs), stream)
+    progress = Progress("images", len(jobs), stream)
     results: dict[str, Photo] = {}
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:

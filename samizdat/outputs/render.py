@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -30,6 +31,7 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
+from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.publish.onion import onion_url
 from samizdat.templates import (
@@ -60,9 +62,10 @@ class Renderer:
     """Everything that is the same for every page is prepared once, here."""
 
     def __init__(self, config: SiteConfig, theme: ThemePaths, catalogs: Catalogs, index: TranslationIndex,
-                 data: dict[str, Any], collections: Collections) -> None:
+                 data: dict[str, Any], collections: Collections, outdated: dict[Path, Page] | None = None) -> None:
         self.config, self.catalogs, self.index, self.data = config, catalogs, index, data
         self.collections = collections
+        self.outdated = outdated or {}  # translation file → the source that changed since
         self.theme_hashes = static_hashes(theme.static_dir)
         self.theme_hashes[VARS_CSS] = hashlib.sha256(self.vars_css()).hexdigest()[:10]
         self.time_script = InlineScript((theme.static_dir / TIME_SCRIPT).read_text(encoding="utf-8").strip())
@@ -91,6 +94,7 @@ class Renderer:
             switcher=tuple(self.index.switcher(page)),
             is_home=page.key == "index",
             key=page.key,
+            original=self._original(page),
         )
         body = page.body
         if needs_template_pass(body):
@@ -127,9 +131,14 @@ class Renderer:
 
     @property
     def content_security_policy(self) -> str:
-        script = f" script-src {self.time_script.csp_hash};" if self.collections.meetings else ""
-        return ("default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self';"
-                f"{script} base-uri 'none'; form-action 'none'")
+        """The meta tag's policy, from the one policy that the _headers and nginx files also come from."""
+        scripts = (self.time_script.csp_hash.strip("'"),) if self.collections.meetings else ()
+        return SecurityPolicy(self.config.check.allow_origins, scripts).meta_csp()
+
+    def _original(self, page: Page) -> Alternate | None:
+        """The source version, linked from the notice on a translation that is out of date."""
+        source = self.outdated.get(page.path)
+        return Alternate(source.language, source.url, True, False) if source else None
 
     def _base_context(self, language: Language) -> dict[str, Any]:
         return {"site": self.site_views[language.code], "lang": language, "data": self.data,

@@ -53,6 +53,7 @@ class PageView:
     is_home: bool
     indexable: bool = True  # False for pages search engines should skip (404)
     key: str = ""  # translation key, e.g. "meetings/2022-02-27-bosingak"
+    original: Alternate | None = None  # set when this translation's source changed since it was translated
 
     @property
     def translations(self) -> tuple[Alternate, ...]:

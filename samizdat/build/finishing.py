@@ -1,0 +1,64 @@
+"""The stages after rendering that see the whole site: the security policy, images, publishing touches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from samizdat.config import SiteConfig
+from samizdat.content.pages import Page
+from samizdat.errors import ContentError, SourceLocation
+from samizdat.images.stage import PageInfo
+from samizdat.outputs.security import SecurityPolicy, apply_page_policy, policy_files
+from samizdat.publish import onion
+from samizdat.publish.precompress import precompress
+from samizdat.publish.relative import relativize_outputs
+
+
+def secure(config: SiteConfig, rendered: dict[str, bytes], scripts: set[str]) -> dict[str, bytes]:
+    """Every page's CSP meta tag and the header files, from one policy. Pages whose tag already holds
+    the policy (the usual case: the theme wrote it) are left as they are."""
+    policy = SecurityPolicy(config.check.allow_origins, tuple(sorted(scripts)))
+    meta = f'content="{policy.meta_csp()}"'.encode()
+    result = {
+        rel: data if not rel.endswith(".html") or meta in data
+        else apply_page_policy(data.decode("utf-8"), policy).encode("utf-8")
+        for rel, data in rendered.items()
+    }
+    return result | policy_files(policy)
+
+
+def publishing_touches(config: SiteConfig, rendered: dict[str, bytes], copies: dict[str, Path], relative: bool,
+                       compress: bool) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Onion-Location headers, relative URLs for mirrors, precompressed copies: they see the final URLs."""
+    if config.publish.onion and onion.HEADERS_FILE not in copies:
+        html = [rel for rel in rendered if rel.endswith(".html")]
+        rendered[onion.HEADERS_FILE] += onion.headers_file(config.publish.onion, html)
+    if relative:
+        text_copies = {rel: path.read_bytes() for rel, path in copies.items() if rel.endswith((".html", ".css"))}
+        changed = relativize_outputs(config.base_url, rendered, text_copies, rendered.keys() | copies.keys())
+        rendered, copies = rendered | changed, {rel: path for rel, path in copies.items() if rel not in changed}
+    if compress:
+        rendered |= precompress(rendered, copies)
+    return rendered, copies
+
+
+def page_infos(pages: list[Page], rendered: dict[str, bytes]) -> list[PageInfo]:
+    """Every rendered HTML page with its URL and source file (none for template-only pages such as 404)."""
+    by_output = {page.output_path: page for page in pages}
+    infos = []
+    for rel in rendered:
+        if rel.endswith(".html"):
+            page = by_output.get(rel)
+            infos.append(PageInfo(rel, page.url if page else "/" + rel, page.path if page else None))
+    return infos
+
+
+def check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
+    by_output = {page.output_path: page for page in pages}
+    for rel, source in copies.items():
+        if rel in by_output:
+            raise ContentError(
+                f"the file {rel} would overwrite the page from {SourceLocation(by_output[rel].path)}",
+                SourceLocation(source),
+                hint="rename the file or change the page's permalink",
+            )

@@ -1,0 +1,74 @@
+"""Reading a site: config → sources → pages → translations → data, meetings and listings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from samizdat.build.caches import BuildCaches
+from samizdat.build.parse_cache import ParseCache, Parsed
+from samizdat.build.timings import Timings
+from samizdat.config import SiteConfig, load_config
+from samizdat.content.collections import Collections, check_meeting_pages
+from samizdat.content.data import load_data
+from samizdat.content.meetings import Meeting, load_meetings
+from samizdat.content.pages import Page
+from samizdat.content.sources import ContentFile, discover
+from samizdat.content.translation_status import Status, translation_status
+from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
+from samizdat.findings import Finding
+from samizdat.i18n.strings import Catalogs, load_catalogs
+from samizdat.theme import ThemePaths, theme_paths
+
+
+@dataclass(frozen=True)
+class LoadedSite:
+    """Everything read from the site's folder, before anything is rendered."""
+
+    config: SiteConfig
+    theme: ThemePaths
+    parsed: list[Parsed]
+    content_files: list[ContentFile]
+    index: TranslationIndex
+    status: Status
+    data: dict[str, Any]
+    catalogs: Catalogs
+    meetings: dict[str, Meeting]
+    collections: Collections
+    now: dt.datetime
+    findings: list[Finding]
+
+    @property
+    def pages(self) -> list[Page]:
+        return [item.page for item in self.parsed]
+
+
+def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, timings: Timings) -> LoadedSite:
+    with timings.stage("config"):
+        config = load_config(site_root)
+        theme = theme_paths(config)
+        if caches is not None:
+            caches.prepare(config)
+    with timings.stage("discover"):
+        sources, content_files = discover(config)
+    with timings.stage("parse"):
+        parsed = (caches.parse if caches and caches.parse else ParseCache(None)).parse_all(sources, config)
+        pages = [item.page for item in parsed]
+    # Output clashes are checked before rendering so the message names both source files.
+    with timings.stage("link"):
+        check_unique_outputs(pages)
+        index = link_translations(pages, config)
+        status = translation_status(index, config)
+    with timings.stage("data"):
+        meetings = load_meetings(config.root, config.timezone)
+        return LoadedSite(
+            config, theme, parsed, content_files, index, status,
+            data=load_data(config.root),
+            catalogs=load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code),
+            meetings=meetings,
+            collections=Collections(config, index, meetings, now),
+            now=now,
+            findings=check_meeting_pages(pages, meetings),
+        )

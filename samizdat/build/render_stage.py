@@ -1,0 +1,91 @@
+"""Rendering every page, from the cache where a page's inputs did not change, plus the template-only
+pages (404, mirrors). Each page's links are cleaned and hardened here too, so the cache keeps that work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from samizdat.build.load import LoadedSite
+from samizdat.build.parallel import render_pages
+from samizdat.build.render_cache import FinalPage, RenderCache
+from samizdat.build.signatures import collections_signature, listing_layouts, page_signature, site_signature
+from samizdat.content.pages import SECTION_LAYOUTS
+from samizdat.content.translation_status import outdated_sources
+from samizdat.outputs.links import clean_page_links
+from samizdat.outputs.render import VARS_CSS, RenderedPage, Renderer
+from samizdat.outputs.security import harden_external_links, inline_scripts, script_hash
+from samizdat.outputs.views import mirrors_url
+from samizdat.theme import THEME_URL
+
+NOT_FOUND_TEMPLATE = "404.html"
+MIRRORS_TEMPLATE = "mirrors.html"
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    pages: dict[str, FinalPage]  # output path → page
+    extra: dict[str, bytes]  # template-only pages and generated theme files
+    rendered_count: int  # pages rendered anew; the rest came from the cache
+
+
+def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
+    outdated = outdated_sources(site.status)
+    renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated)
+    origin = site.config.origin
+    signatures = _signatures(site, outdated)
+    results = {path: hit for path, signature in signatures.items() if (hit := cache.get(path, signature))}
+    todo = [page for page in site.pages if page.output_path not in results]
+    for page, rendered in zip(todo, render_pages(renderer, todo), strict=True):
+        results[page.output_path] = _finish(rendered, origin)
+    # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small.
+    listed = {p.output_path for p in site.pages if p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS}
+    cache.replace_all({path: (signatures[path], page if path in listed else FinalPage(page.html, "", page.scripts))
+                       for path, page in results.items()})
+    extra = _not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
+    extra = {path: _finish(RenderedPage(html, ""), origin).html for path, html in extra.items()}
+    extra[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
+    return RenderedSite(results, extra, len(todo))
+
+
+def _signatures(site: LoadedSite, outdated: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    whole_site = site_signature(site.config, site.theme, site.pages)
+    listings = collections_signature(site.collections, site.pages, site.now)
+    layouts = listing_layouts(site.theme)
+    return {page.output_path: page_signature(page, whole_site, listings, layouts, outdated.get(page.path))
+            for page in site.pages}
+
+
+def _finish(rendered: RenderedPage, origin: str) -> FinalPage:
+    """Tracking parameters out, rel="noopener noreferrer" on links that leave the site."""
+    text = harden_external_links(clean_page_links(rendered.html).decode("utf-8"), origin)
+    return FinalPage(text.encode("utf-8"), rendered.content, tuple(script_hash(s) for s in inline_scripts(text)))
+
+
+def _not_found_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+    """A 404 page per language, and the root 404.html that static hosts serve, unless the site has its own."""
+    if not renderer.has_template(NOT_FOUND_TEMPLATE):
+        return {}
+    result = {}
+    for language in site.config.languages:
+        path = f"{language.prefix}/404.html" if language.prefix else "404.html"
+        if path not in rendered:
+            result[path] = renderer.render_special(NOT_FOUND_TEMPLATE, language, "/" + path)
+    if "404.html" not in rendered and "404.html" not in result:  # static hosts look for the root one
+        result["404.html"] = renderer.render_special(NOT_FOUND_TEMPLATE, site.config.default_language, "/404.html")
+    return result
+
+
+def _mirrors_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+    """A page per language listing the site's mirrors and how to check a copy, when there are mirrors."""
+    config = site.config
+    if not config.publish.mirrors or not renderer.has_template(MIRRORS_TEMPLATE):
+        return {}
+    versions = {language.code: mirrors_url(language) for language in config.languages}
+    result = {}
+    for language in config.languages:
+        url = versions[language.code]
+        path = url.lstrip("/") + "index.html"
+        if path not in rendered:
+            title = renderer.string(language.code, "mirrors_title")
+            result[path] = renderer.render_special(MIRRORS_TEMPLATE, language, url, versions, title)
+    return result

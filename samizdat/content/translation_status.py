@@ -1,0 +1,189 @@
+"""Which translations follow their source's current text, which are out of date, which are missing.
+
+A translation names the source it follows in its front matter, written by `samizdat translated PATH`:
+
+    translation_of: {lang: en, hash: "3f2a9c0d41be"}
+
+`hash` is a hash of the source's body as it was when the translation was brought up to date, so the
+status is the same in a fresh clone, where file times mean nothing. The source's paragraphs at that
+time are kept in SITE/.samizdat/translations.json (committed with the site), so `samizdat status` can
+show which paragraphs changed since.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from samizdat.config import SiteConfig
+from samizdat.content.pages import SECTION_LAYOUTS, Page
+from samizdat.content.translations import TranslationIndex
+from samizdat.errors import ContentError, SourceLocation
+from samizdat.findings import Finding, finding
+
+TRANSLATION_OF = "translation_of"
+HISTORY_FILE = ".samizdat/translations.json"
+HASH_LENGTH = 12
+
+SOURCE, OK, OUTDATED, MISSING, UNTRACKED = "source", "ok", "outdated", "missing", "untracked"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    lang: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    state: str  # SOURCE, OK, OUTDATED, MISSING or UNTRACKED
+    page: Page | None  # None when missing
+    source: Page | None  # the version this one is (or should be) a translation of
+    recorded: Recorded | None = None
+
+
+Status = dict[str, dict[str, PageStatus]]  # translation key → language code → status
+
+
+def paragraphs(body: str) -> list[str]:
+    """The body as paragraphs, with the whitespace and Unicode forms that do not change meaning evened out."""
+    text = unicodedata.normalize("NFC", body.replace("\r\n", "\n"))
+    blocks = ("\n".join(line.rstrip() for line in block.strip("\n").split("\n")) for block in text.split("\n\n"))
+    return [block for block in blocks if block.strip()]
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256("\n\n".join(paragraphs(body)).encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
+def recorded_source(page: Page) -> Recorded | None:
+    value = page.data.get(TRANSLATION_OF)
+    if value is None:
+        return None
+    if (not isinstance(value, dict) or not isinstance(value.get("lang"), str)
+            or not isinstance(value.get("hash"), str)):
+        raise ContentError(
+            f"`{TRANSLATION_OF}` must look like {{lang: en, hash: \"3f2a9c0d41be\"}}",
+            page.location(TRANSLATION_OF),
+            hint=f"run `samizdat translated {SourceLocation(page.path)}` to write it again",
+        )
+    return Recorded(value["lang"], value["hash"])
+
+
+def recorded_language(page: Page) -> str | None:
+    """The language a page says it translates, even when the rest of its record is damaged."""
+    value = page.data.get(TRANSLATION_OF)
+    lang = value.get("lang") if isinstance(value, dict) else None
+    return lang if isinstance(lang, str) else None
+
+
+def source_language(group: dict[str, Page], config: SiteConfig) -> str:
+    """The language the group's translations say they follow; else the site's default, else the first."""
+    for page in group.values():
+        lang = recorded_language(page)
+        if lang and lang in group and lang != page.language.code:
+            return lang
+    code = config.default_language.code
+    return code if code in group else next(iter(group))
+
+
+def translation_status(index: TranslationIndex, config: SiteConfig) -> Status:
+    status: Status = {}
+    for key, group in index.by_key.items():
+        source = group[source_language(group, config)]
+        current = body_hash(source.body)
+        row: dict[str, PageStatus] = {}
+        for language in config.languages:
+            page = group.get(language.code)
+            recorded = recorded_source(page) if page else None
+            if page is None:
+                row[language.code] = PageStatus(MISSING, None, source)
+            elif page is source:
+                row[language.code] = PageStatus(SOURCE, page, None)
+            elif recorded is None or recorded.lang != source.language.code:
+                row[language.code] = PageStatus(UNTRACKED, page, source, recorded)
+            else:
+                state = OK if recorded.hash == current else OUTDATED
+                row[language.code] = PageStatus(state, page, source, recorded)
+        status[key] = row
+    return status
+
+
+def outdated_sources(status: Status) -> dict[Path, Page]:
+    """Translation file → its source, for each translation whose source changed since."""
+    return {
+        entry.page.path: entry.source for row in status.values() for entry in row.values()
+        if entry.state == OUTDATED and entry.page and entry.source
+    }
+
+
+def translation_findings(status: Status, config: SiteConfig) -> list[Finding]:
+    findings = []
+    for key, row in status.items():
+        for code, entry in row.items():
+            source = entry.source
+            if entry.state == MISSING and source:
+                findings.append(_missing(key, code, source, config))
+            elif entry.state == OUTDATED and entry.page and source:
+                findings.append(finding(
+                    "translation-outdated",
+                    f"this {code} translation is out of date: {SourceLocation(source.path)} changed since",
+                    entry.page.location(TRANSLATION_OF),
+                    hint=f"see the changes with `samizdat status`, update this page, then run "
+                    f"`samizdat translated {SourceLocation(entry.page.path)}`",
+                ))
+            elif entry.state == UNTRACKED and entry.page and source:
+                findings.append(finding(
+                    "translation-untracked",
+                    f"this {code} page does not record which version of {SourceLocation(source.path)} it follows",
+                    entry.page.location(),
+                    hint=f"once it matches, run `samizdat translated {SourceLocation(entry.page.path)}`",
+                ))
+    return findings
+
+
+def _missing(key: str, code: str, source: Page, config: SiteConfig) -> Finding:
+    content = config.root / "content"
+    try:
+        rel = source.path.relative_to(content / source.language.code).as_posix()
+    except ValueError:
+        rel = source.path.name
+    language = config.language(code)
+    listed = (f" (listed in {code} in the {source.language.code} version meanwhile)"
+              if source.section in SECTION_LAYOUTS else "")
+    return finding(
+        "translation-missing", f"missing translation: {SourceLocation(content / code / rel)}{listed}",
+        SourceLocation(source.path),
+        hint=f"translate {rel} into {language.name if language else code}, "
+        f"or give a page the translation_key {key!r}",
+    )
+
+
+def load_history(site_root: Path) -> dict[str, list[str]]:
+    """Source paragraphs by body hash, as `samizdat translated` saved them."""
+    path = site_root / HISTORY_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ContentError(
+            f"cannot read the translation history: {exc}", SourceLocation(path),
+            hint="restore it from version control, or delete it and mark the pages translated again",
+        ) from exc
+    return {k: v for k, v in data.items() if isinstance(v, list)} if isinstance(data, dict) else {}
+
+
+def changed_paragraphs(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """("-", paragraph) for text the source lost, ("+", paragraph) for text it gained, in order."""
+    changes: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag != "equal":
+            changes += [("-", text) for text in old[a1:a2]] + [("+", text) for text in new[b1:b2]]
+    return changes

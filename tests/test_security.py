@@ -1,0 +1,68 @@
+"""The security policy: the pages' CSP meta tag, `_headers` and the nginx snippet say the same thing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from samizdat.outputs.security import SecurityPolicy, harden_external_links, inline_scripts, script_hash
+
+CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def header_lines(text: str, prefix: str) -> dict[str, str]:
+    pairs = [line.removeprefix(prefix).split(": " if prefix == "  " else " ", 1)
+             for line in text.splitlines() if line.startswith(prefix) and not line.startswith("#")]
+    return {name: value.removesuffix(" always;").strip('"') for name, value in pairs}
+
+
+def test_pages_and_both_header_files_carry_one_policy(bundled_build: Path) -> None:
+    netlify = header_lines((bundled_build / "_headers").read_text(encoding="utf-8"), "  ")
+    nginx = header_lines((bundled_build / "samizdat-headers.conf").read_text(encoding="utf-8"), "add_header ")
+    assert netlify == nginx
+    csp = netlify["Content-Security-Policy"]
+    assert csp.startswith("default-src 'none';")
+    for directive in ("frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'", "img-src 'self'"):
+        assert directive in csp
+    scripts = {script_hash(body) for page in bundled_build.rglob("*.html")
+               for body in inline_scripts(page.read_text(encoding="utf-8"))}
+    assert scripts  # the meetings' time script
+    allowed = " ".join(f"'{digest}'" for digest in sorted(scripts))
+    assert f"script-src {allowed};" in csp  # by hash, and nothing else
+    assert netlify["Referrer-Policy"] == "no-referrer"
+    assert netlify["X-Content-Type-Options"] == "nosniff"
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "interest-cohort=()"):
+        assert feature in netlify["Permissions-Policy"]
+    pages = sorted(bundled_build.rglob("*.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        metas = CSP_META_RE.findall(page.read_text(encoding="utf-8"))
+        # A <meta> CSP cannot carry frame-ancestors (browsers ignore it there): the rest is the same.
+        assert metas == [csp.replace("; frame-ancestors 'none'", "")], page
+
+
+def test_external_links_get_noopener_noreferrer_and_nothing_else_changes(bundled_build: Path) -> None:
+    html = (bundled_build / "en/index.html").read_text(encoding="utf-8")
+    external = re.findall(r'<a href="https://[^"]*"[^>]*>', html)
+    assert len(external) >= 5
+    assert all('rel="noopener noreferrer"' in tag for tag in external)
+    assert 'href="/" hreflang="ru" lang="ru">' in html  # the site's own links are left alone
+
+    own = "https://example.org"
+    source = ('<p><a  class=x href=\'https://other.example/a?b=1\'>x</a> <a href="https://example.org/en/">own</a>'
+              '<a rel="me" href="https://other.example/">m</a><a href="/x">i</a><a href="mailto:a@b.c">@</a></p>')
+    assert harden_external_links(source, own) == (
+        '<p><a  class=x href=\'https://other.example/a?b=1\' rel="noopener noreferrer">x</a> '
+        '<a href="https://example.org/en/">own</a><a rel="me noopener noreferrer" href="https://other.example/">m</a>'
+        '<a href="/x">i</a><a href="mailto:a@b.c">@</a></p>')
+
+
+def test_inline_scripts_are_allowed_by_hash_in_meta_and_headers(make_site, run_cli) -> None:
+    script = "document.documentElement.classList.add('js');"
+    site = make_site({"content/en/index.md": f"Hello.\n\n<script>{script}</script>\n"})
+    assert run_cli("build", site).code == 0
+    digest = script_hash(script)
+    page = (site / "_site/en/index.html").read_text(encoding="utf-8")
+    assert f"script-src '{digest}'" in CSP_META_RE.findall(page)[0]
+    assert f"script-src '{digest}'" in (site / "_site/_headers").read_text(encoding="utf-8")
+    assert SecurityPolicy(script_hashes=(digest,)).meta_csp() == CSP_META_RE.findall(page)[0]
