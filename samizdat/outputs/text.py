@@ -17,9 +17,13 @@ def plain_text(rendered: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+_FIRST_PARAGRAPH_RE = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
+
+
 def summary(rendered: str, limit: int = 300) -> str:
     """The first paragraph, cut at a word boundary."""
-    first = plain_text(rendered).split("\n\n", 1)[0]
+    match = _FIRST_PARAGRAPH_RE.search(rendered)  # only the first paragraph needs its tags taken out
+    first = plain_text(match[1] if match else rendered).split("\n\n", 1)[0]
     if len(first) <= limit:
         return first
     return first[:limit].rsplit(" ", 1)[0] + "…"
