@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from samizdat.build.pipeline import build_site
+from samizdat.build.command import build_site
 
 CONFIG = """base_url = "https://example.org"
 [languages.en]

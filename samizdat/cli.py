@@ -115,7 +115,8 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from samizdat.build.pipeline import BuildOptions, build_site
+    from samizdat.build.command import build_site
+    from samizdat.build.options import BuildOptions
 
     out = args.output or args.site / "_site"
     result = build_site(args.site, out, BuildOptions(relative=args.relative))

@@ -12,7 +12,8 @@ import feedparser
 import icalendar
 import pytest
 
-from samizdat.build.pipeline import SiteOutput, render_site
+from samizdat.build.output import SiteOutput
+from samizdat.build.pipeline import render_site
 from samizdat.build.writer import write_output
 from samizdat.i18n.dates import format_when
 

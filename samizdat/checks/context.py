@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from samizdat.build.pipeline import SiteOutput
+from samizdat.build.output import SiteOutput
 from samizdat.checks.html import ParsedPage, parse_page
 from samizdat.checks.locate import Locator
 from samizdat.config import SiteConfig

@@ -25,7 +25,7 @@ from samizdat.findings import Finding
 from samizdat.images.cache import ImageCache
 from samizdat.images.faces import INSTALL_HINT, detector_available
 from samizdat.images.locate import Reference, locate
-from samizdat.images.model import Failure, Job, Photo, Settings, Source, Variant, is_raster
+from samizdat.images.model import Failure, ImageReport, Job, Photo, Settings, Source, Variant, is_raster
 from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import run_job
@@ -41,16 +41,6 @@ class PageInfo:
     output: str  # e.g. en/index.html
     url: str  # e.g. /en/
     source: Path | None
-
-
-@dataclass(frozen=True)
-class ImageReport:
-    processed: int
-    cached: int
-    pruned: int
-
-    def __str__(self) -> str:
-        return f"images: {self.processed} processed, {self.cached} from cache"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from samizdat.build.pipeline import BuildOptions, SiteOutput, build_site
+from samizdat.build.command import build_site
+from samizdat.build.options import BuildOptions
+from samizdat.build.output import SiteOutput
 from samizdat.config import load_config
 from samizdat.findings import Finding
 from samizdat.publish.git_deploy import DeployError, deploy_folder

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from samizdat.build.caches import BuildCaches
-from samizdat.build.pipeline import SiteOutput, render_site
+from samizdat.build.output import SiteOutput
+from samizdat.build.pipeline import render_site
 from samizdat.errors import SamizdatError
 
 

@@ -1,0 +1,13 @@
+"""How a build is asked to run, apart from the site's own config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    # Every internal URL relative to its own file, so the output works under any sub-path and from
+    # file:// (mirrors, USB copies); off by default because /en/-style URLs are shorter and cacheable.
+    relative: bool = False
+    precompress: bool | None = None  # None: as publish.precompress in samizdat.toml says

@@ -1,0 +1,35 @@
+"""A whole built site in memory: what `build` writes, what `serve` serves and what `check` reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from samizdat.build.timings import Timings
+from samizdat.config import SiteConfig
+from samizdat.findings import Finding
+
+if TYPE_CHECKING:
+    from samizdat.build.writer import WriteReport
+    from samizdat.content.pages import Page
+    from samizdat.images.model import ImageReport
+
+
+@dataclass
+class SiteOutput:
+    """A whole built site in memory: what `build` writes and what `serve` serves."""
+
+    config: SiteConfig
+    pages: dict[str, bytes]  # output path → rendered bytes
+    copies: dict[str, Path]  # output path → file published as it is
+    findings: list[Finding] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+    images: ImageReport | None = None
+    rendered_count: int = 0  # pages rendered anew (the rest came from the cache)
+    written: WriteReport | None = None
+    sources: dict[str, Page] = field(default_factory=dict)  # output path → the page it was rendered from
+    next_change: dt.datetime | None = None  # when a meeting next moves from upcoming to past
+    up_to_date: bool = False  # nothing changed since the last build into the same folder: nothing was done
+    html_pages: int = 0  # set when up_to_date, as `pages` is then empty
