@@ -8,21 +8,20 @@ by content hashes (signatures.py), and a fresh clone, whose files all have new t
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from samizdat import __version__
+from samizdat.build.shards import load_shards, save_shards
 from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef
+from samizdat.engine import engine_id
 
 CACHE_DIR = ".samizdat-cache"
-FORMAT = 2  # raise when what is stored changes shape, so an old cache is ignored, not misread
+FORMAT = 3  # raise when what is stored changes shape, so an old cache is ignored, not misread
 
 
 @dataclass(frozen=True)
@@ -33,25 +32,23 @@ class Parsed:
 
 @dataclass
 class ParseCache:
-    path: Path | None
+    folder: Path | None  # None: kept in memory only
     config_digest: str = ""
     entries: dict[str, tuple[int, int, Parsed]] = field(default_factory=dict)  # path → (size, mtime_ns, …)
-    changed: bool = False
+    dirty: set[str] = field(default_factory=set)  # paths whose entry changed since loading
 
     @classmethod
     def open(cls, site_root: Path | None, config: SiteConfig) -> ParseCache:
         digest = hashlib.sha256((config.root / CONFIG_NAME).read_bytes()).hexdigest()  # pages hold Language objects
         if site_root is None:
             return cls(None, digest)
-        path = site_root / CACHE_DIR / f"sources-{__version__}-{FORMAT}.pickle"
+        folder = site_root / CACHE_DIR
         try:
-            with path.open("rb") as file:
-                stored_digest, packed = pickle.load(file)
-            entries = {key: (size, mtime, _unpack(fields, config)) for key, (size, mtime, fields) in packed.items()}
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
-                KeyError):
-            stored_digest, entries = "", {}
-        return cls(path, digest, entries if stored_digest == digest else {})
+            entries = {key: (size, mtime, _unpack(fields, config))
+                       for key, (size, mtime, fields) in load_shards(folder, _prefix(digest)).items()}
+        except (KeyError, TypeError, ValueError):
+            entries = {}
+        return cls(folder, digest, entries)
 
     def parse_all(self, refs: list[SourceRef], config: SiteConfig) -> list[Parsed]:
         fresh: dict[str, tuple[int, int, Parsed]] = {}
@@ -62,24 +59,22 @@ class ParseCache:
                 source = ref.read()
                 parsed = Parsed(make_page(source, config), tuple(find_placeholders(source.text)))
                 entry = (ref.size, ref.mtime_ns, parsed)
-                self.changed = True
+                self.dirty.add(key)
             fresh[key] = entry
-        self.changed = self.changed or fresh.keys() != self.entries.keys()
+        self.dirty |= self.entries.keys() - fresh.keys()
         self.entries = fresh
         return [entry[2] for entry in fresh.values()]
 
     def save(self) -> None:
-        if self.path is None or not self.changed:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
-        with temp.open("wb") as file:
+        if self.folder is not None and self.dirty:
             packed = {key: (size, mtime, _pack(parsed)) for key, (size, mtime, parsed) in self.entries.items()}
-            pickle.dump((self.config_digest, packed), file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, self.path)
-        for old in self.path.parent.glob("sources-*.pickle"):  # caches of other engine versions
-            if old != self.path:
-                old.unlink(missing_ok=True)
+            save_shards(self.folder, _prefix(self.config_digest), packed, self.dirty)
+            self.dirty = set()
+
+
+def _prefix(config_digest: str) -> str:
+    """A changed samizdat.toml starts a new set of files: pages hold the config's Language objects."""
+    return f"sources-{engine_id()}.{FORMAT}.{config_digest[:16]}"
 
 
 # Pages are stored as plain tuples: unpickling thousands of Path and dataclass objects took several

@@ -1,19 +1,19 @@
 """Rendered pages kept between builds, keyed by their signatures (see signatures.py).
 
-One file per site, safe to delete: a missing, unreadable or foreign cache only means a cold build.
+Kept in .samizdat-cache/ (see shards.py), safe to delete: a missing, unreadable or foreign cache only
+means a cold build.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samizdat import __version__
+from samizdat.build.shards import load_shards, save_shards
+from samizdat.engine import engine_id
 
 CACHE_DIR = ".samizdat-cache"
-FORMAT = 2  # raise when what is stored changes shape, so an old cache is ignored, not misread
+FORMAT = 3  # raise when what is stored changes shape, so an old cache is ignored, not misread
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,16 @@ class FinalPage:
 
 @dataclass
 class RenderCache:
-    path: Path | None  # None: no cache (checks, tests that want a cold build)
+    folder: Path | None  # None: no cache on disk (checks, tests that want a cold build, the dev server)
     entries: dict[str, tuple[str, FinalPage]] = field(default_factory=dict)  # output path → (signature, page)
-    changed: bool = False
+    dirty: set[str] = field(default_factory=set)  # output paths whose entry changed since loading
 
     @classmethod
     def open(cls, site_root: Path | None) -> RenderCache:
         if site_root is None:
             return cls(None)
-        path = site_root / CACHE_DIR / f"pages-{__version__}-{FORMAT}.pickle"
-        try:
-            with path.open("rb") as file:
-                entries = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            entries = {}
-        return cls(path, entries if isinstance(entries, dict) else {})
+        folder = site_root / CACHE_DIR
+        return cls(folder, load_shards(folder, _prefix()))
 
     def get(self, output_path: str, signature: str) -> FinalPage | None:
         entry = self.entries.get(output_path)
@@ -51,18 +46,15 @@ class RenderCache:
 
     def replace_all(self, entries: dict[str, tuple[str, FinalPage]]) -> None:
         """What this build rendered: entries of pages that are gone are dropped with it."""
-        if entries.keys() != self.entries.keys() or any(
-                self.entries[key][0] != value[0] for key, value in entries.items()):
-            self.entries, self.changed = entries, True
+        self.dirty |= {key for key in entries.keys() | self.entries.keys()
+                       if key not in entries or key not in self.entries or entries[key][0] != self.entries[key][0]}
+        self.entries = entries
 
     def save(self) -> None:
-        if self.path is None or not self.changed:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
-        with temp.open("wb") as file:
-            pickle.dump(self.entries, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, self.path)
-        for old in self.path.parent.glob("pages-*.pickle"):  # caches of other engine versions
-            if old != self.path:
-                old.unlink(missing_ok=True)
+        if self.folder is not None and self.dirty:
+            save_shards(self.folder, _prefix(), self.entries, self.dirty)
+            self.dirty = set()
+
+
+def _prefix() -> str:
+    return f"pages-{engine_id()}.{FORMAT}"

@@ -14,10 +14,10 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from samizdat import __version__
 from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.collections import Collections
 from samizdat.content.pages import SECTION_LAYOUTS, Page
+from samizdat.engine import engine_id
 from samizdat.templates import needs_template_pass
 from samizdat.theme import ThemePaths
 
@@ -51,7 +51,7 @@ def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> 
     )
     root = config.root
     return _digest([
-        __version__,
+        engine_id(),
         (root / CONFIG_NAME).read_bytes(),
         *_files(theme.template_dirs),
         *_files(theme.string_dirs),

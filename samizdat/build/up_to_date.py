@@ -16,8 +16,8 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat import __version__
 from samizdat.build.writer import MARKER
+from samizdat.engine import engine_id
 from samizdat.findings import Finding
 from samizdat.theme import THEMES_DIR
 
@@ -36,7 +36,7 @@ class BuildRecord:
 
 
 def fingerprint(site_root: Path, out_dir: Path, options: object) -> str:
-    hasher = hashlib.sha256(f"{__version__}\n{out_dir.resolve()}\n{options!r}\n".encode())
+    hasher = hashlib.sha256(f"{engine_id()}\n{out_dir.resolve()}\n{options!r}\n".encode())
     out = out_dir.resolve()
     for folder in (site_root.resolve(), THEMES_DIR):
         for top, dirs, files in os.walk(folder):

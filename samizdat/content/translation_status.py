@@ -17,6 +17,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ def paragraphs(body: str) -> list[str]:
     return [block for block in blocks if block.strip()]
 
 
+@lru_cache(maxsize=65536)  # the dev server asks again for every page on every save
 def body_hash(body: str) -> str:
     return hashlib.sha256("\n\n".join(paragraphs(body)).encode("utf-8")).hexdigest()[:HASH_LENGTH]
 

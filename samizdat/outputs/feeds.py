@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 from samizdat.config import SiteConfig
 
 ATOM = "http://www.w3.org/2005/Atom"
+# Feed readers poll often, over slow connections too: the newest entries are what they need, and the
+# site's own pages list everything older.
+FEED_ENTRIES = 50
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -33,7 +36,7 @@ def entry_id(config: SiteConfig, entry: FeedEntry) -> str:
 
 def atom_bytes(config: SiteConfig, language: str, title: str, author_name: str, feed_url: str, home_url: str,
                entries: list[FeedEntry]) -> bytes:
-    entries = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)
+    entries = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)[:FEED_ENTRIES]
     # Plain tag names under an xmlns attribute: ElementTree's own prefixes would read ns0:feed.
     feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: language})
     _text(feed, "title", title)

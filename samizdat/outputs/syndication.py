@@ -12,7 +12,7 @@ from samizdat.content.translations import TranslationIndex
 from samizdat.i18n.strings import Catalogs
 from samizdat.outputs import paths
 from samizdat.outputs.calendar import CalendarEvent, calendar_bytes
-from samizdat.outputs.feeds import FeedEntry, atom_bytes
+from samizdat.outputs.feeds import FEED_ENTRIES, FeedEntry, atom_bytes
 from samizdat.outputs.sitemap import SitemapEntry, robots_bytes, sitemap_bytes
 from samizdat.outputs.text import plain_text, summary
 
@@ -33,25 +33,34 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
 def _feed(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
           catalogs: Catalogs) -> bytes:
     items = collections.news(language) + collections.all_meetings(language)
-    entries = [_feed_entry(config, item, contents[item.page.output_path]) for item in items]
+    # Only the newest entries go into the feed; their summaries are the costly part, so sort first.
+    newest = sorted(items, key=lambda item: (_times(config, item)[1], item.page.key), reverse=True)[:FEED_ENTRIES]
+    entries = [_feed_entry(config, item, contents[item.page.output_path]) for item in newest]
     title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
     return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + paths.feed_path(language),
                       config.base_url + language.root_url, entries)
 
 
-def _feed_entry(config: SiteConfig, item: Listed, content: str) -> FeedEntry:
+def _times(config: SiteConfig, item: Listed) -> tuple[dt.datetime, dt.datetime]:
+    """(published, updated) of a feed entry."""
     page = item.page
     if item.meeting is not None:
         published = item.meeting.updated or item.meeting.starts_at
     else:
         published = _start_of_day(page.date or dt.date(2000, 1, 1), config)
     updated = page.data.get("updated")
+    return published, _start_of_day(updated, config) if isinstance(updated, dt.date) else published
+
+
+def _feed_entry(config: SiteConfig, item: Listed, content: str) -> FeedEntry:
+    page = item.page
+    published, updated = _times(config, item)
     return FeedEntry(
         key=page.key,
         language=page.language.code,
         title=page.title or page.key,
         url=config.base_url + page.url,
-        updated=_start_of_day(updated, config) if isinstance(updated, dt.date) else published,
+        updated=updated,
         published=published,
         summary=page.description or summary(content),
         content_html=content,

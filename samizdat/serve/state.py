@@ -37,7 +37,7 @@ class DevState:
             self.output, self.error = output, None
             self.generation += 1
             self.changed.notify_all()
-        warnings = "".join(f"\n{finding}" for finding in output.findings)
+        warnings = "".join(f"\n{finding}" for finding in output.findings if finding.severity != "info")
         verb = "rebuilt" if self.generation > 1 else "built"
         return f"{verb} {len(output.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms{warnings}"
 
