@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 
@@ -27,15 +26,10 @@ def _display_path(path: Path) -> str:
     """Paths relative to the working folder read better in a terminal. Thousands of findings are
     formatted in a build, so this is string work, not a file-system walk."""
     absolute = os.path.abspath(path)
-    cwd = _cwd()
+    cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):
         return absolute[len(cwd) + 1:]
     return str(path)
-
-
-@lru_cache(maxsize=1)
-def _cwd() -> str:
-    return os.getcwd()
 
 
 class SamizdatError(Exception):
