@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, static_server
+from tests.browser import PageWatch, static_server
 from tests.tools import REPO, npm_file
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -35,14 +35,6 @@ SCROLL_THROUGH = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed for browser tests: apt-get install chromium")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from samizdat.serve.server import make_server
 from samizdat.serve.state import DevState
 from samizdat.serve.watcher import watch
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, static_server
+from tests.browser import PageWatch, static_server
 from tests.conftest import BUNDLED_SITE
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -30,14 +30,6 @@ SCROLL_AND_COUNT_BROKEN_IMAGES = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed for browser tests: apt-get install chromium")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser import static_server
 from tests.publishing import publishing_site
-from tests.test_browser import SCROLL_AND_COUNT_BROKEN_IMAGES, browser  # noqa: F401 (the fixture)
+from tests.test_browser import SCROLL_AND_COUNT_BROKEN_IMAGES
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -78,7 +78,7 @@ def walk_the_site(page, start: str) -> None:  # type: ignore[no-untyped-def]
     assert page.url == start + "kr/index.html"
 
 
-def test_relative_build_from_file_url(browser, relative_build: Path) -> None:  # noqa: F811
+def test_relative_build_from_file_url(browser, relative_build: Path) -> None:
     page = browser.new_page()
     failures = Failures(page)
     start = relative_build.as_uri() + "/"
@@ -88,7 +88,7 @@ def test_relative_build_from_file_url(browser, relative_build: Path) -> None:  #
     page.close()
 
 
-def test_relative_build_under_a_sub_path(browser, relative_build: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_relative_build_under_a_sub_path(browser, relative_build: Path, tmp_path: Path) -> None:
     with served_under_sub_path(relative_build, tmp_path) as start:
         page = browser.new_page()
         failures = Failures(page)

@@ -9,21 +9,11 @@ import pytest
 
 from samizdat.build.pipeline import render_site
 from samizdat.build.writer import write_output
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, static_server
+from tests.browser import PageWatch, static_server
 from tests.test_meetings import NOW, SEOUL, site  # noqa: F401  (the fixture)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed for browser tests: apt-get install chromium")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def visible_titles(page) -> list[str]:  # type: ignore[no-untyped-def]

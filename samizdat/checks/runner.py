@@ -12,7 +12,7 @@ from samizdat.checks.context import CheckContext
 from samizdat.checks.links import check_links
 from samizdat.checks.placeholders import check_placeholders
 from samizdat.checks.privacy import check_privacy
-from samizdat.config import CheckConfig
+from samizdat.config_sections import CheckConfig
 from samizdat.findings import FINDING_CODES, Finding
 
 CHECKS: tuple[Callable[[CheckContext], list[Finding]], ...] = (

@@ -8,7 +8,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from samizdat.config import Language, Mirror, SiteConfig, ThemeConfig
+from samizdat.config import Language, SiteConfig, ThemeConfig
+from samizdat.config_sections import Mirror
 from samizdat.content.translations import Alternate
 
 

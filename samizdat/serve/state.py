@@ -39,7 +39,8 @@ class DevState:
             self.changed.notify_all()
         warnings = "".join(f"\n{finding}" for finding in output.findings if finding.severity != "info")
         verb = "rebuilt" if self.generation > 1 else "built"
-        return f"{verb} {len(output.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms{warnings}"
+        html = sum(1 for rel in output.pages if rel.endswith(".html"))
+        return f"{verb} {html} pages in {(time.perf_counter() - start) * 1000:.0f} ms{warnings}"
 
     def message(self) -> str:
         return json.dumps({"generation": self.generation, "error": self.error})
