@@ -23,6 +23,7 @@ FINDING_CODES: dict[str, str] = {
     "translation-missing": "warning",
     "translation-outdated": "warning",
     "translation-untracked": "info",
+    "data-translation-missing": "warning",
     "ui-strings": "warning",
 }
 

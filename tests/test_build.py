@@ -242,3 +242,12 @@ def test_well_known_is_published_and_editor_files_are_not(make_site, run_cli, tm
     assert (tmp_path / "out/.well-known/security.txt").is_file()
     assert (tmp_path / "out/CNAME").is_file()
     assert not (tmp_path / "out/assets/.DS_Store").exists()
+
+
+def test_a_data_text_missing_a_language_is_named_with_its_line(make_site, run_cli, tmp_path: Path) -> None:
+    header = "links:\n  - url: https://example.org/help\n    text:\n      ru: Помощь\n      en: Help\n"
+    site = make_site({"content/en/index.md": "Hi\n", "content/ko/index.md": "안녕\n", "data/header.yaml": header})
+    result = run_cli("build", site, "-o", tmp_path / "out")
+    assert result.code == 0
+    assert "data/header.yaml:4: warning [data-translation-missing]: this text has no ko version" in result.err
+    assert ">Помощь</a>" in read(tmp_path / "out", "kr/index.html")  # meanwhile the default language's text

@@ -248,3 +248,14 @@ def test_new_post_in_every_language(make_site, run_cli, tmp_path: Path) -> None:
     assert run_cli("build", site, "-o", tmp_path / "out").code == 0
     html = read(tmp_path / "out", "kr/news/2026-03-01-statement/index.html")
     assert '<time datetime="2026-03-01">2026년 3월 1일</time>' in html
+
+
+def test_feed_content_carries_no_tracking_parameters(make_site, tmp_path: Path) -> None:
+    from tests.conftest import MINIMAL_CONFIG
+
+    post = ("---\ntitle: Statement\n---\n\nSee [the post](https://www.instagram.com/p/Abc/?igsh=tracker123&x=1).\n")
+    site = make_site({"content/en/news/2026-03-01-statement.md": post}, config=MINIMAL_CONFIG)
+    output = render_site(site, now=NOW)
+    feed = feedparser.parse(output.pages["en/feed.xml"])
+    content = feed.entries[0].content[0].value
+    assert "https://www.instagram.com/p/Abc/?x=1" in content and "igsh" not in content

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from samizdat.build.load import LoadedSite
+from samizdat.content.data_languages import missing_language_texts
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import read_text
 from samizdat.content.translation_status import translation_findings
@@ -17,7 +18,7 @@ def site_findings(site: LoadedSite) -> list[Finding]:
     marks = [(item.page.path, item.placeholders) for item in site.parsed]
     marks += [(meeting.path, tuple(find_placeholders(read_text(meeting.path)))) for meeting in site.meetings.values()]
     return (site.findings + translation_findings(site.status, site.config) + _string_findings(site)
-            + _placeholder_findings(marks))
+            + missing_language_texts(site.config) + _placeholder_findings(marks))
 
 
 def _placeholder_findings(files: list[tuple[Path, tuple[tuple[int, str], ...]]]) -> list[Finding]:

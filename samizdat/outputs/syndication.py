@@ -13,6 +13,7 @@ from samizdat.i18n.strings import Catalogs
 from samizdat.outputs import paths
 from samizdat.outputs.calendar import CalendarEvent, calendar_bytes
 from samizdat.outputs.feeds import FEED_ENTRIES, FeedEntry, atom_bytes
+from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.sitemap import SitemapEntry, robots_bytes, sitemap_bytes
 from samizdat.outputs.text import plain_text, summary
 
@@ -63,7 +64,7 @@ def _feed_entry(config: SiteConfig, item: Listed, content: str) -> FeedEntry:
         updated=updated,
         published=published,
         summary=page.description or summary(content),
-        content_html=content,
+        content_html=clean_page_links(content.encode("utf-8")).decode("utf-8"),  # feeds too: no tracking ids
     )
 
 
