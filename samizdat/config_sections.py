@@ -50,7 +50,7 @@ class CheckConfig:
         return next((level for name, level in self.severity if name == code), default)
 
 
-IMAGES_KEYS: dict[str, tuple[type, bool, str]] = {
+IMAGES_KEYS: Schema = {
     "widths": (list, False, "widths in pixels of the resized copies (default [320, 640, 960, 1280]; never upscaled)"),
     "quality": (int, False, "encoder quality from 1 to 100 (default 80)"),
     "formats": (list, False, 'modern formats beside the JPEG/PNG fallback: "avif", "webp" (default both)'),
@@ -60,7 +60,7 @@ IMAGES_KEYS: dict[str, tuple[type, bool, str]] = {
 }
 IMAGE_FORMATS = ("avif", "webp")
 MASK_STYLES = ("block", "pixelate")
-CHECK_KEYS: dict[str, tuple[type, bool, str]] = {
+CHECK_KEYS: Schema = {
     "severity": (dict, False, 'severity per finding, e.g. { "http-link" = "warning" } ("off" hides it)'),
     "allow_origins": (list, False, 'other hosts pages may load from, e.g. ["https://media.example.org"]'),
 }

@@ -4,12 +4,13 @@ pages (404, mirrors). Each page's links are cleaned and hardened here too, so th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.build.render_cache import FinalPage, RenderCache
 from samizdat.build.signatures import collections_signature, listing_layouts, page_signature, site_signature
-from samizdat.content.pages import SECTION_LAYOUTS
+from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.translation_status import outdated_sources
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.render import VARS_CSS, RenderedPage, Renderer
@@ -47,7 +48,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     return RenderedSite(results, extra, len(todo))
 
 
-def _signatures(site: LoadedSite, outdated: dict) -> dict[str, str]:  # type: ignore[type-arg]
+def _signatures(site: LoadedSite, outdated: dict[Path, Page]) -> dict[str, str]:
     whole_site = site_signature(site.config, site.theme, site.pages)
     listings = collections_signature(site.collections, site.pages, site.now)
     layouts = listing_layouts(site.theme)

@@ -62,7 +62,7 @@ class Collections:
     def past_by_year(self, language: Language) -> list[tuple[int, list[Listed]]]:
         past = [item for item in self.all_meetings(language) if item.meeting and item.meeting.is_past(self.now)]
         past.reverse()
-        return [(year, list(group)) for year, group in groupby(past, key=lambda item: item.meeting.starts_at.year)]
+        return [(year, list(group)) for year, group in groupby(past, key=_year)]
 
     def _version(self, key: str, language: Language) -> Page:
         group = self.index.by_key[key]
@@ -84,3 +84,7 @@ def check_meeting_pages(pages: list[Page], meetings: dict[str, Meeting]) -> list
                 hint=f"add content/<language>/meetings/{meeting.id}.md")
         for meeting_id, meeting in meetings.items() if meeting_id not in texts
     ]
+
+
+def _year(item: Listed) -> int:
+    return item.meeting.starts_at.year if item.meeting else 0
