@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
-
-import icalendar
 
 from samizdat.config import Language, SiteConfig
 from samizdat.content.meetings import Meeting
@@ -34,6 +33,8 @@ def meeting_uid(meeting: Meeting, config: SiteConfig) -> str:
 
 
 def calendar_bytes(events: list[CalendarEvent], config: SiteConfig, name: str, language: Language) -> bytes:
+    import icalendar  # imported here: a site without meetings does not pay for it on every build
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -48,7 +49,9 @@ def calendar_bytes(events: list[CalendarEvent], config: SiteConfig, name: str, l
     return calendar.to_ical()
 
 
-def _event(event: CalendarEvent, config: SiteConfig) -> icalendar.Event:
+def _event(event: CalendarEvent, config: SiteConfig) -> Any:
+    import icalendar
+
     meeting = event.meeting
     component = icalendar.Event()
     component.add("uid", meeting_uid(meeting, config))
