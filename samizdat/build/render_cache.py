@@ -30,6 +30,8 @@ class RenderCache:
     folder: Path | None  # None: no cache on disk (checks, tests that want a cold build, the dev server)
     entries: dict[str, tuple[str, FinalPage]] = field(default_factory=dict)  # output path → (signature, page)
     dirty: set[str] = field(default_factory=set)  # output paths whose entry changed since loading
+    # Output path → (page object, site-wide inputs…, signature); lives as long as this object (see render_stage).
+    signature_memo: dict[str, tuple[object, ...]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, site_root: Path | None) -> RenderCache:

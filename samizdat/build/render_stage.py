@@ -9,7 +9,13 @@ from pathlib import Path
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.build.render_cache import FinalPage, RenderCache
-from samizdat.build.signatures import collections_signature, listing_layouts, page_signature, site_signature
+from samizdat.build.signatures import (
+    collections_signature,
+    listing_layouts,
+    notice_of,
+    page_signature,
+    site_signature,
+)
 from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.translation_status import outdated_sources
 from samizdat.outputs.links import clean_page_links
@@ -33,7 +39,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     outdated = outdated_sources(site.status)
     renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated)
     origin = site.config.origin
-    signatures = _signatures(site, outdated)
+    signatures = _signatures(site, outdated, cache.signature_memo)
     results = {path: hit for path, signature in signatures.items() if (hit := cache.get(path, signature))}
     todo = [page for page in site.pages if page.output_path not in results]
     for page, rendered in zip(todo, render_pages(renderer, todo), strict=True):
@@ -48,12 +54,25 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     return RenderedSite(results, extra, len(todo))
 
 
-def _signatures(site: LoadedSite, outdated: dict[Path, Page]) -> dict[str, str]:
+def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tuple[object, ...]]) -> dict[str, str]:
+    """Every page's signature. The dev server keeps its parsed pages between saves, so a page that is
+    the same object with the same site-wide inputs keeps its signature without hashing its text again."""
     whole_site = site_signature(site.config, site.theme, site.pages)
     listings = collections_signature(site.collections, site.pages, site.now)
     layouts = listing_layouts(site.theme)
-    return {page.output_path: page_signature(page, whole_site, listings, layouts, outdated.get(page.path))
-            for page in site.pages}
+    signatures = {}
+    for page in site.pages:
+        inputs = (page, whole_site, listings, notice_of(outdated.get(page.path)))
+        known = memo.get(page.output_path)
+        if known is not None and known[0] is page and known[1:4] == inputs[1:]:
+            signatures[page.output_path] = str(known[4])
+            continue
+        signature = page_signature(page, whole_site, listings, layouts, inputs[3])
+        memo[page.output_path] = (*inputs, signature)
+        signatures[page.output_path] = signature
+    for gone in memo.keys() - signatures.keys():
+        del memo[gone]
+    return signatures
 
 
 def _finish(rendered: RenderedPage, origin: str) -> FinalPage:

@@ -85,8 +85,12 @@ def uses_listings(page: Page, layouts: set[str]) -> bool:
     return page.layout in layouts or needs_template_pass(page.body)
 
 
-def page_signature(page: Page, site: str, listings: str, layouts: set[str], outdated_source: Page | None) -> str:
-    """outdated_source: the page this translation follows, when it changed since (the page shows a notice)."""
-    notice = f"{outdated_source.url}\t{outdated_source.language.code}" if outdated_source else ""
+def notice_of(outdated_source: Page | None) -> str:
+    """What a translation's "out of date" notice shows of its source: part of the page's inputs."""
+    return f"{outdated_source.url}\t{outdated_source.language.code}" if outdated_source else ""
+
+
+def page_signature(page: Page, site: str, listings: str, layouts: set[str], notice: str) -> str:
+    """notice: notice_of() the page this translation follows, when that changed since."""
     return _digest([site, page.path.as_posix(), "\n".join(page.front_matter.lines), page.body,
                     listings if uses_listings(page, layouts) else "", notice])

@@ -56,7 +56,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     cache = ImageCache(config.root)
     policy = load_face_policy(config)
     published = _PublishedFiles(copies)
-    found = {page.output: _page_images(page, rendered[page.output], published) for page in pages}
+    found = _scan_pages(pages, rendered, published)
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
     jobs = _jobs(config, cache, policy, sources, first_refs)
@@ -65,8 +65,8 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     cached_count = len(by_key)
     by_key |= _run(todo, cache, first_refs, config.root, progress)
     photos = {job.source.path: by_key[job.key] for job in jobs}
-    published = _published_files(photos, copies, cache)
-    verify_outputs(published)
+    published_photos = _published_files(photos, copies, cache)
+    verify_outputs(published_photos)
     new_pages = dict(rendered)
     for page in pages:
         if found[page.output]:
@@ -75,7 +75,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     kept = {rel: path for rel, path in copies.items() if not is_raster(rel)}
     pruned = cache.finish({photo.key for photo in photos.values()})
     report = ImageReport(len(todo), cached_count, pruned)
-    return ImageOutput(new_pages, kept | published, report, tuple(findings))
+    return ImageOutput(new_pages, kept | published_photos, report, tuple(findings))
 
 
 class _PublishedFiles:
@@ -89,6 +89,23 @@ class _PublishedFiles:
         if self._sources is None:
             self._sources = {source.resolve() for source in self.by_url.values()}
         return path in self._sources
+
+
+# The dev server scans the same unchanged pages on every save: their <img> tags are remembered between
+# builds of one process, keyed by everything the scan reads.
+_scans: dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]] = {}
+
+
+def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes],
+                published: _PublishedFiles) -> dict[str, list[tuple[ImgTag, Reference, Path]]]:
+    global _scans
+    files = hash(frozenset(published.by_url.items()))
+    fresh: dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]] = {}
+    for page in pages:
+        key = (files, page.output, page.url, page.source, rendered[page.output])
+        fresh[key] = _scans[key] if key in _scans else _page_images(page, rendered[page.output], published)
+    _scans = fresh
+    return {str(key[1]): images for key, images in fresh.items()}
 
 
 def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles) -> list[tuple[ImgTag, Reference, Path]]:
