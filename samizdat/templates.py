@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from samizdat.errors import SourceLocation, TemplateError
 
@@ -118,7 +117,3 @@ def _error_frames(exc: jinja2.TemplateError) -> list[tuple[str | None, int | Non
     # Jinja2 rewrites tracebacks so template frames carry the template's file and line.
     return [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)
             if f.filename.endswith((".html", ".xml")) or f.filename == "<template>"]
-
-
-def markup(text: str) -> Markup:
-    return Markup(text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from samizdat.build.parse_cache import ParseCache
 from samizdat.build.render_cache import RenderCache
@@ -30,7 +29,3 @@ class BuildCaches:
         for cache in (self.parse, self.render):
             if cache is not None:
                 cache.save()
-
-
-def site_cache_dir(site_root: Path) -> Path:
-    return site_root / ".samizdat-cache"

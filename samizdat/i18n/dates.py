@@ -6,7 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_interval, format_time, get_timezone_name
+from babel.dates import format_date, format_interval, format_time, get_timezone_name
 
 
 @lru_cache(maxsize=64)
@@ -19,10 +19,6 @@ def format_day(value: dt.date, locale: str, style: str = "long") -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return format_date(value, format=style, locale=_locale(locale))
-
-
-def format_moment(value: dt.datetime, locale: str, style: str = "long") -> str:
-    return format_datetime(value, format=style, locale=_locale(locale), tzinfo=value.tzinfo)
 
 
 def format_when(start: dt.datetime | dt.date, end: dt.datetime | dt.date | None, locale: str,

@@ -36,10 +36,6 @@ class FacePlan:
     regions: tuple[Region, ...] = ()  # added by hand, always masked
     style: str = "block"
 
-    @property
-    def masks(self) -> bool:
-        return self.detect or bool(self.regions)
-
 
 @dataclass(frozen=True)
 class Settings:

@@ -68,10 +68,6 @@ class SecurityPolicy:
             ("Cross-Origin-Opener-Policy", "same-origin"),
         ]
 
-    def with_scripts_of(self, pages: dict[str, bytes]) -> SecurityPolicy:
-        hashes = {script_hash(body) for html in pages.values() for body in inline_scripts(html.decode("utf-8"))}
-        return SecurityPolicy(self.allow_origins, tuple(sorted(hashes)))
-
 
 def inline_scripts(html: str) -> list[str]:
     return [match[1] for match in _INLINE_SCRIPT_RE.finditer(html)]
@@ -79,17 +75,6 @@ def inline_scripts(html: str) -> list[str]:
 
 def script_hash(body: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
-
-
-def secure_pages(pages: dict[str, bytes], policy: SecurityPolicy, own_origin: str) -> dict[str, bytes]:
-    """Every HTML page with the final CSP and hardened external links; other outputs as they are."""
-    result = {}
-    for path, data in pages.items():
-        if path.endswith(".html"):
-            html = harden_external_links(apply_page_policy(data.decode("utf-8"), policy), own_origin)
-            data = html.encode("utf-8")
-        result[path] = data
-    return result
 
 
 def policy_files(policy: SecurityPolicy) -> dict[str, bytes]:
