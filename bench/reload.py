@@ -13,15 +13,12 @@ import argparse
 import shutil
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from samizdat.serve.server import make_server
-from samizdat.serve.state import DevState
-from samizdat.serve.watcher import watch
+from samizdat.serve.server import background_server
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
@@ -39,19 +36,12 @@ def measure(site: Path, page_path: str, file: str, runs: int, find: str = HEADIN
     original = source.read_text(encoding="utf-8")
     if find not in original:
         raise ValueError(f"{find!r} is not in {source}")
-    state = DevState(work)
-    state.rebuild()
-    server = make_server(state, "127.0.0.1", 0)
-    stop = threading.Event()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    threading.Thread(target=watch, args=(state, stop), daemon=True).start()
-    time.sleep(0.5)
     times = []
     try:
-        with sync_playwright() as playwright:
+        with background_server(work) as (base, _), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_port}{page_path}")
+            page.goto(f"{base}{page_path}")
             for run in range(runs):
                 marker = f"Edited {run}"
                 edited = f"{find}{marker} " if find == HEADING else f"{marker} {find}"
@@ -62,8 +52,6 @@ def measure(site: Path, page_path: str, file: str, runs: int, find: str = HEADIN
                 time.sleep(0.3)
             browser.close()
     finally:
-        stop.set()
-        server.shutdown()
         shutil.rmtree(temp, ignore_errors=True)
     return times
 

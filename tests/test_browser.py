@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from samizdat.serve.server import make_server
-from samizdat.serve.state import DevState
-from samizdat.serve.watcher import watch
+from samizdat.serve.server import background_server
 from tests.browser import PageWatch, static_server
 from tests.conftest import BUNDLED_SITE
 
@@ -75,17 +72,8 @@ def test_keyboard_user_can_skip_to_content(browser, bundled_build: Path) -> None
 @pytest.fixture
 def dev_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     site = shutil.copytree(BUNDLED_SITE, tmp_path / "site", ignore=shutil.ignore_patterns("_site", ".samizdat-cache"))
-    state = DevState(site)
-    state.rebuild()
-    server = make_server(state, "127.0.0.1", 0)
-    stop = threading.Event()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    threading.Thread(target=watch, args=(state, stop), daemon=True).start()
-    time.sleep(0.3)  # let the watcher start before the test edits files
-    yield f"http://127.0.0.1:{server.server_port}", site
-    stop.set()
-    server.shutdown()
-    server.server_close()
+    with background_server(site) as (base, _):
+        yield base, site
 
 
 def test_live_reload_shows_edits_and_build_errors(browser, dev_server, capsys) -> None:

@@ -6,6 +6,9 @@ import mimetypes
 import re
 import sys
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,6 +39,24 @@ def serve(site_root: Path, host: str, port: int) -> None:
         server.serve_forever()
     finally:
         stop.set()
+        server.server_close()
+
+
+@contextmanager
+def background_server(site_root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[tuple[str, DevState]]:
+    """The dev server and its watcher on threads, for tests and measurements; yields its base URL."""
+    state = DevState(site_root)
+    state.rebuild()
+    server = make_server(state, host, port)
+    stop = threading.Event()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=watch, args=(state, stop), daemon=True).start()
+    time.sleep(0.3)  # the watcher must be watching before the caller edits files
+    try:
+        yield f"http://{host}:{server.server_port}", state
+    finally:
+        stop.set()
+        server.shutdown()
         server.server_close()
 
 
