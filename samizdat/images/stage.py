@@ -2,9 +2,9 @@
 
 In order: find the <img> tags of each page and resolve them as a browser would → probe every image
 (missing, damaged, unsupported, too large: an error naming the page and line) → take what the cache
-holds, process the rest in parallel → read every output back for metadata → rewrite the tags as
-<picture> → prune the cache. Raster originals are never published: the stripped full-size copy takes
-each one's URL.
+holds, process the rest in parallel → rewrite the tags as <picture> → prune the cache. The build then
+reads every published file back for metadata (verify.py). Raster originals are never published: the
+stripped full-size copy takes each one's URL.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import run_job
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
-from samizdat.images.verify import verify_outputs
 from samizdat.progress import Progress
 
 OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
@@ -66,7 +65,6 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     by_key |= _run(todo, cache, first_refs, config.root, progress)
     photos = {job.source.path: by_key[job.key] for job in jobs}
     published_photos = _published_files(photos, copies, cache)
-    verify_outputs(published_photos)
     new_pages = dict(rendered)
     for page in pages:
         if found[page.output]:
