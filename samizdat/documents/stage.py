@@ -15,7 +15,17 @@ from pathlib import Path
 from samizdat.config import SiteConfig
 from samizdat.documents.cache import DocumentCache
 from samizdat.documents.pdf import PdfProblem, strip_pdf
-from samizdat.documents.sniff import ARCHIVE, MEDIA, OFFICE, PDF, Kind, sniff, suffix_of
+from samizdat.documents.sniff import (
+    ARCHIVE,
+    MEDIA,
+    OFFICE,
+    PDF,
+    RASTER,
+    RASTER_SUFFIXES,
+    Kind,
+    sniff,
+    suffix_of,
+)
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
 
@@ -62,6 +72,8 @@ def check_kind(rel: str, path: Path, kind: Kind) -> None:
         raise ContentError(f"{path.name} is {_a(kind.name)}: the files inside it cannot be checked for "
                            "metadata, so it is not published", where,
                            hint="publish the files themselves (photos and PDFs are cleaned), not an archive")
+    if kind.family == RASTER and suffix_of(rel) in RASTER_SUFFIXES:
+        return  # named as an image: the image stage checks it, and names the page and line that show it
     if not kind.fits(rel):
         written = f"its name ends in {suffix_of(rel)}" if suffix_of(rel) else "its name has no suffix"
         usual = path.stem if suffix_of(rel) else path.name
