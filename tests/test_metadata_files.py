@@ -27,8 +27,10 @@ from tests.documentfiles import (
     plain_zip,
     tiff_with_gps,
 )
-from tests.hostile import Sandbox, assert_refused, sandbox  # noqa: F401  (fixture)
+from tests.hostile import Sandbox, assert_refused, sandbox
 from tests.imagefiles import SECRETS, halves, png_with_everything
+
+FIXTURES = (sandbox,)  # pytest finds the fixture by its name in this module
 
 PAGE = "content/en/index.md"
 LEAKS = (*SECRETS, b"PhoneMaker", AUTHOR.encode(), SOFTWARE.encode())
