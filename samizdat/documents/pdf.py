@@ -25,6 +25,7 @@ _PRIVATE_KEYS = ("/Metadata", "/PieceInfo", "/LastModified")
 # Keys of a comment (markup annotation) that name or date its author. Form fields also use /T, for
 # their name, so those are left alone.
 _ANNOTATION_KEYS = ("/T", "/M", "/CreationDate")
+MAX_IMAGE_BYTES = 200_000_000  # a compressed image stream may not unpack past this: a bomb is refused
 EXPORT_HINT = "open it in a PDF reader and save it again as a new PDF (Print → Save as PDF works everywhere)"
 
 
@@ -142,10 +143,14 @@ def _jpeg_bytes(stream: pikepdf.Stream) -> bytes:
         if outer != pikepdf.Name.FlateDecode:
             raise PdfProblem(f"a JPEG image inside the PDF is stored behind the {outer} filter, which "
                              "samizdat cannot clean", EXPORT_HINT)
+        unpacker = zlib.decompressobj()
         try:
-            data = zlib.decompress(data)
+            data = unpacker.decompress(data, MAX_IMAGE_BYTES)
         except zlib.error as exc:
             raise PdfProblem(f"a JPEG image inside the PDF is damaged ({exc})", EXPORT_HINT) from exc
+        if unpacker.unconsumed_tail:
+            raise PdfProblem("a JPEG image inside the PDF unpacks to more than "
+                             f"{MAX_IMAGE_BYTES // 1_000_000} MB", EXPORT_HINT)
     return data
 
 

@@ -166,7 +166,7 @@ def _zip_kind(path: Path) -> Kind:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
+            mimetype = _first_bytes(archive, "mimetype") if "mimetype" in names else ""
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
         return Kind(ARCHIVE, "ZIP archive")
     if mimetype.strip() in _ODF_NAMES:
@@ -177,3 +177,9 @@ def _zip_kind(path: Path) -> Kind:
                 return Kind(OFFICE, name)
         return Kind(OFFICE, "Office Open XML document")
     return Kind(ARCHIVE, "ZIP archive")
+
+
+def _first_bytes(archive: zipfile.ZipFile, name: str) -> str:
+    """The start of one member, read lazily: a member that unpacks to gigabytes is never unpacked whole."""
+    with archive.open(name) as member:
+        return member.read(100).decode("ascii", "replace")
