@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 
 import pikepdf
 from PIL import Image, PngImagePlugin
@@ -41,17 +42,19 @@ def heic_header() -> bytes:
 
 
 def pdf(*, author: bool = True, xmp: bool = True, photo: bool = False, comment: bool = False,
-        attachment: bool = False, encryption: pikepdf.Encryption | None = None) -> bytes:
+        attachment: bool = False, encryption: pikepdf.Encryption | None = None, flate: bool = False) -> bytes:
     """A one-page leaflet with the metadata a word processor leaves, and optionally a photo with EXIF."""
     doc = pikepdf.new()
     doc.add_blank_page(page_size=(200, 200))
     page = doc.pages[0]
     page.Contents = pikepdf.Stream(doc, b"BT /F1 12 Tf 20 100 Td (Come to the square) Tj ET")
     if photo:
-        image = pikepdf.Stream(doc, jpeg_with_everything(halves((64, 48), "red", "blue", vertical=True)))
+        jpeg = jpeg_with_everything(halves((64, 48), "red", "blue", vertical=True))
+        image = pikepdf.Stream(doc, zlib.compress(jpeg) if flate else jpeg)
         image.update({"/Type": pikepdf.Name.XObject, "/Subtype": pikepdf.Name.Image, "/Width": 64, "/Height": 48,
                       "/ColorSpace": pikepdf.Name.DeviceRGB, "/BitsPerComponent": 8,
-                      "/Filter": pikepdf.Name.DCTDecode})
+                      "/Filter": pikepdf.Array([pikepdf.Name.FlateDecode, pikepdf.Name.DCTDecode]) if flate
+                      else pikepdf.Name.DCTDecode})
         page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
         page.Contents = pikepdf.Stream(doc, b"q 64 0 0 48 0 0 cm /Im0 Do Q")
     if xmp:
