@@ -6,6 +6,7 @@ nothing about the output is assumed.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zlib
@@ -85,6 +86,8 @@ REFUSED = {
     "pdf with no suffix": ({"static/leaflet": pdf()}, "leaflet", None),
     "icon with a text chunk": ({"static/favicon.ico": icon(text_chunk=True)}, "favicon.ico", None),
     "plain zip of photos": ({"assets/photos.zip": plain_zip()}, "photos.zip", None),
+    "photo pasted into a page as data": ({PAGE: shown("data:image/jpeg;base64,"
+                                                      + base64.b64encode(jpeg_with_gps()).decode())}, PAGE, 6),
 }
 OFFICE_REFUSED = {
     **{f"{kind}": ({f"assets/leaflet.{kind}": office(kind)}, f"leaflet.{kind}")

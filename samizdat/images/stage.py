@@ -55,7 +55,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     cache = ImageCache(config.root)
     policy = load_face_policy(config)
     published = _PublishedFiles(copies)
-    found = _scan_pages(pages, rendered, published)
+    found = _scan_pages(pages, rendered, published, config.root)
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
     jobs = _jobs(config, cache, policy, sources, first_refs)
@@ -94,31 +94,43 @@ class _PublishedFiles:
 _scans: dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]] = {}
 
 
-def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes],
-                published: _PublishedFiles) -> dict[str, list[tuple[ImgTag, Reference, Path]]]:
+def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes], published: _PublishedFiles,
+                root: Path) -> dict[str, list[tuple[ImgTag, Reference, Path]]]:
     global _scans
     files = hash(frozenset(published.by_url.items()))
     fresh: dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]] = {}
     for page in pages:
         key = (files, page.output, page.url, page.source, rendered[page.output])
-        fresh[key] = _scans[key] if key in _scans else _page_images(page, rendered[page.output], published)
+        fresh[key] = _scans[key] if key in _scans else _page_images(page, rendered[page.output], published, root)
     _scans = fresh
     return {str(key[1]): images for key, images in fresh.items()}
 
 
-def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles) -> list[tuple[ImgTag, Reference, Path]]:
+def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles,
+                 root: Path) -> list[tuple[ImgTag, Reference, Path]]:
     """The page's <img> tags of local raster images, each with the file it shows."""
     text = body.decode("utf-8")
     if "<img" not in text and "<IMG" not in text:
         return []
     result = []
     for tag in find_img_tags(text):
+        if _is_raster_data(tag.src):
+            raise ImageError(
+                "a photo is written into the page as data (a data: URL), where its metadata cannot be removed",
+                locate(Reference(tag.src[:60], tag.src[:60], page.output, page.source), root),
+                hint="save the picture as a file in assets/ and show it with ![what it shows](/assets/name.jpg)")
         site_path = site_path_of(tag.src, page.url)
         if site_path is None or not is_raster(site_path):
             continue
         ref = Reference(tag.src, site_path, page.output, page.source)
         result.append((tag, ref, _resolve(ref, copies)))
     return result
+
+
+def _is_raster_data(src: str) -> bool:
+    """A data: URL of a raster image: pasted by some editors, and carrying the photo's EXIF with it."""
+    head = src[:30].lower()
+    return head.startswith("data:image/") and not head.startswith("data:image/svg")
 
 
 def _resolve(ref: Reference, copies: _PublishedFiles) -> Path:
