@@ -105,6 +105,7 @@ NEVER_PUBLISHED = {
     "pdf with exif only in its photo": ("leaflet.pdf", pdf(author=False, xmp=False, photo=True)),
     "docx": ("leaflet.docx", office("docx")),
     "icon with a text chunk": ("favicon.ico", icon(text_chunk=True)),
+    "heic nobody can read back": ("a.heic", heic_header()),
 }
 
 

@@ -117,8 +117,11 @@ def _riff_blocks(data: bytes) -> list[str]:
 def _pillow_blocks(data: bytes) -> list[str]:
     import io
 
-    with Image.open(io.BytesIO(data)) as image:
-        found = [key for key in _INFO_KEYS if image.info.get(key)]
-        if image.getexif():
-            found.append("EXIF")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            found = [key for key in _INFO_KEYS if image.info.get(key)]
+            if image.getexif():
+                found.append("EXIF")
+    except (OSError, ValueError, SyntaxError):
+        return ["an image that cannot be read back"]  # what cannot be checked is not published
     return sorted(set(found))
