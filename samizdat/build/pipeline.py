@@ -1,8 +1,9 @@
 """The build, top to bottom:
 
 config → sources → pages → translations → data (load.py) → render, from the cache where nothing changed
-(render_stage.py) → feeds, calendars, sitemap → static files → security policy → images → publishing
-touches (finishing.py) → findings → the one writer (writer.py).
+(render_stage.py) → feeds, calendars, sitemap → static files → security policy → documents → images →
+every published file read back for metadata → publishing touches (finishing.py) → findings → the one
+writer (writer.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from samizdat.build.render_cache import RenderCache
 from samizdat.build.render_stage import render_site_pages
 from samizdat.build.site_findings import site_findings
 from samizdat.build.timings import Timings
+from samizdat.documents.stage import clean_documents
 from samizdat.images.stage import process_site_images
+from samizdat.images.verify import verify_published
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
 
@@ -46,13 +49,19 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     with timings.stage("secure"):
         scripts = {script for page in rendered_site.pages.values() for script in page.scripts}
         rendered = {rel: data for rel, data in secure(config, rendered, scripts).items() if rel not in copies}
+    # Every published file is recognised by its bytes: office files are refused, PDFs stripped.
+    with timings.stage("documents"):
+        documents = clean_documents(config, copies)
     # Every raster image passes through here: no original is published as it is.
     with timings.stage("images"):
-        images = process_site_images(config, page_infos(pages, rendered), rendered, copies)
+        images = process_site_images(config, page_infos(pages, rendered), rendered, documents.copies)
+    # Every file to be published is read back: metadata left in any is a build error, never a publish.
+    with timings.stage("verify"):
+        verify_published(images.copies)
     with timings.stage("publishing"):
         compress = config.publish.precompress if options.precompress is None else options.precompress
         rendered, copies = publishing_touches(config, images.pages, images.copies, options.relative, compress)
-    findings = site_findings(site) + list(images.findings)
+    findings = site_findings(site) + list(documents.findings) + list(images.findings)
     next_change = min((m.ends_at for m in site.meetings.values() if m.ends_at > site.now), default=None)
     return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_site.rendered_count,
                       sources={page.output_path: page for page in pages}, next_change=next_change)

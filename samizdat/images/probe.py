@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from samizdat.documents.sniff import RASTER_NAMES, suffix_of
 from samizdat.images.model import READABLE_FORMATS, Source
 
 ORIENTATION_TAG = 0x0112
@@ -47,6 +48,11 @@ def _checked(image: Image.Image, path: Path, digest: str) -> Source:
     if image.format not in READABLE_FORMATS:
         raise ImageProblem(f"image {path.name} is in the {image.format} format, which is not published",
                            CONVERT_HINT)
+    suffix = suffix_of(path.name)
+    if suffix not in RASTER_NAMES.get(image.format, (suffix,)):
+        # Published under its own name, a JPEG called .png would be served and saved as what it is not.
+        raise ImageProblem(f"image {path.name} is a {image.format} file, but its name ends in {suffix}",
+                           f"rename it to {path.stem}{RASTER_NAMES[image.format][0]} (and the links to it)")
     width, height = image.size
     if width * height > (Image.MAX_IMAGE_PIXELS or 0):
         raise _bomb(path, f"{width * height:,} pixels")

@@ -2,9 +2,9 @@
 
 In order: find the <img> tags of each page and resolve them as a browser would → probe every image
 (missing, damaged, unsupported, too large: an error naming the page and line) → take what the cache
-holds, process the rest in parallel → read every output back for metadata → rewrite the tags as
-<picture> → prune the cache. Raster originals are never published: the stripped full-size copy takes
-each one's URL.
+holds, process the rest in parallel → rewrite the tags as <picture> → prune the cache. The build then
+reads every published file back for metadata (verify.py). Raster originals are never published: the
+stripped full-size copy takes each one's URL.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import run_job
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
-from samizdat.images.verify import verify_outputs
 from samizdat.progress import Progress
 
 OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
@@ -56,7 +55,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     cache = ImageCache(config.root)
     policy = load_face_policy(config)
     published = _PublishedFiles(copies)
-    found = _scan_pages(pages, rendered, published)
+    found = _scan_pages(pages, rendered, published, config.root)
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
     jobs = _jobs(config, cache, policy, sources, first_refs)
@@ -66,7 +65,6 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     by_key |= _run(todo, cache, first_refs, config.root, progress)
     photos = {job.source.path: by_key[job.key] for job in jobs}
     published_photos = _published_files(photos, copies, cache)
-    verify_outputs(published_photos)
     new_pages = dict(rendered)
     for page in pages:
         if found[page.output]:
@@ -96,31 +94,43 @@ class _PublishedFiles:
 _scans: dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]] = {}
 
 
-def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes],
-                published: _PublishedFiles) -> dict[str, list[tuple[ImgTag, Reference, Path]]]:
+def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes], published: _PublishedFiles,
+                root: Path) -> dict[str, list[tuple[ImgTag, Reference, Path]]]:
     global _scans
     files = hash(frozenset(published.by_url.items()))
     fresh: dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]] = {}
     for page in pages:
         key = (files, page.output, page.url, page.source, rendered[page.output])
-        fresh[key] = _scans[key] if key in _scans else _page_images(page, rendered[page.output], published)
+        fresh[key] = _scans[key] if key in _scans else _page_images(page, rendered[page.output], published, root)
     _scans = fresh
     return {str(key[1]): images for key, images in fresh.items()}
 
 
-def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles) -> list[tuple[ImgTag, Reference, Path]]:
+def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles,
+                 root: Path) -> list[tuple[ImgTag, Reference, Path]]:
     """The page's <img> tags of local raster images, each with the file it shows."""
     text = body.decode("utf-8")
     if "<img" not in text and "<IMG" not in text:
         return []
     result = []
     for tag in find_img_tags(text):
+        if _is_raster_data(tag.src):
+            raise ImageError(
+                "a photo is written into the page as data (a data: URL), where its metadata cannot be removed",
+                locate(Reference(tag.src[:60], tag.src[:60], page.output, page.source), root),
+                hint="save the picture as a file in assets/ and show it with ![what it shows](/assets/name.jpg)")
         site_path = site_path_of(tag.src, page.url)
         if site_path is None or not is_raster(site_path):
             continue
         ref = Reference(tag.src, site_path, page.output, page.source)
         result.append((tag, ref, _resolve(ref, copies)))
     return result
+
+
+def _is_raster_data(src: str) -> bool:
+    """A data: URL of a raster image: pasted by some editors, and carrying the photo's EXIF with it."""
+    head = src[:30].lower()
+    return head.startswith("data:image/") and not head.startswith("data:image/svg")
 
 
 def _resolve(ref: Reference, copies: _PublishedFiles) -> Path:

@@ -1,7 +1,8 @@
-"""Defence in depth: read every output image back and fail if any metadata block is in it.
+"""Defence in depth: read every published file back and fail if any image, icon or PDF holds metadata.
 
-Headers are walked without decoding pixels (JPEG markers up to the scan, PNG chunks, RIFF chunks), so
-checking thousands of images costs little; AVIF is asked through Pillow.
+Each file is recognised by its bytes, not its name, so a photo under any name is checked. Image headers
+are walked without decoding pixels (JPEG markers up to the scan, PNG chunks, RIFF chunks), so checking
+thousands of images costs little; AVIF is asked through Pillow, PDFs through pikepdf.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from samizdat.documents.pdf import pdf_metadata
+from samizdat.documents.sniff import ARCHIVE, ICON, OFFICE, PDF, RASTER, sniff
 from samizdat.errors import ImageError, SourceLocation
 
 # JPEG markers that carry metadata: APP1 (EXIF, XMP) … APP15, APP13 is IPTC; COM is a comment.
@@ -32,15 +35,46 @@ def metadata_blocks(data: bytes) -> list[str]:
     return _pillow_blocks(data)
 
 
-def verify_outputs(files: dict[str, Path]) -> None:
+BUG_HINT = "this is a bug in samizdat: please report it with the file that caused it"
+
+
+def verify_published(files: dict[str, Path]) -> None:
+    """Every file about to be published, read back: metadata left in any is a build error, never a publish."""
     for output, path in files.items():
-        found = metadata_blocks(path.read_bytes())
-        if found:
-            raise ImageError(
-                f"the output image {output} still holds metadata ({', '.join(found)}); nothing was published",
-                SourceLocation(path),
-                hint="this is a bug in samizdat: please report it with the image that caused it",
-            )
+        family = sniff(path).family
+        if family == ICON:
+            _verify_icon(output, path)
+        elif family in (RASTER, PDF, OFFICE, ARCHIVE):
+            found = metadata_blocks(path.read_bytes()) if family == RASTER else (
+                pdf_metadata(path) if family == PDF else ["a file of a kind that is never published"])
+            if found:
+                raise ImageError(f"the output file {output} still holds metadata ({', '.join(found)}); "
+                                 "nothing was published", SourceLocation(path), hint=BUG_HINT)
+
+
+def _verify_icon(output: str, path: Path) -> None:
+    """An icon is published as it is: the PNG images inside it must carry no text, EXIF or profile."""
+    found = icon_blocks(path.read_bytes())
+    if found:
+        raise ImageError(f"the icon {path.name} (published as {output}) holds metadata ({', '.join(found)})",
+                         SourceLocation(path),
+                         hint="export the icon again without metadata, e.g. in GIMP (Export As → favicon.ico) "
+                         "or with ImageMagick (magick in.png -strip favicon.ico)")
+
+
+def icon_blocks(data: bytes) -> list[str]:
+    """The metadata blocks of the PNG images inside a Windows icon (BMP images inside carry none)."""
+    count = struct.unpack("<H", data[4:6])[0]
+    found = []
+    for index in range(count):
+        entry = data[6 + 16 * index : 22 + 16 * index]
+        if len(entry) < 16:
+            return ["a damaged icon directory"]
+        size, offset = struct.unpack("<II", entry[8:16])
+        image = data[offset : offset + size]
+        if image.startswith(b"\x89PNG\r\n\x1a\n"):
+            found += _png_blocks(image)
+    return found
 
 
 def _jpeg_blocks(data: bytes) -> list[str]:
@@ -83,8 +117,11 @@ def _riff_blocks(data: bytes) -> list[str]:
 def _pillow_blocks(data: bytes) -> list[str]:
     import io
 
-    with Image.open(io.BytesIO(data)) as image:
-        found = [key for key in _INFO_KEYS if image.info.get(key)]
-        if image.getexif():
-            found.append("EXIF")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            found = [key for key in _INFO_KEYS if image.info.get(key)]
+            if image.getexif():
+                found.append("EXIF")
+    except (OSError, ValueError, SyntaxError):
+        return ["an image that cannot be read back"]  # what cannot be checked is not published
     return sorted(set(found))

@@ -1,0 +1,185 @@
+"""What a published file really is, read from its first bytes: a file's name can lie, its bytes cannot.
+
+A JPEG saved as `.jfif`, `.txt` or with no suffix still carries the GPS position of the phone that took
+it, so every file the build publishes is recognised here by its magic bytes, and its suffix is then
+checked against what it is. Only the first kilobyte is read (and a ZIP's table of contents), so sniffing
+every file of a site costs little.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+HEAD = 1024  # PDF readers look for %PDF- in the first kilobyte, so this much is read of every file
+
+# The families a published file can be in; what the build does with each is in docs/photo-safety.md.
+RASTER = "raster"  # re-encoded by the image pipeline, or refused
+ICON = "icon"  # favicon.ico: published as it is only if no image inside it carries metadata
+PDF = "pdf"  # stripped with pikepdf
+OFFICE = "office"  # refused: export a PDF
+ARCHIVE = "archive"  # refused: the files inside cannot be checked
+MEDIA = "media"  # video and audio: published with a warning (not examined)
+OTHER = "other"  # text, CSS, fonts, SVG…: passed as they are
+
+
+@dataclass(frozen=True)
+class Kind:
+    family: str
+    name: str  # e.g. "JPEG", "Word document (docx)"
+    suffixes: tuple[str, ...] = ()  # the names a file of this kind may have; the first is the usual one
+
+    def fits(self, rel: str) -> bool:
+        """Does the file's name say what it is? Kinds without suffixes of their own fit any name."""
+        return not self.suffixes or suffix_of(rel) in self.suffixes
+
+
+# Raster formats by Pillow's name: the suffixes each may be published under.
+RASTER_NAMES: dict[str, tuple[str, ...]] = {
+    "JPEG": (".jpg", ".jpeg", ".jpe", ".jfif", ".jif", ".pjpeg", ".pjp"),
+    "PNG": (".png", ".apng"),
+    "GIF": (".gif",),
+    "WEBP": (".webp",),
+    "AVIF": (".avif",),
+    "HEIF": (".heic", ".heif", ".hif"),
+    # Camera raw files are TIFF inside.
+    "TIFF": (".tif", ".tiff", ".dng", ".cr2", ".nef", ".arw", ".orf", ".rw2", ".pef", ".srw"),
+    "BMP": (".bmp", ".dib"),
+    "JPEG2000": (".jp2", ".j2k", ".jpx", ".jpf", ".j2c"),
+    "JXL": (".jxl",),
+    "PSD": (".psd",),
+}
+RASTER_SUFFIXES = frozenset(s for suffixes in RASTER_NAMES.values() for s in suffixes)
+_AVIF_BRANDS = {b"avif", b"avis"}
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+_BMP_HEADERS = {12, 40, 52, 56, 64, 108, 124}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODF_NAMES = {
+    "application/vnd.oasis.opendocument.text": "OpenDocument text (odt)",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet (ods)",
+    "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation (odp)",
+    "application/vnd.oasis.opendocument.graphics": "OpenDocument drawing (odg)",
+    "application/epub+zip": "EPUB book",
+}
+_OOXML_NAMES = {"word/": "Word document (docx)", "xl/": "Excel workbook (xlsx)",
+                "ppt/": "PowerPoint presentation (pptx)"}
+
+
+def suffix_of(rel: str) -> str:
+    name = rel.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def sniff(path: Path) -> Kind:
+    with path.open("rb") as file:
+        head = file.read(HEAD)
+    kind = sniff_head(head)
+    if kind.family == ARCHIVE and kind.name == "ZIP archive":
+        return _zip_kind(path)
+    return kind
+
+
+def sniff_head(head: bytes) -> Kind:
+    """The kind of a file from its first bytes alone (a ZIP is told apart from an office file by sniff())."""
+    raster = raster_format(head)
+    if raster:
+        return Kind(RASTER, raster, RASTER_NAMES[raster])
+    if _is_icon(head):
+        return Kind(ICON, "Windows icon", (".ico", ".cur"))
+    if b"%PDF-" in head:
+        return Kind(PDF, "PDF document", (".pdf",))
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return Kind(ARCHIVE, "ZIP archive")
+    if head.startswith(_OLE2):
+        return Kind(OFFICE, "old binary Office document (doc, xls or ppt)")
+    if head.startswith(b"{\\rtf"):
+        return Kind(OFFICE, "Rich Text document (rtf)")
+    if head.startswith((b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07")):
+        return Kind(ARCHIVE, "7-Zip or RAR archive")
+    return _media_kind(head) or Kind(OTHER, "file")
+
+
+def raster_format(head: bytes) -> str | None:
+    """Pillow's name of the raster format the bytes start with, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "GIF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return "TIFF"
+    if head.startswith((b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51")):
+        return "JPEG2000"
+    if head.startswith((b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n")):
+        return "JXL"
+    if head.startswith(b"8BPS"):
+        return "PSD"
+    if _is_bmp(head):
+        return "BMP"
+    brands = _iso_brands(head)
+    if brands & _AVIF_BRANDS:
+        return "AVIF"
+    if brands & _HEIF_BRANDS:
+        return "HEIF"
+    return None
+
+
+def _is_bmp(head: bytes) -> bool:
+    """"BM" alone starts many text files: the reserved bytes and the header size must fit too."""
+    if len(head) < 18 or not head.startswith(b"BM"):
+        return False
+    reserved, header_size = struct.unpack("<I4xI", head[6:18])
+    return reserved == 0 and header_size in _BMP_HEADERS
+
+
+def _is_icon(head: bytes) -> bool:
+    if len(head) < 22 or head[:4] not in (b"\x00\x00\x01\x00", b"\x00\x00\x02\x00"):
+        return False
+    count = struct.unpack("<H", head[4:6])[0]
+    return 0 < count < 256 and head[9] == 0  # the first entry's reserved byte
+
+
+def _iso_brands(head: bytes) -> set[bytes]:
+    """The major and compatible brands of an ISO media file (HEIF, AVIF, MP4, MOV), from its ftyp box."""
+    if len(head) < 16 or head[4:8] != b"ftyp":
+        return set()
+    size = min(struct.unpack(">I", head[:4])[0], len(head))
+    return {head[8:12]} | {head[i : i + 4] for i in range(16, size - 3, 4)}
+
+
+def _media_kind(head: bytes) -> Kind | None:
+    if _iso_brands(head) or head[:4] == b"\x1a\x45\xdf\xa3" or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):
+        return Kind(MEDIA, "video or audio file")
+    if head.startswith((b"ID3", b"OggS", b"fLaC")) or (head[:4] == b"RIFF" and head[8:12] == b"WAVE"):
+        return Kind(MEDIA, "audio file")
+    return None
+
+
+def _zip_kind(path: Path) -> Kind:
+    """Office files and e-books are ZIP files: told apart by the names inside."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            mimetype = _first_bytes(archive, "mimetype") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+        return Kind(ARCHIVE, "ZIP archive")
+    if mimetype.strip() in _ODF_NAMES:
+        return Kind(OFFICE, _ODF_NAMES[mimetype.strip()])
+    if "[Content_Types].xml" in names:
+        for folder, name in _OOXML_NAMES.items():
+            if any(n.startswith(folder) for n in names):
+                return Kind(OFFICE, name)
+        return Kind(OFFICE, "Office Open XML document")
+    return Kind(ARCHIVE, "ZIP archive")
+
+
+def _first_bytes(archive: zipfile.ZipFile, name: str) -> str:
+    """The start of one member, read lazily: a member that unpacks to gigabytes is never unpacked whole."""
+    with archive.open(name) as member:
+        return member.read(100).decode("ascii", "replace")

@@ -1,0 +1,104 @@
+"""The documents stage of the build: every file published as it is, recognised by its bytes.
+
+In order, for each file of assets/, static/, content/ and the theme: sniff its kind → refuse a name that
+hides what the file is, office files and archives → take cleaned PDFs from the cache, clean the rest →
+warn about video and audio, which are not examined. Raster images keep their place in the list: the
+image stage cleans them next. Nothing here changes a file in the site folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from samizdat.config import SiteConfig
+from samizdat.documents.cache import DocumentCache
+from samizdat.documents.pdf import PdfProblem, strip_pdf
+from samizdat.documents.sniff import (
+    ARCHIVE,
+    MEDIA,
+    OFFICE,
+    PDF,
+    RASTER,
+    RASTER_SUFFIXES,
+    Kind,
+    sniff,
+    suffix_of,
+)
+from samizdat.errors import ContentError, SourceLocation
+from samizdat.findings import Finding
+
+EXPORT_PDF = ("open it in its application and export it as PDF (File → Export as PDF, or Save as → PDF), "
+              "then publish the PDF: samizdat removes a PDF's metadata")
+
+
+@dataclass(frozen=True)
+class DocumentOutput:
+    copies: dict[str, Path]  # output path → file to publish: cleaned PDFs come from the cache
+    findings: tuple[Finding, ...]
+    cleaned: int  # PDFs cleaned in this build
+    cached: int  # PDFs taken from the cache
+
+
+def clean_documents(config: SiteConfig, copies: dict[str, Path]) -> DocumentOutput:
+    cache = DocumentCache(config.root)
+    result, findings, cleaned, cached = dict(copies), [], 0, 0
+    for rel, path in copies.items():
+        kind = sniff(path)
+        check_kind(rel, path, kind)
+        if kind.family == PDF:
+            entry = cache.entry(path)
+            if entry.is_file():
+                cached += 1
+            else:
+                _clean_pdf(path, entry, cache)
+                cleaned += 1
+            result[rel] = entry
+        elif kind.family == MEDIA:
+            findings.append(_media_warning(path, kind))
+    cache.finish()
+    return DocumentOutput(result, tuple(findings), cleaned, cached)
+
+
+def check_kind(rel: str, path: Path, kind: Kind) -> None:
+    """Refuse a file that is not what its name says, an office file or an archive: one error each."""
+    where = SourceLocation(path)
+    if kind.family == OFFICE:
+        raise ContentError(f"{path.name} is {_a(kind.name)}: office files carry their authors, editing "
+                           "history, comments and the photos inside them with their own metadata, and are "
+                           "not published", where, hint=EXPORT_PDF)
+    if kind.family == ARCHIVE:
+        raise ContentError(f"{path.name} is {_a(kind.name)}: the files inside it cannot be checked for "
+                           "metadata, so it is not published", where,
+                           hint="publish the files themselves (photos and PDFs are cleaned), not an archive")
+    if kind.family == RASTER and suffix_of(rel) in RASTER_SUFFIXES:
+        return  # named as an image: the image stage checks it, and names the page and line that show it
+    if not kind.fits(rel):
+        written = f"its name ends in {suffix_of(rel)}" if suffix_of(rel) else "its name has no suffix"
+        usual = path.stem if suffix_of(rel) else path.name
+        raise ContentError(f"{path.name} is {_a(kind.name)} file, but {written}", where,
+                           hint=f"rename it to {usual}{kind.suffixes[0]} (and the links to it), so it is "
+                           "published, served and cleaned as what it is")
+
+
+def _clean_pdf(path: Path, entry: Path, cache: DocumentCache) -> None:
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    made = entry.with_name(f".{entry.stem}.{os.getpid()}.tmp")
+    try:
+        strip_pdf(path, made)
+    except PdfProblem as problem:
+        made.unlink(missing_ok=True)
+        raise ContentError(f"{path.name}: {problem.message}", SourceLocation(path), hint=problem.hint) from None
+    cache.store(made, entry)
+
+
+def _media_warning(path: Path, kind: Kind) -> Finding:
+    return Finding("warning", f"{path.name} is {_a(kind.name)}; it is published as it is, and may hold the "
+                   "place and time it was recorded", SourceLocation(path),
+                   hint="remove its metadata before adding it (e.g. ffmpeg -i in.mp4 -map_metadata -1 "
+                   "-c copy out.mp4), or link to it on a video site")
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
