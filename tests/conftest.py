@@ -114,3 +114,8 @@ def replace_publish_table(site: Path, table: str) -> None:
     text = config.read_text(encoding="utf-8")
     head = text[: text.index("\n[publish]")] if "\n[publish]" in text else text
     config.write_text(head.rstrip("\n") + "\n" + table, encoding="utf-8")
+
+
+# The hostile-site sandbox, for every test module (defined beside its helpers; imported last because
+# tests.hostile reads MINIMAL_CONFIG from here).
+from tests.hostile import sandbox  # noqa: E402, F401
