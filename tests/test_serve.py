@@ -1,4 +1,4 @@
-"""The dev server over HTTP: pages from memory, reload script injected, errors reported, last good kept."""
+"""The dev server over HTTP and in Chromium: pages from memory, errors shown, never stopped, never misled."""
 
 from __future__ import annotations
 
@@ -297,3 +297,55 @@ def test_dev_script_joins_the_page_policy() -> None:
     policy = "default-src 'none'; script-src 'sha256-abc'; img-src 'self'"
     assert allow_dev_script(policy) == (
         "default-src 'none'; script-src 'sha256-abc' 'self'; img-src 'self'; connect-src 'self'")
+
+
+PHONE = {"width": 390, "height": 844}
+LONG_WORD = "W" * 200  # a line with no space to break at, as long paths and hashes are
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("explode_on_marker")
+def test_a_bug_in_a_rebuild_shows_the_overlay_and_the_next_save_recovers(browser, site: Path,
+                                                                         tmp_path: Path) -> None:
+    with background(site) as dev:
+        from playwright.sync_api import expect
+
+        page = browser.new_page(viewport=PHONE)
+        page.goto(dev.url + "/en/")
+        expect(page.locator("main")).to_contain_text("Hello en")
+
+        (site / "content/en/index.md").write_text(PAGE.format(text=f"{MARKER} {LONG_WORD}"), encoding="utf-8")
+        overlay = page.locator("#samizdat-build-error")
+        expect(overlay).to_contain_text("RuntimeError: a stage failed on the marker", timeout=15_000)
+        expect(overlay).to_contain_text(TITLE_FAILED)
+        expect(overlay).to_contain_text("Traceback")
+        page.screenshot(path=str(tmp_path / "overlay-390.png"))
+        widths = page.evaluate("""() => {
+            const pre = document.querySelector('#samizdat-build-error pre');
+            return [document.documentElement.scrollWidth, pre.scrollWidth, pre.clientWidth];
+        }""")
+        assert widths[0] <= PHONE["width"] and widths[1] <= widths[2], widths  # wrapped, nothing to scroll
+
+        (site / "content/en/index.md").write_text(PAGE.format(text="Mended"), encoding="utf-8")
+        expect(page.locator("main")).to_contain_text("Mended", timeout=15_000)
+        expect(overlay).to_have_count(0)
+        page.close()
+
+
+@pytest.mark.browser
+def test_a_vanished_site_folder_shows_in_the_overlay_until_it_is_back(browser, site: Path) -> None:
+    with background(site) as dev:
+        from playwright.sync_api import expect
+
+        page = browser.new_page(viewport=PHONE)
+        page.goto(dev.url + "/en/")
+        moved = site.with_name("elsewhere")
+        site.rename(moved)
+        overlay = page.locator("#samizdat-build-error")
+        expect(overlay).to_contain_text(TITLE_GONE, timeout=10_000)
+        expect(overlay).to_contain_text("no longer exists")
+
+        moved.rename(site)
+        expect(overlay).to_have_count(0, timeout=10_000)
+        expect(page.locator("main")).to_contain_text("Hello en")
+        page.close()

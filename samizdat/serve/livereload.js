@@ -12,7 +12,7 @@
     var s = box.style;
     s.position = "fixed"; s.inset = "0"; s.zIndex = "2147483647"; s.overflow = "auto";
     s.boxSizing = "border-box"; s.maxWidth = "100vw";
-    s.background = "rgba(20, 0, 0, 0.94)"; s.color = "#fff"; s.padding = "1rem";
+    s.background = "rgba(20, 0, 0, 0.97)"; s.color = "#fff"; s.padding = "1rem";
     s.font = "14px/1.5 ui-monospace, monospace";
     var title = document.createElement("h2");
     title.style.cssText = "color: #ff9b9b; font-size: 1.1rem; margin: 0 0 1rem; overflow-wrap: anywhere";

@@ -113,7 +113,7 @@ def background_server(site_root: Path, host: str = "127.0.0.1", port: int = 0) -
 @contextmanager
 def background(site_root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[DevServer]:
     with running(site_root, host, port) as dev:
-        threading.Thread(target=dev.http.serve_forever, name="http", daemon=True).start()
+        threading.Thread(target=dev.http.serve_forever, args=(0.05,), name="http", daemon=True).start()
         time.sleep(0.3)  # the watcher must be watching before the caller edits files
         try:
             yield dev
