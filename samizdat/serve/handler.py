@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import re
 import sys
@@ -24,6 +25,7 @@ _CSP_RE = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^
 _NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
 
 
+@functools.lru_cache(maxsize=512)  # the pages being looked at; a page's bytes hash once, being one object
 def with_livereload(html: bytes, generation: int) -> bytes:
     """Add the reload script and let the page's CSP allow it; only in the dev server."""
     text = html.decode("utf-8")
