@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 import socketserver
 import sys
@@ -47,6 +48,8 @@ class PooledHTTPServer(HTTPServer):
     def _answer(self, request: socket.socket, client_address: tuple[str, int]) -> None:
         try:
             self.finish_request(request, client_address)
+        except ConnectionError:  # the browser went away mid-answer (a reload, a closed tab): nothing to say
+            pass
         except Exception as exc:  # one request's failure is the client's problem, never the server's end
             print(f"request from {client_address[0]} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         finally:
@@ -121,13 +124,20 @@ def background(site_root: Path, host: str = "127.0.0.1", port: int = 0) -> Itera
             dev.http.shutdown()
 
 
+def _listen_hint(exc: OSError, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"another program (or another samizdat serve) uses the port; try --port {port + 1}"
+    if exc.errno == errno.EACCES:
+        return "ports below 1024 need administrator rights; use a port such as --port 8000"
+    return "check --host: it must be an address of this computer, such as 127.0.0.1"
+
+
 def make_server(state: DevState, host: str, port: int) -> tuple[PooledHTTPServer, EventHub]:
     hub = EventHub(state)
     try:
         server = PooledHTTPServer((host, port), DevHandler)
     except OSError as exc:
-        raise SamizdatError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-                            hint=f"another program (or another samizdat serve) uses the port; try --port {port + 1}"
+        raise SamizdatError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint=_listen_hint(exc, port)
                             ) from exc
     policy = HostPolicy(host, server.server_port)
     server.RequestHandlerClass = type("Handler", (DevHandler,), {"state": state, "hub": hub, "hosts": policy})
