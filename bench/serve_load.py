@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,9 @@ def measure(site: Path, clients: int = 50, requests: int = 3000, seconds: float 
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=temp)
     try:
         paths = _ready_pages(port, server, ready_timeout)
-        return asyncio.run(_load(port, paths, clients, requests, seconds))
+        # Its own thread: the caller may already run an event loop (Playwright's, in the tests).
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, _load(port, paths, clients, requests, seconds)).result()
     finally:
         server.terminate()
         server.wait(10)
