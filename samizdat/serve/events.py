@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import selectors
 import socket
+import sys
 import threading
 import time
 
@@ -46,12 +47,18 @@ class EventHub:
         while not stop.is_set():
             with self.state.changed:
                 self.state.changed.wait(TICK_SECONDS)
-            with self._lock:
-                self._drop_departed()
-                for connection in list(self._streams):
-                    self._send_state(connection)
-                self._heartbeat()
+            try:
+                self.tick()
+            except Exception as exc:  # the tabs must go on hearing of rebuilds whatever happened
+                print(f"live reload: {type(exc).__name__}: {exc}", file=sys.stderr)
         self.close_all()
+
+    def tick(self) -> None:
+        with self._lock:
+            self._drop_departed()
+            for connection in list(self._streams):
+                self._send_state(connection)
+            self._heartbeat()
 
     def close_all(self) -> None:
         with self._lock:

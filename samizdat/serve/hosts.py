@@ -36,8 +36,10 @@ def split_host(header: str) -> tuple[str, int | None]:
     """("name", port) from "name:port", "[::1]:port" or "name"; port -1 when it is not a number."""
     header = header.strip()
     if header.startswith("["):
-        name, _, rest = header[1:].partition("]")
-        port_text = rest.removeprefix(":") if rest.startswith(":") else None
+        name, closed, rest = header[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            return header, -1  # malformed: refused
+        port_text = rest[1:] if rest else None
     elif header.count(":") == 1:
         name, port_text = header.split(":")
     else:
