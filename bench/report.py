@@ -43,7 +43,7 @@ class SizeResult:
 
 
 def render_report(engines: Engines, results: list[SizeResult], reloads: list[str], command: str, runs: int,
-                  load_at_start: tuple[float, float, float]) -> str:
+                  load_at_start: tuple[float, float, float], serve_loads: list[str] | None = None) -> str:
     lines = [f"Command: `{command}`, from the repository's folder ({runs} runs of each build; medians, with the",
              "fastest and slowest run in brackets).", "", *_machine(engines, load_at_start), ""]
     lines += [*_table(results), "", *_counts(results), "", *_flatness(results), ""]
@@ -52,6 +52,9 @@ def render_report(engines: Engines, results: list[SizeResult], reloads: list[str
     if reloads:
         lines += ["Save-to-reload in `samizdat serve` (a paragraph or heading saved → the open tab shows it,",
                   "Chromium driven by Playwright, `bench/reload.py`):", "", *reloads, ""]
+    if serve_loads:
+        lines += ["`samizdat serve` with many clients at once on the bundled site (pages from memory, a connection",
+                  "per request, 3,000 requests, `bench/serve_load.py`):", "", *serve_loads, ""]
     lines += _method()
     return "\n".join(lines)
 

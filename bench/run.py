@@ -7,7 +7,8 @@ For each size (pages per language; ×3 languages gives the number of source file
 in both formats, then per run: a cold samizdat build (cache and output deleted), a cold Hugo build, a
 samizdat rebuild with nothing changed, one paragraph edited in one page, a samizdat rebuild and a Hugo
 rebuild. Each build is a fresh process; its output is checked page by page before its time counts.
-Then save-to-reload of `samizdat serve` on the bundled site and on the size nearest 3,000 files.
+Then save-to-reload of `samizdat serve` on the bundled site and on the size nearest 3,000 files, and the
+dev server's latency with 20 and 50 clients at once on the bundled site (`bench/serve_load.py`).
 """
 
 from __future__ import annotations
@@ -121,12 +122,23 @@ def _reload_or_reason(work: Path, runs: int) -> dict[str, list[float]] | str:
         return f"not measured: {type(exc).__name__}: {exc}".splitlines()[0]
 
 
+def serve_load_rows() -> list[str]:
+    """The dev server under 20 and 50 concurrent clients (127.0.0.1 only, bounded in count and time)."""
+    from bench import serve_load
+
+    try:
+        return [f"- {serve_load.measure(REPO / 'site', clients).summary()}" for clients in (20, 50)]
+    except Exception as exc:  # reported in the table instead of losing the whole run
+        return [f"- not measured: {type(exc).__name__}: {exc}".splitlines()[0]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="samizdat against Hugo on a synthetic trilingual site")
     parser.add_argument("--sizes", default="1000,3334", help="pages per language, comma-separated (×3 = files)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; medians are reported")
     parser.add_argument("--reload-runs", type=int, default=5, help="edits per site for save-to-reload")
     parser.add_argument("--no-reload", action="store_true", help="skip the save-to-reload measurement")
+    parser.add_argument("--no-serve-load", action="store_true", help="skip the dev server's load measurement")
     parser.add_argument("--write-doc", action="store_true", help="write the results into docs/performance.md")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (default: a temp folder)")
     args = parser.parse_args()
@@ -142,11 +154,13 @@ def main() -> None:
             print(f"{pages} pages per language ({pages * 3:,} files)", flush=True)
             results.append(bench_size(engines, work / f"p{pages}", pages, args.runs))
         reloads = {} if args.no_reload else _reload_or_reason(work, args.reload_runs)
+        loads = [] if args.no_serve_load else serve_load_rows()
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     command = "python -m bench.run " + " ".join(sys.argv[1:])
-    report = render_report(engines, results, reload_rows(reloads), command.strip(), args.runs, load_at_start)
+    report = render_report(engines, results, reload_rows(reloads), command.strip(), args.runs, load_at_start,
+                           loads)
     print("\n" + report)
     if args.write_doc:
         print(f"written to {write_doc(REPO / 'docs' / 'performance.md', report)}")

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
+
+def _chromium() -> Path:
+    """Debian's /usr/bin/chromium, or Chromium found on PATH under its Debian or Ubuntu name."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    return Path("/usr/bin/chromium") if Path("/usr/bin/chromium").exists() or not found else Path(found)
+
+
+CHROMIUM = _chromium()
+INSTALL_CHROMIUM = "scripts/test (it installs it), or: sudo apt-get install chromium fonts-nanum"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-features=Translate,OptimizationHints",

@@ -85,14 +85,39 @@ def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright, shared by every browser test (no browser download)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, INSTALL_CHROMIUM
 
     if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed for browser tests: apt-get install chromium")
+        pytest.fail(f"Chromium is needed for the browser tests ({CHROMIUM} is missing): run {INSTALL_CHROMIUM}")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A skipped test is a failed one: a missing tool must not let a promise go untested unnoticed."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped tests count as failures here: {_skip_reason(report.longrepr)}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """The same for a whole module skipped while it is collected (pytest.importorskip)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.outcome == "skipped":
+        report.outcome = "failed"
+        report.longrepr = f"skipped tests count as failures here: {_skip_reason(report.longrepr)}"
+
+
+def _skip_reason(longrepr: object) -> str:
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return f"{reason} (scripts/test installs everything the tests need)"
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -26,13 +26,21 @@ def test_workflow_runs_the_documented_commands() -> None:
     steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
     runs = [step["run"] for step in steps if "run" in step]
     documented = readme_commands()
-    for command in ["pip install -q -e '.[test]' && python -m pytest -q", "samizdat build site",
-                    "samizdat deploy site"]:
+    for command in ["scripts/test", "samizdat build site", "samizdat deploy site"]:
         assert command in documented, f"the README does not document {command!r}"
         assert command in runs, f"the workflow does not run {command!r}"
     order = [next(i for i, run in enumerate(runs) if run == c) for c in
-             ["pip install -q -e '.[test]' && python -m pytest -q", "samizdat build site", "samizdat deploy site"]]
+             ["scripts/test", "samizdat build site", "samizdat deploy site"]]
     assert order == sorted(order)  # tests first: a failing test publishes nothing
     deploy = next(step for step in steps if step.get("run") == "samizdat deploy site")
     assert "pull_request" in deploy["if"]  # pull requests are tested, never published
     assert workflow["permissions"]["contents"] == "write"
+
+
+def test_ci_runs_the_documented_test_command() -> None:
+    """.ci/run and the README's test command are one: what CI proves is what a newcomer runs."""
+    assert "scripts/test" in readme_commands()
+    ci = (REPO / ".ci/run").read_text(encoding="utf-8")
+    assert [line for line in ci.splitlines() if line.startswith("exec ")] == ["exec scripts/test"]
+    script = (REPO / "scripts/test").read_text(encoding="utf-8")
+    assert "pytest" in script and "GITHUB_PATH" in script  # later workflow steps find the same samizdat

@@ -68,9 +68,12 @@ def mark_translated(path: Path, source_code: str | None = None) -> Marked:
             hint=f"name the source language with --from (other versions of this page: {other})",
         )
     digest = body_hash(source.body)
+    # Read before anything is written: a damaged history must not leave the page changed alone.
+    history = load_history(config.root)
+    _check_history_folder(config.root)
     # Quoted: a hash of digits alone would otherwise be read back as a number.
     _write_front_matter_line(path, f'{TRANSLATION_OF}: {{lang: {code}, hash: "{digest}"}}')
-    _save_history(config.root, digest, paragraphs(source.body), index, page)
+    _save_history(config.root, history, digest, paragraphs(source.body), index, page)
     return Marked(page, source, digest)
 
 
@@ -97,10 +100,16 @@ def _write_front_matter_line(path: Path, line: str) -> None:
     _replace_file(path, (bom + "".join(lines)).encode("utf-8"))
 
 
-def _save_history(root: Path, digest: str, source_paragraphs: list[str], index: TranslationIndex,
-                  marked: Page) -> None:
+def _check_history_folder(root: Path) -> None:
+    folder = (root / HISTORY_FILE).parent
+    if folder.exists() and not folder.is_dir():
+        raise ContentError("the translation history's folder is a file", SourceLocation(folder),
+                           hint=f"move it away: samizdat keeps {HISTORY_FILE} in this folder")
+
+
+def _save_history(root: Path, history: dict[str, list[str]], digest: str, source_paragraphs: list[str],
+                  index: TranslationIndex, marked: Page) -> None:
     """Keep the source text each translation follows; forget versions no translation follows any more."""
-    history = load_history(root)
     history[digest] = source_paragraphs
     in_use = {digest}
     for group in index.by_key.values():
@@ -110,8 +119,13 @@ def _save_history(root: Path, digest: str, source_paragraphs: list[str], index: 
                 in_use.add(recorded.hash)
     history = {k: v for k, v in sorted(history.items()) if k in in_use}
     target = root / HISTORY_FILE
-    target.parent.mkdir(exist_ok=True)
-    _replace_file(target, (json.dumps(history, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    data = (json.dumps(history, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    try:
+        target.parent.mkdir(exist_ok=True)
+        _replace_file(target, data)
+    except OSError as exc:
+        raise ContentError(f"cannot write the translation history: {exc.strerror or exc}", SourceLocation(target),
+                           hint="make the folder writable, then run the command again") from exc
 
 
 def _replace_file(path: Path, data: bytes) -> None:

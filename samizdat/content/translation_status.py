@@ -169,16 +169,28 @@ def _missing(key: str, code: str, source: Page, config: SiteConfig) -> Finding:
 def load_history(site_root: Path) -> dict[str, list[str]]:
     """Source paragraphs by body hash, as `samizdat translated` saved them."""
     path = site_root / HISTORY_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return {}
+    hint = "restore it from version control, or delete it and mark the pages translated again"
+    if not path.is_file():
+        raise ContentError("the translation history is not a file", SourceLocation(path), hint=hint)
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else exc
+        raise ContentError(f"cannot read the translation history: {reason}", SourceLocation(path),
+                           hint=hint) from exc
+    if not _is_history(data):
         raise ContentError(
-            f"cannot read the translation history: {exc}", SourceLocation(path),
-            hint="restore it from version control, or delete it and mark the pages translated again",
-        ) from exc
-    return {k: v for k, v in data.items() if isinstance(v, list)} if isinstance(data, dict) else {}
+            "the translation history is not what `samizdat translated` writes "
+            "(an object of lists of paragraphs)", SourceLocation(path), hint=hint)
+    return data
+
+
+def _is_history(data: object) -> bool:
+    return isinstance(data, dict) and all(
+        isinstance(paragraphs, list) and all(isinstance(text, str) for text in paragraphs)
+        for paragraphs in data.values())
 
 
 def changed_paragraphs(old: list[str], new: list[str]) -> list[tuple[str, str]]:

@@ -1,184 +1,144 @@
-"""HTTP: pages from memory, files from disk, live reload by server-sent events."""
+"""The dev server: listen first, then build, then serve from a fixed pool of workers while watching."""
 
 from __future__ import annotations
 
-import mimetypes
-import re
+import errno
+import socket
+import socketserver
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from http.server import HTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from markupsafe import escape
 
 from samizdat.errors import SamizdatError
+from samizdat.serve.events import EventHub
+from samizdat.serve.handler import DevHandler
+from samizdat.serve.hosts import HostPolicy
 from samizdat.serve.state import DevState
-from samizdat.serve.watcher import watch
+from samizdat.serve.watcher import supervise
 
-LIVERELOAD_JS = Path(__file__).with_name("livereload.js")
-EVENTS_PATH = "/__samizdat/events"
-SCRIPT_PATH = "/__samizdat/livereload.js"
-HEARTBEAT_SECONDS = 15
-_CSP_RE = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")')
+WORKERS = 16  # requests answered at once; pages come from memory, so a request takes about a millisecond
+BACKLOG = 128  # connections the kernel holds while every worker is busy (Python's default is 5)
+
+
+class PooledHTTPServer(HTTPServer):
+    """HTTP on a fixed pool of threads: a burst of clients queues instead of starting a thread each."""
+
+    request_queue_size = BACKLOG
+
+    def __init__(self, address: tuple[str, int], handler: type[DevHandler], workers: int = WORKERS) -> None:
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="serve")
+        self._kept: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        super().__init__(address, handler)  # binds and listens; closes the pool again if that fails
+
+    def server_bind(self) -> None:
+        # HTTPServer looks the host's name up in DNS here, which can take seconds; it is never used.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:  # type: ignore[override]
+        self._pool.submit(self._answer, request, client_address)
+
+    def _answer(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except ConnectionError:  # the browser went away mid-answer (a reload, a closed tab): nothing to say
+            pass
+        except Exception as exc:  # one request's failure is the client's problem, never the server's end
+            print(f"request from {client_address[0]} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        finally:
+            self.shutdown_request(request)
+
+    def keep_open(self, request: socket.socket) -> None:
+        """The request's connection now belongs to the event hub: close this handle, not the connection."""
+        self._kept.add(request)
+
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        if request in self._kept:
+            self.close_request(request)
+        else:
+            super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class DevServer:
+    http: PooledHTTPServer
+    state: DevState
+    hub: EventHub
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.http.server_name}:{self.http.server_port}"
+
+
+@contextmanager
+def running(site_root: Path, host: str, port: int) -> Iterator[DevServer]:
+    """Listen (failing before any build when the port is taken), build, then watch and push events."""
+    state = DevState(site_root)
+    server, hub = make_server(state, host, port)
+    try:
+        print(state.rebuild(), file=sys.stderr)
+        stop = threading.Event()
+        threading.Thread(target=supervise, args=(state, stop), name="watch", daemon=True).start()
+        threading.Thread(target=hub.run, args=(stop,), name="events", daemon=True).start()
+        try:
+            yield DevServer(server, state, hub)
+        finally:
+            stop.set()
+            hub.close_all()
+    finally:
+        server.server_close()
 
 
 def serve(site_root: Path, host: str, port: int) -> None:
-    state = DevState(site_root)
-    print(state.rebuild(), file=sys.stderr)
-    server = make_server(state, host, port)
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(state, stop), daemon=True)
-    watcher.start()
-    print(f"serving {site_root} at http://{host}:{server.server_port}/ (Ctrl+C to stop)", file=sys.stderr)
-    try:
-        server.serve_forever()
-    finally:
-        stop.set()
-        server.server_close()
+    with running(site_root, host, port) as dev:
+        print(f"serving {site_root} at {dev.url}/ (Ctrl+C to stop)", file=sys.stderr)
+        dev.http.serve_forever()
 
 
 @contextmanager
 def background_server(site_root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[tuple[str, DevState]]:
     """The dev server and its watcher on threads, for tests and measurements; yields its base URL."""
-    state = DevState(site_root)
-    state.rebuild()
-    server = make_server(state, host, port)
-    stop = threading.Event()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    threading.Thread(target=watch, args=(state, stop), daemon=True).start()
-    time.sleep(0.3)  # the watcher must be watching before the caller edits files
-    try:
-        yield f"http://{host}:{server.server_port}", state
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+    with background(site_root, host, port) as dev:
+        yield dev.url, dev.state
 
 
-def make_server(state: DevState, host: str, port: int) -> ThreadingHTTPServer:
-    handler = type("Handler", (DevHandler,), {"state": state})
-    try:
-        server = ThreadingHTTPServer((host, port), handler)
-    except OSError as exc:
-        raise SamizdatError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                            hint=f"another program uses the port; try --port {port + 1}") from exc
-    server.daemon_threads = True
-    return server
-
-
-def with_livereload(html: bytes, generation: int) -> bytes:
-    """Add the reload script and let the page's CSP allow it; only in the dev server."""
-    text = html.decode("utf-8")
-    text = _CSP_RE.sub(lambda m: f"{m[1]}{allow_dev_script(m[2])}{m[3]}", text, count=1)
-    tag = f'<script src="{SCRIPT_PATH}?g={generation}" defer></script>'
-    text = text.replace("</body>", f"{tag}\n</body>", 1) if "</body>" in text else text + tag
-    return text.encode("utf-8")
-
-
-def allow_dev_script(policy: str) -> str:
-    """The page's own policy, plus the reload script and its event stream from this server."""
-    directives = [part.strip() for part in policy.split(";") if part.strip()]
-    for name in ("script-src", "connect-src"):
-        index = next((i for i, d in enumerate(directives) if d.split()[0] == name), None)
-        if index is None:
-            directives.append(f"{name} 'self'")
-        else:
-            directives[index] += " 'self'"
-    return "; ".join(directives)
-
-
-def error_page(message: str, generation: int) -> bytes:
-    html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Build error</title></head>'
-            f"<body><h1>The build failed</h1><pre>{escape(message)}</pre></body></html>")
-    return with_livereload(html.encode(), generation)
-
-
-class DevHandler(BaseHTTPRequestHandler):
-    state: DevState
-    server_version = "samizdat-dev"
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal is for build news
-        pass
-
-    def do_GET(self) -> None:
-        path = unquote(urlsplit(self.path).path)
-        if path == EVENTS_PATH:
-            self._events()
-        elif path == SCRIPT_PATH:
-            self._send(HTTPStatus.OK, LIVERELOAD_JS.read_bytes(), "text/javascript")
-        else:
-            self._page(path)
-
-    def _page(self, path: str) -> None:
-        state = self.state
-        output = state.output
-        if output is None:
-            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, error_page(state.error or "", state.generation),
-                       "text/html")
-            return
-        for candidate in _candidates(path):
-            if candidate in output.pages:
-                self._send_output(HTTPStatus.OK, candidate, output.pages[candidate])
-                return
-            if candidate in output.copies:
-                self._send_output(HTTPStatus.OK, candidate, output.copies[candidate].read_bytes())
-                return
-        not_found = _not_found_path(path, output.pages)
-        body = output.pages.get(not_found, b"<!doctype html><title>Not found</title><h1>Not found</h1>")
-        self._send_output(HTTPStatus.NOT_FOUND, "404.html", body)
-
-    def _send_output(self, status: HTTPStatus, name: str, body: bytes) -> None:
-        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        if kind == "text/html":
-            body = with_livereload(body, self.state.generation)
-        self._send(status, body, kind)
-
-    def _send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
-        self.send_response(status)
-        charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "json")) else ""
-        self.send_header("Content-Type", kind + charset)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _events(self) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        state = self.state
+@contextmanager
+def background(site_root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[DevServer]:
+    with running(site_root, host, port) as dev:
+        threading.Thread(target=dev.http.serve_forever, args=(0.05,), name="http", daemon=True).start()
+        time.sleep(0.3)  # the watcher must be watching before the caller edits files
         try:
-            last = None
-            while True:
-                with state.changed:
-                    message = state.message()
-                    if message == last:
-                        state.changed.wait(HEARTBEAT_SECONDS)
-                        message = state.message()
-                if message != last:
-                    self.wfile.write(f"event: state\ndata: {message}\n\n".encode())
-                    last = message
-                else:
-                    self.wfile.write(b": keep-alive\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
+            yield dev
+        finally:
+            dev.http.shutdown()
 
 
-def _candidates(path: str) -> list[str]:
-    rel = path.lstrip("/")
-    if rel == "" or rel.endswith("/"):
-        return [rel + "index.html"]
-    return [rel, rel + "/index.html", rel + ".html"]
+def _listen_hint(exc: OSError, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"another program (or another samizdat serve) uses the port; try --port {port + 1}"
+    if exc.errno == errno.EACCES:
+        return "ports below 1024 need administrator rights; use a port such as --port 8000"
+    return "check --host: it must be an address of this computer, such as 127.0.0.1"
 
 
-def _not_found_path(path: str, pages: dict[str, bytes]) -> str:
-    """The 404 page of the language whose prefix the path starts with."""
-    first = path.strip("/").split("/", 1)[0]
-    return f"{first}/404.html" if f"{first}/404.html" in pages else "404.html"
+def make_server(state: DevState, host: str, port: int) -> tuple[PooledHTTPServer, EventHub]:
+    hub = EventHub(state)
+    try:
+        server = PooledHTTPServer((host, port), DevHandler)
+    except OSError as exc:
+        raise SamizdatError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint=_listen_hint(exc, port)
+                            ) from exc
+    policy = HostPolicy(host, server.server_port)
+    server.RequestHandlerClass = type("Handler", (DevHandler,), {"state": state, "hub": hub, "hosts": policy})
+    return server, hub

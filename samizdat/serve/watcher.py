@@ -1,4 +1,4 @@
-"""Watch the site's files and rebuild on every change."""
+"""Watch the site's files and rebuild on every change; a watcher that dies is started again."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import threading
 from watchfiles import DefaultFilter
 from watchfiles import watch as watch_changes
 
-from samizdat.serve.state import DevState
+from samizdat.serve.state import DevState, describe_bug
 
 IGNORED_DIRS = ("_site", ".samizdat-cache", ".git", "__pycache__", "node_modules")
+RESTART_SECONDS = 0.5  # between a watcher's death and its restart, so a lasting fault does not spin
+GONE_POLL_SECONDS = 0.3  # how often a missing site folder is looked for
 
 
 class SiteFilter(DefaultFilter):
@@ -21,9 +23,38 @@ class SiteFilter(DefaultFilter):
         return super().__call__(change, path)  # type: ignore[arg-type]
 
 
+def supervise(state: DevState, stop: threading.Event) -> None:
+    """Run the watcher until `stop`; restart it whatever it raises, and wait out a missing site folder."""
+    while not stop.is_set():
+        if not state.site_root.is_dir():
+            _wait_for_site(state, stop)
+            continue
+        try:
+            watch(state, stop)
+        except Exception as exc:  # inotify limits, a vanished folder, a bug: the server must go on
+            print(f"the file watcher stopped and is restarted: {describe_bug(exc)}", file=sys.stderr)
+            stop.wait(RESTART_SECONDS)
+
+
 def watch(state: DevState, stop: threading.Event) -> None:
+    """Rebuild after each batch of changes; return when the site folder disappears or on `stop`."""
+    # yield_on_timeout: a renamed folder sends no event to its own watch, so it is looked for each second.
     for changes in watch_changes(state.site_root, watch_filter=SiteFilter(), stop_event=stop,
-                                 debounce=400, step=30, rust_timeout=1000, yield_on_timeout=False):
-        names = ", ".join(sorted({path.rsplit("/", 1)[-1] for _, path in changes}))
-        print(f"changed: {names}", file=sys.stderr)
+                                 debounce=400, step=30, rust_timeout=1000, yield_on_timeout=True):
+        if not state.site_root.is_dir():
+            return
+        if changes:
+            names = ", ".join(sorted({path.rsplit("/", 1)[-1] for _, path in changes}))
+            print(f"changed: {names}", file=sys.stderr)
+            print(state.rebuild(), file=sys.stderr)
+
+
+def _wait_for_site(state: DevState, stop: threading.Event) -> None:
+    if state.mark_gone():
+        print(f"error: {state.error}", file=sys.stderr)
+    while not stop.is_set() and not state.site_root.is_dir():
+        stop.wait(GONE_POLL_SECONDS)
+    if not stop.is_set():
+        stop.wait(GONE_POLL_SECONDS)  # a folder moved back in pieces (a copy) settles first
+        print(f"{state.site_root} is back", file=sys.stderr)
         print(state.rebuild(), file=sys.stderr)

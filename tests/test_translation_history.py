@@ -1,0 +1,69 @@
+"""A damaged .samizdat/translations.json: one clear error naming it, and the page left as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SOURCE = "---\ntitle: Home\n---\n\nThe source text.\n"
+TRANSLATION = "---\ntitle: Дом\n---\n\nПеревод.\n"
+
+
+def as_folder(history: Path) -> None:
+    history.mkdir(parents=True)
+    (history / "inside.json").write_text("{}", encoding="utf-8")
+
+
+def write(data: bytes):  # type: ignore[no-untyped-def]
+    def put(history: Path) -> None:
+        history.parent.mkdir(parents=True, exist_ok=True)
+        history.write_bytes(data)
+    return put
+
+
+def folder_is_a_file(history: Path) -> None:
+    history.parent.write_text("not a folder", encoding="utf-8")
+
+
+# (case, how the history is damaged, the file the error names, words the error says)
+DAMAGED = [
+    ("a folder", as_folder, ".samizdat/translations.json", "not a file"),
+    ("garbage", write(b"\x00\xff garbage {"), ".samizdat/translations.json", "cannot read"),
+    ("not JSON", write(b"{'a': [1,"), ".samizdat/translations.json", "cannot read"),
+    ("a list", write(b'["x"]'), ".samizdat/translations.json", "not what `samizdat translated` writes"),
+    ("numbers", write(b'{"abc": [1, 2]}'), ".samizdat/translations.json", "not what"),
+    ("a string value", write(b'{"abc": "text"}'), ".samizdat/translations.json", "not what"),
+    ("its folder a file", folder_is_a_file, ".samizdat", "folder is a file"),
+]
+
+
+@pytest.mark.parametrize(("case", "damage", "named", "words"), DAMAGED, ids=[case[0] for case in DAMAGED])
+def test_a_damaged_history_is_one_clear_error(make_site, run_cli, case: str, damage, named: str,
+                                             words: str) -> None:
+    site = make_site({"content/en/index.md": SOURCE, "content/ru/index.md": TRANSLATION})
+    damage(site / ".samizdat/translations.json")
+    page = site / "content/ru/index.md"
+    result = run_cli("translated", page, "--from", "en")
+    assert result.code == 1, case
+    assert result.err.startswith("error: ") and "Traceback" not in result.err
+    first = result.err.splitlines()[0]
+    assert f"{named}: " in first and words in first
+    assert "hint: " in result.err
+    assert page.read_text(encoding="utf-8") == TRANSLATION  # nothing written before the error
+
+
+def test_status_names_the_damaged_history(make_site, run_cli) -> None:
+    site = make_site({"content/en/index.md": SOURCE, "content/ru/index.md": TRANSLATION})
+    as_folder(site / ".samizdat/translations.json")
+    result = run_cli("status", site)
+    assert result.code == 1 and ".samizdat/translations.json: the translation history is not a file" in result.err
+
+
+def test_a_good_history_is_still_read_and_extended(make_site, run_cli) -> None:
+    site = make_site({"content/en/index.md": SOURCE, "content/ru/index.md": TRANSLATION})
+    result = run_cli("translated", site / "content/ru/index.md", "--from", "en")
+    assert result.code == 0, result.err
+    history = (site / ".samizdat/translations.json").read_text(encoding="utf-8")
+    assert "The source text." in history
+    assert run_cli("translated", site / "content/ru/index.md", "--from", "en").code == 0
