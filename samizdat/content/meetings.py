@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
 from samizdat.errors import ContentError, SourceLocation
+from samizdat.site_files import site_files
 
 MEETINGS_DIR = "meetings"
 STATUSES = ("planned", "moved", "cancelled")
@@ -67,9 +68,8 @@ class Meeting:
 
 def load_meetings(site_root: Path, site_timezone: str) -> dict[str, Meeting]:
     folder = site_root / MEETINGS_DIR
-    if not folder.is_dir():
-        return {}
-    return {path.stem: read_meeting(path, site_timezone) for path in sorted(folder.glob("*.y*ml"))}
+    return {path.stem: read_meeting(path, site_timezone) for path in site_files(folder)
+            if path.parent == folder and path.suffix in (".yaml", ".yml")}
 
 
 def read_meeting(path: Path, site_timezone: str) -> Meeting:
