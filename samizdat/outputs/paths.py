@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from samizdat.config import Language
 from samizdat.content.pages import Page
+from samizdat.content.urls import confine
 
 FEED_NAME = "feed.xml"
 CALENDAR_NAME = "meetings.ics"
@@ -23,4 +24,6 @@ def calendar_path(language: Language) -> str:
 
 def meeting_ics_path(page: Page) -> str:
     """Beside the meeting's page, named after the meeting so the download has a telling name."""
-    return page.output_path.rsplit("/", 1)[0] + f"/{page.slug}.ics"
+    # Both parts were confined when the page was read (its output path, its translation key); confining
+    # the joined path again keeps the promise if either rule changes.
+    return confine(page.output_path.rsplit("/", 1)[0] + f"/{page.slug}.ics")
