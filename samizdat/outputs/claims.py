@@ -22,10 +22,27 @@ COMPRESSED_SUFFIXES = (".gz", ".br")  # what precompressing writes beside a text
 
 @dataclass(frozen=True)
 class Claim:
+    """One writer of one output file. Places are worked out only for an error: thousands of claims pass."""
+
     output: str  # the file below the output folder
-    kind: str  # "page", "file" or "generated"
-    owner: str  # who writes it, for messages: "the page content/en/a.md", "the build's own sitemap.xml"
-    location: SourceLocation | None = None  # None: a file the build makes itself
+    page: Page | None = None
+    file: Path | None = None  # a file published as it is; neither: a file the build makes itself
+
+    @property
+    def kind(self) -> str:
+        return "page" if self.page else "file" if self.file else "generated file"
+
+    @property
+    def owner(self) -> str:
+        if self.page:
+            return f"the page {SourceLocation(self.page.path)}"
+        return f"the file {SourceLocation(self.file)}" if self.file else f"the build's own {self.output}"
+
+    @property
+    def location(self) -> SourceLocation | None:
+        if self.page:
+            return self.page.location("permalink") if "permalink" in self.page.data else self.page.location()
+        return SourceLocation(self.file) if self.file else None
 
     @property
     def url(self) -> str:
@@ -33,22 +50,21 @@ class Claim:
 
 
 def page_claims(pages: Iterable[Page]) -> list[Claim]:
-    return [Claim(page.output_path, "page", f"the page {SourceLocation(page.path)}",
-                  page.location("permalink") if "permalink" in page.data else page.location())
-            for page in pages]
+    return [Claim(page.output_path, page=page) for page in pages]
 
 
 def file_claims(copies: Mapping[str, Path]) -> list[Claim]:
-    return [Claim(rel, "file", f"the file {SourceLocation(path)}", SourceLocation(path))
-            for rel, path in copies.items()]
+    return [Claim(rel, file=path) for rel, path in copies.items()]
 
 
 def generated_claims(outputs: Iterable[str]) -> list[Claim]:
-    return [Claim(rel, "generated", f"the build's own {rel}") for rel in outputs]
+    return [Claim(rel) for rel in outputs]
 
 
 def disk_key(output: str) -> str:
     """The name a case-insensitive, normalising disk (macOS, Windows) sees: one key, one file."""
+    if output.isascii():
+        return output.lower()
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", output).casefold())
 
 
@@ -61,7 +77,8 @@ def check_claims(claims: Iterable[Claim]) -> None:
     folders: dict[str, Claim] = {}  # the key of every folder some output lies in → one such output
     for key, claim in by_key.items():
         for folder in _folders(key):
-            folders.setdefault(folder, claim)
+            if folders.setdefault(folder, claim) is not claim:
+                break  # this folder's own folders were recorded with it
     for key, claim in by_key.items():
         if key in folders:
             raise _clash(claim, folders[key], f"{claim.output} would be a file where {folders[key].output} "
@@ -80,8 +97,10 @@ def _same_file(claim: Claim, other: Claim) -> str:
 
 
 def _folders(key: str) -> Iterable[str]:
-    parts = key.split("/")[:-1]
-    return ("/".join(parts[: i + 1]) for i in range(len(parts)))
+    end = key.rfind("/")
+    while end > 0:
+        yield key[:end]
+        end = key.rfind("/", 0, end)
 
 
 def _clash(claim: Claim, other: Claim, why: str) -> ContentError:
