@@ -55,7 +55,9 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             caches.prepare(config)
     with timings.stage("discover"):
         sources, content_files = discover(config)
-        check_site_folders(config.root)  # before any stage reads a linked file (render reads assets)
+        # content/ was walked just now, templates/ and strings/ with the theme, data/ and meetings/ are when
+        # read; assets/ and static/ are copied at the end, but rendering already opens images there.
+        check_site_folders(config.root, ("assets", "static"))
     with timings.stage("parse"):
         parsed = (caches.parse if caches and caches.parse else ParseCache(None)).parse_all(sources, config)
         pages = [item.page for item in parsed]
