@@ -94,8 +94,9 @@ HOSTILE: dict[str, Case] = {
     "the writer's own manifest": permalink_case("/.samizdat-output", "hidden name"),
     "translation key that climbs out": Case(
         {EVIL: "---\ntitle: x\ntranslation_key: meetings/../../x\n---\nText.\n"}, EVIL, 3, words="'..'"),
-    "file name with a newline": Case({"content/en/a\nb.md": page("/en/ab/")}, "content/en/a", None,
+    "file name with a newline": Case({"content/en/a\nb.md": "---\ntitle: x\n---\n"}, "content/en/a\\nb.md",
                                      words="U+000A"),
+    "file name with a terminal escape": Case({"assets/\x1b[2Jx.txt": "x"}, "assets/\\x1b[2Jx.txt", words="U+001B"),
     "asset named like a drive": Case({"assets/C:evil.txt": "x"}, "assets/C:evil.txt", words="drive letter"),
     # 2. Clashes with what the build writes itself, with a static file, and between near-twins.
     "the sitemap": permalink_case("/sitemap.xml", "the build's own sitemap.xml"),
@@ -168,6 +169,7 @@ def test_a_hostile_site_is_refused(name: str, sandbox: Sandbox, capsys: pytest.C
         assert case.also in outcome.err, outcome.err
     assert case.words in outcome.err
     assert outcome.err.count("error:") == 1, outcome.err
+    assert "\x1b" not in outcome.err  # a hostile name cannot drive the terminal
     sandbox.assert_untouched()
 
 

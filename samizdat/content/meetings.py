@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,9 @@ class Meeting:
 
 def load_meetings(site_root: Path, site_timezone: str) -> dict[str, Meeting]:
     folder = site_root / MEETINGS_DIR
-    return {path.stem: read_meeting(path, site_timezone) for path in site_files(folder)
-            if path.parent == folder and path.suffix in (".yaml", ".yml")}
+    meetings = [read_meeting(path, site_timezone) for path in site_files(folder)
+                if path.parent == folder and path.suffix in (".yaml", ".yml")]
+    return {meeting.id: meeting for meeting in meetings}
 
 
 def read_meeting(path: Path, site_timezone: str) -> Meeting:
@@ -93,7 +95,7 @@ def read_meeting(path: Path, site_timezone: str) -> Meeting:
         raise facts.error("status", f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
     previous = raw.get("previous_start")
     return Meeting(
-        id=path.stem,
+        id=unicodedata.normalize("NFC", path.stem),  # as the text pages' names are (content/urls.py)
         path=path,
         start=start,
         end=end,

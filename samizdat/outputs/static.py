@@ -18,7 +18,7 @@ STATIC_DIR = "static"  # published at the site root (CNAME, favicon.ico, .well-k
 def static_files(config: SiteConfig, theme_static: Path, content_files: list[ContentFile]) -> dict[str, Path]:
     """Output path → source file. The site's own files may replace the theme's; two of the site's own
     files at one output path are an error naming both."""
-    files = _tree(theme_static, THEME_URL.strip("/") + "/")
+    files = _theme_tree(theme_static, THEME_URL.strip("/") + "/")
     own: dict[str, Path] = {}
     for rel, path in _site_files(config, content_files):
         other = own.setdefault(rel, path)
@@ -37,6 +37,15 @@ def _site_files(config: SiteConfig, content_files: list[ContentFile]) -> list[tu
         prefix = f"{language.prefix}/" if language and language.prefix else ""
         found.append((prefix + item.rel, item.path))  # discovery confined item.rel already
     return found
+
+
+def _theme_tree(folder: Path, prefix: str) -> dict[str, Path]:
+    """The theme ships with samizdat and may be installed through links (some system packages do that),
+    so it is read as it is, not held to the rules for a site from strangers."""
+    if not folder.is_dir():
+        return {}
+    return {prefix + path.relative_to(folder).as_posix(): path for path in sorted(folder.rglob("*"))
+            if path.is_file() and not any(_hidden(p) for p in path.relative_to(folder).parts)}
 
 
 def _tree(folder: Path, prefix: str) -> dict[str, Path]:
