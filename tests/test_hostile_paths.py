@@ -31,6 +31,7 @@ MEETING_FILES = {
     f"meetings/{MEETING}.yaml": "start: 2026-03-01 15:00\nplace:\n  name: Square\n",
     f"content/ru/meetings/{MEETING}.md": "---\ntitle: Митинг\n---\nПриходите.\n",
 }
+LONG_MEETING = "m" * (MAX_NAME_BYTES - 3)  # "<name>.md" is just short enough, "<name>.ics" is not
 KOREAN_NEWS = "소식"  # "news"; its NFD spelling has six code points instead of two
 NFD_NEWS = unicodedata.normalize("NFD", KOREAN_NEWS)
 
@@ -98,6 +99,10 @@ HOSTILE: dict[str, Case] = {
                                      words="U+000A"),
     "file name with a terminal escape": Case({"assets/\x1b[2Jx.txt": "x"}, "assets/\\x1b[2Jx.txt", words="U+001B"),
     "asset named like a drive": Case({"assets/C:evil.txt": "x"}, "assets/C:evil.txt", words="drive letter"),
+    "a meeting named too long for its calendar file": Case({
+        f"meetings/{LONG_MEETING}.yaml": MEETING_FILES[f"meetings/{MEETING}.yaml"],
+        f"content/ru/meetings/{LONG_MEETING}.md": "---\ntitle: x\n---\n"},
+        f"content/ru/meetings/{LONG_MEETING}.md", words=f"{MAX_NAME_BYTES + 1} bytes"),
     # 2. Clashes with what the build writes itself, with a static file, and between near-twins.
     "the sitemap": permalink_case("/sitemap.xml", "the build's own sitemap.xml"),
     "robots.txt": permalink_case("/robots.txt", "the build's own robots.txt"),
