@@ -21,13 +21,14 @@ class ThemePaths:
 
 
 def theme_paths(config: SiteConfig) -> ThemePaths:
+    available = sorted(p.name for p in THEMES_DIR.iterdir() if p.is_dir())
     theme_dir = THEMES_DIR / config.theme.name
-    if not theme_dir.is_dir():
-        available = ", ".join(sorted(p.name for p in THEMES_DIR.iterdir() if p.is_dir()))
+    # By name only: `name = "../../.."` or an absolute path would publish another folder's static/ files.
+    if config.theme.name not in available:
         raise ConfigError(
             f"theme {config.theme.name!r} does not exist",
             SourceLocation(config.config_path),
-            hint=f"available themes: {available}",
+            hint=f"available themes: {', '.join(available)}",
         )
     site_templates = config.root / "templates"
     # Jinja2 opens whatever file a template name leads to, links included: the site's own templates and

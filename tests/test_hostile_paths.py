@@ -8,6 +8,7 @@ the file (and the `permalink:` line), and change nothing outside the output fold
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from samizdat.content.urls import MAX_NAME_BYTES, UnsafePath, confine, permalink_output
+from samizdat.theme import THEMES_DIR
 from tests import hostile
 from tests.conftest import MINIMAL_CONFIG
 from tests.hostile import SECRET, Outcome, Sandbox, assert_refused
@@ -48,6 +50,7 @@ class Case:
     also: str | None = None  # the other file a clash's error must name too
     links: Callable[[Sandbox], dict[str, Path]] | None = None  # site path → target of a symbolic link
     words: str = ""  # words the message must hold
+    config: str = MINIMAL_CONFIG  # samizdat.toml ({outside} is the volunteer's own folder)
 
 
 def permalink_case(value: str, words: str = "", extra: dict[str, str] | None = None) -> Case:
@@ -65,6 +68,13 @@ def link_to_valid(name: str, text: str) -> Callable[[Sandbox], dict[str, Path]]:
         target.write_text(text.replace("{secret}", SECRET), encoding="utf-8")
         return {name: target}
     return links
+
+
+def theme_outside(box: Sandbox) -> dict[str, Path]:
+    """A full theme among the volunteer's own files, with a secret in its static/ folder; no link at all."""
+    shutil.copytree(THEMES_DIR / "default", box.outside / "theme")
+    (box.outside / "theme" / "static" / "leak.txt").write_text(SECRET, encoding="utf-8")
+    return {}
 
 
 def link_case(name: str, links: Callable[[Sandbox], dict[str, Path]], words: str = "symbolic link") -> Case:
@@ -103,6 +113,9 @@ HOSTILE: dict[str, Case] = {
         f"meetings/{LONG_MEETING}.yaml": MEETING_FILES[f"meetings/{MEETING}.yaml"],
         f"content/ru/meetings/{LONG_MEETING}.md": "---\ntitle: x\n---\n"},
         f"content/ru/meetings/{LONG_MEETING}.md", words=f"{MAX_NAME_BYTES + 1} bytes"),
+    "a theme named by a path out of the themes": Case(
+        {}, "samizdat.toml", links=theme_outside, words="does not exist",
+        config=MINIMAL_CONFIG + '\n[theme]\nname = "../../../../../../../../..{outside}/theme"\n'),
     # 2. Clashes with what the build writes itself, with a static file, and between near-twins.
     "the sitemap": permalink_case("/sitemap.xml", "the build's own sitemap.xml"),
     "robots.txt": permalink_case("/robots.txt", "the build's own robots.txt"),
@@ -155,7 +168,7 @@ HOSTILE: dict[str, Case] = {
 
 def _write(box: Sandbox, case: Case) -> None:
     files = {rel: text.replace("{outside}", str(box.outside)) for rel, text in case.files.items()}
-    box.write(files)
+    box.write(files, config=case.config.replace("{outside}", str(box.outside)))
     for rel, target in (case.links(box) if case.links else {}).items():
         link = box.site / rel
         link.parent.mkdir(parents=True, exist_ok=True)
