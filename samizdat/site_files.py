@@ -74,3 +74,16 @@ def check_site_folders(root: Path, folders: tuple[str, ...] = SITE_FOLDERS) -> N
     """Walk every folder the build reads before any of it is read, so a link is refused before use."""
     for name in folders:
         site_files(root / name)
+
+
+def site_file(root: Path, rel: str) -> Path:
+    """A file a template names by its site path ("/assets/x.jpg"), proven to be a real file in the site."""
+    parts = [part for part in rel.replace("\\", "/").split("/") if part not in ("", ".")]
+    path = root.joinpath(*parts)
+    if ".." in parts or any(part.startswith(".") for part in parts) or not parts:
+        raise ContentError(f"{rel!r} is not a file of the site", SourceLocation(path),
+                           hint="name a file below the site folder, e.g. /assets/photo.jpg")
+    for step in range(1, len(parts) + 1):
+        if os.path.lexists(root.joinpath(*parts[:step])):
+            check_plain(root.joinpath(*parts[:step]), root, directory=step < len(parts))
+    return path

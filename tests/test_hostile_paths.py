@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from samizdat.content.urls import MAX_NAME_BYTES, UnsafePath, confine, permalink_output
 from samizdat.theme import THEMES_DIR
@@ -77,6 +78,11 @@ def theme_outside(box: Sandbox) -> dict[str, Path]:
     return {}
 
 
+def picture_outside(box: Sandbox) -> dict[str, Path]:
+    Image.new("RGB", (7, 3)).save(box.outside / "photo.png")
+    return {}
+
+
 def link_case(name: str, links: Callable[[Sandbox], dict[str, Path]], words: str = "symbolic link") -> Case:
     return Case({}, name, links=links, words=words)
 
@@ -116,6 +122,9 @@ HOSTILE: dict[str, Case] = {
     "a theme named by a path out of the themes": Case(
         {}, "samizdat.toml", links=theme_outside, words="does not exist",
         config=MINIMAL_CONFIG + '\n[theme]\nname = "../../../../../../../../..{outside}/theme"\n'),
+    "a template measuring a picture outside": Case(
+        {"templates/default.html": "<p>{{ image_size('../home/photo.png') }}</p>\n"}, "home/photo.png",
+        links=picture_outside, words="is not a file of the site"),
     # 2. Clashes with what the build writes itself, with a static file, and between near-twins.
     "the sitemap": permalink_case("/sitemap.xml", "the build's own sitemap.xml"),
     "robots.txt": permalink_case("/robots.txt", "the build's own robots.txt"),
