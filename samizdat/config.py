@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -118,6 +119,9 @@ def load_config(site_root: Path) -> SiteConfig:
             SourceLocation(path),
             hint="run samizdat in the site's folder, or create one with `samizdat init DIR`",
         )
+    if path.is_symlink():  # a site's files are read only from inside it (see site_files.py)
+        raise ConfigError(f"{CONFIG_NAME} is a symbolic link (to {os.readlink(path)!r})", SourceLocation(path),
+                          hint="replace the link with a copy of the file it points to")
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -27,9 +27,14 @@ def _display_path(path: Path) -> str:
     formatted in a build, so this is string work, not a file-system walk."""
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
-    if absolute.startswith(cwd + os.sep):
-        return absolute[len(cwd) + 1:]
-    return str(path)
+    text = absolute[len(cwd) + 1:] if absolute.startswith(cwd + os.sep) else str(path)
+    return text if text.isprintable() else _escaped(text)
+
+
+def _escaped(text: str) -> str:
+    """A file name from a hostile site may hold a newline or a terminal escape: shown as \\n, \\x1b…, so
+    it can neither split the message nor move the cursor."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class SamizdatError(Exception):

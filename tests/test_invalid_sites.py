@@ -27,6 +27,9 @@ CASES = {
     "template-error": ("templates/default.html:3", "has no attribute 'nope'"),
     "template-syntax-error": ("templates/default.html:3", "Expected an expression"),
     "page-template-error": ("content/en/index.md:7", "template error"),
+    "permalink-outside": ("content/en/index.md:3", "must start with a single /"),
+    "permalink-sitemap": ("content/en/index.md:3", "clashes with the build's own sitemap.xml"),
+    "case-twins": ("content/en/about.md", "differ only in upper and lower case"),
 }
 
 

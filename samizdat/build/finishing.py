@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
-from samizdat.errors import ContentError, SourceLocation
 from samizdat.images.stage import PageInfo
+from samizdat.outputs.claims import check_claims, file_claims, generated_claims, page_claims
 from samizdat.outputs.security import SecurityPolicy, apply_page_policy, policy_files
 from samizdat.publish import onion
 from samizdat.publish.precompress import precompress
@@ -53,12 +54,9 @@ def page_infos(pages: list[Page], rendered: dict[str, bytes]) -> list[PageInfo]:
     return infos
 
 
-def check_static_clashes(copies: dict[str, Path], pages: list[Page]) -> None:
-    by_output = {page.output_path: page for page in pages}
-    for rel, source in copies.items():
-        if rel in by_output:
-            raise ContentError(
-                f"the file {rel} would overwrite the page from {SourceLocation(by_output[rel].path)}",
-                SourceLocation(source),
-                hint="rename the file or change the page's permalink",
-            )
+def check_static_clashes(copies: dict[str, Path], pages: list[Page], generated: Iterable[str]) -> None:
+    """No page, copied file or generated file (sitemap, feeds, calendars, header files, 404 pages…) takes
+    another's place, on any disk. Generated files come last: a site's own file (static/robots.txt) may
+    replace one of them on purpose, so only the generated files no site file replaces are claimed."""
+    own = page_claims(pages) + file_claims(copies)
+    check_claims(own + generated_claims(set(generated) - copies.keys()))

@@ -20,6 +20,8 @@ from samizdat.content.translation_status import Status, translation_status
 from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
 from samizdat.findings import Finding
 from samizdat.i18n.strings import Catalogs, load_catalogs
+from samizdat.outputs.claims import check_claims, page_claims
+from samizdat.site_files import check_site_folders
 from samizdat.theme import ThemePaths, theme_paths
 
 
@@ -53,12 +55,16 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             caches.prepare(config)
     with timings.stage("discover"):
         sources, content_files = discover(config)
+        # content/ was walked just now, templates/ and strings/ with the theme, data/ and meetings/ are when
+        # read; assets/ and static/ are copied at the end, but rendering already opens images there.
+        check_site_folders(config.root, ("assets", "static"))
     with timings.stage("parse"):
         parsed = (caches.parse if caches and caches.parse else ParseCache(None)).parse_all(sources, config)
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):
         check_unique_outputs(pages)
+        check_claims(page_claims(pages))  # About.md beside about.md: before rendering, as it is cheap
         index = link_translations(pages, config)
         status = translation_status(index, config)
     with timings.stage("data"):

@@ -23,6 +23,7 @@ from samizdat.build.timings import Timings
 from samizdat.documents.stage import clean_documents
 from samizdat.images.stage import process_site_images
 from samizdat.images.verify import verify_published
+from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
 
@@ -37,14 +38,17 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     config, pages = site.config, site.pages
     with timings.stage("render"):
         rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(None))
-        rendered = {path: page.html for path, page in rendered_site.pages.items()} | rendered_site.extra
+        rendered = {path: page.html for path, page in rendered_site.pages.items()}
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):
         contents = {path: page.content for path, page in rendered_site.pages.items()}
-        rendered |= syndication_outputs(config, pages, site.index, site.collections, contents, site.catalogs)
+        generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
+                                                              site.catalogs)
+    # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
     with timings.stage("static"):
         copies = static_files(config, site.theme.static_dir, site.content_files)
-        check_static_clashes(copies, pages)
+        check_static_clashes(copies, pages, [*generated, HEADERS_FILE, NGINX_FILE])
+        rendered |= generated
     # The policy lists every inline script's hash, so it is known only once every page exists.
     with timings.stage("secure"):
         scripts = {script for page in rendered_site.pages.values() for script in page.scripts}

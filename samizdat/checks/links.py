@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 from samizdat.checks.context import CheckContext
@@ -38,7 +39,7 @@ def _check_link(context: CheckContext, output_path: str, href: str) -> list[Find
     where = context.locate(output_path, url_needles(href))
     if target is None:
         return [finding("broken-link", f"link to {href}: there is no page or file at {path}", where,
-                        hint="correct the address, or add the page it should lead to")]
+                        hint=_missing_hint(context, path))]
     fragment = unquote(urlsplit(href).fragment)
     if fragment and target in context.parsed and fragment not in context.parsed[target].ids:
         on = "this page" if target == output_path else path
@@ -46,6 +47,15 @@ def _check_link(context: CheckContext, output_path: str, href: str) -> list[Find
                         hint="headings get ids from their text (see the page's <h2 id=…>); "
                         "correct the part after # or add {#id} to the heading")]
     return []
+
+
+def _missing_hint(context: CheckContext, path: str) -> str:
+    """Output names are NFC (content/urls.py); a web server compares bytes, so a link spelled in NFD (pasted
+    from a file name on a Mac) does not reach the page, and saying why saves a long search."""
+    if unicodedata.normalize("NFC", path) != path and context.output_file(unicodedata.normalize("NFC", path)):
+        return ("the address is spelled with decomposed letters (Unicode NFD, as some Mac tools write them); "
+                "type it again, or copy it from the page's own address")
+    return "correct the address, or add the page it should lead to"
 
 
 def _check_file(context: CheckContext, output_path: str, url: str) -> list[Finding]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
 from samizdat.errors import ContentError, SourceLocation
+from samizdat.site_files import site_files
 
 MEETINGS_DIR = "meetings"
 STATUSES = ("planned", "moved", "cancelled")
@@ -67,9 +69,9 @@ class Meeting:
 
 def load_meetings(site_root: Path, site_timezone: str) -> dict[str, Meeting]:
     folder = site_root / MEETINGS_DIR
-    if not folder.is_dir():
-        return {}
-    return {path.stem: read_meeting(path, site_timezone) for path in sorted(folder.glob("*.y*ml"))}
+    meetings = [read_meeting(path, site_timezone) for path in site_files(folder)
+                if path.parent == folder and path.suffix in (".yaml", ".yml")]
+    return {meeting.id: meeting for meeting in meetings}
 
 
 def read_meeting(path: Path, site_timezone: str) -> Meeting:
@@ -93,7 +95,7 @@ def read_meeting(path: Path, site_timezone: str) -> Meeting:
         raise facts.error("status", f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
     previous = raw.get("previous_start")
     return Meeting(
-        id=path.stem,
+        id=unicodedata.normalize("NFC", path.stem),  # as the text pages' names are (content/urls.py)
         path=path,
         start=start,
         end=end,

@@ -11,6 +11,7 @@ from typing import Any
 from samizdat.config import Language, SiteConfig
 from samizdat.content.frontmatter import FrontMatter, split_front_matter
 from samizdat.content.sources import SourceFile
+from samizdat.content.urls import UnsafePath, confine, permalink_output
 from samizdat.errors import ContentError, SourceLocation
 
 
@@ -63,12 +64,12 @@ def make_page(source: SourceFile, config: SiteConfig) -> Page:
                 hint=f'write it in quotes, e.g. {key}: "…"',
             )
     stem = _stem(source.rel)
-    key = data.get("translation_key") or stem
+    key = _key(data["translation_key"], source.path, fm) if data.get("translation_key") else stem
     section = key.split("/", 1)[0] if "/" in key else ""
     if "permalink" in data:
         url, output_path = _permalink(data["permalink"], source.path, fm)
     else:
-        url, output_path = _url_from_path(stem, language)
+        url, output_path = _url_from_path(stem, language, source.path)
     return Page(
         path=source.path,
         language=language,
@@ -135,23 +136,39 @@ def _stem(rel: str) -> str:
     return base.removesuffix("/index")
 
 
-def _url_from_path(stem: str, language: Language) -> tuple[str, str]:
+def _url_from_path(stem: str, language: Language, path: Path) -> tuple[str, str]:
+    """Discovery gave `stem` in NFC and checked its names; confining again keeps this true for any caller."""
     prefix = f"{language.prefix}/" if language.prefix else ""
     directory = prefix if stem == "index" else f"{prefix}{stem}/"
-    return f"/{directory}", f"{directory}index.html"
+    try:
+        output = confine(f"{directory}index.html")
+    except UnsafePath as exc:
+        raise ContentError(f"the file name cannot become an address: it has {exc.problem}", SourceLocation(path),
+                           hint="rename the file (letters, digits, - and _ are safe everywhere)") from None
+    return "/" + output.removesuffix("index.html"), output
 
 
 def _permalink(value: str, path: Path, fm: FrontMatter) -> tuple[str, str]:
-    if not value.startswith("/") or ".." in value.split("/") or "\\" in value:
+    try:
+        return permalink_output(value)
+    except UnsafePath as exc:
         raise ContentError(
-            f"permalink {value!r} must be an absolute URL path such as /en/about/",
+            f"permalink {value!r} cannot be used: {exc.problem}",
             SourceLocation(path, fm.line_of("permalink")),
-        )
-    if value.endswith("/"):
-        return value, value[1:] + "index.html"
-    if posixpath.splitext(value)[1]:
-        return value, value[1:]
-    return value, value[1:] + ".html"  # as Jekyll does for a path without an extension
+            hint="write an address inside the site such as /en/about/ (plain names separated by /)",
+        ) from None
+
+
+def _key(value: str, path: Path, fm: FrontMatter) -> str:
+    """A translation key names the page's calendar file too (meetings/<key>.ics), so it is held to the
+    same rules as a path."""
+    try:
+        return confine(value)
+    except UnsafePath as exc:
+        raise ContentError(f"translation_key {value!r} cannot be used: {exc.problem}",
+                           SourceLocation(path, fm.line_of("translation_key")),
+                           hint="use the page's file path without its language, e.g. news/2026-03-01-statement",
+                           ) from None
 
 
 def _date(value: Any, path: Path, fm: FrontMatter) -> dt.date | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from samizdat.config import SiteConfig
+from samizdat.content.urls import UnsafePath, confine
 from samizdat.errors import ContentError, SourceLocation
+from samizdat.site_files import site_files
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html")
 
@@ -43,7 +46,7 @@ class ContentFile:
 
 
 def read_text(path: Path) -> str:
-    data = path.read_bytes()
+    data = read_plain(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -54,6 +57,14 @@ def read_text(path: Path) -> str:
             hint="save the file as UTF-8 in your editor",
         ) from exc
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def read_plain(path: Path) -> bytes:
+    """A file's bytes, never through a symbolic link: discovery refused links, and O_NOFOLLOW makes sure
+    a link put in place since is not followed either (where the system offers it)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as file:
+        return file.read()
 
 
 def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
@@ -67,10 +78,9 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
     codes = {lang.code for lang in config.languages}
     pages: list[SourceRef] = []
     others: list[ContentFile] = []
-    for path in sorted(content_dir.rglob("*")):
-        rel_parts = path.relative_to(content_dir).parts
-        if path.is_dir() or any(part.startswith((".", "_")) for part in rel_parts):
-            continue
+    # Drafts (_name) and hidden files (.name) are skipped without being entered.
+    for path in site_files(content_dir, skip=lambda name: name.startswith((".", "_"))):
+        rel_parts = _names(path, content_dir)
         folder_language = None
         if len(rel_parts) > 1:
             if rel_parts[0] not in codes:
@@ -89,3 +99,13 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
         else:
             others.append(ContentFile(path, rel, folder_language))
     return pages, others
+
+
+def _names(path: Path, content_dir: Path) -> tuple[str, ...]:
+    """The file's names below content/, in NFC and checked: they become the names of output files."""
+    rel = path.relative_to(content_dir).as_posix()
+    try:
+        return tuple(confine(rel).split("/"))
+    except UnsafePath as exc:
+        raise ContentError(f"this file name cannot be published: it has {exc.problem}", SourceLocation(path),
+                           hint="rename the file or folder (letters, digits, - and _ are safe everywhere)") from None

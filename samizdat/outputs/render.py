@@ -34,6 +34,7 @@ from samizdat.outputs.filters import (
 from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.publish.onion import onion_url
+from samizdat.site_files import site_file
 from samizdat.templates import (
     content_environment,
     get_template,
@@ -191,7 +192,7 @@ class Renderer:
             "t": t,
             "url_of": url_of,
             "theme_url": theme_url,
-            "image_size": lambda path: image_size(self.config.root / path.lstrip("/")),
+            "image_size": lambda path: image_size(site_file(self.config.root, path)),
             "feed_url": lambda lang: "/" + paths.feed_path(lang),
             "calendar_url": lambda lang: "/" + paths.calendar_path(lang),
             "meeting_ics_url": lambda page_url, slug: f"{page_url}{slug}.ics",

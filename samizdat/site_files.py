@@ -1,0 +1,89 @@
+"""Reading the site folder without leaving it: every file the build reads is a regular file below the site.
+
+Symbolic links are refused, all of them, even those that stay inside the site. A site arrives from
+strangers (a ZIP, a pull request), and a link that stays inside can still reach .git/ (remote addresses,
+tokens) or the build's cache, which the walks below skip by name; following links would also mean
+guarding against loops. Volunteers copy a file instead. FIFOs, sockets and devices are refused too:
+reading one waits forever or never ends.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from samizdat.errors import ContentError, SourceLocation
+
+# Every folder of a site the build reads from (samizdat.toml is checked where it is read).
+SITE_FOLDERS = ("content", "assets", "static", "data", "meetings", "strings", "templates")
+
+
+def site_files(folder: Path, skip: Callable[[str], bool] = lambda name: False) -> list[Path]:
+    """Every regular file below `folder`, sorted; names for which `skip` is true are not entered.
+    A symbolic link or a special file anywhere on the way is an error naming it."""
+    if not os.path.lexists(folder):
+        return []
+    root = folder.parent  # the site: every folder walked here is one of its SITE_FOLDERS
+    check_plain(folder, root, directory=True)
+    found: list[Path] = []
+    pending = [folder]  # a stack, not recursion: a ZIP may nest folders thousands deep
+    while pending:
+        top = pending.pop()
+        with os.scandir(top) as entries:
+            for entry in entries:
+                if skip(entry.name):
+                    continue
+                path = Path(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(path)
+                else:
+                    check_plain(path, root)  # raises: a link or a special file
+    return sorted(found)
+
+
+def check_plain(path: Path, root: Path, directory: bool = False) -> None:
+    """`path` is a real file (or folder), not a link to somewhere else nor a device or pipe."""
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        raise ContentError(
+            f"{path.name} is a symbolic link (to {os.readlink(path)!r}){_leaves(path, root)}",
+            SourceLocation(path),
+            hint="replace the link with a copy of the file: samizdat reads only real files inside the site "
+            "folder, so that a site from someone else cannot publish files from your computer",
+        )
+    if not (stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)):
+        kind = "folder" if directory else "regular file"
+        raise ContentError(f"{path.name} is not a {kind}", SourceLocation(path),
+                           hint="remove it: the build reads only ordinary files and folders")
+
+
+def _leaves(link: Path, root: Path) -> str:
+    """Say so when a link leads outside the site, the usual trick of a hostile site."""
+    try:
+        target = link.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return ", which leads round in a loop"
+    return "" if target.is_relative_to(root.resolve()) else ", which leads outside the site folder"
+
+
+def check_site_folders(root: Path, folders: tuple[str, ...] = SITE_FOLDERS) -> None:
+    """Walk every folder the build reads before any of it is read, so a link is refused before use."""
+    for name in folders:
+        site_files(root / name)
+
+
+def site_file(root: Path, rel: str) -> Path:
+    """A file a template names by its site path ("/assets/x.jpg"), proven to be a real file in the site."""
+    parts = [part for part in rel.replace("\\", "/").split("/") if part not in ("", ".")]
+    path = root.joinpath(*parts)
+    if ".." in parts or any(part.startswith(".") for part in parts) or not parts:
+        raise ContentError(f"{rel!r} is not a file of the site", SourceLocation(path),
+                           hint="name a file below the site folder, e.g. /assets/photo.jpg")
+    for step in range(1, len(parts) + 1):
+        if os.path.lexists(root.joinpath(*parts[:step])):
+            check_plain(root.joinpath(*parts[:step]), root, directory=step < len(parts))
+    return path
