@@ -1,4 +1,11 @@
-"""The Jinja2 environment: theme lookup, filters, shortcodes, and errors that name template lines."""
+"""The Jinja2 environment: theme lookup, filters, shortcodes, and errors that name template lines.
+
+Templates come from the site folder (a stranger's pull request, a ZIP), so they run in Jinja2's immutable
+sandbox: no attribute starting with `_`, no method that changes a list or dict, no Python internals, so
+`{{ ''.__class__.__mro__ }}` and the like end in one error naming the template and line. Compiled
+templates are not cached on disk: Jinja2's bytecode cache is pickle and marshal, which a file planted in
+the site's cache folder could turn into code run at the next build.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from samizdat.errors import SourceLocation, TemplateError
 
 SHORTCODES_DIR = "shortcodes"
 CONTENT_TEMPLATE_MARKERS = ("{{", "{%")
+SANDBOX_HINT = ("templates may use the page's and site's values and filters, not Python internals "
+                "(names starting with _) or methods that change a value; remove that code")
 
 
 def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Callable[..., Any]],
-                     globals_: Mapping[str, Any], cache_dir: Path | None = None) -> jinja2.Environment:
-    bytecode_cache = None
-    if cache_dir is not None:  # compiled templates between builds; keyed by each template's source
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
-    env = jinja2.Environment(
-        bytecode_cache=bytecode_cache,
+                     globals_: Mapping[str, Any]) -> jinja2.Environment:
+    env = ImmutableSandboxedEnvironment(
         # Templates cannot change during one build (serve makes a new environment for each), so Jinja2
         # need not look at each file's time on every include: that was 7 stat calls per page.
         auto_reload=False,
@@ -108,7 +113,8 @@ def template_error(exc: jinja2.TemplateError, path_hint: tuple[Path, int] | None
     elif frames:
         name, line = frames[-1]
         location = SourceLocation(Path(name), line) if name else None
-    return TemplateError(f"template error: {message}", location, hint="check the template code on that line")
+    hint = SANDBOX_HINT if isinstance(exc, SecurityError) else "check the template code on that line"
+    return TemplateError(f"template error: {message}", location, hint=hint)
 
 
 def _error_frames(exc: jinja2.TemplateError) -> list[tuple[str | None, int | None]]:
