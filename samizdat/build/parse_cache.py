@@ -1,18 +1,22 @@
-"""Parsed pages kept between builds, so an unchanged file is not read and parsed again.
+"""Parsed pages kept between builds, so an unchanged file is not parsed again.
 
-A file counts as unchanged while its size and modification time (to the nanosecond) are those seen
-when it was parsed, as git's index does. This only skips re-reading: what a page renders to is keyed
-by content hashes (signatures.py), and a fresh clone, whose files all have new times, parses anew.
+A file counts as unchanged while its bytes hash to what they did when it was parsed: an edit is seen
+whatever the file's size and times say (an editor or `touch -d` can put an old time back), and a
+fresh clone, whose files all have new times, reuses the work. Reading every file costs a few
+milliseconds per thousand; parsing them is what is saved. Kept in sealed files (see shards.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.shards import load_shards, save_shards
+from samizdat.build.plain import NotPlain, from_plain, to_plain
+from samizdat.build.sealed import CacheDamaged
+from samizdat.build.shards import Entry, discard, load_shards, save_shards
 from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
@@ -21,7 +25,7 @@ from samizdat.content.sources import SourceRef
 from samizdat.engine import engine_id
 
 CACHE_DIR = ".samizdat-cache"
-FORMAT = 3  # raise when what is stored changes shape, so an old cache is ignored, not misread
+FORMAT = 4  # raise when what is stored changes shape, so an old cache is ignored, not misread
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class Parsed:
 class ParseCache:
     folder: Path | None  # None: kept in memory only
     config_digest: str = ""
-    entries: dict[str, tuple[int, int, Parsed]] = field(default_factory=dict)  # path → (size, mtime_ns, …)
+    entries: dict[str, tuple[str, Parsed]] = field(default_factory=dict)  # path → (content hash, parsed)
     dirty: set[str] = field(default_factory=set)  # paths whose entry changed since loading
 
     @classmethod
@@ -44,30 +48,35 @@ class ParseCache:
             return cls(None, digest)
         folder = site_root / CACHE_DIR
         try:
-            entries = {key: (size, mtime, _unpack(fields, config))
-                       for key, (size, mtime, fields) in load_shards(folder, _prefix(digest)).items()}
-        except (KeyError, TypeError, ValueError):
+            entries = {name: _unpack(entry, config) for name, entry in load_shards(folder, _prefix(digest)).items()}
+        except CacheDamaged as exc:
+            discard(folder, exc)
             entries = {}
         return cls(folder, digest, entries)
 
     def parse_all(self, refs: list[SourceRef], config: SiteConfig) -> list[Parsed]:
-        fresh: dict[str, tuple[int, int, Parsed]] = {}
+        fresh: dict[str, tuple[str, Parsed]] = {}
         for ref in refs:
             key = ref.path.as_posix()
+            digest = hashlib.sha256(ref.path.read_bytes()).hexdigest()
             entry = self.entries.get(key)
-            if entry is None or entry[:2] != (ref.size, ref.mtime_ns):
+            if entry is None or entry[0] != digest:
                 source = ref.read()
-                parsed = Parsed(make_page(source, config), tuple(find_placeholders(source.text)))
-                entry = (ref.size, ref.mtime_ns, parsed)
+                entry = (digest, Parsed(make_page(source, config), tuple(find_placeholders(source.text))))
                 self.dirty.add(key)
             fresh[key] = entry
         self.dirty |= self.entries.keys() - fresh.keys()
         self.entries = fresh
-        return [entry[2] for entry in fresh.values()]
+        return [entry[1] for entry in fresh.values()]
 
     def save(self) -> None:
         if self.folder is not None and self.dirty:
-            packed = {key: (size, mtime, _pack(parsed)) for key, (size, mtime, parsed) in self.entries.items()}
+            packed = {}
+            for key, (digest, parsed) in self.entries.items():
+                try:
+                    packed[key] = _pack(digest, parsed)
+                except NotPlain:  # front matter JSON cannot carry exactly: parsed again next time
+                    self.dirty.add(key)
             save_shards(self.folder, _prefix(self.config_digest), packed, self.dirty)
             self.dirty = set()
 
@@ -77,19 +86,37 @@ def _prefix(config_digest: str) -> str:
     return f"sources-{engine_id()}.{FORMAT}.{config_digest[:16]}"
 
 
-# Pages are stored as plain tuples: unpickling thousands of Path and dataclass objects took several
-# times longer than building them again from their fields.
-def _pack(parsed: Parsed) -> tuple[Any, ...]:
+def _pack(digest: str, parsed: Parsed) -> Entry:
     page, fm = parsed.page, parsed.page.front_matter
-    return (str(page.path), page.language.code, page.key, page.title, page.layout, page.url, page.output_path,
-            page.body, page.body_line, fm.data, fm.lines, page.date, page.description, parsed.placeholders)
+    fields = [digest, str(page.path), page.language.code, page.key, page.title, page.layout, page.url,
+              page.output_path, page.body_line, to_plain(fm.data), list(fm.lines), to_plain(page.date),
+              page.description, [list(mark) for mark in parsed.placeholders]]
+    return fields, (page.body.encode("utf-8"),)
 
 
-def _unpack(fields: tuple[Any, ...], config: SiteConfig) -> Parsed:
-    path, code, key, title, layout, url, output, body, body_line, data, lines, date, description, marks = fields
-    language = config.language(code)
-    if language is None:
-        raise KeyError(code)
-    front_matter = FrontMatter(data, body, body_line, lines)
-    return Parsed(Page(Path(path), language, key, title, layout, url, output, body, body_line, front_matter,
-                       date, description), marks)
+def _unpack(entry: Entry, config: SiteConfig) -> tuple[str, Parsed]:
+    """The entry as it was saved; CacheDamaged for anything _pack cannot have written."""
+    fields, blobs = entry
+    try:
+        (digest, path, code, key, title, layout, url, output, body_line, data, lines, date, description,
+         marks) = fields
+        texts = (digest, path, code, key, title, layout, url, output, description, *lines)
+        if (not isinstance(lines, list) or not all(isinstance(text, str) for text in texts)
+                or type(body_line) is not int or len(blobs) != 1):
+            raise ValueError("a field of the wrong type")
+        language = config.language(code)
+        data, date = from_plain(data), from_plain(date)
+        if (language is None or not isinstance(data, dict) or not (date is None or isinstance(date, dt.date))
+                or not all(_is_mark(mark) for mark in marks)):
+            raise ValueError("a field of the wrong type")
+        body = blobs[0].decode("utf-8")
+    except (ValueError, TypeError) as exc:
+        raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
+    front_matter = FrontMatter(data, body, body_line, tuple(lines))
+    page = Page(Path(path), language, key, title, layout, url, output, body, body_line, front_matter, date,
+                description)
+    return digest, Parsed(page, tuple((line, text) for line, text in marks))
+
+
+def _is_mark(mark: Any) -> bool:
+    return isinstance(mark, list) and len(mark) == 2 and type(mark[0]) is int and isinstance(mark[1], str)
