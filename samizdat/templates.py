@@ -25,9 +25,26 @@ SANDBOX_HINT = ("templates may use the page's and site's values and filters, not
                 "(names starting with _) or methods that change a value; remove that code")
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, with its verdict on each attribute remembered per type: it depends
+    only on the object's type and the name (a private name, a function's or frame's internals, a method
+    that changes a list or dict), and asking anew on every access doubled the time to render a page."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Callable[..., Any]],
                      globals_: Mapping[str, Any]) -> jinja2.Environment:
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         # Templates cannot change during one build (serve makes a new environment for each), so Jinja2
         # need not look at each file's time on every include: that was 7 stat calls per page.
         auto_reload=False,

@@ -16,7 +16,7 @@ from typing import Any
 
 from samizdat.build.plain import NotPlain, from_plain, to_plain
 from samizdat.build.sealed import CacheDamaged
-from samizdat.build.shards import Entry, discard, load_shards, save_shards
+from samizdat.build.shards import Entry, discard, gc_paused, load_shards, save_shards
 from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
@@ -48,7 +48,9 @@ class ParseCache:
             return cls(None, digest)
         folder = site_root / CACHE_DIR
         try:
-            entries = {name: _unpack(entry, config) for name, entry in load_shards(folder, _prefix(digest)).items()}
+            with gc_paused():
+                entries = {name: _unpack(entry, config)
+                           for name, entry in load_shards(folder, _prefix(digest)).items()}
         except CacheDamaged as exc:
             discard(folder, exc)
             entries = {}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from samizdat.build.sealed import CacheDamaged
-from samizdat.build.shards import Entry, discard, load_shards, save_shards
+from samizdat.build.shards import Entry, discard, gc_paused, load_shards, save_shards
 from samizdat.engine import engine_id
 
 CACHE_DIR = ".samizdat-cache"
@@ -40,7 +40,8 @@ class RenderCache:
             return cls(None)
         folder = site_root / CACHE_DIR
         try:
-            entries = {path: _unpack(entry) for path, entry in load_shards(folder, _prefix()).items()}
+            with gc_paused():
+                entries = {path: _unpack(entry) for path, entry in load_shards(folder, _prefix()).items()}
         except CacheDamaged as exc:
             discard(folder, exc)
             entries = {}

@@ -8,9 +8,12 @@ and the build is a cold one: never a wrong one.
 
 from __future__ import annotations
 
+import gc
 import sys
 import zlib
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +38,25 @@ def load_shards(folder: Path, prefix: str) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     if key is None:
         return entries
-    for number in range(SHARDS):
-        found = read_sealed(folder / f"{prefix}-{number:02d}{SUFFIX}", key)
-        if found is not None:
-            entries.update(_entries(*found))
+    with gc_paused():
+        for number in range(SHARDS):
+            found = read_sealed(folder / f"{prefix}-{number:02d}{SUFFIX}", key)
+            if found is not None:
+                entries.update(_entries(*found))
     return entries
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Tens of thousands of new objects, none of them cyclic: Python's collector would walk every
+    object alive many times over while they are made (a third of the load time at 10,000 pages)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _entries(index: Any, blobs: list[bytes]) -> dict[str, Entry]:
@@ -60,7 +77,15 @@ def save_shards(folder: Path, prefix: str, entries: dict[str, Entry], dirty: set
     if key is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = {shard_of(name) for name in dirty}
+    with gc_paused():
+        _write_shards(folder, prefix, key, entries, {shard_of(name) for name in dirty})
+    family = prefix.split("-", 1)[0]
+    for old in folder.glob(f"{family}-*"):
+        if not old.name.startswith(prefix + "-"):
+            old.unlink(missing_ok=True)
+
+
+def _write_shards(folder: Path, prefix: str, key: bytes, entries: dict[str, Entry], wanted: set[int]) -> None:
     parts: dict[int, dict[str, Entry]] = defaultdict(dict)
     for name, entry in entries.items():
         number = shard_of(name)
@@ -73,10 +98,6 @@ def save_shards(folder: Path, prefix: str, entries: dict[str, Entry], dirty: set
             index[name] = [value, len(blobs), len(data)]
             blobs += data
         write_sealed(folder / f"{prefix}-{number:02d}{SUFFIX}", key, index, blobs)
-    family = prefix.split("-", 1)[0]
-    for old in folder.glob(f"{family}-*"):
-        if not old.name.startswith(prefix + "-"):
-            old.unlink(missing_ok=True)
 
 
 def discard(folder: Path, problem: CacheDamaged) -> None:
