@@ -27,12 +27,13 @@ def test_workflow_runs_the_documented_commands() -> None:
     runs = [step["run"] for step in steps if "run" in step]
     documented = readme_commands()
     for command in ["pip install -q -e '.[test]' && python -m pytest -q", "samizdat build site",
-                    "samizdat deploy site"]:
+                    "samizdat check site", "samizdat deploy site"]:
         assert command in documented, f"the README does not document {command!r}"
         assert command in runs, f"the workflow does not run {command!r}"
     order = [next(i for i, run in enumerate(runs) if run == c) for c in
-             ["pip install -q -e '.[test]' && python -m pytest -q", "samizdat build site", "samizdat deploy site"]]
-    assert order == sorted(order)  # tests first: a failing test publishes nothing
+             ["pip install -q -e '.[test]' && python -m pytest -q", "samizdat build site", "samizdat check site",
+              "samizdat deploy site"]]
+    assert order == sorted(order)  # tests and the site's check first: a failure publishes nothing
     deploy = next(step for step in steps if step.get("run") == "samizdat deploy site")
     assert "pull_request" in deploy["if"]  # pull requests are tested, never published
     assert workflow["permissions"]["contents"] == "write"
