@@ -51,8 +51,12 @@ def check_address(value: str, what: str) -> str:
 
 def check_branch(branch: str) -> str:
     check_address(branch, "branch")
-    if subprocess.run(["git", "check-ref-format", "--branch", branch], capture_output=True,
-                      check=False).returncode != 0:
+    try:
+        valid = subprocess.run(["git", "check-ref-format", "--branch", branch], capture_output=True,
+                               check=False).returncode == 0
+    except OSError:  # no git: the deploy says so itself, in its own words
+        return branch
+    if not valid:
         raise PublishRefused(f"{branch!r} is not a valid branch name", hint="e.g. gh-pages or pages")
     return branch
 
@@ -61,8 +65,11 @@ def uncommitted_files(site_root: Path) -> list[str] | None:
     """Files of the site that differ from its repository's HEAD; None outside a git repository."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     excluded = [f":(exclude){name}" for name in BUILD_LEFTOVERS]
-    result = subprocess.run(["git", *GIT_SAFE_SETTINGS, "status", "--porcelain", "-z", "--untracked-files=all",
-                             "--", ".", *excluded], cwd=site_root, env=env, capture_output=True, check=False)
+    try:
+        result = subprocess.run(["git", *GIT_SAFE_SETTINGS, "status", "--porcelain", "-z", "--untracked-files=all",
+                                 "--", ".", *excluded], cwd=site_root, env=env, capture_output=True, check=False)
+    except OSError:  # no git on this computer: no repository to compare with
+        return None
     if result.returncode != 0:
         return None
     items = result.stdout.decode("utf-8", "replace").split("\0")
