@@ -16,11 +16,14 @@ from jinja2.bccache import BytecodeCache, bc_magic
 
 from samizdat.build import sealed
 from samizdat.build.parse_cache import FORMAT as PARSE_FORMAT
+from samizdat.build.parse_cache import ParseCache
 from samizdat.build.render_cache import FORMAT as RENDER_FORMAT
 from samizdat.build.sealed import MAGIC, machine_key, read_sealed, write_sealed
 from samizdat.build.shards import SHARDS, shard_of
 from samizdat.build.up_to_date import fingerprint
 from samizdat.build.writer import MARKER
+from samizdat.config import load_config
+from samizdat.content.sources import discover
 from samizdat.engine import engine_id
 from samizdat.theme import THEMES_DIR
 from tests import hostile
@@ -267,3 +270,20 @@ def test_the_fingerprint_sees_an_edit_with_the_old_time(tmp_path: Path) -> None:
     os.utime(tmp_path / "page.md", ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert fingerprint(tmp_path, out, None) != first
     assert PARSE_FORMAT == RENDER_FORMAT == 4  # the shard names test_planted_pickles_never_run avoids
+
+
+def test_a_file_rewritten_with_the_same_bytes_is_not_parsed_again(make_site: Callable[..., Path]) -> None:
+    site = make_site(dict(hostile.MINIMAL_PAGES))
+    config = load_config(site)
+    cache = ParseCache(None)
+    refs = discover(config)[0]
+    first = {p.page.path.name + p.page.language.code: p for p in cache.parse_all(refs, config)}
+    page = site / "content/en/index.md"
+    page.write_bytes(page.read_bytes())  # new change time: as after a clone or a copy
+    same = {p.page.path.name + p.page.language.code: p for p in cache.parse_all(discover(config)[0], config)}
+    assert same["index.mden"] is first["index.mden"] and cache.dirty
+    stat = page.stat()
+    page.write_text(page.read_text(encoding="utf-8").replace("Hello", "Hallo"), encoding="utf-8")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    edited = {p.page.path.name + p.page.language.code: p for p in cache.parse_all(discover(config)[0], config)}
+    assert "Hallo" in edited["index.mden"].page.body

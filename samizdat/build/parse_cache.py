@@ -1,16 +1,18 @@
 """Parsed pages kept between builds, so an unchanged file is not parsed again.
 
-A file counts as unchanged while its bytes hash to what they did when it was parsed: an edit is seen
-whatever the file's size and times say (an editor or `touch -d` can put an old time back), and a
-fresh clone, whose files all have new times, reuses the work. Reading every file costs a few
-milliseconds per thousand; parsing them is what is saved. Kept in sealed files (see shards.py).
+A file counts as unchanged while its size, modification time, change time and inode are those seen
+when it was parsed (as git's index does): `touch -d` or an editor can put an old modification time
+back, but no program can set the change time or the inode, so an edit is always seen. When they
+differ (a fresh clone, a copy), the file's bytes are hashed, and a file whose bytes are the same is
+not parsed again. Kept in sealed files (see shards.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +36,24 @@ class Parsed:
     placeholders: tuple[tuple[int, str], ...]  # (line, mark) left from scaffolding
 
 
+Stat = tuple[int, int, int, int]  # size, modification time, change time (ns), inode
+
+
+@dataclass(frozen=True)
+class Known:
+    """What was parsed from one file, and how to tell that the file is still the same."""
+
+    stat: Stat  # when these four are unchanged the file is not even read: no program can set back the last two
+    digest: str  # sha256 of the bytes: a file whose stat changed but not its bytes (a fresh clone) is not parsed
+    parsed: Parsed
+    packed: Entry | None = None  # as stored, when it came from the disk: saved again without packing it
+
+
 @dataclass
 class ParseCache:
     folder: Path | None  # None: kept in memory only
     config_digest: str = ""
-    entries: dict[str, tuple[str, Parsed]] = field(default_factory=dict)  # path → (content hash, parsed)
+    entries: dict[str, Known] = field(default_factory=dict)  # path → what was parsed from it
     dirty: set[str] = field(default_factory=set)  # paths whose entry changed since loading
 
     @classmethod
@@ -57,30 +72,40 @@ class ParseCache:
         return cls(folder, digest, entries)
 
     def parse_all(self, refs: list[SourceRef], config: SiteConfig) -> list[Parsed]:
-        fresh: dict[str, tuple[str, Parsed]] = {}
+        fresh: dict[str, Known] = {}
         for ref in refs:
             key = ref.path.as_posix()
-            digest = hashlib.sha256(ref.path.read_bytes()).hexdigest()
-            entry = self.entries.get(key)
-            if entry is None or entry[0] != digest:
-                source = ref.read()
-                entry = (digest, Parsed(make_page(source, config), tuple(find_placeholders(source.text))))
-                self.dirty.add(key)
-            fresh[key] = entry
+            fresh[key] = self._known(key, ref, config)
         self.dirty |= self.entries.keys() - fresh.keys()
         self.entries = fresh
-        return [entry[1] for entry in fresh.values()]
+        return [known.parsed for known in fresh.values()]
+
+    def _known(self, key: str, ref: SourceRef, config: SiteConfig) -> Known:
+        info = os.stat(ref.path)
+        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        known = self.entries.get(key)
+        if known is not None and known.stat == stat:
+            return known
+        self.dirty.add(key)
+        digest = hashlib.sha256(ref.path.read_bytes()).hexdigest()
+        if known is not None and known.digest == digest:
+            return replace(known, stat=stat)
+        source = ref.read()
+        return Known(stat, digest, Parsed(make_page(source, config), tuple(find_placeholders(source.text))))
 
     def save(self) -> None:
-        if self.folder is not None and self.dirty:
-            packed = {}
-            for key, (digest, parsed) in self.entries.items():
-                try:
-                    packed[key] = _pack(digest, parsed)
-                except NotPlain:  # front matter JSON cannot carry exactly: parsed again next time
-                    self.dirty.add(key)
-            save_shards(self.folder, _prefix(self.config_digest), packed, self.dirty)
-            self.dirty = set()
+        if self.folder is None or not self.dirty:
+            return
+        packed: dict[str, Entry] = {}
+        for key, known in self.entries.items():
+            try:
+                fields, blobs = known.packed or _pack(known.parsed)
+            except NotPlain:  # front matter JSON cannot carry exactly: parsed again next time
+                self.dirty.add(key)
+                continue
+            packed[key] = ([list(known.stat), known.digest, fields], blobs)
+        save_shards(self.folder, _prefix(self.config_digest), packed, self.dirty)
+        self.dirty = set()
 
 
 def _prefix(config_digest: str) -> str:
@@ -88,20 +113,22 @@ def _prefix(config_digest: str) -> str:
     return f"sources-{engine_id()}.{FORMAT}.{config_digest[:16]}"
 
 
-def _pack(digest: str, parsed: Parsed) -> Entry:
+def _pack(parsed: Parsed) -> Entry:
     page, fm = parsed.page, parsed.page.front_matter
-    fields = [digest, str(page.path), page.language.code, page.key, page.title, page.layout, page.url,
+    fields = [str(page.path), page.language.code, page.key, page.title, page.layout, page.url,
               page.output_path, page.body_line, to_plain(fm.data), list(fm.lines), to_plain(page.date),
               page.description, [list(mark) for mark in parsed.placeholders]]
     return fields, (page.body.encode("utf-8"),)
 
 
-def _unpack(entry: Entry, config: SiteConfig) -> tuple[str, Parsed]:
-    """The entry as it was saved; CacheDamaged for anything _pack cannot have written."""
-    fields, blobs = entry
+def _unpack(entry: Entry, config: SiteConfig) -> Known:
+    """The entry as it was saved; CacheDamaged for anything save() cannot have written."""
+    value, blobs = entry
     try:
-        (digest, path, code, key, title, layout, url, output, body_line, data, lines, date, description,
-         marks) = fields
+        stat, digest, fields = value
+        (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks) = fields
+        if not (isinstance(stat, list) and len(stat) == 4 and all(type(number) is int for number in stat)):
+            raise ValueError("a file's stat of the wrong shape")
         texts = (digest, path, code, key, title, layout, url, output, description, *lines)
         if (not isinstance(lines, list) or not all(isinstance(text, str) for text in texts)
                 or type(body_line) is not int or len(blobs) != 1):
@@ -117,7 +144,8 @@ def _unpack(entry: Entry, config: SiteConfig) -> tuple[str, Parsed]:
     front_matter = FrontMatter(data, body, body_line, tuple(lines))
     page = Page(Path(path), language, key, title, layout, url, output, body, body_line, front_matter, date,
                 description)
-    return digest, Parsed(page, tuple((line, text) for line, text in marks))
+    parsed = Parsed(page, tuple((line, text) for line, text in marks))
+    return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed, (fields, blobs))
 
 
 def _is_mark(mark: Any) -> bool:
