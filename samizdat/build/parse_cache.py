@@ -100,7 +100,7 @@ class ParseCache:
         for key, known in self.entries.items():
             try:
                 fields, blobs = known.packed or _pack(known.parsed)
-            except NotPlain:  # front matter JSON cannot carry exactly: parsed again next time
+            except (NotPlain, RecursionError):  # front matter JSON cannot carry exactly: parsed again next time
                 self.dirty.add(key)
                 continue
             packed[key] = ([list(known.stat), known.digest, fields], blobs)
@@ -139,7 +139,7 @@ def _unpack(entry: Entry, config: SiteConfig) -> Known:
                 or not all(_is_mark(mark) for mark in marks)):
             raise ValueError("a field of the wrong type")
         body = blobs[0].decode("utf-8")
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
     front_matter = FrontMatter(data, body, body_line, tuple(lines))
     page = Page(Path(path), language, key, title, layout, url, output, body, body_line, front_matter, date,
