@@ -178,7 +178,7 @@ def reseal_with(key: bytes) -> Callable[[Path, str], None]:
         assert found is not None
         index, blobs = found
         _, first, _ = index["index.html"]
-        blobs[first] = blobs[first].replace(b"</main>", injected.encode() + b"</main>")
+        blobs[first] = bytes(blobs[first]).replace(b"</main>", injected.encode() + b"</main>")
         write_sealed(path, key, index, blobs)
     return tamper
 

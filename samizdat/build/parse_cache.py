@@ -138,7 +138,7 @@ def _unpack(entry: Entry, config: SiteConfig) -> Known:
         if (language is None or not isinstance(data, dict) or not (date is None or isinstance(date, dt.date))
                 or not all(_is_mark(mark) for mark in marks)):
             raise ValueError("a field of the wrong type")
-        body = blobs[0].decode("utf-8")
+        body = str(blobs[0], "utf-8")
     except (ValueError, TypeError, RecursionError) as exc:
         raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
     front_matter = FrontMatter(data, body, body_line, tuple(lines))

@@ -81,7 +81,7 @@ def _unpack(entry: Entry) -> tuple[str, FinalPage]:
             and all(isinstance(script, str) for script in value[1]) and len(blobs) == 2):
         raise CacheDamaged("a rendered page does not have the shape samizdat writes")
     try:
-        content = blobs[1].decode("utf-8")
+        content = str(blobs[1], "utf-8")
     except UnicodeDecodeError as exc:
         raise CacheDamaged("a rendered page's text is not UTF-8") from exc
-    return value[0], FinalPage(blobs[0], content, tuple(value[1]))
+    return value[0], FinalPage(bytes(blobs[0]), content, tuple(value[1]))

@@ -76,7 +76,10 @@ def _new_key(path: Path) -> bytes | None:
         return None
 
 
-def write_sealed(path: Path, key: bytes, index: Any, blobs: Sequence[bytes] = ()) -> None:
+Blob = bytes | memoryview
+
+
+def write_sealed(path: Path, key: bytes, index: Any, blobs: Sequence[Blob] = ()) -> None:
     """Replace `path` in one step with the index (plain JSON values) and the blobs it refers to by number."""
     header = json.dumps({"blobs": [len(blob) for blob in blobs], "index": index},
                         ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
@@ -92,8 +95,9 @@ def write_sealed(path: Path, key: bytes, index: Any, blobs: Sequence[bytes] = ()
     os.replace(temp, path)
 
 
-def read_sealed(path: Path, key: bytes) -> tuple[Any, list[bytes]] | None:
-    """(index, blobs) as written; None when there is no such file; CacheDamaged for anything else."""
+def read_sealed(path: Path, key: bytes) -> tuple[Any, list[memoryview]] | None:
+    """(index, blobs) as written; None when there is no such file; CacheDamaged for anything else.
+    The blobs are views of the file's bytes: text is decoded from them without a copy in between."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -111,7 +115,7 @@ def read_sealed(path: Path, key: bytes) -> tuple[Any, list[bytes]] | None:
     return _unpack(body, path.name)
 
 
-def _unpack(body: memoryview, name: str) -> tuple[Any, list[bytes]]:
+def _unpack(body: memoryview, name: str) -> tuple[Any, list[memoryview]]:
     length = int.from_bytes(body[:8], "little")
     try:
         header = json.loads(bytes(body[8:8 + length]))
@@ -122,7 +126,7 @@ def _unpack(body: memoryview, name: str) -> tuple[Any, list[bytes]]:
         raise CacheDamaged(f"{name} has a header samizdat cannot read") from exc
     blobs, offset = [], 8 + length
     for size in lengths:
-        blobs.append(bytes(body[offset:offset + size]))
+        blobs.append(body[offset:offset + size])
         offset += size
     if offset != len(body):
         raise CacheDamaged(f"{name} does not end where its header says")

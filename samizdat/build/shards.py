@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
+from samizdat.build.sealed import Blob, CacheDamaged, machine_key, read_sealed, write_sealed
 
 SHARDS = 32
 SUFFIX = ".cache"
@@ -25,7 +25,7 @@ SUFFIX = ".cache"
 # a damaged cache throws away. The image cache (images/) keeps its own files.
 FAMILIES = ("sources-*", "pages-*", "last-build.*")
 
-Entry = tuple[Any, tuple[bytes, ...]]  # a JSON value and the byte strings it goes with
+Entry = tuple[Any, tuple[Blob, ...]]  # a JSON value and the byte strings it goes with
 
 
 def shard_of(key: str) -> int:
@@ -59,7 +59,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _entries(index: Any, blobs: list[bytes]) -> dict[str, Entry]:
+def _entries(index: Any, blobs: list[memoryview]) -> dict[str, Entry]:
     if not isinstance(index, dict):
         raise CacheDamaged("a shard's index is not a table")
     result: dict[str, Entry] = {}
@@ -93,7 +93,7 @@ def _write_shards(folder: Path, prefix: str, key: bytes, entries: dict[str, Entr
             parts[number][name] = entry
     for number in wanted:
         index: dict[str, Any] = {}
-        blobs: list[bytes] = []
+        blobs: list[Blob] = []
         for name, (value, data) in parts.get(number, {}).items():
             index[name] = [value, len(blobs), len(data)]
             blobs += data
