@@ -47,17 +47,20 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--remote", help="git remote name or URL (default: publish.remote, else origin)")
     deploy.add_argument("--branch", help="branch to publish to (default: publish.branch, else gh-pages)")
     deploy.add_argument("--relative", action="store_true", help="relative links, for a project page under a sub-path")
+    _guard_flags(deploy)
     deploy.set_defaults(run=_deploy)
 
     rsync = commands.add_parser("deploy-rsync", help="build and copy the site to a server folder with rsync")
     rsync.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     rsync.add_argument("--target", help="USER@HOST:/PATH or a local folder (default: publish.rsync_target)")
     rsync.add_argument("--relative", action="store_true", help="relative links, for a server sub-path")
+    _guard_flags(rsync)
     rsync.set_defaults(run=_deploy_rsync)
 
     mirror = commands.add_parser("mirror", help="write the site as a reproducible ZIP for mirrors and USB copies")
     mirror.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     mirror.add_argument("-o", "--output", type=Path, required=True, help="the archive to write, e.g. site.zip")
+    _guard_flags(mirror)
     mirror.set_defaults(run=_mirror)
 
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change, with live reload")
@@ -107,6 +110,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _guard_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--allow-dirty", action="store_true",
+                         help="publish although the site has uncommitted changes (the commit message says so)")
+    command.add_argument("--force", action="store_true", help="publish although `samizdat check` finds errors")
+
+
+def _guards(args: argparse.Namespace) -> Any:
+    from samizdat.publish.commands import Guards
+
+    return Guards(allow_dirty=args.allow_dirty, force=args.force)
+
+
 def _iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -139,19 +154,19 @@ def _build(args: argparse.Namespace) -> int:
 def _deploy(args: argparse.Namespace) -> int:
     from samizdat.publish.commands import deploy_git
 
-    return _report(deploy_git(args.site, args.remote, args.branch, args.relative))
+    return _report(deploy_git(args.site, args.remote, args.branch, args.relative, _guards(args)))
 
 
 def _deploy_rsync(args: argparse.Namespace) -> int:
     from samizdat.publish.commands import deploy_rsync
 
-    return _report(deploy_rsync(args.site, args.target, args.relative))
+    return _report(deploy_rsync(args.site, args.target, args.relative, _guards(args)))
 
 
 def _mirror(args: argparse.Namespace) -> int:
     from samizdat.publish.commands import make_mirror
 
-    return _report(make_mirror(args.site, args.output))
+    return _report(make_mirror(args.site, args.output, _guards(args)))
 
 
 def _report(published: Any) -> int:

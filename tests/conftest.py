@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,18 @@ name = "한국어"
 title = "사이트"
 prefix = "kr"
 """
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The build caches' key (samizdat/build/sealed.py) in a folder of the test run, not the user's."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if saved is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
 
 
 @dataclass

@@ -26,12 +26,12 @@ def test_workflow_runs_the_documented_commands() -> None:
     steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
     runs = [step["run"] for step in steps if "run" in step]
     documented = readme_commands()
-    for command in ["scripts/test", "samizdat build site", "samizdat deploy site"]:
+    commands = ["scripts/test", "samizdat build site", "samizdat check site", "samizdat deploy site"]
+    for command in commands:
         assert command in documented, f"the README does not document {command!r}"
         assert command in runs, f"the workflow does not run {command!r}"
-    order = [next(i for i, run in enumerate(runs) if run == c) for c in
-             ["scripts/test", "samizdat build site", "samizdat deploy site"]]
-    assert order == sorted(order)  # tests first: a failing test publishes nothing
+    order = [next(i for i, run in enumerate(runs) if run == c) for c in commands]
+    assert order == sorted(order)  # tests and the site's check first: a failure publishes nothing
     deploy = next(step for step in steps if step.get("run") == "samizdat deploy site")
     assert "pull_request" in deploy["if"]  # pull requests are tested, never published
     assert workflow["permissions"]["contents"] == "write"

@@ -1,7 +1,7 @@
 """Rendered pages kept between builds, keyed by their signatures (see signatures.py).
 
-Kept in .samizdat-cache/ (see shards.py), safe to delete: a missing, unreadable or foreign cache only
-means a cold build.
+Kept in .samizdat-cache/ as sealed files (see shards.py and sealed.py), safe to delete: a missing,
+damaged or foreign cache only means a cold build, and a cached page is one this computer rendered.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samizdat.build.shards import load_shards, save_shards
+from samizdat.build.sealed import CacheDamaged
+from samizdat.build.shards import Entry, discard, gc_paused, load_shards, save_shards
 from samizdat.engine import engine_id
 
 CACHE_DIR = ".samizdat-cache"
-FORMAT = 3  # raise when what is stored changes shape, so an old cache is ignored, not misread
+FORMAT = 4  # raise when what is stored changes shape, so an old cache is ignored, not misread
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,17 @@ class RenderCache:
         if site_root is None:
             return cls(None)
         folder = site_root / CACHE_DIR
-        return cls(folder, load_shards(folder, _prefix()))
+        try:
+            with gc_paused():
+                entries = {path: _unpack(entry) for path, entry in load_shards(folder, _prefix()).items()}
+        except CacheDamaged as exc:
+            discard(folder, exc)
+            entries = {}
+        return cls(folder, entries)
 
     def get(self, output_path: str, signature: str) -> FinalPage | None:
         entry = self.entries.get(output_path)
-        if entry is None or entry[0] != signature or not isinstance(entry[1], FinalPage):
+        if entry is None or entry[0] != signature:
             return None
         return entry[1]
 
@@ -54,9 +61,27 @@ class RenderCache:
 
     def save(self) -> None:
         if self.folder is not None and self.dirty:
-            save_shards(self.folder, _prefix(), self.entries, self.dirty)
+            packed = {path: _pack(signature, page) for path, (signature, page) in self.entries.items()}
+            save_shards(self.folder, _prefix(), packed, self.dirty)
             self.dirty = set()
 
 
 def _prefix() -> str:
     return f"pages-{engine_id()}.{FORMAT}"
+
+
+def _pack(signature: str, page: FinalPage) -> Entry:
+    return [signature, list(page.scripts)], (page.html, page.content.encode("utf-8"))
+
+
+def _unpack(entry: Entry) -> tuple[str, FinalPage]:
+    """The entry as it was saved; CacheDamaged for anything _pack cannot have written."""
+    value, blobs = entry
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], list)
+            and all(isinstance(script, str) for script in value[1]) and len(blobs) == 2):
+        raise CacheDamaged("a rendered page does not have the shape samizdat writes")
+    try:
+        content = str(blobs[1], "utf-8")
+    except UnicodeDecodeError as exc:
+        raise CacheDamaged("a rendered page's text is not UTF-8") from exc
+    return value[0], FinalPage(bytes(blobs[0]), content, tuple(value[1]))

@@ -1,9 +1,13 @@
 """Knowing, in milliseconds, that nothing changed since the last build into the same folder.
 
-Like make and git's index, this looks at every input file's size and modification time (to the
-nanosecond): if all are as they were after the last build, no meeting has passed since, and the output
-folder still holds exactly what was written, the build has nothing to do. Anything else, a fresh clone
-included (its files have new times), takes the ordinary build, whose caches are keyed by content.
+Like git's index, this looks at every input file's size, modification time, change time (to the
+nanosecond) and inode: if all are as they were after the last build, no meeting has passed since, and
+the output folder still holds exactly what was written, the build has nothing to do. The change time
+and inode are set by the system on every write and cannot be put back (`touch -d` and os.utime restore
+only the modification time), so an edit that keeps the size and the old time is still seen. Anything
+else, a fresh clone included, takes the ordinary build, whose caches are keyed by content.
+
+The record is a sealed file (sealed.py): JSON, never code, and one a site folder cannot bring along.
 """
 
 from __future__ import annotations
@@ -12,16 +16,19 @@ import datetime as dt
 import hashlib
 import json
 import os
-import pickle
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+from samizdat.build.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
+from samizdat.build.shards import discard
 from samizdat.build.writer import MARKER
 from samizdat.engine import engine_id
+from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
 from samizdat.theme import THEMES_DIR
 
-RECORD = "last-build.pickle"
+RECORD = "last-build.cache"
 SKIPPED_DIRS = {".git", ".samizdat-cache", "_site", "__pycache__", "node_modules", ".venv"}
 
 
@@ -43,7 +50,8 @@ def fingerprint(site_root: Path, out_dir: Path, options: object) -> str:
             dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and Path(top, d) != out)
             for name in sorted(files):
                 stat = os.stat(os.path.join(top, name))
-                hasher.update(f"{top}/{name}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+                hasher.update(f"{top}/{name}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ctime_ns}\t"
+                              f"{stat.st_ino}\n".encode())
     return hasher.hexdigest()
 
 
@@ -69,21 +77,65 @@ def _output_intact(out_dir: Path) -> bool:
 
 
 def load_record(cache_dir: Path) -> BuildRecord | None:
-    try:
-        with (cache_dir / RECORD).open("rb") as file:
-            record = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    key = machine_key()
+    if key is None:
         return None
-    return record if isinstance(record, BuildRecord) else None
+    try:
+        found = read_sealed(cache_dir / RECORD, key)
+        return None if found is None else _record(found[0])
+    except CacheDamaged as exc:
+        discard(cache_dir, exc)
+        return None
 
 
 def save_record(cache_dir: Path, record: BuildRecord) -> None:
+    key = machine_key()
+    if key is None:
+        return
     cache_dir.mkdir(parents=True, exist_ok=True)
-    temp = cache_dir / (RECORD + ".tmp")
-    with temp.open("wb") as file:
-        pickle.dump(record, file)
-    os.replace(temp, cache_dir / RECORD)
+    fields = asdict(record) | {
+        "next_change": record.next_change.isoformat() if record.next_change else None,
+        "findings": [_finding_fields(item) for item in record.findings],
+    }
+    write_sealed(cache_dir / RECORD, key, fields)
 
 
 def forget(cache_dir: Path) -> None:
     (cache_dir / RECORD).unlink(missing_ok=True)
+
+
+def _finding_fields(item: Finding) -> list[Any]:
+    where = item.location
+    place = [str(where.path), where.line, where.column] if where else None
+    return [item.severity, item.message, place, item.hint, item.code]
+
+
+def _record(fields: Any) -> BuildRecord:
+    """The record as save_record wrote it; CacheDamaged for anything else."""
+    try:
+        next_change = fields["next_change"]
+        record = BuildRecord(
+            fields["fingerprint"], dt.datetime.fromisoformat(next_change) if next_change is not None else None,
+            fields["html_pages"], fields["files"], fields["images"],
+            tuple(_finding(item) for item in fields["findings"]))
+        counts = (record.html_pages, record.files, record.images)
+        if not isinstance(record.fingerprint, str) or not all(type(count) is int for count in counts):
+            raise ValueError("a field of the wrong type")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CacheDamaged("the last build's record does not have the shape samizdat writes") from exc
+    return record
+
+
+def _finding(item: Any) -> Finding:
+    severity, message, place, hint, code = item
+    location = None
+    if place is not None:
+        path, line, column = place
+        location = SourceLocation(Path(path), line, column)
+    texts = (severity, message, *([location.path.as_posix()] if location else []))
+    numbers = (location.line, location.column) if location else ()
+    if (not all(isinstance(text, str) for text in texts)
+            or not all(value is None or isinstance(value, str) for value in (hint, code))
+            or not all(value is None or type(value) is int for value in numbers)):
+        raise ValueError("a finding of the wrong type")
+    return Finding(severity, message, location, hint, code)

@@ -11,14 +11,10 @@ from pathlib import Path
 import yaml
 
 from samizdat.config import SiteConfig
+from samizdat.content.safe_yaml import compose_yaml
 from samizdat.content.sources import read_text
-from samizdat.errors import SourceLocation
+from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
 
 
 def missing_language_texts(config: SiteConfig) -> list[Finding]:
@@ -29,8 +25,8 @@ def missing_language_texts(config: SiteConfig) -> list[Finding]:
 
 def _file_findings(path: Path, codes: list[str]) -> list[Finding]:
     try:
-        root = yaml.compose(read_text(path), Loader=_Loader)
-    except yaml.YAMLError:
+        root = compose_yaml(read_text(path), path)
+    except ContentError:
         return []  # the build reports the broken file itself
     findings = []
     for node in _mappings(root):

@@ -6,14 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from samizdat.content.safe_yaml import load_yaml
 from samizdat.errors import ContentError, SourceLocation
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+__all__ = ["FrontMatter", "load_yaml", "split_front_matter"]
 
 
 @dataclass(frozen=True)
@@ -56,24 +52,3 @@ def split_front_matter(text: str, path: Path) -> FrontMatter:
             hint="e.g. `title: About us`",
         )
     return FrontMatter(data, text[body_start:], body_line, tuple(block.splitlines()))
-
-
-def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.context_mark and mark is not exc.context_mark:
-            # An unclosed bracket or quote is noticed lines later; point at where it was opened.
-            problem += f" ({exc.context} on this line; noticed on line {mark.line + first_line})"
-            mark = exc.context_mark
-        line = mark.line + first_line if mark else None
-        column = mark.column + 1 if mark else None
-        raise ContentError(
-            f"invalid YAML: {problem}",
-            SourceLocation(path, line, column),
-            hint="check indentation and quote values that hold a colon, e.g. title: \"Note: …\"",
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(f"invalid YAML: {exc}", SourceLocation(path, first_line)) from exc

@@ -70,8 +70,7 @@ class Renderer:
         self.theme_hashes = static_hashes(theme.static_dir)
         self.theme_hashes[VARS_CSS] = hashlib.sha256(self.vars_css()).hexdigest()[:10]
         self.time_script = InlineScript((theme.static_dir / TIME_SCRIPT).read_text(encoding="utf-8").strip())
-        self.env = make_environment(theme.template_dirs, self._filters(), self._globals(),
-                                    config.root / ".samizdat-cache" / "templates")
+        self.env = make_environment(theme.template_dirs, self._filters(), self._globals())
         self.content_env = content_environment(self.env)
         self.shortcode_files = shortcode_names(self.env)
         self.layouts = sorted(

@@ -1,7 +1,9 @@
 """What `samizdat deploy`, `deploy-rsync` and `mirror` do: a fresh build in a temporary folder, then publish it.
 
 Building apart from SITE/_site means a deploy never depends on, or disturbs, the folder the volunteer
-previews, and a failed build publishes nothing.
+previews, and a failed build publishes nothing. Before building, each refuses what guards.py refuses:
+addresses that would run a command, uncommitted changes (unless allow_dirty) and errors that
+`samizdat check` finds (unless force).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from urllib.parse import urlsplit
 from samizdat.build.command import build_site
 from samizdat.build.options import BuildOptions
 from samizdat.build.output import SiteOutput
+from samizdat.checks.runner import check_site
 from samizdat.config import load_config
 from samizdat.findings import Finding
 from samizdat.publish.git_deploy import DeployError, deploy_folder
+from samizdat.publish.guards import check_address, check_branch, refuse_dirty, refuse_errors
 from samizdat.publish.mirror import write_archive
 from samizdat.publish.rsync import rsync_folder
 
@@ -31,36 +35,58 @@ class Published:
     sha256: str | None = None  # mirror archives
 
 
+@dataclass(frozen=True)
+class Guards:
+    allow_dirty: bool = False  # publish uncommitted changes (and say so in the commit message)
+    force: bool = False  # publish although `samizdat check` finds errors
+
+
 def deploy_git(site_root: Path, remote: str | None = None, branch: str | None = None,
-               relative: bool = False) -> Published:
+               relative: bool = False, guards: Guards = Guards()) -> Published:
     publish = load_config(site_root).publish
-    with _fresh_build(site_root, BuildOptions(relative=relative)) as (folder, output):
-        result = deploy_folder(folder, site_root, remote or publish.remote, branch or publish.branch,
-                               publish.domain)
+    remote, branch = remote or publish.remote, check_branch(branch or publish.branch)
+    if remote:
+        check_address(remote, "remote")
+    uncommitted, findings = _guard(site_root, guards)
+    with _fresh_build(site_root, BuildOptions(relative=relative)) as (folder, _):
+        result = deploy_folder(folder, site_root, remote, branch, publish.domain, uncommitted)
     where = f"{result.remote} {result.branch}"
     if result.commit is None:
         summary = f"{where} already holds this build; nothing to publish"
     else:
         summary = f"published {result.files} files to {where} as commit {result.commit[:12]}"
-    return Published(summary, tuple(output.findings), commit=result.commit)
+    return Published(summary, findings, commit=result.commit)
 
 
-def deploy_rsync(site_root: Path, target: str | None = None, relative: bool = False) -> Published:
+def deploy_rsync(site_root: Path, target: str | None = None, relative: bool = False,
+                 guards: Guards = Guards()) -> Published:
     target = target or load_config(site_root).publish.rsync_target
     if not target:
         raise DeployError("no rsync target", hint="give --target USER@HOST:/PATH or set publish.rsync_target")
+    check_address(target, "rsync target")
+    _, findings = _guard(site_root, guards)
     with _fresh_build(site_root, BuildOptions(relative=relative)) as (folder, output):
         rsync_folder(folder, target)
-    return Published(f"copied {len(output.pages) + len(output.copies)} files to {target}", tuple(output.findings))
+    return Published(f"copied {len(output.pages) + len(output.copies)} files to {target}", findings)
 
 
-def make_mirror(site_root: Path, archive: Path) -> Published:
+def make_mirror(site_root: Path, archive: Path, guards: Guards = Guards()) -> Published:
     """A relative build (works from file:// and any sub-path) as a reproducible ZIP."""
     config = load_config(site_root)
     top_folder = urlsplit(config.base_url).hostname or "site"
-    with _fresh_build(site_root, BuildOptions(relative=True, precompress=False)) as (folder, output):
+    _, findings = _guard(site_root, guards)
+    with _fresh_build(site_root, BuildOptions(relative=True, precompress=False)) as (folder, _):
         digest = write_archive(folder, archive, top_folder)
-    return Published(f"{digest}  {archive.name}", tuple(output.findings), sha256=digest)
+    return Published(f"{digest}  {archive.name}", findings, sha256=digest)
+
+
+def _guard(site_root: Path, guards: Guards) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
+    """The uncommitted files (refused unless allowed) and what `samizdat check` finds (errors refused
+    unless forced), the warnings and errors of which the command shows."""
+    uncommitted = tuple(refuse_dirty(site_root, guards.allow_dirty))
+    findings = check_site(site_root).findings
+    refuse_errors(findings, guards.force)
+    return uncommitted, tuple(item for item in findings if item.severity != "info")
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from samizdat.build.writer import MARKER
 from samizdat.errors import SamizdatError
+from samizdat.publish.guards import GIT_SAFE_SETTINGS, GIT_TRANSPORTS, check_address, check_branch
 
 NOJEKYLL = ".nojekyll"  # GitHub Pages would otherwise drop files and folders starting with _
 CNAME = "CNAME"
@@ -43,18 +44,23 @@ class DeployResult:
 
 
 def deploy_folder(folder: Path, site_root: Path, remote: str | None, branch: str,
-                  domain: str | None = None) -> DeployResult:
-    """Publish the files of `folder` as the whole content of `branch` on `remote`."""
+                  domain: str | None = None, uncommitted: tuple[str, ...] = ()) -> DeployResult:
+    """Publish the files of `folder` as the whole content of `branch` on `remote`.
+    uncommitted: the site's files that differ from HEAD (published with --allow-dirty), for the message."""
     _require_git()
+    check_branch(branch)
+    target = check_address(_absolute_if_local(remote), "remote") if remote else DEFAULT_REMOTE
     files = _published_files(folder, domain)
     with _repository(site_root, remote) as git:
-        target = _absolute_if_local(remote) if remote else DEFAULT_REMOTE
+        if "/" not in target and ":" not in target:  # a remote's name: its own settings may not run commands
+            git.settings = ("-c", f"remote.{target}.uploadpack=git-upload-pack",
+                            "-c", f"remote.{target}.receivepack=git-receive-pack")
         parent = git.remote_tip(target, branch)
         tree = git.tree(files)
         if parent is not None and git.run("rev-parse", f"{parent}^{{tree}}") == tree:
             return DeployResult(target, branch, None, len(files))
-        commit = git.commit(tree, parent, _message(site_root))
-        git.run("push", "--quiet", target, f"{commit}:refs/heads/{branch}", action=f"push to {target}")
+        commit = git.commit(tree, parent, _message(site_root, uncommitted))
+        git.run("push", "--quiet", "--", target, f"{commit}:refs/heads/{branch}", action=f"push to {target}")
         return DeployResult(target, branch, commit, len(files))
 
 
@@ -80,10 +86,11 @@ def _published_files(folder: Path, domain: str | None) -> dict[str, bytes | Path
 class _Git:
     def __init__(self, env: dict[str, str], work: Path) -> None:
         self.env, self.work = env, work
+        self.settings: tuple[str, ...] = ()  # more `-c name=value` for every call
 
     def run(self, *args: str, stdin: bytes | None = None, action: str | None = None) -> str:
-        result = subprocess.run(["git", *args], input=stdin, env=self.env, cwd=self.work,
-                                capture_output=True, check=False)
+        result = subprocess.run(["git", *GIT_SAFE_SETTINGS, *self.settings, *args], input=stdin, env=self.env,
+                                cwd=self.work, capture_output=True, check=False)
         if result.returncode != 0:
             detail = result.stderr.decode("utf-8", "replace").strip()
             raise DeployError(f"git could not {action or args[0]}: {detail}",
@@ -92,11 +99,11 @@ class _Git:
 
     def remote_tip(self, remote: str, branch: str) -> str | None:
         """The branch's commit on the remote, fetched here; None when the branch does not exist yet."""
-        listing = self.run("ls-remote", "--heads", remote, f"refs/heads/{branch}", action=f"reach {remote}")
+        listing = self.run("ls-remote", "--heads", "--", remote, f"refs/heads/{branch}", action=f"reach {remote}")
         if not listing:
             return None
         tip = listing.split()[0]
-        self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, f"refs/heads/{branch}",
+        self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", remote, f"refs/heads/{branch}",
                  action=f"fetch {branch} from {remote}")
         return tip
 
@@ -133,6 +140,7 @@ def _repository(site_root: Path, remote: str | None) -> Iterator[_Git]:
     with tempfile.TemporaryDirectory(prefix="samizdat-deploy-") as temp:
         env = {key: value for key, value in os.environ.items() if key not in _LOCATION_VARIABLES}
         env["GIT_INDEX_FILE"] = str(Path(temp) / "index")
+        env["GIT_ALLOW_PROTOCOL"] = GIT_TRANSPORTS
         found = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], cwd=site_root, env=env,
                                capture_output=True, text=True, check=False)
         if found.returncode == 0:
@@ -147,17 +155,23 @@ def _repository(site_root: Path, remote: str | None) -> Iterator[_Git]:
 
 
 def _absolute_if_local(remote: str) -> str:
-    """A remote given as a local path (../pages.git) means from here, not from git's temporary folder."""
-    path = Path(remote)
-    if ("/" in remote or remote.endswith(".git")) and ":" not in remote and path.exists():
-        return str(path.resolve())
-    return remote
+    """A remote given as a local path (../pages.git, pages.git) means from the current folder, not from
+    git's temporary one. As git reads it: a path has no ':' before its first '/', and no '://'."""
+    if remote.startswith("-") or "://" in remote or "::" in remote:
+        return remote  # refused or a URL: as it is
+    scheme_like = ":" in remote.split("/", 1)[0]  # user@host:path
+    looks_like_path = "/" in remote or remote.endswith(".git") or remote.startswith(".") or Path(remote).exists()
+    return str(Path(remote).resolve()) if looks_like_path and not scheme_like else remote
 
 
-def _message(site_root: Path) -> str:
-    source = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=site_root, capture_output=True,
-                            text=True, check=False)
+def _message(site_root: Path, uncommitted: tuple[str, ...]) -> str:
+    source = subprocess.run(["git", *GIT_SAFE_SETTINGS, "rev-parse", "--short", "HEAD"], cwd=site_root,
+                            capture_output=True, text=True, check=False)
     suffix = f" from {source.stdout.strip()}" if source.returncode == 0 else ""
+    if uncommitted:
+        listed = "\n".join(f"  {name}" for name in uncommitted)
+        return (f"Publish the site{suffix} with uncommitted changes (--allow-dirty)\n\n"
+                f"These {len(uncommitted)} file(s) differed from that commit:\n{listed}")
     return f"Publish the site{suffix}"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from samizdat.build.writer import MARKER
 from samizdat.errors import SamizdatError
+from samizdat.publish.guards import check_address
 
 
 class RsyncError(SamizdatError):
@@ -28,13 +29,13 @@ def rsync_folder(folder: Path, target: str) -> None:
         raise RsyncError("rsync is not installed",
                          hint="install the rsync package (Debian/Ubuntu: apt-get install rsync); "
                               "the server needs it too")
-    destination = target.rstrip("/") + "/"
+    destination = check_address(target, "rsync target").rstrip("/") + "/"
     _check_target(destination)
-    _run(["rsync", *RSYNC_OPTIONS, f"{folder}/", destination], f"copy the site to {target}")
+    _run(["rsync", *RSYNC_OPTIONS, "--", f"{folder}/", destination], f"copy the site to {target}")
 
 
 def _check_target(destination: str) -> None:
-    listing = subprocess.run(["rsync", "--list-only", destination], capture_output=True, text=True, check=False)
+    listing = subprocess.run(["rsync", "--list-only", "--", destination], capture_output=True, text=True, check=False)
     if listing.returncode != 0:
         if "No such file or directory" in listing.stderr:
             return  # a new folder: rsync creates it

@@ -1,0 +1,121 @@
+"""Reading YAML from the site folder with bounded aliases, and errors that point at the file's own lines.
+
+A YAML alias (`*name`) repeats the block its anchor (`&name`) marks. Nine nested aliases make a
+billion values out of a few lines (the "billion laughs"), and an alias inside its own anchor makes a
+value that contains itself: either hangs or crashes whatever walks the data later (templates, hashing,
+the dev server's watcher). So the parsed document is measured before it becomes Python values: aliases
+may add at most ALIAS_LIMIT values, and an alias may not repeat a block it is part of. The measure is
+linear in the document's size whatever the aliases would expand to, and libyaml (the C loader) still
+does the parsing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from samizdat.errors import ContentError, SourceLocation
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+ALIAS_LIMIT = 10_000  # values that aliases may add to a document beyond those written out
+
+
+def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
+    """The document's values; first_line: the file's line where `text` starts (front matter: 2)."""
+    loader = _Loader(text)
+    try:
+        node = _single_node(loader, text, path, first_line)
+        return None if node is None else loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, path, first_line) from exc
+    finally:
+        loader.dispose()
+
+
+def compose_yaml(text: str, path: Path, first_line: int = 1) -> yaml.Node | None:
+    """The document's node tree (with each value's line), checked like load_yaml's."""
+    loader = _Loader(text)
+    try:
+        return _single_node(loader, text, path, first_line)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, path, first_line) from exc
+    finally:
+        loader.dispose()
+
+
+def _single_node(loader: Any, text: str, path: Path, first_line: int) -> yaml.Node | None:
+    node = loader.get_single_node()
+    if node is not None and "*" in text:  # no alias without a *: most files skip the measure
+        check_aliases(node, path, first_line)
+    return node
+
+
+def check_aliases(root: yaml.Node, path: Path, first_line: int = 1) -> None:
+    """Refuse a document whose aliases repeat a block inside itself or add more than ALIAS_LIMIT values."""
+    sizes: dict[int, int] = {}  # node → how many values it stands for, aliases expanded
+    nodes: dict[int, yaml.Node] = {}
+    open_nodes: set[int] = set()  # the nodes being measured: an alias back to one of them is a loop
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, measured = stack.pop()
+        key = id(node)
+        if measured:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            continue
+        if key in sizes:
+            continue
+        open_nodes.add(key)
+        nodes[key] = node
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_nodes:
+                raise _alias_error("an alias repeats a block that contains it, so its value would never end",
+                                   child, path, first_line)
+            stack.append((child, False))
+    ceiling = len(sizes) + ALIAS_LIMIT
+    if sizes[id(root)] > ceiling:  # name the smallest block that is too big: where the repeating happens
+        worst = min((key for key, size in sizes.items() if size > ceiling), key=sizes.__getitem__)
+        raise _alias_error(f"aliases (*name) repeat blocks into more than {ALIAS_LIMIT:,} values",
+                           nodes[worst], path, first_line)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _alias_error(message: str, node: yaml.Node, path: Path, first_line: int) -> ContentError:
+    return ContentError(
+        f"invalid YAML: {message}",
+        SourceLocation(path, node.start_mark.line + first_line, node.start_mark.column + 1),
+        hint="write the values out instead of repeating them with &anchor and *alias",
+    )
+
+
+def yaml_error(exc: yaml.YAMLError, path: Path, first_line: int) -> ContentError:
+    """A PyYAML error as one ContentError at the file's line (and column where PyYAML knows it)."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return ContentError(f"invalid YAML: {exc}", SourceLocation(path, first_line))
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.context_mark and mark is not exc.context_mark:
+        # An unclosed bracket or quote is noticed lines later; point at where it was opened.
+        problem += f" ({exc.context} on this line; noticed on line {mark.line + first_line})"
+        mark = exc.context_mark
+    line = mark.line + first_line if mark else None
+    column = mark.column + 1 if mark else None
+    return ContentError(
+        f"invalid YAML: {problem}",
+        SourceLocation(path, line, column),
+        hint="check indentation and quote values that hold a colon, e.g. title: \"Note: …\"",
+    )

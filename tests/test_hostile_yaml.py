@@ -1,0 +1,94 @@
+"""YAML aliases in any file of a site (front matter, data, meetings, interface strings) can neither hang
+the build (a "billion laughs") nor crash it (an alias inside its own anchor): one error, file:line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from samizdat.content.safe_yaml import ALIAS_LIMIT, load_yaml
+from samizdat.errors import ContentError
+from tests import hostile
+from tests.hostile import Sandbox, assert_refused
+
+sandbox = hostile.sandbox  # the fixture
+
+# Ten levels of ten: 10^10 values once expanded, in 11 short lines.
+LAUGHS = "lol0: &lol0 [ha, ha, ha, ha, ha, ha, ha, ha, ha, ha]\n" + "".join(
+    f"lol{n}: &lol{n} [{', '.join([f'*lol{n - 1}'] * 10)}]\n" for n in range(1, 10))
+LOOPS = {
+    "a list inside itself": "loop: &loop [1, 2, *loop]\n",
+    "a mapping inside itself": "loop: &loop\n  name: x\n  again: *loop\n",
+    "a merge key inside itself": "loop: &loop\n  <<: *loop\n",
+}
+
+WHERE = {  # file → how a YAML document is put in it (front matter goes between --- lines)
+    "content/en/about.md": lambda doc: f"---\ntitle: About\n{doc}---\nText.\n",
+    "data/people.yaml": lambda doc: doc,
+    "meetings/2099-05-01-square.yaml": lambda doc: f'start: "2099-05-01 15:00"\n{doc}',
+    "strings/en.yaml": lambda doc: doc,
+}
+
+
+def line_of(text: str, start: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
+@pytest.mark.parametrize("rel", WHERE)
+def test_billion_laughs_fail_fast_with_the_line(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                               rel: str) -> None:
+    text = WHERE[rel](LAUGHS)
+    sandbox.write({rel: text})
+    started = time.perf_counter()
+    outcome = sandbox.build(capsys)
+    assert time.perf_counter() - started < 5  # the whole build; the YAML check alone is timed below
+    assert_refused(outcome, rel, line_of(text, "lol3:"))  # the first block past the limit: 11,111 values
+    assert f"{ALIAS_LIMIT:,}" in outcome.err and "hint:" in outcome.err
+    sandbox.assert_untouched()
+
+
+@pytest.mark.parametrize("rel", WHERE)
+@pytest.mark.parametrize("label", LOOPS)
+def test_an_alias_inside_itself_is_one_error_with_the_line(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                          rel: str, label: str) -> None:
+    text = WHERE[rel](LOOPS[label])
+    sandbox.write({rel: text})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, rel, line_of(text, "loop:"))
+    assert "never end" in outcome.err
+    sandbox.assert_untouched()
+
+
+def test_the_check_is_linear_whatever_the_expansion() -> None:
+    for levels in (10, 30):  # 10^10 and 10^30 values once expanded
+        doc = "l0: &l0 [a, a, a, a, a, a, a, a, a, a]\n" + "".join(
+            f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]\n" for n in range(1, levels))
+        started = time.perf_counter()
+        with pytest.raises(ContentError):
+            load_yaml(doc, Path("data/x.yaml"))
+        assert time.perf_counter() - started < 0.1
+
+
+ALLOWED = [
+    ("a few aliases", "base: &base {a: 1, b: 2}\none: *base\ntwo: *base\n", {"a": 1, "b": 2}),
+    ("a merge key", "base: &base {a: 1}\none:\n  <<: *base\n  c: 3\n", {"a": 1}),
+    ("just under the limit", "row: &row [" + ", ".join(["x"] * 99) + "]\nrows: [" +
+     ", ".join(["*row"] * 100) + "]\n", None),
+    ("a star in a value is not an alias", 'note: "5 * 3"\nrating: "*****"\n', None),
+]
+
+
+@pytest.mark.parametrize(("label", "doc", "inside"), ALLOWED, ids=[a[0] for a in ALLOWED])
+def test_ordinary_aliases_still_load(label: str, doc: str, inside: dict[str, int] | None) -> None:
+    data = load_yaml(doc, Path("data/x.yaml"))
+    assert isinstance(data, dict)
+    if inside is not None:
+        assert all(data["one"][key] == value for key, value in inside.items())
+
+
+def test_just_past_the_limit_fails() -> None:
+    doc = "row: &row [" + ", ".join(["x"] * 100) + "]\nrows: [" + ", ".join(["*row"] * 101) + "]\n"
+    with pytest.raises(ContentError, match="aliases"):
+        load_yaml(doc, Path("data/x.yaml"))
