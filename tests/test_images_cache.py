@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -71,3 +72,70 @@ def test_equal_files_are_processed_once(make_site, run_cli, tmp_path: Path) -> N
     assert result.code == 0, result.err
     assert counts(result.out) == (1, 0)
     assert all((tmp_path / f"out/assets/p{n}.jpg").is_file() for n in range(4))
+
+
+def _touch_page(site: Path) -> None:
+    page = site / "content/en/index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+
+
+def _variants(out: Path) -> dict[str, bytes]:
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "_images").rglob("*") if p.is_file()}
+    assert files
+    return files
+
+
+def test_a_variant_replaced_in_the_cache_is_made_again(make_site, run_cli, tmp_path: Path) -> None:
+    """A planted file in a cache entry (an unmasked photo, say) never reaches the output."""
+    site = make_site({"content/en/index.md": PAGE})
+    (site / "assets").mkdir()
+    for n, colour in enumerate(("red", "green", "blue", "gray")):
+        photo(colour).save(site / f"assets/p{n}.jpg")
+    out = tmp_path / "out"
+    assert run_cli("build", site, "-o", out).code == 0
+    published = _variants(out)
+    entry = next(p for p in (site / ".samizdat-cache/images").iterdir() if p.is_dir())
+    planted = next(p for p in entry.iterdir() if p.suffix == ".webp")
+    with Image.open(planted) as image:
+        size = image.size
+    Image.new("RGB", size, "yellow").save(planted, "WEBP")  # same name, other pixels
+    _touch_page(site)  # the cache is not an input: without a changed page the build has nothing to do
+    second = run_cli("build", site, "-o", out)
+    assert second.code == 0, second.err
+    assert counts(second.out) == (1, 3)
+    assert _variants(out) == published
+
+
+def test_a_planted_manifest_is_not_trusted(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/en/index.md": PAGE})
+    (site / "assets").mkdir()
+    for n, colour in enumerate(("red", "green", "blue", "gray")):
+        photo(colour).save(site / f"assets/p{n}.jpg")
+    out = tmp_path / "out"
+    assert run_cli("build", site, "-o", out).code == 0
+    for manifest in (site / ".samizdat-cache/images").glob("*/photo.sealed"):
+        data = bytearray(manifest.read_bytes())
+        data[-2] ^= 1  # any change to the sealed manifest, as a stranger's copy would have
+        manifest.write_bytes(bytes(data))
+    _touch_page(site)
+    second = run_cli("build", site, "-o", out)
+    assert second.code == 0, second.err
+    assert counts(second.out) == (4, 0)
+
+
+def test_an_image_edited_with_its_old_size_and_time_is_processed_again(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/en/index.md": PAGE})
+    (site / "assets").mkdir()
+    for n, colour in enumerate(("red", "green", "blue", "gray")):
+        photo(colour).save(site / f"assets/p{n}.jpg", quality=90)
+    out = tmp_path / "out"
+    assert run_cli("build", site, "-o", out).code == 0
+    target = site / "assets/p1.jpg"
+    stat, size = target.stat(), target.stat().st_size
+    data = bytearray(target.read_bytes())
+    data[size // 2] ^= 0x01  # one bit of the picture data: same size
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    second = run_cli("build", site, "-o", out)
+    assert second.code == 0, second.err
+    assert counts(second.out) == (1, 3)
