@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from samizdat.outputs.security import SecurityPolicy, harden_external_links, inline_scripts, script_hash
+from selectolax.lexbor import LexborHTMLParser
+
+from samizdat.outputs.security import SecurityPolicy, harden_external_links, links_to_harden, script_hash
+from tests.conftest import MINIMAL_CONFIG
 
 CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def inline_scripts(html: str) -> list[str]:
+    return [node.text() for node in LexborHTMLParser(html).css("script") if "src" not in node.attributes]
 
 
 def header_lines(text: str, prefix: str) -> dict[str, str]:
@@ -50,16 +57,21 @@ def test_external_links_get_noopener_noreferrer_and_nothing_else_changes(bundled
 
     own = "https://example.org"
     source = ('<p><a  class=x href=\'https://other.example/a?b=1\'>x</a> <a href="https://example.org/en/">own</a>'
-              '<a rel="me" href="https://other.example/">m</a><a href="/x">i</a><a href="mailto:a@b.c">@</a></p>')
+              '<a rel="me" href="https://other.example/">m</a><a href="/x">i</a><a href="mailto:a@b.c">@</a>'
+              '<a href=" HTTPS://OTHER.example/">caps</a></p>')
     assert harden_external_links(source, own) == (
-        '<p><a  class=x href=\'https://other.example/a?b=1\' rel="noopener noreferrer">x</a> '
+        '<p><a class="x" href="https://other.example/a?b=1" rel="noopener noreferrer">x</a> '
         '<a href="https://example.org/en/">own</a><a rel="me noopener noreferrer" href="https://other.example/">m</a>'
-        '<a href="/x">i</a><a href="mailto:a@b.c">@</a></p>')
+        '<a href="/x">i</a><a href="mailto:a@b.c">@</a>'
+        '<a href=" HTTPS://OTHER.example/" rel="noopener noreferrer">caps</a></p>')
+    assert not links_to_harden(LexborHTMLParser(harden_external_links(source, own)), own)
 
 
 def test_inline_scripts_are_allowed_by_hash_in_meta_and_headers(make_site, run_cli) -> None:
     script = "document.documentElement.classList.add('js');"
-    site = make_site({"content/en/index.md": f"Hello.\n\n<script>{script}</script>\n"})
+    # A page's own script runs only when samizdat.toml lists the page (see test_content_safety.py).
+    config = MINIMAL_CONFIG + '\n[security]\nallow_scripts = ["content/en/index.md"]\n'
+    site = make_site({"content/en/index.md": f"Hello.\n\n<script>{script}</script>\n"}, config=config)
     assert run_cli("build", site).code == 0
     digest = script_hash(script)
     page = (site / "_site/en/index.html").read_text(encoding="utf-8")

@@ -1,0 +1,61 @@
+"""The published files (assets/, static/, page bundles, the theme's) that are not copied as they are:
+SVG drawings are cleaned, HTML files pass the page rules, and the site's own `_headers` is checked and
+kept after the generated policy instead of replacing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+from samizdat.assets.svg import clean_svg
+from samizdat.errors import ContentError, SourceLocation
+from samizdat.findings import Finding
+from samizdat.outputs.page_rules import scan_page
+from samizdat.outputs.page_safety import PageRules, findings_of
+from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE
+from samizdat.outputs.site_headers import check_site_headers, site_block
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+
+
+@dataclass(frozen=True)
+class PublishedAssets:
+    copies: dict[str, Path]  # output path → file copied as it is
+    cleaned: dict[str, bytes]  # output path → the cleaned bytes (SVG)
+    site_headers: bytes  # the site's _headers lines, to follow the policy's
+    findings: tuple[Finding, ...]  # broken page rules in HTML files, refused _headers lines
+
+
+def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets:
+    kept: dict[str, Path] = {}
+    cleaned: dict[str, bytes] = {}
+    findings: list[Finding] = []
+    headers = b""
+    for rel, path in copies.items():
+        if rel == NGINX_FILE:
+            raise ContentError(f"the file {rel} would replace the security headers samizdat writes",
+                               SourceLocation(path), hint="remove it; the policy is written from samizdat.toml")
+        if rel == HEADERS_FILE:
+            text = _text(path)
+            findings += check_site_headers(text, path)
+            headers = site_block(text)
+            continue
+        if rel.lower().endswith(".svg"):
+            cleaned[rel] = clean_svg(path.read_bytes(), path)
+            continue
+        if rel.lower().endswith(HTML_SUFFIXES):
+            findings += html_file_findings(path, rules)
+        kept[rel] = path
+    return PublishedAssets(kept, cleaned, headers, tuple(findings))
+
+
+def html_file_findings(path: Path, rules: PageRules) -> list[Finding]:
+    """An HTML file published as it is meets the same rules as a page (it gets no CSP meta of its own)."""
+    scan = scan_page(LexborHTMLParser(_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
+    return findings_of(scan.violations, None, rules, fallback=path)
+
+
+def _text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")

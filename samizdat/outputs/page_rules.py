@@ -1,0 +1,174 @@
+"""What markup a published page may carry: no code and no way off the site, except the theme's own scripts.
+
+Pages come from files a stranger may have written (Markdown, raw HTML in it, front matter, data, a
+site's own templates, HTML among assets). The rules are checked on the parsed document with lexbor, an
+HTML5 parser that builds the same tree a browser does, so markup written to slip past a checker
+(entities, odd quoting, upper case, tabs inside `javascript:`) is read here as the browser would read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# Elements that run code, load a document of their own, or change where the page's links lead.
+FORBIDDEN_ELEMENTS: dict[str, str] = {
+    "base": "changes where every link of the page leads",
+    "object": "embeds a plug-in or another document",
+    "embed": "embeds a plug-in or another document",
+    "applet": "embeds a Java applet",
+    "frame": "embeds another document",
+    "frameset": "embeds other documents",
+    "portal": "embeds another document",
+    "template": "holds markup a script can bring to life",
+    "noscript": "is read differently by a browser with scripts on, which hides markup from this check",
+}
+# <meta http-equiv> values a page may carry: the theme's policy and harmless facts about the document.
+ALLOWED_HTTP_EQUIV = {"content-security-policy", "content-type", "content-language", "x-ua-compatible",
+                      "onion-location"}
+# Attributes that hold a URL a browser follows, loads or submits to.
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite",
+                  "codebase", "longdesc", "lowsrc", "dynsrc", "manifest", "icon", "srcset", "imagesrcset"}
+# SVG animation attributes that can set another attribute (such as href) to a URL.
+ANIMATION_VALUES = ("to", "from", "values", "by")
+CODE_SCHEMES = ("javascript", "vbscript", "livescript")
+# data: URLs that a browser renders as a document (which may hold scripts) rather than as a picture.
+DOCUMENT_DATA_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+                       "text/javascript", "application/javascript", "text/xsl")
+# <script type=…> values that are data for the page, never run.
+DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
+SCRIPT_HINT = ("remove the script; a script from a page's content would run for every reader. If this page "
+               "truly needs it, list the file in [security] allow_scripts in samizdat.toml (see docs/security.md)")
+REMOVE_HINT = "remove it: content may not run code or send readers elsewhere without a click"
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str  # short name of the broken rule, e.g. "script", "event-handler"
+    message: str
+    needles: tuple[str, ...]  # how the markup may be written in its source, to find its line
+    hint: str = REMOVE_HINT
+
+
+@dataclass(frozen=True)
+class PageScan:
+    violations: tuple[Violation, ...]
+    scripts: tuple[str, ...]  # bodies of the inline scripts that may run (trusted, or on an allowed page)
+
+
+def scan_page(tree: LexborHTMLParser, trusted: frozenset[str], own_scripts: bool, origin: str) -> PageScan:
+    """trusted: the bodies of the theme's scripts; own_scripts: whether this page may carry scripts of its
+    own (listed in [security] allow_scripts); origin: scheme://host of the site, for forms."""
+    violations: list[Violation] = []
+    scripts: list[str] = []
+    for node in elements(tree):
+        if node.tag == "script":
+            body = _script(node, trusted, own_scripts, violations)
+            if body is not None:
+                scripts.append(body)
+        else:
+            violations += element_violations(node, origin)
+    return PageScan(tuple(violations), tuple(scripts))
+
+
+def elements(tree: LexborHTMLParser) -> Iterator[LexborNode]:
+    root = tree.root
+    if root is not None:
+        yield from root.traverse(include_text=False)
+
+
+def _script(node: LexborNode, trusted: frozenset[str], own: bool, found: list[Violation]) -> str | None:
+    """The body of a script that may run, or None (a data block, or refused: added to `found`)."""
+    attrs = node.attributes
+    kind = (attrs.get("type") or "").strip().lower()
+    if kind in DATA_SCRIPT_TYPES and "src" not in attrs:
+        return None
+    if "src" in attrs:
+        found.append(Violation("script", f"<script src={attrs['src']!r}> loads code into the page",
+                               ("<script", str(attrs["src"] or "")), SCRIPT_HINT))
+        return None
+    body = node.text(deep=True)
+    if body.strip() in trusted or (own and body.strip()):
+        return body
+    if body.strip():
+        found.append(Violation("script", "<script> would run code from the page's content",
+                               ("<script", *_first_line(body)), SCRIPT_HINT))
+    return None
+
+
+def element_violations(node: LexborNode, origin: str) -> list[Violation]:
+    """Every rule one element breaks, apart from <script> (whose verdict depends on the page)."""
+    tag = node.tag or ""
+    attrs = {name.lower(): value or "" for name, value in node.attributes.items()}
+    found = []
+    if tag in FORBIDDEN_ELEMENTS:
+        found.append(Violation(tag, f"<{tag}> {FORBIDDEN_ELEMENTS[tag]}", (f"<{tag}",)))
+    if tag == "meta" and "http-equiv" in attrs:
+        equiv = attrs["http-equiv"].strip().lower()
+        if equiv not in ALLOWED_HTTP_EQUIV:
+            found.append(Violation("http-equiv", f'<meta http-equiv="{attrs["http-equiv"]}"> changes how the '
+                                   "browser treats the page (a refresh sends readers to another address)",
+                                   ("http-equiv", attrs["http-equiv"])))
+    for name, value in attrs.items():
+        found += attribute_violations(tag, name, value, origin)
+    return found
+
+
+def attribute_violations(tag: str, name: str, value: str, origin: str) -> list[Violation]:
+    if name.startswith("on"):
+        return [Violation("event-handler", f"<{tag} {name}=…> runs code when the reader acts on the page",
+                          (f"{name}=", name))]
+    if name == "srcdoc":
+        return [Violation("srcdoc", f"<{tag} srcdoc=…> embeds a whole document, scripts included", ("srcdoc",))]
+    if name == "ping":
+        return [Violation("ping", f"<{tag} ping=…> tells another address who followed the link", ("ping",))]
+    if name in URL_ATTRIBUTES or (name in ANIMATION_VALUES and tag in ("set", "animate")):
+        urls = [part.split()[0] for part in value.split(",") if part.strip()] if "srcset" in name else [value]
+        for url in urls:
+            reason = unsafe_url(url)
+            if reason:
+                return [Violation("script-url", f"<{tag} {name}=\"{_short(url)}\"> {reason}",
+                                  (_short(url, 40), f"{name}="))]
+        if name in ("action", "formaction") and _leaves(value, origin):
+            return [Violation("form", f"<{tag} {name}=\"{_short(value)}\"> sends what readers type to another "
+                              "site", (_short(value, 40), f"{name}="))]
+    return []
+
+
+def unsafe_url(url: str) -> str | None:
+    """Why a URL must not be followed from a page, or None. Browsers drop tabs and newlines anywhere in a
+    URL and spaces and control characters around it, so `java\\tscript:` is javascript: too."""
+    cleaned = "".join(ch for ch in url if ch not in "\t\n\r").strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b"
+                                                                  "\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
+                                                                  "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    scheme, colon, rest = cleaned.partition(":")
+    if not colon or not scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+        return None
+    scheme = scheme.lower()
+    if scheme in CODE_SCHEMES:
+        return "runs code when followed"
+    if scheme == "data":
+        media = rest.split(",", 1)[0].split(";", 1)[0].strip().lower()
+        if media in DOCUMENT_DATA_TYPES or not media.startswith("image/"):
+            return "opens a document made of the link itself, which may hold scripts"
+    return None
+
+
+def _leaves(url: str, origin: str) -> bool:
+    parts = urlsplit(url.strip())
+    if not parts.scheme and not parts.netloc:
+        return False
+    return f"{parts.scheme or 'https'}://{parts.netloc}".lower() != origin.lower()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _first_line(body: str) -> tuple[str, ...]:
+    line = next((part.strip() for part in body.splitlines() if part.strip()), "")
+    return (line[:40],) if line else ()
