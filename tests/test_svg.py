@@ -85,7 +85,7 @@ def test_svg_is_published_clean(sandbox: Sandbox, capsys, source: bytes, forbidd
 
 
 BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
-                  + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi"))
+                  + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi", strict=True))
                   + f']>{OPEN}<text>&i;</text></svg>')
 REFUSED_SVGS = {
     "billion laughs": BILLION_LAUGHS,
@@ -140,7 +140,7 @@ HEADERS = {
     "drops the CSP": ("/*\n  ! Content-Security-Policy\n", 2),
     "replaces the CSP": ("/*\n  Content-Security-Policy: script-src *\n", 2),
     "allows framing": ("/en/*\n  X-Frame-Options: ALLOWALL\n", 2),
-    "report-only policy": ("/*\n  Cache-Control: max-age=60\n  Content-Security-Policy-Report-Only: default-src *\n", 3),
+    "report-only policy": ("/*\n  Cache-Control: max-age=60\n  Content-Security-Policy-Report-Only: x\n", 3),
     "opens to other sites": ("/assets/*\n  Access-Control-Allow-Origin: *\n", 2),
     "preloads a tracker": ("/*\n  Link: <https://tracker.example/p.js>; rel=preload\n", 2),
     "redirects by header": ("/\n  Refresh: 0; url=https://evil.example/\n", 2),
@@ -158,7 +158,8 @@ def test_a_sites_headers_cannot_loosen_the_policy(sandbox: Sandbox, capsys, text
 
 
 def test_a_sites_harmless_headers_follow_the_policy(sandbox: Sandbox, capsys) -> None:  # noqa: F811
-    own = "# our caching\n/assets/*\n  Cache-Control: public, max-age=31536000\n/en/private/*\n  X-Robots-Tag: noindex\n"
+    own = ("# our caching\n/assets/*\n  Cache-Control: public, max-age=31536000\n"
+           "/en/private/*\n  X-Robots-Tag: noindex\n")
     sandbox.write({"static/_headers": own})
     assert sandbox.build(capsys).code == 0
     published = (sandbox.out / "_headers").read_text(encoding="utf-8")
