@@ -7,7 +7,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.outputs.security import SecurityPolicy, harden_external_links, links_to_harden, script_hash
+from samizdat.outputs.page_rules import scan_page
+from samizdat.outputs.security import SecurityPolicy, harden_external_links, script_hash
 from tests.conftest import MINIMAL_CONFIG
 
 CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
@@ -64,7 +65,9 @@ def test_external_links_get_noopener_noreferrer_and_nothing_else_changes(bundled
         '<a href="https://example.org/en/">own</a><a rel="me noopener noreferrer" href="https://other.example/">m</a>'
         '<a href="/x">i</a><a href="mailto:a@b.c">@</a>'
         '<a href=" HTTPS://OTHER.example/" rel="noopener noreferrer">caps</a></p>')
-    assert not links_to_harden(LexborHTMLParser(harden_external_links(source, own)), own)
+    hardened = LexborHTMLParser(harden_external_links(source, own))
+    assert not scan_page(hardened, frozenset(), False, own).links_to_harden
+    assert scan_page(LexborHTMLParser(source), frozenset(), False, own).links_to_harden
 
 
 def test_inline_scripts_are_allowed_by_hash_in_meta_and_headers(make_site, run_cli) -> None:

@@ -25,7 +25,7 @@ from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.render import VARS_CSS, RenderedPage, Renderer
-from samizdat.outputs.security import harden_external_links, links_to_harden, script_hash
+from samizdat.outputs.security import harden_external_links, script_hash
 from samizdat.outputs.views import mirrors_url
 from samizdat.theme import THEME_URL
 
@@ -97,7 +97,7 @@ def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None) -> tupl
     text = html.decode("utf-8")
     tree = LexborHTMLParser(text)
     scan = scan_page(tree, rules.trusted, rules.may_run_own(page.path if page else None), rules.origin)
-    if links_to_harden(tree, rules.origin):  # only those tags are rewritten; the rest stays byte for byte
+    if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
         html = harden_external_links(text, rules.origin).encode("utf-8")
     found = findings_of(scan.violations, page, rules) if scan.violations else []
     return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts)), found

@@ -12,8 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
 from samizdat.outputs.tag_edit import StartTag, rewrite_tags, start_tags, write_tag
 
 HEADERS_FILE = "_headers"  # read by Netlify and Cloudflare Pages
@@ -106,18 +104,11 @@ def _is_csp(tag: StartTag) -> bool:
     return (tag.get("http-equiv") or "").strip().lower() == "content-security-policy"
 
 
-def links_to_harden(tree: LexborHTMLParser, own_origin: str) -> bool:
-    """Whether a link leaves the site without rel="noopener noreferrer" (read on the page's lexbor tree,
-    so most pages are not tokenized a second time)."""
-    return any(_missing_rel(node.attributes.get("href") or "", node.attributes.get("rel") or "", own_origin)
-               for node in tree.css("a[href], area[href]"))
-
-
 def harden_external_links(page: str, own_origin: str) -> str:
     """Add rel="noopener noreferrer" to links that leave the site; only those tags are rewritten."""
 
     def fix(tag: StartTag) -> str | None:
-        if not _missing_rel(tag.get("href") or "", tag.get("rel") or "", own_origin):
+        if not missing_rel(tag.get("href") or "", tag.get("rel") or "", own_origin):
             return None
         tokens = (tag.get("rel") or "").split()
         rel = " ".join(tokens + [t for t in ("noopener", "noreferrer") if t not in tokens])
@@ -127,7 +118,10 @@ def harden_external_links(page: str, own_origin: str) -> str:
     return rewrite_tags(page, frozenset({"a", "area"}), fix)
 
 
-def _missing_rel(href: str, rel: str, own_origin: str) -> bool:
+def missing_rel(href: str, rel: str, own_origin: str) -> bool:
+    """A link that leaves the site without rel="noopener noreferrer"."""
+    if "//" not in href:
+        return False  # no host of its own: a link inside the site
     tokens = rel.lower().split()
     return is_external(href, own_origin) and not ("noopener" in tokens and "noreferrer" in tokens)
 
