@@ -185,3 +185,26 @@ def test_a_refused_page_is_refused_again_by_the_next_build(sandbox: Sandbox, cap
     assert_refused(sandbox.build(capsys), PAGE, 6)
     sandbox.write({PAGE: HEAD + "No script.\n"})
     assert sandbox.build(capsys).code == 0
+
+
+def test_the_opt_in_works_for_a_published_html_file_too(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    script = "document.title = 'calculator';"
+    tool = f"<!doctype html>\n<title>Tool</title>\n<script>{script}</script>\n"
+    config = MINIMAL_CONFIG + '\n[security]\nallow_scripts = ["static/tool.html"]\n'
+    sandbox.write({"static/tool.html": tool}, config=config)
+    assert sandbox.build(capsys).code == 0
+    assert f"'{script_hash(script)}'" in (sandbox.out / "_headers").read_text(encoding="utf-8")
+    sandbox.write({"static/tool.html": tool, "static/copy.html": tool}, config=config)
+    assert_refused(sandbox.build(capsys), "static/copy.html", 3)
+    sandbox.assert_untouched()
+
+
+def test_check_lists_every_problem_where_the_build_names_the_first(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    sandbox.write({PAGE: HEAD + '<p onclick="x()">a</p>\n\n[b](javascript:y)\n',
+                   "content/ru/index.md": HEAD + '<meta http-equiv="refresh" content="0;url=https://e.example/">\n',
+                   "static/old.html": "<p>\n<base href='https://e.example/'>\n"})
+    outcome = sandbox.run(capsys, "check", sandbox.site)
+    places = [p.removeprefix(f"{sandbox.site}/") for p in re.findall(r"^(\S+): error \[unsafe-markup\]", outcome.out, re.M)]
+    assert sorted(places) == sorted([f"{PAGE}:6", f"{PAGE}:8", "content/ru/index.md:6", "static/old.html:2"])
+    build = sandbox.build(capsys)
+    assert build.code == 1 and "3 more; `samizdat check` lists them all" in build.err

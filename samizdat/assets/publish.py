@@ -14,7 +14,7 @@ from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
 from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
-from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE
+from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE, script_hash
 from samizdat.outputs.site_headers import check_site_headers, site_block
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -26,12 +26,16 @@ class PublishedAssets:
     cleaned: dict[str, bytes]  # output path → the cleaned bytes (SVG)
     site_headers: bytes  # the site's _headers lines, to follow the policy's
     findings: tuple[Finding, ...]  # broken page rules in HTML files, refused _headers lines
+    scripts: tuple[str, ...]  # hashes of inline scripts in HTML files listed in [security] allow_scripts
 
 
 def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets:
+    """An HTML file published as it is meets the same rules as a page (it gets no CSP meta of its own,
+    so on a host without headers the rules are all that protects its readers)."""
     kept: dict[str, Path] = {}
     cleaned: dict[str, bytes] = {}
     findings: list[Finding] = []
+    scripts: list[str] = []
     headers = b""
     for rel, path in copies.items():
         if rel == NGINX_FILE:
@@ -46,15 +50,11 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             cleaned[rel] = clean_svg(path.read_bytes(), path)
             continue
         if rel.lower().endswith(HTML_SUFFIXES):
-            findings += html_file_findings(path, rules)
+            scan = scan_page(LexborHTMLParser(_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
+            findings += findings_of(scan.violations, None, rules, fallback=path)
+            scripts += [script_hash(body) for body in scan.scripts]
         kept[rel] = path
-    return PublishedAssets(kept, cleaned, headers, tuple(findings))
-
-
-def html_file_findings(path: Path, rules: PageRules) -> list[Finding]:
-    """An HTML file published as it is meets the same rules as a page (it gets no CSP meta of its own)."""
-    scan = scan_page(LexborHTMLParser(_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
-    return findings_of(scan.violations, None, rules, fallback=path)
+    return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts))
 
 
 def _text(path: Path) -> str:

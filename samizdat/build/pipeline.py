@@ -52,7 +52,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         refuse(unsafe)
     # The policy lists every inline script's hash, so it is known only once every page exists.
     with timings.stage("secure"):
-        scripts = {script for page in rendered_site.pages.values() for script in page.scripts}
+        scripts = {script for page in rendered_site.pages.values() for script in page.scripts} | set(assets.scripts)
         rendered = {rel: data for rel, data in secure(config, rendered, scripts, assets.site_headers).items()
                     if rel not in copies and rel not in assets.cleaned} | assets.cleaned
     # Every raster image passes through here: no original is published as it is.
