@@ -204,7 +204,8 @@ def test_check_lists_every_problem_where_the_build_names_the_first(sandbox: Sand
                    "content/ru/index.md": HEAD + '<meta http-equiv="refresh" content="0;url=https://e.example/">\n',
                    "static/old.html": "<p>\n<base href='https://e.example/'>\n"})
     outcome = sandbox.run(capsys, "check", sandbox.site)
-    places = [p.removeprefix(f"{sandbox.site}/") for p in re.findall(r"^(\S+): error \[unsafe-markup\]", outcome.out, re.M)]
+    found = re.findall(r"^(\S+): error \[unsafe-markup\]", outcome.out, re.M)
+    places = [place.removeprefix(f"{sandbox.site}/") for place in found]
     assert sorted(places) == sorted([f"{PAGE}:6", f"{PAGE}:8", "content/ru/index.md:6", "static/old.html:2"])
     build = sandbox.build(capsys)
     assert build.code == 1 and "3 more; `samizdat check` lists them all" in build.err
