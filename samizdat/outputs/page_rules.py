@@ -31,6 +31,9 @@ FORBIDDEN_ELEMENTS: dict[str, str] = {
 # <meta http-equiv> values a page may carry: the theme's policy and harmless facts about the document.
 ALLOWED_HTTP_EQUIV = {"content-security-policy", "content-type", "content-language", "x-ua-compatible",
                       "onion-location"}
+# <link rel=…> values that make the browser contact the linked host as soon as the page opens; DNS
+# prefetching is not even covered by the Content-Security-Policy.
+CONNECTING_RELS = {"dns-prefetch", "preconnect", "prefetch", "prerender", "preload", "modulepreload"}
 # Attributes that hold a URL a browser follows, loads or submits to.
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite",
                   "codebase", "longdesc", "lowsrc", "dynsrc", "manifest", "icon", "srcset", "imagesrcset"}
@@ -118,15 +121,28 @@ def element_violations(node: LexborNode, origin: str) -> list[Violation]:
     found = []
     if tag in FORBIDDEN_ELEMENTS:
         found.append(Violation(tag, f"<{tag}> {FORBIDDEN_ELEMENTS[tag]}", (f"<{tag}",)))
-    if tag == "meta" and "http-equiv" in attrs:
-        equiv = attrs["http-equiv"].strip().lower()
-        if equiv not in ALLOWED_HTTP_EQUIV:
-            found.append(Violation("http-equiv", f'<meta http-equiv="{attrs["http-equiv"]}"> changes how the '
-                                   "browser treats the page (a refresh sends readers to another address)",
-                                   ("http-equiv", attrs["http-equiv"])))
+    if tag in ("meta", "link"):
+        found += _head_violations(tag, attrs, origin)
     for name, value in attrs.items():
         found += attribute_violations(tag, name, value, origin)
     return found
+
+
+def _head_violations(tag: str, attrs: dict[str, str], origin: str) -> list[Violation]:
+    """<meta> and <link> that change the page's rules or reach another host before any click."""
+    if tag == "meta" and "http-equiv" in attrs and attrs["http-equiv"].strip().lower() not in ALLOWED_HTTP_EQUIV:
+        return [Violation("http-equiv", f'<meta http-equiv="{attrs["http-equiv"]}"> changes how the browser '
+                          "treats the page (a refresh sends readers to another address)",
+                          ("http-equiv", attrs["http-equiv"]))]
+    if tag == "meta" and attrs.get("name", "").strip().lower() == "referrer" and (
+            attrs.get("content", "").strip().lower() != "no-referrer"):
+        return [Violation("referrer", f'<meta name="referrer" content="{attrs.get("content", "")}"> tells other '
+                          "sites which page a reader came from", ('name="referrer"', "referrer"))]
+    rels = set(attrs.get("rel", "").lower().split())
+    if tag == "link" and rels & CONNECTING_RELS and _leaves(attrs.get("href", ""), origin):
+        return [Violation("link", f'<link rel="{attrs["rel"]}"> makes the reader\'s browser contact '
+                          f"{_short(attrs.get('href', ''))} as the page opens", (_short(attrs.get("href", ""), 40),))]
+    return []
 
 
 def attribute_violations(tag: str, name: str, value: str, origin: str) -> list[Violation]:
