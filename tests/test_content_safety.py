@@ -80,6 +80,10 @@ OTHER_CASES = {
     "HTML file in static/": Case("", "static/old.html", "<html><body>\n<p>Old page</p>\n<script>steal()</script>\n",
                                  3),
     "HTML file in assets/": Case("", "assets/embed/page.html", '<p>\n<a href="javascript:steal()">x</a>\n', 2),
+    "XHTML script in an XML file": Case("", "static/data.xml", '<?xml version="1.0"?>\n<data>\n'
+                                        '<script xmlns="http://www.w3.org/1999/xhtml">steal()</script>\n</data>\n', 3),
+    "XSLT stylesheet in an XML file": Case("", "assets/feed.xml", '<?xml version="1.0"?>\n'
+                                           '<?xml-stylesheet type="text/xsl" href="/assets/page.xsl"?>\n<feed/>\n', 2),
     "refresh in static HTML": Case("", "static/go.html", '<meta http-equiv="refresh" content="0;url=https://x.example">',
                                    1),
 }
@@ -211,3 +215,24 @@ def test_check_lists_every_problem_where_the_build_names_the_first(sandbox: Sand
     assert sorted(places) == sorted([f"{PAGE}:6", f"{PAGE}:8", "content/ru/index.md:6", "static/old.html:2"])
     build = sandbox.build(capsys)
     assert build.code == 1 and "3 more; `samizdat check` lists them all" in build.err
+
+
+def test_plain_xml_data_is_published_as_it_is(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    search = ('<?xml version="1.0"?>\n<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">'
+              "<ShortName>Site</ShortName></OpenSearchDescription>\n")
+    sandbox.write({"static/opensearch.xml": search})
+    assert sandbox.build(capsys).code == 0
+    assert (sandbox.out / "opensearch.xml").read_text(encoding="utf-8") == search
+
+
+@pytest.mark.parametrize("rel, text", [
+    ("assets/map.svgz", "\x1f\x8b compressed"),
+    ("static/broken.xml", "<data><script xmlns='http://www.w3.org/1999/xhtml'>steal()"),
+    ("static/bomb.xml", '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aa">]><d>&a;</d>'),
+])
+def test_files_that_cannot_be_checked_are_refused(sandbox: Sandbox, capsys, rel: str, text: str) -> None:  # noqa: F811
+    sandbox.write({rel: text})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, rel)
+    assert "hint:" in outcome.err
+    sandbox.assert_untouched()

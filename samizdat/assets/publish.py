@@ -10,6 +10,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.assets.svg import clean_svg
+from samizdat.assets.xml_files import XML_SUFFIXES, xml_findings
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
 from samizdat.outputs.page_rules import scan_page
@@ -49,6 +50,11 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
         if rel.lower().endswith(".svg"):
             cleaned[rel] = clean_svg(path.read_bytes(), path)
             continue
+        if rel.lower().endswith(".svgz"):
+            raise ContentError("a compressed SVG cannot be cleaned before it is published", SourceLocation(path),
+                               hint="unpack it (gunzip -S .svgz) and save it as .svg")
+        if rel.lower().endswith(XML_SUFFIXES):
+            findings += xml_findings(path.read_bytes(), path)
         if rel.lower().endswith(HTML_SUFFIXES):
             scan = scan_page(LexborHTMLParser(_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
             findings += findings_of(scan.violations, None, rules, fallback=path)
