@@ -37,7 +37,7 @@ def clean_svg(data: bytes, source: Path) -> bytes:
     root = _parse(data, source)
     _clean_tree(root)
     etree.cleanup_namespaces(root, top_nsmap={None: SVG_NS})
-    return etree.tostring(root, encoding="utf-8", xml_declaration=False)  # UTF-8 is XML's default
+    return etree.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"  # UTF-8 is XML's default
 
 
 def _parse(data: bytes, source: Path) -> etree._Element:
