@@ -229,10 +229,12 @@ def test_plain_xml_data_is_published_as_it_is(sandbox: Sandbox, capsys) -> None:
 
 @pytest.mark.parametrize("rel, text", [
     ("assets/map.svgz", "\x1f\x8b compressed"),
+    ("static/utf16.html", "<p>x</p><script>steal()</script>".encode("utf-16")),
+    ("static/jis.html", "<p>\x1b$B</p><a title=\"\x1b(B\"><img src=x onerror=steal()>"),
     ("static/broken.xml", "<data><script xmlns='http://www.w3.org/1999/xhtml'>steal()"),
     ("static/bomb.xml", '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aa">]><d>&a;</d>'),
 ])
-def test_files_that_cannot_be_checked_are_refused(sandbox: Sandbox, capsys, rel: str, text: str) -> None:  # noqa: F811
+def test_files_that_cannot_be_checked_are_refused(sandbox: Sandbox, capsys, rel: str, text: str | bytes) -> None:  # noqa: F811
     sandbox.write({rel: text})
     outcome = sandbox.build(capsys)
     assert_refused(outcome, rel)

@@ -56,7 +56,7 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
         if rel.lower().endswith(XML_SUFFIXES):
             findings += xml_findings(path.read_bytes(), path)
         if rel.lower().endswith(HTML_SUFFIXES):
-            scan = scan_page(LexborHTMLParser(_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
+            scan = scan_page(LexborHTMLParser(_html_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
             findings += findings_of(scan.violations, None, rules, fallback=path)
             scripts += [script_hash(body) for body in scan.scripts]
         kept[rel] = path
@@ -65,3 +65,20 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
 
 def _text(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _html_text(path: Path) -> str:
+    """The file as a browser will read it, or refused: one published as it is gets no charset from the
+    theme, and a browser that guesses another encoding (UTF-16 by its mark, which is not UTF-8, or
+    ISO-2022-JP by its escape codes) would see markup this check did not."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError("the HTML file is not UTF-8 text", SourceLocation(path, data.count(b"\n", 0, exc.start) + 1),
+                           hint="save it as UTF-8") from exc
+    if "\x1b" in text:
+        raise ContentError("the HTML file holds escape codes that make browsers read it in another encoding",
+                           SourceLocation(path, text.count("\n", 0, text.find("\x1b")) + 1),
+                           hint="save it as plain UTF-8 text")
+    return text
