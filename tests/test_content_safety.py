@@ -240,3 +240,17 @@ def test_files_that_cannot_be_checked_are_refused(sandbox: Sandbox, capsys, rel:
     assert_refused(outcome, rel)
     assert "hint:" in outcome.err
     sandbox.assert_untouched()
+
+
+def test_each_problem_is_traced_to_its_own_file(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    """The same rule broken in the page and in a site template: each finding names its own source."""
+    # Only the English page uses the template (the others have a layout of their own), so a place
+    # found for the template's markup cannot come from another page.
+    plain = "---\ntitle: T\nlayout: plain\n---\nText.\n"
+    sandbox.write({PAGE: HEAD + '<b onclick="md()">x</b>\n', "content/ru/index.md": plain, "content/ko/index.md": plain,
+                   "templates/default.html": SITE_TEMPLATE.replace("<p>MARKUP</p>", '<p onclick="tpl()">y</p>'),
+                   "templates/plain.html": '{% extends "base.html" %}{% block main %}{{ page.content }}{% endblock %}'})
+    outcome = sandbox.run(capsys, "check", sandbox.site)
+    found = {place.removeprefix(f"{sandbox.site}/")
+             for place in re.findall(r"^(\S+): error \[unsafe-markup\]", outcome.out, re.M)}
+    assert found == {f"{PAGE}:6", "templates/default.html:5"}

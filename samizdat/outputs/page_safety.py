@@ -67,20 +67,23 @@ def locate(violation: Violation, page: Page | None, rules: PageRules, fallback: 
         line = _markdown_line(violation, page, rules)
         if line is not None:
             return SourceLocation(page.path, line)
-    for path in ([page.path] if page else []) + ([fallback] if fallback else []) + list(rules.search):
-        line = _needle_line(_read(path).splitlines(), violation.needles)
-        if line is not None:
-            return SourceLocation(path, line)
+    paths = ([page.path] if page else []) + ([fallback] if fallback else []) + list(rules.search)
+    for needle in violation.needles:  # the most telling needle in any file before a vaguer one
+        for path in paths:
+            line = _needle_line(_read(path).splitlines(), (needle,))
+            if line is not None:
+                return SourceLocation(path, line)
     source = page.path if page else fallback
     return SourceLocation(source) if source else None
 
 
 def _markdown_line(violation: Violation, page: Page, rules: PageRules) -> int | None:
+    """The line of the first piece of the page's own markup that breaks the same rule the same way;
+    None when the page's Markdown has none (the markup came from a template, data or a shortcode)."""
     for first, markup in html_pieces(page.body):
         scan = scan_page(LexborHTMLParser(markup), frozenset(), rules.may_run_own(page.path), rules.origin)
-        if any(v.rule == violation.rule for v in scan.violations):
-            within = _needle_line(markup.splitlines(), violation.needles) or 1
-            return page.body_line + first + within - 1
+        if any(v.rule == violation.rule and v.message == violation.message for v in scan.violations):
+            return page.body_line + first + (_needle_line(markup.splitlines(), violation.needles) or 1) - 1
     return None
 
 
