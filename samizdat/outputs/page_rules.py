@@ -77,8 +77,7 @@ def scan_page(tree: LexborHTMLParser, trusted: frozenset[str], own_scripts: bool
             body = _script(node, trusted, own_scripts, violations)
             if body is not None:
                 scripts.append(body)
-            continue
-        violations += element_violations(node, origin)
+        violations += element_violations(node, origin)  # a trusted script may not carry handlers either
         if node.tag in ("a", "area") and not harden:
             attrs = node.attributes
             harden = missing_rel(attrs.get("href") or "", attrs.get("rel") or "", origin)
@@ -99,14 +98,14 @@ def _script(node: LexborNode, trusted: frozenset[str], own: bool, found: list[Vi
         return None
     if "src" in attrs:
         found.append(Violation("script", f"<script src={attrs['src']!r}> loads code into the page",
-                               ("<script", str(attrs["src"] or "")), SCRIPT_HINT))
+                               (str(attrs["src"] or ""), "<script"), SCRIPT_HINT))
         return None
     body = node.text(deep=True)
     if body.strip() in trusted or (own and body.strip()):
         return body
     if body.strip():
         found.append(Violation("script", "<script> would run code from the page's content",
-                               ("<script", *_first_line(body)), SCRIPT_HINT))
+                               (*_first_line(body), "<script"), SCRIPT_HINT))
     return None
 
 

@@ -83,7 +83,8 @@ def _markdown_line(violation: Violation, page: Page, rules: PageRules) -> int | 
     for first, markup in html_pieces(page.body):
         scan = scan_page(LexborHTMLParser(markup), frozenset(), rules.may_run_own(page.path), rules.origin)
         if any(v.rule == violation.rule and v.message == violation.message for v in scan.violations):
-            return page.body_line + first + (_needle_line(markup.splitlines(), violation.needles) or 1) - 1
+            tag_first = sorted(violation.needles, key=lambda needle: not needle.startswith("<"))  # where it opens
+            return page.body_line + first + (_needle_line(markup.splitlines(), tuple(tag_first)) or 1) - 1
     return None
 
 
