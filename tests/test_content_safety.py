@@ -79,6 +79,8 @@ OTHER_CASES = {
                                  SITE_TEMPLATE.replace("<p>MARKUP</p>", "<script>steal()</script>"), 5),
     "front matter through a site template": Case(
         "", PAGE, '---\ntitle: Home\nbanner: "<a href=\'javascript:steal()\'>x</a>"\n---\nHello.\n', 3),
+    "HTML page in content/": Case("", "content/en/old.html",
+                                  '---\ntitle: Old\n---\n<div class="old">\n<p onclick="steal()">x</p>\n</div>\n', 5),
     "HTML file in static/": Case("", "static/old.html", "<html><body>\n<p>Old page</p>\n<script>steal()</script>\n",
                                  3),
     "HTML file in assets/": Case("", "assets/embed/page.html", '<p>\n<a href="javascript:steal()">x</a>\n', 2),
