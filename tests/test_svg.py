@@ -179,3 +179,26 @@ def test_server_config_files_cannot_replace_the_policy(sandbox: Sandbox, capsys,
     else:
         assert_refused(outcome, rel)
         assert not sandbox.out.exists()
+
+
+@pytest.mark.parametrize("rel, text, line", [
+    ("static/_redirects", "/old /en/ 301\n/*  https://evil.example/:splat 302\n", 2),
+    ("static/_redirects", "# moved\n/en/join //evil.example/join 301\n", 2),
+    ("static/_worker.js", "export default { fetch(request) { return fetch(request) } }\n", None),
+    ("static/_worker.js/index.js", "export default {}\n", None),
+    ("static/_routes.json", '{"version": 1, "include": ["/*"]}\n', None),
+])
+def test_host_instructions_cannot_send_readers_away_or_run_code(sandbox: Sandbox, capsys, rel: str, text: str,  # noqa: F811
+                                                                  line: int | None) -> None:
+    sandbox.write({rel: text})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, rel, line)
+    assert not sandbox.out.exists()
+    sandbox.assert_untouched()
+
+
+def test_redirects_within_the_site_are_kept(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    rules = "/old-news /en/news/ 301\nhttps://example.org/x /en/ 301\n"
+    sandbox.write({"static/_redirects": rules})
+    assert sandbox.build(capsys).code == 0
+    assert (sandbox.out / "_redirects").read_text(encoding="utf-8") == rules

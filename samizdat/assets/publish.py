@@ -13,6 +13,7 @@ from samizdat.assets.svg import clean_svg
 from samizdat.assets.xml_files import XML_SUFFIXES, xml_findings
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
+from samizdat.outputs.host_files import REDIRECTS_FILE, check_redirects, refuse_server_code
 from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE, script_hash
@@ -42,6 +43,9 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
         if rel == NGINX_FILE:
             raise ContentError(f"the file {rel} would replace the security headers samizdat writes",
                                SourceLocation(path), hint="remove it; the policy is written from samizdat.toml")
+        refuse_server_code(rel, path)
+        if rel == REDIRECTS_FILE:
+            findings += check_redirects(_text(path), path, rules.origin)
         if rel == HEADERS_FILE:
             text = _text(path)
             findings += check_site_headers(text, path)
