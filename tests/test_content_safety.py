@@ -79,6 +79,8 @@ OTHER_CASES = {
                                  SITE_TEMPLATE.replace("<p>MARKUP</p>", "<script>steal()</script>"), 5),
     "front matter through a site template": Case(
         "", PAGE, '---\ntitle: Home\nbanner: "<a href=\'javascript:steal()\'>x</a>"\n---\nHello.\n', 3),
+    "data file through a site template": Case(
+        "", "data/banner.yaml", 'title: Join us\nhtml: "<b>Join</b> <a href=\'javascript:steal()\'>x</a>"\n', 2),
     "HTML page in content/": Case("", "content/en/old.html",
                                   '---\ntitle: Old\n---\n<div class="old">\n<p onclick="steal()">x</p>\n</div>\n', 5),
     "HTML file in static/": Case("", "static/old.html", "<html><body>\n<p>Old page</p>\n<script>steal()</script>\n",
@@ -98,6 +100,8 @@ def case_files(case: Case) -> dict[str, str]:
     files = {case.file: case.text}
     if case.name == "front matter through a site template":
         files["templates/default.html"] = BANNER_TEMPLATE
+    if case.name == "data file through a site template":
+        files["templates/default.html"] = SITE_TEMPLATE.replace("<p>MARKUP</p>", "{{ data.banner.html|safe }}")
     return files
 
 
