@@ -260,3 +260,18 @@ def test_each_problem_is_traced_to_its_own_file(sandbox: Sandbox, capsys) -> Non
     found = {place.removeprefix(f"{sandbox.site}/")
              for place in re.findall(r"^(\S+): error \[unsafe-markup\]", outcome.out, re.M)}
     assert found == {f"{PAGE}:6", "templates/default.html:5"}
+
+
+def test_a_site_template_without_the_policy_tag_still_gets_it(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    base = ("<!doctype html>\n<html><head>\n<title>{{ page.title }}</title>\n"
+            "</head><body>{% block main %}{% endblock %}</body></html>\n")
+    loose = base.replace("<title>", '<meta http-equiv="content-security-policy" content="script-src *">\n<title>')
+    for template in (base, loose):
+        sandbox.write({"templates/base.html": template})
+        assert sandbox.build(capsys).code == 0
+        html = (sandbox.out / "en/index.html").read_text(encoding="utf-8")
+        head = LexborHTMLParser(html).head
+        assert head is not None
+        policies = [node.attributes.get("content") for node in head.css("meta[http-equiv]")]
+        assert len(policies) == 1 and str(policies[0]).startswith("default-src 'none';"), policies
+        assert "script-src *" not in html and "<title>Home</title>" in html
