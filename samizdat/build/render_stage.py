@@ -50,7 +50,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     results = {path: hit for path, signature in signatures.items() if (hit := cache.get(path, signature))}
     todo = [page for page in site.pages if page.output_path not in results]
     unsafe: list[Finding] = []
-    refused = set()  # never cached: the next build must look at them again
+    refused: set[str] = set()  # never cached: the next build must look at them again
     for page, rendered in zip(todo, render_pages(renderer, todo), strict=True):
         results[page.output_path], violations = _finish(rendered, rules, page)
         unsafe += violations
