@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from samizdat.assets.svg import SVG_NS, clean_svg
+from samizdat.assets.svg import SVG_NS, clean_svg, clean_svg_report
 from samizdat.errors import ContentError
 from tests.conftest import BUNDLED_SITE
 from tests.hostile import SECRET, Sandbox, assert_refused, sandbox  # noqa: F401
@@ -74,6 +74,9 @@ def test_svg_is_published_clean(sandbox: Sandbox, capsys, source: bytes, forbidd
     sandbox.write({"assets/drawing.svg": source, "static/logo.svg": source, "content/en/pic.svg": source})
     outcome = sandbox.build(capsys)
     assert outcome.code == 0, outcome.err
+    # The volunteer is told: a warning when the drawing may now look or act differently.
+    changes_behaviour = b"metadata" not in source
+    assert ("assets/drawing.svg: warning [svg-cleaned]: published without:" in outcome.err) is changes_behaviour
     for rel in ("assets/drawing.svg", "logo.svg", "en/pic.svg"):
         published = (sandbox.out / rel).read_bytes()
         for needle in forbidden:
@@ -116,6 +119,7 @@ def test_an_svg_that_cannot_be_read_safely_is_refused(sandbox: Sandbox, capsys, 
 def test_the_sites_own_drawings_survive_cleaning_unchanged(path: Path) -> None:
     """Same elements, same attributes, same text: the flags and icons look as they did (here, byte for byte)."""
     assert clean_svg(path.read_bytes(), path) == path.read_bytes()
+    assert clean_svg_report(path.read_bytes(), path).removed == ()  # so no finding either
     before, after = etree.fromstring(path.read_bytes()), etree.fromstring(clean_svg(path.read_bytes(), path))
     assert [(e.tag, dict(e.attrib), (e.text or "").strip()) for e in before.iter()] == [
         (e.tag, dict(e.attrib), (e.text or "").strip()) for e in after.iter()]
@@ -202,3 +206,12 @@ def test_redirects_within_the_site_are_kept(sandbox: Sandbox, capsys) -> None:  
     sandbox.write({"static/_redirects": rules})
     assert sandbox.build(capsys).code == 0
     assert (sandbox.out / "_redirects").read_text(encoding="utf-8") == rules
+
+
+def test_check_notes_what_an_editor_left_in_a_drawing(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    source, _ = HOSTILE_SVGS["inkscape metadata and a home folder"]
+    sandbox.write({"assets/flyer.svg": source})
+    outcome = sandbox.run(capsys, "check", sandbox.site)
+    assert "assets/flyer.svg: info [svg-metadata]: published without: " in outcome.out
+    for what in ("comments", "metadata (author, licence)", "editor data (Inkscape, Sodipodi…)"):
+        assert what in outcome.out

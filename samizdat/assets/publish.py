@@ -9,7 +9,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.assets.svg import clean_svg
+from samizdat.assets.svg import clean_svg_report
 from samizdat.assets.xml_files import XML_SUFFIXES, xml_findings
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
@@ -29,6 +29,7 @@ class PublishedAssets:
     site_headers: bytes  # the site's _headers lines, to follow the policy's
     findings: tuple[Finding, ...]  # broken page rules in HTML files, refused _headers lines
     scripts: tuple[str, ...]  # hashes of inline scripts in HTML files listed in [security] allow_scripts
+    notes: tuple[Finding, ...] = ()  # what the SVG cleaning removed: told, never refused
 
 
 def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets:
@@ -38,6 +39,7 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
     cleaned: dict[str, bytes] = {}
     findings: list[Finding] = []
     scripts: list[str] = []
+    notes: list[Finding] = []
     headers = b""
     for rel, path in copies.items():
         if rel == NGINX_FILE:
@@ -52,7 +54,8 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             headers = site_block(text)
             continue
         if rel.lower().endswith(".svg"):
-            cleaned[rel] = clean_svg(path.read_bytes(), path)
+            svg = clean_svg_report(path.read_bytes(), path)
+            cleaned[rel], notes = svg.data, notes + svg.findings(path)
             continue
         if rel.lower().endswith(".svgz"):
             raise ContentError("a compressed SVG cannot be cleaned before it is published", SourceLocation(path),
@@ -64,7 +67,7 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             findings += findings_of(scan.violations, None, rules, fallback=path)
             scripts += [script_hash(body) for body in scan.scripts]
         kept[rel] = path
-    return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts))
+    return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts), tuple(notes))
 
 
 def _text(path: Path) -> str:

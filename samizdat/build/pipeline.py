@@ -61,7 +61,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     with timings.stage("publishing"):
         compress = config.publish.precompress if options.precompress is None else options.precompress
         rendered, copies = publishing_touches(config, images.pages, images.copies, options.relative, compress)
-    findings = site_findings(site) + list(images.findings) + unsafe
+    findings = site_findings(site) + list(images.findings) + unsafe + list(assets.notes)
     next_change = min((m.ends_at for m in site.meetings.values() if m.ends_at > site.now), default=None)
     return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_site.rendered_count,
                       sources={page.output_path: page for page in pages}, next_change=next_change)
