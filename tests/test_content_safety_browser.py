@@ -100,3 +100,40 @@ def test_an_allowed_page_runs_its_own_script_and_nothing_else(browser, tmp_path:
         assert page.evaluate("document.scripts.length") == 0
         assert markers(other) == [] and other.outside(base) == []
         page.close()
+
+
+# Markup that acts in Chromium when published as it is (no policy): each is refused by the build.
+ACTING_MARKUP = {
+    "script": ("<script>fetch('/marker-script')</script>", None),
+    "image error handler": ("<img src=/nothing.png onerror=\"fetch('/marker-onerror')\">", None),
+    "refresh": ('<meta http-equiv="refresh" content="0;url=/marker-refresh">', None),
+    "iframe srcdoc": ("<iframe srcdoc=\"<script>parent.fetch('/marker-srcdoc')</script>\"></iframe>", None),
+    "noscript parsing trick": ('<noscript><p title="</noscript><img src=/nothing.png '
+                               "onerror=fetch('/marker-noscript')>\"></noscript>", None),
+    "entity-hidden javascript: link": ("<a id=go href=\"&#106;avascript:fetch('/marker-link')\">go</a>", "#go"),
+    "svg link": ("<svg width=50 height=50><a id=go xlink:href=\"javascript:fetch('/marker-svg')\">"
+                 "<rect width=50 height=50 /></a></svg>", "#go rect"),
+}
+
+
+@pytest.mark.parametrize("markup, click", ACTING_MARKUP.values(), ids=ACTING_MARKUP.keys())
+def test_refused_markup_would_have_acted(browser, tmp_path: Path, markup: str, click: str | None) -> None:
+    """The control: as a plain page, the markup reaches the marker. Then: the build refuses it."""
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain/index.html").write_text(f"<!doctype html><meta charset=utf-8><p>x</p>{markup}",
+                                               encoding="utf-8")
+    with static_server(tmp_path / "plain") as base:
+        watched = PageWatch()
+        page = visit(browser, base + "/", watched)
+        if click:
+            page.click(click)
+            page.wait_for_timeout(300)
+        assert markers(watched), "the markup did nothing in Chromium: the case proves nothing"
+        page.close()
+    site = tmp_path / "site"
+    for rel, text in {"samizdat.toml": MINIMAL_CONFIG, "content/ru/index.md": HOME, "content/ko/index.md": HOME,
+                      "content/en/index.md": HOME + markup + "\n"}.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    assert main(["build", str(site), "-o", str(tmp_path / "out")]) == 1
+    assert not (tmp_path / "out").exists()
