@@ -41,6 +41,8 @@ MARKDOWN_CASES = {
     "script": page("<script>alert(1)</script>"),
     "script across lines, upper case": page("Text.\n\n<SCRIPT\n>alert(1)</SCRIPT>", 8),
     "script from another host": page('<script src="https://evil.example/x.js"></script>'),
+    "SVG script from a file": page('<svg><script href="/assets/tool.js"></script></svg>'),
+    "SVG script, xlink": page('<svg><script xlink:href="/assets/tool.js"/></svg>'),
     "module script": page('<script type="module">import("https://evil.example/x.js")</script>'),
     "event handler in a block": page('<p onclick="steal()">Click</p>'),
     "event handler on the third line of a tag": page('<div\n  class="x"\n  onmouseover="steal()">y</div>', 8),

@@ -92,13 +92,14 @@ def elements(tree: LexborHTMLParser) -> Iterator[LexborNode]:
 
 def _script(node: LexborNode, trusted: frozenset[str], own: bool, found: list[Violation]) -> str | None:
     """The body of a script that may run, or None (a data block, or refused: added to `found`)."""
-    attrs = node.attributes
-    kind = (attrs.get("type") or "").strip().lower()
-    if kind in DATA_SCRIPT_TYPES and "src" not in attrs:
+    attrs = {name.lower(): value or "" for name, value in node.attributes.items()}
+    source = next((attrs[name] for name in ("src", "href", "xlink:href") if name in attrs), None)  # SVG: href
+    kind = attrs.get("type", "").strip().lower()
+    if kind in DATA_SCRIPT_TYPES and source is None:
         return None
-    if "src" in attrs:
-        found.append(Violation("script", f"<script src={attrs['src']!r}> loads code into the page",
-                               (str(attrs["src"] or ""), "<script"), SCRIPT_HINT))
+    if source is not None:
+        found.append(Violation("script", f"<script src={source!r}> loads code into the page",
+                               (source, "<script"), SCRIPT_HINT))
         return None
     body = node.text(deep=True)
     if body.strip() in trusted or (own and body.strip()):
