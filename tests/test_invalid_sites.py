@@ -27,6 +27,7 @@ CASES = {
     "template-error": ("templates/default.html:3", "has no attribute 'nope'"),
     "template-syntax-error": ("templates/default.html:3", "Expected an expression"),
     "page-template-error": ("content/en/index.md:7", "template error"),
+    "script-in-content": ("content/en/index.md:7", "loads code into the page"),
 }
 
 
