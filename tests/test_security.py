@@ -81,3 +81,23 @@ def test_inline_scripts_are_allowed_by_hash_in_meta_and_headers(make_site, run_c
     assert f"script-src '{digest}'" in CSP_META_RE.findall(page)[0]
     assert f"script-src '{digest}'" in (site / "_site/_headers").read_text(encoding="utf-8")
     assert SecurityPolicy(script_hashes=(digest,)).meta_csp() == CSP_META_RE.findall(page)[0]
+
+
+def test_links_are_found_again_exactly_even_beside_look_alikes() -> None:
+    """A link written inside a comment, a script or a title is text, not a link: it stays as it was."""
+    own = "https://example.org"
+    page = ('<!doctype html><html><head><title>see <a href="https://x.example/">x</a></title>\n'
+            "<!-- <a href=\"https://old.example/\">old</a> -->\n"
+            "<script>const s = '<a href=\"https://js.example/\">';</script></head><body>\n"
+            '<A HREF="https://other.example/">real</A><area href="https://map.example/"></body></html>')
+    scan = scan_page(LexborHTMLParser(page), frozenset({"const s = '<a href=\"https://js.example/\">';"}), False, own)
+    assert scan.links == ("https://other.example/", "https://map.example/")
+    hardened = harden_external_links(page, own, scan.links)
+    assert hardened.count('rel="noopener noreferrer"') == 2
+    assert '<a href="https://other.example/" rel="noopener noreferrer">real</A>' in hardened
+    for untouched in ('<!-- <a href="https://old.example/">old</a> -->',
+                      "<script>const s = '<a href=\"https://js.example/\">';</script>"):
+        assert untouched in hardened
+    # Without look-alikes the quick look is used, and it agrees with the full tokenizer.
+    body = page.split("<body>")[1]
+    assert harden_external_links(body, own, scan.links) == harden_external_links(body, own)

@@ -98,7 +98,7 @@ def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None) -> tupl
     tree = LexborHTMLParser(text)
     scan = scan_page(tree, rules.trusted, rules.may_run_own(page.path if page else None), rules.origin)
     if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
-        html = harden_external_links(text, rules.origin).encode("utf-8")
+        html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
     found = findings_of(scan.violations, page, rules) if scan.violations else []
     return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts)), found
 

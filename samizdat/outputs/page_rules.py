@@ -64,6 +64,7 @@ class PageScan:
     violations: tuple[Violation, ...]
     scripts: tuple[str, ...]  # bodies of the inline scripts that may run (trusted, or on an allowed page)
     links_to_harden: bool = False  # a link leaves the site without rel="noopener noreferrer"
+    links: tuple[str, ...] = ()  # the href of every <a> and <area>, in order (to find them in the text)
 
 
 def scan_page(tree: LexborHTMLParser, trusted: frozenset[str], own_scripts: bool, origin: str) -> PageScan:
@@ -72,16 +73,18 @@ def scan_page(tree: LexborHTMLParser, trusted: frozenset[str], own_scripts: bool
     violations: list[Violation] = []
     scripts: list[str] = []
     harden = False
+    links: list[str] = []
     for node in elements(tree):  # one walk for every rule: a CSS selector per rule costs ten times more
         if node.tag == "script":
             body = _script(node, trusted, own_scripts, violations)
             if body is not None:
                 scripts.append(body)
         violations += element_violations(node, origin)  # a trusted script may not carry handlers either
-        if node.tag in ("a", "area") and not harden:
+        if node.tag in ("a", "area"):
             attrs = node.attributes
-            harden = missing_rel(attrs.get("href") or "", attrs.get("rel") or "", origin)
-    return PageScan(tuple(violations), tuple(scripts), harden)
+            links.append(attrs.get("href") or "")
+            harden = harden or missing_rel(links[-1], attrs.get("rel") or "", origin)
+    return PageScan(tuple(violations), tuple(scripts), harden, tuple(links))
 
 
 def elements(tree: LexborHTMLParser) -> Iterator[LexborNode]:

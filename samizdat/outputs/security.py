@@ -12,11 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from samizdat.outputs.tag_edit import StartTag, rewrite_tags, start_tags, write_tag
+from samizdat.outputs.tag_edit import StartTag, quick_start_tags, rewrite_tags, start_tags, write_tag
 
 HEADERS_FILE = "_headers"  # read by Netlify and Cloudflare Pages
 NGINX_FILE = "samizdat-headers.conf"  # for `include` in an nginx server block
 _META = frozenset({"meta"})
+_LINKS = frozenset({"a", "area"})
 
 # Powerful browser features the site never uses; denying them also stops anything embedded from using them.
 DENIED_FEATURES = (
@@ -93,7 +94,7 @@ def apply_page_policy(page: str, policy: SecurityPolicy) -> str:
     exist); a page whose template left the tag out gets one, first in its head."""
     tag = write_tag("meta", (("http-equiv", "Content-Security-Policy"), ("content", policy.meta_csp())))
     if any(_is_csp(found) for found in start_tags(page, _META)):
-        return rewrite_tags(page, _META, lambda found: tag if _is_csp(found) else None)
+        return rewrite_tags(page, start_tags(page, _META), lambda found: tag if _is_csp(found) else None)
     anchors = start_tags(page, frozenset({"head", "html"}))
     head = next((t for t in anchors if t.name == "head"), anchors[0] if anchors else None)
     at = head.end if head else 0
@@ -104,8 +105,10 @@ def _is_csp(tag: StartTag) -> bool:
     return (tag.get("http-equiv") or "").strip().lower() == "content-security-policy"
 
 
-def harden_external_links(page: str, own_origin: str) -> str:
-    """Add rel="noopener noreferrer" to links that leave the site; only those tags are rewritten."""
+def harden_external_links(page: str, own_origin: str, hrefs: tuple[str, ...] | None = None) -> str:
+    """Add rel="noopener noreferrer" to links that leave the site; only those tags are rewritten.
+    hrefs: every <a>/<area> href in the parsed page, in order (PageScan.links). When the quick look at
+    the text finds the same links, its positions are used; else the whole page is tokenized."""
 
     def fix(tag: StartTag) -> str | None:
         if not missing_rel(tag.get("href") or "", tag.get("rel") or "", own_origin):
@@ -115,7 +118,21 @@ def harden_external_links(page: str, own_origin: str) -> str:
         attrs = tuple((k, rel if k == "rel" else v) for k, v in tag.attrs)
         return write_tag(tag.name, attrs if tag.get("rel") is not None else (*attrs, ("rel", rel)))
 
-    return rewrite_tags(page, frozenset({"a", "area"}), fix)
+    tags = quick_start_tags(page, _LINKS) if hrefs is not None else None
+    if tags is None or tuple(tag.get("href") or "" for tag in tags) != hrefs:
+        tags = start_tags(page, _LINKS)
+        tags = _aligned(tags, hrefs) if hrefs is not None else tags
+    return rewrite_tags(page, tags, fix)
+
+
+def _aligned(tags: list[StartTag], hrefs: tuple[str, ...]) -> list[StartTag]:
+    """The tokenizer's tags that are the parsed page's links, in order; a look-alike the tokenizer still
+    read (an unusual raw-text corner) is left as it was."""
+    result: list[StartTag] = []
+    for tag in tags:
+        if len(result) < len(hrefs) and (tag.get("href") or "") == hrefs[len(result)]:
+            result.append(tag)
+    return result
 
 
 def missing_rel(href: str, rel: str, own_origin: str) -> bool:
