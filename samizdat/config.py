@@ -18,6 +18,7 @@ from samizdat.config_sections import (
     PublishConfig,
     Schema,
     SectionReaders,
+    SecurityConfig,
 )
 from samizdat.errors import ConfigError, SourceLocation
 
@@ -60,6 +61,7 @@ class SiteConfig:
     publish: PublishConfig = field(default_factory=PublishConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
 
     @property
     def default_language(self) -> Language:
@@ -88,6 +90,7 @@ TOP_LEVEL: Schema = {
     "publish": (dict, False, "where and how the site is published: deploy, mirrors, onion"),
     "images": (dict, False, "how photos are resized, encoded and masked"),
     "check": (dict, False, "options of `samizdat check`"),
+    "security": (dict, False, "the one opening in the script policy: pages allowed their own <script>"),
 }
 LANGUAGE_KEYS: Schema = {
     "name": (str, True, "the language's name in that language, e.g. Русский"),
@@ -156,6 +159,7 @@ class _ConfigReader(SectionReaders):
         if isinstance(image, str) and not (self.root / image).is_file():
             self._problem("image", f"file {image} not found in the site folder")
         check = self._check(raw.get("check", {}))
+        security = self._security(raw.get("security", {}), self.root)
         timezone = raw.get("timezone", "UTC")
         if isinstance(timezone, str):
             try:
@@ -173,7 +177,8 @@ class _ConfigReader(SectionReaders):
                 hint="see docs/configuration.md for every option",
             )
         return SiteConfig(self.root, base_url.rstrip("/"), languages, timezone, theme,
-                          image if isinstance(image, str) else None, publish=publish, images=images, check=check)
+                          image if isinstance(image, str) else None, publish=publish, images=images, check=check,
+                          security=security)
 
     def _line_of(self, key: str) -> int | None:
         """The line of a dotted key such as languages.en.title: its table header, then the key in it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from samizdat.findings import FINDING_CODES, SEVERITIES
@@ -50,6 +51,17 @@ class CheckConfig:
         return next((level for name, level in self.severity if name == code), default)
 
 
+@dataclass(frozen=True)
+class SecurityConfig:
+    """`[security]`: the one opening in "no code from content", given page by page."""
+
+    allow_scripts: tuple[str, ...] = ()  # site-relative source paths whose inline <script> may run
+
+
+SECURITY_KEYS: Schema = {
+    "allow_scripts": (list, False, 'source files whose own <script> may run, e.g. ["content/en/tool.md"] '
+                      "(see docs/security.md before using it)"),
+}
 IMAGES_KEYS: Schema = {
     "widths": (list, False, "widths in pixels of the resized copies (default [320, 640, 960, 1280]; never upscaled)"),
     "quality": (int, False, "encoder quality from 1 to 100 (default 80)"),
@@ -153,6 +165,21 @@ class SectionReaders:
             else:
                 allowed.append(origin.rstrip("/"))
         return CheckConfig(tuple(pairs), tuple(allowed))
+
+    def _security(self, table: Any, root: Path) -> SecurityConfig:
+        if not isinstance(table, dict):
+            return SecurityConfig()
+        self._check_table(table, SECURITY_KEYS, "security.")
+        allowed = []
+        entries = table.get("allow_scripts", [])
+        for entry in (entries if isinstance(entries, list) else ()):
+            rel = entry.replace("\\", "/").strip("/") if isinstance(entry, str) else ""
+            if not rel or ".." in rel.split("/") or not (root / rel).is_file():
+                self._problem("security.allow_scripts", f"{entry!r} must name a file in the site folder, "
+                              "e.g. content/en/tool.md")
+            else:
+                allowed.append(rel)
+        return SecurityConfig(tuple(allowed))
 
     def _images(self, table: Any) -> ImagesConfig:
         if not isinstance(table, dict):

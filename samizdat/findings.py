@@ -20,6 +20,10 @@ FINDING_CODES: dict[str, str] = {
     "heading-skip": "warning",
     "duplicate-id": "error",
     "placeholder": "error",
+    "unsafe-markup": "error",  # code or a way off the site in content (the build refuses it)
+    "unsafe-header": "error",  # a site's _headers that would loosen the security headers (refused too)
+    "svg-cleaned": "warning",  # an SVG was published without scripts, outside references or embedded pictures
+    "svg-metadata": "info",  # an SVG was published without its editor data, metadata or comments
     "translation-missing": "warning",
     "translation-outdated": "warning",
     "translation-untracked": "info",

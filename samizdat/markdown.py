@@ -46,3 +46,28 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFC", text).lower()
     words = re.findall(r"[\w]+", text)
     return "-".join(words)[:80].strip("-_")
+
+
+def html_pieces(text: str) -> list[tuple[int, str]]:
+    """The markup a Markdown text brings of its own, each with the text's line (0-based) it starts on:
+    every raw HTML block and inline tag, and each link or image destination written as the tag it
+    becomes. Read only when a page breaks a rule, to name the line (pulldown-cmark gives every event
+    its source range, in bytes)."""
+    data = text.encode("utf-8")
+    pieces: list[tuple[int, int, str]] = []  # (start byte, end byte, markup)
+    for event, span in pyromark.events_with_range(text, options=_OPTIONS):
+        if not isinstance(event, dict):
+            continue
+        if "Html" in event or "InlineHtml" in event:
+            markup = event.get("Html") or event.get("InlineHtml") or ""
+            if pieces and pieces[-1][1] == span["start"]:  # one block's lines, or one tag over lines
+                pieces[-1] = (pieces[-1][0], span["end"], pieces[-1][2] + markup)
+            else:
+                pieces.append((span["start"], span["end"], markup))
+        elif isinstance(event.get("Start"), dict):
+            tag = event["Start"]
+            for kind, element, attr in (("Link", "a", "href"), ("Image", "img", "src")):
+                if kind in tag:
+                    url = html.escape(tag[kind]["dest_url"], quote=True)
+                    pieces.append((span["start"], span["start"], f'<{element} {attr}="{url}">'))
+    return [(data.count(b"\n", 0, start), markup) for start, _, markup in pieces]

@@ -30,6 +30,7 @@ CASES = {
     "permalink-outside": ("content/en/index.md:3", "must start with a single /"),
     "permalink-sitemap": ("content/en/index.md:3", "clashes with the build's own sitemap.xml"),
     "case-twins": ("content/en/about.md", "differ only in upper and lower case"),
+    "script-in-content": ("content/en/index.md:7", "loads code into the page"),
 }
 
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from samizdat.outputs.security import SecurityPolicy, harden_external_links, inline_scripts, script_hash
+from selectolax.lexbor import LexborHTMLParser
+
+from samizdat.outputs.page_rules import scan_page
+from samizdat.outputs.security import SecurityPolicy, harden_external_links, script_hash
+from tests.conftest import MINIMAL_CONFIG
 
 CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def inline_scripts(html: str) -> list[str]:
+    return [node.text() for node in LexborHTMLParser(html).css("script") if "src" not in node.attributes]
 
 
 def header_lines(text: str, prefix: str) -> dict[str, str]:
@@ -50,19 +58,46 @@ def test_external_links_get_noopener_noreferrer_and_nothing_else_changes(bundled
 
     own = "https://example.org"
     source = ('<p><a  class=x href=\'https://other.example/a?b=1\'>x</a> <a href="https://example.org/en/">own</a>'
-              '<a rel="me" href="https://other.example/">m</a><a href="/x">i</a><a href="mailto:a@b.c">@</a></p>')
+              '<a rel="me" href="https://other.example/">m</a><a href="/x">i</a><a href="mailto:a@b.c">@</a>'
+              '<a href=" HTTPS://OTHER.example/">caps</a></p>')
     assert harden_external_links(source, own) == (
-        '<p><a  class=x href=\'https://other.example/a?b=1\' rel="noopener noreferrer">x</a> '
+        '<p><a class="x" href="https://other.example/a?b=1" rel="noopener noreferrer">x</a> '
         '<a href="https://example.org/en/">own</a><a rel="me noopener noreferrer" href="https://other.example/">m</a>'
-        '<a href="/x">i</a><a href="mailto:a@b.c">@</a></p>')
+        '<a href="/x">i</a><a href="mailto:a@b.c">@</a>'
+        '<a href=" HTTPS://OTHER.example/" rel="noopener noreferrer">caps</a></p>')
+    hardened = LexborHTMLParser(harden_external_links(source, own))
+    assert not scan_page(hardened, frozenset(), False, own).links_to_harden
+    assert scan_page(LexborHTMLParser(source), frozenset(), False, own).links_to_harden
 
 
 def test_inline_scripts_are_allowed_by_hash_in_meta_and_headers(make_site, run_cli) -> None:
     script = "document.documentElement.classList.add('js');"
-    site = make_site({"content/en/index.md": f"Hello.\n\n<script>{script}</script>\n"})
+    # A page's own script runs only when samizdat.toml lists the page (see test_content_safety.py).
+    config = MINIMAL_CONFIG + '\n[security]\nallow_scripts = ["content/en/index.md"]\n'
+    site = make_site({"content/en/index.md": f"Hello.\n\n<script>{script}</script>\n"}, config=config)
     assert run_cli("build", site).code == 0
     digest = script_hash(script)
     page = (site / "_site/en/index.html").read_text(encoding="utf-8")
     assert f"script-src '{digest}'" in CSP_META_RE.findall(page)[0]
     assert f"script-src '{digest}'" in (site / "_site/_headers").read_text(encoding="utf-8")
     assert SecurityPolicy(script_hashes=(digest,)).meta_csp() == CSP_META_RE.findall(page)[0]
+
+
+def test_links_are_found_again_exactly_even_beside_look_alikes() -> None:
+    """A link written inside a comment, a script or a title is text, not a link: it stays as it was."""
+    own = "https://example.org"
+    page = ('<!doctype html><html><head><title>see <a href="https://x.example/">x</a></title>\n'
+            "<!-- <a href=\"https://old.example/\">old</a> -->\n"
+            "<script>const s = '<a href=\"https://js.example/\">';</script></head><body>\n"
+            '<A HREF="https://other.example/">real</A><area href="https://map.example/"></body></html>')
+    scan = scan_page(LexborHTMLParser(page), frozenset({"const s = '<a href=\"https://js.example/\">';"}), False, own)
+    assert scan.links == ("https://other.example/", "https://map.example/")
+    hardened = harden_external_links(page, own, scan.links)
+    assert hardened.count('rel="noopener noreferrer"') == 2
+    assert '<a href="https://other.example/" rel="noopener noreferrer">real</A>' in hardened
+    for untouched in ('<!-- <a href="https://old.example/">old</a> -->',
+                      "<script>const s = '<a href=\"https://js.example/\">';</script>"):
+        assert untouched in hardened
+    # Without look-alikes the quick look is used, and it agrees with the full tokenizer.
+    body = page.split("<body>")[1]
+    assert harden_external_links(body, own, scan.links) == harden_external_links(body, own)

@@ -15,17 +15,20 @@ from samizdat.publish.precompress import precompress
 from samizdat.publish.relative import relativize_outputs
 
 
-def secure(config: SiteConfig, rendered: dict[str, bytes], scripts: set[str]) -> dict[str, bytes]:
+def secure(config: SiteConfig, rendered: dict[str, bytes], scripts: set[str],
+           site_headers: bytes = b"") -> dict[str, bytes]:
     """Every page's CSP meta tag and the header files, from one policy. Pages whose tag already holds
-    the policy (the usual case: the theme wrote it) are left as they are."""
+    the policy (the usual case: the theme wrote it) are left as they are. `site_headers`: the site's own
+    `_headers`, already checked (site_headers.py), appended after the policy."""
     policy = SecurityPolicy(config.check.allow_origins, tuple(sorted(scripts)))
-    meta = f'content="{policy.meta_csp()}"'.encode()
-    result = {
-        rel: data if not rel.endswith(".html") or meta in data
-        else apply_page_policy(data.decode("utf-8"), policy).encode("utf-8")
-        for rel, data in rendered.items()
-    }
-    return result | policy_files(policy)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy.meta_csp()}">'.encode()
+    result = {rel: data if not rel.endswith(".html") or meta in data else _with_policy(data, policy)
+              for rel, data in rendered.items()}
+    return result | policy_files(policy, site_headers)
+
+
+def _with_policy(page: bytes, policy: SecurityPolicy) -> bytes:
+    return apply_page_policy(page.decode("utf-8"), policy).encode("utf-8")
 
 
 def publishing_touches(config: SiteConfig, rendered: dict[str, bytes], copies: dict[str, Path], relative: bool,

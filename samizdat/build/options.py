@@ -11,3 +11,5 @@ class BuildOptions:
     # file:// (mirrors, USB copies); off by default because /en/-style URLs are shorter and cacheable.
     relative: bool = False
     precompress: bool | None = None  # None: as publish.precompress in samizdat.toml says
+    # A page with code or a way off the site stops the build; `samizdat check` turns it into findings.
+    refuse_unsafe: bool = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from samizdat.assets.publish import publish_assets
 from samizdat.build.caches import BuildCaches
 from samizdat.build.finishing import check_static_clashes, page_infos, publishing_touches, secure
 from samizdat.build.load import load_site
@@ -23,6 +24,7 @@ from samizdat.build.timings import Timings
 from samizdat.documents.stage import clean_documents
 from samizdat.images.stage import process_site_images
 from samizdat.images.verify import verify_published
+from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
@@ -49,10 +51,17 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         copies = static_files(config, site.theme.static_dir, site.content_files)
         check_static_clashes(copies, pages, [*generated, HEADERS_FILE, NGINX_FILE])
         rendered |= generated
+        assets = publish_assets(copies, rendered_site.rules)  # SVG cleaned, HTML checked, _headers kept apart
+        copies = assets.copies
+    # Content may not run code or send readers away: the build stops; `samizdat check` lists findings.
+    unsafe = [*rendered_site.unsafe, *assets.findings]
+    if options.refuse_unsafe:
+        refuse(unsafe)
     # The policy lists every inline script's hash, so it is known only once every page exists.
     with timings.stage("secure"):
-        scripts = {script for page in rendered_site.pages.values() for script in page.scripts}
-        rendered = {rel: data for rel, data in secure(config, rendered, scripts).items() if rel not in copies}
+        scripts = {script for page in rendered_site.pages.values() for script in page.scripts} | set(assets.scripts)
+        rendered = {rel: data for rel, data in secure(config, rendered, scripts, assets.site_headers).items()
+                    if rel not in copies and rel not in assets.cleaned} | assets.cleaned
     # Every published file is recognised by its bytes: office files are refused, PDFs stripped.
     with timings.stage("documents"):
         documents = clean_documents(config, copies)
@@ -65,7 +74,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     with timings.stage("publishing"):
         compress = config.publish.precompress if options.precompress is None else options.precompress
         rendered, copies = publishing_touches(config, images.pages, images.copies, options.relative, compress)
-    findings = site_findings(site) + list(documents.findings) + list(images.findings)
+    findings = site_findings(site) + list(documents.findings) + list(images.findings) + unsafe + list(assets.notes)
     next_change = min((m.ends_at for m in site.meetings.values() if m.ends_at > site.now), default=None)
     return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_site.rendered_count,
                       sources={page.output_path: page for page in pages}, next_change=next_change)

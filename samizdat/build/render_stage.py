@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from selectolax.lexbor import LexborHTMLParser
+
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.build.render_cache import FinalPage, RenderCache
@@ -18,9 +20,12 @@ from samizdat.build.signatures import (
 )
 from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.translation_status import outdated_sources
+from samizdat.findings import Finding
 from samizdat.outputs.links import clean_page_links
+from samizdat.outputs.page_rules import scan_page
+from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.render import VARS_CSS, RenderedPage, Renderer
-from samizdat.outputs.security import harden_external_links, inline_scripts, script_hash
+from samizdat.outputs.security import harden_external_links, script_hash
 from samizdat.outputs.views import mirrors_url
 from samizdat.theme import THEME_URL
 
@@ -33,25 +38,35 @@ class RenderedSite:
     pages: dict[str, FinalPage]  # output path → page
     extra: dict[str, bytes]  # template-only pages and generated theme files
     rendered_count: int  # pages rendered anew; the rest came from the cache
+    rules: PageRules  # what markup pages may carry; published HTML files meet the same
+    unsafe: tuple[Finding, ...] = ()  # markup that breaks "no code from content" (see page_safety.py)
 
 
 def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     outdated = outdated_sources(site.status)
     renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated)
-    origin = site.config.origin
+    rules = PageRules.for_site(site.config, frozenset(renderer.theme_scripts))
     signatures = _signatures(site, outdated, cache.signature_memo)
     results = {path: hit for path, signature in signatures.items() if (hit := cache.get(path, signature))}
     todo = [page for page in site.pages if page.output_path not in results]
+    unsafe: list[Finding] = []
+    refused: set[str] = set()  # never cached: the next build must look at them again
     for page, rendered in zip(todo, render_pages(renderer, todo), strict=True):
-        results[page.output_path] = _finish(rendered, origin)
+        results[page.output_path], violations = _finish(rendered, rules, page)
+        unsafe += violations
+        if violations:
+            refused.add(page.output_path)
     # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small.
     listed = {p.output_path for p in site.pages if p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS}
     cache.replace_all({path: (signatures[path], page if path in listed else FinalPage(page.html, "", page.scripts))
-                       for path, page in results.items()})
+                       for path, page in results.items() if path not in refused})
     extra = _not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
-    extra = {path: _finish(RenderedPage(html, ""), origin).html for path, html in extra.items()}
+    for path, html in extra.items():
+        final, violations = _finish(RenderedPage(html, ""), rules, None)
+        extra[path] = final.html
+        unsafe += violations
     extra[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
-    return RenderedSite(results, extra, len(todo))
+    return RenderedSite(results, extra, len(todo), rules, tuple(unsafe))
 
 
 def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tuple[object, ...]]) -> dict[str, str]:
@@ -75,10 +90,17 @@ def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tu
     return signatures
 
 
-def _finish(rendered: RenderedPage, origin: str) -> FinalPage:
-    """Tracking parameters out, rel="noopener noreferrer" on links that leave the site."""
-    text = harden_external_links(clean_page_links(rendered.html).decode("utf-8"), origin)
-    return FinalPage(text.encode("utf-8"), rendered.content, tuple(script_hash(s) for s in inline_scripts(text)))
+def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None) -> tuple[FinalPage, list[Finding]]:
+    """Tracking parameters out, the markup checked (one parse), rel="noopener noreferrer" on links that
+    leave the site. The page's allowed scripts go to the policy by hash."""
+    html = clean_page_links(rendered.html)
+    text = html.decode("utf-8")
+    tree = LexborHTMLParser(text)
+    scan = scan_page(tree, rules.trusted, rules.may_run_own(page.path if page else None), rules.origin)
+    if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
+        html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
+    found = findings_of(scan.violations, page, rules) if scan.violations else []
+    return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts)), found
 
 
 def _not_found_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:

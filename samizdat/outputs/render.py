@@ -130,6 +130,11 @@ class Renderer:
         return f":root {{ --accent: {self.config.theme.accent}; }}\n".encode()
 
     @property
+    def theme_scripts(self) -> tuple[str, ...]:
+        """The bodies of the theme's own inline scripts: the only ones a page runs without an opt-in."""
+        return (self.time_script.source,)
+
+    @property
     def content_security_policy(self) -> str:
         """The meta tag's policy, from the one policy that the _headers and nginx files also come from."""
         scripts = (self.time_script.csp_hash.strip("'"),) if self.collections.meetings else ()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from samizdat.outputs.tag_edit import StartTag, quick_start_tags, rewrite_tags, start_tags, write_tag
+
 HEADERS_FILE = "_headers"  # read by Netlify and Cloudflare Pages
 NGINX_FILE = "samizdat-headers.conf"  # for `include` in an nginx server block
+_META = frozenset({"meta"})
+_LINKS = frozenset({"a", "area"})
 
 # Powerful browser features the site never uses; denying them also stops anything embedded from using them.
 DENIED_FEATURES = (
@@ -27,13 +30,6 @@ DENIED_FEATURES = (
 HEADER_ONLY_DIRECTIVES = ("frame-ancestors",)
 # What pages load from other origins, once allowlisted: the fetch directives a page of text and photos uses.
 MEDIA_DIRECTIVES = ("img-src", "media-src", "style-src", "font-src")
-
-_INLINE_SCRIPT_RE = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
-_EXTERNAL_A_RE = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
-_HREF_RE = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_REL_RE = re.compile(r"""(\srel\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_CSP_META_RE = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")')
-
 
 @dataclass(frozen=True)
 class SecurityPolicy:
@@ -69,16 +65,14 @@ class SecurityPolicy:
         ]
 
 
-def inline_scripts(html: str) -> list[str]:
-    return [match[1] for match in _INLINE_SCRIPT_RE.finditer(html)]
-
-
 def script_hash(body: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
 
 
-def policy_files(policy: SecurityPolicy) -> dict[str, bytes]:
-    return {HEADERS_FILE: headers_file(policy), NGINX_FILE: nginx_snippet(policy)}
+def policy_files(policy: SecurityPolicy, site_headers: bytes = b"") -> dict[str, bytes]:
+    """site_headers: the site's own `_headers`, already checked (outputs/site_headers.py). It comes after
+    the policy and may only add headers the policy does not set."""
+    return {HEADERS_FILE: headers_file(policy) + site_headers, NGINX_FILE: nginx_snippet(policy)}
 
 
 def headers_file(policy: SecurityPolicy) -> bytes:
@@ -95,28 +89,58 @@ def nginx_snippet(policy: SecurityPolicy) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def apply_page_policy(html: str, policy: SecurityPolicy) -> str:
-    """Fill the page's CSP meta tag with the final policy (it knows the scripts only once pages exist)."""
-    return _CSP_META_RE.sub(lambda m: m[1] + policy.meta_csp() + m[3], html, count=1)
+def apply_page_policy(page: str, policy: SecurityPolicy) -> str:
+    """Fill every CSP meta tag of the page with the final policy (it knows the scripts only once pages
+    exist); a page whose template left the tag out gets one, first in its head."""
+    tag = write_tag("meta", (("http-equiv", "Content-Security-Policy"), ("content", policy.meta_csp())))
+    if any(_is_csp(found) for found in start_tags(page, _META)):
+        return rewrite_tags(page, start_tags(page, _META), lambda found: tag if _is_csp(found) else None)
+    anchors = start_tags(page, frozenset({"head", "html"}))
+    head = next((t for t in anchors if t.name == "head"), anchors[0] if anchors else None)
+    at = head.end if head else 0
+    return page[:at] + tag + page[at:]
 
 
-def harden_external_links(html: str, own_origin: str) -> str:
-    """Add rel="noopener noreferrer" to links that leave the site; every other byte stays as it was."""
+def _is_csp(tag: StartTag) -> bool:
+    return (tag.get("http-equiv") or "").strip().lower() == "content-security-policy"
 
-    def fix(match: re.Match[str]) -> str:
-        tag = match[0]
-        href = _HREF_RE.search(tag)
-        if not href or not is_external(href[1] if href[1] is not None else href[2], own_origin):
-            return tag
-        rel = _REL_RE.search(tag)
-        if rel is None:
-            end = -2 if tag.endswith("/>") else -1
-            return f'{tag[:end]} rel="noopener noreferrer"{tag[end:]}'
-        tokens = (rel[2] if rel[2] is not None else rel[3]).split()
-        tokens += [t for t in ("noopener", "noreferrer") if t not in tokens]
-        return tag[: rel.start()] + f'{rel[1]}"{" ".join(tokens)}"' + tag[rel.end():]
 
-    return _EXTERNAL_A_RE.sub(fix, html)
+def harden_external_links(page: str, own_origin: str, hrefs: tuple[str, ...] | None = None) -> str:
+    """Add rel="noopener noreferrer" to links that leave the site; only those tags are rewritten.
+    hrefs: every <a>/<area> href in the parsed page, in order (PageScan.links). When the quick look at
+    the text finds the same links, its positions are used; else the whole page is tokenized."""
+
+    def fix(tag: StartTag) -> str | None:
+        if not missing_rel(tag.get("href") or "", tag.get("rel") or "", own_origin):
+            return None
+        tokens = (tag.get("rel") or "").split()
+        rel = " ".join(tokens + [t for t in ("noopener", "noreferrer") if t not in tokens])
+        attrs = tuple((k, rel if k == "rel" else v) for k, v in tag.attrs)
+        return write_tag(tag.name, attrs if tag.get("rel") is not None else (*attrs, ("rel", rel)))
+
+    tags = quick_start_tags(page, _LINKS) if hrefs is not None else None
+    if tags is None or tuple(tag.get("href") or "" for tag in tags) != hrefs:
+        tags = start_tags(page, _LINKS)
+        tags = _aligned(tags, hrefs) if hrefs is not None else tags
+    return rewrite_tags(page, tags, fix)
+
+
+def _aligned(tags: list[StartTag], hrefs: tuple[str, ...]) -> list[StartTag]:
+    """The tokenizer's tags that are the parsed page's links, in order; a look-alike the tokenizer still
+    read (an unusual raw-text corner) is left as it was."""
+    result: list[StartTag] = []
+    for tag in tags:
+        if len(result) < len(hrefs) and (tag.get("href") or "") == hrefs[len(result)]:
+            result.append(tag)
+    return result
+
+
+def missing_rel(href: str, rel: str, own_origin: str) -> bool:
+    """A link that leaves the site without rel="noopener noreferrer"."""
+    if "//" not in href:
+        return False  # no host of its own: a link inside the site
+    tokens = rel.lower().split()
+    return is_external(href, own_origin) and not ("noopener" in tokens and "noreferrer" in tokens)
 
 
 def is_external(url: str, own_origin: str) -> bool:

@@ -1,0 +1,91 @@
+"""The published files (assets/, static/, page bundles, the theme's) that are not copied as they are:
+SVG drawings are cleaned, HTML files pass the page rules, and the site's own `_headers` is checked and
+kept after the generated policy instead of replacing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+from samizdat.assets.svg import clean_svg_report
+from samizdat.assets.xml_files import XML_SUFFIXES, xml_findings
+from samizdat.errors import ContentError, SourceLocation
+from samizdat.findings import Finding
+from samizdat.outputs.host_files import REDIRECTS_FILE, check_redirects, refuse_server_code
+from samizdat.outputs.page_rules import scan_page
+from samizdat.outputs.page_safety import PageRules, findings_of
+from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE, script_hash
+from samizdat.outputs.site_headers import check_site_headers, site_block
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+
+
+@dataclass(frozen=True)
+class PublishedAssets:
+    copies: dict[str, Path]  # output path → file copied as it is
+    cleaned: dict[str, bytes]  # output path → the cleaned bytes (SVG)
+    site_headers: bytes  # the site's _headers lines, to follow the policy's
+    findings: tuple[Finding, ...]  # broken page rules in HTML files, refused _headers lines
+    scripts: tuple[str, ...]  # hashes of inline scripts in HTML files listed in [security] allow_scripts
+    notes: tuple[Finding, ...] = ()  # what the SVG cleaning removed: told, never refused
+
+
+def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets:
+    """An HTML file published as it is meets the same rules as a page (it gets no CSP meta of its own,
+    so on a host without headers the rules are all that protects its readers)."""
+    kept: dict[str, Path] = {}
+    cleaned: dict[str, bytes] = {}
+    findings: list[Finding] = []
+    scripts: list[str] = []
+    notes: list[Finding] = []
+    headers = b""
+    for rel, path in copies.items():
+        if rel == NGINX_FILE:
+            raise ContentError(f"the file {rel} would replace the security headers samizdat writes",
+                               SourceLocation(path), hint="remove it; the policy is written from samizdat.toml")
+        refuse_server_code(rel, path)
+        if rel == REDIRECTS_FILE:
+            findings += check_redirects(_text(path), path, rules.origin)
+        if rel == HEADERS_FILE:
+            text = _text(path)
+            findings += check_site_headers(text, path)
+            headers = site_block(text)
+            continue
+        if rel.lower().endswith(".svg"):
+            svg = clean_svg_report(path.read_bytes(), path)
+            cleaned[rel], notes = svg.data, notes + svg.findings(path)
+            continue
+        if rel.lower().endswith(".svgz"):
+            raise ContentError("a compressed SVG cannot be cleaned before it is published", SourceLocation(path),
+                               hint="unpack it (gunzip -S .svgz) and save it as .svg")
+        if rel.lower().endswith(XML_SUFFIXES):
+            findings += xml_findings(path.read_bytes(), path)
+        if rel.lower().endswith(HTML_SUFFIXES):
+            scan = scan_page(LexborHTMLParser(_html_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
+            findings += findings_of(scan.violations, None, rules, fallback=path)
+            scripts += [script_hash(body) for body in scan.scripts]
+        kept[rel] = path
+    return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts), tuple(notes))
+
+
+def _text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _html_text(path: Path) -> str:
+    """The file as a browser will read it, or refused: one published as it is gets no charset from the
+    theme, and a browser that guesses another encoding (UTF-16 by its mark, which is not UTF-8, or
+    ISO-2022-JP by its escape codes) would see markup this check did not."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError("the HTML file is not UTF-8 text", SourceLocation(path, data.count(b"\n", 0, exc.start) + 1),
+                           hint="save it as UTF-8") from exc
+    if "\x1b" in text:
+        raise ContentError("the HTML file holds escape codes that make browsers read it in another encoding",
+                           SourceLocation(path, text.count("\n", 0, text.find("\x1b")) + 1),
+                           hint="save it as plain UTF-8 text")
+    return text

