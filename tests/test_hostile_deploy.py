@@ -149,7 +149,7 @@ def test_build_leftovers_are_not_uncommitted_work(repo_site: tuple[Sandbox, Path
 
 PROBLEMS = {
     "a placeholder": "---\ntitle: About\n---\n<<TODO: write who we are>>\n",
-    "a third-party script": '---\ntitle: About\n---\n<script src="https://cdn.example.com/x.js"></script>\n',
+    "a broken link": "---\ntitle: About\n---\nSee [our meetings](/en/no-such-page/).\n",
 }
 
 
