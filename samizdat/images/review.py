@@ -16,6 +16,7 @@ from PIL import ImageDraw
 from samizdat.config import load_config
 from samizdat.content.sources import discover
 from samizdat.errors import ImageError, OutputError, SourceLocation
+from samizdat.images.colour import UnsupportedMode
 from samizdat.images.faces import INSTALL_HINT, detect_faces, detector_available, mask_regions
 from samizdat.images.model import FacePlan, Region, is_raster
 from samizdat.images.policy import load_face_policy
@@ -73,7 +74,10 @@ def _review(path: Path, rel: str, plan: FacePlan, out: Path, index: int) -> Revi
         probe(path, "")
     except ImageProblem as problem:
         return Reviewed(rel, f"not published: {problem.message}", (), ())
-    image = load_upright(path)
+    try:
+        image = load_upright(path)
+    except (UnsupportedMode, OSError, ValueError) as exc:
+        return Reviewed(rel, f"not published: {exc}", (), ())
     regions = plan.regions + (detect_faces(image) if plan.detect else ())
     outlined = image.convert("RGB")
     draw = ImageDraw.Draw(outlined)

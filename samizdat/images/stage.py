@@ -30,6 +30,7 @@ from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import run_job
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
+from samizdat.images.share import check_share_images
 from samizdat.progress import Progress
 
 OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
@@ -56,6 +57,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     policy = load_face_policy(config)
     published = _PublishedFiles(copies)
     found = _scan_pages(pages, rendered, published, config.root)
+    check_share_images(config, ((page.output, page.source, rendered[page.output]) for page in pages), copies)
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
     jobs = _jobs(config, cache, policy, sources, first_refs)
