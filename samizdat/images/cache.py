@@ -16,7 +16,7 @@ import PIL
 
 from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
 
-ENGINE_VERSION = "2"  # raise when process.py changes what it writes, so old entries are not reused
+ENGINE_VERSION = "3"  # raise when process.py changes what it writes, so old entries are not reused
 CACHE_DIR = ".samizdat-cache/images"
 MANIFEST = "photo.json"
 DIGESTS = "digests.json"

@@ -29,6 +29,7 @@ class Region:
     w: int
     h: int
     origin: str = "detected"  # or "by hand"
+    confidence: float = 1.0  # the detector's score; 1 for a region drawn by hand
 
 
 @dataclass(frozen=True)

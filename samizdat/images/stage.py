@@ -23,7 +23,7 @@ from samizdat.config import SiteConfig
 from samizdat.errors import ImageError, SourceLocation
 from samizdat.findings import Finding
 from samizdat.images.cache import ImageCache
-from samizdat.images.faces import INSTALL_HINT, detector_available
+from samizdat.images.faces import INSTALL_HINT, detector_available, detector_version
 from samizdat.images.locate import Reference, locate
 from samizdat.images.model import Failure, ImageReport, Job, Photo, Settings, Source, Variant, is_raster
 from samizdat.images.policy import FacePolicy, load_face_policy
@@ -189,9 +189,7 @@ def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, 
             config.config_path, _line_of(config.config_path, "mask_faces"))
         raise ImageError("faces are to be masked, but the face detector (OpenCV) is not installed", where,
                          hint=INSTALL_HINT)
-    import cv2
-
-    return str(cv2.__version__)
+    return detector_version()
 
 
 def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: Path,
