@@ -85,7 +85,8 @@ def score(engine: Engine, scenes: list[Scene], tally: Tally) -> list[tuple[Scene
             tally.add(band_of(face.width), hit)
             tally.add("24+", hit) if face.width >= 24 else None
             tally.add("all", hit)
-            tally.add(f"turned {15 * (int(abs(face.angle)) // 15)}+°", hit)
+            low = 15 * min(2, int(abs(face.angle)) // 15)
+            tally.add(f"turned {low}-{low + 15}°", hit)
             if face.covered_by:
                 tally.add(f"with {face.covered_by}", hit)
             if not hit:
