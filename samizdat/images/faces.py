@@ -148,6 +148,19 @@ def merge(boxes: Any) -> list[tuple[float, float, float, float, float]]:
     return merged
 
 
+def without_rejected(found: tuple[Region, ...], rejected: tuple[Region, ...]) -> tuple[Region, ...]:
+    """The detected regions a person has not marked as `not_faces`: the same box, give or take a few pixels
+    (a rejection names the padded box the review page showed; a new model or padding shows it anew)."""
+    return tuple(region for region in found if not any(_same_box(region, no) for no in rejected))
+
+
+def _same_box(a: Region, b: Region) -> bool:
+    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    inter = ix * iy
+    return inter / (a.w * a.h + b.w * b.h - inter) >= 0.7
+
+
 def _padded(region: Region, size: tuple[int, int]) -> Region:
     pad_x, pad_y = int(region.w * PADDING), int(region.h * PADDING)
     x, y = max(0, region.x - pad_x), max(0, region.y - pad_y)

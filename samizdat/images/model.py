@@ -37,6 +37,7 @@ class FacePlan:
     detect: bool  # run the face detector on this photo
     regions: tuple[Region, ...] = ()  # added by hand, always masked
     style: str = "block"
+    not_faces: tuple[Region, ...] = ()  # found by the detector, rejected by a person: left unmasked
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from samizdat.images.colour import UnsupportedMode, to_srgb
-from samizdat.images.faces import detect_faces, mask_regions
+from samizdat.images.faces import detect_faces, mask_regions, without_rejected
 from samizdat.images.limits import fitted
 from samizdat.images.model import FALLBACK_FORMATS, MODERN_FORMATS, Failure, Job, Photo, Variant
 
@@ -44,7 +44,7 @@ def run_job(job: Job) -> Photo | Failure:
 def _processed(image: Image.Image, job: Job) -> Photo:
     regions = job.faces.regions
     if job.faces.detect:
-        regions = regions + detect_faces(image)
+        regions = regions + without_rejected(detect_faces(image), job.faces.not_faces)
     image = mask_regions(image, regions, job.faces.style)
     staging = job.entry.with_name(f"{job.entry.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
