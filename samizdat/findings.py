@@ -25,6 +25,7 @@ FINDING_CODES: dict[str, str] = {
     "translation-untracked": "info",
     "data-translation-missing": "warning",
     "ui-strings": "warning",
+    "unreviewed-faces": "warning",
 }
 
 

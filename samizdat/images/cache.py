@@ -16,7 +16,7 @@ import PIL
 
 from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
 
-ENGINE_VERSION = "3"  # raise when process.py changes what it writes, so old entries are not reused
+ENGINE_VERSION = "4"  # raise when process.py changes what it writes, so old entries are not reused
 CACHE_DIR = ".samizdat-cache/images"
 MANIFEST = "photo.json"
 DIGESTS = "digests.json"
@@ -41,7 +41,7 @@ class ImageCache:
 
     def key(self, digest: str, settings: Settings, faces: FacePlan, detector: str) -> str:
         operation = json.dumps([ENGINE_VERSION, PIL.__version__, asdict(settings), asdict(faces),
-                                detector if faces.detect else ""], sort_keys=True)
+                                detector if faces.detect or faces.look else ""], sort_keys=True)
         return hashlib.sha256(f"{digest}\n{operation}".encode()).hexdigest()
 
     def entry(self, key: str) -> Path:
@@ -55,6 +55,7 @@ class ImageCache:
                 key=raw["key"], width=raw["width"], height=raw["height"], full=raw["full"],
                 variants=tuple(Variant(**v) for v in raw["variants"]),
                 masked=tuple(Region(**r) for r in raw["masked"]),
+                unreviewed_faces=int(raw.get("unreviewed_faces", 0)),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

@@ -32,6 +32,7 @@ OVERLAP = {1.0: 160, ENLARGE: 96}
 # about 16 px, and the enlarged search is there for the small faces only.
 TRUSTED = {ENLARGE: (16, 100), 1.0: (16, 400)}
 MERGE_IOU = 0.3  # boxes overlapping this much are one face: merged into their union
+QUICK_SCORE = 0.5  # the quick look for faces in unmasked photos counts only faces the model is sure of
 PADDING = 0.25  # grow each found box by this share on every side: hair, ears and chin identify too
 PIXELATE_CELLS = 4  # cells across a pixelated face: few enough that nothing can be recognised
 BLOCK_COLOUR = (0, 0, 0)
@@ -51,12 +52,17 @@ def detector_version() -> str:
     return model_version()
 
 
-def detect_faces(image: Image.Image) -> tuple[Region, ...]:
-    """Every face found, padded, as regions of the upright photo, most confident first."""
+def detect_faces(image: Image.Image, quick: bool = False) -> tuple[Region, ...]:
+    """Every face found, padded, as regions of the upright photo, most confident first.
+
+    quick: only the faces the model is sure of, without the enlarged search: enough to tell that an
+    unmasked photo shows people, in a fraction of the time.
+    """
     import numpy
 
     pixels = numpy.asarray(image.convert("RGB"))
-    found = [box for scale in _scales(image.size) for box in _search(pixels, scale)]
+    scales = [scale for scale in _scales(image.size) if scale != ENLARGE] if quick else _scales(image.size)
+    found = [box for scale in scales for box in _search(pixels, scale) if not quick or box[4] >= QUICK_SCORE]
     merged = merge(numpy.array(found, dtype=numpy.float32).reshape(-1, 5))
     return tuple(_padded(Region(int(x1), int(y1), int(x2 - x1), int(y2 - y1), confidence=round(float(score), 3)),
                          image.size) for x1, y1, x2, y2, score in merged)

@@ -45,6 +45,7 @@ def _processed(image: Image.Image, job: Job) -> Photo:
     regions = job.faces.regions
     if job.faces.detect:
         regions = regions + without_rejected(detect_faces(image), job.faces.not_faces)
+    unreviewed = len(detect_faces(image, quick=True)) if job.faces.look and not job.faces.detect else 0
     image = mask_regions(image, regions, job.faces.style)
     staging = job.entry.with_name(f"{job.entry.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -53,7 +54,7 @@ def _processed(image: Image.Image, job: Job) -> Photo:
     (staging / full).write_bytes(encode(fitted(image, job.source.format), job.source.format, FULL_SIZE_QUALITY))
     variants = _write_variants(image, job, staging)
     _publish(staging, job.entry)
-    return Photo(job.key, image.width, image.height, full, variants, regions)
+    return Photo(job.key, image.width, image.height, full, variants, regions, unreviewed)
 
 
 def load_upright(path: Path) -> Image.Image:
