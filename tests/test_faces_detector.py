@@ -74,3 +74,18 @@ def test_the_model_comes_from_the_package_with_no_network(monkeypatch: pytest.Mo
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert faces.detect_faces(SCENES[1].image())
+
+
+def test_both_runtimes_find_the_same_faces() -> None:
+    """ONNX Runtime is used when installed, OpenCV otherwise: the masks must not depend on which."""
+    import importlib.resources
+
+    from samizdat.images import centerface
+
+    backend, fast = centerface._network()
+    assert backend == "onnxruntime"
+    opencv = centerface._opencv(importlib.resources.files("samizdat.images") / "models" / centerface.MODEL)
+    tile = faces._padded_tile(numpy.asarray(SCENES[0].image())[:800, :800])
+    blob = numpy.ascontiguousarray(tile.transpose(2, 0, 1)[numpy.newaxis], dtype=numpy.float32)
+    for ours, theirs in zip(fast(blob), opencv(blob), strict=True):
+        assert ours.shape == theirs.shape and numpy.abs(ours - theirs).max() < 1e-3

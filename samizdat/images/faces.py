@@ -24,7 +24,7 @@ THRESHOLD = 0.03  # the lowest score looked at, for the smallest faces (recall f
 NEEDED_SCORE = ((32, THRESHOLD), (64, 0.12), (float("inf"), 0.25))
 OVERVIEW_SIDE = 800  # the whole photo at this size finds faces that fill the frame
 ENLARGE = 2.0  # the third search: every face twice as large as in the photo
-TILE = 800  # tile side in the searched image's pixels (a multiple of 32)
+TILE = 800  # tile side in the searched image's pixels: the model's fixed input
 # Tiles overlap by more than the largest face each search is meant for: up to 150 px at the photo's own
 # size (larger ones are found whole in the overview), up to 40 px (80 enlarged) in the enlarged search.
 OVERLAP = {1.0: 160, ENLARGE: 96}
@@ -116,8 +116,7 @@ def _starts(length: int, overlap: int) -> list[int]:
 
 
 def _padded_tile(tile: Any) -> Any:
-    """The tile grown to TILE × TILE with black: OpenCV's network gives wrong answers when its input's
-    shape changes between calls, so every call gets the same shape."""
+    """The tile grown to TILE × TILE with black: the model's input has that one shape."""
     import numpy
 
     height, width = tile.shape[:2]
