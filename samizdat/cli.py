@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("directory", type=Path, help="folder to create")
     init.add_argument("--languages", default="en", help="language codes, default first, e.g. de,ru,en")
     init.add_argument("--title", default=None, help="the group's name")
+    init.add_argument("--people", action=argparse.BooleanOptionalAction, default=None,
+                      help="will the site publish photos of people? --people masks faces in every photo "
+                           "(asked when not given; without a terminal to ask, faces are masked)")
     init.set_defaults(run=_init)
 
     new = commands.add_parser("new", help="create a meeting or a news post in every language")
@@ -211,12 +214,25 @@ def _report_created(paths: list[Path]) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from samizdat.images.faces import INSTALL_HINT, detector_available
     from samizdat.scaffold import create_site
 
     codes = [code.strip() for code in args.languages.split(",") if code.strip()]
-    create_site(args.directory, codes, args.title)
+    people = args.people if args.people is not None else _ask_people()
+    create_site(args.directory, codes, args.title, mask_faces=people)
     print(f"created a site in {args.directory} for {', '.join(codes)}; see it with: samizdat serve {args.directory}")
+    if people:
+        print("faces will be masked in every photo (mask_faces = true in samizdat.toml)"
+              + ("" if detector_available() else f"; {INSTALL_HINT}"))
     return EXIT_OK
+
+
+def _ask_people() -> bool:
+    """Photos of people are the riskiest thing a group publishes: when no one can answer, assume them."""
+    if not sys.stdin.isatty():
+        return True
+    answer = input("Will the site publish photos of people (protests, meetings)? Faces will be masked. [Y/n] ")
+    return not answer.strip().lower().startswith(("n", "н", "아"))
 
 
 def _check(args: argparse.Namespace) -> int:

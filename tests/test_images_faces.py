@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 import samizdat.images.stage
+from samizdat.images.review import review_words
 from tests.conftest import MINIMAL_CONFIG
 from tests.test_build import Elements, read
 
@@ -111,11 +112,13 @@ def test_review_page_shows_each_photo_with_its_regions(make_site, run_cli, tmp_p
     result = run_cli("faces", site, "-o", tmp_path / "review")
     assert result.code == 0, result.err
     html = (tmp_path / "review/index.html").read_text(encoding="utf-8")
-    assert "assets/astronaut.png" in html
-    assert "by hand: [400, 400, 60, 60]" in html and "detected: [" in html
+    words = review_words("ru")  # the site's main language is Russian: so is the page
+    assert "assets/astronaut.png" in html and '<html lang="ru"' in html and words["title"] in html
+    assert f"{words['by_hand']}: [400, 400, 60, 60]" in html and f"{words['detected']}: [" in html
     page = Elements(html)
     images = [img["src"] for img in page.all("img")]
-    assert len(images) == 2 and all((tmp_path / "review" / (src or "")).is_file() for src in images)
+    assert images[:2] == ["0-regions.jpg", "0-masked.jpg"]
+    assert all((tmp_path / "review" / (src or "")).is_file() for src in images)
     assert "http" not in "".join(images) and "<script" not in html
     with Image.open(tmp_path / "review" / images[1]) as masked:
         assert flat(masked.convert("RGB"), FACE)

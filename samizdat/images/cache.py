@@ -25,7 +25,7 @@ import PIL
 from samizdat.build.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
 
-ENGINE_VERSION = "2"  # raise when process.py changes what it writes, so old entries are not reused
+ENGINE_VERSION = "5"  # raise when process.py changes what it writes, so old entries are not reused
 CACHE_DIR = ".samizdat-cache/images"
 MANIFEST = "photo.sealed"
 DIGESTS = "digests.sealed"
@@ -59,7 +59,7 @@ class ImageCache:
 
     def key(self, digest: str, settings: Settings, faces: FacePlan, detector: str) -> str:
         operation = json.dumps([ENGINE_VERSION, PIL.__version__, asdict(settings), asdict(faces),
-                                detector if faces.detect else ""], sort_keys=True)
+                                detector if faces.detect or faces.look else ""], sort_keys=True)
         return hashlib.sha256(f"{digest}\n{operation}".encode()).hexdigest()
 
     def entry(self, key: str) -> Path:
@@ -79,6 +79,7 @@ class ImageCache:
                 key=raw["key"], width=raw["width"], height=raw["height"], full=raw["full"],
                 variants=tuple(Variant(**v) for v in raw["variants"]),
                 masked=tuple(Region(**r) for r in raw["masked"]),
+                unreviewed_faces=int(raw.get("unreviewed_faces", 0)),
             )
             names = [photo.full, *(v.file for v in photo.variants)]
             intact = photo.key == key and set(files) == set(names) and all(

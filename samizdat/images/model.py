@@ -29,6 +29,7 @@ class Region:
     w: int
     h: int
     origin: str = "detected"  # or "by hand"
+    confidence: float = 1.0  # the detector's score; 1 for a region drawn by hand
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class FacePlan:
     detect: bool  # run the face detector on this photo
     regions: tuple[Region, ...] = ()  # added by hand, always masked
     style: str = "block"
+    not_faces: tuple[Region, ...] = ()  # found by the detector, rejected by a person: left unmasked
+    look: bool = False  # not masked and not reviewed: count the faces it shows, to warn about them
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Photo:
     full: str  # file name of the full-size copy, in the source's own format
     variants: tuple[Variant, ...]
     masked: tuple[Region, ...] = ()
+    unreviewed_faces: int = 0  # clear faces in a photo that is neither masked nor reviewed
 
     def of_type(self, mime: str) -> tuple[Variant, ...]:
         return tuple(v for v in self.variants if v.mime == mime)

@@ -1,8 +1,9 @@
 """Which photos have faces masked: the site's default ([images] mask_faces) and data/faces.yaml.
 
 data/faces.yaml maps a photo's path in the site folder to `mask: true/false` (run the detector on it
-or not) and `regions: [[x, y, w, h], …]`, boxes added by hand in the pixels of the upright full-size
-photo, for faces the detector misses. Regions are always masked.
+or not), `regions: [[x, y, w, h], …]`, boxes added by hand in the pixels of the upright full-size
+photo, for faces the detector misses, and `not_faces: [[x, y, w, h], …]`, boxes the detector found
+that a volunteer has looked at and rejected (a poster, a wheel). Regions are always masked.
 """
 
 from __future__ import annotations
@@ -55,17 +56,21 @@ def load_face_policy(config: SiteConfig) -> FacePolicy:
 
 
 def _plan(entry: Any, default: bool, style: str, where: SourceLocation) -> FacePlan:
-    if not isinstance(entry, dict) or set(entry) - {"mask", "regions"}:
-        raise ImageError("each photo takes `mask: true/false` and `regions: [[x, y, w, h], …]`", where,
+    if not isinstance(entry, dict) or set(entry) - {"mask", "regions", "not_faces"}:
+        raise ImageError("each photo takes `mask: true/false`, `regions: [[x, y, w, h], …]` and "
+                         "`not_faces: [[x, y, w, h], …]`", where,
                          hint="e.g. assets/march.jpg: {mask: true, regions: [[120, 40, 80, 80]]}")
     mask = entry.get("mask", default)
     if not isinstance(mask, bool):
         raise ImageError("`mask` must be true or false", where)
-    regions = entry.get("regions") or []
-    if not isinstance(regions, list) or not all(_is_box(box) for box in regions):
-        raise ImageError("`regions` must be a list of [x, y, width, height] in pixels", where,
-                         hint="measure in the photo as it is shown, upright and full size")
-    return FacePlan(mask, tuple(Region(*box, origin="by hand") for box in regions), style)
+    boxes = {}
+    for key in ("regions", "not_faces"):
+        boxes[key] = entry.get(key) or []
+        if not isinstance(boxes[key], list) or not all(_is_box(box) for box in boxes[key]):
+            raise ImageError(f"`{key}` must be a list of [x, y, width, height] in pixels", where,
+                             hint="measure in the photo as it is shown, upright and full size")
+    return FacePlan(mask, tuple(Region(*box, origin="by hand") for box in boxes["regions"]), style,
+                    tuple(Region(*box, origin="not a face") for box in boxes["not_faces"]))
 
 
 def _is_box(box: Any) -> bool:

@@ -12,35 +12,49 @@ import shutil
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageOps
 
-from samizdat.images.faces import detect_faces, mask_regions
+from samizdat.images.colour import UnsupportedMode, to_srgb
+from samizdat.images.faces import detect_faces, mask_regions, without_rejected
+from samizdat.images.limits import fitted
 from samizdat.images.model import FALLBACK_FORMATS, MODERN_FORMATS, Failure, Job, Photo, Variant
 
 FULL_SIZE_QUALITY = 90  # the full-size copy at the original URL is for download and zoom
-_SRGB = ImageCms.createProfile("sRGB")
 # Pillow's name and suffix of the full-size copy, which keeps the original's format at the original URL.
 _FULL_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "AVIF": "avif"}
 
 
 def run_job(job: Job) -> Photo | Failure:
+    name = job.source.path.name
     try:
         image = load_upright(job.source.path)
+    except UnsupportedMode as exc:
+        return Failure(f"image {name} cannot be published: {exc}", "export it as an 8-bit RGB JPEG or PNG")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        return Failure(f"image {job.source.path.name} is damaged and cannot be decoded ({exc})",
+        return Failure(f"image {name} is damaged and cannot be decoded ({exc})",
                        "open it in an image editor and export it again as JPEG or PNG")
+    try:
+        return _processed(image, job)
+    except (OSError, ValueError, RuntimeError, MemoryError) as exc:
+        # An encoder's own limit or fault: one error naming the file, never a bare traceback.
+        return Failure(f"image {name} could not be encoded ({exc})",
+                       "open it in an image editor and export it again as JPEG or PNG, at most 8000 pixels a side")
+
+
+def _processed(image: Image.Image, job: Job) -> Photo:
     regions = job.faces.regions
     if job.faces.detect:
-        regions = regions + detect_faces(image)
+        regions = regions + without_rejected(detect_faces(image), job.faces.not_faces)
+    unreviewed = len(detect_faces(image, quick=True)) if job.faces.look and not job.faces.detect else 0
     image = mask_regions(image, regions, job.faces.style)
     staging = job.entry.with_name(f"{job.entry.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     full = f"full.{_FULL_FORMATS[job.source.format]}"
-    (staging / full).write_bytes(encode(image, job.source.format, FULL_SIZE_QUALITY))
+    (staging / full).write_bytes(encode(fitted(image, job.source.format), job.source.format, FULL_SIZE_QUALITY))
     variants = _write_variants(image, job, staging)
     _publish(staging, job.entry)
-    return Photo(job.key, image.width, image.height, full, variants, regions)
+    return Photo(job.key, image.width, image.height, full, variants, regions, unreviewed)
 
 
 def load_upright(path: Path) -> Image.Image:
@@ -50,25 +64,7 @@ def load_upright(path: Path) -> Image.Image:
             opened.load()
             upright = ImageOps.exif_transpose(opened)
             icc = opened.info.get("icc_profile")
-    return fresh_srgb(upright, icc)
-
-
-def fresh_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
-    """The pixels in sRGB, RGB or RGBA, in a new image that carries no metadata at all."""
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-    if icc and image.mode in ("RGB", "RGBA", "CMYK", "L"):
-        try:
-            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            out_mode = "RGBA" if image.mode == "RGBA" else "RGB"
-            image = ImageCms.profileToProfile(image, profile, _SRGB, outputMode=out_mode) or image
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # an unreadable profile: the pixels are taken as sRGB
-    target = "RGBA" if has_alpha else "RGB"
-    if image.mode != target:
-        image = image.convert(target)
-    if target == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
-        image = image.convert("RGB")
-    return Image.frombytes(image.mode, image.size, image.tobytes())
+    return to_srgb(upright, icc)
 
 
 def variant_widths(width: int, wanted: tuple[int, ...]) -> tuple[int, ...]:
@@ -81,15 +77,18 @@ def _write_variants(image: Image.Image, job: Job, folder: Path) -> tuple[Variant
     fallback = "PNG" if image.mode == "RGBA" else "JPEG"
     formats = [(fallback, *FALLBACK_FORMATS[fallback])]
     formats += [(MODERN_FORMATS[name][0], name, MODERN_FORMATS[name][1]) for name in job.settings.formats]
-    variants = []
+    variants: list[Variant] = []
     for width in variant_widths(image.width, job.settings.widths):
         height = max(1, round(image.height * width / image.width))
         resized = image if width == image.width else image.resize(
             (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         for pillow_format, suffix, mime in formats:
-            name = f"{width}.{suffix}"
-            (folder / name).write_bytes(encode(resized, pillow_format, job.settings.quality))
-            variants.append(Variant(name, width, height, mime))
+            fit = fitted(resized, pillow_format)  # a tall screenshot's WebP copy is made narrower
+            name = f"{fit.width}.{suffix}"
+            if any(v.file == name for v in variants):
+                continue  # narrowed onto a width this format already has
+            (folder / name).write_bytes(encode(fit, pillow_format, job.settings.quality))
+            variants.append(Variant(name, fit.width, fit.height, mime))
     return tuple(variants)
 
 

@@ -7,16 +7,19 @@ The page and its images stay on this computer (by default in SITE/.samizdat-cach
 from __future__ import annotations
 
 import html
+import importlib.resources
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import ImageDraw
+import yaml
+from PIL import Image, ImageDraw
 
 from samizdat.config import load_config
 from samizdat.content.sources import discover
 from samizdat.errors import ImageError, OutputError, SourceLocation
-from samizdat.images.faces import INSTALL_HINT, detect_faces, detector_available, mask_regions
+from samizdat.images.colour import UnsupportedMode
+from samizdat.images.faces import INSTALL_HINT, detect_faces, detector_available, mask_regions, without_rejected
 from samizdat.images.model import FacePlan, Region, is_raster
 from samizdat.images.policy import load_face_policy
 from samizdat.images.probe import ImageProblem, probe
@@ -28,8 +31,15 @@ REVIEW_DIR = ".samizdat-cache/faces-review"
 MARKER = ".samizdat-faces-review"
 PREVIEW_SIDE = 1200
 OUTLINE = {"detected": (255, 0, 0), "by hand": (255, 160, 0)}
+UNSURE_OUTLINE = (0, 90, 255)
+UNSURE = 0.3  # a detected box scored below this is shown close up, for a person to say whether it is a face
+SMALL_FACE = 32  # boxes narrower than this (padded) are the crowd's faces, the easiest to miss
+MAX_CLOSE_UPS = 48  # per photo: beyond that, the page says how many more to look for on the photo
+CLOSE_UP_SIDE = 160
+STRINGS = "review_strings.yaml"
 STYLE = "body{font:16px/1.5 sans-serif;max-width:70rem;margin:1rem auto;padding:0 1rem}img{max-width:100%}" \
-        ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem}section{border-top:1px solid #999;margin:2rem 0}"
+        ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem}section{border-top:1px solid #999;margin:2rem 0}" \
+        ".unsure{display:flex;flex-wrap:wrap;gap:.5rem}figure{margin:0;width:170px}figcaption{font-size:12px}"
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,8 @@ class Reviewed:
     note: str
     regions: tuple[Region, ...]
     files: tuple[str, ...]  # the outlined photo and the masked one
+    unsure: tuple[tuple[Region, str], ...] = ()  # low-confidence boxes with a close-up of each
+    risk: tuple[int, int] = (0, 0)  # small faces, unsure boxes: the page shows the riskiest photos first
 
 
 def write_face_review(site_root: Path, out_dir: Path | None = None) -> Path:
@@ -52,11 +64,19 @@ def write_face_review(site_root: Path, out_dir: Path | None = None) -> Path:
                          SourceLocation(config.config_path), hint=INSTALL_HINT)
     out = out_dir or config.root / REVIEW_DIR
     _prepare(out)
-    reviewed = [_review(path, rel, policy.plan_for(rel), out, index) for index, (path, rel) in
+    words = review_words(config.default_language.code)
+    reviewed = [_review(path, rel, policy.plan_for(rel), out, index, words) for index, (path, rel) in
                 enumerate(zip(photos, rels, strict=True))]
+    reviewed.sort(key=lambda item: (-item.risk[0] - item.risk[1], item.rel))
     (out / "review.css").write_text(STYLE, encoding="utf-8")
-    (out / "index.html").write_text(_page(reviewed), encoding="utf-8")
+    (out / "index.html").write_text(_page(reviewed, words, config.default_language.code), encoding="utf-8")
     return out / "index.html"
+
+
+def review_words(language: str) -> dict[str, str]:
+    """The page's words in the site's main language (the volunteer's), English where it has none."""
+    catalog = yaml.safe_load((importlib.resources.files("samizdat.images") / STRINGS).read_text(encoding="utf-8"))
+    return catalog["en"] | catalog.get(language.split("-")[0], {})
 
 
 def _prepare(out: Path) -> None:
@@ -68,40 +88,78 @@ def _prepare(out: Path) -> None:
     (out / MARKER).write_text("written by `samizdat faces`\n", encoding="utf-8")
 
 
-def _review(path: Path, rel: str, plan: FacePlan, out: Path, index: int) -> Reviewed:
+def _review(path: Path, rel: str, plan: FacePlan, out: Path, index: int, words: dict[str, str]) -> Reviewed:
     try:
         probe(path, "")
+        image = load_upright(path)
     except ImageProblem as problem:
-        return Reviewed(rel, f"not published: {problem.message}", (), ())
-    image = load_upright(path)
-    regions = plan.regions + (detect_faces(image) if plan.detect else ())
+        return Reviewed(rel, f"{words['not_published']}: {problem.message}", (), ())
+    except (UnsupportedMode, OSError, ValueError) as exc:
+        return Reviewed(rel, f"{words['not_published']}: {exc}", (), ())
+    found = without_rejected(detect_faces(image), plan.not_faces) if plan.detect else ()
+    regions = plan.regions + found
+    files = (f"{index}-regions.jpg", f"{index}-masked.jpg")
+    pictures = (_outlined(image, regions), mask_regions(image, regions, plan.style).convert("RGB"))
+    for name, picture in zip(files, pictures, strict=True):
+        picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+        (out / name).write_bytes(encode(picture, "JPEG", 85))
+    unsure = sorted((r for r in found if r.confidence < UNSURE), key=lambda r: r.confidence)
+    close_ups = []
+    for number, region in enumerate(unsure[:MAX_CLOSE_UPS]):
+        name = f"{index}-unsure-{number}.jpg"
+        (out / name).write_bytes(encode(_close_up(image, region), "JPEG", 85))
+        close_ups.append((region, name))
+    small = sum(1 for r in regions if r.w < SMALL_FACE)
+    note = words["count"].format(count=len(regions)) if plan.detect else words["off"]
+    return Reviewed(rel, note, regions, files, tuple(close_ups), (small, len(unsure)))
+
+
+def _outlined(image: Image.Image, regions: tuple[Region, ...]) -> Image.Image:
     outlined = image.convert("RGB")
     draw = ImageDraw.Draw(outlined)
     width = max(3, image.width // 200)
     for region in regions:
-        draw.rectangle((region.x, region.y, region.x + region.w, region.y + region.h),
-                       outline=OUTLINE.get(region.origin, (255, 0, 0)), width=width)
-    masked = mask_regions(image, regions, plan.style).convert("RGB")
-    files = (f"{index}-regions.jpg", f"{index}-masked.jpg")
-    for name, picture in zip(files, (outlined, masked), strict=True):
-        picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
-        (out / name).write_bytes(encode(picture, "JPEG", 85))
-    detector = "faces detected and masked" if plan.detect else "face detection off for this photo"
-    return Reviewed(rel, f"{detector}; {len(regions)} region(s) will be masked", regions, files)
+        colour = UNSURE_OUTLINE if region.confidence < UNSURE else OUTLINE.get(region.origin, (255, 0, 0))
+        draw.rectangle((region.x, region.y, region.x + region.w, region.y + region.h), outline=colour, width=width)
+    return outlined
 
 
-def _page(reviewed: list[Reviewed]) -> str:
+def _close_up(image: Image.Image, region: Region) -> Image.Image:
+    """The box with as much again around it, enlarged: enough to tell a face from a poster."""
+    box = (region.x - region.w // 2, region.y - region.h // 2, region.x + region.w * 3 // 2,
+           region.y + region.h * 3 // 2)
+    crop = image.convert("RGB").crop(box)
+    scale = CLOSE_UP_SIDE / max(crop.size)
+    return crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))),
+                       Image.Resampling.LANCZOS)
+
+
+def _page(reviewed: list[Reviewed], words: dict[str, str], language: str) -> str:
     sections = []
+    origin = {"detected": words["detected"], "by hand": words["by_hand"]}
     for item in reviewed:
-        boxes = "".join(f"<li>{r.origin}: [{r.x}, {r.y}, {r.w}, {r.h}]</li>" for r in item.regions)
+        boxes = "".join(f"<li>{html.escape(origin.get(r.origin, r.origin))}: [{r.x}, {r.y}, {r.w}, {r.h}]</li>"
+                        for r in item.regions)
         images = "".join(f'<img src="{name}" alt="">' for name in item.files)
-        sections.append(f"<section><h2>{html.escape(item.rel)}</h2><p>{html.escape(item.note)}</p>"
-                        f"<ul>{boxes}</ul><div class=\"pair\">{images}</div></section>")
-    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        risk = html.escape(words["risk"].format(small=item.risk[0], unsure=item.risk[1]))
+        sections.append(f"<section><h2>{html.escape(item.rel)}</h2><p>{html.escape(item.note)}; {risk}</p>"
+                        f"<details><summary>{len(item.regions)}</summary><ul>{boxes}</ul></details>"
+                        f"<div class=\"pair\">{images}</div>{_unsure(item, words)}</section>")
+    title = html.escape(words["title"])
+    return (f"<!doctype html><html lang=\"{html.escape(language)}\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; "
-            "style-src 'self'\"><title>Faces to mask: review before publishing</title>"
-            "<link rel=\"stylesheet\" href=\"review.css\"></head><body><h1>Faces to mask</h1>"
-            "<p>Left: each photo with the regions that will be masked (red: found by the detector, orange: "
-            "added by hand in data/faces.yaml). Right: the photo as it will be published. Add any face the "
-            "detector missed to data/faces.yaml as [x, y, width, height] in the full-size photo's pixels.</p>"
+            f"style-src 'self'\"><title>{title}</title>"
+            f"<link rel=\"stylesheet\" href=\"review.css\"></head><body><h1>{title}</h1>"
+            f"<p>{html.escape(words['intro'])}</p><p>{html.escape(words['missed'])}</p>"
             + "".join(sections) + "</body></html>\n")
+
+
+def _unsure(item: Reviewed, words: dict[str, str]) -> str:
+    if not item.unsure:
+        return ""
+    cards = "".join(f'<figure><img src="{name}" alt=""><figcaption><code>- [{r.x}, {r.y}, {r.w}, {r.h}]</code> '
+                    f"({r.confidence:.2f})</figcaption></figure>" for r, name in item.unsure)
+    more = item.risk[1] - len(item.unsure)
+    extra = f"<p>{html.escape(words['more'].format(more=more))}</p>" if more > 0 else ""
+    return (f"<h3>{html.escape(words['unsure'])}</h3><p>{html.escape(words['reject'])}</p>"
+            f"<div class=\"unsure\">{cards}</div>{extra}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TextIO
@@ -21,15 +21,16 @@ from PIL import features
 
 from samizdat.config import SiteConfig
 from samizdat.errors import ImageError, SourceLocation
-from samizdat.findings import Finding
+from samizdat.findings import Finding, finding
 from samizdat.images.cache import ImageCache
-from samizdat.images.faces import INSTALL_HINT, detector_available
+from samizdat.images.faces import INSTALL_HINT, detector_available, detector_version
 from samizdat.images.locate import Reference, locate
 from samizdat.images.model import Failure, ImageReport, Job, Photo, Settings, Source, Variant, is_raster
 from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import run_job
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
+from samizdat.images.share import check_share_images
 from samizdat.progress import Progress
 
 OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
@@ -56,6 +57,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     policy = load_face_policy(config)
     published = _PublishedFiles(copies)
     found = _scan_pages(pages, rendered, published, config.root)
+    check_share_images(config, ((page.output, page.source, rendered[page.output]) for page in pages), copies)
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
     jobs = _jobs(config, cache, policy, sources, first_refs)
@@ -73,7 +75,22 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     kept = {rel: path for rel, path in copies.items() if not is_raster(rel)}
     pruned = cache.finish({photo.key for photo in photos.values()})
     report = ImageReport(len(todo), cached_count, pruned)
+    findings += unreviewed_findings(photos, config.root)
     return ImageOutput(new_pages, kept | published_photos, report, tuple(findings))
+
+
+def unreviewed_findings(photos: dict[Path, Photo], root: Path) -> list[Finding]:
+    """Photos that show faces, published unmasked, that no one has marked as looked at."""
+    found = []
+    for path, photo in sorted(photos.items()):
+        if photo.unreviewed_faces:
+            rel = _site_rel(path, root)
+            found.append(finding(
+                "unreviewed-faces", f"photo {rel} shows {photo.unreviewed_faces} face(s) and is published unmasked",
+                SourceLocation(path),
+                hint=f"mask them (in data/faces.yaml: {rel}: {{mask: true}}), or once a person has looked: "
+                     f"{rel}: {{mask: false}}"))
+    return found
 
 
 class _PublishedFiles:
@@ -171,8 +188,12 @@ def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: li
                              hint="write the photo's path from the site folder, e.g. assets/march.jpg")
     detector = _detector_version(config, policy, by_rel)
     jobs = []
+    look = detector_available()  # warn about faces in photos neither masked nor reviewed, if it can see them
     for rel, source in by_rel.items():
         plan = policy.plan_for(rel)
+        if look and not plan.detect and rel not in policy.plans and not rel.startswith("theme:"):
+            plan = replace(plan, look=True)
+            detector = detector or detector_version()
         key = cache.key(source.digest, settings, plan, detector)
         jobs.append(Job(source, settings, plan, key, cache.entry(key)))
     return jobs
@@ -187,9 +208,7 @@ def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, 
             config.config_path, _line_of(config.config_path, "mask_faces"))
         raise ImageError("faces are to be masked, but the face detector (OpenCV) is not installed", where,
                          hint=INSTALL_HINT)
-    import cv2
-
-    return str(cv2.__version__)
+    return detector_version()
 
 
 def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: Path,

@@ -14,10 +14,12 @@ from samizdat.config import CONFIG_NAME
 from samizdat.errors import SamizdatError
 
 WELCOME = Path(__file__).with_name("welcome.yaml")
+_MASK_FACES = ("\n[images]\n# The site publishes photos of people: every face found is masked before publishing.\n"
+               "# Check each photo with `samizdat faces`; see docs/photo-safety.md.\nmask_faces = true\n")
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-def create_site(directory: Path, codes: list[str], title: str | None = None) -> None:
+def create_site(directory: Path, codes: list[str], title: str | None = None, mask_faces: bool = True) -> None:
     if not codes:
         raise SamizdatError("give at least one language code, e.g. --languages de,ru,en")
     if len(set(codes)) != len(codes):
@@ -29,7 +31,7 @@ def create_site(directory: Path, codes: list[str], title: str | None = None) -> 
         raise SamizdatError(f"{directory} already exists and is not empty; nothing was written",
                             hint="choose a new folder name")
     texts: dict[str, Any] = yaml.safe_load(WELCOME.read_text(encoding="utf-8"))
-    files = {CONFIG_NAME: _config(codes, title, texts)}
+    files = {CONFIG_NAME: _config(codes, title, texts) + (_MASK_FACES if mask_faces else "")}
     for code in codes:
         text = texts.get(code, texts["en"])
         files[f"content/{code}/index.md"] = (

@@ -1,0 +1,91 @@
+"""The crowd detector: recall on a small fixed set of bench photos, tiles that leave no gap, merging that
+keeps a face whole, and a model that is read from the installed package, never fetched."""
+
+from __future__ import annotations
+
+import itertools
+import socket
+
+import numpy
+import pytest
+
+from bench.faces import COVERED, coverage, masked_share
+from bench.faceset import make_scene
+from samizdat.images import faces
+
+pytest.importorskip("cv2")
+SCENES = [make_scene(index, faces=12, size=(800, 600), seed=11) for index in range(2)]
+
+
+@pytest.fixture(scope="module")
+def found() -> list[list[tuple[int, int, int, int]]]:
+    return [[(r.x, r.y, r.x + r.w, r.y + r.h) for r in faces.detect_faces(scene.image())] for scene in SCENES]
+
+
+def test_recall_on_a_small_fixed_crowd_set_is_above_ninety_percent(found) -> None:
+    known = [(face, boxes) for scene, boxes in zip(SCENES, found, strict=True) for face in scene.faces]
+    assert len(known) == 24 and min(face.width for face, _ in known) < 24  # small faces are in the set
+    covered = [coverage(face, boxes) >= COVERED for face, boxes in known]
+    assert sum(covered) / len(covered) > 0.90, [(f.width, f.angle, f.covered_by) for (f, _), c in
+                                                 zip(known, covered, strict=True) if not c]
+
+
+def test_masks_leave_most_of_the_photo_visible(found) -> None:
+    shares = [masked_share(boxes, (800, 600)) for boxes in found]
+    assert max(shares) < 0.3, shares
+
+
+def test_every_found_face_is_padded_and_scored(found) -> None:
+    regions = faces.detect_faces(SCENES[0].image())
+    assert regions and all(0 < r.confidence <= 1 and r.origin == "detected" for r in regions)
+
+
+@pytest.mark.parametrize("length", [1, 799, 800, 801, 1600, 4033])
+@pytest.mark.parametrize("overlap", [96, 160])
+def test_tiles_cover_every_pixel_with_the_promised_overlap(length: int, overlap: int) -> None:
+    starts = faces._starts(length, overlap)
+    covered = numpy.zeros(length, dtype=int)
+    for start in starts:
+        covered[start:start + faces.TILE] += 1
+    assert covered.min() >= 1 and starts[0] == 0
+    for before, after in itertools.pairwise(starts):
+        assert before + faces.TILE - after >= overlap  # a face up to `overlap` wide is whole in some tile
+
+
+def test_a_face_cut_by_a_tile_edge_is_merged_into_one_box_and_others_stay_apart() -> None:
+    boxes = numpy.array([[100, 100, 140, 150, 0.9],  # the whole face, from one tile
+                         [100, 100, 125, 150, 0.4],  # its left part, cut by the next tile's edge
+                         [104, 98, 142, 151, 0.3],  # the same face found at another scale
+                         [300, 100, 340, 150, 0.2]], dtype=numpy.float32)  # another face
+    merged = sorted(faces.merge(boxes))
+    assert len(merged) == 2
+    assert merged[0][:4] == (100, 98, 142, 151) and merged[0][4] == pytest.approx(0.9)
+    assert merged[1][:4] == (300, 100, 340, 150)
+
+
+def test_the_model_comes_from_the_package_with_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    from samizdat.images import centerface
+
+    centerface._network.cache_clear()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the face detector tried to use the network")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert faces.detect_faces(SCENES[1].image())
+
+
+def test_both_runtimes_find_the_same_faces() -> None:
+    """ONNX Runtime is used when installed, OpenCV otherwise: the masks must not depend on which."""
+    import importlib.resources
+
+    from samizdat.images import centerface
+
+    backend, fast = centerface._network()
+    assert backend == "onnxruntime"
+    opencv = centerface._opencv(importlib.resources.files("samizdat.images") / "models" / centerface.MODEL)
+    tile = faces._padded_tile(numpy.asarray(SCENES[0].image())[:800, :800])
+    blob = numpy.ascontiguousarray(tile.transpose(2, 0, 1)[numpy.newaxis], dtype=numpy.float32)
+    for ours, theirs in zip(fast(blob), opencv(blob), strict=True):
+        assert ours.shape == theirs.shape and numpy.abs(ours - theirs).max() < 1e-3
