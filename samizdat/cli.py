@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--drafts", action="store_true",
+                       help="show pages marked `draft: true` or `published: false`, marked as drafts")
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="check the site: privacy, links, accessibility, translations")
@@ -187,7 +189,7 @@ def _faces(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from samizdat.serve.server import serve
 
-    serve(args.site, args.host, args.port)
+    serve(args.site, args.host, args.port, args.drafts)
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from samizdat.build.timings import Timings
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.collections import Collections, check_meeting_pages
 from samizdat.content.data import load_data
+from samizdat.content.drafts import draft_findings, without_bundles
 from samizdat.content.meetings import Meeting, load_meetings
 from samizdat.content.pages import Page
 from samizdat.content.sources import ContentFile, discover
@@ -47,7 +48,10 @@ class LoadedSite:
         return [item.page for item in self.parsed]
 
 
-def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, timings: Timings) -> LoadedSite:
+def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, timings: Timings,
+              drafts: bool = False) -> LoadedSite:
+    """drafts: build pages marked as drafts too (the dev server's --drafts); otherwise they are left out
+    before anything is linked, so no listing, feed, sitemap, menu or switcher can name them."""
     with timings.stage("config"):
         config = load_config(site_root)
         theme = theme_paths(config)
@@ -60,6 +64,10 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         check_site_folders(config.root, ("assets", "static"))
     with timings.stage("parse"):
         parsed = (caches.parse if caches and caches.parse else ParseCache(None)).parse_all(sources, config)
+        held = [item.page for item in parsed if item.page.draft]
+        if not drafts:
+            parsed = [item for item in parsed if not item.page.draft]
+            content_files = without_bundles(content_files, held, config.root / "content")
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):
@@ -76,5 +84,5 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             meetings=meetings,
             collections=Collections(config, index, meetings, now),
             now=now,
-            findings=check_meeting_pages(pages, meetings),
+            findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
         )

@@ -36,7 +36,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     caches: what earlier builds parsed and rendered; only what changed is parsed and rendered again."""
     options = options or BuildOptions()
     timings = Timings()
-    site = load_site(site_root, now or dt.datetime.now(dt.UTC), caches, timings)
+    site = load_site(site_root, now or dt.datetime.now(dt.UTC), caches, timings, options.drafts)
     config, pages = site.config, site.pages
     with timings.stage("render"):
         rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(None))
