@@ -41,6 +41,11 @@ class Collections:
             for section in (NEWS, MEETINGS)
         }
 
+    @property
+    def has_feed(self) -> bool:
+        """Whether the feeds have anything: every language's feed lists the others' posts as fallbacks."""
+        return bool(self._keys[NEWS] or self._keys[MEETINGS])
+
     def meeting_of(self, page: Page) -> Meeting | None:
         return self.meetings.get(page.slug) if page.section == MEETINGS and page.key != MEETINGS else None
 
@@ -79,7 +84,9 @@ def check_meeting_pages(pages: list[Page], meetings: dict[str, Meeting]) -> list
                 SourceLocation(page.path),
                 hint="create it with `samizdat new meeting`, or check the file name",
             )
-    return [
+    clocks = [Finding("warning", message, SourceLocation(meeting.path, line), hint=hint)
+              for meeting in meetings.values() for line, message, hint in meeting.clock_notes]
+    return clocks + [
         Finding("warning", "meeting has no text page in any language", SourceLocation(meeting.path),
                 hint=f"add content/<language>/meetings/{meeting.id}.md")
         for meeting_id, meeting in meetings.items() if meeting_id not in texts

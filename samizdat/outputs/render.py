@@ -199,6 +199,7 @@ class Renderer:
             "theme_url": theme_url,
             "image_size": lambda path: image_size(site_file(self.config.root, path)),
             "feed_url": lambda lang: "/" + paths.feed_path(lang),
+            "has_feed": lambda: self.collections.has_feed,
             "calendar_url": lambda lang: "/" + paths.calendar_path(lang),
             "meeting_ics_url": lambda page_url, slug: f"{page_url}{slug}.ics",
             "time_script": lambda: self.time_script.tag if self.collections.meetings else Markup(""),
