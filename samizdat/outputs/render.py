@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,20 @@ class RenderedPage:
     content: str  # the page's own HTML (Markdown rendered), for feeds and calendars
 
 
+_LITERAL_ID_RE = re.compile(r"""\sid=["']([A-Za-z][\w-]*)["']""")
+
+
+def layout_ids(env: jinja2.Environment) -> frozenset[str]:
+    """The ids the templates write as they are (`<main id="content">`): a heading in a page's text must
+    not take one, or a link to it would land elsewhere."""
+    ids: set[str] = set()
+    assert env.loader is not None
+    for name in env.list_templates(extensions=["html"]):
+        source = env.loader.get_source(env, name)[0]
+        ids.update(_LITERAL_ID_RE.findall(source))
+    return frozenset(ids)
+
+
 class Renderer:
     """Everything that is the same for every page is prepared once, here."""
 
@@ -77,6 +92,7 @@ class Renderer:
             name.removesuffix(".html") for name in self.env.list_templates(extensions=["html"])
             if "/" not in name and name not in NOT_PAGE_LAYOUTS
         )
+        self.layout_ids = layout_ids(self.env)
         self.site_views = {lang.code: SiteView.for_language(config, lang) for lang in config.languages}
         self.menus = {lang.code: index.menu(lang) for lang in config.languages}
 
@@ -102,7 +118,7 @@ class Renderer:
             page_context = {**context, "page": view}
             page_context |= shortcodes_for(self.env, self.shortcode_files, page_context)
             body = render_body_template(self.content_env, body, page_context, page.path, page.body_line)
-        content = render_markdown(body)
+        content = render_markdown(body, self.layout_ids)
         context["page"] = replace(view, content=Markup(content))
         return RenderedPage(render_template(self._layout(page), context).encode("utf-8"), content)
 
