@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("directory", type=Path, help="folder to create")
     init.add_argument("--languages", default="en", help="language codes, default first, e.g. de,ru,en")
     init.add_argument("--title", default=None, help="the group's name")
+    init.add_argument("--timezone", default=None,
+                      help="the zone of the group's meetings, e.g. Europe/Berlin (default: this computer's)")
     init.set_defaults(run=_init)
 
     new = commands.add_parser("new", help="create a meeting or a news post in every language")
@@ -216,8 +218,9 @@ def _init(args: argparse.Namespace) -> int:
     from samizdat.scaffold import create_site
 
     codes = [code.strip() for code in args.languages.split(",") if code.strip()]
-    create_site(args.directory, codes, args.title)
-    print(f"created a site in {args.directory} for {', '.join(codes)}; see it with: samizdat serve {args.directory}")
+    zone = create_site(args.directory, codes, args.title, args.timezone)
+    print(f"created a site in {args.directory} for {', '.join(codes)} (times in {zone}); "
+          f"see it with: samizdat serve {args.directory}")
     return EXIT_OK
 
 
