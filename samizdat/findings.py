@@ -29,6 +29,7 @@ FINDING_CODES: dict[str, str] = {
     "translation-untracked": "info",
     "data-translation-missing": "warning",
     "ui-strings": "warning",
+    "missing-home": "error",  # no home page in the default language: / would be a 404
     "draft": "info",  # a page kept back from publication by `draft: true` or `published: false`
 }
 

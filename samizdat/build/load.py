@@ -16,6 +16,7 @@ from samizdat.content.data import load_data
 from samizdat.content.drafts import draft_findings, without_bundles
 from samizdat.content.meetings import Meeting, load_meetings
 from samizdat.content.pages import Page
+from samizdat.content.required import check_sources_exist
 from samizdat.content.sources import ContentFile, discover
 from samizdat.content.translation_status import Status, translation_status
 from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
@@ -42,6 +43,7 @@ class LoadedSite:
     collections: Collections
     now: dt.datetime
     findings: list[Finding]
+    drafts: list[Page]  # held back from publication (built only with --drafts)
 
     @property
     def pages(self) -> list[Page]:
@@ -74,6 +76,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         check_unique_outputs(pages)
         check_claims(page_claims(pages))  # About.md beside about.md: before rendering, as it is cheap
         index = link_translations(pages, config)
+        check_sources_exist(index, held)
         status = translation_status(index, config)
     with timings.stage("data"):
         meetings = load_meetings(config.root, config.timezone)
@@ -85,4 +88,5 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             collections=Collections(config, index, meetings, now),
             now=now,
             findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
+            drafts=held,
         )

@@ -59,7 +59,8 @@ def _event(event: CalendarEvent, config: SiteConfig, now: dt.datetime) -> Any:
     component.add("uid", meeting_uid(meeting, config))
     # DTSTAMP is when this version of the event was made (RFC 5545 3.8.7.2): the meeting's last change
     # when the facts say it, else the build's time; never its start, which may be in the future.
-    component.add("dtstamp", min(meeting.updated or meeting.announced or now, now).astimezone(dt.UTC))
+    day = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)  # as feed_times.build_day
+    component.add("dtstamp", min(meeting.updated or meeting.announced or day, now).astimezone(dt.UTC))
     component.add("sequence", SEQUENCE[meeting.status])
     component.add("status", STATUS[meeting.status])
     component.add("summary", event.title, parameters={"LANGUAGE": event.language.code})

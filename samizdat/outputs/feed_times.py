@@ -18,8 +18,15 @@ from samizdat.content.meetings import Meeting
 NO_DATE = dt.date(2000, 1, 1)  # a post without any date sorts last
 
 
+def build_day(now: dt.datetime) -> dt.datetime:
+    """The build's time as feeds and calendars use it: the start of its day (UTC), so that builds on one
+    day give the same bytes and a reader sees an entry change at most once a day, never after the build."""
+    return now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def entry_times(config: SiteConfig, item: Listed, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """(published, updated), neither after `now` (the build's time), updated never before published."""
+    now = build_day(now)
     if item.meeting is not None:
         published = min(item.meeting.announced or first_start(item.meeting), now)
         changed = item.meeting.updated or (now if item.meeting.status != "planned" else None)
