@@ -48,3 +48,30 @@ def test_a_translation_of_a_draft_still_builds(sandbox: Sandbox, capsys: pytest.
     outcome = sandbox.build(capsys)
     assert outcome.code == 0, outcome.err
     assert (sandbox.out / "about/index.html").is_file() and not (sandbox.out / "en/about").exists()
+
+
+JEKYLL_SITEMAP = "---\nlayout: null\n---\n<?xml version=\"1.0\"?>\n<urlset>{% for page in site.pages %}" \
+                 "<url><loc>{{ page.url }}</loc></url>{% endfor %}</urlset>\n"
+JEKYLL_FEED = "---\n---\n<feed>{{ site.title }}</feed>\n"
+
+
+@pytest.mark.parametrize(("rel", "text"), [
+    ("content/sitemap.xml", JEKYLL_SITEMAP),
+    ("content/feed.xml", JEKYLL_FEED),
+    ("static/sitemap.xml", "<urlset>{% for p in site.pages %}{% endfor %}</urlset>\n"),
+    ("content/en/feed.xml", JEKYLL_FEED),
+])
+def test_a_jekyll_template_never_replaces_a_generated_file(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                           rel: str, text: str) -> None:
+    sandbox.write({rel: text, "content/en/news/2026-01-01-a.md": "---\ntitle: A\n---\nA.\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, rel, 1)
+    assert "template of another site generator" in outcome.err
+    sandbox.assert_untouched()
+
+
+def test_a_plain_robots_file_still_replaces_the_generated_one(sandbox: Sandbox,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.write({"static/robots.txt": "User-agent: *\nDisallow: /private/\n"})
+    assert sandbox.build(capsys).code == 0
+    assert "Disallow: /private/" in (sandbox.out / "robots.txt").read_text()
