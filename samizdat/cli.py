@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samizdat", description="Static sites for multilingual civic groups.")
-    parser.add_argument("--version", action="version", version=f"samizdat {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"samizdat {__version__}")
     commands = parser.add_subparsers(title="commands")
 
     build = commands.add_parser("build", help="build the site into a folder")
@@ -80,8 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     status.set_defaults(run=_status)
 
     translated = commands.add_parser("translated", help="record that a translation matches its source now")
-    translated.add_argument("path", type=Path, help="the translated page, e.g. content/ru/about.md")
+    translated.add_argument("paths", type=Path, nargs="*", metavar="PATH",
+                            help="the translated pages, e.g. content/ru/about.md content/ko/about.md "
+                            "(with --all: the site folder, default .)")
     translated.add_argument("--from", dest="source", metavar="LANG", help="the source's language, e.g. en")
+    translated.add_argument("--all", action="store_true",
+                            help="mark every translation that records no source yet (outdated ones stay outdated)")
     translated.set_defaults(run=_translated)
 
     faces = commands.add_parser("faces", help="write a page showing the face regions each photo will have masked")
@@ -98,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="the zone of the group's meetings, e.g. Europe/Berlin (default: this computer's)")
     init.set_defaults(run=_init)
 
-    new = commands.add_parser("new", help="create a meeting or a news post in every language")
+    new = commands.add_parser("new", help="create a meeting, a news post or a page in every language")
     kinds = new.add_subparsers(title="what to create")
     meeting = kinds.add_parser("meeting", help="a meeting: facts once, a text per language")
     meeting.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
@@ -111,6 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     post.add_argument("--slug", required=True, help="short name for the file and URL, e.g. statement")
     post.add_argument("--date", type=_iso_date, help="the post's date (default: today)")
     post.set_defaults(run=_new_post)
+    page = kinds.add_parser("page", help="a page in every language")
+    page.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    page.add_argument("--path", required=True, help="where it goes below each language folder, e.g. about/team")
+    page.set_defaults(run=_new_page)
     return parser
 
 
@@ -207,6 +215,12 @@ def _new_post(args: argparse.Namespace) -> int:
     return _report_created(new_post(args.site, args.slug, args.date))
 
 
+def _new_page(args: argparse.Namespace) -> int:
+    from samizdat.scaffold.new import new_page
+
+    return _report_created(new_page(args.site, args.path))
+
+
 def _report_created(paths: list[Path]) -> int:
     for path in paths:
         print(f"created {path}")
@@ -243,9 +257,20 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _translated(args: argparse.Namespace) -> int:
-    from samizdat.content.mark_translated import mark_translated
+    from samizdat.content.mark_translated import mark_translated, mark_untracked
 
-    marked = mark_translated(args.path, args.source)
-    print(f"{args.path}: marked as a translation of {SourceLocation(marked.source.path)} "
-          f"({marked.source.language.code}, version {marked.hash})")
+    if args.all:
+        if args.source or len(args.paths) > 1:
+            raise SamizdatError("--all takes one site folder and no --from",
+                                hint="samizdat translated --all SITE, or name the pages one by one")
+        done = mark_untracked(args.paths[0] if args.paths else Path("."))
+    elif not args.paths:
+        raise SamizdatError("name the translated pages, or give --all", hint="e.g. samizdat translated content/ru/a.md")
+    else:
+        done = [mark_translated(path, args.source) for path in args.paths]
+    for marked in done:
+        print(f"{SourceLocation(marked.page.path)}: marked as a translation of {SourceLocation(marked.source.path)} "
+              f"({marked.source.language.code}, version {marked.hash})")
+    if args.all:
+        print(f"{len(done)} translation(s) marked")
     return EXIT_OK

@@ -13,6 +13,8 @@ from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_m
 from samizdat.content.meetings import MEETINGS_DIR
 from samizdat.content.placeholders import placeholder
 from samizdat.errors import SamizdatError
+from samizdat.i18n.strings import load_catalogs
+from samizdat.theme import theme_paths
 
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -47,13 +49,43 @@ def new_meeting(site_root: Path, start: str, slug: str, end: str | None = None,
     ]
     files = {site_root / MEETINGS_DIR / f"{name}.yaml": "\n".join(facts)}
     files |= _texts(config, site_root, f"meetings/{name}.md", "")
-    return _write_all(files)
+    return _write_all(files | _section_pages(config, site_root, "meetings", "meetings_title"))
 
 
 def new_post(site_root: Path, slug: str, date: dt.date | None = None) -> list[Path]:
+    """The post in every language, and the news page itself where a language has none yet: without
+    it the post's language switcher and the "all news" links would lead to a missing page."""
     config = load_config(site_root)
     day = (date or dt.date.today()).isoformat()
-    return _write_all(_texts(config, site_root, f"news/{day}-{_checked_slug(slug)}.md", f"date: {day}\n"))
+    files = _texts(config, site_root, f"news/{day}-{_checked_slug(slug)}.md", f"date: {day}\n")
+    return _write_all(files | _section_pages(config, site_root, "news", "news_title"))
+
+
+def new_page(site_root: Path, path: str) -> list[Path]:
+    """A page in every language at content/<language>/<path>.md, e.g. --path about/team."""
+    config = load_config(site_root)
+    parts = path.strip().strip("/").removesuffix(".md").split("/")
+    for part in parts:
+        if not _SLUG_RE.match(part):
+            raise SamizdatError(f"--path {path!r}: each part may hold only a-z, 0-9 and -",
+                                hint="e.g. --path about or --path about/team")
+    return _write_all(_texts(config, site_root, "/".join(parts) + ".md", ""))
+
+
+SECTION_FILES = ("index.md", "index.markdown", "index.html")
+
+
+def _section_pages(config: SiteConfig, site_root: Path, section: str, title_key: str) -> dict[Path, str]:
+    """The section's own page (content/<language>/news/index.md) for each language that lacks it."""
+    catalogs = load_catalogs(list(theme_paths(config).string_dirs), config.languages, config.default_language.code)
+    files = {}
+    for lang in config.languages:
+        folder = site_root / "content" / lang.code
+        if any((folder / section / name).exists() for name in SECTION_FILES) or (folder / f"{section}.md").exists():
+            continue
+        title = catalogs.lookup(lang.code, title_key).replace('"', "'")
+        files[folder / section / "index.md"] = f'---\ntitle: "{title}"\n---\n'
+    return files
 
 
 def _texts(config: SiteConfig, site_root: Path, rel: str, extra_front_matter: str) -> dict[Path, str]:
