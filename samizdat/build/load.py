@@ -12,7 +12,7 @@ from samizdat.build.parse_cache import ParseCache, Parsed
 from samizdat.build.timings import Timings
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.collections import Collections, check_meeting_pages
-from samizdat.content.data import load_data
+from samizdat.content.data import load_data, load_language_data
 from samizdat.content.drafts import draft_findings, without_bundles
 from samizdat.content.meetings import Meeting, load_meetings
 from samizdat.content.pages import Page
@@ -38,6 +38,7 @@ class LoadedSite:
     index: TranslationIndex
     status: Status
     data: dict[str, Any]
+    language_data: dict[str, dict[str, Any]]  # language code → data/<code>/*.yaml, over the shared data
     catalogs: Catalogs
     meetings: dict[str, Meeting]
     collections: Collections
@@ -83,6 +84,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         return LoadedSite(
             config, theme, parsed, content_files, index, status,
             data=load_data(config.root),
+            language_data=load_language_data(config.root, [lang.code for lang in config.languages]),
             catalogs=load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code),
             meetings=meetings,
             collections=Collections(config, index, meetings, now),

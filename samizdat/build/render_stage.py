@@ -44,7 +44,8 @@ class RenderedSite:
 
 def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     outdated = outdated_sources(site.status)
-    renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated)
+    renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated,
+                        site.language_data)
     rules = PageRules.for_site(site.config, frozenset(renderer.theme_scripts))
     signatures = _signatures(site, outdated, cache.signature_memo)
     results = {path: hit for path, signature in signatures.items() if (hit := cache.get(path, signature))}

@@ -57,6 +57,8 @@ def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> 
         *_files(theme.string_dirs),
         *_files([theme.static_dir]),
         *_files([root / "data", root / "meetings"]),
+        *_files([root / "assets", root / "static"], "site.css"),  # linked by every page, with its hash
+        *_files([root / "assets", root / "static"], "favicon.*"),
         *url_table,
     ])
 

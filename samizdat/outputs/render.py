@@ -32,6 +32,7 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
+from samizdat.outputs.own_files import site_icon, site_stylesheet
 from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.publish.onion import onion_url
@@ -78,8 +79,11 @@ class Renderer:
     """Everything that is the same for every page is prepared once, here."""
 
     def __init__(self, config: SiteConfig, theme: ThemePaths, catalogs: Catalogs, index: TranslationIndex,
-                 data: dict[str, Any], collections: Collections, outdated: dict[Path, Page] | None = None) -> None:
-        self.config, self.catalogs, self.index, self.data = config, catalogs, index, data
+                 data: dict[str, Any], collections: Collections, outdated: dict[Path, Page] | None = None,
+                 language_data: dict[str, dict[str, Any]] | None = None) -> None:
+        self.config, self.catalogs, self.index = config, catalogs, index
+        # Each language sees the shared data with its own data/<code>/ files in place of those of the same name.
+        self.data = {lang.code: data | (language_data or {}).get(lang.code, {}) for lang in config.languages}
         self.collections = collections
         self.outdated = outdated or {}  # translation file → the source that changed since
         self.theme_hashes = static_hashes(theme.static_dir)
@@ -93,6 +97,7 @@ class Renderer:
             if "/" not in name and name not in NOT_PAGE_LAYOUTS
         )
         self.layout_ids = layout_ids(self.env)
+        self.own_stylesheet, self.own_icon = site_stylesheet(config.root), site_icon(config.root)
         self.site_views = {lang.code: SiteView.for_language(config, lang) for lang in config.languages}
         self.menus = {lang.code: index.menu(lang) for lang in config.languages}
 
@@ -163,7 +168,7 @@ class Renderer:
         return Alternate(source.language, source.url, True, False) if source else None
 
     def _base_context(self, language: Language) -> dict[str, Any]:
-        return {"site": self.site_views[language.code], "lang": language, "data": self.data,
+        return {"site": self.site_views[language.code], "lang": language, "data": self.data[language.code],
                 "collections": self.collections, "menu": self.menus[language.code]}
 
     def _layout(self, page: Page) -> jinja2.Template:
@@ -221,4 +226,6 @@ class Renderer:
             "time_script": lambda: self.time_script.tag if self.collections.meetings else Markup(""),
             "content_security_policy": lambda: self.content_security_policy,
             "og_locale": og_locale,
+            "site_stylesheet": lambda: self.own_stylesheet,
+            "site_icon": lambda: self.own_icon,
         }
