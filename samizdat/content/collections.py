@@ -69,6 +69,14 @@ class Collections:
         past.reverse()
         return [(year, list(group)) for year, group in groupby(past, key=_year)]
 
+    def pages_in(self, section: str, language: Language) -> list[Listed]:
+        """The pages below a folder (`projects` lists projects/housing, projects/help…), the folder's own
+        index page left out, ordered by their `weight:` (smaller first), then by title."""
+        section = section.strip("/")
+        keys = [key for key in self.index.by_key if key.startswith(section + "/")] if section else []
+        items = [Listed(self._version(key, language), language) for key in keys]
+        return sorted(items, key=lambda item: (_weight(item.page), item.page.title.casefold(), item.page.key))
+
     def _version(self, key: str, language: Language) -> Page:
         group = self.index.by_key[key]
         return group.get(language.code) or group.get(self.config.default_language.code) or next(iter(group.values()))
@@ -95,3 +103,8 @@ def check_meeting_pages(pages: list[Page], meetings: dict[str, Meeting]) -> list
 
 def _year(item: Listed) -> int:
     return item.meeting.starts_at.year if item.meeting else 0
+
+
+def _weight(page: Page) -> int:
+    value = page.data.get("weight")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
