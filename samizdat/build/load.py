@@ -15,6 +15,7 @@ from samizdat.content.collections import Collections, check_meeting_pages
 from samizdat.content.data import load_data, load_language_data
 from samizdat.content.drafts import draft_findings, without_bundles
 from samizdat.content.meetings import Meeting, load_meetings
+from samizdat.content.news_pages import news_pages
 from samizdat.content.pages import Page
 from samizdat.content.required import check_sources_exist
 from samizdat.content.sources import ContentFile, discover
@@ -71,6 +72,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         if not drafts:
             parsed = [item for item in parsed if not item.page.draft]
             content_files = without_bundles(content_files, held, config.root / "content")
+        parsed += [Parsed(page, ()) for page in news_pages([item.page for item in parsed], config)]
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):

@@ -7,11 +7,13 @@ so a visitor never misses a protest because its text was not translated yet.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from itertools import groupby
 
 from samizdat.config import Language, SiteConfig
 from samizdat.content.meetings import Meeting
+from samizdat.content.news_pages import Derived, derived, per_page
 from samizdat.content.pages import Page
 from samizdat.content.translations import TranslationIndex
 from samizdat.errors import ContentError, SourceLocation
@@ -31,15 +33,29 @@ class Listed:
         return self.page.language.code != self.language.code
 
 
+@dataclass(frozen=True)
+class NewsListing:
+    posts: list[Listed]
+    number: int  # this page of the list, from 1
+    count: int  # pages in the list
+    year: int | None  # the year shown, on a yearly page
+    years: list[int]  # every year with posts, newest first, when there is more than one
+
+    def page_key(self, number: int) -> str:
+        """The translation key of a page of the list, for url_of()."""
+        return NEWS if number == 1 else f"{NEWS}/page/{number}"
+
+
 class Collections:
     def __init__(self, config: SiteConfig, index: TranslationIndex, meetings: dict[str, Meeting],
                  now: dt.datetime) -> None:
         self.config, self.index, self.now = config, index, now
         self.meetings = meetings
         self._keys = {
-            section: sorted(key for key in index.by_key if key.startswith(section + "/"))
+            section: sorted(key for key in index.by_key if key.startswith(section + "/") and derived(key) is None)
             for section in (NEWS, MEETINGS)
         }
+        self.per_page = per_page([page for group in index.by_key.values() for page in group.values()], config)
 
     @property
     def has_feed(self) -> bool:
@@ -52,6 +68,18 @@ class Collections:
     def news(self, language: Language) -> list[Listed]:
         items = [Listed(self._version(key, language), language) for key in self._keys[NEWS]]
         return sorted(items, key=lambda item: (item.page.date or dt.date.min, item.page.key), reverse=True)
+
+    def news_listing(self, key: str, language: Language) -> NewsListing:
+        """What one page of the news section shows: a page of the list, or a year's posts."""
+        where = derived(key) or Derived(1, None)
+        posts = self.news(language)
+        years = sorted({item.page.date.year for item in posts if item.page.date}, reverse=True)
+        count = max(1, math.ceil(len(posts) / self.per_page))
+        if where.year is not None:
+            shown = [item for item in posts if item.page.date and item.page.date.year == where.year]
+        else:
+            shown = posts[(where.number - 1) * self.per_page: where.number * self.per_page]
+        return NewsListing(shown, where.number, count, where.year, years if len(years) > 1 else [])
 
     def all_meetings(self, language: Language) -> list[Listed]:
         items = [
