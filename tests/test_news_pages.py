@@ -49,7 +49,7 @@ def test_yearly_archive_when_posts_span_years(make_site) -> None:
         index = output[f"{prefix}news/index.html"].decode()
         assert [f"/{prefix}news/{year}/" in index for year in (2024, 2025, 2026)] == [True, True, True]
         by_year = [listed(output[f"{prefix}news/{year}/index.html"].decode()) for year in (2024, 2025, 2026)]
-        assert sorted(sum(by_year, [])) == [f"post{n:03d}" for n in range(6)]
+        assert sorted(post for year in by_year for post in year) == [f"post{n:03d}" for n in range(6)]
         assert by_year[0] == ["post003", "post000"]  # newest first
 
 
