@@ -19,6 +19,7 @@ from samizdat.content.news_pages import news_pages
 from samizdat.content.pages import Page
 from samizdat.content.required import check_sources_exist
 from samizdat.content.sources import ContentFile, discover
+from samizdat.content.tags import TagIndex, TagNames, tag_pages
 from samizdat.content.translation_status import Status, translation_status
 from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
 from samizdat.findings import Finding
@@ -73,6 +74,12 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             parsed = [item for item in parsed if not item.page.draft]
             content_files = without_bundles(content_files, held, config.root / "content")
         parsed += [Parsed(page, ()) for page in news_pages([item.page for item in parsed], config)]
+    with timings.stage("data"):
+        data = load_data(config.root)
+        catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
+        tag_names = TagNames(data.get("tags"), config.root)
+        tags = TagIndex.build([item.page for item in parsed], tag_names)
+        parsed += [Parsed(page, ()) for page in tag_pages(config, tags, tag_names, catalogs)]
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):
@@ -81,15 +88,15 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         index = link_translations(pages, config)
         check_sources_exist(index, held)
         status = translation_status(index, config)
-    with timings.stage("data"):
+    with timings.stage("meetings"):
         meetings = load_meetings(config.root, config.timezone)
         return LoadedSite(
             config, theme, parsed, content_files, index, status,
-            data=load_data(config.root),
+            data=data,
             language_data=load_language_data(config.root, [lang.code for lang in config.languages]),
-            catalogs=load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code),
+            catalogs=catalogs,
             meetings=meetings,
-            collections=Collections(config, index, meetings, now),
+            collections=Collections(config, index, meetings, now, tags),
             now=now,
             findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
             drafts=held,

@@ -69,6 +69,7 @@ def collections_signature(collections: Collections, pages: list[Page], now: dt.d
     listed = sorted(
         f"{p.key}\t{p.language.code}\t{p.url}\t{p.title}\t{p.date}\t{p.description}\t{p.data.get('updated', '')}"
         f"\t{p.data.get('image', '')}\t{p.data.get('image_alt', '')}\t{p.data.get('weight', '')}"
+        f"\t{p.data.get('tags', '')}"
         for p in pages if p.key not in SECTION_LAYOUTS
     )
     past = sorted(meeting_id for meeting_id, meeting in collections.meetings.items() if meeting.is_past(now))

@@ -15,6 +15,7 @@ from samizdat.config import Language, SiteConfig
 from samizdat.content.meetings import Meeting
 from samizdat.content.news_pages import Derived, derived, per_page
 from samizdat.content.pages import Page
+from samizdat.content.tags import Tag, TagIndex
 from samizdat.content.translations import TranslationIndex
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
@@ -48,8 +49,9 @@ class NewsListing:
 
 class Collections:
     def __init__(self, config: SiteConfig, index: TranslationIndex, meetings: dict[str, Meeting],
-                 now: dt.datetime) -> None:
+                 now: dt.datetime, tags: TagIndex | None = None) -> None:
         self.config, self.index, self.now = config, index, now
+        self.tag_index = tags or TagIndex({}, {}, {})
         self.meetings = meetings
         self._keys = {
             section: sorted(key for key in index.by_key if key.startswith(section + "/") and derived(key) is None)
@@ -80,6 +82,26 @@ class Collections:
         else:
             shown = posts[(where.number - 1) * self.per_page: where.number * self.per_page]
         return NewsListing(shown, where.number, count, where.year, years if len(years) > 1 else [])
+
+    def tags_of(self, key: str, language: Language) -> list[Tag]:
+        """The tags of a page (by its key) in this language, for the links under its text."""
+        return self.tag_index.of_page.get((language.code, key), [])
+
+    def tags(self, language: Language) -> list[tuple[Tag, int]]:
+        """Every tag used in this language, with how many pages have it, by name."""
+        found = [(tag, len(self.tag_index.tagged[(code, tag_id)]))
+                 for (code, tag_id), tag in self.tag_index.tags.items() if code == language.code]
+        return sorted(found, key=lambda pair: pair[0].name.casefold())
+
+    def tagged(self, key: str, language: Language) -> list[Listed]:
+        """The pages with one tag (a tag page's key, tags/<id>), newest first, then by title."""
+        pages = self.tag_index.tagged.get((language.code, key.removeprefix("tags/")), [])
+        items = [Listed(page, language, self.meeting_of(page)) for page in pages]
+        return sorted(items, key=lambda item: (-(_day(item).toordinal()), item.page.title.casefold()))
+
+    def tag_feed(self, key: str, language: Language) -> list[Listed]:
+        """What a tag's feed holds: its dated pages (posts, meetings); none, and there is no feed."""
+        return [item for item in self.tagged(key, language) if item.meeting or item.page.date]
 
     def all_meetings(self, language: Language) -> list[Listed]:
         items = [
@@ -136,3 +158,9 @@ def _year(item: Listed) -> int:
 def _weight(page: Page) -> int:
     value = page.data.get("weight")
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _day(item: Listed) -> dt.date:
+    if item.meeting is not None:
+        return item.meeting.starts_at.date()
+    return item.page.date or dt.date.min

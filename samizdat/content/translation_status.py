@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from samizdat.config import SiteConfig
-from samizdat.content.news_pages import derived
 from samizdat.content.pages import SECTION_LAYOUTS, Page
+from samizdat.content.tags import generated_key
 from samizdat.content.translations import TranslationIndex
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
@@ -98,8 +98,8 @@ def source_language(group: dict[str, Page], config: SiteConfig) -> str:
 def translation_status(index: TranslationIndex, config: SiteConfig) -> Status:
     status: Status = {}
     for key, group in index.by_key.items():
-        if derived(key) is not None:
-            continue  # news/page/2, news/2026: made from the news page, not translated
+        if generated_key(key):
+            continue  # news/page/2, news/2026, tags/…: made by the build, not translated
         source = group[source_language(group, config)]
         current = body_hash(source.body)
         row: dict[str, PageStatus] = {}

@@ -24,7 +24,11 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
     outputs: dict[str, bytes] = {}
     for language in config.languages:
         if collections.has_feed:  # an empty feed is neither written nor linked
-            outputs[paths.feed_path(language)] = _feed(config, language, collections, contents, catalogs)
+            items = collections.news(language) + collections.all_meetings(language)
+            title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
+            outputs[paths.feed_path(language)] = _feed(config, language, items, title, paths.feed_path(language),
+                                                       contents, catalogs, collections.now)
+        outputs |= _tag_feeds(config, language, collections, contents, catalogs)
         if collections.meetings:
             outputs |= _calendars(config, language, collections, contents, catalogs)
     outputs["sitemap.xml"] = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])
@@ -32,17 +36,28 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
     return outputs
 
 
-def _feed(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
-          catalogs: Catalogs) -> bytes:
-    items = collections.news(language) + collections.all_meetings(language)
-    now = collections.now
+def _tag_feeds(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
+               catalogs: Catalogs) -> dict[str, bytes]:
+    """A feed per tag of this language, beside the tag's page, when the tag has dated pages."""
+    outputs = {}
+    for tag, _ in collections.tags(language):
+        items = collections.tag_feed(tag.key, language)
+        if items:
+            prefix = f"{language.prefix}/" if language.prefix else ""
+            path = f"{prefix}tags/{tag.slug}/feed.xml"
+            title = f"{language.title}: {tag.name}"
+            outputs[path] = _feed(config, language, items, title, path, contents, catalogs, collections.now)
+    return outputs
+
+
+def _feed(config: SiteConfig, language: Language, items: list[Listed], title: str, path: str,
+          contents: dict[str, str], catalogs: Catalogs, now: dt.datetime) -> bytes:
     # Only the newest entries go into the feed; their summaries are the costly part, so sort first.
     newest = sorted(items, key=lambda item: (entry_times(config, item, now)[1], item.page.key),
                     reverse=True)[:FEED_ENTRIES]
     entries = [_feed_entry(config, item, contents[item.page.output_path], now, _status(item, catalogs))
                for item in newest]
-    title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
-    return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + paths.feed_path(language),
+    return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
                       config.base_url + language.root_url, entries)
 
 
