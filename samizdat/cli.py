@@ -23,10 +23,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except SamizdatError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+def _say(text: str, stream: Any) -> None:
+    from samizdat.terminal import paint
+
+    print(paint(text, stream), file=stream)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,7 +155,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build_site(args.site, out, BuildOptions(relative=args.relative))
     for finding in result.findings:
         if finding.severity != "info":  # notes are for `samizdat check`
-            print(finding, file=sys.stderr)
+            _say(str(finding), sys.stderr)
     html = result.html_pages if result.up_to_date else sum(1 for rel in result.pages if rel.endswith(".html"))
     news = ", nothing changed since the last build" if result.up_to_date else ""
     images = f"; {result.images}" if result.images else ""
@@ -183,7 +189,7 @@ def _mirror(args: argparse.Namespace) -> int:
 
 def _report(published: Any) -> int:
     for finding in published.findings:
-        print(finding, file=sys.stderr)
+        _say(str(finding), sys.stderr)
     print(published.summary)
     return EXIT_OK
 
@@ -243,7 +249,7 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_site(args.site)
     for finding in report.findings:
-        print(finding)
+        _say(str(finding), sys.stdout)
     errors, warnings = report.count("error"), report.count("warning")
     print(f"checked {report.pages} pages: {errors} error(s), {warnings} warning(s)")
     return EXIT_ERROR if errors else EXIT_OK
