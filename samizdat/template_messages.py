@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from typing import Any
 
 _ATTRIBUTE_RE = re.compile(r"^'(?P<type>[^']+)' has no attribute '(?P<name>[^']+)'$")
@@ -36,17 +37,18 @@ LIQUID = {
 }
 
 
-def retell(message: str, env: Any | None) -> str:
-    """Jinja2's message in plainer words, naming what is available; the message itself when unknown."""
+def retell(message: str, env: Any | None, names: Mapping[str, Any] | None = None) -> str:
+    """Jinja2's message in plainer words, naming what is available; the message itself when unknown.
+    names: what the failing template was given (a page's shortcodes among them)."""
     for pattern, tell in ((_ATTRIBUTE_RE, _attribute), (_UNDEFINED_RE, _undefined), (_FILTER_RE, _filter),
                           (_TAG_RE, _tag)):
         match = pattern.match(message)
         if match:
-            return tell(match, env)
+            return tell(match, env, names or {})
     return message
 
 
-def _attribute(match: re.Match[str], env: Any) -> str:
+def _attribute(match: re.Match[str], env: Any, names: Mapping[str, Any]) -> str:
     owner, name = _owner(match["type"]), match["name"]
     fields = _fields(match["type"])
     told = f"{owner} has no value {name!r}"
@@ -55,19 +57,20 @@ def _attribute(match: re.Match[str], env: Any) -> str:
     return told + _liquid(name)
 
 
-def _undefined(match: re.Match[str], env: Any) -> str:
+def _undefined(match: re.Match[str], env: Any, names: Mapping[str, Any]) -> str:
     name = match["name"]
-    known = sorted(set(CONTEXT_NAMES) | set(env.globals if env is not None else ()))
+    jinja_own = {"range", "dict", "lipsum", "cycler", "joiner", "namespace"}
+    known = sorted((set(CONTEXT_NAMES) | set(env.globals if env is not None else ()) | set(names)) - jinja_own)
     return f"unknown name {name!r}; a template can use: {_names(known)}{_liquid(name)}"
 
 
-def _filter(match: re.Match[str], env: Any) -> str:
+def _filter(match: re.Match[str], env: Any, names: Mapping[str, Any]) -> str:
     name = match["name"]
     known = sorted(env.filters) if env is not None else []
     return f"unknown filter {name!r}; filters: {_names(known)}{_liquid(name)}"
 
 
-def _tag(match: re.Match[str], env: Any) -> str:
+def _tag(match: re.Match[str], env: Any, names: Mapping[str, Any]) -> str:
     name = match["name"]
     return (f"unknown tag {{% {name} %}}: templates are Jinja (if, for, set, include, macro, block, raw)"
             f"{_liquid(name)}")

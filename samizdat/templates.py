@@ -94,14 +94,14 @@ def render_body_template(env: jinja2.Environment, body: str, context: dict[str, 
         template = env.from_string(body)
         return template.render(context)
     except jinja2.TemplateError as exc:
-        raise template_error(exc, path_hint=(path, first_line), env=env) from exc
+        raise template_error(exc, path_hint=(path, first_line), env=env, names=context) from exc
 
 
 def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
     try:
         return template.render(context)
     except jinja2.TemplateError as exc:
-        raise template_error(exc, env=template.environment) from exc
+        raise template_error(exc, env=template.environment, names=context) from exc
 
 
 def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
@@ -114,11 +114,11 @@ def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 
 def template_error(exc: jinja2.TemplateError, path_hint: tuple[Path, int] | None = None,
-                   env: jinja2.Environment | None = None) -> TemplateError:
+                   env: jinja2.Environment | None = None, names: Mapping[str, Any] | None = None) -> TemplateError:
     """Map a Jinja2 error to the template file and line (or the page's line for page code), in words
     a volunteer can act on (template_messages.py)."""
     frames = _error_frames(exc)
-    message = retell(exc.message or exc.__class__.__name__, env)
+    message = retell(exc.message or exc.__class__.__name__, env, names or {})
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template {exc.name!r} not found"
     location = None
