@@ -70,3 +70,22 @@ def test_a_linked_stylesheet_is_refused(sandbox: Sandbox, capsys: pytest.Capture
     outcome = sandbox.build(capsys)
     assert_refused(outcome, "site.css")
     sandbox.assert_untouched()
+
+
+FOOTER = """columns:
+  - title: {ru: Помощь, en: Help}
+    links:
+      - {url: {ru: /housing/, en: /en/housing/}, text: {ru: Жильё, en: Housing}}
+      - {url: https://example.org/donate, text: Donate}
+  - links:
+      - {url: /faq/, text: FAQ}
+"""
+
+
+def test_footer_columns_from_data(make_site) -> None:
+    site = make_site(MINIMAL_PAGES | {"data/footer.yaml": FOOTER})
+    pages = render_site(site).pages
+    english = pages["en/index.html"].decode().split('<footer class="site-footer">')[1]
+    assert '<p class="footer-title">Help</p>' in english and '<a href="/en/housing/">Housing</a>' in english
+    assert english.count("<section>") == 2 and '<a href="/faq/">FAQ</a>' in english
+    assert '<a href="/housing/">Жильё</a>' in pages["index.html"].decode()
