@@ -55,3 +55,16 @@ def test_many_mistakes_are_cut_at_a_limit(sandbox: Sandbox, capsys: pytest.Captu
     outcome = sandbox.build(capsys)
     assert outcome.code == 1 and outcome.err.count("unknown name") == 20
     assert "and 5 more problem(s)" in outcome.err
+
+
+def test_every_file_mistake_is_reported_at_once(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.write({"content/en/a.md": "---\ntitle: [broken\n---\nA\n",
+                   "content/en/b.md": "---\ntitle: 2022\n---\nB\n",
+                   "meetings/2026-12-05-x.yaml": 'start: "2026-02-30 15:00"\nplace:\n  name: X\n',
+                   "meetings/2026-12-06-y.yaml": 'start: "2026-12-06 25:00"\nplace:\n  name: Y\n'})
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 1 and "Traceback" not in outcome.err
+    assert "content/en/a.md:2" in outcome.err and "content/en/b.md:2" in outcome.err  # both pages at once
+    sandbox.write({"content/en/a.md": "---\ntitle: A\n---\nA\n", "content/en/b.md": "---\ntitle: B\n---\nB\n"})
+    outcome = sandbox.build(capsys)
+    assert "2026-12-05-x.yaml:1" in outcome.err and "2026-12-06-y.yaml:1" in outcome.err  # both meetings

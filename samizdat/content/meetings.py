@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_moment
 from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
-from samizdat.errors import ContentError, SourceLocation
+from samizdat.errors import ContentError, SourceLocation, raise_all
 from samizdat.site_files import site_files
 
 MEETINGS_DIR = "meetings"
@@ -73,8 +73,14 @@ class Meeting:
 
 def load_meetings(site_root: Path, site_timezone: str) -> dict[str, Meeting]:
     folder = site_root / MEETINGS_DIR
-    meetings = [read_meeting(path, site_timezone) for path in site_files(folder)
-                if path.parent == folder and path.suffix in (".yaml", ".yml")]
+    meetings, errors = [], []
+    for path in site_files(folder):
+        if path.parent == folder and path.suffix in (".yaml", ".yml"):
+            try:
+                meetings.append(read_meeting(path, site_timezone))
+            except ContentError as exc:  # every meeting file's mistake, told together
+                errors.append(exc)
+    raise_all(errors)
     return {meeting.id: meeting for meeting in meetings}
 
 
