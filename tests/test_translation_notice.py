@@ -37,3 +37,13 @@ def test_every_layout_shows_the_outdated_notice(site, key: str) -> None:
     assert page.count('class="translation-notice"') == 1
     assert 'href="/en/' in page.split('class="translation-notice"')[1].split("</p>")[0]  # links the original
     assert 'class="translation-notice"' not in pages["en/" + output].decode()  # the source has no notice
+
+
+def test_a_site_layout_without_the_notice_still_shows_it(make_site) -> None:
+    files = {"content/ru/index.md": "---\ntitle: Главная\n---\n", "content/en/index.md": "---\ntitle: Home\n---\n",
+             "content/en/about.md": "---\ntitle: About\n---\nEnglish.\n",
+             "content/ru/about.md": f"---\ntitle: О нас\nlayout: page\ntranslation_of: {OLD}\n---\nРусский.\n",
+             "templates/page.html": '{% extends "base.html" %}{% block main %}{{ page.content }}{% endblock %}\n'}
+    page = render_site(make_site(files)).pages["about/index.html"].decode()
+    assert page.count('class="translation-notice"') == 1
+    assert page.index('class="translation-notice"') < page.index("Русский")

@@ -50,6 +50,9 @@ from samizdat.templates import (
 from samizdat.theme import THEME_URL, ThemePaths
 
 VARS_CSS = "vars.css"
+NOTICE_TEMPLATE = "partials/translation-notice.html"
+NOTICE_MARK = 'class="translation-notice"'
+_MAIN_RE = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
 # The frame every layout extends, and pages made from a template alone.
 NOT_PAGE_LAYOUTS = ("base.html", "404.html", "mirrors.html")
 TIME_SCRIPT = "upcoming.js"  # hides meetings that passed after the build; inlined, allowed by hash
@@ -125,7 +128,21 @@ class Renderer:
             body = render_body_template(self.content_env, body, page_context, page.path, page.body_line)
         content = render_markdown(body, self.layout_ids)
         context["page"] = replace(view, content=Markup(content))
-        return RenderedPage(render_template(self._layout(page), context).encode("utf-8"), content)
+        html = render_template(self._layout(page), context)
+        if context["page"].original is not None:
+            html = self._with_notice(html, context)
+        return RenderedPage(html.encode("utf-8"), content)
+
+    def _with_notice(self, html: str, context: dict[str, Any]) -> str:
+        """A layout of the site's own that leaves out the outdated-translation notice still shows it, at
+        the top of <main>: a reader must know the text may be behind its original."""
+        if NOTICE_MARK in html or NOTICE_TEMPLATE not in self.env.list_templates():
+            return html
+        main = _MAIN_RE.search(html)
+        if main is None:
+            return html
+        notice = render_template(get_template(self.env, NOTICE_TEMPLATE), context)
+        return html[:main.end()] + "\n" + notice + html[main.end():]
 
     def render_special(self, name: str, language: Language, url: str,
                        versions: dict[str, str] | None = None, title: str = "") -> bytes:
