@@ -23,15 +23,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except SamizdatError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
 
 
+def _say(text: str, stream: Any) -> None:
+    from samizdat.terminal import paint
+
+    print(paint(text, stream), file=stream)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samizdat", description="Static sites for multilingual civic groups.")
-    parser.add_argument("--version", action="version", version=f"samizdat {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"samizdat {__version__}")
     commands = parser.add_subparsers(title="commands")
 
     build = commands.add_parser("build", help="build the site into a folder")
@@ -67,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--drafts", action="store_true",
+                       help="show pages marked `draft: true` or `published: false`, marked as drafts")
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="check the site: privacy, links, accessibility, translations")
@@ -78,8 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     status.set_defaults(run=_status)
 
     translated = commands.add_parser("translated", help="record that a translation matches its source now")
-    translated.add_argument("path", type=Path, help="the translated page, e.g. content/ru/about.md")
+    translated.add_argument("paths", type=Path, nargs="*", metavar="PATH",
+                            help="the translated pages, e.g. content/ru/about.md content/ko/about.md "
+                            "(with --all: the site folder, default .)")
     translated.add_argument("--from", dest="source", metavar="LANG", help="the source's language, e.g. en")
+    translated.add_argument("--all", action="store_true",
+                            help="mark every translation that records no source yet (outdated ones stay outdated)")
     translated.set_defaults(run=_translated)
 
     faces = commands.add_parser("faces", help="write a page showing the face regions each photo will have masked")
@@ -95,9 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--people", action=argparse.BooleanOptionalAction, default=None,
                       help="will the site publish photos of people? --people masks faces in every photo "
                            "(asked when not given; without a terminal to ask, faces are masked)")
+    init.add_argument("--timezone", default=None,
+                      help="the zone of the group's meetings, e.g. Europe/Berlin (default: this computer's)")
     init.set_defaults(run=_init)
 
-    new = commands.add_parser("new", help="create a meeting or a news post in every language")
+    new = commands.add_parser("new", help="create a meeting, a news post or a page in every language")
     kinds = new.add_subparsers(title="what to create")
     meeting = kinds.add_parser("meeting", help="a meeting: facts once, a text per language")
     meeting.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
@@ -110,6 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     post.add_argument("--slug", required=True, help="short name for the file and URL, e.g. statement")
     post.add_argument("--date", type=_iso_date, help="the post's date (default: today)")
     post.set_defaults(run=_new_post)
+    page = kinds.add_parser("page", help="a page in every language")
+    page.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    page.add_argument("--path", required=True, help="where it goes below each language folder, e.g. about/team")
+    page.set_defaults(run=_new_page)
     return parser
 
 
@@ -140,7 +158,7 @@ def _build(args: argparse.Namespace) -> int:
     result = build_site(args.site, out, BuildOptions(relative=args.relative))
     for finding in result.findings:
         if finding.severity != "info":  # notes are for `samizdat check`
-            print(finding, file=sys.stderr)
+            _say(str(finding), sys.stderr)
     html = result.html_pages if result.up_to_date else sum(1 for rel in result.pages if rel.endswith(".html"))
     news = ", nothing changed since the last build" if result.up_to_date else ""
     images = f"; {result.images}" if result.images else ""
@@ -174,7 +192,7 @@ def _mirror(args: argparse.Namespace) -> int:
 
 def _report(published: Any) -> int:
     for finding in published.findings:
-        print(finding, file=sys.stderr)
+        _say(str(finding), sys.stderr)
     print(published.summary)
     return EXIT_OK
 
@@ -190,7 +208,7 @@ def _faces(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from samizdat.serve.server import serve
 
-    serve(args.site, args.host, args.port)
+    serve(args.site, args.host, args.port, args.drafts)
     return EXIT_OK
 
 
@@ -206,6 +224,12 @@ def _new_post(args: argparse.Namespace) -> int:
     return _report_created(new_post(args.site, args.slug, args.date))
 
 
+def _new_page(args: argparse.Namespace) -> int:
+    from samizdat.scaffold.new import new_page
+
+    return _report_created(new_page(args.site, args.path))
+
+
 def _report_created(paths: list[Path]) -> int:
     for path in paths:
         print(f"created {path}")
@@ -219,8 +243,9 @@ def _init(args: argparse.Namespace) -> int:
 
     codes = [code.strip() for code in args.languages.split(",") if code.strip()]
     people = args.people if args.people is not None else _ask_people()
-    create_site(args.directory, codes, args.title, mask_faces=people)
-    print(f"created a site in {args.directory} for {', '.join(codes)}; see it with: samizdat serve {args.directory}")
+    zone = create_site(args.directory, codes, args.title, args.timezone, mask_faces=people)
+    print(f"created a site in {args.directory} for {', '.join(codes)} (times in {zone}); "
+          f"see it with: samizdat serve {args.directory}")
     if people:
         print("faces will be masked in every photo (mask_faces = true in samizdat.toml)"
               + ("" if detector_available() else f"; {INSTALL_HINT}"))
@@ -240,7 +265,7 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_site(args.site)
     for finding in report.findings:
-        print(finding)
+        _say(str(finding), sys.stdout)
     errors, warnings = report.count("error"), report.count("warning")
     print(f"checked {report.pages} pages: {errors} error(s), {warnings} warning(s)")
     return EXIT_ERROR if errors else EXIT_OK
@@ -254,9 +279,20 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _translated(args: argparse.Namespace) -> int:
-    from samizdat.content.mark_translated import mark_translated
+    from samizdat.content.mark_translated import mark_translated, mark_untracked
 
-    marked = mark_translated(args.path, args.source)
-    print(f"{args.path}: marked as a translation of {SourceLocation(marked.source.path)} "
-          f"({marked.source.language.code}, version {marked.hash})")
+    if args.all:
+        if args.source or len(args.paths) > 1:
+            raise SamizdatError("--all takes one site folder and no --from",
+                                hint="samizdat translated --all SITE, or name the pages one by one")
+        done = mark_untracked(args.paths[0] if args.paths else Path("."))
+    elif not args.paths:
+        raise SamizdatError("name the translated pages, or give --all", hint="e.g. samizdat translated content/ru/a.md")
+    else:
+        done = [mark_translated(path, args.source) for path in args.paths]
+    for marked in done:
+        print(f"{SourceLocation(marked.page.path)}: marked as a translation of {SourceLocation(marked.source.path)} "
+              f"({marked.source.language.code}, version {marked.hash})")
+    if args.all:
+        print(f"{len(done)} translation(s) marked")
     return EXIT_OK

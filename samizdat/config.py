@@ -247,7 +247,8 @@ class _ConfigReader(SectionReaders):
         if not _CODE_RE.match(code):
             self._problem(key, f"{code!r} is not a language code such as ru, en or ko")
         is_default = table.get("default", False) is True
-        prefix = table.get("prefix", "" if is_default else code)
+        # A URL is lower case by custom, and BCP 47 codes are not case-sensitive: sr-Latn is at /sr-latn/.
+        prefix = table.get("prefix", "" if is_default else code.lower())
         if isinstance(prefix, str):
             prefix = prefix.strip("/")
             if not _PREFIX_RE.match(prefix):
@@ -293,7 +294,8 @@ class _ConfigReader(SectionReaders):
 
 
 def _replace_default(language: Language) -> Language:
-    return replace(language, is_default=True, prefix=language.prefix if language.prefix != language.code else "")
+    derived = language.prefix == language.code.lower()  # the prefix given by default, not chosen
+    return replace(language, is_default=True, prefix="" if derived else language.prefix)
 
 
 def _text(value: Any, fallback: str) -> str:

@@ -75,3 +75,37 @@ class OutputError(SamizdatError):
 
 class ImageError(ContentError):
     """An image that a page refers to is missing, damaged, unsupported or too large, or masking failed."""
+
+
+MAX_REPORTED = 20  # enough to fix a batch at once; more would scroll the first ones away
+
+
+class ManyErrors(SamizdatError):
+    """Several mistakes found in one build (each page's template error, say), told together."""
+
+    def __init__(self, errors: list[SamizdatError]) -> None:
+        super().__init__(f"{len(errors)} problems", None, None)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        # Each page that fails the same way (a broken layout every page uses) is one problem, told once.
+        counts: dict[str, int] = {}
+        for error in self.errors:
+            counts[str(error)] = counts.get(str(error), 0) + 1
+        lines = [text if count == 1 else f"{text}\n  (the same on {count} pages)"
+                 for text, count in list(counts.items())[:MAX_REPORTED]]
+        more = len(counts) - MAX_REPORTED
+        tail = [f"… and {more} more problem(s); fix these and build again"] if more > 0 else []
+        return "\nerror: ".join(lines + tail)
+
+    def __reduce__(self) -> tuple[type, tuple[list[SamizdatError]]]:  # type: ignore[override]
+        return (self.__class__, (self.errors,))
+
+
+def raise_all(errors: list[SamizdatError]) -> None:
+    """Nothing for no error, the error itself for one, every one of them for several."""
+    distinct = list({str(error): error for error in errors}.values())
+    if len(distinct) == 1:
+        raise errors[0]
+    if errors:
+        raise ManyErrors(errors)

@@ -30,6 +30,8 @@ FINDING_CODES: dict[str, str] = {
     "data-translation-missing": "warning",
     "ui-strings": "warning",
     "unreviewed-faces": "warning",
+    "missing-home": "error",  # no home page in the default language: / would be a 404
+    "draft": "info",  # a page kept back from publication by `draft: true` or `published: false`
 }
 
 

@@ -1,4 +1,5 @@
-"""CommonMark (with tables) to HTML through pulldown-cmark, plus heading anchors.
+"""CommonMark (with tables) to HTML through pulldown-cmark, plus GFM autolinks, table alignment as
+classes, and heading anchors.
 
 pyromark wraps pulldown-cmark: it passes raw HTML blocks through as CommonMark requires (the
 group's pages rely on them) and renders tens of thousands of pages a second.
@@ -12,6 +13,8 @@ import unicodedata
 
 import pyromark
 
+from samizdat.autolinks import autolink
+
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
     | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -20,22 +23,31 @@ _OPTIONS = (
 )
 _HEADING_RE = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
+_ID_RE = re.compile(r"""<[^>]*?\sid=["']?([^"'\s>]+)""")
+# Table alignment as pulldown-cmark writes it: style attributes, which the site's CSP blocks; the
+# theme styles these classes instead (.align-left, .align-center, .align-right).
+_ALIGN_RE = re.compile(r'style="text-align: (left|center|right)"')
 
 
-def render_markdown(text: str) -> str:
-    return add_heading_ids(pyromark.html(text, options=_OPTIONS))
+def render_markdown(text: str, reserved_ids: frozenset[str] = frozenset()) -> str:
+    """reserved_ids: the ids the layout around the text uses (main's "content"), which no heading may take."""
+    rendered = autolink(pyromark.html(text, options=_OPTIONS))
+    return add_heading_ids(_ALIGN_RE.sub(r'class="align-\1"', rendered), reserved_ids)
 
 
-def add_heading_ids(rendered: str) -> str:
-    """Give each heading without an id a readable one, unique within the page."""
-    used: dict[str, int] = {}
+def add_heading_ids(rendered: str, reserved: frozenset[str] = frozenset()) -> str:
+    """Give each heading without an id a readable one, unique within the page: an id written by the
+    author (`## Intro {#intro}`, `<p id="x">`) or used by the layout is never given again."""
+    used = set(reserved) | set(_ID_RE.findall(rendered))
 
     def anchor(match: re.Match[str]) -> str:
         level, inner = match[1], match[2]
         base = slugify(html.unescape(_TAG_RE.sub("", inner))) or "section"
-        count = used.get(base, 0)
-        used[base] = count + 1
-        slug = base if count == 0 else f"{base}-{count}"
+        slug, count = base, 0
+        while slug in used:
+            count += 1
+            slug = f"{base}-{count}"
+        used.add(slug)
         return f'<h{level} id="{slug}">{inner}</h{level}>'
 
     return _HEADING_RE.sub(anchor, rendered)

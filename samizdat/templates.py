@@ -18,6 +18,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from samizdat.errors import SourceLocation, TemplateError
+from samizdat.template_messages import retell
 
 SHORTCODES_DIR = "shortcodes"
 CONTENT_TEMPLATE_MARKERS = ("{{", "{%")
@@ -93,14 +94,14 @@ def render_body_template(env: jinja2.Environment, body: str, context: dict[str, 
         template = env.from_string(body)
         return template.render(context)
     except jinja2.TemplateError as exc:
-        raise template_error(exc, path_hint=(path, first_line)) from exc
+        raise template_error(exc, path_hint=(path, first_line), env=env, names=context) from exc
 
 
 def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
     try:
         return template.render(context)
     except jinja2.TemplateError as exc:
-        raise template_error(exc) from exc
+        raise template_error(exc, env=template.environment, names=context) from exc
 
 
 def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
@@ -109,13 +110,15 @@ def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
     except jinja2.TemplateNotFound:
         raise
     except jinja2.TemplateError as exc:
-        raise template_error(exc) from exc
+        raise template_error(exc, env=env) from exc
 
 
-def template_error(exc: jinja2.TemplateError, path_hint: tuple[Path, int] | None = None) -> TemplateError:
-    """Map a Jinja2 error to the template file and line (or the page's line for page code)."""
+def template_error(exc: jinja2.TemplateError, path_hint: tuple[Path, int] | None = None,
+                   env: jinja2.Environment | None = None, names: Mapping[str, Any] | None = None) -> TemplateError:
+    """Map a Jinja2 error to the template file and line (or the page's line for page code), in words
+    a volunteer can act on (template_messages.py)."""
     frames = _error_frames(exc)
-    message = exc.message or exc.__class__.__name__
+    message = retell(exc.message or exc.__class__.__name__, env, names or {})
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template {exc.name!r} not found"
     location = None

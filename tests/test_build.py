@@ -138,7 +138,8 @@ def test_a_404_page_per_language(bundled_build: Path) -> None:
 
 def test_the_seed_page_builds_as_it_is(make_site, run_cli, tmp_path: Path) -> None:
     stand_in = Image.new("RGB", (40, 50), "white")
-    files: dict[str, str | bytes] = {"content/en/index.md": (FIXTURES / "seed-en-index.md").read_text("utf-8")}
+    files: dict[str, str | bytes] = {"content/en/index.md": (FIXTURES / "seed-en-index.md").read_text("utf-8"),
+                                     "content/ru/index.md": "---\ntitle: Главная\n---\n"}  # the site's own home
     site = make_site(files, config=MINIMAL_CONFIG)
     seed_images = re.findall(r'src="\.\./(assets/[^"]+)"', files["content/en/index.md"])  # type: ignore[arg-type]
     assert len(seed_images) == 8

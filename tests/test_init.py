@@ -44,3 +44,32 @@ def test_init_rejects_a_bad_code(run_cli, tmp_path: Path) -> None:
     result = run_cli("init", tmp_path / "x", "--languages", "de,Русский")
     assert result.code == 1 and "not a language code" in result.err
     assert not (tmp_path / "x").exists()
+
+
+def test_init_takes_bcp47_codes_with_region_and_script(run_cli, tmp_path: Path) -> None:
+    site = tmp_path / "lisbon"
+    assert run_cli("init", site, "--languages", "pt-BR,sr-Latn,uk").code == 0
+    config = load_config(site)
+    assert [(lang.code, lang.prefix) for lang in config.languages] == [("pt-BR", ""), ("sr-Latn", "sr-latn"),
+                                                                        ("uk", "uk")]
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    out = site / "_site"
+    assert '<html lang="sr-Latn"' in (out / "sr-latn/index.html").read_text("utf-8")
+    assert '<html lang="pt-BR"' in (out / "index.html").read_text("utf-8")
+    assert [lang.marker for lang in config.languages] == ["PT-BR", "SR-LATN", "UA"]  # UK reads as a country
+
+
+def test_init_writes_the_time_zone(run_cli, tmp_path: Path, monkeypatch) -> None:
+    assert run_cli("init", tmp_path / "berlin", "--languages", "de", "--timezone", "Europe/Berlin").code == 0
+    assert load_config(tmp_path / "berlin").timezone == "Europe/Berlin"
+    monkeypatch.setenv("TZ", "Asia/Seoul")  # the computer's zone is the default
+    result = run_cli("init", tmp_path / "seoul", "--languages", "ko")
+    assert result.code == 0 and "Asia/Seoul" in result.out
+    assert load_config(tmp_path / "seoul").timezone == "Asia/Seoul"
+
+
+def test_init_refuses_an_unknown_time_zone(run_cli, tmp_path: Path) -> None:
+    result = run_cli("init", tmp_path / "x", "--languages", "de", "--timezone", "Berlin/Mitte")
+    assert result.code == 1 and "unknown time zone" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "x").exists()

@@ -24,7 +24,7 @@ CASES = {
     "config-unknown-key": ("samizdat.toml", "line 12: languages.en.colour: unknown key"),
     "config-wrong-type": ("samizdat.toml", "line 10: languages.en.title: must be a string"),
     "not-utf8": ("content/en/index.md:5", "not UTF-8"),
-    "template-error": ("templates/default.html:3", "has no attribute 'nope'"),
+    "template-error": ("templates/default.html:3", "has no value 'nope'"),
     "template-syntax-error": ("templates/default.html:3", "Expected an expression"),
     "page-template-error": ("content/en/index.md:7", "template error"),
     "permalink-outside": ("content/en/index.md:3", "must start with a single /"),

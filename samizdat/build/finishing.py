@@ -7,6 +7,7 @@ from pathlib import Path
 
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
+from samizdat.errors import ContentError, SourceLocation
 from samizdat.images.stage import PageInfo
 from samizdat.outputs.claims import check_claims, file_claims, generated_claims, page_claims
 from samizdat.outputs.security import SecurityPolicy, apply_page_policy, policy_files
@@ -62,4 +63,24 @@ def check_static_clashes(copies: dict[str, Path], pages: list[Page], generated: 
     another's place, on any disk. Generated files come last: a site's own file (static/robots.txt) may
     replace one of them on purpose, so only the generated files no site file replaces are claimed."""
     own = page_claims(pages) + file_claims(copies)
-    check_claims(own + generated_claims(set(generated) - copies.keys()))
+    generated = set(generated)
+    check_claims(own + generated_claims(generated - copies.keys()))
+    for rel in sorted(copies.keys() & generated):
+        _refuse_template(rel, copies[rel])
+
+
+_TEMPLATE_MARKS = (b"{%", b"{{")
+
+
+def _refuse_template(rel: str, path: Path) -> None:
+    """A site file may replace a generated one on purpose (static/robots.txt), but a Jekyll or Hugo
+    template in its place (a `sitemap.xml` or `feed.xml` with front matter and Liquid) would be published
+    as it is: search engines and feed readers would get template code instead of the site's pages."""
+    head = path.read_bytes()[:65536]
+    if head.lstrip().startswith(b"---") or any(mark in head for mark in _TEMPLATE_MARKS):
+        raise ContentError(
+            f"{path.name} is a template of another site generator (front matter or {{% … %}} code), "
+            f"and would replace the {rel} samizdat writes itself",
+            SourceLocation(path, 1),
+            hint=f"delete it: samizdat makes {rel} from the site's pages",
+        )

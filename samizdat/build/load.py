@@ -12,10 +12,14 @@ from samizdat.build.parse_cache import ParseCache, Parsed
 from samizdat.build.timings import Timings
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.collections import Collections, check_meeting_pages
-from samizdat.content.data import load_data
+from samizdat.content.data import load_data, load_language_data
+from samizdat.content.drafts import draft_findings, without_bundles
 from samizdat.content.meetings import Meeting, load_meetings
+from samizdat.content.news_pages import news_pages
 from samizdat.content.pages import Page
+from samizdat.content.required import check_sources_exist
 from samizdat.content.sources import ContentFile, discover
+from samizdat.content.tags import TagIndex, TagNames, tag_pages
 from samizdat.content.translation_status import Status, translation_status
 from samizdat.content.translations import TranslationIndex, check_unique_outputs, link_translations
 from samizdat.findings import Finding
@@ -36,18 +40,23 @@ class LoadedSite:
     index: TranslationIndex
     status: Status
     data: dict[str, Any]
+    language_data: dict[str, dict[str, Any]]  # language code → data/<code>/*.yaml, over the shared data
     catalogs: Catalogs
     meetings: dict[str, Meeting]
     collections: Collections
     now: dt.datetime
     findings: list[Finding]
+    drafts: list[Page]  # held back from publication (built only with --drafts)
 
     @property
     def pages(self) -> list[Page]:
         return [item.page for item in self.parsed]
 
 
-def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, timings: Timings) -> LoadedSite:
+def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, timings: Timings,
+              drafts: bool = False) -> LoadedSite:
+    """drafts: build pages marked as drafts too (the dev server's --drafts); otherwise they are left out
+    before anything is linked, so no listing, feed, sitemap, menu or switcher can name them."""
     with timings.stage("config"):
         config = load_config(site_root)
         theme = theme_paths(config)
@@ -60,21 +69,35 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         check_site_folders(config.root, ("assets", "static"))
     with timings.stage("parse"):
         parsed = (caches.parse if caches and caches.parse else ParseCache(None)).parse_all(sources, config)
+        held = [item.page for item in parsed if item.page.draft]
+        if not drafts:
+            parsed = [item for item in parsed if not item.page.draft]
+            content_files = without_bundles(content_files, held, config.root / "content")
+        parsed += [Parsed(page, ()) for page in news_pages([item.page for item in parsed], config)]
+    with timings.stage("data"):
+        data = load_data(config.root)
+        catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
+        tag_names = TagNames(data.get("tags"), config.root)
+        tags = TagIndex.build([item.page for item in parsed], tag_names)
+        parsed += [Parsed(page, ()) for page in tag_pages(config, tags, tag_names, catalogs)]
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):
         check_unique_outputs(pages)
         check_claims(page_claims(pages))  # About.md beside about.md: before rendering, as it is cheap
         index = link_translations(pages, config)
+        check_sources_exist(index, held)
         status = translation_status(index, config)
-    with timings.stage("data"):
+    with timings.stage("meetings"):
         meetings = load_meetings(config.root, config.timezone)
         return LoadedSite(
             config, theme, parsed, content_files, index, status,
-            data=load_data(config.root),
-            catalogs=load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code),
+            data=data,
+            language_data=load_language_data(config.root, [lang.code for lang in config.languages]),
+            catalogs=catalogs,
             meetings=meetings,
-            collections=Collections(config, index, meetings, now),
+            collections=Collections(config, index, meetings, now, tags),
             now=now,
-            findings=check_meeting_pages(pages, meetings),
+            findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
+            drafts=held,
         )

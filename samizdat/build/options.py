@@ -13,3 +13,5 @@ class BuildOptions:
     precompress: bool | None = None  # None: as publish.precompress in samizdat.toml says
     # A page with code or a way off the site stops the build; `samizdat check` turns it into findings.
     refuse_unsafe: bool = True
+    # Drafts (`draft: true`, `published: false`) built too, with a visible mark: only for `serve --drafts`.
+    drafts: bool = False

@@ -8,6 +8,7 @@ import threading
 from multiprocessing import get_context
 
 from samizdat.content.pages import Page
+from samizdat.errors import SamizdatError
 from samizdat.outputs.render import RenderedPage, Renderer
 from samizdat.progress import Progress
 
@@ -19,23 +20,31 @@ _renderer: Renderer | None = None
 _pages: list[Page] = []
 
 
-def _render_slice(bounds: tuple[int, int]) -> list[RenderedPage]:
+def _render_slice(bounds: tuple[int, int]) -> list[RenderedPage | SamizdatError]:
     assert _renderer is not None
-    return [_renderer.render(page) for page in _pages[bounds[0]:bounds[1]]]
+    return [render_or_error(_renderer, page) for page in _pages[bounds[0]:bounds[1]]]
 
 
-def render_pages(renderer: Renderer, pages: list[Page]) -> list[RenderedPage]:
+def render_or_error(renderer: Renderer, page: Page) -> RenderedPage | SamizdatError:
+    """A page's mistake is kept, not raised, so one build reports every page's mistake at once."""
+    try:
+        return renderer.render(page)
+    except SamizdatError as exc:
+        return exc
+
+
+def render_pages(renderer: Renderer, pages: list[Page]) -> list[RenderedPage | SamizdatError]:
     workers = min(len(os.sched_getaffinity(0)), 8)
     # fork is unsafe in a process with other threads (the dev server): render there in-process.
     if len(pages) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
-        return [renderer.render(page) for page in pages]
+        return [render_or_error(renderer, page) for page in pages]
     global _renderer, _pages
     _renderer, _pages = renderer, pages
     try:
         step = -(-len(pages) // (workers * 4))  # a few slices per worker evens out uneven pages
         slices = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
         progress = Progress("pages", len(pages), sys.stderr, min_items=PROGRESS_FROM)
-        results: list[RenderedPage] = []
+        results: list[RenderedPage | SamizdatError] = []
         with get_context("fork").Pool(workers) as pool:
             for chunk in pool.imap(_render_slice, slices):  # in order, so results line up with pages
                 results += chunk

@@ -25,6 +25,7 @@ from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef
 from samizdat.engine import engine_id
+from samizdat.errors import ContentError, SamizdatError, raise_all
 
 CACHE_DIR = ".samizdat-cache"
 FORMAT = 4  # raise when what is stored changes shape, so an old cache is ignored, not misread
@@ -73,9 +74,14 @@ class ParseCache:
 
     def parse_all(self, refs: list[SourceRef], config: SiteConfig) -> list[Parsed]:
         fresh: dict[str, Known] = {}
+        errors: list[SamizdatError] = []
         for ref in refs:
             key = ref.path.as_posix()
-            fresh[key] = self._known(key, ref, config)
+            try:
+                fresh[key] = self._known(key, ref, config)
+            except ContentError as exc:  # every file's mistake, told together (errors.raise_all)
+                errors.append(exc)
+        raise_all(errors)
         self.dirty |= self.entries.keys() - fresh.keys()
         self.entries = fresh
         return [known.parsed for known in fresh.values()]

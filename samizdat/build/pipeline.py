@@ -21,9 +21,11 @@ from samizdat.build.render_cache import RenderCache
 from samizdat.build.render_stage import render_site_pages
 from samizdat.build.site_findings import site_findings
 from samizdat.build.timings import Timings
+from samizdat.content.required import home_page_findings
 from samizdat.documents.stage import clean_documents
 from samizdat.images.stage import process_site_images
 from samizdat.images.verify import verify_published
+from samizdat.outputs import paths
 from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
@@ -36,7 +38,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     caches: what earlier builds parsed and rendered; only what changed is parsed and rendered again."""
     options = options or BuildOptions()
     timings = Timings()
-    site = load_site(site_root, now or dt.datetime.now(dt.UTC), caches, timings)
+    site = load_site(site_root, now or dt.datetime.now(dt.UTC), caches, timings, options.drafts)
     config, pages = site.config, site.pages
     with timings.stage("render"):
         rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(None))
@@ -49,7 +51,9 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
     with timings.stage("static"):
         copies = static_files(config, site.theme.static_dir, site.content_files)
-        check_static_clashes(copies, pages, [*generated, HEADERS_FILE, NGINX_FILE])
+        # A feed's address stays reserved while the site has no feed: readers may come back to it.
+        feeds = [paths.feed_path(language) for language in config.languages]
+        check_static_clashes(copies, pages, [*generated.keys() | set(feeds), HEADERS_FILE, NGINX_FILE])
         rendered |= generated
         assets = publish_assets(copies, rendered_site.rules)  # SVG cleaned, HTML checked, _headers kept apart
         copies = assets.copies
@@ -74,7 +78,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     with timings.stage("publishing"):
         compress = config.publish.precompress if options.precompress is None else options.precompress
         rendered, copies = publishing_touches(config, images.pages, images.copies, options.relative, compress)
-    findings = site_findings(site) + list(documents.findings) + list(images.findings) + unsafe + list(assets.notes)
+    findings = (home_page_findings(site.index, config, site.drafts) + site_findings(site) + list(documents.findings)
+                + list(images.findings) + unsafe + list(assets.notes))
     next_change = min((m.ends_at for m in site.meetings.values() if m.ends_at > site.now), default=None)
     return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_site.rendered_count,
                       sources={page.output_path: page for page in pages}, next_change=next_change)

@@ -20,6 +20,7 @@ from samizdat.build.signatures import (
 )
 from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.translation_status import outdated_sources
+from samizdat.errors import SamizdatError, raise_all
 from samizdat.findings import Finding
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.page_rules import scan_page
@@ -44,14 +45,18 @@ class RenderedSite:
 
 def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     outdated = outdated_sources(site.status)
-    renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated)
+    renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated,
+                        site.language_data)
     rules = PageRules.for_site(site.config, frozenset(renderer.theme_scripts))
     signatures = _signatures(site, outdated, cache.signature_memo)
     results = {path: hit for path, signature in signatures.items() if (hit := cache.get(path, signature))}
     todo = [page for page in site.pages if page.output_path not in results]
     unsafe: list[Finding] = []
     refused: set[str] = set()  # never cached: the next build must look at them again
-    for page, rendered in zip(todo, render_pages(renderer, todo), strict=True):
+    outcomes = render_pages(renderer, todo)
+    raise_all([outcome for outcome in outcomes if isinstance(outcome, SamizdatError)])
+    for page, rendered in zip(todo, outcomes, strict=True):
+        assert isinstance(rendered, RenderedPage)
         results[page.output_path], violations = _finish(rendered, rules, page)
         unsafe += violations
         if violations:

@@ -57,14 +57,20 @@ def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> 
         *_files(theme.string_dirs),
         *_files([theme.static_dir]),
         *_files([root / "data", root / "meetings"]),
+        *_files([root / "assets", root / "static"], "site.css"),  # linked by every page, with its hash
+        *_files([root / "assets", root / "static"], "favicon.*"),
         *url_table,
     ])
 
 
 def collections_signature(collections: Collections, pages: list[Page], now: dt.datetime) -> str:
+    # Every page, not only news and meetings: {{ pages("projects") }} lists any folder's pages, with
+    # their images and weights.
     listed = sorted(
         f"{p.key}\t{p.language.code}\t{p.url}\t{p.title}\t{p.date}\t{p.description}\t{p.data.get('updated', '')}"
-        for p in pages if p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS
+        f"\t{p.data.get('image', '')}\t{p.data.get('image_alt', '')}\t{p.data.get('weight', '')}"
+        f"\t{p.data.get('tags', '')}"
+        for p in pages if p.key not in SECTION_LAYOUTS
     )
     past = sorted(meeting_id for meeting_id, meeting in collections.meetings.items() if meeting.is_past(now))
     return _digest([*listed, "past:", *past])

@@ -42,8 +42,8 @@ class CheckContext:
     def page_of(self, output_path: str) -> Page | None:
         return self.output.sources.get(output_path)
 
-    def locate(self, output_path: str, needles: list[str]) -> SourceLocation | None:
-        return self.locator.find(self.page_of(output_path), needles)
+    def locate(self, output_path: str, needles: list[str], occurrence: int = 0) -> SourceLocation | None:
+        return self.locator.find(self.page_of(output_path), needles, occurrence)
 
     def internal_path(self, output_path: str, url: str) -> str | None:
         """The site path a link points at (e.g. /en/about/), or None for another site or a non-web link."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from urllib.parse import unquote, urlsplit
 
 from samizdat.checks.context import CheckContext
@@ -21,8 +22,11 @@ RESOURCE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 def check_links(context: CheckContext) -> list[Finding]:
     findings = []
     for output_path, parsed in context.parsed.items():
+        seen: Counter[str] = Counter()  # the same address twice on a page is found at each of its lines
         for element in parsed.elements_with("a", "href"):
-            findings += _check_link(context, output_path, element.attrs["href"])
+            href = element.attrs["href"]
+            findings += _check_link(context, output_path, href, seen[href])
+            seen[href] += 1
         for element in parsed.elements:
             for attr in RESOURCE_ATTRIBUTES.get(element.tag, ()):
                 value = element.attrs.get(attr, "")
@@ -31,12 +35,12 @@ def check_links(context: CheckContext) -> list[Finding]:
     return findings
 
 
-def _check_link(context: CheckContext, output_path: str, href: str) -> list[Finding]:
+def _check_link(context: CheckContext, output_path: str, href: str, occurrence: int) -> list[Finding]:
     path = context.internal_path(output_path, href)
     if path is None:
         return []
     target = context.output_file(path)
-    where = context.locate(output_path, url_needles(href))
+    where = context.locate(output_path, url_needles(href), occurrence)
     if target is None:
         return [finding("broken-link", f"link to {href}: there is no page or file at {path}", where,
                         hint=_missing_hint(context, path))]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote
 
 from samizdat.content.pages import Page
 from samizdat.errors import SourceLocation
@@ -21,13 +23,23 @@ class Locator:
         self.data_files, self.template_files = data_files, template_files
         self._texts: dict[Path, list[str]] = {}
 
-    def find(self, page: Page | None, needles: Iterable[str]) -> SourceLocation | None:
+    def find(self, page: Page | None, needles: Iterable[str], occurrence: int = 0) -> SourceLocation | None:
+        """occurrence: which of the page's lines holding a needle (0: the first), so that the same
+        address written on two lines is reported at each; past the last, the last."""
         wanted = [n for n in dict.fromkeys(needles) if n and n.strip()]
-        for path in ([page.path] if page else []) + self.data_files + self.template_files:
+        if page:
+            lines = self._lines_of(page.path, wanted)
+            if lines:
+                return SourceLocation(page.path, lines[min(occurrence, len(lines) - 1)])
+        for path in self.data_files + self.template_files:
             line = self._line_of(path, wanted)
             if line:
                 return SourceLocation(path, line)
         return SourceLocation(page.path) if page else None
+
+    def _lines_of(self, path: Path, needles: list[str]) -> list[int]:
+        return [number for number, text in enumerate(self._lines(path), start=1)
+                if any(needle in text for needle in needles)]
 
     def _line_of(self, path: Path, needles: list[str]) -> int | None:
         lines = self._lines(path)
@@ -47,7 +59,11 @@ class Locator:
 
 
 def url_needles(url: str) -> list[str]:
-    """How a URL may be written in a source: as rendered, without its leading slash, without a query."""
-    bare = url.split("#")[0].split("?")[0]
-    variant = _VARIANT_RE.search(bare)
-    return [url, url.lstrip("/"), bare, bare.lstrip("/")] + ([f"/{variant[1]}.", f"{variant[1]}."] if variant else [])
+    """How a URL may be written in a source: as rendered, without its leading slash, without a query,
+    and with its letters as typed (Markdown writes /kr/소식/ as /kr/%EC%86%8C%EC%8B%9D/)."""
+    needles = []
+    for form in dict.fromkeys([url, unicodedata.normalize("NFC", unquote(url))]):
+        bare = form.split("#")[0].split("?")[0]
+        needles += [form, form.lstrip("/"), bare, bare.lstrip("/")]
+    variant = _VARIANT_RE.search(url.split("#")[0].split("?")[0])
+    return needles + ([f"/{variant[1]}.", f"{variant[1]}."] if variant else [])

@@ -7,12 +7,15 @@ so a visitor never misses a protest because its text was not translated yet.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from itertools import groupby
 
 from samizdat.config import Language, SiteConfig
 from samizdat.content.meetings import Meeting
+from samizdat.content.news_pages import Derived, derived, per_page
 from samizdat.content.pages import Page
+from samizdat.content.tags import Tag, TagIndex
 from samizdat.content.translations import TranslationIndex
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
@@ -31,15 +34,35 @@ class Listed:
         return self.page.language.code != self.language.code
 
 
+@dataclass(frozen=True)
+class NewsListing:
+    posts: list[Listed]
+    number: int  # this page of the list, from 1
+    count: int  # pages in the list
+    year: int | None  # the year shown, on a yearly page
+    years: list[int]  # every year with posts, newest first, when there is more than one
+
+    def page_key(self, number: int) -> str:
+        """The translation key of a page of the list, for url_of()."""
+        return NEWS if number == 1 else f"{NEWS}/page/{number}"
+
+
 class Collections:
     def __init__(self, config: SiteConfig, index: TranslationIndex, meetings: dict[str, Meeting],
-                 now: dt.datetime) -> None:
+                 now: dt.datetime, tags: TagIndex | None = None) -> None:
         self.config, self.index, self.now = config, index, now
+        self.tag_index = tags or TagIndex({}, {}, {})
         self.meetings = meetings
         self._keys = {
-            section: sorted(key for key in index.by_key if key.startswith(section + "/"))
+            section: sorted(key for key in index.by_key if key.startswith(section + "/") and derived(key) is None)
             for section in (NEWS, MEETINGS)
         }
+        self.per_page = per_page([page for group in index.by_key.values() for page in group.values()], config)
+
+    @property
+    def has_feed(self) -> bool:
+        """Whether the feeds have anything: every language's feed lists the others' posts as fallbacks."""
+        return bool(self._keys[NEWS] or self._keys[MEETINGS])
 
     def meeting_of(self, page: Page) -> Meeting | None:
         return self.meetings.get(page.slug) if page.section == MEETINGS and page.key != MEETINGS else None
@@ -47,6 +70,38 @@ class Collections:
     def news(self, language: Language) -> list[Listed]:
         items = [Listed(self._version(key, language), language) for key in self._keys[NEWS]]
         return sorted(items, key=lambda item: (item.page.date or dt.date.min, item.page.key), reverse=True)
+
+    def news_listing(self, key: str, language: Language) -> NewsListing:
+        """What one page of the news section shows: a page of the list, or a year's posts."""
+        where = derived(key) or Derived(1, None)
+        posts = self.news(language)
+        years = sorted({item.page.date.year for item in posts if item.page.date}, reverse=True)
+        count = max(1, math.ceil(len(posts) / self.per_page))
+        if where.year is not None:
+            shown = [item for item in posts if item.page.date and item.page.date.year == where.year]
+        else:
+            shown = posts[(where.number - 1) * self.per_page: where.number * self.per_page]
+        return NewsListing(shown, where.number, count, where.year, years if len(years) > 1 else [])
+
+    def tags_of(self, key: str, language: Language) -> list[Tag]:
+        """The tags of a page (by its key) in this language, for the links under its text."""
+        return self.tag_index.of_page.get((language.code, key), [])
+
+    def tags(self, language: Language) -> list[tuple[Tag, int]]:
+        """Every tag used in this language, with how many pages have it, by name."""
+        found = [(tag, len(self.tag_index.tagged[(code, tag_id)]))
+                 for (code, tag_id), tag in self.tag_index.tags.items() if code == language.code]
+        return sorted(found, key=lambda pair: pair[0].name.casefold())
+
+    def tagged(self, key: str, language: Language) -> list[Listed]:
+        """The pages with one tag (a tag page's key, tags/<id>), newest first, then by title."""
+        pages = self.tag_index.tagged.get((language.code, key.removeprefix("tags/")), [])
+        items = [Listed(page, language, self.meeting_of(page)) for page in pages]
+        return sorted(items, key=lambda item: (-(_day(item).toordinal()), item.page.title.casefold()))
+
+    def tag_feed(self, key: str, language: Language) -> list[Listed]:
+        """What a tag's feed holds: its dated pages (posts, meetings); none, and there is no feed."""
+        return [item for item in self.tagged(key, language) if item.meeting or item.page.date]
 
     def all_meetings(self, language: Language) -> list[Listed]:
         items = [
@@ -64,6 +119,14 @@ class Collections:
         past.reverse()
         return [(year, list(group)) for year, group in groupby(past, key=_year)]
 
+    def pages_in(self, section: str, language: Language) -> list[Listed]:
+        """The pages below a folder (`projects` lists projects/housing, projects/help…), the folder's own
+        index page left out, ordered by their `weight:` (smaller first), then by title."""
+        section = section.strip("/")
+        keys = [key for key in self.index.by_key if key.startswith(section + "/")] if section else []
+        items = [Listed(self._version(key, language), language) for key in keys]
+        return sorted(items, key=lambda item: (_weight(item.page), item.page.title.casefold(), item.page.key))
+
     def _version(self, key: str, language: Language) -> Page:
         group = self.index.by_key[key]
         return group.get(language.code) or group.get(self.config.default_language.code) or next(iter(group.values()))
@@ -79,7 +142,9 @@ def check_meeting_pages(pages: list[Page], meetings: dict[str, Meeting]) -> list
                 SourceLocation(page.path),
                 hint="create it with `samizdat new meeting`, or check the file name",
             )
-    return [
+    clocks = [Finding("warning", message, SourceLocation(meeting.path, line), hint=hint)
+              for meeting in meetings.values() for line, message, hint in meeting.clock_notes]
+    return clocks + [
         Finding("warning", "meeting has no text page in any language", SourceLocation(meeting.path),
                 hint=f"add content/<language>/meetings/{meeting.id}.md")
         for meeting_id, meeting in meetings.items() if meeting_id not in texts
@@ -88,3 +153,14 @@ def check_meeting_pages(pages: list[Page], meetings: dict[str, Meeting]) -> list
 
 def _year(item: Listed) -> int:
     return item.meeting.starts_at.year if item.meeting else 0
+
+
+def _weight(page: Page) -> int:
+    value = page.data.get("weight")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _day(item: Listed) -> dt.date:
+    if item.meeting is not None:
+        return item.meeting.starts_at.date()
+    return item.page.date or dt.date.min

@@ -18,12 +18,14 @@ from samizdat.content.sources import discover
 from samizdat.content.translation_status import (
     HISTORY_FILE,
     TRANSLATION_OF,
+    UNTRACKED,
     body_hash,
     load_history,
     paragraphs,
     recorded_language,
     recorded_source,
     source_language,
+    translation_status,
 )
 from samizdat.content.translations import TranslationIndex, link_translations
 from samizdat.errors import ContentError, SourceLocation
@@ -75,6 +77,17 @@ def mark_translated(path: Path, source_code: str | None = None) -> Marked:
     _write_front_matter_line(path, f'{TRANSLATION_OF}: {{lang: {code}, hash: "{digest}"}}')
     _save_history(config.root, history, digest, paragraphs(source.body), index, page)
     return Marked(page, source, digest)
+
+
+def mark_untracked(site_root: Path) -> list[Marked]:
+    """`samizdat translated --all`: every translation that records no source yet (a site just imported or
+    started), marked as following its source's current text. An outdated translation is not among them:
+    it is known to lag behind, and only a person who has updated it may say it is current."""
+    config, index = load_pages(site_root)
+    status = translation_status(index, config)
+    untracked = sorted((entry.page.path, entry.source.language.code) for row in status.values()
+                       for entry in row.values() if entry.state == UNTRACKED and entry.page and entry.source)
+    return [mark_translated(path, code) for path, code in untracked]
 
 
 def _write_front_matter_line(path: Path, line: str) -> None:

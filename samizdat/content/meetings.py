@@ -10,15 +10,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_moment
 from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
-from samizdat.errors import ContentError, SourceLocation
+from samizdat.errors import ContentError, SourceLocation, raise_all
 from samizdat.site_files import site_files
 
 MEETINGS_DIR = "meetings"
 STATUSES = ("planned", "moved", "cancelled")
 DEFAULT_LENGTH = dt.timedelta(hours=2)  # how long a meeting without an end is taken to last
-KEYS = ("start", "end", "timezone", "status", "previous_start", "place", "instagram", "updated")
+KEYS = ("start", "end", "timezone", "status", "previous_start", "place", "instagram", "updated", "announced")
 PLACE_KEYS = ("name", "address", "map", "lat", "lon")
 
 
@@ -42,7 +43,10 @@ class Meeting:
     place: Place
     instagram: str | None = None
     previous_start: dt.datetime | dt.date | None = None
-    updated: dt.datetime | None = None
+    updated: dt.datetime | None = None  # when the facts last changed (a move, a cancellation)
+    announced: dt.datetime | None = None  # when the meeting was first announced: its feed entry's date
+    # Times that fall in a clock change of the zone: (line, message, hint), reported as build warnings.
+    clock_notes: tuple[tuple[int | None, str, str], ...] = ()
 
     @property
     def all_day(self) -> bool:
@@ -69,8 +73,14 @@ class Meeting:
 
 def load_meetings(site_root: Path, site_timezone: str) -> dict[str, Meeting]:
     folder = site_root / MEETINGS_DIR
-    meetings = [read_meeting(path, site_timezone) for path in site_files(folder)
-                if path.parent == folder and path.suffix in (".yaml", ".yml")]
+    meetings, errors = [], []
+    for path in site_files(folder):
+        if path.parent == folder and path.suffix in (".yaml", ".yml"):
+            try:
+                meetings.append(read_meeting(path, site_timezone))
+            except ContentError as exc:  # every meeting file's mistake, told together
+                errors.append(exc)
+    raise_all(errors)
     return {meeting.id: meeting for meeting in meetings}
 
 
@@ -105,6 +115,9 @@ def read_meeting(path: Path, site_timezone: str) -> Meeting:
         instagram=raw.get("instagram"),
         previous_start=facts.moment(previous, "previous_start", zone) if previous is not None else None,
         updated=_as_moment(facts.moment(raw["updated"], "updated", zone), zone) if raw.get("updated") else None,
+        announced=_as_moment(facts.moment(raw["announced"], "announced", zone), zone)
+        if raw.get("announced") else None,
+        clock_notes=tuple(facts.notes),
     )
 
 
@@ -112,7 +125,7 @@ def _as_moment(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), zone)
 
 
-_MOMENT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?$")
+OFFSET_RE = re.compile(r"[+-]\d{2}:\d{2}$")  # an explicit offset: the author chose one side of a clock change
 
 
 class _Facts:
@@ -120,6 +133,7 @@ class _Facts:
 
     def __init__(self, path: Path, text: str) -> None:
         self.path, self.lines = path, text.splitlines()
+        self.notes: list[tuple[int | None, str, str]] = []
 
     def line_of(self, key: str | None) -> int | None:
         if key is None:
@@ -140,22 +154,21 @@ class _Facts:
 
     def moment(self, value: Any, key: str, zone: ZoneInfo) -> dt.datetime | dt.date:
         """A date ("2022-02-27": all day) or a local date and time ("2026-12-05 15:00") in the zone."""
+        if isinstance(value, dt.datetime) and value.tzinfo:
+            return value.astimezone(zone)
         if isinstance(value, dt.datetime):
-            return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
-        if isinstance(value, dt.date):
+            moment: dt.datetime | dt.date = value.replace(tzinfo=zone)
+        elif isinstance(value, dt.date):
             return value
-        match = _MOMENT_RE.match(str(value).strip())
-        if not match:
-            raise self.error(key, f"{key} {value!r} is not a date or a date and time",
-                             'write "2026-12-05 15:00" (local time) or 2026-12-05 for a whole day')
-        try:
-            day = dt.date.fromisoformat(match[1])
-            if match[2] is None:
-                return day
-            hour, minute = (int(part) for part in match[2].split(":"))
-            return dt.datetime.combine(day, dt.time(hour, minute), zone)
-        except ValueError as exc:
-            raise self.error(key, f"{key} {value!r}: {exc}", "check the day and the hour") from exc
+        else:
+            try:
+                moment = parse_moment(str(value), zone)
+            except BadMoment as exc:
+                raise self.error(key, f"{key}: {exc}", FORMAT_HINT) from None
+        change = clock_change(moment) if isinstance(moment, dt.datetime) and key in ("start", "end") else None
+        if change is not None and not (change.kind == "fold" and OFFSET_RE.search(str(value))):
+            self.notes.append((self.line_of(key), change.describe(moment), change.hint(moment)))
+        return moment
 
     def place(self, raw: Any) -> Place:
         if raw is None:

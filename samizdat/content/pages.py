@@ -44,6 +44,11 @@ class Page:
         return self.key.rsplit("/", 1)[-1]
 
     @property
+    def draft(self) -> bool:
+        """`draft: true` (Hugo) or `published: false` (Jekyll): never published; `serve --drafts` shows it."""
+        return self.data.get("draft") is True or self.data.get("published") is False
+
+    @property
     def menu(self) -> int | None:
         """Front matter `menu: N` puts the page in the site's navigation, ordered by N."""
         value = self.data.get("menu")
@@ -63,6 +68,7 @@ def make_page(source: SourceFile, config: SiteConfig) -> Page:
                 f"front matter `{key}` must be text", SourceLocation(source.path, fm.line_of(key)),
                 hint=f'write it in quotes, e.g. {key}: "…"',
             )
+    _check_flags(data, source.path, fm)
     stem = _stem(source.rel)
     key = _key(data["translation_key"], source.path, fm) if data.get("translation_key") else stem
     section = key.split("/", 1)[0] if "/" in key else ""
@@ -84,6 +90,21 @@ def make_page(source: SourceFile, config: SiteConfig) -> Page:
         date=_date(data.get("date"), source.path, fm) or _date_from_name(key),
         description=data.get("description", ""),
     )
+
+
+DRAFT_FLAGS = ("draft", "published")
+
+
+def _check_flags(data: dict[str, Any], path: Path, fm: FrontMatter) -> None:
+    """A draft flag that is not plainly true or false (`draft: "yes"`, `published: no thanks`, an empty value)
+    is refused rather than guessed: guessing wrong would publish a page its author meant to keep back."""
+    for key in DRAFT_FLAGS:
+        if key in data and not isinstance(data[key], bool):
+            raise ContentError(
+                f"front matter `{key}` must be true or false, not {data[key]!r}",
+                SourceLocation(path, fm.line_of(key)),
+                hint=f"write `{key}: true` or `{key}: false` without quotes",
+            )
 
 
 # Pages in these sections get their layout without saying so: a meeting's text page, a news post,

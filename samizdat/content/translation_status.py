@@ -23,6 +23,7 @@ from typing import Any
 
 from samizdat.config import SiteConfig
 from samizdat.content.pages import SECTION_LAYOUTS, Page
+from samizdat.content.tags import generated_key
 from samizdat.content.translations import TranslationIndex
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
@@ -97,6 +98,8 @@ def source_language(group: dict[str, Page], config: SiteConfig) -> str:
 def translation_status(index: TranslationIndex, config: SiteConfig) -> Status:
     status: Status = {}
     for key, group in index.by_key.items():
+        if generated_key(key):
+            continue  # news/page/2, news/2026, tags/…: made by the build, not translated
         source = group[source_language(group, config)]
         current = body_hash(source.body)
         row: dict[str, PageStatus] = {}

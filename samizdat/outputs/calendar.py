@@ -32,7 +32,9 @@ def meeting_uid(meeting: Meeting, config: SiteConfig) -> str:
     return f"{meeting.id}@{urlsplit(config.base_url).hostname}"
 
 
-def calendar_bytes(events: list[CalendarEvent], config: SiteConfig, name: str, language: Language) -> bytes:
+def calendar_bytes(events: list[CalendarEvent], config: SiteConfig, name: str, language: Language,
+                   now: dt.datetime) -> bytes:
+    """now: the build's time, the DTSTAMP of a meeting that does not say when it was last changed."""
     import icalendar  # imported here: a site without meetings does not pay for it on every build
 
     calendar = icalendar.Calendar()
@@ -44,19 +46,21 @@ def calendar_bytes(events: list[CalendarEvent], config: SiteConfig, name: str, l
     calendar.add("x-wr-timezone", config.timezone)
     calendar.add("name", name)
     for event in sorted(events, key=lambda e: e.meeting.starts_at):
-        calendar.add_component(_event(event, config))
+        calendar.add_component(_event(event, config, now))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _event(event: CalendarEvent, config: SiteConfig) -> Any:
+def _event(event: CalendarEvent, config: SiteConfig, now: dt.datetime) -> Any:
     import icalendar
 
     meeting = event.meeting
     component = icalendar.Event()
     component.add("uid", meeting_uid(meeting, config))
-    # DTSTAMP is required; a fixed value keeps rebuilds byte-identical.
-    component.add("dtstamp", (meeting.updated or meeting.starts_at).astimezone(dt.UTC))
+    # DTSTAMP is when this version of the event was made (RFC 5545 3.8.7.2): the meeting's last change
+    # when the facts say it, else the build's time; never its start, which may be in the future.
+    day = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)  # as feed_times.build_day
+    component.add("dtstamp", min(meeting.updated or meeting.announced or day, now).astimezone(dt.UTC))
     component.add("sequence", SEQUENCE[meeting.status])
     component.add("status", STATUS[meeting.status])
     component.add("summary", event.title, parameters={"LANGUAGE": event.language.code})

@@ -26,12 +26,13 @@ class FeedEntry:
     published: dt.datetime
     summary: str
     content_html: str
+    dated: dt.date  # the date in the entry's id: a meeting's first start, so a move does not change the id
 
 
 def entry_id(config: SiteConfig, entry: FeedEntry) -> str:
     """A tag: URI (RFC 4151) that stays the same when the text, the title or the URL changes."""
     host = urlsplit(config.base_url).hostname
-    return f"tag:{host},{entry.published.date().isoformat()}:{entry.language}/{entry.key}"
+    return f"tag:{host},{entry.dated.isoformat()}:{entry.language}/{entry.key}"
 
 
 def atom_bytes(config: SiteConfig, language: str, title: str, author_name: str, feed_url: str, home_url: str,
@@ -43,8 +44,7 @@ def atom_bytes(config: SiteConfig, language: str, title: str, author_name: str, 
     _text(feed, "id", feed_url)
     ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=home_url)
-    newest = max((e.updated for e in entries), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-    _text(feed, "updated", newest.isoformat())
+    _text(feed, "updated", max(e.updated for e in entries).isoformat())  # an empty feed is not written
     author = ET.SubElement(feed, "author")
     _text(author, "name", author_name)
     _text(feed, "generator", "samizdat")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
+from samizdat.outputs.own_files import site_icon, site_stylesheet
 from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.publish.onion import onion_url
@@ -48,6 +50,9 @@ from samizdat.templates import (
 from samizdat.theme import THEME_URL, ThemePaths
 
 VARS_CSS = "vars.css"
+NOTICE_TEMPLATE = "partials/translation-notice.html"
+NOTICE_MARK = 'class="translation-notice"'
+_MAIN_RE = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
 # The frame every layout extends, and pages made from a template alone.
 NOT_PAGE_LAYOUTS = ("base.html", "404.html", "mirrors.html")
 TIME_SCRIPT = "upcoming.js"  # hides meetings that passed after the build; inlined, allowed by hash
@@ -59,12 +64,29 @@ class RenderedPage:
     content: str  # the page's own HTML (Markdown rendered), for feeds and calendars
 
 
+_LITERAL_ID_RE = re.compile(r"""\sid=["']([A-Za-z][\w-]*)["']""")
+
+
+def layout_ids(env: jinja2.Environment) -> frozenset[str]:
+    """The ids the templates write as they are (`<main id="content">`): a heading in a page's text must
+    not take one, or a link to it would land elsewhere."""
+    ids: set[str] = set()
+    assert env.loader is not None
+    for name in env.list_templates(extensions=["html"]):
+        source = env.loader.get_source(env, name)[0]
+        ids.update(_LITERAL_ID_RE.findall(source))
+    return frozenset(ids)
+
+
 class Renderer:
     """Everything that is the same for every page is prepared once, here."""
 
     def __init__(self, config: SiteConfig, theme: ThemePaths, catalogs: Catalogs, index: TranslationIndex,
-                 data: dict[str, Any], collections: Collections, outdated: dict[Path, Page] | None = None) -> None:
-        self.config, self.catalogs, self.index, self.data = config, catalogs, index, data
+                 data: dict[str, Any], collections: Collections, outdated: dict[Path, Page] | None = None,
+                 language_data: dict[str, dict[str, Any]] | None = None) -> None:
+        self.config, self.catalogs, self.index = config, catalogs, index
+        # Each language sees the shared data with its own data/<code>/ files in place of those of the same name.
+        self.data = {lang.code: data | (language_data or {}).get(lang.code, {}) for lang in config.languages}
         self.collections = collections
         self.outdated = outdated or {}  # translation file → the source that changed since
         self.theme_hashes = static_hashes(theme.static_dir)
@@ -77,6 +99,8 @@ class Renderer:
             name.removesuffix(".html") for name in self.env.list_templates(extensions=["html"])
             if "/" not in name and name not in NOT_PAGE_LAYOUTS
         )
+        self.layout_ids = layout_ids(self.env)
+        self.own_stylesheet, self.own_icon = site_stylesheet(config.root), site_icon(config.root)
         self.site_views = {lang.code: SiteView.for_language(config, lang) for lang in config.languages}
         self.menus = {lang.code: index.menu(lang) for lang in config.languages}
 
@@ -95,15 +119,30 @@ class Renderer:
             is_home=page.key == "index",
             key=page.key,
             original=self._original(page),
+            draft=page.draft,
         )
         body = page.body
         if needs_template_pass(body):
             page_context = {**context, "page": view}
             page_context |= shortcodes_for(self.env, self.shortcode_files, page_context)
             body = render_body_template(self.content_env, body, page_context, page.path, page.body_line)
-        content = render_markdown(body)
+        content = render_markdown(body, self.layout_ids)
         context["page"] = replace(view, content=Markup(content))
-        return RenderedPage(render_template(self._layout(page), context).encode("utf-8"), content)
+        html = render_template(self._layout(page), context)
+        if context["page"].original is not None:
+            html = self._with_notice(html, context)
+        return RenderedPage(html.encode("utf-8"), content)
+
+    def _with_notice(self, html: str, context: dict[str, Any]) -> str:
+        """A layout of the site's own that leaves out the outdated-translation notice still shows it, at
+        the top of <main>: a reader must know the text may be behind its original."""
+        if NOTICE_MARK in html or NOTICE_TEMPLATE not in self.env.list_templates():
+            return html
+        main = _MAIN_RE.search(html)
+        if main is None:
+            return html
+        notice = render_template(get_template(self.env, NOTICE_TEMPLATE), context)
+        return html[:main.end()] + "\n" + notice + html[main.end():]
 
     def render_special(self, name: str, language: Language, url: str,
                        versions: dict[str, str] | None = None, title: str = "") -> bytes:
@@ -146,7 +185,7 @@ class Renderer:
         return Alternate(source.language, source.url, True, False) if source else None
 
     def _base_context(self, language: Language) -> dict[str, Any]:
-        return {"site": self.site_views[language.code], "lang": language, "data": self.data,
+        return {"site": self.site_views[language.code], "lang": language, "data": self.data[language.code],
                 "collections": self.collections, "menu": self.menus[language.code]}
 
     def _layout(self, page: Page) -> jinja2.Template:
@@ -198,9 +237,12 @@ class Renderer:
             "theme_url": theme_url,
             "image_size": lambda path: image_size(site_file(self.config.root, path)),
             "feed_url": lambda lang: "/" + paths.feed_path(lang),
+            "has_feed": lambda: self.collections.has_feed,
             "calendar_url": lambda lang: "/" + paths.calendar_path(lang),
             "meeting_ics_url": lambda page_url, slug: f"{page_url}{slug}.ics",
             "time_script": lambda: self.time_script.tag if self.collections.meetings else Markup(""),
             "content_security_policy": lambda: self.content_security_policy,
             "og_locale": og_locale,
+            "site_stylesheet": lambda: self.own_stylesheet,
+            "site_icon": lambda: self.own_icon,
         }

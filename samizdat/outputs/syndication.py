@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from samizdat.config import Language, SiteConfig
 from samizdat.content.collections import Collections, Listed
@@ -12,6 +11,7 @@ from samizdat.content.translations import TranslationIndex
 from samizdat.i18n.strings import Catalogs
 from samizdat.outputs import paths
 from samizdat.outputs.calendar import CalendarEvent, calendar_bytes
+from samizdat.outputs.feed_times import entry_times, first_start
 from samizdat.outputs.feeds import FEED_ENTRIES, FeedEntry, atom_bytes
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.sitemap import SitemapEntry, robots_bytes, sitemap_bytes
@@ -23,7 +23,12 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
     """contents: a page's output path → its rendered body HTML."""
     outputs: dict[str, bytes] = {}
     for language in config.languages:
-        outputs[paths.feed_path(language)] = _feed(config, language, collections, contents, catalogs)
+        if collections.has_feed:  # an empty feed is neither written nor linked
+            items = collections.news(language) + collections.all_meetings(language)
+            title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
+            outputs[paths.feed_path(language)] = _feed(config, language, items, title, paths.feed_path(language),
+                                                       contents, catalogs, collections.now)
+        outputs |= _tag_feeds(config, language, collections, contents, catalogs)
         if collections.meetings:
             outputs |= _calendars(config, language, collections, contents, catalogs)
     outputs["sitemap.xml"] = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])
@@ -31,47 +36,54 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
     return outputs
 
 
-def _feed(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
-          catalogs: Catalogs) -> bytes:
-    items = collections.news(language) + collections.all_meetings(language)
+def _tag_feeds(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
+               catalogs: Catalogs) -> dict[str, bytes]:
+    """A feed per tag of this language, beside the tag's page, when the tag has dated pages."""
+    outputs = {}
+    for tag, _ in collections.tags(language):
+        items = collections.tag_feed(tag.key, language)
+        if items:
+            prefix = f"{language.prefix}/" if language.prefix else ""
+            path = f"{prefix}tags/{tag.slug}/feed.xml"
+            title = f"{language.title}: {tag.name}"
+            outputs[path] = _feed(config, language, items, title, path, contents, catalogs, collections.now)
+    return outputs
+
+
+def _feed(config: SiteConfig, language: Language, items: list[Listed], title: str, path: str,
+          contents: dict[str, str], catalogs: Catalogs, now: dt.datetime) -> bytes:
     # Only the newest entries go into the feed; their summaries are the costly part, so sort first.
-    newest = sorted(items, key=lambda item: (_times(config, item)[1], item.page.key), reverse=True)[:FEED_ENTRIES]
-    entries = [_feed_entry(config, item, contents[item.page.output_path]) for item in newest]
-    title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
-    return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + paths.feed_path(language),
+    newest = sorted(items, key=lambda item: (entry_times(config, item, now)[1], item.page.key),
+                    reverse=True)[:FEED_ENTRIES]
+    entries = [_feed_entry(config, item, contents[item.page.output_path], now, _status(item, catalogs))
+               for item in newest]
+    return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
                       config.base_url + language.root_url, entries)
 
 
-def _times(config: SiteConfig, item: Listed) -> tuple[dt.datetime, dt.datetime]:
-    """(published, updated) of a feed entry."""
+def _feed_entry(config: SiteConfig, item: Listed, content: str, now: dt.datetime, status: str) -> FeedEntry:
+    """status: the meeting's status in the entry's language ("Cancelled"), put before the title when it is
+    not planned, so that a reader shows what changed; empty for news and planned meetings."""
     page = item.page
-    if item.meeting is not None:
-        published = item.meeting.updated or item.meeting.starts_at
-    else:
-        published = _start_of_day(page.date or dt.date(2000, 1, 1), config)
-    updated = page.data.get("updated")
-    return published, _start_of_day(updated, config) if isinstance(updated, dt.date) else published
-
-
-def _feed_entry(config: SiteConfig, item: Listed, content: str) -> FeedEntry:
-    page = item.page
-    published, updated = _times(config, item)
+    published, updated = entry_times(config, item, now)
+    title = page.title or page.key
     return FeedEntry(
         key=page.key,
         language=page.language.code,
-        title=page.title or page.key,
+        title=f"{status}: {title}" if status else title,
         url=config.base_url + page.url,
         updated=updated,
         published=published,
         summary=page.description or summary(content),
         content_html=clean_page_links(content.encode("utf-8")).decode("utf-8"),  # feeds too: no tracking ids
+        dated=(first_start(item.meeting) if item.meeting else published).date(),
     )
 
 
-def _start_of_day(day: dt.date, config: SiteConfig) -> dt.datetime:
-    if isinstance(day, dt.datetime):
-        return day if day.tzinfo else day.replace(tzinfo=ZoneInfo(config.timezone))
-    return dt.datetime.combine(day, dt.time(), ZoneInfo(config.timezone))
+def _status(item: Listed, catalogs: Catalogs) -> str:
+    if item.meeting is None or item.meeting.status == "planned":
+        return ""
+    return catalogs.lookup(item.page.language.code, f"status_{item.meeting.status}")
 
 
 def _calendars(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
@@ -94,8 +106,8 @@ def _calendars(config: SiteConfig, language: Language, collections: Collections,
         )
         events.append(event)
         if not item.fallback:
-            outputs[paths.meeting_ics_path(page)] = calendar_bytes([event], config, name, language)
-    outputs[paths.calendar_path(language)] = calendar_bytes(events, config, name, language)
+            outputs[paths.meeting_ics_path(page)] = calendar_bytes([event], config, name, language, collections.now)
+    outputs[paths.calendar_path(language)] = calendar_bytes(events, config, name, language, collections.now)
     return outputs
 
 

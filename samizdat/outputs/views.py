@@ -55,6 +55,7 @@ class PageView:
     indexable: bool = True  # False for pages search engines should skip (404)
     key: str = ""  # translation key, e.g. "meetings/2022-02-27-bosingak"
     original: Alternate | None = None  # set when this translation's source changed since it was translated
+    draft: bool = False  # shown only by `serve --drafts`, with a mark saying it is not published
 
     @property
     def translations(self) -> tuple[Alternate, ...]:

@@ -27,6 +27,7 @@ _ATTRIBUTE = re.compile(
 )
 _CSS_URL = re.compile(r"""(?P<head>url\(\s*(?P<quote>['"]?))(?P<url>[^'")\s]+)(?P=quote)""")
 _CSS_IMPORT = re.compile(r"""(?P<head>@import\s+(?P<quote>['"]))(?P<url>[^'"]+)(?P=quote)""")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SRCSET_URL = re.compile(r"(?P<head>(?:^|,)\s*)(?P<url>[^\s,][^\s]*)")
 
 
@@ -41,7 +42,7 @@ class Relativizer:
         """The URL as seen from `from_file` (an output path such as en/about/index.html)."""
         site_path = self._site_path(url)
         if site_path is None:
-            return url
+            return self._folder_link(url, from_file)
         path, suffix = _split_suffix(site_path)
         target = self._target_file(path.lstrip("/"))
         folder = posixpath.dirname(from_file) or "."
@@ -63,6 +64,21 @@ class Relativizer:
             return match["head"] + self.url(match["url"], from_file) + match["quote"]
 
         return _CSS_IMPORT.sub(replace, _CSS_URL.sub(replace, text))
+
+    def _folder_link(self, url: str, from_file: str) -> str:
+        """An author's relative link to a folder (`../`, `../meetings/`, `..`), with `index.html` added:
+        opened from a USB stick, a folder link shows a file listing, not the page."""
+        path, suffix = _split_suffix(url)
+        if not path or _SCHEME.match(path) or path.startswith("//"):
+            return url
+        folder = posixpath.dirname(from_file)
+        resolved = posixpath.normpath(posixpath.join(folder, unquote(path)))
+        if resolved.startswith("../") or resolved == "..":
+            return url  # outside the site: not ours to change
+        index = INDEX_FILE if resolved == "." else f"{resolved}/{INDEX_FILE}"
+        if index not in self.files:
+            return url  # a file, or nothing: left as written
+        return (path if path.endswith("/") else path + "/") + INDEX_FILE + suffix
 
     def _site_path(self, url: str) -> str | None:
         """The path of an internal URL, or None for other sites, fragments, mailto: and the like."""

@@ -4,29 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from samizdat.config import SiteConfig, load_config
+from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_moment
 from samizdat.content.meetings import MEETINGS_DIR
 from samizdat.content.placeholders import placeholder
 from samizdat.errors import SamizdatError
+from samizdat.i18n.strings import load_catalogs
+from samizdat.theme import theme_paths
 
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_START_RE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{1,2}:\d{2})?$")
 
 
-def new_meeting(site_root: Path, start: str, slug: str, end: str | None = None) -> list[Path]:
+def new_meeting(site_root: Path, start: str, slug: str, end: str | None = None,
+                now: dt.datetime | None = None) -> list[Path]:
+    """Refuses what the build would refuse (an impossible date or hour, an end before the start, a time
+    the clocks skip), so that no file is written that breaks every build after it."""
     config = load_config(site_root)
-    for value, name in ((start, "--start"), (end, "--end")):
-        if value is not None and not _START_RE.match(value.strip()):
-            raise SamizdatError(f"{name} {value!r} is not a date or a date and time",
-                                hint='write e.g. --start "2026-12-05 15:00" (local time) or --start 2026-12-05')
+    zone = ZoneInfo(config.timezone)
+    begins = _moment(start, "--start", zone)
+    if end is not None and _as_moment(_moment(end, "--end", zone), zone) < _as_moment(begins, zone):
+        raise SamizdatError(f"--end {end!r} is before --start {start!r}; nothing was written",
+                            hint="check the day and the hour of both")
     name = f"{start.strip()[:10]}-{_checked_slug(slug)}"
+    announced = (now or dt.datetime.now(dt.UTC)).astimezone(zone).strftime("%Y-%m-%d %H:%M")
     facts = [
         "# The facts of this meeting, written once for every language. See docs/meetings.md.",
         f'start: "{start.strip()}"',
         *([f'end: "{end.strip()}"'] if end else []),
         "status: planned            # planned, moved or cancelled",
+        f'announced: "{announced}"   # the date of its entry in the feeds; set updated: too when it changes',
         "place:",
         "  name:",
         *(f'    {lang.code}: "{placeholder(f"place name in {lang.name}")}"' for lang in config.languages),
@@ -39,13 +49,43 @@ def new_meeting(site_root: Path, start: str, slug: str, end: str | None = None) 
     ]
     files = {site_root / MEETINGS_DIR / f"{name}.yaml": "\n".join(facts)}
     files |= _texts(config, site_root, f"meetings/{name}.md", "")
-    return _write_all(files)
+    return _write_all(files | _section_pages(config, site_root, "meetings", "meetings_title"))
 
 
 def new_post(site_root: Path, slug: str, date: dt.date | None = None) -> list[Path]:
+    """The post in every language, and the news page itself where a language has none yet: without
+    it the post's language switcher and the "all news" links would lead to a missing page."""
     config = load_config(site_root)
     day = (date or dt.date.today()).isoformat()
-    return _write_all(_texts(config, site_root, f"news/{day}-{_checked_slug(slug)}.md", f"date: {day}\n"))
+    files = _texts(config, site_root, f"news/{day}-{_checked_slug(slug)}.md", f"date: {day}\n")
+    return _write_all(files | _section_pages(config, site_root, "news", "news_title"))
+
+
+def new_page(site_root: Path, path: str) -> list[Path]:
+    """A page in every language at content/<language>/<path>.md, e.g. --path about/team."""
+    config = load_config(site_root)
+    parts = path.strip().strip("/").removesuffix(".md").split("/")
+    for part in parts:
+        if not _SLUG_RE.match(part):
+            raise SamizdatError(f"--path {path!r}: each part may hold only a-z, 0-9 and -",
+                                hint="e.g. --path about or --path about/team")
+    return _write_all(_texts(config, site_root, "/".join(parts) + ".md", ""))
+
+
+SECTION_FILES = ("index.md", "index.markdown", "index.html")
+
+
+def _section_pages(config: SiteConfig, site_root: Path, section: str, title_key: str) -> dict[Path, str]:
+    """The section's own page (content/<language>/news/index.md) for each language that lacks it."""
+    catalogs = load_catalogs(list(theme_paths(config).string_dirs), config.languages, config.default_language.code)
+    files = {}
+    for lang in config.languages:
+        folder = site_root / "content" / lang.code
+        if any((folder / section / name).exists() for name in SECTION_FILES) or (folder / f"{section}.md").exists():
+            continue
+        title = catalogs.lookup(lang.code, title_key).replace('"', "'")
+        files[folder / section / "index.md"] = f'---\ntitle: "{title}"\n---\n'
+    return files
 
 
 def _texts(config: SiteConfig, site_root: Path, rel: str, extra_front_matter: str) -> dict[Path, str]:
@@ -56,6 +96,24 @@ def _texts(config: SiteConfig, site_root: Path, rel: str, extra_front_matter: st
         )
         for lang in config.languages
     }
+
+
+def _moment(text: str, option: str, zone: ZoneInfo) -> dt.datetime | dt.date:
+    try:
+        moment = parse_moment(text, zone)
+    except BadMoment as exc:
+        raise SamizdatError(f"{option}: {exc}; nothing was written", hint=FORMAT_HINT.replace('"2026', '--start "2026')
+                            ) from None
+    change = clock_change(moment) if isinstance(moment, dt.datetime) else None
+    if change is not None and change.kind == "gap":
+        raise SamizdatError(f"{option}: {change.describe(moment)}; nothing was written", hint=change.hint(moment))
+    if change is not None:
+        print(f"warning: {option}: {change.describe(moment)}\n  hint: {change.hint(moment)}", file=sys.stderr)
+    return moment
+
+
+def _as_moment(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), zone)
 
 
 def _checked_slug(slug: str) -> str:

@@ -82,9 +82,9 @@ class DevServer:
 
 
 @contextmanager
-def running(site_root: Path, host: str, port: int) -> Iterator[DevServer]:
+def running(site_root: Path, host: str, port: int, drafts: bool = False) -> Iterator[DevServer]:
     """Listen (failing before any build when the port is taken), build, then watch and push events."""
-    state = DevState(site_root)
+    state = DevState(site_root, drafts)
     server, hub = make_server(state, host, port)
     try:
         print(state.rebuild(), file=sys.stderr)
@@ -100,22 +100,23 @@ def running(site_root: Path, host: str, port: int) -> Iterator[DevServer]:
         server.server_close()
 
 
-def serve(site_root: Path, host: str, port: int) -> None:
-    with running(site_root, host, port) as dev:
+def serve(site_root: Path, host: str, port: int, drafts: bool = False) -> None:
+    with running(site_root, host, port, drafts) as dev:
         print(f"serving {site_root} at {dev.url}/ (Ctrl+C to stop)", file=sys.stderr)
         dev.http.serve_forever()
 
 
 @contextmanager
-def background_server(site_root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[tuple[str, DevState]]:
+def background_server(site_root: Path, host: str = "127.0.0.1", port: int = 0,
+                      drafts: bool = False) -> Iterator[tuple[str, DevState]]:
     """The dev server and its watcher on threads, for tests and measurements; yields its base URL."""
-    with background(site_root, host, port) as dev:
+    with background(site_root, host, port, drafts) as dev:
         yield dev.url, dev.state
 
 
 @contextmanager
-def background(site_root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[DevServer]:
-    with running(site_root, host, port) as dev:
+def background(site_root: Path, host: str = "127.0.0.1", port: int = 0, drafts: bool = False) -> Iterator[DevServer]:
+    with running(site_root, host, port, drafts) as dev:
         threading.Thread(target=dev.http.serve_forever, args=(0.05,), name="http", daemon=True).start()
         time.sleep(0.3)  # the watcher must be watching before the caller edits files
         try:

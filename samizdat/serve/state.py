@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 
 from samizdat.build.caches import BuildCaches
+from samizdat.build.options import BuildOptions
 from samizdat.build.output import SiteOutput
 from samizdat.build.pipeline import render_site
 from samizdat.errors import SamizdatError
@@ -20,8 +21,9 @@ TITLE_GONE = "samizdat: the site folder is gone — waiting for it to come back"
 
 
 class DevState:
-    def __init__(self, site_root: Path) -> None:
+    def __init__(self, site_root: Path, drafts: bool = False) -> None:
         self.site_root = site_root
+        self.options = BuildOptions(drafts=drafts)
         self.output: SiteOutput | None = None
         self.error: str | None = None
         self.gone = False  # the site folder was renamed, moved or deleted while serving
@@ -37,7 +39,7 @@ class DevState:
         and the next save builds again: the dev server must outlive every rebuild."""
         start = time.perf_counter()
         try:
-            output = render_site(self.site_root, caches=self.caches)
+            output = render_site(self.site_root, self.options, caches=self.caches)
         except SamizdatError as exc:
             return self._fail(str(exc))
         except Exception as exc:  # a bug: shown with its traceback, the server carries on

@@ -1,0 +1,87 @@
+"""Markdown as GitHub writes it: bare addresses linked, table alignment that survives the CSP, and
+heading ids unique on the whole page (the layout's ids included)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from samizdat.build.pipeline import render_site
+from samizdat.markdown import render_markdown
+
+LINKED = [  # (Markdown, the href it must give, the link text)
+    ("See https://example.org/news.", "https://example.org/news", "https://example.org/news"),
+    ("Visit www.example.org/a?x=1&y=2!", "https://www.example.org/a?x=1&amp;y=2", "www.example.org/a?x=1&amp;y=2"),
+    ("(https://en.wikipedia.org/wiki/Seoul_(city))", "https://en.wikipedia.org/wiki/Seoul_(city)",
+     "https://en.wikipedia.org/wiki/Seoul_(city)"),
+    ("Write to group@example.org.", "mailto:group@example.org", "group@example.org"),
+    ("Адрес: https://example.org/путь, да", "https://example.org/путь", "https://example.org/путь"),
+    ('A quote https://example.org/"onmouseover=x', "https://example.org/&quot;onmouseover=x",
+     'https://example.org/"onmouseover=x'),
+]
+NOT_LINKED = [
+    "`https://example.org/code`",
+    "    https://example.org/indented-code",
+    '<a href="https://example.org/">https://example.org/linked</a>',
+    '<img alt="https://example.org/in-attribute" src="x.png">',
+    "javascript:alert(1) and ftp://example.org",
+    "https://localhost without a dot",
+]
+
+
+@pytest.mark.parametrize(("text", "href", "shown"), LINKED)
+def test_bare_addresses_become_links(text: str, href: str, shown: str) -> None:
+    html = render_markdown(text)
+    assert f'<a href="{href}">{shown}</a>' in html, html
+    assert html.count("<a ") == 1
+
+
+@pytest.mark.parametrize("text", NOT_LINKED)
+def test_addresses_in_code_links_and_attributes_stay(text: str) -> None:
+    html = render_markdown(text)
+    assert html.count("<a ") == text.count("<a "), html
+
+
+def test_table_alignment_is_classes_the_theme_styles(make_site) -> None:
+    table = "| left | centre | right |\n|:--|:-:|--:|\n| a | b | c |\n"
+    site = make_site({"content/ru/index.md": "---\ntitle: Т\n---\n" + table})
+    output = render_site(site)
+    page = output.pages["index.html"].decode()
+    assert "style=" not in page  # the CSP (style-src without 'unsafe-inline') would drop it
+    for side in ("left", "center", "right"):
+        assert page.count(f'class="align-{side}"') == 2
+        assert f".align-{side} {{ text-align: {side}; }}" in output.copies["theme/style.css"].read_text()
+
+
+class Ids(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids += [value for name, value in attrs if name == "id" and value]
+
+
+@pytest.mark.parametrize("body", [
+    "## Intro {#intro}\n\n## Intro\n\n## Intro\n",  # an author's id and a made one collided
+    "## Content\n\n## Content\n",  # the layout's <main id="content">
+    '<p id="plan">x</p>\n\n## Plan\n\n## Plan-1\n\n## Plan\n',
+    "## Upcoming title\n\n## Check\n",
+])
+def test_heading_ids_are_unique_on_the_whole_page(make_site, body: str) -> None:
+    site = make_site({"content/ru/index.md": "---\ntitle: Т\n---\n" + body})
+    page = render_site(site).pages["index.html"].decode()
+    ids = Counter(Ids(page).ids)
+    assert ids and all(count == 1 for count in ids.values()), ids
+    assert len(re.findall(r"<h2 id=", page)) == body.count("## ")
+
+
+def test_bundled_site_has_no_duplicate_ids(bundled_build: Path) -> None:
+    for path in bundled_build.rglob("*.html"):
+        ids = Counter(Ids(path.read_text(encoding="utf-8")).ids)
+        assert all(count == 1 for count in ids.values()), (path, ids)
