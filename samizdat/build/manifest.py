@@ -9,6 +9,7 @@ The format is unchanged since version 1 (`build/up_to_date.py` reads the same fi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -32,6 +33,15 @@ def load_manifest(out_dir: Path) -> dict[str, Entry]:
     if not isinstance(files, dict):
         return {}
     return {rel: entry for rel, entry in files.items() if is_plain(rel) and _well_formed(entry)}
+
+
+def output_identity(out_dir: Path) -> str:
+    """Which build's output the folder holds now: the hash of its manifest (every build writes a new one,
+    naming its files' times), so that a record of 'nothing changed' cannot stand for another build's output."""
+    try:
+        return hashlib.sha256((out_dir / MARKER).read_bytes()).hexdigest()
+    except OSError:
+        return "none"
 
 
 def _well_formed(entry: object) -> bool:
