@@ -172,7 +172,8 @@ def _link_or_copy(source: str, target: Path) -> None:
 
 
 def _mirror(where: Folders, prepared: Prepared, old: dict[str, Entry]) -> None:
-    """Step 3, after the exchange: the previous site in the spare gives way to links to the new one."""
+    """Step 3, after the exchange: the previous site in the spare gives way to links to the new one. Old
+    content that cannot be removed is an error (a removed page must not linger); a missing link is not."""
     try:
         where.spare.mkdir(exist_ok=True)  # a first build renamed the spare into place
         spare = Tree(where.spare)
@@ -182,14 +183,16 @@ def _mirror(where: Folders, prepared: Prepared, old: dict[str, Entry]) -> None:
                 remove_any(Path(spare.path(rel)))
                 if rel not in prepared.entries:
                     spare.prune_parents(rel)
-        for rel in sorted(prepared.written):
-            if spare.make_parents(rel):
-                os.link(where.out / rel, spare.path(rel), follow_symlinks=False)
-        os.link(where.out / MARKER, where.spare / MARKER, follow_symlinks=False)
     except OSError as exc:
         raise OutputError(f"the new site is published in {where.out}, but the previous version beside it "
                           f"could not be cleared: {exc}", SourceLocation(where.holder),
                           hint="delete that folder by hand; the next build makes it again") from exc
+    try:  # links save the next build work; where one fails (no hard links there), that build writes the file
+        for rel in sorted(prepared.written):
+            if spare.make_parents(rel):
+                os.link(where.out / rel, spare.path(rel), follow_symlinks=False)
+    except OSError:
+        pass
 
 
 def _check_places(where: Folders) -> bool:
