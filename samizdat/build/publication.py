@@ -44,6 +44,8 @@ _HINTS = {
     errno.EROFS: "the output's file system is read-only; choose another output folder with -o",
     errno.EACCES: "check the permissions of that path (`ls -ld`); the previous site is still published",
     errno.EPERM: "check that path's owner and flags (`lsattr`: an immutable file cannot be replaced)",
+    errno.EBUSY: "the output folder is a mount point, which cannot be swapped; give a folder inside it (-o MOUNT/site)",
+    errno.EXDEV: "the output folder is a mount point, which cannot be swapped; give a folder inside it (-o MOUNT/site)",
 }
 
 
