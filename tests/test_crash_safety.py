@@ -11,6 +11,7 @@ import fcntl
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from samizdat.build import swap
 from samizdat.build.lock import output_lock_path
 from samizdat.build.output_paths import MARKER, TEMP_SUFFIX
-from samizdat.build.publication import ANNOUNCE
+from samizdat.build.publication import ANNOUNCE, Folders
+from samizdat.build.writer import write_output
 from samizdat.cli import main
 from tests.conftest import MINIMAL_CONFIG, REPO, tree_digest
 
@@ -79,8 +82,8 @@ def which_version(out: Path, references: dict[str, dict[str, str]]) -> str:
 
 def assert_no_leftovers(out: Path) -> None:
     """Beside the output only its lock and the spare tree, whose files are the live ones (same inodes)."""
-    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")) == \
-        [f".{out.name}.lock", f".{out.name}.spare"]
+    beside = {p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")}
+    assert beside - {f".{out.name}.lock"} == {f".{out.name}.spare"}  # the lock only where a build took it
     spare = out.parent / f".{out.name}.spare"
     assert [p.name for p in spare.iterdir()] == ["_site"]
     live = {p.relative_to(out): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
@@ -118,6 +121,7 @@ def test_builds_killed_at_random_moments_leave_one_whole_site(tmp_path: Path) ->
             publishing_kills += publishing
         else:
             assert code == 0
+            assert_no_leftovers(out)  # a build that finished leaves nothing of the killed ones
             if publishing:
                 window = max(window, time.monotonic() - began)
     final = start_build(site, out)
@@ -159,4 +163,34 @@ def test_builds_at_once_into_one_folder_take_turns(tmp_path: Path, versions: str
         builds[index].stdout.close()  # type: ignore[union-attr]
         builds[index].stderr.close()  # type: ignore[union-attr]
     assert which_version(out, references) == state
+    assert_no_leftovers(out)
+
+
+def test_without_a_folder_exchange_three_renames_publish_whole_sites(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS, the BSDs and file systems without RENAME_EXCHANGE take the fallback."""
+    monkeypatch.setattr(swap, "_RENAMEAT2", None)
+    out = tmp_path / "out"
+    for version in ("one", "two", "three"):
+        write_output(out, {"index.html": version.encode(), f"{version}.html": b"x"}, {})
+        assert (out / "index.html").read_bytes() == version.encode()
+        assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "index.html", f"{version}.html"])
+    assert_no_leftovers(out)
+
+
+@pytest.mark.parametrize("killed_after", ["the output was moved aside", "the new tree was moved in"])
+def test_a_fallback_exchange_cut_short_is_mended_by_the_next_build(tmp_path: Path, killed_after: str) -> None:
+    out = tmp_path / "out"
+    write_output(out, {"index.html": b"old"}, {})
+    where = Folders.of(out)
+    shutil.rmtree(where.spare)
+    shutil.copytree(out, where.spare)
+    (where.spare / "index.html").write_bytes(b"new")
+    os.rename(out, where.aside)  # the first of the three renames
+    if killed_after == "the new tree was moved in":
+        os.rename(where.spare, out)
+    published = b"old" if killed_after == "the output was moved aside" else b"new"
+    write_output(out, {"index.html": published, "later.html": b"later"}, {})
+    assert (out / "index.html").read_bytes() == published
+    assert not where.aside.exists()
     assert_no_leftovers(out)

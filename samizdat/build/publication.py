@@ -88,11 +88,15 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     timings = timings or Timings()
     check_output_paths([*pages, *copies])
     where = Folders.of(out_dir)
-    live_exists = _check_places(where)
+    _check_holder(where)
+    try:
+        _recover(where)  # first: a killed build may have left the output moved aside
+    except OSError as exc:
+        raise _output_error(where, exc) from exc
+    live_exists = _check_output(where)
     live = LiveTree(where.out, load_manifest(where.out) if live_exists else {})
     try:
         with ThreadPoolExecutor(WRITE_THREADS) as pool, timings.stage("write"):
-            _recover(where)
             plan = _plan(pages, copies, pool)
             prepared = _prepare_spare(where, plan, live, pool)
         with timings.stage("sync"):
@@ -193,15 +197,19 @@ def _mirror(where: Folders, prepared: Prepared, old: dict[str, Entry]) -> None:
         for rel in sorted(prepared.written):
             if spare.make_parents(rel):
                 os.link(where.out / rel, spare.path(rel), follow_symlinks=False)
+        os.link(where.out / MARKER, where.spare / MARKER, follow_symlinks=False)
     except OSError:
         pass
 
 
-def _check_places(where: Folders) -> bool:
-    """Whether a live output exists; refuses places that samizdat did not make."""
+def _check_holder(where: Folders) -> None:
     if os.path.lexists(where.holder) and not (where.holder.is_dir() and not where.holder.is_symlink()):
         raise OutputError(f"{where.holder} is not a folder samizdat made", SourceLocation(where.holder),
                           hint="samizdat keeps the spare copy of the site there; move that file or link away")
+
+
+def _check_output(where: Folders) -> bool:
+    """Whether a live output exists; refuses one that samizdat did not write."""
     if not os.path.lexists(where.out):
         return False
     if not where.out.is_dir():
