@@ -72,6 +72,14 @@ def sync_tree(path: Path) -> None:
     os.sync()  # no syncfs (not Linux): every file system; slower on a busy machine, never less safe
 
 
+def sync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def sync_folder(path: Path) -> None:
     """The names in one folder are durable (after a rename or an exchange in it)."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)

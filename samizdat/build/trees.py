@@ -81,9 +81,11 @@ class LiveTree(Tree):
 
 
 def sweep(root: Path, keep_file: Callable[[str, int], bool], keep_folder: Callable[[str], bool],
-          tolerant: bool = False) -> set[str]:
+          removed: list[str] | None = None, tolerant: bool = False) -> set[str]:
     """Remove every entry below root but the files and folders asked for; links are removed, never followed.
-    Returns the files kept. tolerant: go on past what cannot be removed (cleaning up after a failure)."""
+    Returns the files kept; adds what it removed to `removed`. tolerant: go on past what cannot be removed
+    (cleaning up after a failure)."""
+    removed = [] if removed is None else removed
     kept: set[str] = set()
     stack = [("", str(root))]
     while stack:
@@ -97,10 +99,12 @@ def sweep(root: Path, keep_file: Callable[[str, int], bool], keep_folder: Callab
                             stack.append((rel, entry.path))
                         else:
                             shutil.rmtree(entry.path)
+                            removed.append(rel)
                     elif entry.is_file(follow_symlinks=False) and keep_file(rel, entry.inode()):
                         kept.add(rel)
                     else:
                         os.unlink(entry.path)
+                        removed.append(rel)
                 except OSError:
                     if not tolerant:
                         raise
