@@ -16,6 +16,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -65,8 +66,9 @@ def cold_builds(tmp_path: Path, versions: str) -> dict[str, dict[str, str]]:
 
 
 def start_build(site: Path, out: Path) -> subprocess.Popen[str]:
+    # Unbuffered: a build's report arrives as it is printed, which tells the order the builds ran in.
     return subprocess.Popen([sys.executable, "-m", "samizdat", "build", str(site), "-o", str(out)],
-                            cwd=REPO, env={**os.environ, ANNOUNCE: "1"}, text=True,
+                            cwd=REPO, env={**os.environ, ANNOUNCE: "1", "PYTHONUNBUFFERED": "1"}, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -146,22 +148,23 @@ def test_builds_at_once_into_one_folder_take_turns(tmp_path: Path, versions: str
     builds = [start_build(site, out) for site in sites]
     for build in builds:
         assert wait_for_line(build.stderr, "samizdat: another build is using the output folder")
+    reports: list[tuple[float, int, str]] = []  # when each build printed its report: the order they ran in
+    readers = [threading.Thread(target=lambda i=i, b=b: reports.extend(
+        (time.monotonic(), i, line) for line in b.stdout if line.startswith("built"))) for i, b in enumerate(builds)]
+    for reader in readers:
+        reader.start()
     os.close(holder)
-    finished: list[int] = []
-    while len(finished) < len(builds):
-        finished += [i for i, build in enumerate(builds) if i not in finished and build.poll() is not None]
-        time.sleep(0.005)
+    for build, reader in zip(builds, readers, strict=True):
+        assert build.wait() == 0, build.stderr.read()  # type: ignore[union-attr]
+        reader.join()
+        build.stdout.close()  # type: ignore[union-attr]
+        build.stderr.close()  # type: ignore[union-attr]
     state: str | None = None
-    for index in finished:
-        report = builds[index].stdout.read()  # type: ignore[union-attr]
-        assert builds[index].returncode == 0, builds[index].stderr.read()  # type: ignore[union-attr]
+    for _, index, report in sorted(reports):
         if "0 written" in report:  # it may say so only if the output held its own site already
-            assert state == versions[index], (versions, finished, report)
-        else:
-            assert "files: 0 written" not in report
+            assert state == versions[index], (versions, sorted(reports))
         state = versions[index]
-        builds[index].stdout.close()  # type: ignore[union-attr]
-        builds[index].stderr.close()  # type: ignore[union-attr]
+    assert len(reports) == len(builds)
     assert which_version(out, references) == state
     assert_no_leftovers(out)
 
