@@ -16,6 +16,7 @@ MARKER = ".samizdat-output"  # the manifest: what the last build wrote, with siz
 TEMP_SUFFIX = ".samizdat-tmp"  # the writer's own temporary names
 MAX_NAME_BYTES = 255  # the longest file name ext4, APFS, NTFS and most others accept
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HINT = "an output path comes from a site file's name or its front matter; rename it to plain letters"
 
 
@@ -23,7 +24,7 @@ def path_problem(rel: object) -> str | None:
     """Why `rel` is not a plain relative path strictly inside the output folder, or None."""
     if not isinstance(rel, str) or not rel:
         return "it is empty"
-    if any(ord(char) < 32 or ord(char) == 127 for char in rel):
+    if _CONTROL.search(rel):
         return "it holds a control character (a NUL, a newline or a tab)"
     if "\\" in rel or _DRIVE.match(rel):
         return "it holds a backslash or a drive letter"

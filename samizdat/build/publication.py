@@ -6,7 +6,8 @@ live ones (nothing is stored twice). A build
 1. makes the spare into the new site: changed files are written anew (new inodes), files of pages that
    are gone are removed, and so is anything the spare should not hold; unchanged files stay links to the
    live ones, so they keep their inode and time (rsync, the up-to-date check);
-2. makes the spare durable (syncfs), then exchanges it with the output folder in one step (swap.py);
+2. makes the spare durable (fsync of what changed, or one syncfs after many changes), then exchanges
+   it with the output folder in one step (swap.py);
 3. brings the spare, now the previous site, level with the new one: the old versions of changed files
    and the removed pages make way for links, so no deleted text lingers beside the output.
 
@@ -137,10 +138,13 @@ def _swap(where: Folders, live_exists: bool) -> None:
 
 
 def _plan(pages: Mapping[str, bytes], copies: Mapping[str, Path], pool: ThreadPoolExecutor) -> dict[str, Item]:
-    """Every file with the hash of its content (a copy's too: its size and time could be put back by hand)."""
-    items: dict[str, bytes | Path] = {**copies, **pages}
-    digests = pool.map(_digest, items.values())
-    return {rel: Item(content, digest) for (rel, content), digest in zip(items.items(), digests, strict=True)}
+    """Every file with the hash of its content (a copy's too: its size and time could be put back by hand).
+    Pages are hashed here (hashing bytes in memory costs less than handing them to a thread); files on
+    the threads, which wait on the disk."""
+    copied = {rel: source for rel, source in copies.items() if rel not in pages}
+    digests = pool.map(_digest, copied.values())
+    plan = {rel: Item(source, digest) for (rel, source), digest in zip(copied.items(), digests, strict=True)}
+    return plan | {rel: Item(data, hashlib.sha256(data).hexdigest()) for rel, data in pages.items()}
 
 
 def _digest(content: bytes | Path) -> str:
@@ -163,18 +167,19 @@ def _prepare_spare(where: Folders, plan: dict[str, Item], live: LiveTree, pool: 
     for folder in sorted(folders):
         if not os.path.isdir(where.spare / folder):
             os.mkdir(where.spare / folder)
-    entries = dict(pool.map(lambda rel: (rel, _place(where, live, rel, plan[rel], rel in keep, rel in present)),
-                            plan))
+    entries = {rel: live.entries[rel] for rel in present}  # already in place: no work, no thread
+    missing = [rel for rel in plan if rel not in present]
+    entries |= dict(pool.map(lambda rel: (rel, _place(where, live, rel, plan[rel], rel in keep)), missing))
     save_manifest(where.spare, entries)
     changed = {*removed, *(plan.keys() - present), MARKER}
     return Prepared(entries, frozenset(plan.keys() - keep.keys()), frozenset(changed))
 
 
-def _place(where: Folders, live: LiveTree, rel: str, item: Item, reusable: bool, present: bool) -> Entry:
+def _place(where: Folders, live: LiveTree, rel: str, item: Item, reusable: bool) -> Entry:
+    """One file the spare lacks: a link to the live file if that one is unchanged, else the new content."""
     target = where.spare / rel
     if reusable:
-        if not present:
-            _link_or_copy(live.path(rel), target)
+        _link_or_copy(live.path(rel), target)
         return live.entries[rel]
     if isinstance(item.content, bytes):
         target.write_bytes(item.content)
