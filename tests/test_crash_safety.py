@@ -172,7 +172,8 @@ def test_builds_at_once_into_one_folder_take_turns(tmp_path: Path, versions: str
 def test_without_a_folder_exchange_three_renames_publish_whole_sites(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """macOS, the BSDs and file systems without RENAME_EXCHANGE take the fallback."""
-    monkeypatch.setattr(swap, "_RENAMEAT2", None)
+    real = swap._function
+    monkeypatch.setattr(swap, "_function", lambda name: None if name == "renameat2" else real(name))
     out = tmp_path / "out"
     for version in ("one", "two", "three"):
         write_output(out, {"index.html": version.encode(), f"{version}.html": b"x"}, {})
@@ -196,4 +197,20 @@ def test_a_fallback_exchange_cut_short_is_mended_by_the_next_build(tmp_path: Pat
     write_output(out, {"index.html": published, "later.html": b"later"}, {})
     assert (out / "index.html").read_bytes() == published
     assert not where.aside.exists()
+    assert_no_leftovers(out)
+
+
+def test_what_the_old_writer_left_behind_goes_with_the_next_build(tmp_path: Path) -> None:
+    """A killed build of earlier versions left `.OUT.staging-PID` folders beside the output and
+    `.NAME.samizdat-tmp` files in it; the next build removes both from the output (and the one after
+    from the spare tree, which then holds the previous output)."""
+    out = tmp_path / "out"
+    write_output(out, {"index.html": b"one"}, {})
+    (tmp_path / ".out.staging-4242" / "en").mkdir(parents=True)
+    (tmp_path / ".out.staging-4242" / "en" / "index.html").write_bytes(b"half")
+    (out / f".index.html{TEMP_SUFFIX}").write_bytes(b"half")
+    write_output(out, {"index.html": b"two"}, {})
+    assert not (tmp_path / ".out.staging-4242").exists()
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "index.html"]
+    write_output(out, {"index.html": b"three"}, {})
     assert_no_leftovers(out)

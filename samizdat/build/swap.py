@@ -9,11 +9,12 @@ path does not exist; a build killed in that moment is put right by the next one 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 AT_FDCWD = -100
@@ -21,24 +22,26 @@ RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
+    """The C library, once, when first needed: `samizdat build` with nothing to do never loads it."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        return ctypes.CDLL(None, use_errno=True)  # the running program's own symbols include libc's
     except OSError:
         return None
 
 
-_LIBC = _libc()
-_RENAMEAT2 = getattr(_LIBC, "renameat2", None)
-_SYNCFS = getattr(_LIBC, "syncfs", None)
+def _function(name: str) -> Callable[..., int] | None:
+    return getattr(_libc(), name, None)
 
 
 def exchange(new: Path, live: Path, aside: Path) -> None:
     """`new` takes the place of `live` and `live` that of `new`; `aside` is the fallback's parking place."""
-    if _RENAMEAT2 is not None:
-        if _RENAMEAT2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(live), RENAME_EXCHANGE) == 0:
+    renameat2 = _function("renameat2")
+    if renameat2 is not None:
+        if renameat2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(live), RENAME_EXCHANGE) == 0:
             return
         code = ctypes.get_errno()
         if code not in _UNSUPPORTED:
@@ -65,7 +68,8 @@ def sync_tree(path: Path) -> None:
     exchange cannot show the new names with empty or missing files behind them."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        if _SYNCFS is not None and _SYNCFS(fd) == 0:
+        syncfs = _function("syncfs")
+        if syncfs is not None and syncfs(fd) == 0:
             return
     finally:
         os.close(fd)
