@@ -17,11 +17,15 @@ TEMP_SUFFIX = ".samizdat-tmp"  # the writer's own temporary names
 MAX_NAME_BYTES = 255  # the longest file name ext4, APFS, NTFS and most others accept
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PART = r"[A-Za-z0-9_~@+=,%-][A-Za-z0-9._~@+=,%-]{0,254}"  # ASCII, not starting with a dot, ≤ 255 bytes
+_PLAIN = re.compile(rf"{_PART}(?:/{_PART})*")  # the common case, answered by one match
 _HINT = "an output path comes from a site file's name or its front matter; rename it to plain letters"
 
 
 def path_problem(rel: object) -> str | None:
     """Why `rel` is not a plain relative path strictly inside the output folder, or None."""
+    if isinstance(rel, str) and _PLAIN.fullmatch(rel) and not rel.endswith(TEMP_SUFFIX):
+        return None
     if not isinstance(rel, str) or not rel:
         return "it is empty"
     if _CONTROL.search(rel):
