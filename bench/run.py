@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.check import check_output
-from bench.engines import Engines, find_engines
+from bench.engines import Engines, baseline_engine, find_engines
 from bench.generate import Manifest, PageVersion, apply_edit, generate
 from bench.measure import Sample, run_measured
 from bench.report import SizeResult, reload_rows, render_report, write_doc
@@ -46,6 +47,7 @@ class Series:
     edited: tuple[PageVersion, str] | None = None
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     stages: str = ""
+    sync: dict[str, list[float]] = field(default_factory=dict)  # seconds in syncfs, per samizdat build
 
     def add(self, name: str, sample: Sample) -> None:
         self.samples.setdefault(name, []).append(sample)
@@ -60,15 +62,20 @@ def bench_size(engines: Engines, root: Path, pages: int, runs: int) -> SizeResul
     for run in range(runs):
         print(f"  run {run + 1} of {runs}", flush=True)
         _samizdat(engines, series, "samizdat cold", cold=True)
+        _baseline(engines, series, "before cold", cold=True)
         _hugo(engines, series, "hugo cold", cold=True)
         _samizdat(engines, series, "samizdat no-change", cold=False)
+        _baseline(engines, series, "before no-change", cold=False)
         target = series.manifest.edit_target
         sentence = apply_edit(root / "samizdat", target.samizdat_source, target, run)
         apply_edit(root / "hugo", target.hugo_source, target, run)
+        if engines.baseline:
+            apply_edit(root / "samizdat-before", target.samizdat_source, target, run)
         series.edited = (target, sentence)
         _samizdat(engines, series, "samizdat one-edit", cold=False)
+        _baseline(engines, series, "before one-edit", cold=False)
         _hugo(engines, series, "hugo after edit", cold=False)
-    return SizeResult(pages, len(series.manifest.versions), series.samples, series.counts, series.stages)
+    return SizeResult(pages, len(series.manifest.versions), series.samples, series.counts, series.stages, series.sync)
 
 
 def _samizdat(engines: Engines, series: Series, name: str, cold: bool) -> None:
@@ -78,8 +85,27 @@ def _samizdat(engines: Engines, series: Series, name: str, cold: bool) -> None:
     log = series.root / "samizdat.log"
     series.add(name, run_measured([*engines.samizdat, "build", str(site), "-o", str(out), "--timings"], log))
     series.counts["samizdat"] = check_output(out, series.manifest, "samizdat", series.edited)
+    stages = log.read_text(encoding="utf-8").strip().splitlines()[-1]
+    synced = re.search(r"\bsync (\d+) ms", stages)
+    series.sync.setdefault(name, []).append(int(synced.group(1)) / 1000 if synced else 0.0)
     if cold:
-        series.stages = log.read_text(encoding="utf-8").strip().splitlines()[-1]
+        series.stages = stages
+
+
+def _baseline(engines: Engines, series: Series, name: str, cold: bool) -> None:
+    """The same build by the samizdat of --baseline, on its own copy of the site (its own cache) and output."""
+    if not engines.baseline:
+        return
+    site, out = series.root / "samizdat-before", series.root / "out-samizdat-before"
+    if cold:
+        _remove(out, site)
+        site.mkdir()
+        for source_name in SAMIZDAT_SOURCES:
+            source = series.root / "samizdat" / source_name
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, site / source_name)
+    log = series.root / "samizdat-before.log"
+    series.add(name, run_measured([*engines.baseline, "build", str(site), "-o", str(out), "--timings"], log))
+    check_output(out, series.manifest, "samizdat", series.edited)
 
 
 def _hugo(engines: Engines, series: Series, name: str, cold: bool) -> None:
@@ -141,6 +167,8 @@ def main() -> None:
     parser.add_argument("--no-serve-load", action="store_true", help="skip the dev server's load measurement")
     parser.add_argument("--write-doc", action="store_true", help="write the results into docs/performance.md")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (default: a temp folder)")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also measure samizdat as it was at this git revision, in the same run")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     engines = find_engines()
@@ -148,6 +176,8 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="samizdat-bench-"))
     if args.keep:
         _remove(work)
+    if args.baseline:
+        engines = baseline_engine(engines, args.baseline, work / "baseline")
     try:
         results = []
         for pages in sizes:

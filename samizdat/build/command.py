@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from samizdat.build.lock import build_locks
+from samizdat.build.manifest import output_identity
 from samizdat.build.options import BuildOptions
 from samizdat.build.output import SiteOutput
 from samizdat.build.timings import Timings
@@ -24,30 +26,38 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
     options = options or BuildOptions()
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
-    timings = Timings()
-    cache_dir = site_root / CACHE_DIR
-    with timings.stage("check"):
-        current = fingerprint(site_root, out_dir, options)
-        record = load_record(cache_dir)
-        if unchanged(record, current, out_dir, dt.datetime.now(dt.UTC)):
-            assert record is not None
-            return _up_to_date(site_root, record, timings)
-    forget(cache_dir)  # a build that fails must not leave the record of the one before
-    return _build(site_root, out_dir, options, current, timings)
+    if not site_root.is_dir():
+        load_config(site_root)  # reports the missing site before a lock would make its folder
+    # One build at a time per output and per cache. Everything below runs inside the locks: a build that
+    # waited must see what the other one wrote before deciding that nothing changed.
+    with build_locks(out_dir, site_root / CACHE_DIR):
+        check_output_folder(out_dir, site_root)
+        timings = Timings()
+        cache_dir = site_root / CACHE_DIR
+        with timings.stage("check"):
+            sources = fingerprint(site_root, out_dir, options)
+            current = f"{sources}:{output_identity(out_dir)}"  # the same sources, and the output this site wrote
+            record = load_record(cache_dir)
+            if unchanged(record, current, out_dir, dt.datetime.now(dt.UTC)):
+                assert record is not None
+                return _up_to_date(site_root, record, timings)
+        forget(cache_dir)  # a build that fails must not leave the record of the one before
+        return _build(site_root, out_dir, options, sources, timings)
 
 
-def _build(site_root: Path, out_dir: Path, options: BuildOptions, current: str, timings: Timings) -> SiteOutput:
+def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, timings: Timings) -> SiteOutput:
     from samizdat.build.caches import BuildCaches
     from samizdat.build.pipeline import render_site
 
     caches = BuildCaches(on_disk=True)
     output = render_site(site_root, options, caches=caches)
     output.timings.stages = timings.stages | output.timings.stages
-    with output.timings.stage("write"):
-        output.written = write_output(out_dir, output.pages, output.copies)
+    output.written = write_output(out_dir, output.pages, output.copies, output.timings)
+    with output.timings.stage("save"):
         caches.save()  # only after the output is written: the caches never run ahead of it
         html = sum(1 for rel in output.pages if rel.endswith(".html"))
         photos = output.images.processed + output.images.cached if output.images else 0
+        current = f"{sources}:{output_identity(out_dir)}"
         save_record(site_root / CACHE_DIR, BuildRecord(current, output.next_change, html,
                                                        len(output.pages) + len(output.copies), photos,
                                                        tuple(output.findings)))

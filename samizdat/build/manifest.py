@@ -1,0 +1,60 @@
+"""The manifest `.samizdat-output`: every file the last build wrote, with its size, time and content hash.
+
+It lives in the output folder, which anyone can edit, so it is read as untrusted data: an entry that
+is not a plain path inside the output, or not well formed, is dropped (its file is then written
+again). Its names are only ever compared with the names of this build, never opened as they are.
+The format is unchanged since version 1 (`build/up_to_date.py` reads the same file):
+{"version": 1, "files": {"en/index.html": [size, mtime_ns, sha256 of the content]}}.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from samizdat.build.output_paths import MARKER, is_plain
+
+MANIFEST_VERSION = 1
+Entry = list  # [size, mtime_ns, digest]
+
+
+def load_manifest(out_dir: Path) -> dict[str, Entry]:
+    try:
+        fd = os.open(out_dir / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            data = json.loads(file.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {}
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {rel: entry for rel, entry in files.items() if is_plain(rel) and _well_formed(entry)}
+
+
+def output_identity(out_dir: Path) -> str:
+    """Which build's output the folder holds now: the hash of its manifest (every build writes a new one,
+    naming its files' times), so that a record of 'nothing changed' cannot stand for another build's output."""
+    try:
+        return hashlib.sha256((out_dir / MARKER).read_bytes()).hexdigest()
+    except OSError:
+        return "none"
+
+
+def _well_formed(entry: object) -> bool:
+    return (isinstance(entry, list) and len(entry) == 3 and all(type(v) is int for v in entry[:2])
+            and isinstance(entry[2], str))
+
+
+def save_manifest(folder: Path, files: dict[str, Entry]) -> None:
+    """A new file (never written into an existing one: that inode may be shared with the live output)."""
+    text = json.dumps({"version": MANIFEST_VERSION, "about": "written by `samizdat build`; do not edit",
+                       "files": files}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    path = folder / MARKER
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "wb") as file:
+        file.write(text.encode("utf-8"))

@@ -1,0 +1,289 @@
+"""Publishing a build: at every instant the output folder holds the whole previous site or the whole new one.
+
+Beside the output folder OUT lives a spare tree, `.OUT.spare/_site`, whose files are hard links to the
+live ones (nothing is stored twice). A build
+
+1. makes the spare into the new site: changed files are written anew (new inodes), files of pages that
+   are gone are removed, and so is anything the spare should not hold; unchanged files stay links to the
+   live ones, so they keep their inode and time (rsync, the up-to-date check);
+2. makes the spare durable (fsync of what changed, or one syncfs after many changes), then exchanges
+   it with the output folder in one step (swap.py);
+3. brings the spare, now the previous site, level with the new one: the old versions of changed files
+   and the removed pages make way for links, so no deleted text lingers beside the output.
+
+The cost follows the number of changed files, plus a walk of the spare and a stat of each live file.
+A build killed at any moment leaves the output folder whole. The spare may be half done: step 1 of the
+next build repairs it, trusting nothing in it but what it can check (a file that is the same inode as a
+live file the manifest vouches for). The spare is named `_site` inside its holder so that .gitignore
+(`_site/`), the dev server's watcher and the up-to-date check pass over it like the default output.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from samizdat.build.manifest import Entry, load_manifest, save_manifest
+from samizdat.build.output_paths import MARKER, check_output_paths, parent_folders
+from samizdat.build.swap import exchange, recover_aside, remove_any, sync_file, sync_folder, sync_tree
+from samizdat.build.timings import Timings
+from samizdat.build.trees import LiveTree, Tree, sweep
+from samizdat.errors import OutputError, SourceLocation
+
+WRITE_THREADS = 8  # creating files is latency-bound on many disks: 8 at once were 5× faster than one
+FSYNC_AT_MOST = 64  # changed names up to which single fsyncs beat one syncfs (which also flushes other programs' data)
+ANNOUNCE = "SAMIZDAT_ANNOUNCE_PUBLISH"  # set: "publish: write" on stderr as the write phase starts (crash tests)
+_HINTS = {
+    errno.ENOSPC: "free some disk space, then build again; the previous site is still published",
+    errno.EDQUOT: "free some disk space, then build again; the previous site is still published",
+    errno.EROFS: "the output's file system is read-only; choose another output folder with -o",
+    errno.EACCES: "check the permissions of that path (`ls -ld`); the previous site is still published",
+    errno.EPERM: "check that path's owner and flags (`lsattr`: an immutable file cannot be replaced)",
+    errno.EBUSY: "the output folder is a mount point, which cannot be swapped; give a folder inside it (-o MOUNT/site)",
+    errno.EXDEV: "the output folder is a mount point, which cannot be swapped; give a folder inside it (-o MOUNT/site)",
+}
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class Folders:
+    out: Path  # the live output
+    holder: Path  # .OUT.spare beside it
+    spare: Path  # holder/_site: the tree the next build is made in
+    aside: Path  # holder/aside: the previous site, only while the fallback exchange runs
+
+    @classmethod
+    def of(cls, out_dir: Path) -> Folders:
+        out = out_dir.resolve()
+        holder = out.parent / f".{out.name}.spare"
+        return cls(out, holder, holder / "_site", holder / "aside")
+
+
+@dataclass(frozen=True)
+class Item:
+    content: bytes | Path  # rendered bytes, or a file published as it is
+    digest: str  # sha256 of the content
+
+
+@dataclass(frozen=True)
+class Prepared:
+    entries: dict[str, Entry]  # the new manifest
+    written: frozenset[str]  # files with new content
+    changed: frozenset[str]  # every name the spare gained or lost: written, linked or removed
+
+
+def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path],
+            timings: Timings | None = None) -> WriteReport:
+    """Write a whole site into out_dir; the caller holds the output's lock (lock.py)."""
+    timings = timings or Timings()
+    check_output_paths([*pages, *copies])
+    where = Folders.of(out_dir)
+    _check_holder(where)
+    try:
+        _recover(where)  # first: a killed build may have left the output moved aside
+    except OSError as exc:
+        raise _output_error(where, exc) from exc
+    live_exists = _check_output(where)
+    live = LiveTree(where.out, load_manifest(where.out) if live_exists else {})
+    try:
+        with ThreadPoolExecutor(WRITE_THREADS) as pool, timings.stage("write"):
+            plan = _plan(pages, copies, pool)
+            prepared = _prepare_spare(where, plan, live, pool)
+        with timings.stage("sync"):
+            _make_durable(where, prepared)
+        with timings.stage("swap"):
+            _swap(where, live_exists)
+    except OSError as exc:
+        _undo(where, live)  # only after the pool has finished every write it started
+        raise _output_error(where, exc) from exc
+    with timings.stage("mirror"):
+        _mirror(where, prepared, live.entries)
+    removed = len(live.entries.keys() - plan.keys())
+    return WriteReport(len(prepared.written), len(plan) - len(prepared.written), removed)
+
+
+def _make_durable(where: Folders, prepared: Prepared) -> None:
+    """The new tree on the disk before it is published: after a few changes, each new file and each folder
+    whose names changed (fsync); after many, the whole file system at once (syncfs), which is then faster."""
+    if len(prepared.changed) > FSYNC_AT_MOST:
+        sync_tree(where.spare)
+        return
+    for rel in prepared.written:
+        sync_file(where.spare / rel)
+    folders = parent_folders(prepared.changed) | {""}
+    for folder in sorted(folders, key=len, reverse=True):  # the deepest first, the spare itself last
+        sync_folder(where.spare / folder)
+
+
+def _swap(where: Folders, live_exists: bool) -> None:
+    if live_exists:
+        exchange(where.spare, where.out, where.aside)
+    else:
+        os.rename(where.spare, where.out)  # the output is missing or an empty folder: one rename
+    sync_folder(where.out.parent)
+    sync_folder(where.holder)
+
+
+def _plan(pages: Mapping[str, bytes], copies: Mapping[str, Path], pool: ThreadPoolExecutor) -> dict[str, Item]:
+    """Every file with the hash of its content (a copy's too: its size and time could be put back by hand).
+    Pages are hashed here (hashing bytes in memory costs less than handing them to a thread); files on
+    the threads, which wait on the disk."""
+    copied = {rel: source for rel, source in copies.items() if rel not in pages}
+    digests = pool.map(_digest, copied.values())
+    plan = {rel: Item(source, digest) for (rel, source), digest in zip(copied.items(), digests, strict=True)}
+    return plan | {rel: Item(data, hashlib.sha256(data).hexdigest()) for rel, data in pages.items()}
+
+
+def _digest(content: bytes | Path) -> str:
+    if isinstance(content, bytes):
+        return hashlib.sha256(content).hexdigest()
+    with content.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _prepare_spare(where: Folders, plan: dict[str, Item], live: LiveTree, pool: ThreadPoolExecutor) -> Prepared:
+    """Step 1: the spare becomes the new site; the live output is only read."""
+    if os.environ.get(ANNOUNCE):
+        print("publish: write", file=sys.stderr, flush=True)
+    keep = {rel: inode for rel, item in plan.items() if (inode := live.reusable(rel, item.digest)) is not None}
+    where.spare.mkdir(parents=True, exist_ok=True)
+    (where.spare / MARKER).unlink(missing_ok=True)
+    folders = parent_folders(plan)
+    removed: list[str] = []
+    present = sweep(where.spare, lambda rel, inode: keep.get(rel) == inode, folders.__contains__, removed)
+    for folder in sorted(folders):
+        if not os.path.isdir(where.spare / folder):
+            os.mkdir(where.spare / folder)
+    entries = {rel: live.entries[rel] for rel in present}  # already in place: no work, no thread
+    missing = [rel for rel in plan if rel not in present]
+    entries |= dict(pool.map(lambda rel: (rel, _place(where, live, rel, plan[rel], rel in keep)), missing))
+    save_manifest(where.spare, entries)
+    changed = {*removed, *(plan.keys() - present), MARKER}
+    return Prepared(entries, frozenset(plan.keys() - keep.keys()), frozenset(changed))
+
+
+def _place(where: Folders, live: LiveTree, rel: str, item: Item, reusable: bool) -> Entry:
+    """One file the spare lacks: a link to the live file if that one is unchanged, else the new content."""
+    target = where.spare / rel
+    if reusable:
+        _link_or_copy(live.path(rel), target)
+        return live.entries[rel]
+    if isinstance(item.content, bytes):
+        target.write_bytes(item.content)
+    else:
+        shutil.copyfile(item.content, target)
+    info = os.stat(target)
+    return [info.st_size, info.st_mtime_ns, item.digest]
+
+
+def _link_or_copy(source: str, target: Path) -> None:
+    """A hard link; a copy with the same time where the file system has none (FAT, some network shares)."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _mirror(where: Folders, prepared: Prepared, old: dict[str, Entry]) -> None:
+    """Step 3, after the exchange: the previous site in the spare gives way to links to the new one. Old
+    content that cannot be removed is an error (a removed page must not linger); a missing link is not."""
+    try:
+        where.spare.mkdir(exist_ok=True)  # a first build renamed the spare into place
+        spare = Tree(where.spare)
+        (where.spare / MARKER).unlink(missing_ok=True)
+        for rel in sorted((old.keys() - prepared.entries.keys()) | prepared.written, reverse=True):
+            if spare.plain_folder(rel.rpartition("/")[0]):
+                remove_any(Path(spare.path(rel)))
+                if rel not in prepared.entries:
+                    spare.prune_parents(rel)
+    except OSError as exc:
+        raise OutputError(f"the new site is published in {where.out}, but the previous version beside it "
+                          f"could not be cleared: {exc}", SourceLocation(where.holder),
+                          hint="delete that folder by hand; the next build makes it again") from exc
+    try:  # links save the next build work; where one fails (no hard links there), that build writes the file
+        for rel in sorted(prepared.written):
+            if spare.make_parents(rel):
+                os.link(where.out / rel, spare.path(rel), follow_symlinks=False)
+        os.link(where.out / MARKER, where.spare / MARKER, follow_symlinks=False)
+    except OSError:
+        pass
+
+
+def _check_holder(where: Folders) -> None:
+    if os.path.lexists(where.holder) and not (where.holder.is_dir() and not where.holder.is_symlink()):
+        raise OutputError(f"{where.holder} is not a folder samizdat made", SourceLocation(where.holder),
+                          hint="samizdat keeps the spare copy of the site there; move that file or link away")
+
+
+def _check_output(where: Folders) -> bool:
+    """Whether a live output exists; refuses one that samizdat did not write."""
+    if not os.path.lexists(where.out):
+        return False
+    if not where.out.is_dir():
+        raise OutputError(f"the output path {where.out} is a file", SourceLocation(where.out),
+                          hint="choose a folder name")
+    if os.path.lexists(where.out / MARKER):
+        return True
+    if any(where.out.iterdir()):
+        raise OutputError(f"{where.out} already holds files that samizdat did not write; refusing to replace them",
+                          SourceLocation(where.out),
+                          hint="choose an empty or new output folder, or move those files away")
+    return False
+
+
+def _recover(where: Folders) -> None:
+    """What killed builds left: a half-done fallback exchange, strays in the holder, the old writer's folders."""
+    recover_aside(where.out, where.spare, where.aside)
+    if where.holder.is_dir():
+        for stray in where.holder.iterdir():
+            if stray.name != where.spare.name or stray.is_symlink() or not stray.is_dir():
+                remove_any(stray)
+    for stray in where.out.parent.glob(f".{where.out.name}.staging-*"):
+        remove_any(stray)
+
+
+def _undo(where: Folders, live: LiveTree) -> None:
+    """After a failure before the exchange: the spare keeps nothing the live output does not hold."""
+    try:
+        recover_aside(where.out, where.spare, where.aside)
+        if where.spare.is_dir():
+            def same_as_live(rel: str, inode: int) -> bool:
+                info = live.file_stat(rel)
+                return info is not None and info.st_ino == inode
+            sweep(where.spare, same_as_live, live.plain_folder, tolerant=True)
+    except OSError:
+        pass  # the error being reported matters more; the next build sweeps the spare again
+
+
+def _output_error(where: Folders, exc: OSError) -> OutputError:
+    shown = _shown(where, exc.filename) or str(where.out)
+    reason = exc.strerror or str(exc)
+    return OutputError(f"could not write the output: {reason}", SourceLocation(Path(shown)),
+                       hint=_HINTS.get(exc.errno or 0, "a file or folder may be in the way; "
+                                                        "the previous site is still published"))
+
+
+def _shown(where: Folders, filename: object) -> str | None:
+    """A path in the spare is shown as the output path it stands for."""
+    if filename is None:
+        return None
+    name = os.fsdecode(filename) if isinstance(filename, bytes | str) else str(filename)
+    spare = str(where.spare)
+    if name == spare or name.startswith(spare + "/"):
+        return str(where.out) + name[len(spare):]
+    return name

@@ -1,0 +1,118 @@
+"""Reading and tidying the two trees of a publication (the live output and its spare) without ever
+following a symbolic link: both lie in a folder that anyone may have edited."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from samizdat.build.manifest import Entry
+
+
+class Tree:
+    """A folder whose sub-folders are checked, once each, to be real folders and not links."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[str, bool] = {"": True}
+
+    def path(self, rel: str) -> str:
+        return f"{self.root}/{rel}"
+
+    def plain_folder(self, rel: str) -> bool:
+        known = self._folders.get(rel)
+        if known is None:
+            known = self.plain_folder(rel.rpartition("/")[0]) and _is_folder(self.path(rel))
+            self._folders[rel] = known
+        return known
+
+    def file_stat(self, rel: str) -> os.stat_result | None:
+        """The plain file at rel, reached through plain folders only, or None."""
+        if not self.plain_folder(rel.rpartition("/")[0]):
+            return None
+        try:
+            info = os.lstat(self.path(rel))
+        except OSError:
+            return None
+        return info if stat.S_ISREG(info.st_mode) else None
+
+    def make_parents(self, rel: str) -> bool:
+        """Make the folders rel needs; False where a link or a file is in the way."""
+        parent = rel.rpartition("/")[0]
+        if not parent or self.plain_folder(parent):
+            return True
+        if not self.make_parents(parent) or os.path.lexists(self.path(parent)):
+            return False
+        os.mkdir(self.path(parent))
+        self._folders[parent] = True
+        return True
+
+    def prune_parents(self, rel: str) -> None:
+        """Remove the folders above rel that are left empty."""
+        parent = rel.rpartition("/")[0]
+        while parent and self.plain_folder(parent):
+            try:
+                os.rmdir(self.path(parent))
+            except OSError:
+                return
+            self._folders.pop(parent, None)
+            parent = parent.rpartition("/")[0]
+
+
+class LiveTree(Tree):
+    """The live output as the last manifest describes it."""
+
+    def __init__(self, root: Path, entries: dict[str, Entry]) -> None:
+        super().__init__(root)
+        self.entries = entries
+
+    def reusable(self, rel: str, digest: str) -> int | None:
+        """The inode of the live file at rel if it holds `digest` and is still the file written then."""
+        entry = self.entries.get(rel)
+        if entry is None or entry[2] != digest:
+            return None
+        info = self.file_stat(rel)
+        if info is None or [info.st_size, info.st_mtime_ns] != entry[:2]:
+            return None
+        return info.st_ino
+
+
+def sweep(root: Path, keep_file: Callable[[str, int], bool], keep_folder: Callable[[str], bool],
+          removed: list[str] | None = None, tolerant: bool = False) -> set[str]:
+    """Remove every entry below root but the files and folders asked for; links are removed, never followed.
+    Returns the files kept; adds what it removed to `removed`. tolerant: go on past what cannot be removed
+    (cleaning up after a failure)."""
+    removed = [] if removed is None else removed
+    kept: set[str] = set()
+    stack = [("", str(root))]
+    while stack:
+        rel_folder, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if keep_folder(rel):
+                            stack.append((rel, entry.path))
+                        else:
+                            shutil.rmtree(entry.path)
+                            removed.append(rel)
+                    elif entry.is_file(follow_symlinks=False) and keep_file(rel, entry.inode()):
+                        kept.add(rel)
+                    else:
+                        os.unlink(entry.path)
+                        removed.append(rel)
+                except OSError:
+                    if not tolerant:
+                        raise
+    return kept
+
+
+def _is_folder(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
