@@ -49,7 +49,7 @@ def create_site(directory: Path, codes: list[str], title: str | None = None, tim
             f"---\ntitle: {_quote(text['title'])}\n---\n\n# {text['title']}\n\n{text['text']}\n"
         )
     files["assets/.keep"] = ""
-    files[".gitignore"] = "# Made by every build; never commit them.\n_site/\n.samizdat-cache/\n"
+    files[".gitignore"] = "# Made by every build; never commit them.\n_site/\n._site.lock\n.samizdat-cache/\n"
     for rel, content in files.items():
         path = directory / rel
         path.parent.mkdir(parents=True, exist_ok=True)
