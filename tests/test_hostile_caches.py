@@ -168,6 +168,8 @@ def cold_build(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> dict[str
     result = output_of(out)
     shutil.rmtree(copy)
     shutil.rmtree(out)
+    shutil.rmtree(out.with_name(f".{out.name}.spare"))  # the build's spare tree and lock beside its output
+    out.with_name(f".{out.name}.lock").unlink()
     return result
 
 

@@ -24,7 +24,8 @@ GIT_TRANSPORTS = "file:git:http:https:ssh"  # for GIT_ALLOW_PROTOCOL: no ext::, 
 # Git settings a site's own repository could set to run a command during a deploy: forced off.
 GIT_SAFE_SETTINGS = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
                      "-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never")
-BUILD_LEFTOVERS = (".samizdat-cache", "_site")  # written by every build: never "uncommitted work"
+# Written by every build (the output, its spare tree and lock beside it): never "uncommitted work".
+BUILD_LEFTOVERS = (".samizdat-cache", "_site", "._site.spare", "._site.lock")
 SHOWN_FILES = 10
 
 
