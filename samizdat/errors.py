@@ -75,3 +75,7 @@ class OutputError(SamizdatError):
 
 class ImageError(ContentError):
     """An image that a page refers to is missing, damaged, unsupported or too large, or masking failed."""
+
+
+class ImportSourceError(SamizdatError):
+    """`samizdat import` cannot read the old site or cannot write the new one safely."""

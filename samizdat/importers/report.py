@@ -1,0 +1,77 @@
+"""What an import did with each file of the old site, and what a person still has to do.
+
+Every file of the old site ends up in exactly one place here: converted (to a new file), or listed
+with the reason it was not. Notes about a converted file (a Liquid tag kept as a comment, a shortcode
+to redo) are listed too, with their line, so nothing is lost without a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Note:
+    source: str  # path inside the old site
+    text: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.source}:{self.line}" if self.line else self.source
+        return f"`{place}`: {self.text}"
+
+
+@dataclass
+class ReportBuilder:
+    """Filled while the old site is read; frozen into an ImportReport at the end."""
+
+    converted: dict[str, list[str]] = field(default_factory=dict)  # source → new files
+    left_out: dict[str, str] = field(default_factory=dict)  # source → why it was not imported
+    notes: list[Note] = field(default_factory=list)  # what a person should look at
+    summary: list[str] = field(default_factory=list)
+
+    def convert(self, source: str, dest: str) -> None:
+        self.converted.setdefault(source, []).append(dest)
+        self.left_out.pop(source, None)
+
+    def leave_out(self, source: str, reason: str) -> None:
+        if source not in self.converted:
+            self.left_out.setdefault(source, reason)
+
+    def note(self, source: str, text: str, line: int | None = None) -> None:
+        self.notes.append(Note(source, text, line))
+
+    def freeze(self, kind: str, src: str, built: str) -> ImportReport:
+        return ImportReport(kind, src, built, tuple(self.summary),
+                            tuple(sorted((s, tuple(d)) for s, d in self.converted.items())),
+                            tuple(sorted(self.left_out.items())), tuple(self.notes))
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str  # "Jekyll" or "Hugo"
+    source: str
+    build: str  # what the build of the new site said
+    summary: tuple[str, ...]
+    converted: tuple[tuple[str, tuple[str, ...]], ...]
+    left_out: tuple[tuple[str, str], ...]
+    notes: tuple[Note, ...]
+
+    def listed(self) -> set[str]:
+        """Every old file the report names: converted or left out."""
+        return {source for source, _ in self.converted} | {source for source, _ in self.left_out}
+
+    def markdown(self) -> str:
+        lines = [f"# Import report: {self.kind} site `{self.source}`", "", f"Build: {self.build}", ""]
+        lines += [f"- {item}" for item in self.summary]
+        lines += ["", f"## Needs a person ({len(self.notes)})", ""]
+        lines += [f"- {note}" for note in self.notes] or ["Nothing."]
+        lines += ["", f"## Not imported ({len(self.left_out)})", ""]
+        lines += [f"- `{source}`: {reason}" for source, reason in self.left_out] or ["Nothing."]
+        lines += ["", f"## Converted ({len(self.converted)})", ""]
+        lines += [f"- `{source}` → {', '.join(f'`{d}`' for d in dests)}" for source, dests in self.converted]
+        return "\n".join(lines) + "\n"
+
+    def short(self) -> str:
+        return (f"{len(self.converted)} files converted, {len(self.left_out)} not imported, "
+                f"{len(self.notes)} notes for a person; build: {self.build}")
