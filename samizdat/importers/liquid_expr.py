@@ -17,7 +17,7 @@ TOKEN = re.compile(r"""\s*(?:(?P<str>"[^"]*"|'[^']*')|(?P<range>\(\s*[\w.]+\s*\.
                    r"""(?P<name>[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*))""")
 LOOP = {"index": "loop.index", "index0": "loop.index0", "first": "loop.first", "last": "loop.last",
         "length": "loop.length", "rindex": "loop.revindex", "rindex0": "loop.revindex0"}
-PAGE_KEYS = {"title": "page.title", "url": "page.url", "date": "page.date", "lang": "lang.code",
+PAGE_KEYS = {"title": "page.title", "url": "page.url", "date": "page.date", "lang": "page.lang",
              "description": "page.description"}
 SIMPLE_FILTERS = {"upcase": "upper", "downcase": "lower", "capitalize": "capitalize", "strip": "trim",
                   "escape": "e", "size": "length", "first": "first", "last": "last", "reverse": "reverse",
@@ -97,7 +97,7 @@ def _site_name(rest: list[str], scope: Scope) -> str | None:
     if rest == ["url"]:
         return _literal(scope.base_url)
     if rest in (["active_lang"], ["lang"]):
-        return "lang.code"
+        return "page.lang"
     if rest == ["title"]:
         return "site.title"
     if rest[:1] == ["data"] and len(rest) > 1:

@@ -11,6 +11,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from samizdat.errors import ImportSourceError, SourceLocation
 
@@ -100,3 +101,18 @@ def read_text(file: SourceFile) -> str | None:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
         return None
+
+
+MAGIC = {".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",), ".gif": (b"GIF8",),
+         ".ico": (b"\x00\x00\x01\x00",), ".webp": (b"RIFF",)}
+
+
+def image_matches(file: SourceFile, report: Any) -> bool:
+    """samizdat refuses an image whose name lies about its kind (a PNG named .ico); such a file is
+    listed instead of stopping the first build."""
+    suffix = "." + file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if suffix not in MAGIC or read_bytes(file, 16).startswith(MAGIC[suffix]):
+        return True
+    report.leave_out(file.rel, f"its content is not what {suffix} says: rename it to its real kind and copy it "
+                               "to static/")
+    return False
