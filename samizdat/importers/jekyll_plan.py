@@ -68,9 +68,8 @@ def _default_code(config: dict[str, Any], docs: list[OldDoc], codes: list[str], 
             return code.split("-")[0] if key == "locale" else code
     if codes and config.get("languages"):
         return codes[0]
-    home = next((d for d in docs if d.kind == "page" and d.page.front is not None
-                 and d.page.front.get("permalink") in ("/", None) and d.inner in ("index.md", "index.html")),
-                None)
+    home = next((d for d in docs if d.page.front is not None and (d.page.front.get("permalink") == "/" or (
+        d.kind == "page" and d.inner in ("index.md", "index.html") and not d.page.front.get("permalink")))), None)
     guess = guess_language(home.page.body) if home else "en"
     report.note("_config.yml", f"the default language was guessed from the home page's letters: {guess}; "
                 "run the import again with --default-language to choose another")

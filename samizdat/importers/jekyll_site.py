@@ -36,7 +36,9 @@ def plan_jekyll(tree: SourceTree, default_language: str | None, report: ReportBu
     languages = jp.language_plans(codes, prefixes, default, config, titles)
     pages = finish_pages(pages, languages, {p.lang for p in placed if p.doc.kind == "post"}, report)
     texts = convert_data(data_files, codes, report)
-    copies = [CopyPlan(f"static/{f.rel}", f) for f in static if image_matches(f, report)]
+    # Jekyll's assets/ is samizdat's assets/ (both at /assets/), where pages' images are looked for
+    copies = [CopyPlan(f.rel if f.rel.startswith("assets/") else f"static/{f.rel}", f)
+              for f in static if image_matches(f, report)]
     for copy in copies:
         report.convert(copy.source.rel, copy.dest)
     _summary(config, report)

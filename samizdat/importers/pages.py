@@ -32,6 +32,11 @@ def finish_pages(pages: list[PagePlan], languages: tuple[LanguagePlan, ...], wit
     places: set[tuple[str, str]] = set()
     keys: set[tuple[str, str]] = set()
     for page in pages:
+        if any(part in ("", ".", "..") for part in page.rel.split("/")) or "\\" in page.rel:
+            report.note(page.source, f"its address {page.front.get('permalink')!r} leaves the site: not imported")
+            report.converted.pop(page.source, None)
+            report.leave_out(page.source, "an address outside the site")
+            continue
         if (page.lang, page.rel.lower()) in places:
             report.note(page.source, f"a second page at content/{page.lang}/{page.rel}: not imported")
             report.converted.pop(page.source, None)

@@ -1,0 +1,215 @@
+"""`samizdat import`: real public Jekyll and Hugo sites (tests/sites/import/*/src) become samizdat
+sites that build, keep their translations, dates and addresses, and lose no file without a word."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from samizdat.cli import main
+from samizdat.errors import ImportSourceError
+from samizdat.importers import REPORT_NAME, import_site
+from samizdat.importers.source import walk_source
+
+SITES = Path(__file__).parent / "sites" / "import"
+
+# site, kind, default language, languages, least HTML pages, a page and the hreflangs it must list,
+# a post and its date as shown
+CASES = [
+    ("polyglot", "jekyll", "en", {"en", "de", "ru", "ko", "zh-CN", "ar"}, 60,
+     ("ko/about/index.html", {"en", "de", "ru", "ko", "zh-CN", "ar"}), ("2015/11/14/polyglot-version-1-1", "2015")),
+    ("multiple-languages", "jekyll", "it", {"it", "en", "es"}, 12,
+     ("es/equipo/index.html", {"it", "en", "es"}), ("example-post", "2013")),
+    ("diev", "jekyll", "ru", {"ru", "en"}, 8, ("en/about/index.html", {"ru", "en"}), None),
+    ("minima", "jekyll", "en", {"en"}, 8, ("about/index.html", {"en"}), ("2016/05/20/welcome-to-jekyll", "2016")),
+    ("hugo-multilingual", "hugo", "en", {"en", "fr", "ja"}, 30,
+     ("fr/post/alice/index.html", {"en", "fr", "ja"}), ("post/alice", "2016")),
+]
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[case[0] for case in CASES])
+def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    name, kind, *_ = request.param
+    dest = tmp_path_factory.mktemp(name) / "site"
+    report = import_site(kind, SITES / name / "src", dest)
+    return request.param, dest, report
+
+
+def test_the_new_site_builds(imported) -> None:
+    (name, _, _, _, least, _, _), dest, report = imported
+    assert not report.build.startswith("FAILED"), report.build
+    html = list((dest / "_site").rglob("*.html"))
+    assert len(html) >= least, (name, len(html))
+    assert (dest / REPORT_NAME).read_text().startswith("# Import report")
+
+
+def test_every_source_file_is_converted_or_listed(imported) -> None:
+    (name, *_), dest, report = imported
+    tree = walk_source(SITES / name / "src")
+    missing = {f.rel for f in tree.files} - report.listed()
+    assert not missing
+    text = (dest / REPORT_NAME).read_text()
+    for file in tree.files:
+        assert f"`{file.rel}`" in text
+
+
+def test_languages_and_translation_links(imported) -> None:
+    (name, _, default, codes, _, (page, hreflangs), _), dest, _ = imported
+    toml = (dest / "samizdat.toml").read_text()
+    assert set(re.findall(r"^\[languages\.([\w-]+)\]", toml, re.M)) == codes
+    assert re.search(rf"\[languages\.{default}\]\ndefault = true", toml)
+    built = (dest / "_site" / page).read_text()
+    found = set(re.findall(r'<link rel="alternate" hreflang="([\w-]+)"', built))
+    assert found - {"x-default"} == hreflangs
+
+
+def test_posts_keep_their_address_and_date(imported) -> None:
+    (name, *_, post), dest, _ = imported
+    if post is None:
+        assert not list((dest / "content").glob("*/news/*.md"))
+        return
+    address, year = post
+    pages = [p for p in (dest / "_site").rglob("*.html") if address in p.as_posix()]
+    assert pages, address
+    assert year in pages[0].read_text()
+
+
+def test_polyglot_data_per_language_becomes_texts_per_language(tmp_path: Path) -> None:
+    dest = tmp_path / "site"
+    import_site("jekyll", SITES / "polyglot" / "src", dest)
+    import yaml
+    sidebar = yaml.safe_load((dest / "data" / "sidebar.yaml").read_text())
+    assert isinstance(sidebar, (dict, list))
+    assert "ko" in repr(sidebar) and "en" in repr(sidebar)
+
+
+def test_voices_in_korea_layout(tmp_path: Path) -> None:
+    """Pages that each name their language's address: `/`, `/en/`, `/kr/` (Korean under a country code)."""
+    seed = (Path(__file__).parent / "fixtures" / "seed-en-index.md").read_text()
+    src = tmp_path / "old"
+    (src / "en").mkdir(parents=True)
+    (src / "kr").mkdir()
+    (src / "_config.yml").write_text("title: Voices in Korea\nurl: https://www.voicesinkorea.kr\n")
+    (src / "index.md").write_text("---\nlayout: default\npermalink: /\n---\n# Россияне против войны\n\nМы группа.\n")
+    (src / "en" / "index.md").write_text(seed)
+    (src / "kr" / "index.md").write_text("---\nlayout: default\npermalink: /kr/\n---\n# 전쟁에 반대하는 러시아인\n")
+    (src / "Gemfile").write_text("source 'https://rubygems.org'\n")
+    (src / "assets").mkdir()
+    for name in set(re.findall(r"\.\./assets/([\w.-]+)", seed)):  # the real site's photos, as stand-ins
+        Image.new("RGB", (8, 8)).save(src / "assets" / name, "PNG" if name.endswith(".png") else "JPEG")
+    dest = tmp_path / "new"
+    report = import_site("jekyll", src, dest)
+    assert not report.build.startswith("FAILED"), report.build
+    toml = (dest / "samizdat.toml").read_text()
+    assert '[languages.ru]\ndefault = true' in toml and 'prefix = "kr"' in toml
+    assert (dest / "content" / "ko" / "index.md").exists()
+    home = (dest / "_site" / "kr" / "index.html").read_text()
+    assert 'hreflang="en"' in home and 'hreflang="ru"' in home
+    assert dict(report.left_out)["Gemfile"].startswith("Ruby")
+    assert not (dest / "_site" / "Gemfile").exists()
+
+
+def test_drafts_are_not_published(tmp_path: Path) -> None:
+    src = tmp_path / "old"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_drafts").mkdir()
+    (src / "_config.yml").write_text("title: T\nurl: https://example.net\n")
+    (src / "index.md").write_text("---\ntitle: Home\n---\nHello\n")
+    (src / "_posts" / "2024-01-02-secret.md").write_text("---\ntitle: Secret plan\npublished: false\n---\nPLAN-X\n")
+    (src / "_drafts" / "later.md").write_text("---\ntitle: Later\n---\nPLAN-Y\n")
+    dest = tmp_path / "new"
+    report = import_site("jekyll", src, dest)
+    assert not report.build.startswith("FAILED"), report.build
+    out = "".join(p.read_text(errors="replace") for p in (dest / "_site").rglob("*") if p.is_file())
+    assert "PLAN-X" not in out and "PLAN-Y" not in out
+    assert "draft: true" in (dest / "content" / "en" / "news" / "_2024-01-02-secret.md").read_text()
+
+
+LIQUID_CASES = [
+    ('{{ "/css/a.css" | relative_url }}', "/css/a.css"),
+    ("{{ site.baseurl }}/x", "/x"),
+    ("{{ site.title | upcase }}", "T"),
+    ("{% assign n = 2 | plus: 3 %}{{ n }}", "5"),
+    ("{% if page.title == 'Home' %}yes{% else %}no{% endif %}", "yes"),
+    ("{% for i in (1..3) %}{{ forloop.index }}{% endfor %}", "123"),
+    ("{% raw %}{{ kept }}{% endraw %}", "{{ kept }}"),
+    ("{% highlight python %}x = {{ 1 }}{% endhighlight %}", "x = {{ 1 }}"),
+    ("{% include note.html text='hi there' %}", "NOTE hi there"),
+    ("{% post_url 2024-01-02-hello %}", "/2024/01/02/hello.html"),
+    ("{% capture c %}ab{% endcapture %}{{ c | size }}", "2"),
+]
+
+
+@pytest.mark.parametrize(("liquid", "shown"), LIQUID_CASES)
+def test_common_liquid_is_translated(tmp_path: Path, liquid: str, shown: str) -> None:
+    src = tmp_path / "old"
+    (src / "_includes").mkdir(parents=True)
+    (src / "_posts").mkdir()
+    (src / "_config.yml").write_text("title: T\nurl: https://example.net\n")
+    (src / "_includes" / "note.html").write_text("NOTE {{ include.text }}")
+    (src / "_posts" / "2024-01-02-hello.md").write_text("---\ntitle: Hello\n---\nhi\n")
+    (src / "index.md").write_text(f"---\ntitle: Home\n---\nBEGIN[{liquid}]END\n")
+    dest = tmp_path / "new"
+    report = import_site("jekyll", src, dest)
+    assert not report.build.startswith("FAILED"), report.build
+    html = (dest / "_site" / "index.html").read_text()
+    inside = re.search(r"BEGIN\[(.*?)\]END", html, re.S)
+    assert inside is not None
+    text = re.sub(r"<[^>]+>", "", inside.group(1)).replace("&#34;", '"').replace("&quot;", '"')
+    assert shown in text.replace("&amp;", "&").replace("&#123;", "{")
+
+
+def test_untranslatable_liquid_is_hidden_and_listed(tmp_path: Path) -> None:
+    src = tmp_path / "old"
+    src.mkdir()
+    (src / "index.md").write_text("---\ntitle: Home\n---\nA {% seo %} B {{ paginator.posts }} C\n{:toc}\n")
+    dest = tmp_path / "new"
+    report = import_site("jekyll", src, dest)
+    html = (dest / "_site" / "index.html").read_text()
+    assert "A" in html and "{%" not in html and "paginator" not in html and "{:toc}" not in html
+    notes = " ".join(str(n) for n in report.notes)
+    assert "`index.md:4`" in notes and "seo" in notes and "paginator" in notes and "toc" in notes
+
+
+HOSTILE = [
+    ("a link out of the site", lambda src, out: (src / "secret.md").symlink_to(out / "secret.txt")),
+    ("a linked folder", lambda src, out: (src / "_posts").symlink_to(out, target_is_directory=True)),
+    ("a permalink out of the site", lambda src, out: (src / "evil.md").write_text(
+        "---\npermalink: /../../../escape/\n---\nx\n")),
+    ("a billion laughs", lambda src, out: (src / "_data").mkdir() or (src / "_data" / "x.yml").write_text(
+        "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+        "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n")),
+    ("broken front matter", lambda src, out: (src / "bad.md").write_text("---\ntitle: [oops\n---\nx\n")),
+]
+
+
+@pytest.mark.parametrize(("case", "plant"), HOSTILE, ids=[c for c, _ in HOSTILE])
+def test_hostile_source_stays_inside(tmp_path: Path, case: str, plant) -> None:
+    src, outside = tmp_path / "old", tmp_path / "outside"
+    src.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET-42")
+    (src / "index.md").write_text("---\ntitle: Home\n---\nhello\n")
+    plant(src, outside)
+    dest = tmp_path / "new"
+    report = import_site("jekyll", src, dest)
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+    assert not (tmp_path / "escape").exists()
+    for path in dest.rglob("*"):
+        if path.is_file():
+            assert b"SECRET-42" not in path.read_bytes(), path
+    assert report.listed() >= {f.rel for f in walk_source(src).files}
+
+
+def test_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dest = tmp_path / "mine"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("my notes")
+    with pytest.raises(ImportSourceError):
+        import_site("jekyll", SITES / "minima" / "src", dest)
+    assert main(["import", "jekyll", str(SITES / "minima" / "src"), str(dest)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert [p.name for p in dest.iterdir()] == ["notes.txt"]
