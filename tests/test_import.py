@@ -57,7 +57,7 @@ def test_every_source_file_is_converted_or_listed(imported) -> None:
 
 
 def test_languages_and_translation_links(imported) -> None:
-    (name, _, default, codes, _, (page, hreflangs), _), dest, _ = imported
+    (_name, _, default, codes, _, (page, hreflangs), _), dest, _ = imported
     toml = (dest / "samizdat.toml").read_text()
     assert set(re.findall(r"^\[languages\.([\w-]+)\]", toml, re.M)) == codes
     assert re.search(rf"\[languages\.{default}\]\ndefault = true", toml)
@@ -67,7 +67,7 @@ def test_languages_and_translation_links(imported) -> None:
 
 
 def test_posts_keep_their_address_and_date(imported) -> None:
-    (name, *_, post), dest, _ = imported
+    (_name, *_, post), dest, _ = imported
     if post is None:
         assert not list((dest / "content").glob("*/news/*.md"))
         return

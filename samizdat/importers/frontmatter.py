@@ -87,7 +87,7 @@ def samizdat_front(old: dict[str, Any], kind: str) -> dict[str, Any]:
     front: dict[str, Any] = {}
     for key in TEXT_KEYS:
         if old.get(key) not in (None, ""):
-            front[key] = str(old[key]) if not isinstance(old[key], (dict, list)) else str(old[key])
+            front[key] = str(old[key])
     for key, value in old.items():
         if key in TEXT_KEYS or key in ("lang", "language", "layout", "permalink", "date", "published", "draft"):
             continue

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from samizdat.content.safe_yaml import load_yaml
 from samizdat.errors import ContentError
-from samizdat.importers import jekyll_urls as urls
 from samizdat.importers.frontmatter import FrontMatterProblem, OldPage, split
 from samizdat.importers.report import ReportBuilder
 from samizdat.importers.source import SourceFile, SourceTree, read_text
 
 PAGE_EXTENSIONS = (".md", ".markdown", ".html", ".htm")
+TEXT_EXTENSIONS = (*PAGE_EXTENSIONS, ".xml", ".txt", ".scss", ".css", ".json", ".yml")  # may hold front matter
 RUBY = re.compile(r"(^|/)(Gemfile(\.lock)?|Rakefile|[^/]*\.gemspec|[^/]*\.rb)$")
 GENERATED = {"sitemap.xml": "samizdat writes its own sitemap.xml",
              "feed.xml": "samizdat writes its own feeds (feed.xml in each language)",
@@ -97,7 +96,7 @@ def _not_imported(file: SourceFile, excluded: set[str], collections: dict[str, A
         return "excluded in _config.yml"
     if "/" not in rel and REPOSITORY_FILES.match(rel):
         return "a repository file (not a page of the site)"
-    hidden = [part for part in rel.split("/")[:-1] + [file.name] if part.startswith(".")]
+    hidden = [part for part in [*rel.split("/")[:-1], file.name] if part.startswith(".")]
     if hidden and not rel.startswith(".well-known/"):
         return "a hidden file: Jekyll does not publish it"
     underscored = top.startswith("_") and top[1:] not in collections and top not in (
@@ -107,8 +106,7 @@ def _not_imported(file: SourceFile, excluded: set[str], collections: dict[str, A
 
 def _sort_file(file: SourceFile, collections: dict[str, Any], docs: list[OldDoc], static: list[SourceFile],
                report: ReportBuilder) -> None:
-    text = read_text(file) if file.name.lower().endswith(PAGE_EXTENSIONS + (".xml", ".txt", ".scss", ".css",
-                                                                             ".json", ".yml")) else None
+    text = read_text(file) if file.name.lower().endswith(TEXT_EXTENSIONS) else None
     try:
         page = split(text, file.path) if text is not None else None
     except FrontMatterProblem as exc:
@@ -146,7 +144,7 @@ def _doc(file: SourceFile, page: OldPage, collections: dict[str, Any]) -> OldDoc
             at = parts.index(folder)
             inner = parts[at + 1:]
             lang = inner[0] if len(inner) > 1 else None  # polyglot: _posts/<lang>/…
-            return OldDoc(file, kind, "/".join(parts[:at] + [""]) + "|" + "/".join(inner), page, lang)
+            return OldDoc(file, kind, "/".join([*parts[:at], ""]) + "|" + "/".join(inner), page, lang)
     if parts[0].startswith("_") and parts[0][1:] in collections:
         return OldDoc(file, parts[0][1:], "/".join(parts[1:]), page, None)
     return OldDoc(file, "page", file.rel, page, None)

@@ -7,8 +7,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from samizdat.importers import jekyll_urls as urls
-from samizdat.importers.frontmatter import as_date, samizdat_front
+from samizdat.importers.frontmatter import samizdat_front
 from samizdat.importers.jekyll import OldDoc
 from samizdat.importers.languages import code_of_prefix, display_name, guess_language, normal_code
 from samizdat.importers.model import LanguagePlan

@@ -10,7 +10,6 @@ from samizdat.importers import jekyll_urls as urls
 from samizdat.importers.data_files import convert_data
 from samizdat.importers.frontmatter import as_date
 from samizdat.importers.jekyll import OldDoc, classify, read_config
-from samizdat.importers.languages import news_title
 from samizdat.importers.liquid import Links, translate
 from samizdat.importers.liquid_expr import Scope
 from samizdat.importers.markup import kramdown

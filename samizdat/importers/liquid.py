@@ -10,8 +10,8 @@ readers) and noted with its line, and so is every block whose opening tag could 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from samizdat.importers.liquid_expr import Scope, _lookup, to_jinja
 from samizdat.importers.markup import escape_jinja, jinja_comment

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 TOKEN = re.compile(r"""\s*(?:(?P<str>"[^"]*"|'[^']*')|(?P<range>\(\s*[\w.]+\s*\.\.\s*[\w.]+\s*\))|"""
                    r"""(?P<num>-?\d+(?:\.\d+)?)|(?P<op>==|!=|<>|<=|>=|<|>|\||:|,)|"""
