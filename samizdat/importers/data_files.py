@@ -97,3 +97,28 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+def language_data(files: list[SourceFile], codes: list[str], default: str) -> dict[str, dict[str, Any]]:
+    """The data each language's pages saw in Jekyll: `_data/<lang>/x.yml` as `x` (polyglot; the default
+    language's when a language has none), beside the files every language shares."""
+    quiet = ReportBuilder()
+    shared: dict[str, Any] = {}
+    own: dict[str, dict[str, Any]] = {code: {} for code in codes}
+    for file in files:
+        inner = file.rel.split("/", 1)[1]
+        if not inner.lower().endswith(EXTENSIONS):
+            continue
+        head, _, rest = inner.partition("/")
+        target = own[head] if head in codes and rest else shared
+        _place_value(target, (rest if head in codes and rest else inner).rsplit(".", 1)[0].split("/"),
+                     load_data(file, quiet))
+    return {code: {**shared, **own.get(default, {}), **own[code]} for code in codes}
+
+
+def _place_value(tree: dict[str, Any], parts: list[str], value: Any) -> None:
+    for part in parts[:-1]:
+        tree = tree.setdefault(part, {})
+        if not isinstance(tree, dict):
+            return
+    tree[parts[-1]] = value

@@ -7,7 +7,7 @@ from typing import Any
 
 from samizdat.importers import jekyll_plan as jp
 from samizdat.importers import jekyll_urls as urls
-from samizdat.importers.data_files import convert_data
+from samizdat.importers.data_files import convert_data, language_data
 from samizdat.importers.frontmatter import as_date
 from samizdat.importers.jekyll import OldDoc, classify, read_config
 from samizdat.importers.liquid import Links, translate
@@ -30,7 +30,8 @@ def plan_jekyll(tree: SourceTree, default_language: str | None, report: ReportBu
     links = _links(tree, placed, codes)
     i18n = _i18n_tables(tree, codes, report)
     base = jp.base_url(config, report)
-    pages = [_page(p, config, base, prefixes, links, i18n, report) for p in placed]
+    data = language_data(data_files, codes, default)
+    pages = [_page(p, config, base, prefixes, links, i18n, data, report) for p in placed]
     titles = {code: str(table["title"]) for code, table in i18n.items() if isinstance(table.get("title"), str)}
     languages = jp.language_plans(codes, prefixes, default, config, titles)
     pages = finish_pages(pages, languages, {p.lang for p in placed if p.doc.kind == "post"}, report)
@@ -147,10 +148,11 @@ def _i18n_tables(tree: SourceTree, codes: list[str], report: ReportBuilder) -> d
 
 
 def _page(place: jp.Placed, config: dict[str, Any], base: str, prefixes: dict[str, str],
-          links: dict[str, Links], i18n: dict[str, dict[str, Any]], report: ReportBuilder) -> PagePlan:
+          links: dict[str, Links], i18n: dict[str, dict[str, Any]], data: dict[str, dict[str, Any]],
+          report: ReportBuilder) -> PagePlan:
     doc = place.doc
     front = jp.front_of(doc, config, place.lang)
-    scope = Scope(config, front, base, i18n=i18n.get(place.lang, {}))
+    scope = Scope(config, front, base, i18n=i18n.get(place.lang, {}), data=data.get(place.lang, {}))
     result = translate(doc.page.body, scope, links[place.lang], doc.file.rel, doc.page.body_line)
     body, cut = kramdown(result.text)
     for line, text in result.notes + [(doc.page.body_line + line - 1, t) for line, t in cut]:

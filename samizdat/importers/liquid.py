@@ -18,6 +18,7 @@ from samizdat.importers.markup import escape_jinja, jinja_comment
 
 TAG = re.compile(r"\{%-?\s*(?P<tag>\w+)(?P<args>.*?)-?%\}|\{\{-?(?P<out>.*?)-?\}\}", re.S)
 BLOCKS = {"if": "endif", "unless": "endif", "for": "endfor", "case": "endif", "capture": "endset"}
+POST_LOOP = re.compile(r"\s*\w+\s+in\s+(site\.posts|paginator\.posts|site\.categories\.\w+|site\.tags\.\w+)\b")
 MAX_DEPTH = 6  # includes within includes: a loop of includes stops here
 
 
@@ -72,6 +73,8 @@ class Translator:
         """Tags whose body is not Liquid: raw, comment, highlight."""
         tag = match.group("tag")
         ends = {"raw": "endraw", "comment": "endcomment", "highlight": "endhighlight"}
+        if tag == "for" and POST_LOOP.match(match.group("args")):
+            return self._post_list(match, text, out, line)
         if tag not in ends:
             return None
         close = re.compile(r"\{%-?\s*" + ends[tag] + r"\s*-?%\}")
@@ -88,6 +91,22 @@ class Translator:
             language = match.group("args").split()[0] if match.group("args").split() else ""
             out.append(f"\n```{language}\n{escape_jinja(body.strip(chr(10)))}\n```\n")
         return found.end()
+
+    def _post_list(self, match: re.Match[str], text: str, out: list[str], line: int) -> int:
+        """A loop over the posts is what samizdat's `latest_news()` shows: the loop becomes that call."""
+        depth, pos = 1, match.end()
+        for inner in TAG.finditer(text, match.end()):
+            depth += {"for": 1, "endfor": -1}.get(inner.group("tag") or "", 0)
+            if depth == 0:
+                pos = inner.end()
+                break
+        else:
+            return match.end()
+        limit = re.search(r"limit:\s*(\d+)", match.group("args"))
+        out.append("{{ latest_news(" + (limit.group(1) if limit else "10") + ") }}")
+        self.notes.append((line, f"the loop `{match.group(0).strip()[:60]}` over the posts became "
+                                 "samizdat's list of news, {{ latest_news() }}"))
+        return pos
 
     def _tag(self, match: re.Match[str], line: int) -> str:
         if match.group("out") is not None:
@@ -208,7 +227,8 @@ class Translator:
         if text is None or any(value is None for value in jinja_params.values()):
             return None
         scope = Scope(self.scope.site, self.scope.page, self.scope.base_url,
-                      {k: v for k, v in jinja_params.items() if v}, set(self.scope.local), self.scope.i18n)
+                      {k: v for k, v in jinja_params.items() if v}, set(self.scope.local), self.scope.i18n,
+                      self.scope.data)
         inner = Translator(scope, self.links, self.source, self.depth + 1).run(text)
         self.notes.extend((line, f"in include {match.group(1)}: {note}") for _, note in inner.notes)
         return inner.text

@@ -37,6 +37,7 @@ class Scope:
     params: dict[str, str] = field(default_factory=dict)  # an include's parameters, as Jinja
     local: set[str] = field(default_factory=set)  # names made by assign, capture and for
     i18n: dict[str, Any] = field(default_factory=dict)  # jekyll-multiple-languages: _i18n/<lang>.yml
+    data: dict[str, Any] = field(default_factory=dict)  # _data, in the page's language
 
 
 def _tokens(text: str) -> list[tuple[str, str]] | None:
@@ -55,11 +56,75 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
 
 
 def _literal(value: Any) -> str | None:
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return json.dumps(value, ensure_ascii=False) if value is not None else "none"
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+    """A known value written into the page: JSON's scalars, lists and string-keyed tables are Jinja too."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list) and all(_literal(v) is not None for v in value):
+        return "[" + ", ".join(_literal(v) or "" for v in value) + "]"
+    if isinstance(value, dict) and all(isinstance(k, str) and _literal(v) is not None for k, v in value.items()):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_literal(v)}" for k, v in value.items()) + "}"
     return None
+
+
+SEGMENT = re.compile(r"""\.([A-Za-z_][\w-]*)|\[\s*("[^"]*"|'[^']*'|-?\d+|[A-Za-z_][\w.-]*)\s*\]""")
+Segment = str | int | tuple[str, str]  # a key, an index, or ("var", Jinja) for a computed key
+
+
+def _segments(name: str, scope: Scope) -> tuple[str, list[Segment]] | None:
+    """`site.data["nav"][0].title` → ("site", ["data", "nav", 0, "title"])."""
+    root = re.match(r"[A-Za-z_][\w-]*", name)
+    if root is None:
+        return None
+    found: list[Segment] = []
+    pos = root.end()
+    while pos < len(name):
+        match = SEGMENT.match(name, pos)
+        if match is None:
+            return None
+        key = match.group(1) or match.group(2)
+        if match.group(1) or key[0] in "\"'":
+            found.append(key.strip("\"'"))
+        elif re.fullmatch(r"-?\d+", key):
+            found.append(int(key))
+        else:
+            inner = name_to_jinja(key, scope)
+            if inner is None:
+                return None
+            found.append(("var", inner))
+        pos = match.end()
+    return root.group(0), found
+
+
+def _jinja_path(root: str, segments: list[Segment]) -> str:
+    out = root
+    for seg in segments:
+        if isinstance(seg, str) and re.fullmatch(r"[A-Za-z_]\w*", seg):
+            out += f".{seg}"
+        else:
+            out += f"[{seg[1] if isinstance(seg, tuple) else json.dumps(seg)}]"
+    return out
+
+
+def _known(value: Any, segments: list[Segment]) -> str | None:
+    """A value the importer has (the config, the page's front matter, data files), followed down its
+    path and written in as a literal; a key computed at build time only on a table, with .get."""
+    for index, seg in enumerate(segments):
+        if isinstance(seg, tuple):
+            literal = _literal(value)
+            if not isinstance(value, dict) or index != len(segments) - 1 or literal is None:
+                return None
+            return f'({literal}).get({seg[1]}, "")'
+        if (isinstance(value, dict) and seg in value) or (isinstance(value, list) and isinstance(seg, int) and -len(value) <= seg < len(value)):
+            value = value[seg]
+        elif seg == "size" and isinstance(value, (list, dict, str)):
+            value = len(value)
+        else:
+            return None
+    return _literal(value)
 
 
 def _lookup(data: Any, parts: list[str]) -> tuple[bool, Any]:
@@ -71,28 +136,29 @@ def _lookup(data: Any, parts: list[str]) -> tuple[bool, Any]:
 
 
 def name_to_jinja(name: str, scope: Scope) -> str | None:
-    if "[" in name:
-        return None  # computed keys (site.data[lang]) need a person
-    root, *rest = name.replace("-", "_").split(".") if name.startswith("site.data.") else name.split(".")
+    parsed = _segments(name, scope)
+    if parsed is None:
+        return None
+    root, rest = parsed
     if root in scope.local:
-        return name
-    if root == "forloop" and len(rest) == 1:
+        path = _jinja_path(root, rest)
+        return f'({path} if {path} is defined else "")' if rest else path  # an item without that key
+    if root == "forloop" and len(rest) == 1 and isinstance(rest[0], str):
         return LOOP.get(rest[0])
-    if root == "include" and len(rest) == 1:
+    if root == "include" and len(rest) == 1 and isinstance(rest[0], str):
         return scope.params.get(rest[0])
     if root == "site":
         return _site_name(rest, scope)
     if root == "page":
-        if len(rest) == 1 and rest[0] in PAGE_KEYS:
+        if len(rest) == 1 and isinstance(rest[0], str) and rest[0] in PAGE_KEYS:
             return PAGE_KEYS[rest[0]]
-        found, value = _lookup(scope.page, rest)
-        return _literal(value) if found else None
-    if root in ("true", "false", "nil", "empty", "blank"):
+        return _known(scope.page, rest)
+    if root in ("true", "false", "nil", "empty", "blank") and not rest:
         return {"true": "true", "false": "false"}.get(root, "none")
     return None
 
 
-def _site_name(rest: list[str], scope: Scope) -> str | None:
+def _site_name(rest: list[Segment], scope: Scope) -> str | None:
     if rest == ["baseurl"]:
         return '""'
     if rest == ["url"]:
@@ -101,10 +167,9 @@ def _site_name(rest: list[str], scope: Scope) -> str | None:
         return "page.lang"
     if rest == ["title"]:
         return "site.title"
-    if rest[:1] == ["data"] and len(rest) > 1:
-        return "data." + ".".join(rest[1:])
-    found, value = _lookup(scope.site, rest)
-    return _literal(value) if found else None
+    if rest[:1] == ["data"]:
+        return _known(scope.data, rest[1:])
+    return _known(scope.site, rest)
 
 
 def _value(kind: str, value: str, scope: Scope) -> str | None:
