@@ -118,13 +118,19 @@ def _known(value: Any, segments: list[Segment]) -> str | None:
             if not isinstance(value, dict) or index != len(segments) - 1 or literal is None:
                 return None
             return f'({literal}).get({seg[1]}, "")'
-        if (isinstance(value, dict) and seg in value) or (isinstance(value, list) and isinstance(seg, int) and -len(value) <= seg < len(value)):
+        if _has(value, seg):
             value = value[seg]
         elif seg == "size" and isinstance(value, (list, dict, str)):
             value = len(value)
         else:
             return None
     return _literal(value)
+
+
+def _has(value: Any, seg: str | int) -> bool:
+    if isinstance(value, dict):
+        return seg in value
+    return isinstance(value, list) and isinstance(seg, int) and -len(value) <= seg < len(value)
 
 
 def _lookup(data: Any, parts: list[str]) -> tuple[bool, Any]:
