@@ -13,7 +13,7 @@ from samizdat.importers import jekyll_urls as urls
 from samizdat.importers.frontmatter import OldPage, as_date, samizdat_front
 from samizdat.importers.hugo_shortcodes import convert_shortcodes
 from samizdat.importers.model import PagePlan
-from samizdat.importers.pages import rel_for_url, url_for_rel
+from samizdat.importers.pages import rel_for_url, strip_prefix, url_for_rel
 from samizdat.importers.report import ReportBuilder
 from samizdat.importers.source import SourceFile
 
@@ -74,13 +74,13 @@ def place(file: SourceFile, page: OldPage, site: HugoSite) -> Placed:
     prefix = site.prefixes.get(lang, "")
     url = url if not prefix or url.startswith(f"/{prefix}/") else f"/{prefix}{url}"
     section = path.split("/", 1)[0]
-    stripped = url.removeprefix(f"/{prefix}") if prefix else url
+    stripped = strip_prefix(url, prefix)
     if section in NEWS_SECTIONS and day and not is_index:
         rel = f"news/{day.isoformat()}-{urls.slugify(posixpath.basename(path))}.md"
     elif section in NEWS_SECTIONS and is_index and path == section:
         rel = "news/index.md"
     else:
-        rel = rel_for_url(stripped or "/")
+        rel = rel_for_url(stripped)
     return Placed(file, page, lang, inner, url, key, rel, day)
 
 

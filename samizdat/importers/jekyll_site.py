@@ -14,7 +14,7 @@ from samizdat.importers.liquid import Links, translate
 from samizdat.importers.liquid_expr import Scope
 from samizdat.importers.markup import kramdown
 from samizdat.importers.model import CopyPlan, PagePlan, SitePlan
-from samizdat.importers.pages import finish_pages, rel_for_url, url_for_rel
+from samizdat.importers.pages import finish_pages, rel_for_url, strip_prefix, url_for_rel
 from samizdat.importers.report import ReportBuilder
 from samizdat.importers.source import SourceTree, image_matches, read_text
 
@@ -56,8 +56,8 @@ def _place(doc: OldDoc, config: dict[str, Any], codes: list[str], prefixes: dict
         report.leave_out(doc.file.rel, "a translated piece: written into the pages that use it ({% tf %})")
         return []
     if multi and doc.kind == "page" and doc.lang is None and not (doc.page.front or {}).get("lang"):
-        return [_place_one(doc, config, code, prefixes, default, True, report) for code in codes]
-    return [_place_one(doc, config, _lang_of(doc, codes, prefixes, default), prefixes, default, False, report)]
+        return [_place_one(doc, config, code, prefixes, default, report) for code in codes]
+    return [_place_one(doc, config, _lang_of(doc, codes, prefixes, default), prefixes, default, report)]
 
 
 def _lang_of(doc: OldDoc, codes: list[str], prefixes: dict[str, str], default: str) -> str:
@@ -71,10 +71,9 @@ def _lang_of(doc: OldDoc, codes: list[str], prefixes: dict[str, str], default: s
 
 
 def _place_one(doc: OldDoc, config: dict[str, Any], lang: str, prefixes: dict[str, str], default: str,
-               every_language: bool, report: ReportBuilder) -> jp.Placed:
+               report: ReportBuilder) -> jp.Placed:
     front = jp.front_of(doc, config, lang)
     style = str(config.get("permalink") or "date")
-    prefix = jp.prefix_of(prefixes, lang)
     if doc.kind in ("post", "draft"):
         url, day, rel = _post_place(doc, front, style)
     else:
@@ -83,14 +82,13 @@ def _place_one(doc: OldDoc, config: dict[str, Any], lang: str, prefixes: dict[st
         url = urls.page_url(doc.inner, style, link, doc.kind)
         day, rel = as_date(front.get("date")), ""
     url = _with_prefix(url, prefixes.get(lang, ""), lang != default)
-    stripped = url.removeprefix(f"/{prefixes.get(lang, '')}") if prefixes.get(lang) else url
-    rel = rel or rel_for_url(stripped or "/")
+    stripped = strip_prefix(url, prefixes.get(lang, ""))
+    rel = rel or rel_for_url(stripped)
     key = next((str(front[k]) for k in EXPLICIT_KEYS if isinstance(front.get(k), (str, int))), None)
-    draft = doc.kind == "draft" or front.get("published") is False
+    draft = doc.kind == "draft" or front.get("published") is False or front.get("draft") is True
     if draft:
         rel = posixpath.join(posixpath.dirname(rel), "_" + posixpath.basename(rel))
         report.note(doc.file.rel, "a draft: written as content/…/_name.md with `draft: true`, not published")
-    del prefix, every_language
     return jp.Placed(doc, lang, url, key or (stripped.strip("/") or "index"), rel, day, draft)
 
 
@@ -158,7 +156,7 @@ def _page(place: jp.Placed, config: dict[str, Any], base: str, prefixes: dict[st
     for line, text in result.notes + [(doc.page.body_line + line - 1, t) for line, t in cut]:
         report.note(doc.file.rel, text, line)
     out_front = jp.samizdat_page_front(front, place, url_for_rel(place.rel, jp.prefix_of(prefixes, place.lang)))
-    if front.get("layout") == "home" and "news/" in str(config.get("permalink", "")) + "news/":
+    if front.get("layout") == "home":  # Jekyll's home layout lists the posts: finish_pages adds the list
         out_front["jekyll_home"] = True
     report.convert(doc.file.rel, f"content/{place.lang}/{place.rel}")
     return PagePlan(place.lang, place.rel, out_front, body, doc.file.rel)

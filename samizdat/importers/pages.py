@@ -18,6 +18,13 @@ def rel_for_url(url: str) -> str:
     return path.rsplit(".", 1)[0] + ".md" if "." in path.rsplit("/", 1)[-1] else f"{path}.md"
 
 
+def strip_prefix(url: str, prefix: str) -> str:
+    """`/en/about/` → `/about/` for the prefix `en`; `/enough/` stays as it is."""
+    if prefix and (url == f"/{prefix}" or url.startswith(f"/{prefix}/")):
+        return url[len(prefix) + 1:] or "/"
+    return url
+
+
 def url_for_rel(rel: str, prefix: str) -> str:
     """The URL samizdat gives a file below content/<lang>/ without a permalink."""
     stem = rel.removesuffix(".md")
