@@ -10,6 +10,7 @@ from typing import Any
 
 from samizdat.content.safe_yaml import load_yaml
 from samizdat.errors import ContentError
+from samizdat.importers import jekyll_urls as urls
 from samizdat.importers.frontmatter import FrontMatterProblem, OldPage, split
 from samizdat.importers.report import ReportBuilder
 from samizdat.importers.source import SourceFile, SourceTree, read_text
@@ -60,7 +61,7 @@ def classify(tree: SourceTree, config: dict[str, Any], report: ReportBuilder) ->
     docs: list[OldDoc] = []
     data: list[SourceFile] = []
     static: list[SourceFile] = []
-    collections = _collections(config)
+    collections = collections_of(config)
     excluded = {str(e).strip("/") for e in config.get("exclude", []) or [] if isinstance(e, str)}
     for file in tree.files:
         reason = _not_imported(file, excluded, collections)
@@ -73,7 +74,7 @@ def classify(tree: SourceTree, config: dict[str, Any], report: ReportBuilder) ->
     return docs, data, static
 
 
-def _collections(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def collections_of(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found = config.get("collections") or {}
     if isinstance(found, list):
         found = {str(name): {} for name in found}
@@ -116,10 +117,12 @@ def _sort_file(file: SourceFile, collections: dict[str, Any], docs: list[OldDoc]
     if page is None or page.front is None:
         if file.name.lower().endswith((".md", ".markdown")):
             report.leave_out(file.rel, "Markdown without front matter: Jekyll published it as a plain file")
-        elif file.rel.startswith(("_posts/", "_drafts/", "_i18n/")) or file.rel.split("/")[0][1:] in collections:
-            _i18n_or_left(file, report)
+        elif file.rel.startswith(("_posts/", "_drafts/")):
+            report.leave_out(file.rel, "no front matter: Jekyll does not make it a post")
+        elif file.rel.startswith("_i18n/"):
+            report.leave_out(file.rel, "a translated piece: written into the pages that use it ({% tf %})")
         else:
-            static.append(file)
+            static.append(file)  # in a collection too: collection_file_url places it
         return
     if file.name in GENERATED or (not file.name.lower().endswith(PAGE_EXTENSIONS)):
         reason = GENERATED.get(file.name, "a file Jekyll runs through Liquid (not a page): redo it by hand")
@@ -128,9 +131,18 @@ def _sort_file(file: SourceFile, collections: dict[str, Any], docs: list[OldDoc]
     docs.append(_doc(file, page, collections))
 
 
-def _i18n_or_left(file: SourceFile, report: ReportBuilder) -> None:
-    report.leave_out(file.rel, "no front matter in a posts or translations folder: written into the pages "
-                               "that include it, if any")
+def static_url(file: SourceFile, collections: dict[str, dict[str, Any]]) -> str:
+    """Where Jekyll published a static file: its own path, or for a file in a collection the place
+    the collection's permalink gives (`_root/` with `permalink: /` puts its icons at the top)."""
+    top, _, inner = file.rel.partition("/")
+    collection = collections.get(top[1:]) if top.startswith("_") else None
+    if collection is None:
+        return file.rel
+    template = str(collection.get("permalink") or "/:collection/:path")
+    if ":path" in template or ":name" in template:
+        return urls.expand(template.replace(":output_ext", ""), {
+            "collection": top[1:], "path": inner, "name": inner.rsplit("/", 1)[-1]}).strip("/")
+    return (urls.expand(template, {"collection": top[1:]}).strip("/") + "/" + inner).strip("/")
 
 
 def _doc(file: SourceFile, page: OldPage, collections: dict[str, Any]) -> OldDoc:

@@ -98,8 +98,8 @@ def timezone(config: dict[str, Any]) -> str | None:
     return zone
 
 
-def base_url(config: dict[str, Any], report: ReportBuilder) -> str:
-    url = str(config.get("url") or "").rstrip("/")
+def base_url(config: dict[str, Any], report: ReportBuilder, cname: str | None = None) -> str:
+    url = str(config.get("url") or (f"https://{cname}" if cname else "")).rstrip("/")
     baseurl = str(config.get("baseurl") or "").strip("/")
     if baseurl:
         report.note("_config.yml", f"the site lived under /{baseurl}/; samizdat sites live at the root of their "

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Any
 
 from samizdat.importers import jekyll_plan as jp
 from samizdat.importers import jekyll_urls as urls
 from samizdat.importers.data_files import convert_data, language_data
 from samizdat.importers.frontmatter import as_date
-from samizdat.importers.jekyll import OldDoc, classify, read_config
+from samizdat.importers.jekyll import OldDoc, classify, collections_of, read_config, static_url
 from samizdat.importers.liquid import Links, translate
 from samizdat.importers.liquid_expr import Scope
 from samizdat.importers.markup import kramdown
@@ -29,7 +30,7 @@ def plan_jekyll(tree: SourceTree, default_language: str | None, report: ReportBu
     placed = [p for doc in docs for p in _place(doc, config, codes, prefixes, default, multi, report)]
     links = _links(tree, placed, codes)
     i18n = _i18n_tables(tree, codes, report)
-    base = jp.base_url(config, report)
+    base = jp.base_url(config, report, _cname(tree))
     data = language_data(data_files, codes, default)
     pages = [_page(p, config, base, prefixes, links, i18n, data, report) for p in placed]
     titles = {code: str(table["title"]) for code, table in i18n.items() if isinstance(table.get("title"), str)}
@@ -37,12 +38,23 @@ def plan_jekyll(tree: SourceTree, default_language: str | None, report: ReportBu
     pages = finish_pages(pages, languages, {p.lang for p in placed if p.doc.kind == "post"}, report)
     texts = convert_data(data_files, codes, report)
     # Jekyll's assets/ is samizdat's assets/ (both at /assets/), where pages' images are looked for
-    copies = [CopyPlan(f.rel if f.rel.startswith("assets/") else f"static/{f.rel}", f)
+    copies = [CopyPlan(_static_dest(static_url(f, collections_of(config))), f)
               for f in static if image_matches(f, report)]
     for copy in copies:
         report.convert(copy.source.rel, copy.dest)
     _summary(config, report)
     return SitePlan(base, jp.timezone(config), languages, tuple(pages), tuple(copies), tuple(texts))
+
+
+def _cname(tree: SourceTree) -> str | None:
+    """GitHub Pages' custom domain: the site's address when _config.yml gives none."""
+    found = next((f for f in tree.files if f.rel == "CNAME"), None)
+    text = (read_text(found) or "").strip() if found else ""
+    return text if re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", text) else None
+
+
+def _static_dest(url_path: str) -> str:
+    return url_path if url_path.startswith("assets/") else f"static/{url_path}"
 
 
 def _is_multiple_languages(config: dict[str, Any], tree: SourceTree) -> bool:
