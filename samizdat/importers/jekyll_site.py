@@ -170,6 +170,9 @@ def _page(place: jp.Placed, config: dict[str, Any], base: str, prefixes: dict[st
     out_front = jp.samizdat_page_front(front, place, url_for_rel(place.rel, jp.prefix_of(prefixes, place.lang)))
     if front.get("layout") == "home":  # Jekyll's home layout lists the posts: finish_pages adds the list
         out_front["jekyll_home"] = True
+    old = front.get("redirect_from")
+    for address in [old] if isinstance(old, str) else old if isinstance(old, list) else []:
+        report.note(doc.file.rel, f"the old address {address} (redirect_from) gets no redirect: samizdat writes none")
     report.convert(doc.file.rel, f"content/{place.lang}/{place.rel}")
     return PagePlan(place.lang, place.rel, out_front, body, doc.file.rel)
 
