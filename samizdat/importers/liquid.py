@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from samizdat.importers.liquid_expr import Scope, _lookup, to_jinja
+from samizdat.importers.liquid_expr import Scope, Segment, known_value, lookup, to_jinja
 from samizdat.importers.markup import escape_jinja, jinja_comment
 
 TAG = re.compile(r"\{%-?\s*(?P<tag>\w+)(?P<args>.*?)-?%\}|\{\{-?(?P<out>.*?)-?\}\}", re.S)
@@ -237,8 +237,19 @@ class Translator:
         return self._tag_include(args, line, relative=True)
 
     def _tag_t(self, args: str, line: int) -> str | None:
-        found, value = _lookup(self.scope.i18n, args.strip().strip("\"'").split("."))
-        return escape_jinja(str(value)) if found and not isinstance(value, (dict, list)) else None
+        """`{% t pages.about %}` → the text; `{% t langs.{{ lang }} %}` → a lookup in the table of texts."""
+        parts: list[Segment] = []
+        for part in re.split(r"\.(?![^{]*\}\})", args.strip().strip("\"'")):
+            inner = re.fullmatch(r"\{\{\s*(.+?)\s*\}\}", part)
+            jinja = to_jinja(inner.group(1), self.scope) if inner else None
+            if inner and jinja is None:
+                return None
+            parts.append(("var", jinja) if inner and jinja else part)
+        if not any(isinstance(part, tuple) for part in parts):
+            found, value = lookup(self.scope.i18n, [str(part) for part in parts])
+            return escape_jinja(str(value)) if found and not isinstance(value, (dict, list)) else None
+        known = known_value(self.scope.i18n, parts)
+        return None if known is None else "{{ " + known + " }}"
 
     _tag_translate = _tag_t
 

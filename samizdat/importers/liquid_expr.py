@@ -109,7 +109,7 @@ def _jinja_path(root: str, segments: list[Segment]) -> str:
     return out
 
 
-def _known(value: Any, segments: list[Segment]) -> str | None:
+def known_value(value: Any, segments: list[Segment]) -> str | None:
     """A value the importer has (the config, the page's front matter, data files), followed down its
     path and written in as a literal; a key computed at build time only on a table, with .get."""
     for index, seg in enumerate(segments):
@@ -133,7 +133,7 @@ def _has(value: Any, seg: str | int) -> bool:
     return isinstance(value, list) and isinstance(seg, int) and -len(value) <= seg < len(value)
 
 
-def _lookup(data: Any, parts: list[str]) -> tuple[bool, Any]:
+def lookup(data: Any, parts: list[str]) -> tuple[bool, Any]:
     for part in parts:
         if not isinstance(data, dict) or part not in data:
             return False, None
@@ -158,7 +158,7 @@ def name_to_jinja(name: str, scope: Scope) -> str | None:
     if root == "page":
         if len(rest) == 1 and isinstance(rest[0], str) and rest[0] in PAGE_KEYS:
             return PAGE_KEYS[rest[0]]
-        return _known(scope.page, rest)
+        return known_value(scope.page, rest)
     if root in ("true", "false", "nil", "empty", "blank") and not rest:
         return {"true": "true", "false": "false"}.get(root, "none")
     return None
@@ -174,8 +174,8 @@ def _site_name(rest: list[Segment], scope: Scope) -> str | None:
     if rest == ["title"]:
         return "site.title"
     if rest[:1] == ["data"]:
-        return _known(scope.data, rest[1:])
-    return _known(scope.site, rest)
+        return known_value(scope.data, rest[1:])
+    return known_value(scope.site, rest)
 
 
 def _value(kind: str, value: str, scope: Scope) -> str | None:
