@@ -20,13 +20,15 @@ SITES = Path(__file__).parent / "sites" / "import"
 # a post and its date as shown
 CASES = [
     ("polyglot", "jekyll", "en", {"en", "de", "ru", "ko", "zh-CN", "ar"}, 60,
-     ("ko/about/index.html", {"en", "de", "ru", "ko", "zh-CN", "ar"}), ("2015/11/14/polyglot-version-1-1", "2015")),
+     ("ko/about/index.html", {"en", "de", "ru", "ko", "zh-CN", "ar"}),
+     ("2015/11/14/polyglot-version-1-1/index.html", "2015-11-14")),
     ("multiple-languages", "jekyll", "it", {"it", "en", "es"}, 12,
-     ("es/equipo/index.html", {"it", "en", "es"}), ("example-post", "2013")),
+     ("es/equipo/index.html", {"it", "en", "es"}), ("es/example-post/index.html", "2013-12-09")),
     ("diev", "jekyll", "ru", {"ru", "en"}, 8, ("en/about/index.html", {"ru", "en"}), None),
-    ("minima", "jekyll", "en", {"en"}, 8, ("about/index.html", {"en"}), ("2016/05/20/welcome-to-jekyll", "2016")),
+    ("minima", "jekyll", "en", {"en"}, 8, ("about/index.html", {"en"}),
+     ("2016/05/20/welcome-to-jekyll.html", "2016-05-20")),
     ("hugo-multilingual", "hugo", "en", {"en", "fr", "ja"}, 30,
-     ("fr/post/alice/index.html", {"en", "fr", "ja"}), ("post/alice", "2016")),
+     ("fr/post/alice/index.html", {"en", "fr", "ja"}), ("post/alice/index.html", "2016-05-14")),
 ]
 
 
@@ -71,10 +73,19 @@ def test_posts_keep_their_address_and_date(imported) -> None:
     if post is None:
         assert not list((dest / "content").glob("*/news/*.md"))
         return
-    address, year = post
-    pages = [p for p in (dest / "_site").rglob("*.html") if address in p.as_posix()]
-    assert pages, address
-    assert year in pages[0].read_text()
+    address, day = post
+    page = dest / "_site" / address
+    assert f'<time datetime="{day}">' in page.read_text()
+
+
+def test_multiple_languages_texts_are_written_in(tmp_path: Path) -> None:
+    dest = tmp_path / "site"
+    import_site("jekyll", SITES / "multiple-languages" / "src", dest)
+    spanish = (dest / "_site" / "es" / "index.html").read_text()
+    assert "El siguiente texto es un parámetro" in spanish  # {% t pages.includeexample %} inside an include
+    assert "Include parameter value from index.html" in spanish  # the include's parameter
+    italian = (dest / "_site" / "index.html").read_text()
+    assert "Il testo che segue è un parametro" in italian
 
 
 def test_polyglot_data_per_language_becomes_texts_per_language(tmp_path: Path) -> None:
@@ -126,6 +137,50 @@ def test_drafts_are_not_published(tmp_path: Path) -> None:
     out = "".join(p.read_text(errors="replace") for p in (dest / "_site").rglob("*") if p.is_file())
     assert "PLAN-X" not in out and "PLAN-Y" not in out
     assert "draft: true" in (dest / "content" / "en" / "news" / "_2024-01-02-secret.md").read_text()
+
+
+HUGO_CONFIG = """baseURL = "https://group.example.net/"
+title = "Group"
+defaultContentLanguage = "ru"
+[languages.ru]
+languageName = "Русский"
+weight = 1
+[languages.en]
+title = "The group"
+weight = 2
+"""
+
+
+def test_hugo_folder_per_language(tmp_path: Path) -> None:
+    src = tmp_path / "old"
+    for folder in ("content/ru/posts", "content/en/posts/visit", "layouts", "static/css"):
+        (src / folder).mkdir(parents=True)
+    (src / "hugo.toml").write_text(HUGO_CONFIG)
+    (src / "content/ru/_index.md").write_text("---\ntitle: Главная\n---\nПривет\n")
+    (src / "content/en/_index.md").write_text("+++\ntitle = \"Home\"\n+++\nHello\n")
+    (src / "content/ru/posts/vizit.md").write_text(
+        "---\ntitle: Визит\ndate: 2025-03-01T10:00:00+09:00\ntranslationKey: visit\naliases: [/old/visit/]\n---\n"
+        "{{< notice >}}Текст{{< /notice >}}\n\n```\n{{ .Title }}\n```\n")
+    (src / "content/en/posts/visit/index.md").write_text(
+        "---\ntitle: Visit\ndate: 2025-03-02\ntranslationKey: visit\n---\nSee {{< ref \"_index.md\" >}}\n")
+    Image.new("RGB", (4, 4)).save(src / "content/en/posts/visit/map.png")
+    (src / "content/en/posts/secret.md").write_text("---\ntitle: Plan\ndraft: true\n---\nPLAN-Z\n")
+    (src / "layouts/single.html").write_text("{{ .Content }}")
+    (src / "static/css/site.css").write_text("body{}")
+    dest = tmp_path / "new"
+    report = import_site("hugo", src, dest)
+    assert not report.build.startswith("FAILED"), report.build
+    site = dest / "_site"
+    visit = (site / "en" / "posts" / "visit" / "index.html").read_text()
+    assert 'hreflang="ru" href="https://group.example.net/posts/vizit/"' in visit
+    assert '<time datetime="2025-03-02">' in visit and 'href="/en/"' in visit
+    russian = (site / "posts" / "vizit" / "index.html").read_text()
+    assert "{{ .Title }}" in russian and "notice" not in russian
+    assert (site / "en" / "posts" / "visit" / "map.png").exists() and (site / "css" / "site.css").exists()
+    assert not any("PLAN-Z" in p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
+    notes = " ".join(str(n) for n in report.notes)
+    assert "/old/visit/" in notes and "`content/ru/posts/vizit.md:7`" in notes and "draft" in notes
+    assert dict(report.left_out)["layouts/single.html"].startswith("a Hugo template")
 
 
 LIQUID_CASES = [
