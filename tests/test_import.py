@@ -3,6 +3,7 @@ sites that build, keep their translations, dates and addresses, and lose no file
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from PIL import Image
 from samizdat.cli import main
 from samizdat.errors import ImportSourceError
 from samizdat.importers import REPORT_NAME, import_site
+from samizdat.importers.report import shown
 from samizdat.importers.source import walk_source
+from tests.hostile import Sandbox, sandbox  # noqa: F401
 
 SITES = Path(__file__).parent / "sites" / "import"
 
@@ -229,34 +232,59 @@ def test_untranslatable_liquid_is_hidden_and_listed(tmp_path: Path) -> None:
     assert "`index.md:4`" in notes and "seo" in notes and "paginator" in notes and "toc" in notes
 
 
-HOSTILE = [
-    ("a link out of the site", lambda src, out: (src / "secret.md").symlink_to(out / "secret.txt")),
-    ("a linked folder", lambda src, out: (src / "_posts").symlink_to(out, target_is_directory=True)),
-    ("a permalink out of the site", lambda src, out: (src / "evil.md").write_text(
-        "---\npermalink: /../../../escape/\n---\nx\n")),
-    ("a billion laughs", lambda src, out: (src / "_data").mkdir() or (src / "_data" / "x.yml").write_text(
-        "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-        "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n")),
-    ("broken front matter", lambda src, out: (src / "bad.md").write_text("---\ntitle: [oops\n---\nx\n")),
+def _link(path: Path, target: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target, target_is_directory=target.is_dir())
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+HOSTILE = [  # (case, plant(site, outside)): each tries to read the volunteer's files or write beside the site
+    ("a page that is a link out", lambda site, out: _link(site / "notes.md", out / "notes.md")),
+    ("a posts folder that is a link out", lambda site, out: _link(site / "_posts", out)),
+    ("an include that is a link out", lambda site, out: (_link(site / "_includes" / "x.html", out / "secret.txt"),
+                                                         _write(site / "a.md", "---\n---\n{% include x.html %}\n"))),
+    ("an include that climbs out", lambda site, out: _write(
+        site / "a.md", "---\n---\n{% include ../../home/secret.txt %}{% include_relative ../home/secret.txt %}\n")),
+    ("a translated piece that climbs out", lambda site, out: _write(
+        site / "a.md", "---\n---\n{% tf ../../../home/secret.txt %}\n")),
+    ("a data folder that is a link out", lambda site, out: _link(site / "_data", out)),
+    ("a permalink that climbs out", lambda site, out: _write(site / "evil.md", "---\npermalink: /../../../x/\n---\nx\n")),
+    ("a billion laughs", lambda site, out: _write(site / "_data" / "x.yml", "a: &a [1,1,1,1,1,1,1,1,1]\n" + "".join(
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)))),
+    ("broken front matter", lambda site, out: _write(site / "bad.md", "---\ntitle: [oops\n---\nx\n")),
+    ("a name with a terminal escape", lambda site, out: _write(site / "x\x1b[2Jy\n.md", "---\n---\nx\n")),
 ]
 
 
 @pytest.mark.parametrize(("case", "plant"), HOSTILE, ids=[c for c, _ in HOSTILE])
-def test_hostile_source_stays_inside(tmp_path: Path, case: str, plant) -> None:
-    src, outside = tmp_path / "old", tmp_path / "outside"
-    src.mkdir()
-    outside.mkdir()
-    (outside / "secret.txt").write_text("SECRET-42")
-    (src / "index.md").write_text("---\ntitle: Home\n---\nhello\n")
-    plant(src, outside)
-    dest = tmp_path / "new"
-    report = import_site("jekyll", src, dest)
-    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
-    assert not (tmp_path / "escape").exists()
-    for path in dest.rglob("*"):
-        if path.is_file():
-            assert b"SECRET-42" not in path.read_bytes(), path
-    assert report.listed() >= {f.rel for f in walk_source(src).files}
+def test_hostile_source_stays_inside(sandbox: Sandbox, capsys: pytest.CaptureFixture[str], case: str,
+                                     plant) -> None:
+    _write(sandbox.site / "index.md", "---\ntitle: Home\n---\nhello\n")
+    plant(sandbox.site, sandbox.outside)
+    outcome = sandbox.run(capsys, "import", "jekyll", sandbox.site, sandbox.out)
+    assert outcome.code == 0, outcome.err
+    assert "Traceback" not in outcome.err and "\x1b" not in outcome.out
+    sandbox.assert_untouched()  # the old site, the volunteer's files: unchanged; no secret in the new site
+    report = (sandbox.out / REPORT_NAME).read_text()
+    for file in walk_source(sandbox.site).files:
+        assert shown(file.rel) in report
+    for link in (p for p in sandbox.site.rglob("*") if p.is_symlink()):
+        assert f"`{link.relative_to(sandbox.site).as_posix()}" in report
+
+
+def test_a_pipe_is_listed_not_opened(tmp_path: Path) -> None:
+    """Opening a FIFO would wait for a writer forever (the sandbox's snapshot would too, so this case
+    stands alone)."""
+    src = tmp_path / "old"
+    _write(src / "index.md", "---\ntitle: Home\n---\nhello\n")
+    os.mkfifo(src / "pipe.md")
+    report = import_site("jekyll", src, tmp_path / "new")
+    assert dict(report.left_out)["pipe.md"].startswith("not a regular file")
+    assert not (tmp_path / "new" / "static" / "pipe.md").exists()
 
 
 def test_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def shown(text: str) -> str:
+    """A name from the old site as the report may print it: a newline or a terminal escape in a file
+    name (hostile input) becomes `\\n`, `\\x1b`, so it can neither fake a line nor move the cursor."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text).replace("`", "'")
+
+
 @dataclass(frozen=True)
 class Note:
     source: str  # path inside the old site
@@ -17,8 +23,8 @@ class Note:
     line: int | None = None
 
     def __str__(self) -> str:
-        place = f"{self.source}:{self.line}" if self.line else self.source
-        return f"`{place}`: {self.text}"
+        place = f"{shown(self.source)}:{self.line}" if self.line else shown(self.source)
+        return f"`{place}`: {shown(self.text)}"
 
 
 @dataclass
@@ -62,14 +68,15 @@ class ImportReport:
         return {source for source, _ in self.converted} | {source for source, _ in self.left_out}
 
     def markdown(self) -> str:
-        lines = [f"# Import report: {self.kind} site `{self.source}`", "", f"Build: {self.build}", ""]
-        lines += [f"- {item}" for item in self.summary]
+        lines = [f"# Import report: {self.kind} site `{shown(self.source)}`", "", "Build: " + "\n".join(map(shown, self.build.splitlines())), ""]
+        lines += [f"- {shown(item)}" for item in self.summary]
         lines += ["", f"## Needs a person ({len(self.notes)})", ""]
         lines += [f"- {note}" for note in self.notes] or ["Nothing."]
         lines += ["", f"## Not imported ({len(self.left_out)})", ""]
-        lines += [f"- `{source}`: {reason}" for source, reason in self.left_out] or ["Nothing."]
+        lines += [f"- `{shown(source)}`: {reason}" for source, reason in self.left_out] or ["Nothing."]
         lines += ["", f"## Converted ({len(self.converted)})", ""]
-        lines += [f"- `{source}` → {', '.join(f'`{d}`' for d in dests)}" for source, dests in self.converted]
+        lines += [f"- `{shown(source)}` → {', '.join(f'`{shown(d)}`' for d in dests)}"
+                  for source, dests in self.converted]
         return "\n".join(lines) + "\n"
 
     def short(self) -> str:

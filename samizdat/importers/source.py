@@ -66,7 +66,9 @@ def walk_source(root: Path) -> SourceTree:
 def _visit(entry: os.DirEntry[str], rel: str, files: list[SourceFile], skipped: list[Skipped],
            stack: list[tuple[Path, str]]) -> None:
     mode = entry.stat(follow_symlinks=False).st_mode
-    if stat.S_ISLNK(mode):
+    if not entry.name.isprintable():
+        skipped.append(Skipped(rel, "a name with control characters (a newline, a terminal escape): rename it"))
+    elif stat.S_ISLNK(mode):
         skipped.append(Skipped(rel, "a symbolic link: not followed, nothing it points to was read"))
     elif stat.S_ISDIR(mode):
         if entry.name in SKIPPED_FOLDERS:
