@@ -15,7 +15,7 @@ from samizdat.errors import ImportSourceError
 from samizdat.importers import REPORT_NAME, import_site
 from samizdat.importers.report import shown
 from samizdat.importers.source import walk_source
-from tests.hostile import Sandbox, sandbox  # noqa: F401
+from tests.hostile import Sandbox
 
 SITES = Path(__file__).parent / "sites" / "import"
 
@@ -252,7 +252,8 @@ HOSTILE = [  # (case, plant(site, outside)): each tries to read the volunteer's 
     ("a translated piece that climbs out", lambda site, out: _write(
         site / "a.md", "---\n---\n{% tf ../../../home/secret.txt %}\n")),
     ("a data folder that is a link out", lambda site, out: _link(site / "_data", out)),
-    ("a permalink that climbs out", lambda site, out: _write(site / "evil.md", "---\npermalink: /../../../x/\n---\nx\n")),
+    ("a permalink that climbs out", lambda site, out: _write(
+        site / "evil.md", "---\npermalink: /../../../x/\n---\nx\n")),
     ("a billion laughs", lambda site, out: _write(site / "_data" / "x.yml", "a: &a [1,1,1,1,1,1,1,1,1]\n" + "".join(
         f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)))),
     ("broken front matter", lambda site, out: _write(site / "bad.md", "---\ntitle: [oops\n---\nx\n")),

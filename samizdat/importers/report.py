@@ -68,7 +68,8 @@ class ImportReport:
         return {source for source, _ in self.converted} | {source for source, _ in self.left_out}
 
     def markdown(self) -> str:
-        lines = [f"# Import report: {self.kind} site `{shown(self.source)}`", "", "Build: " + "\n".join(map(shown, self.build.splitlines())), ""]
+        build = "\n".join(map(shown, self.build.splitlines()))
+        lines = [f"# Import report: {self.kind} site `{shown(self.source)}`", "", f"Build: {build}", ""]
         lines += [f"- {shown(item)}" for item in self.summary]
         lines += ["", f"## Needs a person ({len(self.notes)})", ""]
         lines += [f"- {note}" for note in self.notes] or ["Nothing."]
