@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,29 @@ def test_the_new_site_builds(imported) -> None:
     html = list((dest / "_site").rglob("*.html"))
     assert len(html) >= least, (name, len(html))
     assert (dest / REPORT_NAME).read_text().startswith("# Import report")
+
+
+def _expected_output(dest: Path, page: Path, prefixes: dict[str, str]) -> Path:
+    """Where samizdat must write a page: its permalink, or the address its path gives."""
+    lang, rel = page.relative_to(dest / "content").as_posix().split("/", 1)
+    link = re.search(r"^permalink: (.+)$", page.read_text().split("\n---\n", 1)[0], re.M)
+    if link:
+        url = link.group(1).strip("'\"")
+    else:
+        stem = rel.removesuffix(".md").removesuffix("index").removesuffix("/")
+        url = "/" + "/".join(p for p in (prefixes[lang], stem) if p) + "/"
+    url = url if url.endswith("/") or "." in url.rsplit("/", 1)[-1] else url + ".html"
+    return dest / "_site" / (url.strip("/") + "/index.html" if url.endswith("/") else url.strip("/")).lstrip("/")
+
+
+def test_every_page_is_built_where_it_was(imported) -> None:
+    """Page counts: each imported page (drafts aside) is one built page, at the address it had."""
+    _, dest, _ = imported
+    config = tomllib.loads((dest / "samizdat.toml").read_text())
+    prefixes = {code: lang.get("prefix", "") for code, lang in config["languages"].items()}
+    pages = [p for p in (dest / "content").rglob("*.md") if not any(part.startswith("_") for part in p.parts)]
+    missing = [p for p in pages if not _expected_output(dest, p, prefixes).is_file()]
+    assert pages and not missing
 
 
 def test_every_source_file_is_converted_or_listed(imported) -> None:
