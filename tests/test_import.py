@@ -244,6 +244,26 @@ def test_common_liquid_is_translated(tmp_path: Path, liquid: str, shown: str) ->
     assert shown in text.replace("&amp;", "&").replace("&#123;", "{")
 
 
+def test_config_defaults_and_kramdown(tmp_path: Path) -> None:
+    src = tmp_path / "old"
+    _write(src / "_config.yml", "title: T\nurl: https://example.net\ntimezone: Europe/Berlin\ndefaults:\n"
+                                "  - scope: {path: '', type: posts}\n    values: {permalink: '/news/:year/:title/'}\n"
+                                "  - scope: {path: docs}\n    values: {permalink: '/manual/:basename/'}\n")
+    _write(src / "index.md", "---\ntitle: Home\n---\nHi\n")
+    _write(src / "_posts" / "2023-04-05-rally.md", "---\ntitle: Rally\n---\nCome.\n{: .lead}\n\n"
+                                                   "[map](https://example.net/map){:target=\"_blank\"}\n")
+    _write(src / "docs" / "howto.md", "---\ntitle: How to\n---\n* TOC\n{:toc}\n\n## Step {#step}\n")
+    dest = tmp_path / "new"
+    report = import_site("jekyll", src, dest)
+    assert not report.build.startswith("FAILED"), report.build
+    post = (dest / "_site" / "news" / "2023" / "rally" / "index.html").read_text()
+    assert '<time datetime="2023-04-05">' in post and "{:" not in post and 'href="https://example.net/map"' in post
+    howto = (dest / "_site" / "manual" / "howto" / "index.html").read_text()
+    assert "TOC" not in howto and 'id="step"' in howto
+    assert 'timezone = "Europe/Berlin"' in (dest / "samizdat.toml").read_text()
+    assert sum("Kramdown attribute list" in str(n) for n in report.notes) == 2
+
+
 def test_untranslatable_liquid_is_hidden_and_listed(tmp_path: Path) -> None:
     src = tmp_path / "old"
     src.mkdir()
