@@ -230,7 +230,7 @@ def _import(args: argparse.Namespace) -> int:
     from samizdat.importers import REPORT_NAME, import_site
 
     report = import_site(args.kind, args.source, args.dest, args.default_language)
-    print(report.markdown() if len(report.markdown()) < 4000 else report.short())
+    print(report.terminal(), end="")
     print(f"the whole report: {args.dest / REPORT_NAME}")
     return EXIT_ERROR if report.build.startswith("FAILED") else EXIT_OK
 

@@ -341,3 +341,22 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.Captu
     assert main(["import", "jekyll", str(SITES / "minima" / "src"), str(dest)]) == 1
     assert "not empty" in capsys.readouterr().err
     assert [p.name for p in dest.iterdir()] == ["notes.txt"]
+
+
+def test_refuses_a_link_as_the_new_folder(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "new").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ImportSourceError):
+        import_site("hugo", SITES / "hugo-multilingual" / "src", tmp_path / "new")
+    assert not any(elsewhere.iterdir())
+
+
+def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--default-language` wins over the guess; the report is printed and saved."""
+    dest = tmp_path / "new"
+    assert main(["import", "jekyll", str(SITES / "minima" / "src"), str(dest), "--default-language", "de"]) == 0
+    out = capsys.readouterr().out
+    assert f"the whole report: {dest / REPORT_NAME}" in out and "Build: built" in out
+    assert "[languages.de]\ndefault = true" in (dest / "samizdat.toml").read_text()
+    assert (dest / "content" / "de" / "index.md").exists()

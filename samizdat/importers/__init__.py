@@ -44,4 +44,6 @@ def _build(dest: Path) -> str:
     except SamizdatError as exc:
         return f"FAILED: {exc}"
     pages = sum(1 for rel in result.pages if rel.endswith(".html"))
-    return f"built {pages} HTML files into {dest / '_site'}"
+    warnings = sum(1 for finding in result.findings if finding.severity == "warning")
+    return f"built {pages} HTML files into {dest / '_site'}" + (
+        f"; {warnings} warnings (samizdat build {dest} shows them)" if warnings else "")

@@ -80,6 +80,13 @@ class ImportReport:
                   for source, dests in self.converted]
         return "\n".join(lines) + "\n"
 
-    def short(self) -> str:
-        return (f"{len(self.converted)} files converted, {len(self.left_out)} not imported, "
-                f"{len(self.notes)} notes for a person; build: {self.build}")
+    def terminal(self, limit: int = 40) -> str:
+        """For the terminal: the build, the summary and what needs a person; the lists stay in the file."""
+        text = self.markdown()
+        head = text[:text.index("\n## Not imported")]
+        lines = head.splitlines()
+        cut = [line for line in lines if line.startswith("- `")][limit:]
+        kept = [line for line in lines if line not in set(cut)] if cut else lines
+        more = [f"- … and {len(cut)} more in the report"] if cut else []
+        return "\n".join(kept + more + ["", f"{len(self.converted)} files converted, {len(self.left_out)} not "
+                                            "imported (each with its reason, in the report)."]) + "\n"
