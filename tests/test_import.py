@@ -264,6 +264,24 @@ def test_config_defaults_and_kramdown(tmp_path: Path) -> None:
     assert sum("Kramdown attribute list" in str(n) for n in report.notes) == 2
 
 
+def test_code_in_pages_is_kept_from_readers(tmp_path: Path) -> None:
+    """Scripts, handlers and `javascript:` links (Google Analytics, Disqus…) are kept as comments and
+    listed; markup the import does not foresee makes the build set that page aside, unpublished."""
+    src = tmp_path / "old"
+    _write(src / "index.md", "---\ntitle: Home\n---\nHi\n<script>track('UA-1')</script>\n"
+                             "<p onclick=\"go()\">t</p> <a href=\"javascript:go()\">x</a>\n")
+    _write(src / "moved.md", "---\ntitle: Moved\n---\n<meta http-equiv=\"refresh\" content=\"0; url=https://x.org\">\n")
+    dest = tmp_path / "new"
+    report = import_site("jekyll", src, dest)
+    assert not report.build.startswith("FAILED"), report.build
+    home = (dest / "_site" / "index.html").read_text()
+    assert "UA-1" not in home and "onclick" not in home and "javascript:" not in home and "{##" not in home
+    assert (dest / "content" / "en" / "_moved.md").exists() and not (dest / "_site" / "moved").exists()
+    notes = [str(n) for n in report.notes]
+    assert any(n.startswith("`moved.md`: the build refused it") for n in notes)
+    assert any("index.md:5" in n and "script" in n for n in notes)
+
+
 def test_untranslatable_liquid_is_hidden_and_listed(tmp_path: Path) -> None:
     src = tmp_path / "old"
     src.mkdir()

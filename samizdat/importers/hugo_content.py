@@ -12,6 +12,7 @@ from typing import Any
 from samizdat.importers import jekyll_urls as urls
 from samizdat.importers.frontmatter import OldPage, as_date, samizdat_front
 from samizdat.importers.hugo_shortcodes import convert_shortcodes
+from samizdat.importers.markup import html_as_markdown, neutralise_code
 from samizdat.importers.model import PagePlan
 from samizdat.importers.pages import rel_for_url, strip_prefix, url_for_rel
 from samizdat.importers.report import ReportBuilder
@@ -120,6 +121,11 @@ def page_plan(placed: Placed, resolve: Any, prefix: str, report: ReportBuilder) 
         report.note(placed.file.rel, text, line)
 
     body = convert_shortcodes(placed.page.body, lambda target: resolve(target, placed), note, placed.page.body_line)
+    if placed.file.name.lower().endswith(".html"):  # Hugo read it as HTML, not Markdown
+        body = html_as_markdown(body)
+    body, code = neutralise_code(body)
+    for line, text in code:
+        note(placed.page.body_line + line - 1, text)
     report.convert(placed.file.rel, f"content/{placed.lang}/{rel}")
     return PagePlan(placed.lang, rel, out, body, placed.file.rel)
 

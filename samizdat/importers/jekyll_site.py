@@ -13,7 +13,7 @@ from samizdat.importers.frontmatter import as_date
 from samizdat.importers.jekyll import OldDoc, classify, collections_of, read_config, static_url
 from samizdat.importers.liquid import Links, translate
 from samizdat.importers.liquid_expr import Scope
-from samizdat.importers.markup import kramdown
+from samizdat.importers.markup import html_as_markdown, kramdown, neutralise_code
 from samizdat.importers.model import CopyPlan, PagePlan, SitePlan
 from samizdat.importers.pages import finish_pages, rel_for_url, strip_prefix, url_for_rel
 from samizdat.importers.report import ReportBuilder
@@ -164,8 +164,12 @@ def _page(place: jp.Placed, config: dict[str, Any], base: str, prefixes: dict[st
     front = jp.front_of(doc, config, place.lang)
     scope = Scope(config, front, base, i18n=i18n.get(place.lang, {}), data=data.get(place.lang, {}))
     result = translate(doc.page.body, scope, links[place.lang], doc.file.rel, doc.page.body_line)
-    body, cut = kramdown(result.text)
-    for line, text in result.notes + [(doc.page.body_line + line - 1, t) for line, t in cut]:
+    if doc.file.name.lower().endswith((".html", ".htm")):  # Jekyll read it as HTML, not Markdown
+        body, cut = html_as_markdown(result.text), []
+    else:
+        body, cut = kramdown(result.text)
+    body, code = neutralise_code(body)
+    for line, text in result.notes + [(doc.page.body_line + line - 1, t) for line, t in cut + code]:
         report.note(doc.file.rel, text, line)
     out_front = jp.samizdat_page_front(front, place, url_for_rel(place.rel, jp.prefix_of(prefixes, place.lang)))
     if front.get("layout") == "home":  # Jekyll's home layout lists the posts: finish_pages adds the list

@@ -43,3 +43,63 @@ def kramdown(text: str) -> tuple[str, list[tuple[int, str]]]:
     text = _IAL_LINE.sub(cut("Kramdown attribute list (add the class in HTML if it matters)"), text)  # type: ignore[arg-type]
     text = _IAL_TAIL.sub(cut("Kramdown attribute list (add the class in HTML if it matters)"), text)  # type: ignore[arg-type]
     return text, notes
+
+
+_PRE = re.compile(r"(<(pre|textarea|script)\b.*?</\2\s*>)", re.S | re.I)
+
+
+def html_as_markdown(text: str) -> str:
+    """An `.html` page, which Jekyll and Hugo did not read as Markdown, kept as HTML when samizdat does:
+    no line is indented (four spaces would make a code block) and no line is blank (a blank line ends
+    an HTML block, and the text after it would be read as Markdown). Inside <pre> nothing changes."""
+    pieces = _PRE.split(text)
+    out: list[str] = []
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        if index % 3 == 1:  # a <pre>…</pre> (the split also returns the tag name: skip it)
+            out.append(piece)
+            index += 2
+            continue
+        out.append("\n".join(line.strip() for line in piece.split("\n") if line.strip()))
+        index += 1
+    return "\n".join(part for part in out if part) + "\n"
+
+
+_CODE_ELEMENTS = re.compile(
+    r"<(script|object|embed|applet|frameset|portal|template|noscript|form)\b[^>]*>.*?</\1\s*>"
+    r"|<(script|embed|base|frame)\b[^>]*/?>", re.S | re.I)
+_HANDLER = re.compile(r"""(<[A-Za-z][^<>]*?)\s+on[a-zA-Z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
+_CODE_URL = re.compile(r"""\b(href|src|action)\s*=\s*(["'])\s*(?:javascript|vbscript):[^"']*\2""", re.I)
+_DATA_SCRIPT = re.compile(r"""type\s*=\s*["']?application/(ld\+)?json""", re.I)
+
+
+def neutralise_code(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Markup samizdat refuses in a page (see outputs/page_rules.py): scripts, plug-ins, forms, event
+    handlers and `javascript:` links. Each is kept as a template comment (or its attribute removed) and
+    noted, so the first build of the new site succeeds; the build's own check still guards the result."""
+    notes: list[tuple[int, str]] = []
+
+    def line_of(match: re.Match[str]) -> int:
+        return text.count("\n", 0, match.start()) + 1
+
+    def element(match: re.Match[str]) -> str:
+        if _DATA_SCRIPT.search(match.group(0)[:200]):
+            return match.group(0)
+        notes.append((line_of(match), f"`{match.group(0)[:50]}…` would run code or embed a document, which samizdat "
+                                      "pages may not (docs/security.md); kept as a comment"))
+        return jinja_comment(match.group(0))
+
+    def handler(match: re.Match[str]) -> str:
+        notes.append((line_of(match), "an event handler (on…=) removed: samizdat pages run no code from content"))
+        return match.group(1)
+
+    def code_url(match: re.Match[str]) -> str:
+        notes.append((line_of(match), f"a {match.group(1)}=\"javascript:…\" replaced by #: it would run code"))
+        return f'{match.group(1)}="#"'
+
+    text = _CODE_ELEMENTS.sub(element, text)
+    previous = None
+    while previous != text:  # a tag with several handlers loses one per pass
+        previous, text = text, _HANDLER.sub(handler, text)
+    return _CODE_URL.sub(code_url, text), notes
