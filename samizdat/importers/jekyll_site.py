@@ -69,6 +69,10 @@ def _place(doc: OldDoc, config: dict[str, Any], codes: list[str], prefixes: dict
         return []
     if multi and doc.kind == "page" and doc.lang is None and not (doc.page.front or {}).get("lang"):
         return [_place_one(doc, config, code, prefixes, default, report) for code in codes]
+    said = (doc.page.front or {}).get("lang")
+    if isinstance(said, str) and said not in codes:
+        report.note(doc.file.rel, f"lang: {said} is not one of the site's languages ({', '.join(codes)}): "
+                                  "imported by its address; add the language to _config.yml and import again")
     return [_place_one(doc, config, _lang_of(doc, codes, prefixes, default), prefixes, default, report)]
 
 
