@@ -221,6 +221,10 @@ LIQUID_CASES = [
     ("{% highlight python %}x = {{ 1 }}{% endhighlight %}", "x = {{ 1 }}"),
     ("{% include note.html text='hi there' %}", "NOTE hi there"),
     ("{% post_url 2024-01-02-hello %}", "/2024/01/02/hello.html"),
+    ("{% link _posts/2024-01-02-hello.md %}", "/2024/01/02/hello.html"),
+    ("{{ site.data.people[1].name | downcase }}", "ann"),
+    ("{% unless page.hidden %}shown{% endunless %}", "shown"),
+    ('{% case page.title %}{% when "Home" %}home{% else %}other{% endcase %}', "home"),
     ("{% capture c %}ab{% endcapture %}{{ c | size }}", "2"),
 ]
 
@@ -232,6 +236,7 @@ def test_common_liquid_is_translated(tmp_path: Path, liquid: str, shown: str) ->
     (src / "_posts").mkdir()
     (src / "_config.yml").write_text("title: T\nurl: https://example.net\n")
     (src / "_includes" / "note.html").write_text("NOTE {{ include.text }}")
+    _write(src / "_data" / "people.yml", "- name: Bo\n- name: Ann\n")
     (src / "_posts" / "2024-01-02-hello.md").write_text("---\ntitle: Hello\n---\nhi\n")
     (src / "index.md").write_text(f"---\ntitle: Home\n---\nBEGIN[{liquid}]END\n")
     dest = tmp_path / "new"

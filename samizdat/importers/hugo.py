@@ -25,7 +25,9 @@ WHY = {"layouts": "a Hugo template: samizdat's theme is used", "themes": "a Hugo
        "i18n": "Hugo's interface strings: samizdat's theme has its own (strings/<lang>.yaml)",
        "archetypes": "a Hugo archetype: `samizdat new` makes new pages",
        "assets": "Hugo Pipes input: put the finished files in static/", "resources": "Hugo's cache",
-       "public": "Hugo's old build output"}
+       "public": "Hugo's old build output",
+       "config": "part of Hugo's split configuration: only the main config file was read; copy what matters "
+                 "into samizdat.toml"}
 
 
 def plan_hugo(tree: SourceTree, default_language: str | None, report: ReportBuilder) -> SitePlan:
