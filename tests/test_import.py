@@ -210,6 +210,29 @@ def test_hugo_folder_per_language(tmp_path: Path) -> None:
     assert dict(report.left_out)["layouts/single.html"].startswith("a Hugo template")
 
 
+def test_hugo_yaml_config_with_every_language_in_a_folder(tmp_path: Path) -> None:
+    src = tmp_path / "old"
+    _write(src / "config.yaml", "baseURL: https://e.example.net/\ndefaultContentLanguage: uk\n"
+                                "defaultContentLanguageInSubdir: true\nlanguages:\n  uk: {weight: 1}\n  de: {weight: 2}\n")
+    _write(src / "content/_index.md", "---\ntitle: Головна\n---\n")
+    _write(src / "content/_index.de.md", "---\ntitle: Start\n---\n")
+    _write(src / "content/help.md", "---\ntitle: Допомога\nslug: dopomoha\n---\nТекст\n")
+    _write(src / "content/help.de.md", "---\ntitle: Hilfe\nslug: hilfe\n---\nText\n")
+    dest = tmp_path / "new"
+    report = import_site("hugo", src, dest)
+    assert not report.build.startswith("FAILED"), report.build
+    toml = (dest / "samizdat.toml").read_text()
+    assert '[languages.uk]\ndefault = true\nprefix = "uk"' in toml
+    help_de = (dest / "_site" / "de" / "hilfe" / "index.html").read_text()
+    assert 'hreflang="uk" href="https://e.example.net/uk/dopomoha/"' in help_de
+
+
+def test_refuses_a_missing_source(tmp_path: Path) -> None:
+    with pytest.raises(ImportSourceError, match="not a folder"):
+        import_site("jekyll", tmp_path / "nothing", tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
 LIQUID_CASES = [
     ('{{ "/css/a.css" | relative_url }}', "/css/a.css"),
     ("{{ site.baseurl }}/x", "/x"),

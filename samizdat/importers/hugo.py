@@ -44,6 +44,9 @@ def plan_hugo(tree: SourceTree, default_language: str | None, report: ReportBuil
     if not base.startswith(("https://", "http://")) or re.search(r"//(www\.)?example\.(org|com)", base):
         report.note(name or "hugo.toml", "write the site's real address as base_url in samizdat.toml")
         base = base if base.startswith(("https://", "http://")) else "https://example.org"
+    if _get(config, "defaultcontentlanguageinsubdir"):
+        report.summary.append(f"the main language keeps its folder (/{site.prefixes[site.default]}/) and nothing is "
+                              "published at /, where Hugo wrote a redirect: set its prefix to \"\" to serve it at /")
     if any(_get(v, "menu") for v in (_get(config, "languages") or {}).values() if isinstance(v, dict)) or \
             _get(config, "menu"):
         report.summary.append("menus in the config were not converted: list the links in data/header.yaml")
