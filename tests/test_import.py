@@ -213,7 +213,8 @@ def test_hugo_folder_per_language(tmp_path: Path) -> None:
 def test_hugo_yaml_config_with_every_language_in_a_folder(tmp_path: Path) -> None:
     src = tmp_path / "old"
     _write(src / "config.yaml", "baseURL: https://e.example.net/\ndefaultContentLanguage: uk\n"
-                                "defaultContentLanguageInSubdir: true\nlanguages:\n  uk: {weight: 1}\n  de: {weight: 2}\n")
+                                "defaultContentLanguageInSubdir: true\n"
+                                "languages:\n  uk: {weight: 1}\n  de: {weight: 2}\n")
     _write(src / "content/_index.md", "---\ntitle: Головна\n---\n")
     _write(src / "content/_index.de.md", "---\ntitle: Start\n---\n")
     _write(src / "content/help.md", "---\ntitle: Допомога\nslug: dopomoha\n---\nТекст\n")
