@@ -348,6 +348,10 @@ HOSTILE = [  # (case, plant(site, outside)): each tries to read the volunteer's 
     ("a billion laughs", lambda site, out: _write(site / "_data" / "x.yml", "a: &a [1,1,1,1,1,1,1,1,1]\n" + "".join(
         f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)))),
     ("broken front matter", lambda site, out: _write(site / "bad.md", "---\ntitle: [oops\n---\nx\n")),
+    ("nesting 500 deep", lambda site, out: (
+        _write(site / "_config.yml", "x: " + "[" * 500 + "]" * 500 + "\n"),
+        _write(site / "_data" / "d.yml", "a: " + "[" * 500 + "]" * 500 + "\n"),
+        _write(site / "deep.md", "---\nk: " + "[" * 500 + "]" * 500 + "\n---\n{{ site.x }} {{ site.data.d.a }}\n"))),
     ("a name with a terminal escape", lambda site, out: _write(site / "x\x1b[2Jy\n.md", "---\n---\nx\n")),
 ]
 

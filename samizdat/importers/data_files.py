@@ -16,6 +16,7 @@ import yaml
 
 from samizdat.content.safe_yaml import load_yaml
 from samizdat.errors import ContentError
+from samizdat.importers.frontmatter import MAX_DEPTH, depth_of
 from samizdat.importers.model import TextPlan
 from samizdat.importers.report import ReportBuilder
 from samizdat.importers.source import SourceFile, read_text
@@ -24,6 +25,14 @@ EXTENSIONS = (".yml", ".yaml", ".json", ".csv", ".tsv", ".toml")
 
 
 def load_data(file: SourceFile, report: ReportBuilder) -> Any:
+    data = _parse(file, report)
+    if depth_of(data) > MAX_DEPTH:
+        report.note(file.rel, f"cannot be read: it nests more than {MAX_DEPTH} levels deep")
+        return None
+    return data
+
+
+def _parse(file: SourceFile, report: ReportBuilder) -> Any:
     text = read_text(file)
     name = file.name.lower()
     try:
@@ -36,7 +45,7 @@ def load_data(file: SourceFile, report: ReportBuilder) -> Any:
         if name.endswith(".toml"):
             return tomllib.loads(text)
         return list(csv.DictReader(io.StringIO(text), delimiter="\t" if name.endswith(".tsv") else ","))
-    except (ContentError, ValueError, tomllib.TOMLDecodeError) as exc:
+    except (ContentError, ValueError, tomllib.TOMLDecodeError, RecursionError, csv.Error) as exc:
         line = exc.location.line if isinstance(exc, ContentError) and exc.location else None
         report.note(file.rel, f"cannot be read: {getattr(exc, 'message', exc)}", line)
         return None

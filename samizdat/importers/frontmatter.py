@@ -40,6 +40,21 @@ def split(text: str, path: Path) -> OldPage:
     return OldPage(None, text, 1)
 
 
+MAX_DEPTH = 40  # nesting a real page or data file never needs; deeper input would exhaust Python's stack
+
+
+def depth_of(value: Any) -> int:
+    """How deeply lists and tables nest, measured without recursion (the input is hostile)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def _yaml(block: str, path: Path) -> dict[str, Any]:
     try:
         data = load_yaml(block, path, first_line=2)
@@ -49,14 +64,19 @@ def _yaml(block: str, path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise FrontMatterProblem("the front matter is not a list of `key: value` lines", 2)
+    if depth_of(data) > MAX_DEPTH:
+        raise FrontMatterProblem(f"the front matter nests more than {MAX_DEPTH} levels deep", 2)
     return {str(k): v for k, v in data.items()}
 
 
 def _toml(block: str, path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(block)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomllib.loads(block)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise FrontMatterProblem(f"the TOML front matter is broken: {exc}", None) from exc
+    if depth_of(data) > MAX_DEPTH:
+        raise FrontMatterProblem(f"the front matter nests more than {MAX_DEPTH} levels deep", 2)
+    return data
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -55,19 +55,27 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
     return out
 
 
-def _literal(value: Any) -> str | None:
-    """A known value written into the page: JSON's scalars, lists and string-keyed tables are Jinja too."""
+def _literal(value: Any, depth: int = 0) -> str | None:
+    """A known value written into the page: JSON's scalars, lists and string-keyed tables are Jinja too.
+    A value nested deeper than any page needs (the config is hostile input) is not written."""
     if value is None:
         return "none"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list) and all(_literal(v) is not None for v in value):
-        return "[" + ", ".join(_literal(v) or "" for v in value) + "]"
-    if isinstance(value, dict) and all(isinstance(k, str) and _literal(v) is not None for k, v in value.items()):
-        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if depth > LITERAL_DEPTH:
+        return None
+    if isinstance(value, list):
+        items = [_literal(v, depth + 1) for v in value]
+        return None if None in items else "[" + ", ".join(i for i in items if i is not None) + "]"
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        pairs = [(json.dumps(k, ensure_ascii=False), _literal(v, depth + 1)) for k, v in value.items()]
+        return None if any(v is None for _, v in pairs) else "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
     return None
+
+
+LITERAL_DEPTH = 20
 
 
 SEGMENT = re.compile(r"""\.([A-Za-z_][\w-]*)|\[\s*("[^"]*"|'[^']*'|-?\d+|[A-Za-z_][\w.-]*)\s*\]""")
