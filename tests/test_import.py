@@ -342,6 +342,9 @@ HOSTILE = [  # (case, plant(site, outside)): each tries to read the volunteer's 
         site / "a.md", "---\n---\n{% include ../../home/secret.txt %}{% include_relative ../home/secret.txt %}\n")),
     ("a translated piece that climbs out", lambda site, out: _write(
         site / "a.md", "---\n---\n{% tf ../../../home/secret.txt %}\n")),
+    ("includes that multiply", lambda site, out: (
+        _write(site / "_includes" / "a.html", "{% include a.html %}" * 20 + "x" * 1000),
+        _write(site / "many.md", "---\n---\n" + "{% include a.html %}" * 20 + "\n"))),
     ("a data folder that is a link out", lambda site, out: _link(site / "_data", out)),
     ("a permalink that climbs out", lambda site, out: _write(
         site / "evil.md", "---\npermalink: /../../../x/\n---\nx\n")),

@@ -20,6 +20,7 @@ TAG = re.compile(r"\{%-?\s*(?P<tag>\w+)(?P<args>.*?)-?%\}|\{\{-?(?P<out>.*?)-?\}
 BLOCKS = {"if": "endif", "unless": "endif", "for": "endfor", "case": "endif", "capture": "endset"}
 POST_LOOP = re.compile(r"\s*\w+\s+in\s+(site\.posts|paginator\.posts|site\.categories\.\w+|site\.tags\.\w+)\b")
 MAX_DEPTH = 6  # includes within includes: a loop of includes stops here
+MAX_EXPANDED = 2_000_000  # characters the includes of one page may add: ten includes of ten includes… stop
 
 
 @dataclass
@@ -39,8 +40,10 @@ class Result:
 
 
 class Translator:
-    def __init__(self, scope: Scope, links: Links, source: str, depth: int = 0) -> None:
+    def __init__(self, scope: Scope, links: Links, source: str, depth: int = 0,
+                 budget: list[int] | None = None) -> None:
         self.scope, self.links, self.source, self.depth = scope, links, source, depth
+        self.budget = budget if budget is not None else [MAX_EXPANDED]  # characters includes may still add
         self.notes: list[tuple[int, str]] = []
         self.stack: list[tuple[str, bool]] = []  # open blocks: (tag, translated)
 
@@ -219,7 +222,7 @@ class Translator:
 
     def _tag_include(self, args: str, line: int, relative: bool = False) -> str | None:
         match = re.match(r"""([\w./-]+)\s*(.*)$""", args, re.S)
-        if match is None or self.depth >= MAX_DEPTH:
+        if match is None or self.depth >= MAX_DEPTH or self.budget[0] <= 0:
             return None
         text = self.links.include(match.group(1), relative, self.source)
         params = dict(re.findall(r"""(\w+)\s*=\s*("[^"]*"|'[^']*'|[\w.\-\[\]]+)""", match.group(2)))
@@ -229,7 +232,8 @@ class Translator:
         scope = Scope(self.scope.site, self.scope.page, self.scope.base_url,
                       {k: v for k, v in jinja_params.items() if v}, set(self.scope.local), self.scope.i18n,
                       self.scope.data)
-        inner = Translator(scope, self.links, self.source, self.depth + 1).run(text)
+        inner = Translator(scope, self.links, self.source, self.depth + 1, self.budget).run(text)
+        self.budget[0] -= len(inner.text)
         self.notes.extend((line, f"in include {match.group(1)}: {note}") for _, note in inner.notes)
         return inner.text
 
@@ -255,9 +259,10 @@ class Translator:
 
     def _tag_tf(self, args: str, line: int) -> str | None:
         text = self.links.i18n_file(args.strip().strip("\"'"))
-        if text is None or self.depth >= MAX_DEPTH:
+        if text is None or self.depth >= MAX_DEPTH or self.budget[0] <= 0:
             return None
-        inner = Translator(self.scope, self.links, self.source, self.depth + 1).run(text)
+        inner = Translator(self.scope, self.links, self.source, self.depth + 1, self.budget).run(text)
+        self.budget[0] -= len(inner.text)
         self.notes.extend((line, f"in {args.strip()}: {note}") for _, note in inner.notes)
         return inner.text
 
