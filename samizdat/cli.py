@@ -111,6 +111,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="the zone of the group's meetings, e.g. Europe/Berlin (default: this computer's)")
     init.set_defaults(run=_init)
 
+    imp = commands.add_parser("import", help="make a samizdat site from a Jekyll or Hugo site, and build it")
+    imp.add_argument("kind", choices=["jekyll", "hugo"], help="what the old site is made with")
+    imp.add_argument("source", type=Path, help="the old site's folder")
+    imp.add_argument("dest", type=Path, help="a new or empty folder for the samizdat site")
+    imp.add_argument("--default-language", help="the old site's main language, e.g. ru (default: from its config)")
+    imp.set_defaults(run=_import)
+
     new = commands.add_parser("new", help="create a meeting, a news post or a page in every language")
     kinds = new.add_subparsers(title="what to create")
     meeting = kinds.add_parser("meeting", help="a meeting: facts once, a text per language")
@@ -258,6 +265,15 @@ def _ask_people() -> bool:
         return True
     answer = input("Will the site publish photos of people (protests, meetings)? Faces will be masked. [Y/n] ")
     return not answer.strip().lower().startswith(("n", "н", "아"))
+
+
+def _import(args: argparse.Namespace) -> int:
+    from samizdat.importers import REPORT_NAME, import_site
+
+    report = import_site(args.kind, args.source, args.dest, args.default_language)
+    print(report.terminal(), end="")
+    print(f"the whole report: {args.dest / REPORT_NAME}")
+    return EXIT_ERROR if report.build.startswith("FAILED") else EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:

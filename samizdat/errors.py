@@ -109,3 +109,7 @@ def raise_all(errors: list[SamizdatError]) -> None:
         raise errors[0]
     if errors:
         raise ManyErrors(errors)
+
+
+class ImportSourceError(SamizdatError):
+    """`samizdat import` cannot read the old site or cannot write the new one safely."""

@@ -1,0 +1,92 @@
+"""What an import did with each file of the old site, and what a person still has to do.
+
+Every file of the old site ends up in exactly one place here: converted (to a new file), or listed
+with the reason it was not. Notes about a converted file (a Liquid tag kept as a comment, a shortcode
+to redo) are listed too, with their line, so nothing is lost without a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def shown(text: str) -> str:
+    """A name from the old site as the report may print it: a newline or a terminal escape in a file
+    name (hostile input) becomes `\\n`, `\\x1b`, so it can neither fake a line nor move the cursor."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text).replace("`", "'")
+
+
+@dataclass(frozen=True)
+class Note:
+    source: str  # path inside the old site
+    text: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        place = f"{shown(self.source)}:{self.line}" if self.line else shown(self.source)
+        return f"`{place}`: {shown(self.text)}"
+
+
+@dataclass
+class ReportBuilder:
+    """Filled while the old site is read; frozen into an ImportReport at the end."""
+
+    converted: dict[str, list[str]] = field(default_factory=dict)  # source → new files
+    left_out: dict[str, str] = field(default_factory=dict)  # source → why it was not imported
+    notes: list[Note] = field(default_factory=list)  # what a person should look at
+    summary: list[str] = field(default_factory=list)
+
+    def convert(self, source: str, dest: str) -> None:
+        self.converted.setdefault(source, []).append(dest)
+        self.left_out.pop(source, None)
+
+    def leave_out(self, source: str, reason: str) -> None:
+        if source not in self.converted:
+            self.left_out.setdefault(source, reason)
+
+    def note(self, source: str, text: str, line: int | None = None) -> None:
+        self.notes.append(Note(source, text, line))
+
+    def freeze(self, kind: str, src: str, built: str) -> ImportReport:
+        return ImportReport(kind, src, built, tuple(self.summary),
+                            tuple(sorted((s, tuple(d)) for s, d in self.converted.items())),
+                            tuple(sorted(self.left_out.items())), tuple(self.notes))
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str  # "Jekyll" or "Hugo"
+    source: str
+    build: str  # what the build of the new site said
+    summary: tuple[str, ...]
+    converted: tuple[tuple[str, tuple[str, ...]], ...]
+    left_out: tuple[tuple[str, str], ...]
+    notes: tuple[Note, ...]
+
+    def listed(self) -> set[str]:
+        """Every old file the report names: converted or left out."""
+        return {source for source, _ in self.converted} | {source for source, _ in self.left_out}
+
+    def markdown(self) -> str:
+        build = "\n".join(map(shown, self.build.splitlines()))
+        lines = [f"# Import report: {self.kind} site `{shown(self.source)}`", "", f"Build: {build}", ""]
+        lines += [f"- {shown(item)}" for item in self.summary]
+        lines += ["", f"## Needs a person ({len(self.notes)})", ""]
+        lines += [f"- {note}" for note in self.notes] or ["Nothing."]
+        lines += ["", f"## Not imported ({len(self.left_out)})", ""]
+        lines += [f"- `{shown(source)}`: {reason}" for source, reason in self.left_out] or ["Nothing."]
+        lines += ["", f"## Converted ({len(self.converted)})", ""]
+        lines += [f"- `{shown(source)}` → {', '.join(f'`{shown(d)}`' for d in dests)}"
+                  for source, dests in self.converted]
+        return "\n".join(lines) + "\n"
+
+    def terminal(self, limit: int = 40) -> str:
+        """For the terminal: the build, the summary and what needs a person; the lists stay in the file."""
+        text = self.markdown()
+        head = text[:text.index("\n## Not imported")]
+        lines = head.splitlines()
+        cut = [line for line in lines if line.startswith("- `")][limit:]
+        kept = [line for line in lines if line not in set(cut)] if cut else lines
+        more = [f"- … and {len(cut)} more in the report"] if cut else []
+        return "\n".join(kept + more + ["", f"{len(self.converted)} files converted, {len(self.left_out)} not "
+                                            "imported (each with its reason, in the report)."]) + "\n"
