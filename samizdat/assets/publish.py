@@ -1,6 +1,6 @@
 """The published files (assets/, static/, page bundles, the theme's) that are not copied as they are:
-SVG drawings are cleaned, HTML files pass the page rules, and the site's own `_headers` is checked and
-kept after the generated policy instead of replacing it."""
+SVG drawings are cleaned, HTML files pass the page rules, and the site's own `_headers` and `.htaccess`
+are checked and kept after the generated policy instead of replacing it."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from samizdat.assets.svg import clean_svg_report
 from samizdat.assets.xml_files import XML_SUFFIXES, xml_findings
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
+from samizdat.outputs import site_htaccess
 from samizdat.outputs.host_files import REDIRECTS_FILE, check_redirects, refuse_server_code
 from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
-from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE, script_hash
+from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE, script_hash
 from samizdat.outputs.site_headers import check_site_headers, site_block
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -30,6 +31,7 @@ class PublishedAssets:
     findings: tuple[Finding, ...]  # broken page rules in HTML files, refused _headers lines
     scripts: tuple[str, ...]  # hashes of inline scripts in HTML files listed in [security] allow_scripts
     notes: tuple[Finding, ...] = ()  # what the SVG cleaning removed: told, never refused
+    site_htaccess: bytes = b""  # the site's .htaccess lines, to follow the policy's
 
 
 def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets:
@@ -40,7 +42,7 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
     findings: list[Finding] = []
     scripts: list[str] = []
     notes: list[Finding] = []
-    headers = b""
+    headers = htaccess = b""
     for rel, path in copies.items():
         if rel == NGINX_FILE:
             raise ContentError(f"the file {rel} would replace the security headers samizdat writes",
@@ -52,6 +54,11 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             text = _text(path)
             findings += check_site_headers(text, path)
             headers = site_block(text)
+            continue
+        if rel == HTACCESS_FILE:
+            text = _text(path)
+            findings += site_htaccess.check_site_htaccess(text, path)
+            htaccess = site_htaccess.site_block(text)
             continue
         if rel.lower().endswith(".svg"):
             svg = clean_svg_report(path.read_bytes(), path)
@@ -67,7 +74,7 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             findings += findings_of(scan.violations, None, rules, fallback=path)
             scripts += [script_hash(body) for body in scan.scripts]
         kept[rel] = path
-    return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts), tuple(notes))
+    return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts), tuple(notes), htaccess)
 
 
 def _text(path: Path) -> str:

@@ -17,15 +17,15 @@ from samizdat.publish.relative import relativize_outputs
 
 
 def secure(config: SiteConfig, rendered: dict[str, bytes], scripts: set[str],
-           site_headers: bytes = b"") -> dict[str, bytes]:
+           site_headers: bytes = b"", site_htaccess: bytes = b"") -> dict[str, bytes]:
     """Every page's CSP meta tag and the header files, from one policy. Pages whose tag already holds
     the policy (the usual case: the theme wrote it) are left as they are. `site_headers`: the site's own
-    `_headers`, already checked (site_headers.py), appended after the policy."""
+    `_headers` and `.htaccess`, already checked (site_headers.py, site_htaccess.py), appended after the policy."""
     policy = SecurityPolicy(config.check.allow_origins, tuple(sorted(scripts)))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy.meta_csp()}">'.encode()
     result = {rel: data if not rel.endswith(".html") or meta in data else _with_policy(data, policy)
               for rel, data in rendered.items()}
-    return result | policy_files(policy, site_headers)
+    return result | policy_files(policy, site_headers, site_htaccess)
 
 
 def _with_policy(page: bytes, policy: SecurityPolicy) -> bytes:

@@ -27,7 +27,7 @@ from samizdat.images.stage import process_site_images
 from samizdat.images.verify import verify_published
 from samizdat.outputs import paths
 from samizdat.outputs.page_safety import refuse
-from samizdat.outputs.security import HEADERS_FILE, NGINX_FILE
+from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
 
@@ -53,7 +53,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         copies = static_files(config, site.theme.static_dir, site.content_files)
         # A feed's address stays reserved while the site has no feed: readers may come back to it.
         feeds = [paths.feed_path(language) for language in config.languages]
-        check_static_clashes(copies, pages, [*generated.keys() | set(feeds), HEADERS_FILE, NGINX_FILE])
+        check_static_clashes(copies, pages, [*generated.keys() | set(feeds), HEADERS_FILE, NGINX_FILE,
+                                                HTACCESS_FILE])
         rendered |= generated
         assets = publish_assets(copies, rendered_site.rules)  # SVG cleaned, HTML checked, _headers kept apart
         copies = assets.copies
@@ -64,7 +65,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     # The policy lists every inline script's hash, so it is known only once every page exists.
     with timings.stage("secure"):
         scripts = {script for page in rendered_site.pages.values() for script in page.scripts} | set(assets.scripts)
-        rendered = {rel: data for rel, data in secure(config, rendered, scripts, assets.site_headers).items()
+        secured = secure(config, rendered, scripts, assets.site_headers, assets.site_htaccess)
+        rendered = {rel: data for rel, data in secured.items()
                     if rel not in copies and rel not in assets.cleaned} | assets.cleaned
     # Every published file is recognised by its bytes: office files are refused, PDFs stripped.
     with timings.stage("documents"):

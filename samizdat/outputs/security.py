@@ -1,6 +1,6 @@
-"""The site's security policy, in one place: the CSP meta tag, `_headers` and the nginx snippet.
+"""The site's security policy, in one place: the CSP meta tag, `_headers`, `.htaccess` and the nginx snippet.
 
-Every page's `<meta http-equiv="Content-Security-Policy">` and both header files are written from
+Every page's `<meta http-equiv="Content-Security-Policy">` and the three header files are written from
 the same `SecurityPolicy`, so they cannot disagree. Visitors may be watched: nothing loads from
 another host unless the site allowlists it, and scripts run only when their hash is listed.
 """
@@ -16,6 +16,7 @@ from samizdat.outputs.tag_edit import StartTag, quick_start_tags, rewrite_tags, 
 
 HEADERS_FILE = "_headers"  # read by Netlify and Cloudflare Pages
 NGINX_FILE = "samizdat-headers.conf"  # for `include` in an nginx server block
+HTACCESS_FILE = ".htaccess"  # read by Apache (mod_headers), as most shared hosting runs it
 _META = frozenset({"meta"})
 _LINKS = frozenset({"a", "area"})
 
@@ -69,10 +70,11 @@ def script_hash(body: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
 
 
-def policy_files(policy: SecurityPolicy, site_headers: bytes = b"") -> dict[str, bytes]:
-    """site_headers: the site's own `_headers`, already checked (outputs/site_headers.py). It comes after
-    the policy and may only add headers the policy does not set."""
-    return {HEADERS_FILE: headers_file(policy) + site_headers, NGINX_FILE: nginx_snippet(policy)}
+def policy_files(policy: SecurityPolicy, site_headers: bytes = b"", site_htaccess: bytes = b"") -> dict[str, bytes]:
+    """site_headers, site_htaccess: the site's own `_headers` and `.htaccess`, already checked
+    (outputs/site_headers.py, site_htaccess.py). Each comes after the policy and cannot loosen it."""
+    return {HEADERS_FILE: headers_file(policy) + site_headers, NGINX_FILE: nginx_snippet(policy),
+            HTACCESS_FILE: htaccess_file(policy) + site_htaccess}
 
 
 def headers_file(policy: SecurityPolicy) -> bytes:
@@ -87,6 +89,18 @@ def nginx_snippet(policy: SecurityPolicy) -> bytes:
     lines = ["# Written by samizdat build. In nginx: include /path/to/samizdat-headers.conf; inside server { }"]
     lines += [f'add_header {name} "{value}" always;' for name, value in policy.headers()]
     return ("\n".join(lines) + "\n").encode()
+
+
+def htaccess_file(policy: SecurityPolicy) -> bytes:
+    """`Header always set` lines for Apache: `always` so error pages (404) carry the policy too."""
+    lines = ["# Written by samizdat build from the site's security policy; edits are replaced.",
+             "<IfModule mod_headers.c>"]
+    lines += [f'  Header always set {name} "{_quoted(value)}"' for name, value in policy.headers()]
+    return ("\n".join([*lines, "</IfModule>"]) + "\n").encode()
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def apply_page_policy(page: str, policy: SecurityPolicy) -> str:

@@ -8,6 +8,7 @@ from samizdat.config import SiteConfig
 from samizdat.content.sources import ContentFile
 from samizdat.content.urls import UnsafePath, confine
 from samizdat.errors import ContentError, SourceLocation
+from samizdat.outputs.security import HTACCESS_FILE
 from samizdat.site_files import site_files
 from samizdat.theme import THEME_URL
 
@@ -49,15 +50,28 @@ def _theme_tree(folder: Path, prefix: str) -> dict[str, Path]:
 
 
 def _tree(folder: Path, prefix: str) -> dict[str, Path]:
-    return {_published_path(path, folder, prefix): path for path in site_files(folder, skip=_hidden)}
+    return {_published_path(path, folder, prefix): path
+            for path in site_files(folder, skip=lambda name: _hidden(name) and name != HTACCESS_FILE)}
 
 
 def _published_path(path: Path, folder: Path, prefix: str) -> str:
+    if path.name == HTACCESS_FILE:
+        return _htaccess_path(path, folder, prefix)
     try:
         return confine(prefix + path.relative_to(folder).as_posix())
     except UnsafePath as exc:
         raise ContentError(f"this file name cannot be published: it has {exc.problem}", SourceLocation(path),
                            hint="rename the file or folder (letters, digits, - and _ are safe everywhere)") from None
+
+
+def _htaccess_path(path: Path, folder: Path, prefix: str) -> str:
+    """static/.htaccess is kept, after the generated one (assets/publish.py). One in a folder would be
+    lost, and merged at the root its lines (a year's caching for /assets/) would reach every page."""
+    if prefix or path.parent != folder:
+        raise ContentError("only static/.htaccess is published (merged into the .htaccess samizdat writes)",
+                           SourceLocation(path), hint="move its lines into static/.htaccess; they then apply "
+                           "to the whole site (<FilesMatch> can limit them to some files)")
+    return HTACCESS_FILE
 
 
 def _hidden(part: str) -> bool:
