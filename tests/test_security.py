@@ -1,4 +1,4 @@
-"""The security policy: the pages' CSP meta tag, `_headers` and the nginx snippet say the same thing."""
+"""The security policy: the pages' CSP meta tag, `_headers`, `.htaccess` and the nginx snippet say the same thing."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ def header_lines(text: str, prefix: str) -> dict[str, str]:
 def test_pages_and_both_header_files_carry_one_policy(bundled_build: Path) -> None:
     netlify = header_lines((bundled_build / "_headers").read_text(encoding="utf-8"), "  ")
     nginx = header_lines((bundled_build / "samizdat-headers.conf").read_text(encoding="utf-8"), "add_header ")
-    assert netlify == nginx
+    apache = (bundled_build / ".htaccess").read_text(encoding="utf-8")
+    assert apache.startswith("# Written by samizdat build") and "<IfModule mod_headers.c>\n" in apache
+    assert netlify == nginx == header_lines(apache, "  Header always set ")
+    assert len(netlify) == len(SecurityPolicy().headers())
     csp = netlify["Content-Security-Policy"]
     assert csp.startswith("default-src 'none';")
     for directive in ("frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'", "img-src 'self'"):

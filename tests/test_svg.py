@@ -1,5 +1,6 @@
 """SVG drawings are published without code, outside references, embedded pictures or their author's
-traces; a file that cannot be read safely is refused. A site's own `_headers` cannot loosen the policy."""
+traces; a file that cannot be read safely is refused. A site's own `_headers` or `.htaccess` cannot loosen
+the policy."""
 
 from __future__ import annotations
 
@@ -177,12 +178,96 @@ def test_a_sites_harmless_headers_follow_the_policy(sandbox: Sandbox, capsys) ->
 @pytest.mark.parametrize("rel", ["static/samizdat-headers.conf", "static/.htaccess"])
 def test_server_config_files_cannot_replace_the_policy(sandbox: Sandbox, capsys, rel: str) -> None:  # noqa: F811
     sandbox.write({rel: "Header unset Content-Security-Policy\n"})
-    outcome = sandbox.build(capsys)
-    if rel.endswith(".htaccess"):  # hidden files are never published
-        assert outcome.code == 0 and not (sandbox.out / ".htaccess").exists()
-    else:
-        assert_refused(outcome, rel)
-        assert not sandbox.out.exists()
+    assert_refused(sandbox.build(capsys), rel, 1 if rel.endswith(".htaccess") else None)
+    assert not sandbox.out.exists()
+
+
+# A site's .htaccess (Apache obeys every line): each line that could loosen the policy, run code on the
+# server or send readers away → the line the error names.
+HTACCESS = {
+    "removes the CSP": ("Header unset Content-Security-Policy\n", 1),
+    "removes it, in other case": ("# tidy\nheader UNSET content-security-policy\n", 2),
+    "replaces the CSP": ('ExpiresActive On\nHeader always set Content-Security-Policy "default-src *"\n', 2),
+    "report-only CSP": ('Header set Content-Security-Policy-Report-Only "default-src *"\n', 1),
+    "frames allowed, inside a wrapper": ("<IfModule mod_headers.c>\n  Header set X-Frame-Options SAMEORIGIN\n"
+                                         "</IfModule>\n", 2),
+    "leaks the address": ("Header set Referrer-Policy unsafe-url\n", 1),
+    "camera back on": ('Header append Permissions-Policy "camera=(self)"\n', 1),
+    "sniffing back on": ('Header merge X-Content-Type-Options ""\n', 1),
+    "cross-origin opener": ("Header always set Cross-Origin-Opener-Policy unsafe-none\n", 1),
+    "edits the CSP": ('Header edit Content-Security-Policy "\'none\'" "*"\n', 1),
+    "preloads a tracker": ('Header set Link "<https://tracker.example/p.js>; rel=preload"\n', 1),
+    "request header": ("RequestHeader unset Cookie\n", 1),
+    "runs text as CGI": ("AddHandler cgi-script .txt\n", 1),
+    "server status page": ("<Files status>\nSetHandler server-status\n</Files>\n", 2),
+    "action": ("Action php-script /cgi-bin/php\n", 1),
+    "PHP by type": ("AddType application/x-httpd-php .html\n", 1),
+    "text served as HTML": ("AddType text/html .txt\n", 1),
+    "PHP setting": ("php_value auto_prepend_file /etc/passwd\n", 1),
+    "PHP engine": ("php_flag engine on\n", 1),
+    "CGI on": ("Options -Indexes +ExecCGI\n", 1),
+    "server-side includes": ("Options Includes\n", 1),
+    "redirect away": ("Redirect 301 /old /en/\nRedirect 301 / https://evil.example/\n", 2),
+    "redirect protocol-relative": ("RedirectMatch ^/(.*) //evil.example/$1\n", 1),
+    "rewrite proxy": ("ExpiresActive On\nRewriteRule ^(.*)$ https://evil.example/$1 [P]\n", 2),
+    "rewrite engine": ("RewriteEngine On\n", 1),
+    "password file": ("AuthType Basic\nAuthUserFile /etc/passwd\nRequire valid-user\n", 1),
+    "require": ("Require all denied\n", 1),
+    "error page elsewhere": ("ErrorDocument 404 https://evil.example/track\n", 1),
+    "error page with markup": ('ErrorDocument 404 "<script>alert(1)</script>"\n', 1),
+    "another charset": ("AddDefaultCharset ISO-2022-JP\n", 1),
+    "PHP index": ("DirectoryIndex index.php\n", 1),
+    "directory section": ("<Directory />\nOptions -Indexes\n</Directory>\n", 1),
+    "expression section": ('<If "true">\n</If>\n', 1),
+    "continued line": ('Header set Cache-Control "max-age=60" \\\n  "x"\n', 1),
+    "unclosed quote": ('Header set Cache-Control "max-age=60\n', 1),
+    "section left open": ("<IfModule mod_expires.c>\nExpiresActive On\n", 2),
+    "section never opened": ("ExpiresActive On\n</IfModule>\n", 2),
+}
+
+
+@pytest.mark.parametrize("text, line", HTACCESS.values(), ids=HTACCESS.keys())
+def test_a_sites_htaccess_cannot_loosen_the_policy(sandbox: Sandbox, capsys, text: str, line: int) -> None:  # noqa: F811
+    sandbox.write({"static/.htaccess": text})
+    assert_refused(sandbox.build(capsys), "static/.htaccess", line)
+    assert not sandbox.out.exists()
+    outcome = sandbox.run(capsys, "check", sandbox.site)
+    assert f"static/.htaccess:{line}" in outcome.out and "[unsafe-header]" in outcome.out
+    sandbox.assert_untouched()
+
+
+HARMLESS_HTACCESS = """# our server
+<IfModule mod_expires.c>
+  ExpiresActive On
+  ExpiresByType image/webp "access plus 1 year"
+  ExpiresDefault "access plus 1 hour"
+</IfModule>
+<FilesMatch "\\.(webp|css)$">
+  Header set Cache-Control "public, max-age=31536000"
+</FilesMatch>
+ErrorDocument 404 /404.html
+Redirect 301 /old-news /en/news/
+AddType application/manifest+json .webmanifest
+AddCharset utf-8 .txt
+AddDefaultCharset utf-8
+DirectoryIndex index.html
+Options -Indexes -MultiViews
+Header always append Vary Accept-Encoding
+
+Header set X-Robots-Tag noindex
+"""
+
+
+def test_a_sites_harmless_htaccess_follows_the_policy(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    sandbox.write({"static/.htaccess": HARMLESS_HTACCESS})
+    assert sandbox.build(capsys).code == 0
+    published = (sandbox.out / ".htaccess").read_text(encoding="utf-8")
+    generated_end = published.index("</IfModule>")
+    assert published.index("Header always set Content-Security-Policy \"default-src 'none'") < generated_end
+    assert published.index(HARMLESS_HTACCESS) > generated_end  # every line, as written, after the policy
+    assert published.startswith("# Written by samizdat build")
+    assert "[unsafe-header]" not in sandbox.run(capsys, "check", sandbox.site).out
+    sandbox.assert_untouched()
 
 
 @pytest.mark.parametrize("rel, text, line", [
