@@ -85,14 +85,20 @@ def _variants(out: Path) -> dict[str, bytes]:
     return files
 
 
-def test_a_variant_replaced_in_the_cache_is_made_again(make_site, run_cli, tmp_path: Path) -> None:
-    """A planted file in a cache entry (an unmasked photo, say) never reaches the output."""
+def _built_photo_site(make_site, run_cli, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """A page showing four photos, built once: (site, output)."""
     site = make_site({"content/en/index.md": PAGE})
     (site / "assets").mkdir()
     for n, colour in enumerate(("red", "green", "blue", "gray")):
-        photo(colour).save(site / f"assets/p{n}.jpg")
+        photo(colour).save(site / f"assets/p{n}.jpg", quality=90)
     out = tmp_path / "out"
     assert run_cli("build", site, "-o", out).code == 0
+    return site, out
+
+
+def test_a_variant_replaced_in_the_cache_is_made_again(make_site, run_cli, tmp_path: Path) -> None:
+    """A planted file in a cache entry (an unmasked photo, say) never reaches the output."""
+    site, out = _built_photo_site(make_site, run_cli, tmp_path)
     published = _variants(out)
     entry = next(p for p in (site / ".samizdat-cache/images").iterdir() if p.is_dir())
     planted = next(p for p in entry.iterdir() if p.suffix == ".webp")
@@ -107,12 +113,7 @@ def test_a_variant_replaced_in_the_cache_is_made_again(make_site, run_cli, tmp_p
 
 
 def test_a_planted_manifest_is_not_trusted(make_site, run_cli, tmp_path: Path) -> None:
-    site = make_site({"content/en/index.md": PAGE})
-    (site / "assets").mkdir()
-    for n, colour in enumerate(("red", "green", "blue", "gray")):
-        photo(colour).save(site / f"assets/p{n}.jpg")
-    out = tmp_path / "out"
-    assert run_cli("build", site, "-o", out).code == 0
+    site, out = _built_photo_site(make_site, run_cli, tmp_path)
     for manifest in (site / ".samizdat-cache/images").glob("*/photo.sealed"):
         data = bytearray(manifest.read_bytes())
         data[-2] ^= 1  # any change to the sealed manifest, as a stranger's copy would have
@@ -124,12 +125,7 @@ def test_a_planted_manifest_is_not_trusted(make_site, run_cli, tmp_path: Path) -
 
 
 def test_an_image_edited_with_its_old_size_and_time_is_processed_again(make_site, run_cli, tmp_path: Path) -> None:
-    site = make_site({"content/en/index.md": PAGE})
-    (site / "assets").mkdir()
-    for n, colour in enumerate(("red", "green", "blue", "gray")):
-        photo(colour).save(site / f"assets/p{n}.jpg", quality=90)
-    out = tmp_path / "out"
-    assert run_cli("build", site, "-o", out).code == 0
+    site, out = _built_photo_site(make_site, run_cli, tmp_path)
     target = site / "assets/p1.jpg"
     stat, size = target.stat(), target.stat().st_size
     data = bytearray(target.read_bytes())
