@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from samizdat.config import SiteConfig
@@ -14,6 +14,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 # site's own pages list everything older.
 FEED_ENTRIES = 50
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SECOND = dt.timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ def entry_id(config: SiteConfig, entry: FeedEntry) -> str:
 def atom_bytes(config: SiteConfig, language: str, title: str, author_name: str, feed_url: str, home_url: str,
                entries: list[FeedEntry]) -> bytes:
     entries = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)[:FEED_ENTRIES]
+    entries = sorted(_distinct_updates(entries), key=lambda e: (e.updated, e.key), reverse=True)
     # Plain tag names under an xmlns attribute: ElementTree's own prefixes would read ns0:feed.
     feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: language})
     _text(feed, "title", title)
@@ -66,3 +68,29 @@ def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
     element.text = text
     return element
+
+
+def _distinct_updates(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Readers (and the W3C validator) may take two entries updated in the same second for one: two news
+    posts of one day, two meetings announced by the same build. Each tie moves by whole seconds, never
+    past the feed's newest time (which is never after the build), and published never follows updated."""
+    if not entries:
+        return entries
+    ceiling = max(entry.updated for entry in entries)
+    taken: set[dt.datetime] = set()
+    result = []
+    for entry in sorted(entries, key=lambda e: (e.updated, e.key)):
+        moment = entry.updated if entry.updated not in taken else _free_moment(entry.updated, taken, ceiling)
+        taken.add(moment)
+        result.append(entry if moment == entry.updated
+                      else replace(entry, updated=moment, published=min(entry.published, moment)))
+    return result
+
+
+def _free_moment(moment: dt.datetime, taken: set[dt.datetime], ceiling: dt.datetime) -> dt.datetime:
+    step = 1
+    while True:
+        for candidate in (moment + step * SECOND, moment - step * SECOND):
+            if candidate <= ceiling and candidate not in taken:
+                return candidate
+        step += 1
