@@ -14,8 +14,8 @@ from tests.conftest import BUNDLED_SITE
 from tests.test_feed_dates import CONFIG, FEEDS, NOW, facts, texts
 
 sys.path.insert(0, str(Path(__file__).parent / "vendor"))
-import feedvalidator  # noqa: E402
-from feedvalidator import logging as feed_logging  # noqa: E402
+import feedvalidator
+from feedvalidator import logging as feed_logging
 
 
 def problems(feed: bytes, url: str) -> list[str]:
