@@ -1,0 +1,89 @@
+"""Never stale: after any random series of edits, an incremental build gives the bytes of a cold build.
+
+Seeded, so a failure is replayed by its seed; each step names the edit that broke the promise.
+SAMIZDAT_STALE_STEPS (e.g. 2000) runs longer sequences when looking for trouble on purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from samizdat.build.writer import MARKER
+from samizdat.serve.state import DevState
+from tests.conftest import tree_digest
+from tests.staleness import random_edit, site_files, write_site
+
+CLI_SEEDS = (1, 2, 3, 4, 5, 6)
+CLI_STEPS = int(os.environ.get("SAMIZDAT_STALE_STEPS", "50"))  # 6 × 50 = 300 steps by default
+SERVE_SEEDS = (11, 12)
+SERVE_STEPS = int(os.environ.get("SAMIZDAT_STALE_SERVE_STEPS", "40"))
+CACHE = ".samizdat-cache"
+
+
+def output_digest(out: Path) -> dict[str, str]:
+    return {rel: digest for rel, digest in tree_digest(out).items() if rel != MARKER}
+
+
+def cold_build(run_cli, site: Path, out: Path) -> dict[str, str]:
+    """The same site built with no cache at all into an empty folder; the incremental cache is put back."""
+    stash = site.parent / "stashed-cache"
+    if (site / CACHE).exists():
+        (site / CACHE).rename(stash)
+    try:
+        shutil.rmtree(out, ignore_errors=True)
+        result = run_cli("build", site, "-o", out)
+        assert result.code == 0, result.err
+        return output_digest(out)
+    finally:
+        shutil.rmtree(site / CACHE, ignore_errors=True)
+        if stash.exists():
+            stash.rename(site / CACHE)
+
+
+@pytest.mark.parametrize("seed", CLI_SEEDS)
+def test_cli_rebuilds_equal_cold_builds(seed: int, run_cli, tmp_path: Path) -> None:
+    site, out, cold_out = tmp_path / "site", tmp_path / "out", tmp_path / "cold"
+    write_site(site, site_files())
+    rng = random.Random(seed)
+    assert run_cli("build", site, "-o", out).code == 0
+    done: list[str] = []
+    for _ in range(CLI_STEPS):
+        done.append(random_edit(site, rng))
+        result = run_cli("build", site, "-o", out)
+        assert result.code == 0, (done, result.err)
+        incremental = output_digest(out)
+        cold = cold_build(run_cli, site, cold_out)
+        stale = sorted(rel for rel in incremental.keys() | cold.keys() if incremental.get(rel) != cold.get(rel))
+        assert not stale, f"seed {seed}, after {done[-3:]}: stale {stale}"
+
+
+def served(state: DevState) -> dict[str, str]:
+    """Every file the dev server would answer with, by content hash."""
+    assert state.output is not None and state.error is None, state.error
+    pages = {rel: hashlib.sha256(data).hexdigest() for rel, data in state.output.pages.items()}
+    copies = {rel: hashlib.sha256(path.read_bytes()).hexdigest() for rel, path in state.output.copies.items()}
+    return pages | copies
+
+
+@pytest.mark.parametrize("seed", SERVE_SEEDS)
+def test_serve_rebuilds_equal_cold_builds(seed: int, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    rng = random.Random(seed)
+    state = DevState(site)
+    state.rebuild()
+    done: list[str] = []
+    for _ in range(SERVE_STEPS):
+        done.append(random_edit(site, rng))
+        state.rebuild()
+        fresh = DevState(site)
+        fresh.rebuild()
+        incremental, cold = served(state), served(fresh)
+        stale = sorted(rel for rel in incremental.keys() | cold.keys() if incremental.get(rel) != cold.get(rel))
+        assert not stale, f"seed {seed}, after {done[-3:]}: stale {stale}"
