@@ -194,7 +194,7 @@ def add_or_delete_post(site: Path, rng: random.Random) -> str:
 def edit_meeting(site: Path, rng: random.Random) -> str:
     name = rng.choice(["2099-05-01-square", "2020-03-01-station"])
     start = rng.choice(["2099-05-01 15:00", "2099-05-01 16:30", "2020-03-01 12:00", "2021-06-01 10:00"])
-    status = rng.choice([None, None, "cancelled", "postponed"])
+    status = rng.choice([None, None, "cancelled", "moved", "planned"])
     (site / f"meetings/{name}.yaml").write_text(meeting_facts(start, status), encoding="utf-8")
     return f"meeting {name} {start} {status}"
 
@@ -212,11 +212,13 @@ def edit_photo(site: Path, rng: random.Random) -> str:
 
 def same_size_edit(site: Path, rng: random.Random) -> str:
     """One letter for another, the size kept, the modification time put back: only the bytes tell."""
-    candidates = [*_posts(site), site / "data/header.yaml", site / "templates/partials/footer.html"]
-    path = rng.choice(candidates)
+    path = rng.choice([*_posts(site), site / "data/header.yaml"])
     before = path.stat()
     text = path.read_text(encoding="utf-8")
-    vowels = [i for i, c in enumerate(text) if c in "aeiou" and i > 4]
+    # In prose and values only, so the edit changes what is shown, never the file's structure.
+    start = text.index("motto:") + 6 if path.suffix == ".yaml" else text.index("\n---\n", 4) + 5
+    end = text.index("\n", start) if path.suffix == ".yaml" else len(text)
+    vowels = [i for i, c in enumerate(text) if c in "aeiou" and start <= i < end]
     if not vowels:
         return f"same-size edit skipped on {path.name}"
     i = rng.choice(vowels)

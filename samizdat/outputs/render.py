@@ -31,6 +31,7 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
+from samizdat.outputs.reads import Read, ReadLog, RecordingCollections
 from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.publish.onion import onion_url
@@ -57,6 +58,7 @@ TIME_SCRIPT = "upcoming.js"  # hides meetings that passed after the build; inlin
 class RenderedPage:
     html: bytes
     content: str  # the page's own HTML (Markdown rendered), for feeds and calendars
+    reads: tuple[Read, ...] = ()  # what it read of other pages and listings (see reads.py)
 
 
 class Renderer:
@@ -81,7 +83,8 @@ class Renderer:
         self.menus = {lang.code: index.menu(lang) for lang in config.languages}
 
     def render(self, page: Page) -> RenderedPage:
-        context = self._base_context(page.language)
+        log = ReadLog()
+        context = self._base_context(page.language) | {"collections": RecordingCollections(self.collections, log)}
         context["meeting"] = self.collections.meeting_of(page)
         view = PageView(
             title=page.title,
@@ -103,7 +106,7 @@ class Renderer:
             body = render_body_template(self.content_env, body, page_context, page.path, page.body_line)
         content = render_markdown(body)
         context["page"] = replace(view, content=Markup(content))
-        return RenderedPage(render_template(self._layout(page), context).encode("utf-8"), content)
+        return RenderedPage(render_template(self._layout(page), context).encode("utf-8"), content, log.reads)
 
     def render_special(self, name: str, language: Language, url: str,
                        versions: dict[str, str] | None = None, title: str = "") -> bytes:
