@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from samizdat.build.dependencies import Reads
-from samizdat.build.sealed import CacheDamaged
 from samizdat.build.shards import Entry, discard, gc_paused, load_shards, save_shards
 from samizdat.engine import engine_id
+from samizdat.sealed import CacheDamaged
 
 CACHE_DIR = ".samizdat-cache"
 FORMAT = 5  # raise when what is stored changes shape, so an old cache is ignored, not misread

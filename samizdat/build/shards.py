@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.sealed import Blob, CacheDamaged, machine_key, read_sealed, write_sealed
+from samizdat.sealed import Blob, CacheDamaged, machine_key, read_sealed, write_sealed
 
 SHARDS = 32
 SUFFIX = ".cache"

@@ -20,12 +20,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 from samizdat.build.shards import discard
 from samizdat.build.writer import MARKER
 from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
+from samizdat.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 from samizdat.theme import THEMES_DIR
 
 RECORD = "last-build.cache"

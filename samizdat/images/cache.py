@@ -22,8 +22,8 @@ from typing import Any
 
 import PIL
 
-from samizdat.build.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
+from samizdat.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 
 ENGINE_VERSION = "5"  # raise when process.py changes what it writes, so old entries are not reused
 CACHE_DIR = ".samizdat-cache/images"

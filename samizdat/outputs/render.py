@@ -31,10 +31,10 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
+from samizdat.outputs.onion import onion_url
 from samizdat.outputs.reads import Read, ReadLog, RecordingCollections
 from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
-from samizdat.publish.onion import onion_url
 from samizdat.site_files import site_file
 from samizdat.templates import (
     content_environment,
