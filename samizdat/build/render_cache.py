@@ -1,6 +1,6 @@
 """Rendered pages kept between builds, keyed by their signatures (see signatures.py).
 
-Kept in .samizdat-cache/ as sealed files (see shards.py and sealed.py), safe to delete: a missing,
+Kept in .samizdat-cache/ as sealed files (see shards.py and samizdat/sealed.py), safe to delete: a missing,
 damaged or foreign cache only means a cold build, and a cached page is one this computer rendered.
 """
 

@@ -7,7 +7,7 @@ and inode are set by the system on every write and cannot be put back (`touch -d
 only the modification time), so an edit that keeps the size and the old time is still seen. Anything
 else, a fresh clone included, takes the ordinary build, whose caches are keyed by content.
 
-The record is a sealed file (sealed.py): JSON, never code, and one a site folder cannot bring along.
+The record is a sealed file (samizdat/sealed.py): JSON, never code, and one a site folder cannot bring along.
 """
 
 from __future__ import annotations
