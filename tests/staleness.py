@@ -28,6 +28,9 @@ MEETING_CARD = """<article class="meeting-card"><p>{{ item.page.title }} · {{ i
 {{ item.page.data.get("tagline", "") }}</p></article>
 """
 FOOTER = "<footer>{{ data.header.motto }} v1</footer>\n"
+# A data file and a string that only the pages calling this shortcode read.
+BANNER = '{% macro banner() %}<p class="banner">{{ data.banner.text }} {{ t("feed") }}</p>{% endmacro %}\n'
+
 HOME = "---\ntitle: Home\nmenu: 1\n---\n\n{{ next_meeting() }}\n\n{{ latest_news() }}\n"
 COLOURS = ["red", "blue", "green", "orange", "purple", "black"]
 
@@ -58,7 +61,8 @@ def site_files() -> dict[str, str | bytes]:
     for code in ("ru", "en"):
         files |= {
             f"content/{code}/index.md": HOME,
-            f"content/{code}/about.md": f"---\ntitle: About {code}\nmenu: 2\n---\n\nWho we are.\n",
+            f"content/{code}/about.md": f"---\ntitle: About {code}\nmenu: 2\n---\n\nWho we are.\n\n"
+                                        "{{ banner() }}\n",
             f"content/{code}/news/index.md": f"---\ntitle: News {code}\n---\n\nNews.\n",
             f"content/{code}/meetings/index.md": f"---\ntitle: Meetings {code}\n---\n\nMeetings.\n",
             f"content/{code}/meetings/2099-05-01-square.md": meeting_text(f"Square {code}"),
@@ -76,6 +80,8 @@ def site_files() -> dict[str, str | bytes]:
         "templates/partials/post-card.html": POST_CARD,
         "templates/partials/meeting-card.html": MEETING_CARD,
         "templates/partials/footer.html": FOOTER,
+        "templates/shortcodes/banner.html": BANNER,
+        "data/banner.yaml": "text: Join us\n",
         "strings/en.yaml": 'no_news: "Nothing yet"\n',
         "assets/p1.png": png("red"),
         "assets/p2.png": png("blue"),
@@ -116,7 +122,7 @@ def edit_body(site: Path, rng: random.Random) -> str:
     return f"body of {path.name}"
 
 
-def _set_field(path: Path, name: str, value: str) -> None:
+def set_field(path: Path, name: str, value: str) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     for i, line in enumerate(lines[1:], 1):
         if line == "---":
@@ -132,13 +138,13 @@ def edit_field(site: Path, rng: random.Random) -> str:
     path = rng.choice(_posts(site))
     name = rng.choice(["kicker", "kicker", "title", "description", "date"])
     value = f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}" if name == "date" else f"v{rng.randrange(10**6)}"
-    _set_field(path, name, value)
+    set_field(path, name, value)
     return f"{name} of {path.name} = {value}"
 
 
 def edit_meeting_field(site: Path, rng: random.Random) -> str:
     path = rng.choice(sorted((site / "content").glob("*/meetings/20*.md")))
-    _set_field(path, "tagline", f"t{rng.randrange(1000)}")
+    set_field(path, "tagline", f"t{rng.randrange(1000)}")
     return f"tagline of {path.name}"
 
 
@@ -150,16 +156,34 @@ def edit_data(site: Path, rng: random.Random) -> str:
     return f"data motto {motto}"
 
 
+def edit_banner(site: Path, rng: random.Random) -> str:
+    text = rng.choice(["Join us", "Come along", "Bring a friend"])
+    (site / "data/banner.yaml").write_text(f"text: {text}\n", encoding="utf-8")
+    return f"banner {text}"
+
+
+def toggle_override(site: Path, rng: random.Random) -> str:
+    """The site's footer appears or goes, so the theme's own is used: the same name, another file."""
+    path = site / "templates/partials/footer.html"
+    if path.exists():
+        path.unlink()
+        return "footer override removed"
+    path.write_text(FOOTER, encoding="utf-8")
+    return "footer override back"
+
+
 def edit_template(site: Path, rng: random.Random) -> str:
-    which = rng.choice(["footer", "post-card", "meeting-card"])
-    path = site / f"templates/partials/{which}.html"
+    which = rng.choice(["partials/footer", "partials/post-card", "partials/meeting-card", "shortcodes/banner"])
+    path = site / f"templates/{which}.html"
+    if not path.exists():
+        return f"template {which} skipped (removed)"
     _replace(path, "</", f"<i>{rng.randrange(100)}</i></")
     return f"template {which}"
 
 
 def edit_strings(site: Path, rng: random.Random) -> str:
     value = rng.choice(["Nothing yet", "Empty", "No news today"])
-    key = rng.choice(["no_news", "feed"])
+    key = rng.choice(["no_news", "feed", "feed"])
     (site / "strings/en.yaml").write_text(f'{key}: "{value}"\n', encoding="utf-8")
     return f"strings {key}={value}"
 
@@ -231,7 +255,7 @@ def same_size_edit(site: Path, rng: random.Random) -> str:
 EDITS: list[tuple[Edit, int]] = [
     (edit_body, 4), (edit_field, 6), (edit_meeting_field, 2), (edit_data, 2), (edit_template, 2),
     (edit_strings, 2), (edit_config, 1), (rename_post, 2), (add_or_delete_post, 2), (edit_meeting, 3),
-    (edit_photo, 2), (same_size_edit, 4),
+    (edit_photo, 2), (same_size_edit, 4), (edit_banner, 2), (toggle_override, 1),
 ]
 
 

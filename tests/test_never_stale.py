@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from samizdat.build.writer import MARKER
 from samizdat.serve.state import DevState
 from tests.conftest import tree_digest
-from tests.staleness import random_edit, site_files, write_site
+from tests.staleness import BANNER, random_edit, set_field, site_files, write_site
 
 CLI_SEEDS = (1, 2, 3, 4, 5, 6)
 CLI_STEPS = int(os.environ.get("SAMIZDAT_STALE_STEPS", "50"))  # 6 × 50 = 300 steps by default
@@ -87,3 +88,34 @@ def test_serve_rebuilds_equal_cold_builds(seed: int, tmp_path: Path) -> None:
         incremental, cold = served(state), served(fresh)
         stale = sorted(rel for rel in incremental.keys() | cold.keys() if incremental.get(rel) != cold.get(rel))
         assert not stale, f"seed {seed}, after {done[-3:]}: stale {stale}"
+
+
+def rendered_count(output: str) -> int:
+    return int(re.search(r"\((\d+) rendered\)", output).group(1))  # type: ignore[union-attr]
+
+
+# (what changes, the edit, how many pages must render again: those that read what changed, no more)
+TARGETED = [
+    ("a data file only a shortcode reads", lambda s: (s / "data/banner.yaml").write_text("text: Other\n"), 2),
+    # every page with code in its text loads every shortcode: the about pages and the home pages
+    ("the shortcode itself", lambda s: (s / "templates/shortcodes/banner.html").write_text(
+        BANNER.replace("banner\">", "banner x\">")), 4),
+    # the post and its language's news listing (the home page shows three newer posts)
+    ("a field only the site's post card prints", lambda s: set_field(
+        s / "content/ru/news/2026-01-01-post1.md", "kicker", "fresh"), 2),
+    # English news and meetings pages print it, and the English about page through the shortcode
+    ("a string three pages use", lambda s: (s / "strings/en.yaml").write_text(
+        'no_news: "Nothing yet"\nfeed: "Atom"\n'), 3),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "expected"), TARGETED, ids=[case[0] for case in TARGETED])
+def test_only_the_pages_that_read_an_input_render_again(name, change, expected, run_cli, tmp_path: Path) -> None:
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert run_cli("build", site, "-o", out).code == 0
+    change(site)
+    result = run_cli("build", site, "-o", out)
+    assert result.code == 0, result.err
+    assert rendered_count(result.out) == expected, result.out
+    assert output_digest(out) == cold_build(run_cli, site, tmp_path / "cold")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.build.dependencies import ReadAnswers
+from samizdat.build.dependencies import ReadAnswers, SiteSources
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.build.render_cache import FinalPage, RenderCache
@@ -42,7 +42,8 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated)
     rules = PageRules.for_site(site.config, frozenset(renderer.theme_scripts))
     signatures = _signatures(site, outdated, cache.signature_memo)
-    answers = ReadAnswers(site.config, site.pages, site.collections)
+    answers = ReadAnswers(site.config, site.pages, site.collections,
+                          SiteSources(site.data, site.catalogs, site.theme.template_dirs))
     # A page is reused when its own inputs are the same and every read it made of others answers the same.
     results = {path: hit for path, signature in signatures.items()
                if (hit := cache.get(path, signature)) and answers.still_true(hit.reads)}

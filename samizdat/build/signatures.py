@@ -1,10 +1,11 @@
 """What each page's output depends on, as content hashes: equal signature, equal bytes.
 
-A page depends on the site-wide inputs (engine, config, templates, strings, data, meeting facts, and
-the table of every page's URL and menu entry, which the switcher and menus read) and on its own source.
-What it reads of other pages through listings (their fields, which pages are listed, which meetings are
-past) is not declared here: it is recorded while the page renders (outputs/reads.py) and checked on the
-next build (dependencies.py). File times are never used: a fresh clone resets them.
+A page depends on the site-wide inputs every page reads (engine, config, theme files, meeting facts,
+which template files exist, and the table of every page's URL and menu entry, which the switcher and
+menus read) and on its own source. What else it reads (other pages' fields through listings, which
+pages are listed, which meetings are past, data files, interface strings, the template files it uses)
+is not declared here: it is recorded while the page renders (outputs/reads.py) and checked on the next
+build (dependencies.py). File times are never used: a fresh clone resets them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ def _files(folders: Iterable[Path], pattern: str = "*") -> list[str | bytes]:
     return parts
 
 
+def _names(folders: Iterable[Path]) -> list[str | bytes]:
+    """Which template files exist where: what a page may choose among (layouts, shortcodes), not their text,
+    which the pages that use a template record (outputs/reads.py)."""
+    return [f"{number}\t{path.relative_to(folder).as_posix()}"
+            for number, folder in enumerate(folders) if folder.is_dir()
+            for path in sorted(folder.rglob("*")) if path.is_file()]
+
+
 def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> str:
     url_table = sorted(
         f"{page.key}\t{page.language.code}\t{page.url}\t{page.menu}\t{page.data.get('menu_title', '')}\t"
@@ -48,10 +57,9 @@ def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> 
     return _digest([
         engine_id(),
         (root / CONFIG_NAME).read_bytes(),
-        *_files(theme.template_dirs),
-        *_files(theme.string_dirs),
+        *_names(theme.template_dirs),
         *_files([theme.static_dir]),
-        *_files([root / "data", root / "meetings"]),
+        *_files([root / "meetings"]),
         *url_table,
     ])
 

@@ -7,16 +7,23 @@ listing asked for and whether a page looked at the moment that sorts meetings. T
 page only when each of those reads gives the same answer again (see build/dependencies.py), so a new
 field in a template needs no change in the engine.
 
-A read is a tuple of strings:
+The site-wide inputs a page uses are recorded the same way, so an edit re-renders only the pages
+that used what changed. A read is a tuple of strings:
 - ("page", source path, field): one attribute of a page; "data.NAME" for one front-matter field,
   "data" for all of them, "*" for the page as a whole (a method was called);
 - ("list", method, language code, arguments): which pages a listing gave, in which order;
-- ("moment",): which meetings are past at the build's moment.
+- ("moment",): which meetings are past at the build's moment;
+- ("data", name): one data file (data/NAME.yaml), ("data",) for the list of them;
+- ("string", language code, key): one interface string;
+- ("template", name): one template file (layout, partial, shortcode, a parent it extends);
+- ("image", site path): the size of an image a template asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from samizdat.content.collections import Collections, Listed
@@ -38,6 +45,49 @@ class ReadLog:
     @property
     def reads(self) -> tuple[Read, ...]:
         return tuple(self._reads)
+
+
+# The log of the page rendering now in this process (workers render one page at a time each).
+_current: ContextVar[ReadLog | None] = ContextVar("samizdat_reads", default=None)
+
+
+@contextmanager
+def recording(log: ReadLog) -> Iterator[ReadLog]:
+    token = _current.set(log)
+    try:
+        yield log
+    finally:
+        _current.reset(token)
+
+
+def record(read: Read) -> None:
+    """Note a read of the page rendering now; outside a page's rendering (404, mirrors) nothing."""
+    log = _current.get()
+    if log is not None:
+        log.add(read)
+
+
+class RecordedSiteData(Mapping[str, Any]):
+    """The data files as templates see them (`data.photos`): each file looked up is recorded."""
+
+    def __init__(self, data: Mapping[str, Any], log: ReadLog) -> None:
+        self._data, self._log = data, log
+
+    def __getitem__(self, key: str) -> Any:
+        self._log.add(("data", key))
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._log.add(("data",))
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._log.add(("data",))
+        return len(self._data)
+
+    def __str__(self) -> str:
+        self._log.add(("data",))
+        return str(self._data)
 
 
 class RecordedData(Mapping[str, Any]):

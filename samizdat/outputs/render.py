@@ -32,7 +32,7 @@ from samizdat.outputs.filters import (
     when_filter,
 )
 from samizdat.outputs.onion import onion_url
-from samizdat.outputs.reads import Read, ReadLog, RecordingCollections
+from samizdat.outputs.reads import Read, ReadLog, RecordedSiteData, RecordingCollections, record, recording
 from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.site_files import site_file
@@ -72,7 +72,8 @@ class Renderer:
         self.theme_hashes = static_hashes(theme.static_dir)
         self.theme_hashes[VARS_CSS] = hashlib.sha256(self.vars_css()).hexdigest()[:10]
         self.time_script = InlineScript((theme.static_dir / TIME_SCRIPT).read_text(encoding="utf-8").strip())
-        self.env = make_environment(theme.template_dirs, self._filters(), self._globals())
+        self.env = make_environment(theme.template_dirs, self._filters(), self._globals(),
+                                    on_load=lambda name: record(("template", name)))
         self.content_env = content_environment(self.env)
         self.shortcode_files = shortcode_names(self.env)
         self.layouts = sorted(
@@ -84,7 +85,12 @@ class Renderer:
 
     def render(self, page: Page) -> RenderedPage:
         log = ReadLog()
-        context = self._base_context(page.language) | {"collections": RecordingCollections(self.collections, log)}
+        with recording(log):
+            return self._render(page, log)
+
+    def _render(self, page: Page, log: ReadLog) -> RenderedPage:
+        context = self._base_context(page.language) | {"collections": RecordingCollections(self.collections, log),
+                                                       "data": RecordedSiteData(self.data, log)}
         context["meeting"] = self.collections.meeting_of(page)
         view = PageView(
             title=page.title,
@@ -175,6 +181,7 @@ class Renderer:
     def _globals(self) -> dict[str, Any]:
         @pass_context
         def t(ctx: Any, key: str, **values: Any) -> str:
+            record(("string", ctx["lang"].code, key))
             try:
                 text = self.catalogs.lookup(ctx["lang"].code, key)
             except KeyError:
@@ -199,7 +206,7 @@ class Renderer:
             "t": t,
             "url_of": url_of,
             "theme_url": theme_url,
-            "image_size": lambda path: image_size(site_file(self.config.root, path)),
+            "image_size": lambda path: record(("image", path)) or image_size(site_file(self.config.root, path)),
             "feed_url": lambda lang: "/" + paths.feed_path(lang),
             "calendar_url": lambda lang: "/" + paths.calendar_path(lang),
             "meeting_ics_url": lambda page_url, slug: f"{page_url}{slug}.ics",
