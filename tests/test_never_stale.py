@@ -6,6 +6,7 @@ SAMIZDAT_STALE_STEPS (e.g. 2000) runs longer sequences when looking for trouble 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import random
@@ -15,7 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from samizdat.build.dependencies import ReadAnswers, SiteSources, decode_reads, encode_reads
 from samizdat.build.writer import MARKER
+from samizdat.config import load_config
+from samizdat.content.collections import Collections
+from samizdat.content.translations import TranslationIndex
+from samizdat.i18n.strings import load_catalogs
 from samizdat.serve.state import DevState
 from tests.conftest import tree_digest
 from tests.staleness import BANNER, random_edit, set_field, site_files, write_site
@@ -119,3 +125,22 @@ def test_only_the_pages_that_read_an_input_render_again(name, change, expected, 
     assert result.code == 0, result.err
     assert rendered_count(result.out) == expected, result.out
     assert output_digest(out) == cold_build(run_cli, site, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("text", [
+    "", "{", "null", "{}", '[["page"]]', '[[["page", "a", "title"], 5]]', '[[["page", 1, "title"], "h"]]',
+    '[[["page", "a", "title"], "h", "extra"]]', '[["not a list", "h"]]',
+])
+def test_a_record_of_reads_samizdat_cannot_have_written_is_refused(text: str) -> None:
+    assert decode_reads(text) is None
+
+
+def test_reads_round_trip_and_an_unknown_read_never_holds(tmp_path: Path) -> None:
+    reads = ((("page", "content/a\tb.md", "data.x\n"), "h1"), (("moment",), "h2"))
+    assert decode_reads(encode_reads(reads)) == reads
+    write_site(tmp_path, site_files())
+    config = load_config(tmp_path)
+    listings = Collections(config, TranslationIndex({}, config.languages), {}, dt.datetime.now(dt.UTC))
+    answers = ReadAnswers(config, [], listings, SiteSources({}, load_catalogs([], config.languages, "ru"), ()))
+    assert not answers.still_true(encode_reads(((("from a later version",), "h"),)))
+    assert answers.still_true(encode_reads(((("data", "nothing"), answers.hash(("data", "nothing"))),)))

@@ -8,6 +8,7 @@ the same data files, interface strings, template files and image sizes.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,25 @@ MISSING = "\0missing"
 Reads = tuple[tuple[Read, str], ...]  # each read with the hash of its answer
 
 
+def encode_reads(reads: Reads) -> str:
+    """As the render cache keeps them: one JSON string, which pages with the same reads share, so that
+    checking them costs once per distinct set, not once per page."""
+    return json.dumps([[list(read), answer] for read, answer in reads], ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_reads(text: str) -> Reads | None:
+    """None for anything encode_reads cannot have written."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(
+            isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str) and isinstance(entry[0], list)
+            and all(isinstance(part, str) for part in entry[0]) for entry in value):
+        return None
+    return tuple((tuple(read), answer) for read, answer in value)
+
+
 class ReadAnswers:
     """Answers on one build's site, each computed once: many pages make the same reads."""
 
@@ -39,12 +59,18 @@ class ReadAnswers:
         self._collections = collections
         self._sources = sources
         self._known: dict[Read, str] = {}
+        self._verdicts: dict[str, bool] = {}  # encoded reads → whether they all still hold
 
     def hashes(self, reads: Iterable[Read]) -> Reads:
         return tuple((read, self.hash(read)) for read in reads)
 
-    def still_true(self, recorded: Reads) -> bool:
-        return all(self.hash(read) == digest for read, digest in recorded)
+    def still_true(self, encoded: str) -> bool:
+        verdict = self._verdicts.get(encoded)
+        if verdict is None:
+            recorded = decode_reads(encoded)
+            verdict = recorded is not None and all(self.hash(read) == digest for read, digest in recorded)
+            self._verdicts[encoded] = verdict
+        return verdict
 
     def hash(self, read: Read) -> str:
         known = self._known.get(read)

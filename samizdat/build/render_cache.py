@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samizdat.build.dependencies import Reads
 from samizdat.build.shards import Entry, discard, gc_paused, load_shards, save_shards
 from samizdat.engine import engine_id
 from samizdat.sealed import CacheDamaged
@@ -25,7 +24,7 @@ class FinalPage:
     html: bytes
     content: str  # the body HTML, kept for listed pages (feeds and calendars carry it)
     scripts: tuple[str, ...]  # hashes of the page's inline scripts, for the security policy
-    reads: Reads = ()  # what it read of other pages, with the answers it got (build/dependencies.py)
+    reads: str = "[]"  # what it read while rendering, with the answers it got (dependencies.encode_reads)
 
 
 @dataclass
@@ -73,25 +72,18 @@ def _prefix() -> str:
 
 
 def _pack(signature: str, page: FinalPage) -> Entry:
-    reads = [[list(read), answer] for read, answer in page.reads]
-    return [signature, list(page.scripts), reads], (page.html, page.content.encode("utf-8"))
+    return [signature, list(page.scripts), page.reads], (page.html, page.content.encode("utf-8"))
 
 
 def _unpack(entry: Entry) -> tuple[str, FinalPage]:
     """The entry as it was saved; CacheDamaged for anything _pack cannot have written."""
     value, blobs = entry
     if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], list)
-            and all(isinstance(script, str) for script in value[1]) and _is_reads(value[2]) and len(blobs) == 2):
+            and all(isinstance(script, str) for script in value[1]) and isinstance(value[2], str) and len(blobs) == 2):
         raise CacheDamaged("a rendered page does not have the shape samizdat writes")
     try:
         content = str(blobs[1], "utf-8")
     except UnicodeDecodeError as exc:
         raise CacheDamaged("a rendered page's text is not UTF-8") from exc
-    reads = tuple((tuple(read), answer) for read, answer in value[2])
-    return value[0], FinalPage(bytes(blobs[0]), content, tuple(value[1]), reads)
-
-
-def _is_reads(value: object) -> bool:
-    return isinstance(value, list) and all(
-        isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str) and isinstance(entry[0], list)
-        and all(isinstance(part, str) for part in entry[0]) for entry in value)
+    # The reads are checked when used (dependencies.decode_reads): a malformed record is a page rendered again.
+    return value[0], FinalPage(bytes(blobs[0]), content, tuple(value[1]), value[2])

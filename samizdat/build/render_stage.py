@@ -8,7 +8,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.build.dependencies import ReadAnswers, SiteSources
+from samizdat.build.dependencies import ReadAnswers, SiteSources, encode_reads
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.build.render_cache import FinalPage, RenderCache
@@ -99,7 +99,7 @@ def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None,
     if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
         html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
     found = findings_of(scan.violations, page, rules) if scan.violations else []
-    reads = answers.hashes(rendered.reads) if answers else ()
+    reads = encode_reads(answers.hashes(rendered.reads) if answers else ())
     return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts), reads), found
 
 
