@@ -16,7 +16,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,8 @@ def save_record(cache_dir: Path, record: BuildRecord) -> None:
     if key is None:
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
-    fields = asdict(record) | {
+    # Shallow: asdict() would copy every finding deeply, only for the copies to be replaced just below.
+    fields = {field.name: getattr(record, field.name) for field in dataclass_fields(record)} | {
         "next_change": record.next_change.isoformat() if record.next_change else None,
         "findings": [_finding_fields(item) for item in record.findings],
     }
