@@ -60,9 +60,18 @@ class ReadAnswers:
         self._sources = sources
         self._known: dict[Read, str] = {}
         self._verdicts: dict[str, bool] = {}  # encoded reads → whether they all still hold
+        self._encoded: dict[tuple[Read, ...], str] = {}
 
     def hashes(self, reads: Iterable[Read]) -> Reads:
         return tuple((read, self.hash(read)) for read in reads)
+
+    def encoded(self, reads: tuple[Read, ...]) -> str:
+        """encode_reads of the reads with their answers; pages of one layout mostly make the same reads."""
+        known = self._encoded.get(reads)
+        if known is None:
+            known = self._encoded[reads] = encode_reads(self.hashes(reads))
+            self._verdicts[known] = True  # answered just now, on this site
+        return known
 
     def still_true(self, encoded: str) -> bool:
         verdict = self._verdicts.get(encoded)

@@ -99,7 +99,7 @@ def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None,
     if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
         html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
     found = findings_of(scan.violations, page, rules) if scan.violations else []
-    reads = encode_reads(answers.hashes(rendered.reads) if answers else ())
+    reads = answers.encoded(rendered.reads) if answers else encode_reads(())
     return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts), reads), found
 
 
