@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -90,15 +91,15 @@ def _owner(type_text: str) -> str:
 
 
 def _fields(type_text: str) -> list[str]:
-    """The public values of samizdat's own view types, looked up by their name in the message."""
-    from samizdat.config import Language
-    from samizdat.content.meetings import Meeting, Place
-    from samizdat.outputs.views import PageView, SiteView
-
+    """The public values of samizdat's own view types, looked up by their name in the message. The types
+    are taken from the modules already loaded (a template failed on one of them, so its module is), not
+    imported: the packages that render templates depend on this one, never the other way round."""
     simple = type_text.removesuffix(" object").rsplit(".", 1)[-1]
-    kind = {"SiteView": SiteView, "PageView": PageView, "Language": Language, "Meeting": Meeting,
-            "Place": Place}.get(simple)
-    if kind is None:
+    module = {"SiteView": "samizdat.outputs.views", "PageView": "samizdat.outputs.views",
+              "Language": "samizdat.config", "Meeting": "samizdat.content.meetings",
+              "Place": "samizdat.content.meetings"}.get(simple)
+    kind = getattr(sys.modules.get(module or ""), simple, None)
+    if kind is None or not dataclasses.is_dataclass(kind):
         return []
     properties = [name for name, value in vars(kind).items() if isinstance(value, property)]
     return sorted({field.name for field in dataclasses.fields(kind)} | set(properties))

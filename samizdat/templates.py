@@ -34,6 +34,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._verdicts: dict[tuple[type, str], bool] = {}
+        self.on_load: Callable[[str], None] | None = None  # told of every template a page uses
+
+    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
+        """Layouts, includes, imports and parents all come through here: the build records them."""
+        if self.on_load is not None and isinstance(name, str):
+            self.on_load(name)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
+        template = super().select_template(names, parent, globals)
+        if self.on_load is not None and template.name:
+            self.on_load(template.name)
+        return template
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -44,7 +57,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Callable[..., Any]],
-                     globals_: Mapping[str, Any]) -> jinja2.Environment:
+                     globals_: Mapping[str, Any], on_load: Callable[[str], None] | None = None) -> jinja2.Environment:
     env = _Sandbox(
         # Templates cannot change during one build (serve makes a new environment for each), so Jinja2
         # need not look at each file's time on every include: that was 7 stat calls per page.
@@ -58,6 +71,7 @@ def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Call
     )
     env.filters.update(filters)
     env.globals.update(globals_)
+    env.on_load = on_load
     return env
 
 

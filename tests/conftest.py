@@ -39,7 +39,7 @@ prefix = "kr"
 
 @pytest.fixture(autouse=True, scope="session")
 def private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The build caches' key (samizdat/build/sealed.py) in a folder of the test run, not the user's."""
+    """The build caches' key (samizdat/sealed.py) in a folder of the test run, not the user's."""
     saved = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
     yield

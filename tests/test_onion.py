@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samizdat.publish.onion import nginx_directive
+from samizdat.outputs.onion import nginx_directive
 from tests.publishing import ONION, publishing_site
 from tests.test_build import Elements
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import brotli
 
-from samizdat.publish.precompress import compressed_versions
+from samizdat.outputs.precompress import compressed_versions
 from tests.publishing import publishing_site
 
 

@@ -6,7 +6,7 @@ import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from samizdat.publish.relative import Relativizer
+from samizdat.outputs.relative import Relativizer
 from tests.publishing import publishing_site
 from tests.test_build import Elements
 

@@ -9,11 +9,11 @@ from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.images.stage import PageInfo
+from samizdat.outputs import onion
 from samizdat.outputs.claims import check_claims, file_claims, generated_claims, page_claims
+from samizdat.outputs.precompress import precompress
+from samizdat.outputs.relative import relativize_outputs
 from samizdat.outputs.security import SecurityPolicy, apply_page_policy, policy_files
-from samizdat.publish import onion
-from samizdat.publish.precompress import precompress
-from samizdat.publish.relative import relativize_outputs
 
 
 def secure(config: SiteConfig, rendered: dict[str, bytes], scripts: set[str],

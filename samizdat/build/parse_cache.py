@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from samizdat.build.plain import NotPlain, from_plain, to_plain
-from samizdat.build.sealed import CacheDamaged
 from samizdat.build.shards import Entry, discard, gc_paused, load_shards, save_shards
 from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.frontmatter import FrontMatter
@@ -26,6 +25,7 @@ from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef
 from samizdat.engine import engine_id
 from samizdat.errors import ContentError, SamizdatError, raise_all
+from samizdat.sealed import CacheDamaged
 
 CACHE_DIR = ".samizdat-cache"
 FORMAT = 4  # raise when what is stored changes shape, so an old cache is ignored, not misread

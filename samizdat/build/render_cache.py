@@ -1,6 +1,6 @@
 """Rendered pages kept between builds, keyed by their signatures (see signatures.py).
 
-Kept in .samizdat-cache/ as sealed files (see shards.py and sealed.py), safe to delete: a missing,
+Kept in .samizdat-cache/ as sealed files (see shards.py and samizdat/sealed.py), safe to delete: a missing,
 damaged or foreign cache only means a cold build, and a cached page is one this computer rendered.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samizdat.build.sealed import CacheDamaged
 from samizdat.build.shards import Entry, discard, gc_paused, load_shards, save_shards
 from samizdat.engine import engine_id
+from samizdat.sealed import CacheDamaged
 
 CACHE_DIR = ".samizdat-cache"
-FORMAT = 4  # raise when what is stored changes shape, so an old cache is ignored, not misread
+FORMAT = 5  # raise when what is stored changes shape, so an old cache is ignored, not misread
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class FinalPage:
     html: bytes
     content: str  # the body HTML, kept for listed pages (feeds and calendars carry it)
     scripts: tuple[str, ...]  # hashes of the page's inline scripts, for the security policy
+    reads: str = "[]"  # what it read while rendering, with the answers it got (dependencies.encode_reads)
 
 
 @dataclass
@@ -71,17 +72,18 @@ def _prefix() -> str:
 
 
 def _pack(signature: str, page: FinalPage) -> Entry:
-    return [signature, list(page.scripts)], (page.html, page.content.encode("utf-8"))
+    return [signature, list(page.scripts), page.reads], (page.html, page.content.encode("utf-8"))
 
 
 def _unpack(entry: Entry) -> tuple[str, FinalPage]:
     """The entry as it was saved; CacheDamaged for anything _pack cannot have written."""
     value, blobs = entry
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], list)
-            and all(isinstance(script, str) for script in value[1]) and len(blobs) == 2):
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], list)
+            and all(isinstance(script, str) for script in value[1]) and isinstance(value[2], str) and len(blobs) == 2):
         raise CacheDamaged("a rendered page does not have the shape samizdat writes")
     try:
         content = str(blobs[1], "utf-8")
     except UnicodeDecodeError as exc:
         raise CacheDamaged("a rendered page's text is not UTF-8") from exc
-    return value[0], FinalPage(bytes(blobs[0]), content, tuple(value[1]))
+    # The reads are checked when used (dependencies.decode_reads): a malformed record is a page rendered again.
+    return value[0], FinalPage(bytes(blobs[0]), content, tuple(value[1]), value[2])

@@ -8,16 +8,11 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from samizdat.build.dependencies import ReadAnswers, SiteSources, encode_reads
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.build.render_cache import FinalPage, RenderCache
-from samizdat.build.signatures import (
-    collections_signature,
-    listing_layouts,
-    notice_of,
-    page_signature,
-    site_signature,
-)
+from samizdat.build.signatures import notice_of, page_signature, site_signature
 from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.translation_status import outdated_sources
 from samizdat.errors import SamizdatError, raise_all
@@ -49,7 +44,11 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
                         site.language_data)
     rules = PageRules.for_site(site.config, frozenset(renderer.theme_scripts))
     signatures = _signatures(site, outdated, cache.signature_memo)
-    results = {path: hit for path, signature in signatures.items() if (hit := cache.get(path, signature))}
+    answers = ReadAnswers(site.config, site.pages, site.collections,
+                          SiteSources(site.data, site.catalogs, site.theme.template_dirs))
+    # A page is reused when its own inputs are the same and every read it made of others answers the same.
+    results = {path: hit for path, signature in signatures.items()
+               if (hit := cache.get(path, signature)) and answers.still_true(hit.reads)}
     todo = [page for page in site.pages if page.output_path not in results]
     unsafe: list[Finding] = []
     refused: set[str] = set()  # never cached: the next build must look at them again
@@ -57,13 +56,14 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     raise_all([outcome for outcome in outcomes if isinstance(outcome, SamizdatError)])
     for page, rendered in zip(todo, outcomes, strict=True):
         assert isinstance(rendered, RenderedPage)
-        results[page.output_path], violations = _finish(rendered, rules, page)
+        results[page.output_path], violations = _finish(rendered, rules, page, answers)
         unsafe += violations
         if violations:
             refused.add(page.output_path)
     # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small.
     listed = {p.output_path for p in site.pages if p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS}
-    cache.replace_all({path: (signatures[path], page if path in listed else FinalPage(page.html, "", page.scripts))
+    cache.replace_all({path: (signatures[path], page if path in listed else FinalPage(page.html, "", page.scripts,
+                                                                                      page.reads))
                        for path, page in results.items() if path not in refused})
     extra = _not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
     for path, html in extra.items():
@@ -78,16 +78,14 @@ def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tu
     """Every page's signature. The dev server keeps its parsed pages between saves, so a page that is
     the same object with the same site-wide inputs keeps its signature without hashing its text again."""
     whole_site = site_signature(site.config, site.theme, site.pages)
-    listings = collections_signature(site.collections, site.pages, site.now)
-    layouts = listing_layouts(site.theme)
     signatures = {}
     for page in site.pages:
-        inputs = (page, whole_site, listings, notice_of(outdated.get(page.path)))
+        inputs = (page, whole_site, notice_of(outdated.get(page.path)))
         known = memo.get(page.output_path)
-        if known is not None and known[0] is page and known[1:4] == inputs[1:]:
-            signatures[page.output_path] = str(known[4])
+        if known is not None and known[0] is page and known[1:3] == inputs[1:]:
+            signatures[page.output_path] = str(known[3])
             continue
-        signature = page_signature(page, whole_site, listings, layouts, inputs[3])
+        signature = page_signature(page, whole_site, inputs[2])
         memo[page.output_path] = (*inputs, signature)
         signatures[page.output_path] = signature
     for gone in memo.keys() - signatures.keys():
@@ -95,7 +93,8 @@ def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tu
     return signatures
 
 
-def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None) -> tuple[FinalPage, list[Finding]]:
+def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None,
+            answers: ReadAnswers | None = None) -> tuple[FinalPage, list[Finding]]:
     """Tracking parameters out, the markup checked (one parse), rel="noopener noreferrer" on links that
     leave the site. The page's allowed scripts go to the policy by hash."""
     html = clean_page_links(rendered.html)
@@ -105,7 +104,8 @@ def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None) -> tupl
     if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
         html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
     found = findings_of(scan.violations, page, rules) if scan.violations else []
-    return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts)), found
+    reads = answers.encoded(rendered.reads) if answers else encode_reads(())
+    return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts), reads), found
 
 
 def _not_found_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:

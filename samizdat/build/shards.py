@@ -1,4 +1,4 @@
-"""A cache dictionary kept as a few dozen sealed files by key (see sealed.py), so that saving after a
+"""A cache dictionary kept as a few dozen sealed files by key (see samizdat/sealed.py), so that saving after a
 one-page edit writes one small file instead of the whole cache again.
 
 Each entry is a plain JSON value and a few byte strings (a page's HTML, a source's text). A damaged,
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.sealed import Blob, CacheDamaged, machine_key, read_sealed, write_sealed
+from samizdat.sealed import Blob, CacheDamaged, machine_key, read_sealed, write_sealed
 
 SHARDS = 32
 SUFFIX = ".cache"

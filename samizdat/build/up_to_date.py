@@ -7,7 +7,7 @@ and inode are set by the system on every write and cannot be put back (`touch -d
 only the modification time), so an edit that keeps the size and the old time is still seen. Anything
 else, a fresh clone included, takes the ordinary build, whose caches are keyed by content.
 
-The record is a sealed file (sealed.py): JSON, never code, and one a site folder cannot bring along.
+The record is a sealed file (samizdat/sealed.py): JSON, never code, and one a site folder cannot bring along.
 """
 
 from __future__ import annotations
@@ -16,16 +16,17 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 from samizdat.build.shards import discard
 from samizdat.build.writer import MARKER
 from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
+from samizdat.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 from samizdat.theme import THEMES_DIR
 
 RECORD = "last-build.cache"
@@ -93,7 +94,8 @@ def save_record(cache_dir: Path, record: BuildRecord) -> None:
     if key is None:
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
-    fields = asdict(record) | {
+    # Shallow: asdict() would copy every finding deeply, only for the copies to be replaced just below.
+    fields = {field.name: getattr(record, field.name) for field in dataclass_fields(record)} | {
         "next_change": record.next_change.isoformat() if record.next_change else None,
         "findings": [_finding_fields(item) for item in record.findings],
     }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from samizdat.config import SiteConfig
 from samizdat.content.frontmatter import FrontMatter
@@ -23,7 +23,6 @@ from samizdat.content.news_pages import derived
 from samizdat.content.pages import Page
 from samizdat.content.urls import UnsafePath, confine
 from samizdat.errors import ContentError, SourceLocation
-from samizdat.i18n.strings import Catalogs
 from samizdat.markdown import slugify
 
 TAGS = "tags"
@@ -112,6 +111,13 @@ class TagIndex:
                 tagged.setdefault(where, []).append(page)
                 of_page.setdefault((page.language.code, page.key), []).append(tags[where])
         return cls(tagged, tags, of_page)
+
+
+class Catalogs(Protocol):
+    """The interface strings (i18n.strings.Catalogs), as far as tag pages need them: content never imports
+    i18n, which reads its catalogs with content's loaders."""
+
+    def lookup(self, code: str, key: str) -> str: ...
 
 
 def tag_pages(config: SiteConfig, index: TagIndex, names: TagNames, catalogs: Catalogs) -> list[Page]:

@@ -5,7 +5,7 @@ variants are made again; entries no build used are pruned afterwards.
 
 The cache folder may come from a stranger (a pull request, a ZIP), and what it holds is published as it
 is: a planted variant could be a photo whose faces are not masked. So each entry's manifest is sealed
-with this computer's key (build/sealed.py) and records the sha256 of every file in the entry; a file
+with this computer's key (samizdat/sealed.py) and records the sha256 of every file in the entry; a file
 whose size, times or inode differ from the manifest's is hashed again before it is used, and an entry
 that fails either test is made again. Stat data only decides what to hash first, as in the build caches.
 """
@@ -22,8 +22,8 @@ from typing import Any
 
 import PIL
 
-from samizdat.build.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
+from samizdat.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 
 ENGINE_VERSION = "5"  # raise when process.py changes what it writes, so old entries are not reused
 CACHE_DIR = ".samizdat-cache/images"

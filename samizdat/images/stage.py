@@ -188,12 +188,16 @@ def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: li
                              hint="write the photo's path from the site folder, e.g. assets/march.jpg")
     detector = _detector_version(config, policy, by_rel)
     jobs = []
-    look = detector_available()  # warn about faces in photos neither masked nor reviewed, if it can see them
+    # Warn about faces in photos neither masked nor reviewed, if it can see them. Asked only when there is
+    # such a photo: loading the detector's library takes half a second, longer than a one-edit build.
+    look: bool | None = None
     for rel, source in by_rel.items():
         plan = policy.plan_for(rel)
-        if look and not plan.detect and rel not in policy.plans and not rel.startswith("theme:"):
-            plan = replace(plan, look=True)
-            detector = detector or detector_version()
+        if not plan.detect and rel not in policy.plans and not rel.startswith("theme:"):
+            look = detector_available() if look is None else look
+            if look:
+                plan = replace(plan, look=True)
+                detector = detector or detector_version()
         key = cache.key(source.digest, settings, plan, detector)
         jobs.append(Job(source, settings, plan, key, cache.entry(key)))
     return jobs

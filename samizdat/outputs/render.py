@@ -32,10 +32,11 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
+from samizdat.outputs.onion import onion_url
 from samizdat.outputs.own_files import site_icon, site_stylesheet
+from samizdat.outputs.reads import HAS_FEED, Read, ReadLog, RecordedSiteData, RecordingCollections, record, recording
 from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
-from samizdat.publish.onion import onion_url
 from samizdat.site_files import site_file
 from samizdat.templates import (
     content_environment,
@@ -62,6 +63,7 @@ TIME_SCRIPT = "upcoming.js"  # hides meetings that passed after the build; inlin
 class RenderedPage:
     html: bytes
     content: str  # the page's own HTML (Markdown rendered), for feeds and calendars
+    reads: tuple[Read, ...] = ()  # what it read of other pages and listings (see reads.py)
 
 
 _LITERAL_ID_RE = re.compile(r"""\sid=["']([A-Za-z][\w-]*)["']""")
@@ -92,7 +94,8 @@ class Renderer:
         self.theme_hashes = static_hashes(theme.static_dir)
         self.theme_hashes[VARS_CSS] = hashlib.sha256(self.vars_css()).hexdigest()[:10]
         self.time_script = InlineScript((theme.static_dir / TIME_SCRIPT).read_text(encoding="utf-8").strip())
-        self.env = make_environment(theme.template_dirs, self._filters(), self._globals())
+        self.env = make_environment(theme.template_dirs, self._filters(), self._globals(),
+                                    on_load=lambda name: record(("template", name)))
         self.content_env = content_environment(self.env)
         self.shortcode_files = shortcode_names(self.env)
         self.layouts = sorted(
@@ -105,7 +108,13 @@ class Renderer:
         self.menus = {lang.code: index.menu(lang) for lang in config.languages}
 
     def render(self, page: Page) -> RenderedPage:
-        context = self._base_context(page.language)
+        log = ReadLog()
+        with recording(log):
+            return self._render(page, log)
+
+    def _render(self, page: Page, log: ReadLog) -> RenderedPage:
+        context = self._base_context(page.language) | {"collections": RecordingCollections(self.collections, log),
+                                                       "data": RecordedSiteData(self.data[page.language.code], log)}
         context["meeting"] = self.collections.meeting_of(page)
         view = PageView(
             title=page.title,
@@ -131,7 +140,7 @@ class Renderer:
         html = render_template(self._layout(page), context)
         if context["page"].original is not None:
             html = self._with_notice(html, context)
-        return RenderedPage(html.encode("utf-8"), content)
+        return RenderedPage(html.encode("utf-8"), content, log.reads)
 
     def _with_notice(self, html: str, context: dict[str, Any]) -> str:
         """A layout of the site's own that leaves out the outdated-translation notice still shows it, at
@@ -211,6 +220,7 @@ class Renderer:
     def _globals(self) -> dict[str, Any]:
         @pass_context
         def t(ctx: Any, key: str, **values: Any) -> str:
+            record(("string", ctx["lang"].code, key))
             try:
                 text = self.catalogs.lookup(ctx["lang"].code, key)
             except KeyError:
@@ -235,9 +245,9 @@ class Renderer:
             "t": t,
             "url_of": url_of,
             "theme_url": theme_url,
-            "image_size": lambda path: image_size(site_file(self.config.root, path)),
+            "image_size": lambda path: record(("image", path)) or image_size(site_file(self.config.root, path)),
             "feed_url": lambda lang: "/" + paths.feed_path(lang),
-            "has_feed": lambda: self.collections.has_feed,
+            "has_feed": lambda: record(HAS_FEED) or self.collections.has_feed,
             "calendar_url": lambda lang: "/" + paths.calendar_path(lang),
             "meeting_ics_url": lambda page_url, slug: f"{page_url}{slug}.ics",
             "time_script": lambda: self.time_script.tag if self.collections.meetings else Markup(""),

@@ -1,0 +1,146 @@
+"""Never stale: after any random series of edits, an incremental build gives the bytes of a cold build.
+
+Seeded, so a failure is replayed by its seed; each step names the edit that broke the promise.
+SAMIZDAT_STALE_STEPS (e.g. 2000) runs longer sequences when looking for trouble on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from samizdat.build.dependencies import ReadAnswers, SiteSources, decode_reads, encode_reads
+from samizdat.build.writer import MARKER
+from samizdat.config import load_config
+from samizdat.content.collections import Collections
+from samizdat.content.translations import TranslationIndex
+from samizdat.i18n.strings import load_catalogs
+from samizdat.serve.state import DevState
+from tests.conftest import tree_digest
+from tests.staleness import BANNER, random_edit, set_field, site_files, write_site
+
+CLI_SEEDS = (1, 2, 3, 4, 5, 6)
+CLI_STEPS = int(os.environ.get("SAMIZDAT_STALE_STEPS", "50"))  # 6 × 50 = 300 steps by default
+SERVE_SEEDS = (11, 12)
+SERVE_STEPS = int(os.environ.get("SAMIZDAT_STALE_SERVE_STEPS", "40"))
+CACHE = ".samizdat-cache"
+
+
+def output_digest(out: Path) -> dict[str, str]:
+    return {rel: digest for rel, digest in tree_digest(out).items() if rel != MARKER}
+
+
+def cold_build(run_cli, site: Path, out: Path) -> dict[str, str]:
+    """The same site built with no cache at all into an empty folder; the incremental cache is put back."""
+    stash = site.parent / "stashed-cache"
+    if (site / CACHE).exists():
+        (site / CACHE).rename(stash)
+    try:
+        shutil.rmtree(out, ignore_errors=True)
+        result = run_cli("build", site, "-o", out)
+        assert result.code == 0, result.err
+        return output_digest(out)
+    finally:
+        shutil.rmtree(site / CACHE, ignore_errors=True)
+        if stash.exists():
+            stash.rename(site / CACHE)
+
+
+@pytest.mark.parametrize("seed", CLI_SEEDS)
+def test_cli_rebuilds_equal_cold_builds(seed: int, run_cli, tmp_path: Path) -> None:
+    site, out, cold_out = tmp_path / "site", tmp_path / "out", tmp_path / "cold"
+    write_site(site, site_files())
+    rng = random.Random(seed)
+    assert run_cli("build", site, "-o", out).code == 0
+    done: list[str] = []
+    for _ in range(CLI_STEPS):
+        done.append(random_edit(site, rng))
+        result = run_cli("build", site, "-o", out)
+        assert result.code == 0, (done, result.err)
+        incremental = output_digest(out)
+        cold = cold_build(run_cli, site, cold_out)
+        stale = sorted(rel for rel in incremental.keys() | cold.keys() if incremental.get(rel) != cold.get(rel))
+        assert not stale, f"seed {seed}, after {done[-3:]}: stale {stale}"
+
+
+def served(state: DevState) -> dict[str, str]:
+    """Every file the dev server would answer with, by content hash."""
+    assert state.output is not None and state.error is None, state.error
+    pages = {rel: hashlib.sha256(data).hexdigest() for rel, data in state.output.pages.items()}
+    copies = {rel: hashlib.sha256(path.read_bytes()).hexdigest() for rel, path in state.output.copies.items()}
+    return pages | copies
+
+
+@pytest.mark.parametrize("seed", SERVE_SEEDS)
+def test_serve_rebuilds_equal_cold_builds(seed: int, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    rng = random.Random(seed)
+    state = DevState(site)
+    state.rebuild()
+    done: list[str] = []
+    for _ in range(SERVE_STEPS):
+        done.append(random_edit(site, rng))
+        state.rebuild()
+        fresh = DevState(site)
+        fresh.rebuild()
+        incremental, cold = served(state), served(fresh)
+        stale = sorted(rel for rel in incremental.keys() | cold.keys() if incremental.get(rel) != cold.get(rel))
+        assert not stale, f"seed {seed}, after {done[-3:]}: stale {stale}"
+
+
+def rendered_count(output: str) -> int:
+    return int(re.search(r"\((\d+) rendered\)", output).group(1))  # type: ignore[union-attr]
+
+
+# (what changes, the edit, how many pages must render again: those that read what changed, no more)
+TARGETED = [
+    ("a data file only a shortcode reads", lambda s: (s / "data/banner.yaml").write_text("text: Other\n"), 2),
+    # every page with code in its text loads every shortcode: the about pages and the home pages
+    ("the shortcode itself", lambda s: (s / "templates/shortcodes/banner.html").write_text(
+        BANNER.replace("banner\">", "banner x\">")), 4),
+    # the post and its language's news listing (the home page shows three newer posts)
+    ("a field only the site's post card prints", lambda s: set_field(
+        s / "content/ru/news/2026-01-01-post1.md", "kicker", "fresh"), 2),
+    # English news and meetings pages print it, and the English about page through the shortcode
+    ("a string three pages use", lambda s: (s / "strings/en.yaml").write_text(
+        'no_news: "Nothing yet"\nfeed: "Atom"\n'), 3),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "expected"), TARGETED, ids=[case[0] for case in TARGETED])
+def test_only_the_pages_that_read_an_input_render_again(name, change, expected, run_cli, tmp_path: Path) -> None:
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert run_cli("build", site, "-o", out).code == 0
+    change(site)
+    result = run_cli("build", site, "-o", out)
+    assert result.code == 0, result.err
+    assert rendered_count(result.out) == expected, result.out
+    assert output_digest(out) == cold_build(run_cli, site, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("text", [
+    "", "{", "null", "{}", '[["page"]]', '[[["page", "a", "title"], 5]]', '[[["page", 1, "title"], "h"]]',
+    '[[["page", "a", "title"], "h", "extra"]]', '[["not a list", "h"]]',
+])
+def test_a_record_of_reads_samizdat_cannot_have_written_is_refused(text: str) -> None:
+    assert decode_reads(text) is None
+
+
+def test_reads_round_trip_and_an_unknown_read_never_holds(tmp_path: Path) -> None:
+    reads = ((("page", "content/a\tb.md", "data.x\n"), "h1"), (("moment",), "h2"))
+    assert decode_reads(encode_reads(reads)) == reads
+    write_site(tmp_path, site_files())
+    config = load_config(tmp_path)
+    listings = Collections(config, TranslationIndex({}, config.languages), {}, dt.datetime.now(dt.UTC))
+    answers = ReadAnswers(config, [], listings, SiteSources({}, load_catalogs([], config.languages, "ru"), ()))
+    assert not answers.still_true(encode_reads(((("from a later version",), "h"),)))
+    assert answers.still_true(encode_reads(((("data", "nothing"), answers.hash(("data", "nothing"))),)))
