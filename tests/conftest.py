@@ -66,20 +66,24 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     return run
 
 
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """{relative path: text or bytes} below `root`, folders made as needed."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     """Write a site from {relative path: text or bytes}; the config defaults to three languages."""
 
     def make(files: dict[str, str | bytes], name: str = "site", config: str = MINIMAL_CONFIG) -> Path:
         root = tmp_path / name
-        all_files: dict[str, str | bytes] = {"samizdat.toml": config, **files}
-        for rel, content in all_files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        write_files(root, {"samizdat.toml": config, **files})
         return root
 
     return make

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from samizdat.cli import main
-from tests.conftest import MINIMAL_CONFIG
+from tests.conftest import MINIMAL_CONFIG, write_files
 
 SECRET = "volunteer-secret-7f3a9c"  # what a hostile site would like to publish or destroy
 MINIMAL_PAGES = {
@@ -45,13 +45,7 @@ class Sandbox:
 
     def write(self, files: dict[str, str | bytes], config: str = MINIMAL_CONFIG) -> Path:
         """The site's files; the minimal three-language pages unless `files` replaces them."""
-        for rel, content in {"samizdat.toml": config, **MINIMAL_PAGES, **files}.items():
-            path = self.site / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        write_files(self.site, {"samizdat.toml": config, **MINIMAL_PAGES, **files})
         return self.site
 
     def snapshot(self) -> dict[str, tuple[str, str]]:

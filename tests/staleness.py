@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.conftest import MINIMAL_CONFIG
+from tests.conftest import MINIMAL_CONFIG, write_files
 
 # The override prints a field the engine knows nothing of: the engine must find out by itself.
 POST_CARD = """<article class="post-card">
@@ -92,13 +92,7 @@ def site_files() -> dict[str, str | bytes]:
 
 
 def write_site(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_files(root, files)
 
 
 Edit = Callable[[Path, random.Random], str]  # changes the site, returns what it did (for failure messages)

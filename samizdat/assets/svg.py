@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from samizdat.assets.xml_files import parse_untrusted
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
 
@@ -74,21 +75,14 @@ def clean_svg_report(data: bytes, source: Path) -> CleanedSvg:
     return CleanedSvg(etree.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n", tuple(removed))
 
 
+REEXPORT = "re-export it as plain SVG (Inkscape: Save As → Plain SVG)"
+
+
 def _parse(data: bytes, source: Path) -> etree._Element:
     if len(data) > MAX_BYTES:
         raise _refused(source, f"the SVG is {len(data) // (1024 * 1024)} MB", "simplify or re-export the drawing")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             dtd_validation=False, remove_comments=False, remove_pis=False, recover=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        raise ContentError(f"cannot read the SVG safely: {exc.msg}", SourceLocation(source, line),
-                           hint="re-export it as plain SVG (Inkscape: Save As → Plain SVG)") from exc
-    doctype = root.getroottree().docinfo
-    if doctype.internalDTD is not None or any(isinstance(n, etree._Entity) for n in root.iter()):
-        raise _refused(source, "the SVG declares XML entities, which can expand to gigabytes or read other files",
-                       "re-export it as plain SVG (Inkscape: Save As → Plain SVG; Illustrator: SVG Tiny)")
+    root = parse_untrusted(data, source, "SVG", keep_comments=True, syntax_hint=REEXPORT,
+                           entity_hint=REEXPORT.removesuffix(")") + "; Illustrator: SVG Tiny)")
     if root.tag != f"{{{SVG_NS}}}svg":
         raise _refused(source, "the file is not an SVG drawing (its root is not <svg> in the SVG namespace)",
                        'check the file; it should start with <svg xmlns="http://www.w3.org/2000/svg"')

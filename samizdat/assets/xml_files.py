@@ -50,15 +50,25 @@ def _finding(message: str, source: Path, line: int | None) -> Finding:
 
 
 def _parse(data: bytes, source: Path) -> etree._Element:
+    return parse_untrusted(data, source, "XML file", keep_comments=False,
+                           syntax_hint="a browser shows what comes before the error; correct the file or remove it",
+                           entity_hint="remove the <!DOCTYPE …[ … ]> block")
+
+
+def parse_untrusted(data: bytes, source: Path, what: str, keep_comments: bool, syntax_hint: str,
+                    entity_hint: str) -> etree._Element:
+    """XML from the site folder, read so that it can neither expand entities (billion laughs), read other
+    files nor reach the network; libxml2's size limits stay on. A file that needs any of that is refused."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             remove_comments=True, remove_pis=False)
+                             dtd_validation=False, remove_comments=not keep_comments, remove_pis=False,
+                             recover=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        raise ContentError(f"cannot read the XML file safely: {exc.msg}", SourceLocation(source, line),
-                           hint="a browser shows what comes before the error; correct the file or remove it") from exc
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise ContentError("the XML file declares entities, which can expand to gigabytes or read other files",
-                           SourceLocation(source), hint="remove the <!DOCTYPE …[ … ]> block")
+        raise ContentError(f"cannot read the {what} safely: {exc.msg}", SourceLocation(source, line),
+                           hint=syntax_hint) from exc
+    if root.getroottree().docinfo.internalDTD is not None or any(isinstance(n, etree._Entity) for n in root.iter()):
+        raise ContentError(f"the {what} declares XML entities, which can expand to gigabytes or read other files",
+                           SourceLocation(source), hint=entity_hint)
     return root

@@ -124,16 +124,6 @@ class RecordedPage:
     def __init__(self, page: Page, log: ReadLog) -> None:
         self._page, self._log, self._path = page, log, page.path.as_posix()
 
-    def news_listing(self, key: str, language: Any) -> Any:
-        """A page of the news list: which posts, in what order, and the paging around them."""
-        listing = self._collections.news_listing(key, language)
-        self._log.add(("news_listing", key, language.code))
-        return dataclasses.replace(listing, posts=[self._wrap(item) for item in listing.posts])
-
-    def tags_of(self, key: str, language: Any) -> Any:
-        self._log.add(("tags_of", key, language.code))
-        return self._collections.tags_of(key, language)
-
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._page, name)
         if name == "data":
