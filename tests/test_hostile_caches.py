@@ -229,9 +229,10 @@ def test_the_key_lives_outside_the_site_readable_by_its_user_only(sandbox: Sandb
     assert not key_file.resolve().is_relative_to(sandbox.site.resolve())
     assert key_file.stat().st_mode & 0o077 == 0
     assert len(key_file.read_bytes()) == sealed.KEY_SIZE
-    for path in (sandbox.site / CACHE).rglob("*"):
-        if path.is_file():
-            assert not path.read_bytes().startswith((b"\x80", bc_magic)), f"{path} looks like a pickle"
+    cache_files = [path for path in (sandbox.site / CACHE).rglob("*") if path.is_file()]
+    assert cache_files
+    for path in cache_files:
+        assert not path.read_bytes().startswith((b"\x80", bc_magic)), f"{path} looks like a pickle"
 
 
 EDITS = [  # each edit keeps the file's size; the test puts its old modification time back

@@ -114,7 +114,9 @@ def test_a_variant_replaced_in_the_cache_is_made_again(make_site, run_cli, tmp_p
 
 def test_a_planted_manifest_is_not_trusted(make_site, run_cli, tmp_path: Path) -> None:
     site, out = _built_photo_site(make_site, run_cli, tmp_path)
-    for manifest in (site / ".samizdat-cache/images").glob("*/photo.sealed"):
+    manifests = sorted((site / ".samizdat-cache/images").glob("*/photo.sealed"))
+    assert len(manifests) == 4
+    for manifest in manifests:
         data = bytearray(manifest.read_bytes())
         data[-2] ^= 1  # any change to the sealed manifest, as a stranger's copy would have
         manifest.write_bytes(bytes(data))

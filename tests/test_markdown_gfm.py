@@ -82,6 +82,8 @@ def test_heading_ids_are_unique_on_the_whole_page(make_site, body: str) -> None:
 
 
 def test_bundled_site_has_no_duplicate_ids(bundled_build: Path) -> None:
-    for path in bundled_build.rglob("*.html"):
+    pages = sorted(bundled_build.rglob("*.html"))
+    assert pages
+    for path in pages:
         ids = Counter(Ids(path.read_text(encoding="utf-8")).ids)
         assert all(count == 1 for count in ids.values()), (path, ids)
