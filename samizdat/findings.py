@@ -32,6 +32,7 @@ FINDING_CODES: dict[str, str] = {
     "unreviewed-faces": "warning",
     "missing-home": "error",  # no home page in the default language: / would be a 404
     "draft": "info",  # a page kept back from publication by `draft: true` or `published: false`
+    "scheduled": "info",  # a post dated after the build's day, kept back until then
 }
 
 

@@ -28,6 +28,25 @@ def test_a_missing_home_page_is_an_error(sandbox: Sandbox, capsys: pytest.Captur
     assert mirror.code == 1 and not (sandbox.out / "site.zip").exists()  # publishing refuses it
 
 
+@pytest.mark.parametrize("home", [None, "---\ntitle: Главная\ndraft: true\n---\nПривет.\n"])
+def test_a_build_without_a_home_page_writes_nothing(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                    home: str | None) -> None:
+    """A host serving the output folder would publish a site whose own address is a 404."""
+    sandbox.write({})
+    first = sandbox.build(capsys)
+    assert first.code == 0, first.err
+    before = (sandbox.out / "index.html").read_bytes()
+    (sandbox.site / "content/ru/index.md").unlink()
+    if home is not None:
+        (sandbox.site / "content/ru/index.md").write_text(home, encoding="utf-8")
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 1
+    assert "nothing would be published at /" in outcome.err
+    assert ("remove `draft: true`" if home else "create content/ru/index.md") in outcome.err
+    assert (sandbox.out / "index.html").read_bytes() == before  # the last good site stays as it was
+    sandbox.assert_untouched()
+
+
 @pytest.mark.parametrize("sources", [
     {},  # the English page was deleted
     {"content/en/about-us.md": SOURCE},  # or renamed

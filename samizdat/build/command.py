@@ -17,6 +17,7 @@ from samizdat.build.timings import Timings
 from samizdat.build.up_to_date import BuildRecord, fingerprint, forget, load_record, save_record, unchanged
 from samizdat.build.writer import WriteReport, check_output_folder, write_output
 from samizdat.config import load_config
+from samizdat.content.required import refuse_without_home
 from samizdat.images.model import ImageReport
 
 CACHE_DIR = ".samizdat-cache"
@@ -51,6 +52,7 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
 
     caches = BuildCaches(on_disk=True)
     output = render_site(site_root, options, caches=caches)
+    refuse_without_home(output.findings)
     output.timings.stages = timings.stages | output.timings.stages
     output.written = write_output(out_dir, output.pages, output.copies, output.timings)
     with output.timings.stage("save"):

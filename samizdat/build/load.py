@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from samizdat.build.caches import BuildCaches
 from samizdat.build.parse_cache import ParseCache, Parsed
@@ -13,7 +14,7 @@ from samizdat.build.timings import Timings
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.collections import Collections, check_meeting_pages
 from samizdat.content.data import load_data, load_language_data
-from samizdat.content.drafts import draft_findings, without_bundles
+from samizdat.content.drafts import draft_findings, with_schedule, without_bundles
 from samizdat.content.meetings import Meeting, load_meetings
 from samizdat.content.news_pages import news_pages
 from samizdat.content.pages import Page
@@ -69,9 +70,11 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         check_site_folders(config.root, ("assets", "static"))
     with timings.stage("parse"):
         parsed = (caches.parse if caches and caches.parse else ParseCache(None)).parse_all(sources, config)
-        held = [item.page for item in parsed if item.page.draft]
+        today = now.astimezone(ZoneInfo(config.timezone)).date()
+        parsed = [_scheduled(item, today) for item in parsed]
+        held = [item.page for item in parsed if item.page.held]
         if not drafts:
-            parsed = [item for item in parsed if not item.page.draft]
+            parsed = [item for item in parsed if not item.page.held]
             content_files = without_bundles(content_files, held, config.root / "content")
         parsed += [Parsed(page, ()) for page in news_pages([item.page for item in parsed], config)]
     with timings.stage("data"):
@@ -101,3 +104,8 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
             drafts=held,
         )
+
+
+def _scheduled(item: Parsed, today: dt.date) -> Parsed:
+    page = with_schedule(item.page, today)
+    return item if page is item.page else replace(item, page=page)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from samizdat.assets.publish import publish_assets
 from samizdat.build.caches import BuildCaches
@@ -21,6 +22,7 @@ from samizdat.build.render_cache import RenderCache
 from samizdat.build.render_stage import render_site_pages
 from samizdat.build.site_findings import site_findings
 from samizdat.build.timings import Timings
+from samizdat.content.drafts import next_due
 from samizdat.content.required import home_page_findings
 from samizdat.documents.stage import clean_documents
 from samizdat.images.stage import process_site_images
@@ -82,6 +84,9 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         rendered, copies = publishing_touches(config, images.pages, images.copies, options.relative, compress)
     findings = (home_page_findings(site.index, config, site.drafts) + site_findings(site) + list(documents.findings)
                 + list(images.findings) + unsafe + list(assets.notes))
-    next_change = min((m.ends_at for m in site.meetings.values() if m.ends_at > site.now), default=None)
+    # The next moment the same sources build differently: a meeting becomes past, a scheduled post due.
+    due = next_due(site.drafts, ZoneInfo(config.timezone))
+    next_change = min([m.ends_at for m in site.meetings.values() if m.ends_at > site.now] + ([due] if due else []),
+                      default=None)
     return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_site.rendered_count,
                       sources={page.output_path: page for page in pages}, next_change=next_change)

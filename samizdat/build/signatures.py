@@ -77,4 +77,5 @@ def notice_of(outdated_source: Page | None) -> str:
 def page_signature(page: Page, site: str, notice: str) -> str:
     """A page's own inputs. What it reads of other pages (listings) is recorded as it renders and checked
     apart (dependencies.py). notice: notice_of() the page this translation follows, when that changed since."""
-    return _digest([site, page.path.as_posix(), "\n".join(page.front_matter.lines), page.body, notice])
+    return _digest([site, page.path.as_posix(), "\n".join(page.front_matter.lines), page.body, notice,
+                    "scheduled" if page.scheduled else ""])

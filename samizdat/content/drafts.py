@@ -7,7 +7,9 @@ its photos beside it) stay back too: a draft's photos are no more public than it
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
+from dataclasses import replace
 from pathlib import Path
 
 from samizdat.content.pages import Page
@@ -35,11 +37,39 @@ def _bundle_of(page: Page, content_dir: Path) -> tuple[str | None, str]:
     return language, posixpath.dirname(rel)
 
 
+# A meeting's text is dated by its meeting, which is announced before it happens; the home page is never held.
+NEVER_SCHEDULED = frozenset({"meetings"})
+
+
+def with_schedule(page: Page, today: dt.date) -> Page:
+    """A post dated after `today` (the build's day in the site's time zone) waits for its day, as in
+    Jekyll and Hugo: a statement written ahead of an action is not public before it."""
+    due = (page.date is not None and page.date > today and page.section not in NEVER_SCHEDULED
+           and page.key != "index")
+    return replace(page, scheduled=True) if due != page.scheduled else page
+
+
+def next_due(held: list[Page], timezone: dt.tzinfo) -> dt.datetime | None:
+    """The first moment a scheduled post is due: the build after it must publish it."""
+    days = [page.date for page in held if page.scheduled and page.date is not None]
+    if not days:
+        return None
+    return dt.datetime.combine(min(days), dt.time(), timezone)
+
+
 def draft_findings(drafts: list[Page], shown: bool) -> list[Finding]:
     what = "shown by --drafts, never published" if shown else "not published"
-    return [finding("draft", f"draft ({what}): {page.url}", SourceLocation(page.path, _flag_line(page)),
+    return [_scheduled_finding(page, shown) if page.scheduled and not page.draft else
+            finding("draft", f"draft ({what}): {page.url}", SourceLocation(page.path, _flag_line(page)),
                     hint="remove `draft: true` (or `published: false`) to publish it")
             for page in sorted(drafts, key=lambda page: str(page.path))]
+
+
+def _scheduled_finding(page: Page, shown: bool) -> Finding:
+    what = "shown by --drafts until then" if shown else "published by the first build on or after that day"
+    return finding("scheduled", f"scheduled for {page.date} ({what}): {page.url}",
+                   SourceLocation(page.path, page.front_matter.line_of("date")),
+                   hint="change its `date:` to publish it sooner")
 
 
 def _flag_line(page: Page) -> int | None:

@@ -29,6 +29,7 @@ class Page:
     front_matter: FrontMatter = field(repr=False)
     date: dt.date | None = None
     description: str = ""
+    scheduled: bool = False  # dated after the build's day: held back like a draft (see drafts.py)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -47,6 +48,11 @@ class Page:
     def draft(self) -> bool:
         """`draft: true` (Hugo) or `published: false` (Jekyll): never published; `serve --drafts` shows it."""
         return self.data.get("draft") is True or self.data.get("published") is False
+
+    @property
+    def held(self) -> bool:
+        """Not published: a draft, or a post whose date has not come yet."""
+        return self.draft or self.scheduled
 
     @property
     def menu(self) -> int | None:

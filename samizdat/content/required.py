@@ -15,8 +15,9 @@ HOME = "index"
 
 def home_page_findings(index: TranslationIndex, config: SiteConfig, drafts: list[Page]) -> list[Finding]:
     """Without the default language's home page the site's own address is a 404. An error of `check`, so
-    `deploy`, `deploy-rsync` and `mirror` refuse to publish such a site (a build still writes it, for the
-    preview). Another language's missing home page is a translation-missing warning."""
+    `deploy`, `deploy-rsync` and `mirror` refuse to publish such a site, and `build` refuses to write it
+    (`serve` still shows it, with the error, for the preview). Another language's missing home page is a
+    translation-missing warning."""
     language = config.default_language
     if language.code in index.by_key.get(HOME, {}):
         return []
@@ -28,6 +29,14 @@ def home_page_findings(index: TranslationIndex, config: SiteConfig, drafts: list
     return [finding("missing-home", f"the site has no home page in {language.name}: nothing would be published "
                     f"at {language.root_url}", SourceLocation(config.root / "content" / language.code),
                     hint=f"create content/{language.code}/index.md (a title and a line of text are enough)")]
+
+
+def refuse_without_home(findings: list[Finding]) -> None:
+    """`build` writes only a site that can be published: without the home page the output folder would
+    hold a site whose own address is a 404, and a host serving that folder would publish it so."""
+    missing = next((item for item in findings if item.code == "missing-home" and item.severity == "error"), None)
+    if missing is not None:
+        raise ContentError(missing.message, missing.location, hint=missing.hint)
 
 
 def check_sources_exist(index: TranslationIndex, drafts: list[Page]) -> None:

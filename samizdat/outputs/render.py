@@ -128,7 +128,7 @@ class Renderer:
             is_home=page.key == "index",
             key=page.key,
             original=self._original(page),
-            draft=page.draft,
+            draft=page.held,
         )
         body = page.body
         if needs_template_pass(body):
