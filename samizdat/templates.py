@@ -21,7 +21,8 @@ from samizdat.errors import SourceLocation, TemplateError
 from samizdat.template_messages import retell
 
 SHORTCODES_DIR = "shortcodes"
-CONTENT_TEMPLATE_MARKERS = ("{{", "{%")
+# A page holding any of these runs as a template; `{##` too, or its comment would be published as text.
+CONTENT_TEMPLATE_MARKERS = ("{{", "{%", "{##")
 SANDBOX_HINT = ("templates may use the page's and site's values and filters, not Python internals "
                 "(names starting with _) or methods that change a value; remove that code")
 

@@ -229,6 +229,15 @@ def test_heading_ids_and_template_code_live_together(make_site, run_cli, tmp_pat
     assert "<p>English</p>" in html and "editors" not in html
 
 
+def test_a_page_whose_only_template_code_is_a_comment_publishes_no_comment(make_site, run_cli,
+                                                                            tmp_path: Path) -> None:
+    site = make_site({"content/en/index.md": "## Contacts {#contacts}\n\n{## ask Mina before publishing ##}\n\nHi.\n"})
+    assert run_cli("build", site, "-o", tmp_path / "out").code == 0
+    html = read(tmp_path / "out", "en/index.html")
+    assert '<h2 id="contacts">Contacts</h2>' in html and "<p>Hi.</p>" in html
+    assert "Mina" not in html and "##" not in html
+
+
 def test_unknown_interface_string_names_the_template_line(make_site, run_cli, tmp_path: Path) -> None:
     site = make_site({"content/en/index.md": "Hi\n", "templates/partials/footer.html": "<footer>\n{{ t('donate') }}\n"})
     result = run_cli("build", site, "-o", tmp_path / "out")

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from samizdat.build.options import BuildOptions
+from samizdat.build.pipeline import render_site
 from samizdat.cli import main
 from samizdat.errors import ImportSourceError
 from samizdat.importers import REPORT_NAME, import_site
@@ -164,7 +166,11 @@ def test_drafts_are_not_published(tmp_path: Path) -> None:
     out = "".join(p.read_text(errors="replace") for p in (dest / "_site").rglob("*") if p.is_file())
     assert "<html" in out  # the site was built: the drafts are absent from real pages
     assert "PLAN-X" not in out and "PLAN-Y" not in out
-    assert "draft: true" in (dest / "content" / "en" / "news" / "_2024-01-02-secret.md").read_text()
+    assert "draft: true" in (dest / "content" / "en" / "news" / "2024-01-02-secret.md").read_text()
+    assert "draft: true" in (dest / "content" / "en" / "news" / "later.md").read_text()
+    preview = render_site(dest, BuildOptions(drafts=True))  # the volunteer sees them in `serve --drafts`
+    assert "PLAN-X" in preview.pages["2024/01/02/secret.html"].decode()  # at its old permalink
+    assert "PLAN-Y" in preview.pages["later/index.html"].decode()
 
 
 HUGO_CONFIG = """baseURL = "https://group.example.net/"

@@ -19,8 +19,9 @@ def home_page_findings(index: TranslationIndex, config: SiteConfig, drafts: list
     (`serve` still shows it, with the error, for the preview). Another language's missing home page is a
     translation-missing warning."""
     language = config.default_language
-    if language.code in index.by_key.get(HOME, {}):
-        return []
+    if language.code in index.by_key.get(HOME, {}) or any(
+            page.url == language.root_url for group in index.by_key.values() for page in group.values()):
+        return []  # a home page under another translation_key still serves the site's address
     draft = next((page for page in drafts if page.key == HOME and page.language.code == language.code), None)
     if draft is not None:
         return [finding("missing-home", f"the home page in {language.name} is a draft: nothing would be "

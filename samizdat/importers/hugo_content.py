@@ -111,9 +111,9 @@ def page_plan(placed: Placed, resolve: Any, prefix: str, report: ReportBuilder) 
         out["permalink"] = placed.url
     rel = placed.rel
     if front.get("draft") is True:
-        rel = posixpath.join(posixpath.dirname(rel), "_" + posixpath.basename(rel))
         out["draft"] = True
-        report.note(placed.file.rel, "a draft: written as content/…/_name.md with `draft: true`, not published")
+        report.note(placed.file.rel, "a draft: written with `draft: true`, not published (`samizdat serve --drafts` "
+                    "shows it; remove the line to publish it)")
     for alias in front.get("aliases") or []:
         report.note(placed.file.rel, f"the old address {alias} (aliases) gets no redirect: samizdat writes none")
 

@@ -103,8 +103,10 @@ def _place_one(doc: OldDoc, config: dict[str, Any], lang: str, prefixes: dict[st
     key = next((str(front[k]) for k in EXPLICIT_KEYS if isinstance(front.get(k), (str, int))), None)
     draft = doc.kind == "draft" or front.get("published") is False or front.get("draft") is True
     if draft:
-        rel = posixpath.join(posixpath.dirname(rel), "_" + posixpath.basename(rel))
-        report.note(doc.file.rel, "a draft: written as content/…/_name.md with `draft: true`, not published")
+        report.note(doc.file.rel, "a draft: written with `draft: true`, not published (`samizdat serve --drafts` "
+                    "shows it; remove the line to publish it)")
+    if not stripped.strip("/"):
+        key = "index"  # every language's home page is one page in samizdat, whatever key the old site gave it
     return jp.Placed(doc, lang, url, key or (stripped.strip("/") or "index"), rel, day, draft)
 
 

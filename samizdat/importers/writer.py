@@ -18,7 +18,6 @@ import yaml
 from samizdat.errors import ImportSourceError, SourceLocation
 from samizdat.importers.model import LanguagePlan, SitePlan
 from samizdat.importers.source import read_bytes
-from samizdat.templates import CONTENT_TEMPLATE_MARKERS
 
 
 def check_dest(dest: Path) -> None:
@@ -74,10 +73,6 @@ def write_site(plan: SitePlan, writer: SiteWriter) -> None:
 
 def page_text(front: dict[str, Any], body: str) -> str:
     head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000) if front else ""
-    if "{##" in body and not any(marker in body for marker in CONTENT_TEMPLATE_MARKERS):
-        # samizdat runs a page as a template only when it holds {{ or {%: without one, the comments that
-        # keep the old code would be published as text. An empty expression makes it a template.
-        body = body.rstrip("\n") + '\n{{ "" }}\n'
     return f"---\n{head}---\n{body}"
 
 
