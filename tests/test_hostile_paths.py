@@ -138,6 +138,8 @@ HOSTILE: dict[str, Case] = {
     "the Apache headers in capitals": permalink_case("/.HTACCESS", "hidden name"),
     "an .htaccess for /assets/ only": Case({"assets/.htaccess": "ExpiresActive On\n"}, "assets/.htaccess",
                                            words="only static/.htaccess"),
+    "an .htaccess among the pages": Case({"content/en/docs/.htaccess": "Header unset Content-Security-Policy\n"},
+                                         "content/en/docs/.htaccess", words="only static/.htaccess"),
     "an .htaccess in a folder of static/": Case({"static/docs/.htaccess": "Header unset Content-Security-Policy\n"},
                                                 "static/docs/.htaccess", words="only static/.htaccess"),
     "the theme's generated style": permalink_case("/theme/vars.css", "the build's own theme/vars.css"),

@@ -78,8 +78,14 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
     codes = {lang.code for lang in config.languages}
     pages: list[SourceRef] = []
     others: list[ContentFile] = []
-    # Drafts (_name) and hidden files (.name) are skipped without being entered.
-    for path in site_files(content_dir, skip=lambda name: name.startswith((".", "_"))):
+    # Drafts (_name) and hidden files (.name) are skipped without being entered; a .htaccess is not an
+    # editor's file but server rules its author expects to apply, so it is named, not dropped.
+    for path in site_files(content_dir, skip=lambda name: name.startswith((".", "_")) and name != ".htaccess"):
+        if path.name == ".htaccess":
+            raise ContentError("a .htaccess in content/ is not published: only static/.htaccess is (merged into "
+                               "the .htaccess samizdat writes)", SourceLocation(path),
+                               hint="move its lines into static/.htaccess; they then apply to the whole site "
+                               "(<FilesMatch> can limit them to some files)")
         rel_parts = _names(path, content_dir)
         folder_language = None
         if len(rel_parts) > 1:
