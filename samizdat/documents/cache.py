@@ -1,4 +1,4 @@
-"""Cleaned PDFs kept in SITE/.samizdat-cache/documents/, one file per source content and cleaning engine.
+"""Cleaned PDFs (and videos) kept in SITE/.samizdat-cache/documents/, one file per source content and cleaning engine.
 
 A rebuild with nothing changed opens no PDF to clean it; files no build used are pruned. Plain files and
 one JSON file of digests: nothing here is unpickled or executed.
@@ -14,6 +14,7 @@ from pathlib import Path
 import pikepdf
 
 ENGINE_VERSION = "1"  # raise when pdf.py changes what it writes, so old entries are not reused
+PDF_OPERATION = f"pdf {ENGINE_VERSION}\n{pikepdf.__version__}\n{pikepdf.__libqpdf_version__}"
 CACHE_DIR = ".samizdat-cache/documents"
 DIGESTS = "digests.json"
 
@@ -25,12 +26,11 @@ class DocumentCache:
         self._used_digests: dict[str, list[int | str]] = {}
         self._used_entries: set[str] = set()
 
-    def entry(self, source: Path) -> Path:
-        """Where the cleaned copy of `source` is (or will be) kept."""
-        operation = f"{ENGINE_VERSION}\n{pikepdf.__version__}\n{pikepdf.__libqpdf_version__}"
+    def entry(self, source: Path, operation: str = PDF_OPERATION, suffix: str = ".pdf") -> Path:
+        """Where the cleaned copy of `source` is (or will be) kept; `operation` names what cleans it."""
         key = hashlib.sha256(f"{self._digest(source)}\n{operation}".encode()).hexdigest()
-        self._used_entries.add(f"{key}.pdf")
-        return self.folder / f"{key}.pdf"
+        self._used_entries.add(f"{key}{suffix}")
+        return self.folder / f"{key}{suffix}"
 
     def store(self, made: Path, entry: Path) -> None:
         os.replace(made, entry)  # atomic: a build stopped halfway never leaves half a file under the key

@@ -21,7 +21,8 @@ ICON = "icon"  # favicon.ico: published as it is only if no image inside it carr
 PDF = "pdf"  # stripped with pikepdf
 OFFICE = "office"  # refused: export a PDF
 ARCHIVE = "archive"  # refused: the files inside cannot be checked
-MEDIA = "media"  # video and audio: published with a warning (not examined)
+ISO_MEDIA = "iso-media"  # MP4, MOV, M4A, 3GP: recording place, time and data tracks overwritten (isomedia.py)
+MEDIA = "media"  # other video and audio: published with a warning (not examined)
 OTHER = "other"  # text, CSS, fonts, SVG…: passed as they are
 
 
@@ -153,12 +154,25 @@ def _iso_brands(head: bytes) -> set[bytes]:
     return {head[8:12]} | {head[i : i + 4] for i in range(16, size - 3, 4)}
 
 
+ISO_MEDIA_SUFFIXES = (".mp4", ".m4v", ".m4a", ".m4b", ".mov", ".qt", ".3gp", ".3g2")
+# Old QuickTime files start with one of these boxes instead of ftyp.
+_QUICKTIME_FIRST_BOXES = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
+
+
 def _media_kind(head: bytes) -> Kind | None:
-    if _iso_brands(head) or head[:4] == b"\x1a\x45\xdf\xa3" or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):
+    if _iso_brands(head) or _quicktime_box(head):
+        return Kind(ISO_MEDIA, "MP4 or QuickTime video or audio file", ISO_MEDIA_SUFFIXES)
+    if head[:4] == b"\x1a\x45\xdf\xa3" or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):
         return Kind(MEDIA, "video or audio file")
     if head.startswith((b"ID3", b"OggS", b"fLaC")) or (head[:4] == b"RIFF" and head[8:12] == b"WAVE"):
         return Kind(MEDIA, "audio file")
     return None
+
+
+def _quicktime_box(head: bytes) -> bool:
+    """A box header (size 0, 1 or at least 8) of a box only QuickTime files start with."""
+    return (len(head) >= 8 and head[4:8] in _QUICKTIME_FIRST_BOXES
+            and struct.unpack(">I", head[:4])[0] not in range(2, 8))
 
 
 def _zip_kind(path: Path) -> Kind:

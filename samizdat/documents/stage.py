@@ -1,9 +1,9 @@
 """The documents stage of the build: every file published as it is, recognised by its bytes.
 
 In order, for each file of assets/, static/, content/ and the theme: sniff its kind → refuse a name that
-hides what the file is, office files and archives → take cleaned PDFs from the cache, clean the rest →
-warn about video and audio, which are not examined. Raster images keep their place in the list: the
-image stage cleans them next. Nothing here changes a file in the site folder.
+hides what the file is, office files and archives → take cleaned PDFs and MP4/MOV files from the cache,
+clean the rest → warn about other video and audio, which are not examined. Raster images keep their
+place in the list: the image stage cleans them next. Nothing here changes a file in the site folder.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from pathlib import Path
 
 from samizdat.config import SiteConfig
 from samizdat.documents.cache import DocumentCache
+from samizdat.documents.isomedia import ENGINE as MEDIA_ENGINE
+from samizdat.documents.isomedia import MediaProblem, clean_iso_file
 from samizdat.documents.pdf import PdfProblem, strip_pdf
 from samizdat.documents.sniff import (
     ARCHIVE,
+    ISO_MEDIA,
     MEDIA,
     OFFICE,
     PDF,
@@ -55,6 +58,14 @@ def clean_documents(config: SiteConfig, copies: dict[str, Path]) -> DocumentOutp
                 _clean_pdf(path, entry, cache)
                 cleaned += 1
             result[rel] = entry
+        elif kind.family == ISO_MEDIA:
+            entry = cache.entry(path, MEDIA_ENGINE, suffix_of(rel))
+            if entry.is_file():
+                cached += 1
+            else:
+                _clean_media(path, entry, cache)
+                cleaned += 1
+            result[rel] = entry
         elif kind.family == MEDIA:
             findings.append(_media_warning(path, kind))
     cache.finish()
@@ -90,6 +101,19 @@ def _clean_pdf(path: Path, entry: Path, cache: DocumentCache) -> None:
     except PdfProblem as problem:
         made.unlink(missing_ok=True)
         raise ContentError(f"{path.name}: {problem.message}", SourceLocation(path), hint=problem.hint) from None
+    cache.store(made, entry)
+
+
+def _clean_media(path: Path, entry: Path, cache: DocumentCache) -> None:
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    made = entry.with_name(f".{entry.stem}.{os.getpid()}.tmp")
+    try:
+        clean_iso_file(path, made)
+    except MediaProblem as problem:
+        made.unlink(missing_ok=True)
+        raise ContentError(f"{path.name} cannot be read as a video or sound file: {problem}", SourceLocation(path),
+                           hint="export it again from the phone or editor, or convert it (e.g. ffmpeg -i in.mov "
+                           "-map_metadata -1 out.mp4)") from None
     cache.store(made, entry)
 
 

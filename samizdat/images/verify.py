@@ -1,4 +1,4 @@
-"""Defence in depth: read every published file back and fail if any image, icon or PDF holds metadata.
+"""Defence in depth: read every published file back and fail if any image, icon, PDF or video holds metadata.
 
 Each file is recognised by its bytes, not its name, so a photo under any name is checked. Image headers
 are walked without decoding pixels (JPEG markers up to the scan, PNG chunks, RIFF chunks), so checking
@@ -12,8 +12,9 @@ from pathlib import Path
 
 from PIL import Image
 
+from samizdat.documents.isomedia import iso_file_metadata
 from samizdat.documents.pdf import pdf_metadata
-from samizdat.documents.sniff import ARCHIVE, ICON, OFFICE, PDF, RASTER, sniff
+from samizdat.documents.sniff import ARCHIVE, ICON, ISO_MEDIA, OFFICE, PDF, RASTER, sniff
 from samizdat.errors import ImageError, SourceLocation
 
 # JPEG markers that carry metadata: APP1 (EXIF, XMP) … APP15, APP13 is IPTC; COM is a comment.
@@ -44,12 +45,21 @@ def verify_published(files: dict[str, Path]) -> None:
         family = sniff(path).family
         if family == ICON:
             _verify_icon(output, path)
-        elif family in (RASTER, PDF, OFFICE, ARCHIVE):
-            found = metadata_blocks(path.read_bytes()) if family == RASTER else (
-                pdf_metadata(path) if family == PDF else ["a file of a kind that is never published"])
+        elif family in (RASTER, PDF, ISO_MEDIA, OFFICE, ARCHIVE):
+            found = _metadata(path, family)
             if found:
                 raise ImageError(f"the output file {output} still holds metadata ({', '.join(found)}); "
                                  "nothing was published", SourceLocation(path), hint=BUG_HINT)
+
+
+def _metadata(path: Path, family: str) -> list[str]:
+    if family == RASTER:
+        return metadata_blocks(path.read_bytes())
+    if family == PDF:
+        return pdf_metadata(path)
+    if family == ISO_MEDIA:
+        return iso_file_metadata(path)
+    return ["a file of a kind that is never published"]
 
 
 def _verify_icon(output: str, path: Path) -> None:

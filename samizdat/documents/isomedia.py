@@ -1,0 +1,226 @@
+"""MP4, MOV, M4A and 3GP files without the place and time they were recorded.
+
+A phone writes where a video was shot into `udta` (`©xyz`) and `meta` (Apple's
+`com.apple.quicktime.location.ISO6709`), the moment into every `mvhd`, `tkhd` and `mdhd`, and an action
+camera writes a whole GPS track (GoPro's `gpmd`) as samples in `mdat`. None of that can be cut out without
+moving `mdat`, whose chunks are addressed by absolute offsets, so each piece is overwritten in place
+instead: metadata boxes become `free` boxes of zeros, timestamps become zero, and the samples of every
+track that is neither picture nor sound (GPS, subtitles, timecode, text) become zeros. The file keeps
+its length and every offset; players skip `free` boxes and empty tracks.
+"""
+
+from __future__ import annotations
+
+import mmap
+import shutil
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ENGINE = "iso-media 1"  # raise when this module changes what it writes, so cached copies are made again
+
+# Boxes that hold other boxes, as far down as metadata is found.
+CONTAINERS = frozenset({b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"moof", b"traf", b"mvex", b"dinf"})
+# Boxes that hold nothing a player needs: user data, metadata (location, titles, the phone's model),
+# vendor boxes (XMP), and free space that an editing program may have left old metadata in.
+BLANKED = frozenset({b"udta", b"meta", b"uuid", b"XMP_", b"free", b"skip", b"wide"})
+TIMESTAMPED = frozenset({b"mvhd", b"tkhd", b"mdhd"})  # creation and modification time after version/flags
+PICTURE_AND_SOUND = frozenset({b"vide", b"soun"})
+
+
+Buffer = bytes | bytearray | mmap.mmap
+
+
+class MediaProblem(Exception):
+    """The file is not the ISO media file its first bytes promise (cut short, boxes out of bounds)."""
+
+
+@dataclass(frozen=True)
+class Box:
+    kind: bytes
+    start: int  # offset of the box's header
+    body: int  # offset of its content
+    end: int
+
+
+@dataclass(frozen=True)
+class MediaCleaning:
+    blanked: tuple[str, ...]  # the kinds of metadata boxes overwritten
+    cleared_tracks: tuple[str, ...]  # handler types of tracks whose samples were zeroed
+
+
+def boxes(data: Buffer, start: int, end: int) -> Iterator[Box]:
+    position = start
+    while position + 8 <= end:
+        size, kind = struct.unpack_from(">I4s", data, position)
+        body = position + 8
+        if size == 1:
+            if body + 8 > end:
+                raise MediaProblem(f"a {kind!r} box at byte {position} is cut short")
+            size, body = struct.unpack_from(">Q", data, body)[0], body + 8
+        elif size == 0:
+            size = end - position
+        if size < body - position or position + size > end:
+            raise MediaProblem(f"a {kind!r} box at byte {position} runs past its container")
+        yield Box(kind, position, body, position + size)
+        position += size
+    if position != end and any(data[position:end]):
+        raise MediaProblem(f"{end - position} stray bytes at byte {position}")
+
+
+def clean_iso_file(source: Path, target: Path) -> MediaCleaning:
+    """A cleaned copy of `source` at `target`, overwritten in place through a memory map: a film of
+    gigabytes is never held in memory."""
+    shutil.copyfile(source, target)
+    with target.open("r+b") as file:
+        if file.seek(0, 2) == 0:
+            raise MediaProblem("the file is empty")
+        with mmap.mmap(file.fileno(), 0) as data:
+            return clean_iso_media(data)
+
+
+def iso_file_metadata(path: Path) -> list[str]:
+    """What remains in a published file that clean_iso_file removes (empty when it is clean)."""
+    with path.open("rb") as file:
+        if file.seek(0, 2) == 0:
+            return []
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            try:
+                return remaining_metadata(data)
+            except MediaProblem as problem:
+                return [str(problem)]
+
+
+def clean_iso_media(data: bytearray | mmap.mmap) -> MediaCleaning:
+    """Overwrite, in `data`, everything that can tell where and when the file was recorded."""
+    blanked: list[str] = []
+    cleared: list[str] = []
+    _clean_level(data, 0, len(data), blanked, cleared)
+    return MediaCleaning(tuple(sorted(set(blanked))), tuple(cleared))
+
+
+def _clean_level(data: Buffer, start: int, end: int, blanked: list[str], cleared: list[str]) -> None:
+    for box in list(boxes(data, start, end)):
+        if box.kind in BLANKED:
+            _blank(data, box)
+            if box.kind not in (b"free", b"skip", b"wide"):
+                blanked.append(box.kind.decode("latin-1"))
+        elif box.kind in TIMESTAMPED:
+            _zero_times(data, box)
+        elif box.kind == b"trak":
+            _clean_level(data, box.body, box.end, blanked, cleared)
+            handler = _handler(data, box)
+            if handler not in PICTURE_AND_SOUND:
+                _zero_samples(data, box)
+                cleared.append(handler.decode("latin-1", "replace"))
+        elif box.kind in CONTAINERS:
+            _clean_level(data, box.body, box.end, blanked, cleared)
+
+
+def _blank(data: Buffer, box: Box) -> None:
+    """A `free` box of the same length: every offset after it stays right."""
+    data[box.start + 4:box.start + 8] = b"free"
+    data[box.body:box.end] = bytes(box.end - box.body)
+
+
+def _zero_times(data: Buffer, box: Box) -> None:
+    if box.body + 4 > box.end:
+        raise MediaProblem(f"a {box.kind!r} box at byte {box.start} is cut short")
+    width = 8 if data[box.body] == 1 else 4  # version 1 keeps 64-bit times
+    times = box.body + 4
+    if times + 2 * width > box.end:
+        raise MediaProblem(f"a {box.kind!r} box at byte {box.start} is cut short")
+    data[times:times + 2 * width] = bytes(2 * width)
+
+
+def _find(data: Buffer, box: Box, path: tuple[bytes, ...]) -> Box | None:
+    for child in boxes(data, box.body, box.end):
+        if child.kind == path[0]:
+            return child if len(path) == 1 else _find(data, child, path[1:])
+    return None
+
+
+def _handler(data: Buffer, trak: Box) -> bytes:
+    hdlr = _find(data, trak, (b"mdia", b"hdlr"))
+    if hdlr is None or hdlr.body + 12 > hdlr.end:
+        return b"none"  # a track that does not say what it is: treated as data, not picture or sound
+    return bytes(data[hdlr.body + 8:hdlr.body + 12])
+
+
+def _zero_samples(data: Buffer, trak: Box) -> None:
+    """Every byte of the track's samples, found through its chunk offsets, sample sizes and chunk runs."""
+    stbl = _find(data, trak, (b"mdia", b"minf", b"stbl"))
+    if stbl is None:
+        return
+    tables = {child.kind: child for child in boxes(data, stbl.body, stbl.end)}
+    offsets = _chunk_offsets(data, tables)
+    sizes = _sample_sizes(data, tables.get(b"stsz"))
+    runs = _chunk_runs(data, tables.get(b"stsc"))
+    sample = 0
+    for index, offset in enumerate(offsets):
+        count = _samples_in_chunk(runs, index + 1)
+        length = sum(sizes(sample + k) for k in range(count))
+        sample += count
+        if offset + length > len(data):
+            raise MediaProblem(f"a track's samples at byte {offset} run past the end of the file")
+        data[offset:offset + length] = bytes(length)
+
+
+def _table(data: Buffer, box: Box, entry: str) -> list[tuple[int, ...]]:
+    count = struct.unpack_from(">I", data, box.body + 4)[0]
+    width = struct.calcsize(entry)
+    if box.body + 8 + count * width > box.end:
+        raise MediaProblem(f"a {box.kind!r} table at byte {box.start} is longer than its box")
+    return [struct.unpack_from(entry, data, box.body + 8 + i * width) for i in range(count)]
+
+
+def _chunk_offsets(data: Buffer, tables: dict[bytes, Box]) -> list[int]:
+    if b"stco" in tables:
+        return [row[0] for row in _table(data, tables[b"stco"], ">I")]
+    if b"co64" in tables:
+        return [row[0] for row in _table(data, tables[b"co64"], ">Q")]
+    return []
+
+
+def _sample_sizes(data: Buffer, stsz: Box | None) -> Callable[[int], int]:
+    if stsz is None:
+        return lambda index: 0
+    uniform, count = struct.unpack_from(">II", data, stsz.body + 4)
+    if uniform:
+        return lambda index: uniform if index < count else 0
+    if stsz.body + 12 + 4 * count > stsz.end:
+        raise MediaProblem(f"an stsz table at byte {stsz.start} is longer than its box")
+    sizes = struct.unpack_from(f">{count}I", data, stsz.body + 12)
+    return lambda index: sizes[index] if index < count else 0
+
+
+def _chunk_runs(data: Buffer, stsc: Box | None) -> list[tuple[int, int]]:
+    """(first chunk, samples per chunk) from the sample-to-chunk table."""
+    return [] if stsc is None else [(row[0], row[1]) for row in _table(data, stsc, ">III")]
+
+
+def _samples_in_chunk(runs: list[tuple[int, int]], chunk: int) -> int:
+    count = 0
+    for first, per_chunk in runs:
+        if first > chunk:
+            break
+        count = per_chunk
+    return count
+
+
+def remaining_metadata(data: Buffer) -> list[str]:
+    """What a cleaned file still holds that clean_iso_media removes: for the final check of the output."""
+    found: list[str] = []
+    _look(data, 0, len(data), found)
+    return found
+
+
+def _look(data: Buffer, start: int, end: int, found: list[str]) -> None:
+    for box in boxes(data, start, end):
+        if box.kind in BLANKED and any(data[box.body:box.end]):
+            found.append(f"a {box.kind.decode('latin-1')} box at byte {box.start}")
+        elif box.kind in TIMESTAMPED and any(data[box.body + 4:box.body + 4 + (16 if data[box.body] == 1 else 8)]):
+            found.append(f"the recording time in {box.kind.decode('latin-1')} at byte {box.start}")
+        elif box.kind in CONTAINERS:
+            _look(data, box.body, box.end, found)
