@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from samizdat.cli import main
+from samizdat.config import load_config
+from samizdat.errors import SamizdatError
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_SITE = REPO / "site"
@@ -77,13 +79,28 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(content, encoding="utf-8")
 
 
+def add_home_page(root: Path) -> None:
+    """samizdat refuses to write a site whose own address is a 404: a test about something else gets a
+    one-line home page in the default language, unless it wrote one (or the config cannot be read)."""
+    try:
+        config = load_config(root)
+    except SamizdatError:
+        return
+    folder = root / "content" / config.default_language.code
+    if not any(path.exists() for base in (folder, root / "content") for path in base.glob("index.*")):
+        write_files(root, {f"content/{config.default_language.code}/index.md": "---\ntitle: Home\n---\nHome.\n"})
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     """Write a site from {relative path: text or bytes}; the config defaults to three languages."""
 
-    def make(files: dict[str, str | bytes], name: str = "site", config: str = MINIMAL_CONFIG) -> Path:
+    def make(files: dict[str, str | bytes], name: str = "site", config: str = MINIMAL_CONFIG,
+             home: bool = True) -> Path:
         root = tmp_path / name
         write_files(root, {"samizdat.toml": config, **files})
+        if home:
+            add_home_page(root)
         return root
 
     return make

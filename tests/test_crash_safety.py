@@ -41,6 +41,7 @@ def write_site(root: Path, version: str) -> Path:
             path = root / "content" / code / f"page-{number}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"---\ntitle: Page {number} {code}\n---\n\nText {number}.\n", encoding="utf-8")
+        (root / "content" / code / "index.md").write_text(f"---\ntitle: Home {code}\n---\n\nHome.\n", encoding="utf-8")
     set_version(root, version)
     return root
 

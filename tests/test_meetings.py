@@ -186,7 +186,8 @@ def test_share_tags_use_local_image_and_description(make_site, run_cli, tmp_path
 
     from tests.conftest import MINIMAL_CONFIG
 
-    site = make_site({"content/en/index.md": "---\ntitle: Home\ndescription: About us.\n---\nHi\n"},
+    site = make_site({"content/en/index.md": "---\ntitle: Home\ndescription: About us.\n---\nHi\n",
+                      "content/ru/index.md": "---\ntitle: Главная\n---\nПривет\n"},
                      config='image = "assets/share.jpg"\n' + MINIMAL_CONFIG)
     (site / "assets").mkdir()
     Image.new("RGB", (1200, 630), "white").save(site / "assets/share.jpg")
