@@ -309,7 +309,7 @@ class _ConfigReader(SectionReaders):
             accent=self._colour(table, "accent", ThemeConfig.accent),
             show_flags=table.get("show_flags", True) is not False,
             accent_text=self._colour(table, "accent_text", ThemeConfig.accent_text),
-            stripes=self._stripes(table.get("stripes", [])),
+            stripes=self._stripes(table.get("stripes")),
             mark=self._mark(table.get("mark")),
             action=self._action(table.get("action")),
         )
