@@ -20,7 +20,8 @@ from samizdat.config_sections import (
     SectionReaders,
     SecurityConfig,
 )
-from samizdat.errors import ConfigError, SourceLocation
+from samizdat.errors import ConfigError, SamizdatError, SourceLocation
+from samizdat.site_files import site_file
 
 CONFIG_NAME = "samizdat.toml"
 
@@ -331,14 +332,20 @@ class _ConfigReader(SectionReaders):
         return tuple(value)
 
     def _mark(self, mark: Any) -> str | None:
+        """Only a drawing in assets/ (published, and cleaned as every SVG there is), never a link out."""
         if not isinstance(mark, str):
             return None
-        if not mark.lower().endswith(".svg"):
-            self._problem("theme.mark", f"{mark!r} must be an SVG file, e.g. assets/mark.svg")
-        elif not (self.root / mark).is_file():
+        try:
+            path = site_file(self.root, mark)
+        except SamizdatError as exc:
+            self._problem("theme.mark", exc.message)
+            return None
+        if path.relative_to(self.root).parts[0] != "assets" or path.suffix.lower() != ".svg":
+            self._problem("theme.mark", f"{mark!r} must be an SVG file in assets/, e.g. assets/mark.svg")
+        elif not path.is_file():
             self._problem("theme.mark", f"file {mark} not found in the site folder")
         else:
-            return mark
+            return path.relative_to(self.root).as_posix()
         return None
 
     def _action(self, table: Any) -> ThemeAction | None:
@@ -346,7 +353,7 @@ class _ConfigReader(SectionReaders):
             return None
         self._check_table(table, ACTION_KEYS, "theme.action.")
         url, label = table.get("url"), table.get("label")
-        if isinstance(url, str) and not re.match(r"^(https?://[^/\s]+|/)\S*$", url):
+        if isinstance(url, str) and not re.match(r"^(https?://[^/\s]+|/(?!/))\S*$", url):
             self._problem("theme.action.url", f"{url!r} must start with https://, http:// or /")
             return None
         if isinstance(label, dict):

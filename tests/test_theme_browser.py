@@ -48,8 +48,9 @@ MEASURE = """() => {
 }"""
 RECORD_SHIFTS = """
 window.__shift = 0;
-new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
-  .observe({type: 'layout-shift', buffered: true});
+new PerformanceObserver(list => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+}).observe({type: 'layout-shift', buffered: true});
 """
 
 
@@ -90,7 +91,8 @@ def mirrored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert main(["init", str(root), "--languages", "he,en", "--timezone", "Asia/Seoul"]) == 0
     config = root / "samizdat.toml"
     theme = (BUNDLED_SITE / "samizdat.toml").read_text(encoding="utf-8").split("[theme]")[1].split("[publish]")[0]
-    theme = theme.replace("ru = ", "he = ").replace("ПОМОЧЬ УКРАИНЕ", "לעזור לאוקראינה").replace(", ko = \"우크라이나 돕기\"", "")
+    theme = theme.replace("ru = ", "he = ").replace("ПОМОЧЬ УКРАИНЕ", "לעזור לאוקראינה")
+    theme = theme.replace(', ko = "우크라이나 돕기"', "")
     config.write_text(config.read_text(encoding="utf-8") + "\n[theme]" + theme, encoding="utf-8")
     shutil.copy(BUNDLED_SITE / "assets" / "mark.svg", root / "assets" / "mark.svg")
     add_page_types(root, ("he", "en"))
@@ -158,7 +160,7 @@ def test_dark_mode_is_kept(browser, showcase) -> None:
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/about/", "/meetings/2022-02-27-bosingak/", "/404.html"])
+@pytest.mark.parametrize("path", ["/", "/about/", "/news/2026-03-01-theme/", "/tags/ukraine/", "/404.html"])
 def test_a_right_to_left_site_is_mirrored(browser, mirrored, path: str) -> None:
     for width in (320, 390, 1280):
         context, page = visit(browser, mirrored, path, width)
@@ -170,7 +172,7 @@ def test_a_right_to_left_site_is_mirrored(browser, mirrored, path: str) -> None:
         switcher = page.locator(".lang-switcher").bounding_box()
         assert title is not None and switcher is not None
         # Mirrored: the site's name sits at the right edge, the languages toward the left.
-        assert title["x"] + title["width"] > width - 40 and switcher["x"] < title["x"], (path, width)
+        assert title["x"] + title["width"] > 0.75 * width and switcher["x"] < title["x"], (path, width, title)
         english = page.locator(".lang-switcher a").first.get_attribute("href")
         assert page.evaluate("getComputedStyle(document.querySelector('main p, main h1')).direction") == "rtl"
         if width != 320:
@@ -178,11 +180,11 @@ def test_a_right_to_left_site_is_mirrored(browser, mirrored, path: str) -> None:
         context.close()
         context, page = visit(browser, mirrored, english or "/en/", width)
         title = page.locator(".site-title").bounding_box()
-        assert title is not None and title["x"] < 40  # the English version is not mirrored
+        assert title is not None and title["x"] < 0.25 * width  # the English version is not mirrored
         context.close()
 
 
-def test_gallery_copies_are_small(browser, showcase, mirrored, tmp_path: Path) -> None:  # noqa: ARG001
+def test_gallery_copies_are_small(browser, showcase, mirrored, tmp_path: Path) -> None:
     """Runs after the screenshots: small WebP copies of them, written to docs/gallery/ when asked
     (SAMIZDAT_GALLERY=1), so that the repository carries a look at every page without weighing much."""
     from PIL import Image
