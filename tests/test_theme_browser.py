@@ -189,7 +189,8 @@ def test_a_right_to_left_site_is_mirrored(browser, mirrored, path: str) -> None:
         english = page.locator(".lang-switcher a").first.get_attribute("href")
         assert page.evaluate("getComputedStyle(document.querySelector('main p, main h1')).direction") == "rtl"
         if width != 320:
-            page.screenshot(path=str(SHOTS / f"he-{path.strip('/').split('/')[0] or 'home'}-{width}.png"))
+            name = path.strip("/").split("/")[0].removesuffix(".html") or "home"
+            page.screenshot(path=str(SHOTS / f"he-{name}-{width}.png"))
         context.close()
         context, page = visit(browser, mirrored, english or "/en/", width)
         title = page.locator(".site-title").bounding_box()

@@ -151,3 +151,13 @@ def test_right_to_left_sites_get_their_own_words(tmp_path: Path, code: str, skip
     assert main(["build", str(site), "-o", str(tmp_path / "out")]) == 0
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert f'<html lang="{code}" dir="rtl">' in page and skip in page and welcome["title"] in page
+
+
+@pytest.mark.parametrize("home", ["index.html", "en/index.html", "kr/index.html"])
+def test_a_home_page_weighs_at_most_40_kb_of_html_and_css(bundled_build: Path, home: str) -> None:
+    """Before images: the page and every stylesheet it links, as a phone on a slow line fetches them."""
+    page = (bundled_build / home).read_text(encoding="utf-8")
+    sheets = re.findall(r'<link rel="stylesheet" href="/([^"?]+)', page)
+    assert "theme/style.css" in sheets and "theme/vars.css" in sheets
+    total = len(page.encode()) + sum((bundled_build / sheet).stat().st_size for sheet in sheets)
+    assert total <= 40_000, total
