@@ -20,7 +20,8 @@ from samizdat.config_sections import (
     SectionReaders,
     SecurityConfig,
 )
-from samizdat.errors import ConfigError, SourceLocation
+from samizdat.errors import ConfigError, SamizdatError, SourceLocation
+from samizdat.site_files import site_file
 
 CONFIG_NAME = "samizdat.toml"
 
@@ -44,10 +45,22 @@ class Language:
 
 
 @dataclass(frozen=True)
+class ThemeAction:
+    """The one call to action every page shows in its header, e.g. a link to donate."""
+
+    url: str
+    label: str | dict[str, str]  # one text, or one per language code
+
+
+@dataclass(frozen=True)
 class ThemeConfig:
     name: str = "default"
     accent: str = "#1f5fa8"
     show_flags: bool = True
+    accent_text: str = "#ffffff"  # text on the accent colour (the call-to-action button)
+    stripes: tuple[str, ...] = ()  # the band of colours across the top of every page, e.g. a flag's
+    mark: str | None = None  # site-relative SVG shown before the site's title
+    action: ThemeAction | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,14 @@ THEME_KEYS: Schema = {
     "name": (str, False, "theme name (default: default)"),
     "accent": (str, False, "accent colour as #rrggbb"),
     "show_flags": (bool, False, "show flag images in the language switcher"),
+    "accent_text": (str, False, "colour of text on the accent colour, as #rrggbb"),
+    "stripes": (list, False, "colours of the band across the top of every page, e.g. a flag's"),
+    "mark": (str, False, "the group's sign, an SVG file shown before the title, e.g. assets/mark.svg"),
+    "action": (dict, False, "the call to action in the header: [theme.action] with url and label"),
+}
+ACTION_KEYS: Schema = {
+    "url": (str, True, "where the call to action leads, e.g. https://example.org/donate"),
+    "label": ((str, dict), True, "its words: one text, or a table with one text per language"),
 }
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$|^$")
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -148,10 +169,12 @@ class _ConfigReader(SectionReaders):
     def __init__(self, root: Path, path: Path, text: str) -> None:
         self.root, self.path, self.lines = root, path, text.splitlines()
         self.problems: list[str] = []
+        self._declared_languages: tuple[Language, ...] = ()
 
     def read(self, raw: dict[str, Any]) -> SiteConfig:
         self._check_table(raw, TOP_LEVEL, "")
         languages = self._languages(raw.get("languages"))
+        self._declared_languages = languages
         theme = self._theme(raw.get("theme", {}))
         publish = self._publish(raw.get("publish", {}))
         images = self._images(raw.get("images", {}))
@@ -281,16 +304,70 @@ class _ConfigReader(SectionReaders):
         if not isinstance(table, dict):
             return ThemeConfig()
         self._check_table(table, THEME_KEYS, "theme.")
-        accent = table.get("accent", ThemeConfig.accent)
-        if isinstance(accent, str) and not _COLOR_RE.match(accent):
-            self._problem("theme.accent", f"{accent!r} must be a colour such as #1f5fa8")
         name = table.get("name", "default")
         return ThemeConfig(
             name=name if isinstance(name, str) else "default",
-            accent=accent if isinstance(accent, str) else ThemeConfig.accent,
+            accent=self._colour(table, "accent", ThemeConfig.accent),
             show_flags=table.get("show_flags", True) is not False,
+            accent_text=self._colour(table, "accent_text", ThemeConfig.accent_text),
+            stripes=self._stripes(table.get("stripes")),
+            mark=self._mark(table.get("mark")),
+            action=self._action(table.get("action")),
         )
 
+    def _colour(self, table: dict[str, Any], key: str, default: str) -> str:
+        value = table.get(key, default)
+        if isinstance(value, str) and not _COLOR_RE.match(value):
+            self._problem(f"theme.{key}", f"{value!r} must be a colour such as #1f5fa8")
+            return default
+        return value if isinstance(value, str) else default
+
+    def _stripes(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            return ()
+        # Each colour goes into the theme's CSS: only #rrggbb, so no text can end the rule early.
+        if not 2 <= len(value) <= 7 or not all(isinstance(c, str) and _COLOR_RE.match(c) for c in value):
+            self._problem("theme.stripes", "must list 2 to 7 colours such as \"#1f5fa8\"")
+            return ()
+        return tuple(value)
+
+    def _mark(self, mark: Any) -> str | None:
+        """Only a drawing in assets/ (published, and cleaned as every SVG there is), never a link out."""
+        if not isinstance(mark, str):
+            return None
+        try:
+            path = site_file(self.root, mark)
+        except SamizdatError as exc:
+            self._problem("theme.mark", exc.message)
+            return None
+        if path.relative_to(self.root).parts[0] != "assets" or path.suffix.lower() != ".svg":
+            self._problem("theme.mark", f"{mark!r} must be an SVG file in assets/, e.g. assets/mark.svg")
+        elif not path.is_file():
+            self._problem("theme.mark", f"file {mark} not found in the site folder")
+        else:
+            return path.relative_to(self.root).as_posix()
+        return None
+
+    def _action(self, table: Any) -> ThemeAction | None:
+        if not isinstance(table, dict):
+            return None
+        self._check_table(table, ACTION_KEYS, "theme.action.")
+        url, label = table.get("url"), table.get("label")
+        if isinstance(url, str) and not re.match(r"^(https?://[^/\s]+|/(?!/))\S*$", url):
+            self._problem("theme.action.url", f"{url!r} must start with https://, http:// or /")
+            return None
+        if isinstance(label, dict):
+            codes = {lang.code for lang in self._declared_languages}
+            for code, text in label.items():
+                if not isinstance(text, str) or not text.strip():
+                    self._problem("theme.action.label", f"the {code} label must be a text")
+                elif codes and code not in codes:
+                    self._problem("theme.action.label", f"{code!r} is not one of the site's languages")
+        elif isinstance(label, str) and not label.strip():
+            self._problem("theme.action.label", "must not be empty")
+        if not isinstance(url, str) or not isinstance(label, str | dict):
+            return None
+        return ThemeAction(url, label)
 
 
 def _replace_default(language: Language) -> Language:

@@ -27,12 +27,33 @@ _ID_RE = re.compile(r"""<[^>]*?\sid=["']?([^"'\s>]+)""")
 # Table alignment as pulldown-cmark writes it: style attributes, which the site's CSP blocks; the
 # theme styles these classes instead (.align-left, .align-center, .align-right).
 _ALIGN_RE = re.compile(r'style="text-align: (left|center|right)"')
+# A wide table scrolls inside its own box rather than the whole page sideways on a phone; the box takes
+# the keyboard focus so that it can be scrolled without a mouse (axe: scrollable-region-focusable).
+_TABLE_TAG_RE = re.compile(r"<table\b[^>]*>|</table\s*>", re.IGNORECASE)
+_SCROLL_OPEN = '<div class="table-scroll" tabindex="0">'
 
 
 def render_markdown(text: str, reserved_ids: frozenset[str] = frozenset()) -> str:
     """reserved_ids: the ids the layout around the text uses (main's "content"), which no heading may take."""
     rendered = autolink(pyromark.html(text, options=_OPTIONS))
-    return add_heading_ids(_ALIGN_RE.sub(r'class="align-\1"', rendered), reserved_ids)
+    rendered = scrolling_tables(_ALIGN_RE.sub(r'class="align-\1"', rendered))
+    return add_heading_ids(rendered, reserved_ids)
+
+
+def scrolling_tables(rendered: str) -> str:
+    """Markdown's tables (written `<table>`, no attribute: one in the author's own HTML, with its
+    attributes, is left as written) each in a box that scrolls sideways. Tags are paired as they nest."""
+    bare: list[bool] = []
+
+    def wrap(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if not tag.startswith("</"):
+            bare.append(tag.lower() == "<table>")
+            return _SCROLL_OPEN + tag if bare[-1] else tag
+        return tag + "</div>" if bare and bare.pop() else tag
+
+    wrapped = _TABLE_TAG_RE.sub(wrap, rendered)
+    return rendered if any(bare) else wrapped  # a table left open: no box rather than one never closed
 
 
 def add_heading_ids(rendered: str, reserved: frozenset[str] = frozenset()) -> str:

@@ -57,10 +57,10 @@ def test_each_edition_carries_every_part_of_the_seed_in_order(bundled_build: Pat
         posts = [hrefs.index(f"https://www.instagram.com/p/{post}/") for post in INSTAGRAM_POSTS]
         flag_site = next(i for i, h in enumerate(hrefs) if h and h.startswith("https://whitebluewhite.info/"))
         instagram_links = [i for i, h in enumerate(hrefs) if h == "https://www.instagram.com/voicesinkorea/"]
-        assert help_link < instagram_links[0] < posts[0]
+        assert instagram_links[0] < help_link < instagram_links[1] < posts[0]  # the header: menu, action, phone menu
         assert posts == sorted(posts)
         assert posts[-1] < flag_site < instagram_links[-2] < instagram_links[-1]
-        assert len(instagram_links) == 3  # header, the meetings paragraph, the icon link
+        assert len(instagram_links) == 4  # the header's two menus (wide screens, phones), the paragraph, the icon
         text = "".join(page.text)
         assert text.index("NO WAR!") < text.index("НЕТ ВОЙНЕ!")
         assert len(page.all("picture")) == 6

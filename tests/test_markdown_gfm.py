@@ -52,9 +52,10 @@ def test_table_alignment_is_classes_the_theme_styles(make_site) -> None:
     output = render_site(site)
     page = output.pages["index.html"].decode()
     assert "style=" not in page  # the CSP (style-src without 'unsafe-inline') would drop it
-    for side in ("left", "center", "right"):
+    # Markdown's left is where a line starts: the right edge on a right-to-left page.
+    for side, logical in (("left", "start"), ("center", "center"), ("right", "end")):
         assert page.count(f'class="align-{side}"') == 2
-        assert f".align-{side} {{ text-align: {side}; }}" in output.copies["theme/style.css"].read_text()
+        assert f".align-{side} {{ text-align: {logical}; }}" in output.copies["theme/style.css"].read_text()
 
 
 class Ids(HTMLParser):

@@ -12,7 +12,7 @@ import jinja2
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from samizdat.config import Language, SiteConfig
+from samizdat.config import Language, SiteConfig, ThemeConfig
 from samizdat.content.collections import Collections
 from samizdat.content.pages import Page
 from samizdat.content.translations import Alternate, TranslationIndex
@@ -78,6 +78,16 @@ def layout_ids(env: jinja2.Environment) -> frozenset[str]:
         source = env.loader.get_source(env, name)[0]
         ids.update(_LITERAL_ID_RE.findall(source))
     return frozenset(ids)
+
+
+def theme_vars_css(theme: ThemeConfig) -> str:
+    """--stripes: hard-edged bands of equal height, as a flag is drawn; none without stripes."""
+    count = len(theme.stripes)
+    stops = ", ".join(f"{colour} {100 * i / count:.4g}% {100 * (i + 1) / count:.4g}%"
+                      for i, colour in enumerate(theme.stripes))
+    stripes = f"linear-gradient({stops})" if stops else "none"
+    return (f":root {{ --accent: {theme.accent}; --accent-text: {theme.accent_text}; "
+            f"--stripes: {stripes}; }}\n")
 
 
 class Renderer:
@@ -174,8 +184,9 @@ class Renderer:
         return name in self.env.list_templates()
 
     def vars_css(self) -> bytes:
-        """The theme options as CSS custom properties (inline styles would break the strict CSP)."""
-        return f":root {{ --accent: {self.config.theme.accent}; }}\n".encode()
+        """The theme options as CSS custom properties (inline styles would break the strict CSP). Every
+        value was checked to be #rrggbb, so none can end the rule early."""
+        return theme_vars_css(self.config.theme).encode()
 
     @property
     def theme_scripts(self) -> tuple[str, ...]:
