@@ -63,6 +63,15 @@ def test_a_face_cut_by_a_tile_edge_is_merged_into_one_box_and_others_stay_apart(
     assert merged[1][:4] == (300, 100, 340, 150)
 
 
+def test_a_cut_face_surer_than_the_whole_is_masked_whole_and_weak_neighbours_do_not_grow_it() -> None:
+    boxes = numpy.array([[100, 100, 118, 150, 0.6],  # the left part of a face, cut by a tile's edge: surest
+                         [100, 100, 140, 150, 0.3],  # the whole face, found in the next tile
+                         [128, 110, 170, 160, 0.05]], dtype=numpy.float32)  # a weak box beside it, on a wall
+    merged = faces.merge(boxes)
+    assert merged[0][:4] == (100, 100, 140, 150) and merged[0][4] == pytest.approx(0.6)
+    assert len(merged) == 2 and merged[1][:4] == (128, 110, 170, 160)  # kept apart, not a union of both
+
+
 def test_the_model_comes_from_the_package_with_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     from samizdat.images import centerface
 
