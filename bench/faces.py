@@ -139,9 +139,10 @@ def main(argv: list[str] | None = None) -> None:
         for number, (scene, face) in enumerate(missed[:args.show_missed]):
             left, top, right, bottom = face.box
             pad = face.width
-            scene.image().crop((left - pad, top - pad, right + pad, bottom + pad)).resize(
-                (4 * (right - left + 2 * pad), 4 * (bottom - top + 2 * pad))).save(f"/tmp/missed-{name}-{number}.png")
-    print(f"{split.name} set: {len(scenes)} photos, {sum(len(s.faces) for s in scenes)} faces; recall (covered ≥ {COVERED:.0%})\n")
+            crop = scene.image().crop((left - pad, top - pad, right + pad, bottom + pad))
+            crop.resize((4 * crop.width, 4 * crop.height)).save(f"/tmp/missed-{name}-{number}.png")
+    faces = sum(len(scene.faces) for scene in scenes)
+    print(f"{split.name} set: {len(scenes)} photos, {faces} faces; recall (covered ≥ {COVERED:.0%})\n")
     print(table(results))
 
 

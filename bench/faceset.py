@@ -125,8 +125,12 @@ def crops() -> tuple[Crop, ...]:
 
 
 def crops_of(split: Split) -> tuple[Crop, ...]:
-    return tuple(crop for crop in crops() if (crop.small_only and (split.lfw_parity is None or int(
-        crop.name.split()[1]) % 2 == split.lfw_parity)) or (not crop.small_only and crop.name.split()[0] in split.large))
+    def wanted(crop: Crop) -> bool:
+        if not crop.small_only:
+            return crop.name.split()[0] in split.large
+        return split.lfw_parity is None or int(crop.name.split()[1]) % 2 == split.lfw_parity
+
+    return tuple(crop for crop in crops() if wanted(crop))
 
 
 def _band_size(rng: random.Random) -> int:
