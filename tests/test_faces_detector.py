@@ -98,3 +98,31 @@ def test_both_runtimes_find_the_same_faces() -> None:
     blob = numpy.ascontiguousarray(tile.transpose(2, 0, 1)[numpy.newaxis], dtype=numpy.float32)
     for ours, theirs in zip(fast(blob), opencv(blob), strict=True):
         assert ours.shape == theirs.shape and numpy.abs(ours - theirs).max() < 1e-3
+
+
+def test_the_quick_look_is_one_pass_of_the_model_whatever_the_photo_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look at every unmasked photo runs in every cold build: one 800 × 800 pass, not a tiled search."""
+    from PIL import Image
+
+    calls = []
+    real = faces._detect
+    monkeypatch.setattr(faces, "_detect", lambda tile: calls.append(tile.shape) or real(tile))
+    photo = Image.new("RGB", (4000, 3000), (90, 120, 150))
+    faces.detect_faces(photo, quick=True)
+    assert calls == [(800, 800, 3)]
+    calls.clear()
+    faces.detect_faces(photo.resize((1600, 1200)))
+    assert len(calls) == 1 + 6 + 20  # the full search: overview, own size, enlarged twice
+
+
+def test_the_benchmark_sets_share_no_background_and_no_face() -> None:
+    """Thresholds are chosen on the tuning set; the held-out figures mean something only if it is new."""
+    from bench.faceset import SPLITS, crops_of
+
+    tuning, held_out = SPLITS["tuning"], SPLITS["held-out"]
+    assert not set(tuning.backgrounds) & set(held_out.backgrounds) and tuning.seed != held_out.seed
+    tuning_faces, held_out_faces = {c.name for c in crops_of(tuning)}, {c.name for c in crops_of(held_out)}
+    assert len(tuning_faces) >= 50 and len(held_out_faces) >= 50 and not tuning_faces & held_out_faces
+    assert not {name.split()[0] for name in tuning_faces} - {"lfw", "astronaut.png"}
+    scene = make_scene(0, faces=10, size=(800, 600), seed=held_out.seed, split=held_out)
+    assert {face.source for face in scene.faces} <= held_out_faces
