@@ -165,3 +165,9 @@ def test_a_faces_file_of_the_wrong_shape_is_an_error_not_overwritten(tmp_path: P
 
 def test_parse_takes_exactly_the_page_fields() -> None:
     assert parse_decision(GOOD, frozenset({PHOTO})) == Decision(PHOTO, (10, 20, 30, 40), "reject")
+
+
+def test_a_port_in_use_is_one_clear_error(served: ReviewServer, run_cli) -> None:
+    result = run_cli("faces", served.review.site_root, "--review", "--port", str(served.server_port))
+    assert result.code == 1 and "cannot serve the review page" in result.err and "Traceback" not in result.err
+    assert "hint:" in result.err

@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat.errors import SamizdatError
+from samizdat.errors import OutputError, SamizdatError
 from samizdat.images.decisions import parse_decision, record
 from samizdat.images.review import ReviewPage
 
@@ -48,7 +48,11 @@ class ReviewServer(http.server.ThreadingHTTPServer):
 
 def review_server(site_root: Path, page: ReviewPage, port: int = 0) -> ReviewServer:
     review = ReviewSite(site_root, page.index.parent, page.photos, secrets.token_urlsafe(24))
-    return ReviewServer(review, port)
+    try:
+        return ReviewServer(review, port)
+    except OSError as exc:
+        raise OutputError(f"cannot serve the review page on 127.0.0.1:{port}: {exc.strerror}", None,
+                          hint="choose another --port, or leave it out to take any free one") from None
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
