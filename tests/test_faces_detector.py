@@ -126,3 +126,13 @@ def test_the_benchmark_sets_share_no_background_and_no_face() -> None:
     assert not {name.split()[0] for name in tuning_faces} - {"lfw", "astronaut.png"}
     scene = make_scene(0, faces=10, size=(800, 600), seed=held_out.seed, split=held_out)
     assert {face.source for face in scene.faces} <= held_out_faces
+
+
+@pytest.mark.parametrize(("name", "value"), [("NEEDED_SCORE", ((24, 0.5), (float("inf"), 0.9))), ("PADDING", 0.1),
+                                             ("ENLARGE", 1.5), ("UNION_IOU", 0.9)])
+def test_a_photo_is_masked_again_when_the_search_changes(monkeypatch: pytest.MonkeyPatch, name: str,
+                                                         value: object) -> None:
+    """The detector's version is part of the image cache key: other bars must not reuse old masks."""
+    before = faces.detector_version()
+    monkeypatch.setattr(faces, name, value)
+    assert faces.detector_version() != before

@@ -48,10 +48,19 @@ def detector_available() -> bool:
     return True
 
 
+SEARCH_VERSION = 2  # raise when the search's code changes what it finds (its settings are counted below)
+
+
 def detector_version() -> str:
+    """Part of the image cache key: the model, its runtime, and how the photo is searched with it, so a
+    photo masked with other bars or padding is masked again."""
+    import hashlib
+
     from samizdat.images.centerface import model_version
 
-    return model_version()
+    settings = repr((SEARCH_VERSION, NEEDED_SCORE, OVERVIEW_SIDE, ENLARGE, TILE, OVERLAP, TRUSTED, MERGE_IOU,
+                     UNION_IOU, QUICK_SCORE, PADDING))
+    return f"{model_version()}/search-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
 
 
 def detect_faces(image: Image.Image, quick: bool = False) -> tuple[Region, ...]:
