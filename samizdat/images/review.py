@@ -147,7 +147,9 @@ def _review(path: Path, rel: str, plan: FacePlan, out: Path, index: int, words: 
     for name, picture in zip(files, pictures, strict=True):
         picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
         (out / name).write_bytes(encode(picture, "JPEG", 85))
-    unsure = sorted((r for r in found if r.confidence < UNSURE), key=lambda r: r.confidence)
+    # A box already answered "Face" is a region by hand now: not asked about again.
+    answered = without_rejected(found, plan.regions)
+    unsure = sorted((r for r in answered if r.confidence < UNSURE), key=lambda r: r.confidence)
     close_ups = []
     for number, region in enumerate(unsure[:MAX_CLOSE_UPS]):
         name = f"{index}-unsure-{number}.jpg"
