@@ -5,6 +5,10 @@ mirrored too, and the 100 face crops of `skimage.data.lfw_subset()` (25 × 25 gr
 Faces in the Wild, redistributed in scikit-image's wheel; used for faces up to 40 px, where their size is
 natural). Backgrounds: scikit-image's photographs. Nothing is downloaded.
 
+The photos come in two sets that share no background, no large face and no small crop: a tuning set,
+on which the detector's thresholds may be chosen, and a held-out set, which says how well it works
+on photos it was not tuned on (`SPLITS`). Both are made with fixed seeds.
+
 Each face is scaled to a width of 12–96 px, tinted (the LFW crops are grey), lit, turned up to 45°,
 sometimes half hidden by a surgical mask or a cap, and pasted where it overlaps no other; the photo is
 then blurred a little and saved as a phone would, JPEG quality 70. A face's known box is its
@@ -29,6 +33,27 @@ BACKGROUNDS = ("coffee.png", "rocket.jpg", "motorcycle_left.png", "chelsea.png",
 SKIN = ((1.0, 0.82, 0.70), (0.92, 0.72, 0.58), (0.75, 0.55, 0.42), (0.55, 0.38, 0.28), (1.0, 0.88, 0.78))
 LARGE_CROPS = (("astronaut.png", (182, 58, 270, 178)), ("camera.png", (202, 119, 258, 197)))
 Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Which backgrounds and faces a set of photos draws from: the tuning and held-out sets share none."""
+
+    name: str
+    seed: int
+    backgrounds: tuple[str, ...]
+    large: tuple[str, ...]  # names of LARGE_CROPS' photos
+    lfw_parity: int | None  # LFW crops with an even (0) or odd (1) index; None: all of them
+
+
+ALL = Split("all", 7, BACKGROUNDS, tuple(name for name, _ in LARGE_CROPS), None)
+SPLITS = {
+    "tuning": Split("tuning", 7, ("coffee.png", "rocket.jpg", "brick.png", "grass.png", "motorcycle_left.png"),
+                    ("astronaut.png",), 0),
+    # A cat, gravel, a galaxy field, coins and a printed page: textures the tuning set never showed.
+    "held-out": Split("held-out", 1031, ("chelsea.png", "gravel.png", "motorcycle_right.png",
+                                         "hubble_deep_field.jpg", "coins.png", "page.png"), ("camera.png",), 1),
+}
 
 
 @dataclass(frozen=True)
@@ -99,6 +124,15 @@ def crops() -> tuple[Crop, ...]:
     return tuple(found)
 
 
+def crops_of(split: Split) -> tuple[Crop, ...]:
+    def wanted(crop: Crop) -> bool:
+        if not crop.small_only:
+            return crop.name.split()[0] in split.large
+        return split.lfw_parity is None or int(crop.name.split()[1]) % 2 == split.lfw_parity
+
+    return tuple(crop for crop in crops() if wanted(crop))
+
+
 def _band_size(rng: random.Random) -> int:
     low, high = rng.choices(SIZE_BANDS, BAND_WEIGHTS)[0]
     return rng.randrange(low, high)
@@ -146,19 +180,19 @@ def _turned(head: Image.Image, face: tuple[float, ...], angle: float) -> tuple[I
     return turned, corners
 
 
-def _background(rng: random.Random, size: tuple[int, int]) -> Image.Image:
-    photo = _sample(rng.choice(BACKGROUNDS))
+def _background(rng: random.Random, size: tuple[int, int], names: tuple[str, ...]) -> Image.Image:
+    photo = _sample(rng.choice(names))
     aspect = size[0] / size[1]
     width = min(photo.width, int(photo.height * aspect))
     left = rng.randrange(0, photo.width - width + 1)
     return photo.crop((left, 0, left + width, int(width / aspect))).resize(size, Image.Resampling.BICUBIC)
 
 
-def _clutter(canvas: Image.Image, rng: random.Random, count: int) -> None:
+def _clutter(canvas: Image.Image, rng: random.Random, count: int, parity: int | None) -> None:
     """LFW's non-face patches (backgrounds of news photos): things that are not faces, to be left alone."""
     from skimage.data import lfw_subset
 
-    patches = lfw_subset()[100:]
+    patches = lfw_subset()[100:] if parity is None else lfw_subset()[100 + parity::2]
     for _ in range(count):
         grey = Image.fromarray((rng.choice(list(patches)) * 255).astype("uint8"), "L")
         side = rng.randrange(20, 90)
@@ -166,17 +200,19 @@ def _clutter(canvas: Image.Image, rng: random.Random, count: int) -> None:
         canvas.alpha_composite(patch, (rng.randrange(0, canvas.width - side), rng.randrange(0, canvas.height - side)))
 
 
-def make_scene(index: int, faces: int = 30, size: tuple[int, int] = (1600, 1200), seed: int = 7) -> Scene:
+def make_scene(index: int, faces: int = 30, size: tuple[int, int] = (1600, 1200), seed: int = 7,
+               split: Split = ALL) -> Scene:
     rng = random.Random(seed * 100003 + index)
-    canvas = _background(rng, size).convert("RGBA")
-    _clutter(canvas, rng, 12)
+    canvas = _background(rng, size, split.backgrounds).convert("RGBA")
+    choices = crops_of(split)
+    _clutter(canvas, rng, 12, split.lfw_parity)
     placed: list[Face] = []
     taken: list[tuple[int, int, int, int]] = []
     for _ in range(faces * 20):
         if len(placed) == faces:
             break
         width = _band_size(rng)
-        crop = rng.choice([c for c in crops() if width <= 40 or not c.small_only])
+        crop = rng.choice([c for c in choices if width <= 40 or not c.small_only])
         head, face_box, covered = _styled(crop, width, rng)
         angle = _angle(rng)
         turned, corners = _turned(head, face_box, angle)
@@ -191,8 +227,9 @@ def make_scene(index: int, faces: int = 30, size: tuple[int, int] = (1600, 1200)
     photo = canvas.convert("RGB").filter(ImageFilter.GaussianBlur(rng.uniform(0.0, 0.7)))
     buffer = io.BytesIO()
     photo.save(buffer, "JPEG", quality=70)
-    return Scene(f"crowd-{seed}-{index}", buffer.getvalue(), tuple(placed))
+    return Scene(f"crowd-{split.name}-{seed}-{index}", buffer.getvalue(), tuple(placed))
 
 
-def make_scenes(count: int, faces: int = 30, size: tuple[int, int] = (1600, 1200), seed: int = 7) -> list[Scene]:
-    return [make_scene(i, faces, size, seed) for i in range(count)]
+def make_scenes(count: int, faces: int = 30, size: tuple[int, int] = (1600, 1200), seed: int = 7,
+                split: Split = ALL) -> list[Scene]:
+    return [make_scene(i, faces, size, seed, split) for i in range(count)]

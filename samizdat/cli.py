@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     faces.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     faces.add_argument("-o", "--output", type=Path,
                        help="folder for the page (default: SITE/.samizdat-cache/faces-review)")
+    faces.add_argument("--language", help="the page's language, one of the site's (default: its main one)")
+    faces.add_argument("--review", action="store_true",
+                       help="serve the page on this computer with buttons that write answers to data/faces.yaml")
+    faces.add_argument("--port", type=int, default=0, help="port for --review (default: any free one)")
     faces.set_defaults(run=_faces)
 
     init = commands.add_parser("init", help="create a new site with the default theme")
@@ -207,8 +211,20 @@ def _report(published: Any) -> int:
 def _faces(args: argparse.Namespace) -> int:
     from samizdat.images.review import write_face_review
 
-    page = write_face_review(args.site, args.output)
-    print(f"review the regions to mask in {page} (it stays on this computer; delete it when done)")
+    page = write_face_review(args.site, args.output, args.language, interactive=args.review)
+    if not args.review:
+        print(f"review the regions to mask in {page.index} (it stays on this computer; delete it when done)")
+        return EXIT_OK
+    from samizdat.images.review_server import review_server
+
+    server = review_server(args.site, page, args.port)
+    print(f"open {server.url} in your browser; answers are written to data/faces.yaml. Ctrl-C stops.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return EXIT_OK
 
 

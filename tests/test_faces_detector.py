@@ -63,6 +63,15 @@ def test_a_face_cut_by_a_tile_edge_is_merged_into_one_box_and_others_stay_apart(
     assert merged[1][:4] == (300, 100, 340, 150)
 
 
+def test_a_cut_face_surer_than_the_whole_is_masked_whole_and_weak_neighbours_do_not_grow_it() -> None:
+    boxes = numpy.array([[100, 100, 118, 150, 0.6],  # the left part of a face, cut by a tile's edge: surest
+                         [100, 100, 140, 150, 0.3],  # the whole face, found in the next tile
+                         [128, 110, 170, 160, 0.05]], dtype=numpy.float32)  # a weak box beside it, on a wall
+    merged = faces.merge(boxes)
+    assert merged[0][:4] == (100, 100, 140, 150) and merged[0][4] == pytest.approx(0.6)
+    assert len(merged) == 2 and merged[1][:4] == (128, 110, 170, 160)  # kept apart, not a union of both
+
+
 def test_the_model_comes_from_the_package_with_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     from samizdat.images import centerface
 
@@ -89,3 +98,41 @@ def test_both_runtimes_find_the_same_faces() -> None:
     blob = numpy.ascontiguousarray(tile.transpose(2, 0, 1)[numpy.newaxis], dtype=numpy.float32)
     for ours, theirs in zip(fast(blob), opencv(blob), strict=True):
         assert ours.shape == theirs.shape and numpy.abs(ours - theirs).max() < 1e-3
+
+
+def test_the_quick_look_is_one_pass_of_the_model_whatever_the_photo_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look at every unmasked photo runs in every cold build: one 800 × 800 pass, not a tiled search."""
+    from PIL import Image
+
+    calls = []
+    real = faces._detect
+    monkeypatch.setattr(faces, "_detect", lambda tile: calls.append(tile.shape) or real(tile))
+    photo = Image.new("RGB", (4000, 3000), (90, 120, 150))
+    faces.detect_faces(photo, quick=True)
+    assert calls == [(800, 800, 3)]
+    calls.clear()
+    faces.detect_faces(photo.resize((1600, 1200)))
+    assert len(calls) == 1 + 6 + 20  # the full search: overview, own size, enlarged twice
+
+
+def test_the_benchmark_sets_share_no_background_and_no_face() -> None:
+    """Thresholds are chosen on the tuning set; the held-out figures mean something only if it is new."""
+    from bench.faceset import SPLITS, crops_of
+
+    tuning, held_out = SPLITS["tuning"], SPLITS["held-out"]
+    assert not set(tuning.backgrounds) & set(held_out.backgrounds) and tuning.seed != held_out.seed
+    tuning_faces, held_out_faces = {c.name for c in crops_of(tuning)}, {c.name for c in crops_of(held_out)}
+    assert len(tuning_faces) >= 50 and len(held_out_faces) >= 50 and not tuning_faces & held_out_faces
+    assert not {name.split()[0] for name in tuning_faces} - {"lfw", "astronaut.png"}
+    scene = make_scene(0, faces=10, size=(800, 600), seed=held_out.seed, split=held_out)
+    assert {face.source for face in scene.faces} <= held_out_faces
+
+
+@pytest.mark.parametrize(("name", "value"), [("NEEDED_SCORE", ((24, 0.5), (float("inf"), 0.9))), ("PADDING", 0.1),
+                                             ("ENLARGE", 1.5), ("UNION_IOU", 0.9)])
+def test_a_photo_is_masked_again_when_the_search_changes(monkeypatch: pytest.MonkeyPatch, name: str,
+                                                         value: object) -> None:
+    """The detector's version is part of the image cache key: other bars must not reuse old masks."""
+    before = faces.detector_version()
+    monkeypatch.setattr(faces, name, value)
+    assert faces.detector_version() != before

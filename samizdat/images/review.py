@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageDraw
 
-from samizdat.config import load_config
+from samizdat.config import SiteConfig, load_config
 from samizdat.content.sources import discover
-from samizdat.errors import ImageError, OutputError, SourceLocation
+from samizdat.errors import ConfigError, ImageError, OutputError, SourceLocation
 from samizdat.images.colour import UnsupportedMode
 from samizdat.images.faces import INSTALL_HINT, detect_faces, detector_available, mask_regions, without_rejected
 from samizdat.images.model import FacePlan, Region, is_raster
@@ -39,7 +39,29 @@ CLOSE_UP_SIDE = 160
 STRINGS = "review_strings.yaml"
 STYLE = "body{font:16px/1.5 sans-serif;max-width:70rem;margin:1rem auto;padding:0 1rem}img{max-width:100%}" \
         ".pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem}section{border-top:1px solid #999;margin:2rem 0}" \
-        ".unsure{display:flex;flex-wrap:wrap;gap:.5rem}figure{margin:0;width:170px}figcaption{font-size:12px}"
+        ".unsure{display:flex;flex-wrap:wrap;gap:.5rem}figure{margin:0;width:170px}figcaption{font-size:12px}" \
+        "figure[data-decided=accept]{outline:3px solid #c00}figure[data-decided=reject]{opacity:.5}" \
+        "figure[data-decided=error]{outline:3px dashed #c00}"
+# The buttons of the served page: each answer is one POST to the server that served the page, which
+# takes the page's token from its address (http://127.0.0.1:PORT/TOKEN/) and writes data/faces.yaml.
+SCRIPT = """"use strict";
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-decision]");
+  if (!button) return;
+  const figure = button.closest("figure");
+  const answer = figure.querySelector("output");
+  let response;
+  try {
+    response = await fetch("decide", {method: "POST", headers: {"Content-Type": "application/json",
+      "X-Review-Token": location.pathname.split("/")[1]}, body: JSON.stringify({photo: button.dataset.photo,
+      box: button.dataset.box.split(",").map(Number), decision: button.dataset.decision})});
+  } catch (error) {
+    response = {ok: false, text: async () => String(error)};
+  }
+  figure.dataset.decided = response.ok ? button.dataset.decision : "error";
+  answer.textContent = response.ok ? "\u2713 " + button.textContent : await response.text();
+});
+"""
 
 
 @dataclass(frozen=True)
@@ -52,8 +74,17 @@ class Reviewed:
     risk: tuple[int, int] = (0, 0)  # small faces, unsure boxes: the page shows the riskiest photos first
 
 
-def write_face_review(site_root: Path, out_dir: Path | None = None) -> Path:
+@dataclass(frozen=True)
+class ReviewPage:
+    index: Path
+    photos: frozenset[str]  # the photos it shows, by path in the site folder
+
+
+def write_face_review(site_root: Path, out_dir: Path | None = None, language: str | None = None,
+                      interactive: bool = False) -> ReviewPage:
+    """The review page; interactive: with accept/reject buttons, for `samizdat faces --review` to serve."""
     config = load_config(site_root)
+    code = _language(config, language)
     _, content_files = discover(config)
     copies = static_files(config, theme_paths(config).static_dir, content_files)
     photos = sorted({path for rel, path in copies.items() if is_raster(rel) and path.is_relative_to(config.root)})
@@ -64,13 +95,26 @@ def write_face_review(site_root: Path, out_dir: Path | None = None) -> Path:
                          SourceLocation(config.config_path), hint=INSTALL_HINT)
     out = out_dir or config.root / REVIEW_DIR
     _prepare(out)
-    words = review_words(config.default_language.code)
+    words = review_words(code)
     reviewed = [_review(path, rel, policy.plan_for(rel), out, index, words) for index, (path, rel) in
                 enumerate(zip(photos, rels, strict=True))]
     reviewed.sort(key=lambda item: (-item.risk[0] - item.risk[1], item.rel))
     (out / "review.css").write_text(STYLE, encoding="utf-8")
-    (out / "index.html").write_text(_page(reviewed, words, config.default_language.code), encoding="utf-8")
-    return out / "index.html"
+    if interactive:
+        (out / "review.js").write_text(SCRIPT, encoding="utf-8")
+    (out / "index.html").write_text(_page(reviewed, words, code, interactive), encoding="utf-8")
+    return ReviewPage(out / "index.html", frozenset(rels))
+
+
+def _language(config: SiteConfig, language: str | None) -> str:
+    """The volunteer's language: one of the site's, its main one unless asked."""
+    if language is None:
+        return config.default_language.code
+    if config.language(language) is None:
+        codes = ", ".join(lang.code for lang in config.languages)
+        raise ConfigError(f"the site has no language {language!r}", SourceLocation(config.config_path),
+                          hint=f"choose one of: {codes}")
+    return language
 
 
 def review_words(language: str) -> dict[str, str]:
@@ -103,14 +147,16 @@ def _review(path: Path, rel: str, plan: FacePlan, out: Path, index: int, words: 
     for name, picture in zip(files, pictures, strict=True):
         picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
         (out / name).write_bytes(encode(picture, "JPEG", 85))
-    unsure = sorted((r for r in found if r.confidence < UNSURE), key=lambda r: r.confidence)
+    # A box already answered "Face" is a region by hand now: not asked about again.
+    answered = without_rejected(found, plan.regions)
+    unsure = sorted((r for r in answered if r.confidence < UNSURE), key=lambda r: r.confidence)
     close_ups = []
     for number, region in enumerate(unsure[:MAX_CLOSE_UPS]):
         name = f"{index}-unsure-{number}.jpg"
         (out / name).write_bytes(encode(_close_up(image, region), "JPEG", 85))
         close_ups.append((region, name))
     small = sum(1 for r in regions if r.w < SMALL_FACE)
-    note = words["count"].format(count=len(regions)) if plan.detect else words["off"]
+    note = words["count"].format(count=len(regions)) if plan.detect else words["detection_off"]
     return Reviewed(rel, note, regions, files, tuple(close_ups), (small, len(unsure)))
 
 
@@ -134,7 +180,7 @@ def _close_up(image: Image.Image, region: Region) -> Image.Image:
                        Image.Resampling.LANCZOS)
 
 
-def _page(reviewed: list[Reviewed], words: dict[str, str], language: str) -> str:
+def _page(reviewed: list[Reviewed], words: dict[str, str], language: str, interactive: bool) -> str:
     sections = []
     origin = {"detected": words["detected"], "by hand": words["by_hand"]}
     for item in reviewed:
@@ -144,22 +190,33 @@ def _page(reviewed: list[Reviewed], words: dict[str, str], language: str) -> str
         risk = html.escape(words["risk"].format(small=item.risk[0], unsure=item.risk[1]))
         sections.append(f"<section><h2>{html.escape(item.rel)}</h2><p>{html.escape(item.note)}; {risk}</p>"
                         f"<details><summary>{len(item.regions)}</summary><ul>{boxes}</ul></details>"
-                        f"<div class=\"pair\">{images}</div>{_unsure(item, words)}</section>")
+                        f"<div class=\"pair\">{images}</div>{_unsure(item, words, interactive)}</section>")
     title = html.escape(words["title"])
+    script = "; script-src 'self'; connect-src 'self'" if interactive else ""
+    tag = '<script src="review.js" defer></script>' if interactive else ""
     return (f"<!doctype html><html lang=\"{html.escape(language)}\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'; "
-            f"style-src 'self'\"><title>{title}</title>"
-            f"<link rel=\"stylesheet\" href=\"review.css\"></head><body><h1>{title}</h1>"
+            f"style-src 'self'{script}\"><meta name=\"referrer\" content=\"no-referrer\"><title>{title}</title>"
+            f"<link rel=\"stylesheet\" href=\"review.css\">{tag}</head><body><h1>{title}</h1>"
             f"<p>{html.escape(words['intro'])}</p><p>{html.escape(words['missed'])}</p>"
             + "".join(sections) + "</body></html>\n")
 
 
-def _unsure(item: Reviewed, words: dict[str, str]) -> str:
+def _unsure(item: Reviewed, words: dict[str, str], interactive: bool) -> str:
     if not item.unsure:
         return ""
     cards = "".join(f'<figure><img src="{name}" alt=""><figcaption><code>- [{r.x}, {r.y}, {r.w}, {r.h}]</code> '
-                    f"({r.confidence:.2f})</figcaption></figure>" for r, name in item.unsure)
+                    f"({r.confidence:.2f}){_buttons(item.rel, r, words) if interactive else ''}</figcaption></figure>"
+                    for r, name in item.unsure)
     more = item.risk[1] - len(item.unsure)
     extra = f"<p>{html.escape(words['more'].format(more=more))}</p>" if more > 0 else ""
-    return (f"<h3>{html.escape(words['unsure'])}</h3><p>{html.escape(words['reject'])}</p>"
+    advice = words["click"] if interactive else words["reject"]
+    return (f"<h3>{html.escape(words['unsure'])}</h3><p>{html.escape(advice)}</p>"
             f"<div class=\"unsure\">{cards}</div>{extra}")
+
+
+def _buttons(rel: str, region: Region, words: dict[str, str]) -> str:
+    data = f'data-photo="{html.escape(rel)}" data-box="{region.x},{region.y},{region.w},{region.h}"'
+    return (f'<br><button type="button" {data} data-decision="accept">{html.escape(words["is_face"])}</button> '
+            f'<button type="button" {data} data-decision="reject">{html.escape(words["not_face"])}</button> '
+            '<output></output>')
