@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="show pages marked `draft: true` or `published: false`, marked as drafts")
     serve.set_defaults(run=_serve)
 
-    edit = commands.add_parser("edit", help="edit the site in the browser: pages side by side, meetings, photos, publish")
+    edit = commands.add_parser("edit", help="edit the site in the browser: pages, meetings, photos, publish")
     edit.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     edit.add_argument("--host", default="127.0.0.1",
                       help="address to listen on (default: 127.0.0.1, this computer only; others need --accounts)")
@@ -236,7 +236,8 @@ def _edit(args: argparse.Namespace) -> int:
 
     if args.add_account:
         if not args.accounts:
-            raise SamizdatError("--add-account needs --accounts FILE", hint="e.g. --accounts ~/.config/samizdat/accounts")
+            raise SamizdatError("--add-account needs --accounts FILE",
+                                hint="e.g. --accounts ~/.config/samizdat/accounts")
         add_account_interactively(args.accounts, args.site, args.add_account)
         return EXIT_OK
     run(args.site, args.host, args.port, args.accounts, tuple(name.lower() for name in args.public_name))
