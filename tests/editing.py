@@ -27,7 +27,8 @@ SMALL_SITE = {
     "content/ru/meetings/index.md": f"---\ntitle: Встречи\nmenu: 2\n---\n\n{SOURCE_TEXT}",
     "content/en/meetings/index.md": "---\ntitle: Meetings\nmenu: 2\n---\n\nWe meet on Saturdays. Bring a flag.\n\n"
                                     "Everyone who shares our views is welcome.\n",
-    "content/ko/meetings/index.md": "---\ntitle: 모임\nmenu: 2\n---\n\n우리는 토요일마다 모입니다. 깃발을 가져오세요.\n\n"
+    "content/ko/meetings/index.md": "---\ntitle: 모임\nmenu: 2\n---\n\n"
+                                    "우리는 토요일마다 모입니다. 깃발을 가져오세요.\n\n"
                                     "우리의 뜻에 함께하는 누구나 올 수 있습니다.\n",
 }
 
