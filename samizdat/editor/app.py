@@ -142,6 +142,7 @@ ROUTES = [
     _post("/photos/confirm", photos.confirm),
     Route("/publish", publish.publish_view),
     _post("/publish", publish.publish_post),
+    _post("/publish/resolve", publish.resolve_post),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
 

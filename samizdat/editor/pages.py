@@ -134,8 +134,8 @@ def save(request: Request, form: FormData) -> Response:
                if typed(text, kind) != data.get(key) and not (text == "" and key not in data)}
     head = with_values(current if current else "---\n---\n", changes)
     split = split_front_matter(head, path)
-    lead = "\n" if not split.body.startswith("\n") and head else ""
-    new_text = head[: len(head) - len(split.body)] + lead + body.rstrip("\n") + "\n"
+    lead = "\n" if split.body.startswith("\n") or not current else ""  # the blank line after ---, as it was
+    new_text = head[: len(head) - len(split.body)] + lead + body.strip("\n") + "\n"
     write_file(editor.site_root, rel_of(editor.site_root, path), new_text.encode("utf-8"))
     editor.preview.refresh()
     return RedirectResponse(f"/page?path={rel_of(editor.site_root, path)}&saved=1", status_code=303)

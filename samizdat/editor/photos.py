@@ -137,7 +137,7 @@ def pending_image(request: Request) -> Response:
         shown = image.convert("RGB")
     draw = ImageDraw.Draw(shown)
     for region in item.faces:
-        draw.rectangle((region.x, region.y, region.x + region.width, region.y + region.height), outline=(255, 0, 0),
+        draw.rectangle((region.x, region.y, region.x + region.w, region.y + region.h), outline=(255, 0, 0),
                        width=max(3, shown.width // 300))
     shown.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
     return Response(encoded(shown), media_type="image/jpeg", headers=security_headers())

@@ -23,7 +23,9 @@ from starlette.responses import Response
 
 from samizdat.checks.runner import check_site
 from samizdat.editor.diff import Piece, side_by_side
+from samizdat.editor.files import write_file
 from samizdat.editor.web import render
+from samizdat.errors import SamizdatError
 from samizdat.findings import Finding
 from samizdat.publish.commands import deploy_git
 from samizdat.publish.guards import BUILD_LEFTOVERS, GIT_SAFE_SETTINGS, GIT_TRANSPORTS
@@ -53,6 +55,7 @@ class Conflict:
     rel: str  # below the repository
     theirs: list[Piece]
     mine: list[Piece]
+    mine_text: str  # the whole of the volunteer's version, to start combining from
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,45 @@ def _publish(git: Git, identity: Identity, message: str, findings: tuple[Finding
                 return Outcome(done, findings, conflicts=conflicts, problem="conflict")
             raise GitFailed(pulled.stderr.strip())
         done.append("pulled")
+    return _send(git, identity, branch, done, findings)
+
+
+def _send(git: Git, identity: Identity, branch: str, done: list[str], findings: tuple[Finding, ...]) -> Outcome:
     git.run("push", "--", REMOTE, f"HEAD:refs/heads/{branch}")
     done.append("pushed")
     with _identity_for_deploy(identity):
         deployed = deploy_git(git.cwd)
     done.append("deployed")
     return Outcome(done, findings, summary=deployed.summary)
+
+
+def resolve(site_root: Path, identity: Identity, combined: dict[str, str]) -> Outcome:
+    """Take the others' changes again, put the volunteer's combined text in each conflicting file, commit
+    the merge and publish. A conflicting file the form did not cover keeps the volunteer's version."""
+    with _ONE_AT_A_TIME:
+        findings = tuple(f for f in check_site(site_root).findings if f.severity != "info")
+        git = Git(site_root, identity)
+        try:
+            top = Path(git.run("rev-parse", "--show-toplevel").stdout.strip())
+            branch = git.run("symbolic-ref", "--short", "HEAD").stdout.strip()
+            if git.run("pull", "--no-rebase", "--no-edit", "--", REMOTE, branch, check=False).returncode != 0:
+                _write_combined(git, top, site_root, combined)
+                git.run("commit", "--no-verify", "--no-edit")
+            return _send(git, identity, branch, ["committed", "pulled"], findings)
+        except (GitFailed, SamizdatError) as exc:
+            git.run("merge", "--abort", check=False)
+            return Outcome(findings=findings, problem=str(exc))
+
+
+def _write_combined(git: Git, top: Path, site_root: Path, combined: dict[str, str]) -> None:
+    names = [n for n in git.run("diff", "--name-only", "--diff-filter=U", cwd=top, check=False).stdout.split("\n") if n]
+    for name in names:
+        if name not in combined:
+            git.run("checkout", "--ours", "--", name, cwd=top)
+        else:
+            rel = (top / name).resolve().relative_to(site_root.resolve()).as_posix()
+            write_file(site_root, rel, combined[name].replace("\r\n", "\n").encode("utf-8"))
+        git.run("add", "--", name, cwd=top)
 
 
 def _conflicts(git: Git, top: Path) -> tuple[Conflict, ...]:
@@ -128,7 +164,7 @@ def _conflicts(git: Git, top: Path) -> tuple[Conflict, ...]:
         mine = git.run("show", f":2:{name}", cwd=top, check=False).stdout
         theirs = git.run("show", f":3:{name}", cwd=top, check=False).stdout
         left, right = side_by_side(theirs, mine)
-        found.append(Conflict(name, left, right))
+        found.append(Conflict(name, left, right, mine))
     return tuple(found)
 
 
@@ -148,16 +184,34 @@ def _identity_for_deploy(identity: Identity) -> Iterator[None]:
 
 
 def publish_view(request: Request) -> Response:
-    return render(request, "publish.html", outcome=None, name="", email="")
+    return render(request, "publish.html", outcome=None, name="", email="", system=False)
 
 
 def publish_post(request: Request, form: FormData) -> Response:
-    name = " ".join(str(form.get("name", "")).split())
-    email = str(form.get("email", "")).strip()
-    system = form.get("system_identity") == "yes"
-    if not name and not system:
-        return render(request, "publish.html", status=400, outcome=Outcome(problem="no_name"), name=name, email=email)
+    identity = _identity(form)
+    if identity is None:
+        return _answer(request, form, Outcome(problem="no_name"), 400)
     message = " ".join(str(form.get("message", "")).split())
-    outcome = publish(request.app.state.editor.site_root, Identity(name, email, system), message)
-    status = 200 if outcome.problem is None else 409
-    return render(request, "publish.html", status=status, outcome=outcome, name=name, email=email)
+    outcome = publish(request.app.state.editor.site_root, identity, message)
+    return _answer(request, form, outcome, 200 if outcome.problem is None else 409)
+
+
+def resolve_post(request: Request, form: FormData) -> Response:
+    identity = _identity(form)
+    if identity is None:
+        return _answer(request, form, Outcome(problem="no_name"), 400)
+    combined = {name[5:]: str(value) for name, value in form.multi_items() if name.startswith("text:")}
+    outcome = resolve(request.app.state.editor.site_root, identity, combined)
+    request.app.state.editor.preview.refresh()
+    return _answer(request, form, outcome, 200 if outcome.problem is None else 409)
+
+
+def _identity(form: FormData) -> Identity | None:
+    name = " ".join(str(form.get("name", "")).split())
+    system = form.get("system_identity") == "yes"
+    return Identity(name, str(form.get("email", "")).strip(), system) if name or system else None
+
+
+def _answer(request: Request, form: FormData, outcome: Outcome, status: int) -> Response:
+    return render(request, "publish.html", status=status, outcome=outcome, name=str(form.get("name", "")),
+                  email=str(form.get("email", "")), system=form.get("system_identity") == "yes")
