@@ -33,6 +33,9 @@ def security_headers(csp: str = EDITOR_CSP, framed: bool = False) -> dict[str, s
     headers = dict(SecurityPolicy().headers())
     headers["Content-Security-Policy"] = csp
     headers["Cache-Control"] = "no-store"
+    # Not no-referrer: with it browsers send `Origin: null` on the editor's own forms, and the Origin check
+    # (csrf.py) could not tell them from a sandboxed attacker. Other sites still get no referrer at all.
+    headers["Referrer-Policy"] = "same-origin"
     if framed:  # the preview is shown in the editor's own frame, never in another site's
         headers["X-Frame-Options"] = "SAMEORIGIN"
     return headers
