@@ -256,3 +256,21 @@ def test_publish_shows_a_conflict_and_keeps_both(site: Path, tmp_path: Path) -> 
     assert git("show", f"main:{rel}", cwd=tmp_path / "origin.git") == combined
     parents = git("log", "-1", "--format=%P|%an", "main", cwd=tmp_path / "origin.git").strip()
     assert len(parents.split("|")[0].split()) == 2 and parents.endswith("|Mina")  # a merge: both histories kept
+
+
+def test_a_large_upload_never_spills_to_a_temporary_file(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import tempfile
+
+    def no_disk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the upload was written to a temporary file")
+
+    noise = Image.frombytes("RGB", (2400, 1800), os.urandom(2400 * 1800 * 3))
+    original = jpeg_with_everything(noise)
+    assert len(original) > 2 * 1024 * 1024  # beyond Starlette's own 1 MB spooling limit
+    test = client(site)
+    monkeypatch.setattr("samizdat.editor.photos.detector_available", lambda: False)  # faces are not the point
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_disk)  # where a spooled file rolls over to disk
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_disk)
+    answer = upload_photo(test, original, {"ru": "Шум", "en": "Noise", "ko": "잡음"})
+    assert answer.status_code == 303
