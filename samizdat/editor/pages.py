@@ -17,7 +17,6 @@ from starlette.responses import RedirectResponse, Response
 from samizdat.config import SiteConfig
 from samizdat.content.frontmatter import split_front_matter
 from samizdat.content.mark_translated import load_pages, mark_translated
-from samizdat.content.pages import Page
 from samizdat.content.translation_status import (
     OUTDATED,
     PageStatus,
@@ -26,7 +25,7 @@ from samizdat.content.translation_status import (
     paragraphs,
     translation_status,
 )
-from samizdat.editor.diff import changed_sentences, removed_sentences, side_by_side
+from samizdat.editor.diff import Piece, changed_sentences, removed_sentences, side_by_side
 from samizdat.editor.fields import fields_of, typed, with_values
 from samizdat.editor.files import fingerprint, read_text, rel_of, site_path, write_file
 from samizdat.editor.web import render
@@ -99,7 +98,7 @@ def _preview_url(entry: PageStatus | None) -> str | None:
     return f"/preview/{page.output_path}" if page else None
 
 
-def _highlights(site_root: Path, entry: PageStatus | None) -> list:
+def _highlights(site_root: Path, entry: PageStatus | None) -> list[list[Piece]]:
     if entry is None or entry.source is None:
         return []
     current = paragraphs(entry.source.body)
@@ -125,7 +124,7 @@ def save(request: Request, form: FormData) -> Response:
     body = str(form.get("body", "")).replace("\r\n", "\n")
     current = read_text(path)
     if fingerprint(path) != form.get("base"):
-        theirs = split_front_matter(current, path).body if current else ""
+        theirs = split_front_matter(current, path).body.lstrip("\n") if current else ""
         left, right = side_by_side(theirs, body)
         return render(request, "conflict.html", status=409, rel=rel_of(editor.site_root, path), theirs=left,
                       mine=right, body=body, base=fingerprint(path), form_fields=_posted_fields(form))
@@ -153,7 +152,3 @@ def translated(request: Request, form: FormData) -> Response:
     mark_translated(path)
     editor.preview.refresh()
     return RedirectResponse(f"/page?path={rel_of(editor.site_root, path)}&saved=1", status_code=303)
-
-
-def page_title(page: Page | None) -> str:
-    return page.title if page else ""

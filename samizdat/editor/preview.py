@@ -65,7 +65,3 @@ async def preview(request: Request) -> Response:
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     charset = "; charset=utf-8" if kind.startswith("text/") else ""
     return Response(data, media_type=kind + charset, headers=security_headers(PREVIEW_CSP, framed=True))
-
-
-def build_error(request: Request) -> str | None:
-    return request.app.state.editor.preview.state.error

@@ -81,7 +81,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     session = request.scope.get("editor_session")
     page = _ENV.get_template(template).render(
         t=translator(code), ui=code, ui_languages=UI_LANGUAGES, path=request.url.path,
-        csrf=session.csrf if session else "", user=session.user if session else None, **context)
+        csrf=session.csrf if session else "", user=session.user if session else None,
+        root=f"{request.app.state.editor.site_root}/", **context)  # findings name files below the site
     response = HTMLResponse(page, status_code=status, headers=security_headers())
     if request.query_params.get("ui") in UI_LANGUAGES:
         response.set_cookie(UI_COOKIE, code, httponly=True, samesite="strict", max_age=365 * 86400)
