@@ -8,6 +8,7 @@ rebuilds after changes made outside the editor (a git pull, another program).
 from __future__ import annotations
 
 import mimetypes
+import sys
 import threading
 from pathlib import Path
 
@@ -38,12 +39,19 @@ class SharedState(DevState):
 
 
 class Preview:
+    """watch: build in the background and follow changes (the editor running); without it, build once now."""
+
     def __init__(self, site_root: Path, watch: bool = True) -> None:
         self.state = SharedState(site_root)
         self.stop = threading.Event()
-        self.state.rebuild()
-        if watch:
-            threading.Thread(target=supervise, args=(self.state, self.stop), name="watch", daemon=True).start()
+        if watch:  # a cold first build can take a while (photos): the login link must not wait for it
+            threading.Thread(target=self._first_then_watch, name="watch", daemon=True).start()
+        else:
+            self.state.rebuild()
+
+    def _first_then_watch(self) -> None:
+        print(self.state.rebuild(), file=sys.stderr)
+        supervise(self.state, self.stop)
 
     def refresh(self) -> None:
         self.state.rebuild()

@@ -7,6 +7,7 @@ the editor needs (its own forms, its own preview frame).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,14 @@ def translator(code: str) -> Any:
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _moment(value: dt.date) -> str:
+    """A meeting's time as the volunteer typed it, in the site's zone: 2031-05-17 15:00."""
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value.isoformat()
+
+
+_ENV.filters["moment"] = _moment
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
