@@ -14,6 +14,7 @@ from PIL import ExifTags, Image
 from samizdat.build.command import build_site
 from samizdat.build.options import BuildOptions
 from samizdat.content.meetings import load_meetings
+from samizdat.editor.auth import load_accounts
 from samizdat.images.verify import metadata_blocks
 from tests.conftest import tree_digest
 from tests.editing import client, csrf_of, git, site_in_repository
@@ -274,3 +275,69 @@ def test_a_large_upload_never_spills_to_a_temporary_file(site: Path, monkeypatch
     monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_disk)
     answer = upload_photo(test, original, {"ru": "Шум", "en": "Noise", "ko": "잡음"})
     assert answer.status_code == 303
+
+
+def test_a_moved_meeting_keeps_its_previous_time(site: Path, tmp_path: Path) -> None:
+    test = client(site)
+    assert test.post("/meetings/new", data=meeting_form(test, TEXTS), follow_redirects=False).status_code == 303
+    answer = test.post("/meetings/status", data={"csrf": csrf_of(test.get("/meetings").text), "status": "moved",
+                                                 "id": "2031-05-17-bosingak", "new_start": "2031-05-24T16:30"},
+                       follow_redirects=False)
+    assert answer.status_code == 303
+    facts = yaml.safe_load((site / "meetings/2031-05-17-bosingak.yaml").read_text(encoding="utf-8"))
+    assert (facts["status"], facts["start"], facts["previous_start"]) == ("moved", "2031-05-24 16:30",
+                                                                          "2031-05-17 15:00")
+    assert facts["end"] == "2031-05-24 18:30"  # two hours long, as before
+    assert facts["place"]["name"]["en"] == "Bosingak Pavilion"  # the rest of the facts untouched
+    out = tmp_path / "out"
+    build_site(site, out, BuildOptions())
+    assert "DTSTART;TZID=Asia/Seoul:20310524T163000" in (out / "en/meetings.ics").read_text(encoding="utf-8")
+
+
+HOSTILE_MEETINGS = {
+    "a slug that climbs out": {"slug": "../../../outside"},
+    "a slug with a slash": {"slug": "a/b"},
+    "a date that climbs out": {"date": "../../outside"},
+    "a date that is no date": {"date": "2031-02-30"},
+    "an unknown status": {"status": "<script>"},
+}
+
+
+@pytest.mark.parametrize("change", HOSTILE_MEETINGS.values(), ids=HOSTILE_MEETINGS.keys())
+def test_hostile_meeting_forms_write_nothing(site: Path, tmp_path: Path, change: dict[str, str]) -> None:
+    test = client(site)
+    before = tree_digest(tmp_path)
+    answer = test.post("/meetings/new", data=meeting_form(test, TEXTS) | change, follow_redirects=False)
+    assert answer.status_code in (400, 422)
+    assert tree_digest(tmp_path) == before
+
+
+def test_a_move_to_an_impossible_time_writes_nothing(site: Path) -> None:
+    test = client(site)
+    assert test.post("/meetings/new", data=meeting_form(test, TEXTS), follow_redirects=False).status_code == 303
+    before = tree_digest(site)
+    answer = test.post("/meetings/status", data={"csrf": csrf_of(test.get("/meetings").text), "status": "moved",
+                                                 "id": "2031-05-17-bosingak", "new_start": "2031-02-30T10:00"})
+    assert answer.status_code == 422 and "2031-02-30" in answer.text
+    assert tree_digest(site) == before
+
+
+@pytest.mark.parametrize("meeting_id", ["../samizdat", "../../outside", ".hidden", "a/../../b"])
+def test_hostile_meeting_ids_write_nothing(site: Path, tmp_path: Path, meeting_id: str) -> None:
+    (tmp_path / "samizdat.yaml").write_text("status: planned\n", encoding="utf-8")
+    test = client(site)
+    before = tree_digest(tmp_path)
+    answer = test.post("/meetings/status", data={"csrf": csrf_of(test.get("/meetings").text), "id": meeting_id,
+                                                 "status": "cancelled"}, follow_redirects=False)
+    assert answer.status_code in (400, 404)
+    assert tree_digest(tmp_path) == before
+
+
+def test_accounts_are_added_from_the_command_line(site: Path, tmp_path: Path, monkeypatch, run_cli) -> None:
+    accounts = tmp_path / "private" / "accounts"
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    result = run_cli("edit", site, "--accounts", accounts, "--add-account", "mina")
+    assert result.code == 0 and "mina" in result.out
+    assert load_accounts(accounts, site).check("mina", "a long enough password")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert run_cli("edit", site, "--accounts", accounts, "--add-account", "lee").code == 1

@@ -7,6 +7,7 @@ changed (`updated:`), which is what the feeds and calendars announce on the next
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,10 +16,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from samizdat.config import load_config
-from samizdat.content.meetings import MEETINGS_DIR, load_meetings
+from samizdat.content.clock import FORMAT_HINT, BadMoment, parse_moment
+from samizdat.content.meetings import MEETINGS_DIR, Meeting, load_meetings, read_meeting
 from samizdat.editor.fields import yaml_with_values
 from samizdat.editor.files import read_text, site_path, write_file
 from samizdat.editor.web import render
+from samizdat.errors import SamizdatError
 from samizdat.scaffold.new import SECTION_FILES, STATUSES, Written, new_meeting
 
 
@@ -72,11 +75,38 @@ def change_status(request: Request, form: FormData) -> Response:
                                   "updated": dt.datetime.now(zone).strftime("%Y-%m-%d %H:%M")}
     new_start = " ".join(str(form.get("new_start", "")).replace("T", " ").split())
     if status == "moved" and new_start:
-        meeting = load_meetings(editor.site_root, config.timezone)[meeting_id]
-        changes |= {"previous_start": _text_of(meeting.start), "start": new_start}
-    write_file(editor.site_root, rel, yaml_with_values(read_text(path), changes).encode("utf-8"))
+        changes |= _moved(load_meetings(editor.site_root, config.timezone)[meeting_id], new_start)
+    text = yaml_with_values(read_text(path), changes)
+    _readable(text, path.name, config.timezone)
+    write_file(editor.site_root, rel, text.encode("utf-8"))
     editor.preview.refresh()
     return RedirectResponse("/meetings", status_code=303)
+
+
+def _moved(meeting: Meeting, new_start: str) -> dict[str, object]:
+    """The new start, the old one as previous_start, and the end moved by as much (it keeps its length)."""
+    try:
+        new = parse_moment(new_start, meeting.timezone)
+    except BadMoment as exc:
+        raise SamizdatError(f"the new time: {exc}; nothing was written", hint=FORMAT_HINT) from None
+    changes: dict[str, object] = {"previous_start": _text_of(meeting.start), "start": _text_of(new)}
+    if meeting.end is not None:
+        shift = _as_moment(new, meeting.timezone) - _as_moment(meeting.start, meeting.timezone)
+        end = _as_moment(meeting.end, meeting.timezone) + shift
+        changes["end"] = _text_of(end if isinstance(meeting.end, dt.datetime) else end.date())
+    return changes
+
+
+def _readable(text: str, name: str, timezone: str) -> None:
+    """The facts as the build will read them, before they are written: a change never breaks the site."""
+    with tempfile.TemporaryDirectory(prefix="samizdat-edit-") as folder:
+        trial = Path(folder) / name
+        trial.write_text(text, encoding="utf-8")
+        read_meeting(trial, timezone)
+
+
+def _as_moment(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), zone)
 
 
 def _text_of(moment: dt.datetime | dt.date) -> str:
