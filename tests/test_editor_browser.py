@@ -66,6 +66,10 @@ def test_translate_a_changed_page(page) -> None:  # type: ignore[no-untyped-def]
     assert states(page) == {"ru": "source", "en": "ok", "ko": "ok"}
     page.goto(base_of(page.url) + "/page?path=content/ru/meetings/index.md")
     page.fill("#body", NEW_SOURCE)
+    page.locator("#body").evaluate("area => area.setSelectionRange(0, 2)")  # "Мы"
+    page.get_by_role("button", name="Bold").click()  # the toolbar: editor.js, allowed by the page's policy
+    assert page.locator("#body").input_value().startswith("**Мы** встречаемся")
+    page.fill("#body", NEW_SOURCE)
     page.get_by_role("button", name="Save").click()
     assert page.get_by_role("status").inner_text() == "Saved."
     assert states(page) == {"ru": "source", "en": "outdated", "ko": "outdated"}

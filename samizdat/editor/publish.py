@@ -32,6 +32,10 @@ from samizdat.publish.guards import BUILD_LEFTOVERS, GIT_SAFE_SETTINGS, GIT_TRAN
 
 REMOTE = "origin"
 IDENTITY_VARIABLES = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
+# Variables that would point git at another repository or index than the site's (GIT_SSH_COMMAND and the
+# like stay: a server's deploy key may need them).
+LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+                      "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_PREFIX")
 _ONE_AT_A_TIME = threading.Lock()  # git's index and the environment of the deploy are shared
 
 
@@ -70,7 +74,8 @@ class Outcome:
 class Git:
     def __init__(self, site_root: Path, identity: Identity) -> None:
         self.cwd = site_root
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        dropped = (*LOCATION_VARIABLES, *IDENTITY_VARIABLES)  # the identity is only ever the chosen one
+        self.env = {k: v for k, v in os.environ.items() if k not in dropped}
         self.env |= {"GIT_ALLOW_PROTOCOL": GIT_TRANSPORTS, "GIT_TERMINAL_PROMPT": "0"} | identity.env()
 
     def run(self, *args: str, check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -17,10 +17,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from samizdat.outputs.security import SecurityPolicy
+from samizdat.theme import THEMES_DIR
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
-STRINGS_DIR = Path(__file__).resolve().parent.parent / "themes" / "default" / "strings"
+STRINGS_DIR = THEMES_DIR / "default" / "strings"  # the theme's files: one place for every translator
 UI_LANGUAGES = ("en", "ru", "ko")  # the editor's own interface; the site's languages may differ
 UI_COOKIE = "samizdat_editor_ui"
 PREFIX = "editor_"  # the editor's keys in the theme's strings files
