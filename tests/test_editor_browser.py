@@ -136,8 +136,12 @@ def test_a_photo_with_gps_leaves_no_metadata(page, editor, tmp_path: Path) -> No
     page.fill("#alt_ko", "깃발")
     page.get_by_role("button", name="Add the photo to the site").click()
     assert "assets/photos/img-2041.jpg" in page.get_by_role("status").inner_text()
-    (site / "content/en/index.md").write_text("---\ntitle: Home\n---\n\n![A flag](/assets/photos/img-2041.jpg)\n",
-                                              encoding="utf-8")
+    page.goto(base_of(page.url) + "/page?path=content/en/index.md")  # the photo, now usable in a page
+    page.fill("#body", "")
+    page.select_option("#insert-photo", label="img-2041.jpg")
+    assert page.locator("#body").input_value() == "![A flag](/assets/photos/img-2041.jpg)"
+    page.get_by_role("button", name="Save").click()
+    assert page.frame_locator("iframe").locator("main img[alt='A flag']").count() == 1  # in the real build
     out = tmp_path / "out"
     build_site(site, out, BuildOptions())
     images = [p for folder in (site, out) for p in folder.rglob("*") if p.suffix in (".jpg", ".webp", ".avif")]

@@ -122,6 +122,8 @@ def test_a_photo_with_gps_reaches_neither_the_site_folder_nor_the_output(site: P
     assert metadata_blocks(written.read_bytes()) == []
     listed = yaml.safe_load((site / "data/uploads.yaml").read_text(encoding="utf-8"))
     assert listed == [{"image": "assets/photos/img-2041.jpg", "alt": {"ru": "Флаг", "en": "A flag", "ko": "깃발"}}]
+    offered = test.get("/page?path=content/ko/index.md").text
+    assert 'value="![깃발](/assets/photos/img-2041.jpg)"' in offered  # usable in a page, with its alt text
     (site / "content/en/index.md").write_text("---\ntitle: Home\n---\n\n![A flag](/assets/photos/img-2041.jpg)\n",
                                               encoding="utf-8")
     out = tmp_path / "out"

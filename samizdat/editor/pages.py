@@ -28,6 +28,7 @@ from samizdat.content.translation_status import (
 from samizdat.editor.diff import Piece, changed_sentences, removed_sentences, side_by_side
 from samizdat.editor.fields import fields_of, typed, with_values
 from samizdat.editor.files import fingerprint, read_text, rel_of, site_path, write_file
+from samizdat.editor.photos import usable_photos
 from samizdat.editor.web import render
 
 MARKDOWN = (".md", ".markdown")
@@ -90,7 +91,8 @@ def edit_view(request: Request) -> Response:
                   base=fingerprint(path), source=source, highlights=_highlights(editor.site_root, opened.entry),
                   removed=_removed(editor.site_root, opened.entry), editable=path.suffix in MARKDOWN,
                   preview=_preview_url(opened.entry), saved=request.query_params.get("saved"),
-                  rel_of=lambda page: rel_of(editor.site_root, page.path), error=editor.preview.state.error)
+                  rel_of=lambda page: rel_of(editor.site_root, page.path), error=editor.preview.state.error,
+                  photos=usable_photos(editor.site_root, opened.language))
 
 
 def _preview_url(entry: PageStatus | None) -> str | None:

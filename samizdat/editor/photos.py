@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from samizdat.config import SiteConfig, load_config
+from samizdat.content.frontmatter import load_yaml
 from samizdat.editor.files import read_text, site_path, write_file
 from samizdat.editor.web import render, security_headers
 from samizdat.images.colour import to_srgb
@@ -187,3 +188,30 @@ def _record(site_root: Path, rel: str, alts: dict[str, str]) -> None:
     entry = f"- image: {json.dumps(rel)}\n  alt:\n" + "".join(
         f"    {code}: {json.dumps(alt, ensure_ascii=False)}\n" for code, alt in alts.items())
     write_file(site_root, UPLOADS_DATA, (text.rstrip("\n") + "\n" + entry).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Usable:
+    """A photo added in the editor, ready to go into a page: its Markdown in one language."""
+
+    image: str
+    markdown: str
+
+
+def usable_photos(site_root: Path, language: str) -> list[Usable]:
+    """The photos of data/uploads.yaml that have an alt text in this language (every one the editor wrote)."""
+    path = site_path(site_root, UPLOADS_DATA)
+    listed = load_yaml(read_text(path), path) if path.is_file() else None
+    found = []
+    for entry in listed if isinstance(listed, list) else []:
+        alt = entry.get("alt", {}).get(language) if isinstance(entry, dict) and isinstance(entry.get("alt"), dict) \
+            else None
+        image = entry.get("image") if isinstance(entry, dict) else None
+        if isinstance(alt, str) and alt.strip() and isinstance(image, str):
+            found.append(Usable(image, f"![{_escaped(alt)}](/{image})"))
+    return found
+
+
+def _escaped(alt: str) -> str:
+    """Alt text inside Markdown's ![…]: brackets and backslashes would end or change it."""
+    return re.sub(r"([\\\[\]])", r"\\\1", alt)

@@ -20,5 +20,14 @@ document.addEventListener("DOMContentLoaded", () => {
       area.focus();
       area.dispatchEvent(new Event("input"));
     });
+    // A photo added in the editor (it has its alt text in this language): its Markdown at the cursor.
+    for (const choice of bar.querySelectorAll("select.insert")) {
+      choice.addEventListener("change", () => {
+        if (!choice.value) return;
+        area.setRangeText(choice.value, area.selectionStart, area.selectionEnd, "end");
+        choice.value = "";
+        area.focus();
+      });
+    }
   }
 });
