@@ -77,6 +77,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="show pages marked `draft: true` or `published: false`, marked as drafts")
     serve.set_defaults(run=_serve)
 
+    edit = commands.add_parser("edit", help="edit the site in the browser: pages, meetings, photos, publish")
+    edit.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
+    edit.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default: 127.0.0.1, this computer only; others need --accounts)")
+    edit.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
+    edit.add_argument("--accounts", type=Path, metavar="FILE",
+                      help="names and argon2 password hashes, outside the site folder, readable by you only")
+    edit.add_argument("--public-name", action="append", default=[], metavar="NAME",
+                      help="the name the HTTPS proxy in front answers to, e.g. edit.example.org (repeatable)")
+    edit.add_argument("--add-account", metavar="NAME", help="add or change an account in --accounts FILE, then exit")
+    edit.set_defaults(run=_edit)
+
     check = commands.add_parser("check", help="check the site: privacy, links, accessibility, translations")
     check.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     check.set_defaults(run=_check)
@@ -232,6 +244,19 @@ def _serve(args: argparse.Namespace) -> int:
     from samizdat.serve.server import serve
 
     serve(args.site, args.host, args.port, args.drafts)
+    return EXIT_OK
+
+
+def _edit(args: argparse.Namespace) -> int:
+    from samizdat.editor.server import add_account_interactively, run
+
+    if args.add_account:
+        if not args.accounts:
+            raise SamizdatError("--add-account needs --accounts FILE",
+                                hint="e.g. --accounts ~/.config/samizdat/accounts")
+        add_account_interactively(args.accounts, args.site, args.add_account)
+        return EXIT_OK
+    run(args.site, args.host, args.port, args.accounts, tuple(name.lower() for name in args.public_name))
     return EXIT_OK
 
 

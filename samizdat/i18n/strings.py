@@ -13,6 +13,9 @@ from samizdat.content.sources import read_text
 from samizdat.errors import ContentError, SourceLocation
 
 FALLBACK_LANGUAGE = "en"
+# The editor's own words (`samizdat edit`) share the theme's files; pages never show them, so a language
+# without them is not missing anything its readers see.
+EDITOR_PREFIX = "editor_"
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,8 @@ class Catalogs:
     def missing(self, code: str) -> list[str]:
         """Keys the fallback catalog has that this language lacks (for warnings)."""
         own = self.by_language.get(code, {})
-        return sorted(k for k in self.by_language.get(FALLBACK_LANGUAGE, {}) if k not in own)
+        return sorted(k for k in self.by_language.get(FALLBACK_LANGUAGE, {})
+                      if k not in own and not k.startswith(EDITOR_PREFIX))
 
 
 def load_catalogs(folders: list[Path], languages: tuple[Language, ...], default: str) -> Catalogs:

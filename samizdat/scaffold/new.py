@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,12 +20,25 @@ from samizdat.i18n.strings import load_catalogs
 from samizdat.theme import theme_paths
 
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+STATUSES = ("planned", "moved", "cancelled")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a person already wrote for one language (the editor's meeting form); empty means a placeholder."""
+
+    title: str = ""
+    text: str = ""
+    place_name: str = ""
+    address: str = ""
 
 
 def new_meeting(site_root: Path, start: str, slug: str, end: str | None = None,
-                now: dt.datetime | None = None) -> list[Path]:
+                now: dt.datetime | None = None, written: Mapping[str, Written] | None = None,
+                status: str = "planned") -> list[Path]:
     """Refuses what the build would refuse (an impossible date or hour, an end before the start, a time
-    the clocks skip), so that no file is written that breaks every build after it."""
+    the clocks skip), so that no file is written that breaks every build after it. `written`: texts
+    by language code, filled in where a placeholder would be."""
     config = load_config(site_root)
     zone = ZoneInfo(config.timezone)
     begins = _moment(start, "--start", zone)
@@ -31,24 +47,33 @@ def new_meeting(site_root: Path, start: str, slug: str, end: str | None = None,
                             hint="check the day and the hour of both")
     name = f"{start.strip()[:10]}-{_checked_slug(slug)}"
     announced = (now or dt.datetime.now(dt.UTC)).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if status not in STATUSES:
+        raise SamizdatError(f"unknown status {status!r}; nothing was written",
+                            hint=f"use one of: {', '.join(STATUSES)}")
+    own = written or {}
+
+    def value(code: str, field: str, what: str) -> str:
+        return _quoted(getattr(own.get(code, Written()), field) or placeholder(what))
+
     facts = [
         "# The facts of this meeting, written once for every language. See docs/meetings.md.",
         f'start: "{start.strip()}"',
         *([f'end: "{end.strip()}"'] if end else []),
-        "status: planned            # planned, moved or cancelled",
+        f"status: {status}            # planned, moved or cancelled",
         f'announced: "{announced}"   # the date of its entry in the feeds; set updated: too when it changes',
         "place:",
         "  name:",
-        *(f'    {lang.code}: "{placeholder(f"place name in {lang.name}")}"' for lang in config.languages),
+        *(f"    {lang.code}: {value(lang.code, 'place_name', f'place name in {lang.name}')}"
+          for lang in config.languages),
         "  address:",
-        *(f'    {lang.code}: "{placeholder(f"address in {lang.name}")}"' for lang in config.languages),
+        *(f"    {lang.code}: {value(lang.code, 'address', f'address in {lang.name}')}" for lang in config.languages),
         "  # lat: 37.5701            # the map link (OpenStreetMap) is made from these",
         "  # lon: 126.9835",
         "# instagram: https://www.instagram.com/p/…/",
         "",
     ]
     files = {site_root / MEETINGS_DIR / f"{name}.yaml": "\n".join(facts)}
-    files |= _texts(config, site_root, f"meetings/{name}.md", "")
+    files |= _texts(config, site_root, f"meetings/{name}.md", "", own)
     return _write_all(files | _section_pages(config, site_root, "meetings", "meetings_title"))
 
 
@@ -88,14 +113,23 @@ def _section_pages(config: SiteConfig, site_root: Path, section: str, title_key:
     return files
 
 
-def _texts(config: SiteConfig, site_root: Path, rel: str, extra_front_matter: str) -> dict[Path, str]:
+def _texts(config: SiteConfig, site_root: Path, rel: str, extra_front_matter: str,
+           written: Mapping[str, Written] | None = None) -> dict[Path, str]:
+    own = written or {}
     return {
         site_root / "content" / lang.code / rel: (
-            f'---\ntitle: "{placeholder(f"title in {lang.name}")}"\n{extra_front_matter}---\n\n'
-            f"{placeholder(f'the text in {lang.name}')}\n"
+            f"---\ntitle: {_quoted(own.get(lang.code, Written()).title or placeholder(f'title in {lang.name}'))}\n"
+            f"{extra_front_matter}---\n\n"
+            f"{own.get(lang.code, Written()).text.strip() or placeholder(f'the text in {lang.name}')}\n"
         )
         for lang in config.languages
     }
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding exactly this one line (JSON's escapes are YAML's)."""
+    line = " ".join(text.split())  # one line: breaks of every kind (U+2028 too) become spaces
+    return json.dumps(line, ensure_ascii=False)
 
 
 def _moment(text: str, option: str, zone: ZoneInfo) -> dt.datetime | dt.date:

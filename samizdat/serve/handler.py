@@ -156,3 +156,13 @@ def _not_found_path(path: str, pages: dict[str, bytes]) -> str:
     """The 404 page of the language whose prefix the path starts with."""
     first = path.strip("/").split("/", 1)[0]
     return f"{first}/404.html" if f"{first}/404.html" in pages else "404.html"
+
+
+def lookup(path: str, pages: dict[str, bytes], copies: dict[str, Path]) -> tuple[str, bytes | Path] | None:
+    """The output file a URL path names, as this server finds it (the editor's preview uses the same)."""
+    for candidate in _candidates(path):
+        if candidate in pages:
+            return candidate, pages[candidate]
+        if candidate in copies:
+            return candidate, copies[candidate]
+    return None
