@@ -73,8 +73,10 @@ def matching_stems(entries: dict[str, Any], word: str) -> list[str]:
              if ("=" + word) in endings or (word.startswith(root) and word[len(root):] in endings)]
     if exact or len(word) < MIN_PREFIX:
         return sorted(exact)
+    # English stems turn a final y into i (family → famili): an unseen "family" still finds "families".
+    variants = (word, word[:-1] + "i") if word.endswith("y") else (word,)
     found = {root for root in entries if root.startswith(word)}
-    longest = max((root for root in entries if word.startswith(root) and len(root) >= MIN_PREFIX),
+    longest = max((root for root in entries if len(root) >= MIN_PREFIX and any(v.startswith(root) for v in variants)),
                   key=lambda root: (len(root), root), default=None)
     return sorted(found | ({longest} if longest else set()))
 

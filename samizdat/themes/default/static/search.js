@@ -82,9 +82,11 @@
       return endings.indexOf("=" + word) >= 0 || (word.indexOf(root) === 0 && endings.indexOf(word.slice(root.length)) >= 0);
     });
     if (exact.length || word.length < MIN_PREFIX) { return exact; }
+    // English stems turn a final y into i (family: famili), so an unseen "family" still finds "families".
+    var variants = word.slice(-1) === "y" ? [word, word.slice(0, -1) + "i"] : [word];
     var found = roots.filter(function (root) { return root.indexOf(word) === 0; }), longest = null;
     roots.forEach(function (root) {
-      if (word.indexOf(root) === 0 && root.length >= MIN_PREFIX &&
+      if (variants.some(function (v) { return v.indexOf(root) === 0; }) && root.length >= MIN_PREFIX &&
           (!longest || root.length > longest.length || (root.length === longest.length && root < longest))) { longest = root; }
     });
     if (longest && found.indexOf(longest) < 0) { found.push(longest); }
