@@ -177,9 +177,10 @@
     try { return new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso + "T00:00:00Z")); }
     catch (e) { return iso; }
   }
-  function render(found, needles, from) {
+  function render(found, needles, from, mine) {
     var until = Math.min(found.length, from + PAGE), reader = indexes[0].code;
     return Promise.all(found.slice(from, until).map(function (f) { return f.index.documentAt(f.number); })).then(function (docs) {
+      if (mine !== run) { return; }  // a newer query owns the list now
       docs.forEach(function (doc, i) {
         var f = found[from + i], item = document.createElement("li"), link = document.createElement("a");
         var heading = document.createElement("h2"), meta = document.createElement("p"), text = document.createElement("p");
@@ -210,9 +211,9 @@
       shown = [].concat.apply([], parts);
       list.textContent = "";
       say(shown.length ? box.getAttribute("data-found") : box.getAttribute("data-none"), shown.length);
-      return render(shown, needles, 0);
+      return render(shown, needles, 0, mine);
     });
-    more.onclick = function () { render(shown, needles, showing); };
+    more.onclick = function () { render(shown, needles, showing, mine); };
   }
 
   indexes = Array.prototype.map.call(document.querySelectorAll("link[data-search-index]"), function (l) { return new Index(l); });
