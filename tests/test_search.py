@@ -11,7 +11,7 @@ import pytest
 from samizdat.outputs.relative import Relativizer
 from samizdat.search import chunks, korean
 from samizdat.search.documents import SearchDoc
-from samizdat.search.index import IndexedDoc, build_language_index, bucket_count
+from samizdat.search.index import IndexedDoc, bucket_count, build_language_index
 from samizdat.search.normalise import fold, words
 from samizdat.search.query import MIN_PREFIX, LanguageIndex, search, search_language
 from samizdat.search.tokens import bucket, count_terms
@@ -88,7 +88,8 @@ CORPUS = {
     "en/happy/": ("Happy families", "The families were happy to help. 보신각 집회.", "p"),
 }
 CASES = [  # query → expected paths, in any order
-    ("집회", {"ko/candles/", "ko/march/", "en/happy/"}), ("시위", {"ko/march/"}), ("집회를", {"ko/candles/", "ko/march/", "en/happy/"}),
+    ("집회", {"ko/candles/", "ko/march/", "en/happy/"}), ("시위", {"ko/march/"}),
+    ("집회를", {"ko/candles/", "ko/march/", "en/happy/"}),
     ("촛불집회", {"ko/candles/"}), ("난민", {"ko/refugees/"}), ("꿈", {"ko/refugees/"}), ("반전시위", {"ko/march/"}),
     ("митинг", {"ru/rally/", "ru/letters/"}), ("митинга", {"ru/rally/", "ru/letters/"}),
     ("МИТИНГАХ", {"ru/rally/", "ru/letters/"}), ("елка", {"ru/rally/"}), ("ёлки", {"ru/rally/"}),

@@ -71,8 +71,8 @@ def _site_path(href: str, base: str) -> str:
 
 @pytest.mark.parametrize("where", ["served", "file"])
 def test_typed_queries_find_the_pages_the_cli_finds(browser, request, bundled_build: Path, where: str) -> None:
-    base = request.getfixturevalue("served") if where == "served" else request.getfixturevalue("relative_build").as_uri() + "/"
     folder = bundled_build if where == "served" else request.getfixturevalue("relative_build")
+    base = request.getfixturevalue("served") if where == "served" else folder.as_uri() + "/"
     context = browser.new_context(viewport={"width": 390, "height": 800})
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
