@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from samizdat.search import chunks
@@ -24,8 +23,11 @@ from samizdat.search.tokens import HANGUL, OTHER, TermCounts, bucket, ending, wo
 INDEX_FOLDER = "_search"
 DOCS_PER_CHUNK = 4  # a result page of 10 loads at most 10 such chunks; see docs/search.md
 BUCKET_DOCS = 32  # about this many documents' worth of postings per term bucket
-TITLE_WEIGHT = 10  # a term in the title counts as this many occurrences in the text
-MAX_COUNT = 20  # occurrences beyond this add nothing: long pages do not win by length
+# A term's weight in a page is BM25's: occurrences count less and less, and count less in a long page.
+# The length is compared with a fixed one, not the site's average, so that an edit to one page never
+# changes the weights of the others (and so their chunks).
+K1, B, REFERENCE_WORDS = 1.2, 0.75, 300
+TITLE_WEIGHT = 150  # added when the term is in the title: a title match ranks above most text matches
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,8 @@ def _term_buckets(ordered: list[IndexedDoc], buckets: int) -> dict[str, list[dic
     stems: dict[str, dict[int, int]] = {}
     forms: dict[str, set[str]] = {}
     for number, item in enumerate(ordered):
-        _add(hangul, number, item.body.hangul, item.title.hangul)
-        _add(stems, number, item.body.stems, item.title.stems)
+        _add(hangul, number, item.body, item.title, HANGUL)
+        _add(stems, number, item.body, item.title, OTHER)
         for counts in (item.body, item.title):
             for root, seen in counts.forms.items():
                 forms.setdefault(root, set()).update(seen)
@@ -90,9 +92,14 @@ def _term_buckets(ordered: list[IndexedDoc], buckets: int) -> dict[str, list[dic
     return result
 
 
-def _add(table: dict[str, dict[int, int]], number: int, body: Counter[str], title: Counter[str]) -> None:
-    for term in body.keys() | title.keys():
-        table.setdefault(term, {})[number] = min(body[term], MAX_COUNT) + TITLE_WEIGHT * min(title[term], 1)
+def _add(table: dict[str, dict[int, int]], number: int, body: TermCounts, title: TermCounts, kind: str) -> None:
+    body_counts, title_counts = (body.hangul, title.hangul) if kind == HANGUL else (body.stems, title.stems)
+    norm = K1 * (1 - B + B * body.words / REFERENCE_WORDS)
+    for term, count in body_counts.items():
+        weight = round(100 * count * (K1 + 1) / (count + norm)) + (TITLE_WEIGHT if term in title_counts else 0)
+        table.setdefault(term, {})[number] = weight
+    for term in title_counts.keys() - body_counts.keys():
+        table.setdefault(term, {})[number] = TITLE_WEIGHT
 
 
 def _postings(postings: dict[int, int]) -> list[int]:

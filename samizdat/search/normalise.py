@@ -16,6 +16,8 @@ HANGUL = "\uac00-\ud7a3"
 # A word: a run of Hangul, or a run of letters, digits and joining marks of any other script. The
 # apostrophe and hyphen split words (don't → don, t) on both sides alike, which is all that matters.
 _WORD = re.compile(rf"[{HANGUL}]+|[^\W_{HANGUL}]+")
+HANGUL_RUNS = re.compile(rf"[{HANGUL}]+")  # the two kinds of word, found apart when only counts matter
+OTHER_RUNS = re.compile(rf"[^\W_{HANGUL}]+")
 _HANGUL_RUN = re.compile(rf"^[{HANGUL}]+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -27,15 +29,17 @@ class Word:
 
 
 def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
+    if not unicodedata.is_normalized("NFKC", text):  # page text is normalised once, in documents.py
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower().replace("ё", "е")
 
 
 def words(text: str) -> list[Word]:
     """The folded words of a text in order, each with its script."""
-    return [Word(match[0], _script(match[0])) for match in _WORD.finditer(fold(text))]
+    return [Word(match[0], script_of(match[0])) for match in _WORD.finditer(fold(text))]
 
 
-def _script(word: str) -> str:
+def script_of(word: str) -> str:
     if _HANGUL_RUN.match(word):
         return "hangul"
     return "cyrillic" if _CYRILLIC.search(word) else "other"

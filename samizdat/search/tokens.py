@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from samizdat.search import korean
-from samizdat.search.normalise import words
+from samizdat.search.normalise import HANGUL_RUNS, OTHER_RUNS, fold, script_of
 from samizdat.search.stemming import stem
 
 HANGUL, OTHER = "h", "x"  # the two kinds of bucket, named in chunk file names
@@ -25,18 +26,33 @@ class TermCounts:
     hangul: Counter[str] = field(default_factory=Counter)
     stems: Counter[str] = field(default_factory=Counter)
     forms: dict[str, set[str]] = field(default_factory=dict)  # stem → folded words
+    words: int = 0  # how many words the text has
 
 
 def count_terms(text: str, language: str) -> TermCounts:
+    """Each distinct word is analysed once (pages repeat their words), and each stem once per process."""
     counts = TermCounts()
-    for word in words(text):
-        if word.script == "hangul":
-            counts.hangul.update(korean.index_terms(word.text))
-            continue
-        root = stem(word.text, word.script, language)
-        counts.stems[root] += 1
-        counts.forms.setdefault(root, set()).add(word.text)
+    folded = fold(text)
+    hangul, other = Counter(HANGUL_RUNS.findall(folded)), Counter(OTHER_RUNS.findall(folded))
+    counts.words = hangul.total() + other.total()
+    for run, times in hangul.items():
+        for term in _korean_terms(run):
+            counts.hangul[term] += times
+    for word, times in other.items():
+        root = _stem(word, language)
+        counts.stems[root] += times
+        counts.forms.setdefault(root, set()).add(word)
     return counts
+
+
+@lru_cache(maxsize=200_000)
+def _korean_terms(run: str) -> tuple[str, ...]:
+    return tuple(korean.index_terms(run))
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str, language: str) -> str:
+    return stem(word, script_of(word), language)
 
 
 def ending(root: str, form: str) -> str:

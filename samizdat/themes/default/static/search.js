@@ -37,10 +37,19 @@
   }
   function koreanTerms(run) { return run.length === 1 ? [run] : bigrams(stripParticle(run)); }
 
-  function readProperty(name) {
-    var value = getComputedStyle(document.documentElement).getPropertyValue("--sz-" + name).trim();
+  function readProperty(name, style) {
+    var value = (style || getComputedStyle(document.documentElement)).getPropertyValue("--sz-" + name).trim();
     if (value.charAt(0) !== "\"") { return null; }
     return JSON.parse(value.slice(1, -1).replace(/\\([\s\S])/g, "$1"));
+  }
+  // Chunks that finished loading are read together: one style computation for all of them.
+  var loaded = [], flushing = false;
+  function flush() {
+    var style = getComputedStyle(document.documentElement), batch = loaded;
+    loaded = [];
+    flushing = false;
+    batch.forEach(function (item) { item.resolve(readProperty(item.name, style)); });
+    batch.forEach(function (item) { item.link.remove(); });
   }
   function Index(link) {
     this.code = link.getAttribute("data-search-index");
@@ -56,7 +65,10 @@
         var link = document.createElement("link");
         link.rel = "stylesheet";
         link.href = self.base + name + ".css?v=" + self.manifest.v;
-        link.onload = function () { var data = readProperty(self.prefix + "-" + name); link.remove(); resolve(data); };
+        link.onload = function () {
+          loaded.push({ name: self.prefix + "-" + name, link: link, resolve: resolve });
+          if (!flushing) { flushing = true; setTimeout(flush, 0); }
+        };
         link.onerror = function () { link.remove(); resolve(null); };
         document.head.appendChild(link);
       });
