@@ -95,7 +95,8 @@ def run_queries(browser: Any, base: str, queries: list[Query], engine: str) -> l
     for query in queries:
         if query.lang not in pages:
             page = browser.new_page()
-            page.goto(f"{base}/{FOLDERS[query.lang]}search/" if engine == "samizdat" else f"{base}/pf-{query.lang}.html")
+            samizdat_page = f"{base}/{FOLDERS[query.lang]}search/"
+            page.goto(samizdat_page if engine == "samizdat" else f"{base}/pf-{query.lang}.html")
             pages[query.lang] = page
         page = pages[query.lang]
         if engine == "samizdat":
@@ -169,9 +170,9 @@ def generated_site(work: Path, files: int) -> Path:
 
 def korean_analysers(work: Path) -> dict[str, Any]:
     """Character pairs against kiwipiepy on the Korean queries: is every query term among the page's terms?"""
+    from bench.search_queries import PROBES
     from samizdat.search import korean
     from samizdat.search.normalise import words
-    from bench.search_queries import PROBES
 
     try:
         from kiwipiepy import Kiwi

@@ -2,8 +2,10 @@
 
 The generated sites are random words from bench/words.py, without inflections, particles or compounds, so
 each of them gets the same probe pages: short texts in each language written the way a group writes,
-whose words are not in the word lists. A query is answered when its page is among the first 20 results
-(what the search page shows first), in either engine. The bundled site's queries target its own pages.
+whose words are not in the word lists. A "compound" query's noun is on its page only as the second part
+of a compound (행진 in 촛불행진을), a "compound-head" query's as the first. A query is answered when its
+page is among the first 20 results (what the search page shows first), in either engine. The bundled
+site's queries target its own pages.
 """
 
 from __future__ import annotations
@@ -20,41 +22,89 @@ class Query:
 
 
 PROBES = {  # (language, slug) → (title, text)
-    ("ko", "candle-march"): ("촛불행진을 마치고", "토요일 저녁 시민들은 촛불행진을 이어 갔습니다. 행진에는 학생들도 함께했습니다."),
-    ("ko", "hunger-strike"): ("단식농성 열흘째", "활동가들이 대사관 앞에서 단식농성을 계속하고 있습니다. 농성장에는 응원 편지가 쌓였습니다."),
-    ("ko", "petition"): ("온라인서명을 부탁드립니다", "정치범 석방을 요구하는 온라인서명에 참여해 주세요. 서명은 다음 주에 전달됩니다."),
-    ("ko", "asylum"): ("망명신청자들의 이야기", "징집을 피해 온 망명신청자들이 한국에서 겪는 어려움을 들었습니다. 망명에 관한 상담도 열립니다."),
-    ("ko", "conscription"): ("강제징집을 거부한 사람들", "강제징집에 반대하는 러시아 청년들이 모였습니다. 징집반대 성명을 읽었습니다."),
-    ("ko", "censorship"): ("인터넷검열이 강화되다", "러시아의 인터넷검열이 더 심해졌습니다. 검열을 피하는 방법을 안내합니다."),
-    ("ko", "navalny"): ("나발니의 추모식", "서울에서 알렉세이 나발니(Navalny)를 기리는 추모식이 열렸습니다. 추모객들은 꽃을 놓았습니다."),
-    ("ko", "nato"): ("NATO 확장 논쟁", "NATO 확장에 대한 토론회에서 전문가들이 의견을 나눴습니다."),
-    ("ru", "pickets"): ("Одиночные пикеты у консульства", "Мы провели одиночные пикеты. На пикете стояли по очереди, каждый с листовкой."),
-    ("ru", "hunger"): ("Голодовка в поддержку политзаключённых", "Участники голодовки требуют освободить заключённых. Голодовку поддержали сотни людей."),
-    ("ru", "mobilisation"): ("Мобилизация и бегство", "После объявления мобилизации многие уехали. О мобилизованных мы пишем отдельно."),
-    ("ru", "censor"): ("Цензура в интернете", "Цензуры становится больше: блокируют сайты и мессенджеры."),
-    ("ru", "emigrants"): ("Эмигранты в Сеуле", "Эмигрантам помогают найти жильё. Эмиграция меняет жизнь семей."),
-    ("ru", "tree"): ("Новогодняя ёлка для детей беженцев", "Дети украсили ёлку игрушками, которые прислали волонтёры."),
-    ("ru", "march"): ("Шествие памяти Навального", "Шествие прошло от станции до площади; участники шествия несли цветы. 나발니 추모."),
-    ("ru", "leaflets"): ("Листовки против войны", "Мы напечатали листовки на трёх языках и раздавали листовками прохожим."),
-    ("en", "vigil"): ("A candlelight vigil in Seoul", "Dozens gathered for the vigils on Saturday night, holding candles."),
-    ("en", "petition"): ("Sign the petition", "Our petitions ask for the release of political prisoners. Petitioning works."),
-    ("en", "leaflets"): ("Leafleting near the station", "Volunteers handed out leaflets in Korean and Russian."),
-    ("en", "marches"): ("Marches across Korea", "Marchers walked from the square; the march ended at the embassy."),
-    ("en", "hunger"): ("Hunger strikers need support", "The hunger strike entered its tenth day."),
-    ("en", "censorship"): ("Censorship online", "Censored websites and blocked messengers: how to read news anyway."),
-    ("en", "conscripts"): ("Conscripts who refused", "Conscription drives young men abroad; conscripts tell their stories."),
-    ("en", "navalny"): ("Remembering Navalny", "A memorial for Alexei Navalny (나발니) at Bosingak, with flowers."),
+    ("ko", "candle-march"): (
+        "촛불행진을 마치고",
+        "토요일 저녁 시민들은 촛불행진을 이어 갔습니다. 학생들도 함께했습니다."),
+    ("ko", "hunger-strike"): (
+        "단식농성 열흘째",
+        "활동가들이 대사관 앞에서 단식농성을 계속하고 있습니다. 응원 편지가 쌓였습니다."),
+    ("ko", "petition"): (
+        "온라인서명을 부탁드립니다",
+        "정치범 석방을 요구하는 온라인서명에 참여해 주세요. 다음 주에 전달됩니다."),
+    ("ko", "asylum"): (
+        "망명신청자들의 이야기",
+        "징집을 피해 온 망명신청자들이 한국에서 겪는 어려움을 들었습니다. 망명에 관한 상담도 열립니다."),
+    ("ko", "conscription"): (
+        "강제징집을 거부한 사람들",
+        "강제징집에 반대하는 러시아 청년들이 모였습니다. 성명을 읽었습니다."),
+    ("ko", "censorship"): (
+        "인터넷검열이 강화되다",
+        "러시아의 인터넷검열이 더 심해졌습니다. 차단을 피하는 방법을 안내합니다."),
+    ("ko", "navalny"): (
+        "나발니의 추모식",
+        "서울에서 알렉세이 나발니(Navalny)를 기리는 추모식이 열렸습니다. 추모객들은 꽃을 놓았습니다."),
+    ("ko", "nato"): (
+        "NATO 확장 논쟁",
+        "NATO 확장에 대한 토론회에서 전문가들이 의견을 나눴습니다."),
+    ("ru", "pickets"): (
+        "Одиночные пикеты у консульства",
+        "Мы провели одиночные пикеты. На пикете стояли по очереди, каждый с листовкой."),
+    ("ru", "hunger"): (
+        "Голодовка в поддержку политзаключённых",
+        "Участники голодовки требуют освободить заключённых. Голодовку поддержали сотни людей."),
+    ("ru", "mobilisation"): (
+        "Мобилизация и бегство",
+        "После объявления мобилизации многие уехали. О мобилизованных мы пишем отдельно."),
+    ("ru", "censor"): (
+        "Цензура в интернете",
+        "Цензуры становится больше: блокируют сайты и мессенджеры."),
+    ("ru", "emigrants"): (
+        "Эмигранты в Сеуле",
+        "Эмигрантам помогают найти жильё. Эмиграция меняет жизнь семей."),
+    ("ru", "tree"): (
+        "Новогодняя ёлка для детей беженцев",
+        "Дети украсили ёлку игрушками, которые прислали волонтёры."),
+    ("ru", "march"): (
+        "Шествие памяти Навального",
+        "Шествие прошло от станции до площади; участники шествия несли цветы. 나발니 추모."),
+    ("ru", "leaflets"): (
+        "Листовки против войны",
+        "Мы напечатали листовки на трёх языках и раздавали листовками прохожим."),
+    ("en", "vigil"): (
+        "A candlelight vigil in Seoul",
+        "Dozens gathered for the vigils on Saturday night, holding candles."),
+    ("en", "petition"): (
+        "Sign the petition",
+        "Our petitions ask for the release of political prisoners. Petitioning works."),
+    ("en", "leaflets"): (
+        "Leafleting near the station",
+        "Volunteers handed out leaflets in Korean and Russian."),
+    ("en", "marches"): (
+        "Marches across Korea",
+        "Marchers walked from the square; the march ended at the embassy."),
+    ("en", "hunger"): (
+        "Hunger strikers need support",
+        "The hunger strike entered its tenth day."),
+    ("en", "censorship"): (
+        "Censorship online",
+        "Censored websites and blocked messengers: how to read news anyway."),
+    ("en", "conscripts"): (
+        "Conscripts who refused",
+        "Conscription drives young men abroad; conscripts tell their stories."),
+    ("en", "navalny"): (
+        "Remembering Navalny",
+        "A memorial for Alexei Navalny (나발니) at Bosingak, with flowers."),
 }
 
 PROBE_QUERIES = [  # (language, query, probe slug, category)
     ("ko", "행진", "candle-march", "compound"), ("ko", "촛불행진", "candle-march", "noun+particle"),
-    ("ko", "행진을", "candle-march", "noun+particle"), ("ko", "농성", "hunger-strike", "compound"),
+    ("ko", "행진을", "candle-march", "compound"), ("ko", "농성", "hunger-strike", "compound"),
     ("ko", "단식농성을", "hunger-strike", "noun+particle"), ("ko", "서명", "petition", "compound"),
-    ("ko", "서명을", "petition", "noun+particle"), ("ko", "망명", "asylum", "compound"),
-    ("ko", "망명신청자", "asylum", "noun+particle"), ("ko", "징집", "conscription", "compound"),
-    ("ko", "징집에", "conscription", "noun+particle"), ("ko", "검열", "censorship", "compound"),
-    ("ko", "검열이", "censorship", "noun+particle"), ("ko", "나발니", "navalny", "name"),
-    ("ko", "나발니를", "navalny", "name"), ("ko", "추모", "navalny", "compound"),
+    ("ko", "서명을", "petition", "compound"), ("ko", "망명", "asylum", "compound-head"),
+    ("ko", "망명신청자", "asylum", "compound-head"), ("ko", "징집", "conscription", "compound"),
+    ("ko", "징집에", "conscription", "compound"), ("ko", "검열", "censorship", "compound"),
+    ("ko", "검열이", "censorship", "compound"), ("ko", "나발니", "navalny", "name"),
+    ("ko", "나발니를", "navalny", "name"), ("ko", "추모", "navalny", "compound-head"),
     ("ko", "Navalny 추모식", "navalny", "mixed"), ("ko", "NATO 확장", "nato", "mixed"),
     ("ru", "пикет", "pickets", "inflection"), ("ru", "пикетами", "pickets", "inflection"),
     ("ru", "голодовки", "hunger", "inflection"), ("ru", "политзаключенных", "hunger", "ё/е"),

@@ -73,8 +73,8 @@ def build_language_index(code: str, indexed: list[IndexedDoc]) -> dict[str, byte
 
 
 def _term_buckets(ordered: list[IndexedDoc], buckets: int) -> dict[str, list[dict]]:
-    hangul: dict[str, dict[int, int]] = {}
-    stems: dict[str, dict[int, int]] = {}
+    hangul: dict[str, list[tuple[int, int]]] = {}  # term → (document number, weight), numbers ascending
+    stems: dict[str, list[tuple[int, int]]] = {}
     forms: dict[str, set[str]] = {}
     for number, item in enumerate(ordered):
         _add(hangul, number, item.body, item.title, HANGUL)
@@ -92,20 +92,20 @@ def _term_buckets(ordered: list[IndexedDoc], buckets: int) -> dict[str, list[dic
     return result
 
 
-def _add(table: dict[str, dict[int, int]], number: int, body: TermCounts, title: TermCounts, kind: str) -> None:
+def _add(table: dict[str, list[tuple[int, int]]], number: int, body: TermCounts, title: TermCounts, kind: str) -> None:
     body_counts, title_counts = (body.hangul, title.hangul) if kind == HANGUL else (body.stems, title.stems)
     norm = K1 * (1 - B + B * body.words / REFERENCE_WORDS)
     for term, count in body_counts.items():
         weight = round(100 * count * (K1 + 1) / (count + norm)) + (TITLE_WEIGHT if term in title_counts else 0)
-        table.setdefault(term, {})[number] = weight
+        table.setdefault(term, []).append((number, weight))
     for term in title_counts.keys() - body_counts.keys():
-        table.setdefault(term, {})[number] = TITLE_WEIGHT
+        table.setdefault(term, []).append((number, TITLE_WEIGHT))
 
 
-def _postings(postings: dict[int, int]) -> list[int]:
+def _postings(postings: list[tuple[int, int]]) -> list[int]:
     """[gap, weight, gap, weight, …]: document numbers ascending, each as its distance from the last."""
     flat, last = [], 0
-    for number in sorted(postings):
-        flat += [number - last, postings[number]]
+    for number, weight in postings:
+        flat += [number - last, weight]
         last = number
     return flat
