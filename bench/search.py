@@ -161,10 +161,10 @@ def generated_site(work: Path, files: int) -> Path:
     root = work / f"gen-{files}"
     if not root.exists():
         generate(root, files // 3 + (1 if files % 3 else 0))
-        for rel, text in probe_files().items():
-            path = root / "samizdat" / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+    for rel, text in probe_files().items():  # written again each run: the probes may have changed
+        path = root / "samizdat" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     return root / "samizdat"
 
 
