@@ -121,6 +121,15 @@ PROBE_QUERIES = [  # (language, query, probe slug, category)
     ("en", "censored", "censorship", "plural"), ("en", "conscript", "conscripts", "plural"),
     ("en", "Navalny", "navalny", "name"), ("en", "Navalny 나발니", "navalny", "mixed"),
     ("en", "NAVALNY", "navalny", "name"),
+    ("ko", "촛불", "candle-march", "compound-head"), ("ko", "온라인서명", "petition", "noun+particle"),
+    ("ko", "인터넷검열", "censorship", "noun+particle"), ("ko", "단식", "hunger-strike", "compound-head"),
+    ("ko", "강제징집", "conscription", "noun+particle"),
+    ("ru", "пикеты", "pickets", "inflection"), ("ru", "голодовку", "hunger", "inflection"),
+    ("ru", "мобилизованные", "mobilisation", "inflection"), ("ru", "эмигрантам", "emigrants", "inflection"),
+    ("ru", "листовками", "leaflets", "inflection"),
+    ("en", "vigils", "vigil", "plural"), ("en", "leafleting", "leaflets", "plural"),
+    ("en", "strikes", "hunger", "plural"), ("en", "conscription", "conscripts", "plural"),
+    ("en", "censor", "censorship", "plural"),
 ]
 
 FOLDERS = {"ru": "", "en": "en/", "ko": "kr/"}

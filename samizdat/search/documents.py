@@ -7,7 +7,6 @@ sees: shortcodes expanded, Markdown rendered, the theme's header, menus and foot
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -18,7 +17,6 @@ from samizdat.content.pages import SECTION_LAYOUTS, Page
 KINDS = {"news": "n", "meetings": "m"}  # a page's section → its filter; every other page is "p"
 SNIPPET_TEXT = 1500  # characters of each page kept for snippets: the rest is indexed, not shown
 _NOT_TEXT = "script, style, nav, .translation-notice, .draft-mark"
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -53,4 +51,4 @@ def main_text(html: bytes) -> str:
 
 def normalise(text: str) -> str:
     """NFKC first, so that folding in the browser (lower case, ё→е) keeps every character's place."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).split())

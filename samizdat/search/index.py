@@ -13,6 +13,7 @@ edit to one page changes the chunks holding its terms and its own document chunk
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -104,8 +105,6 @@ def _add(table: dict[str, list[tuple[int, int]]], number: int, body: TermCounts,
 
 def _postings(postings: list[tuple[int, int]]) -> list[int]:
     """[gap, weight, gap, weight, …]: document numbers ascending, each as its distance from the last."""
-    flat, last = [], 0
-    for number, weight in postings:
-        flat += [number - last, weight]
-        last = number
-    return flat
+    numbers = [number for number, _ in postings]
+    gaps = [numbers[0], *(b - a for a, b in itertools.pairwise(numbers))]
+    return [value for pair in zip(gaps, (weight for _, weight in postings), strict=True) for value in pair]

@@ -16,26 +16,30 @@ from samizdat.search.index import IndexedDoc, build_language_index
 from samizdat.search.tokens import count_terms
 
 
+def analyse(page: Page, html: bytes) -> IndexedDoc:
+    doc = search_doc(page, html)
+    code = page.language.code
+    return IndexedDoc(doc, count_terms(doc.text, code), count_terms(doc.title, code))
+
+
 class _Memo:
     """Page output path → (digest of its HTML, what the index took from it)."""
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[bytes, IndexedDoc]] = {}
 
-    def indexed(self, page: Page, html: bytes) -> IndexedDoc:
-        digest = hashlib.blake2b(html + page.url.encode() + page.title.encode(), digest_size=16).digest()
-        known = self.entries.get(page.output_path)
-        if known and known[0] == digest:
-            return known[1]
-        doc = search_doc(page, html)
-        code = page.language.code
-        item = IndexedDoc(doc, count_terms(doc.text, code), count_terms(doc.title, code))
-        self.entries[page.output_path] = (digest, item)
-        return item
-
-    def keep_only(self, paths: set[str]) -> None:
-        for gone in self.entries.keys() - paths:
+    def analysed(self, pages: list[Page], html: Mapping[str, bytes]) -> dict[str, IndexedDoc]:
+        digests = {page.output_path: _digest(page, html[page.output_path]) for page in pages}
+        todo = [page for page in pages if self.entries.get(page.output_path, (b"",))[0] != digests[page.output_path]]
+        for page in todo:  # on every core measured slower: the analysis is small beside pickling it back
+            self.entries[page.output_path] = (digests[page.output_path], analyse(page, html[page.output_path]))
+        for gone in self.entries.keys() - digests.keys():
             del self.entries[gone]
+        return {path: self.entries[path][1] for path in digests}
+
+
+def _digest(page: Page, html: bytes) -> bytes:
+    return hashlib.blake2b(html + page.url.encode() + page.title.encode(), digest_size=16).digest()
 
 
 _MEMO = _Memo()
@@ -44,9 +48,9 @@ _MEMO = _Memo()
 def search_outputs(config: SiteConfig, pages: list[Page], html: Mapping[str, bytes]) -> dict[str, bytes]:
     """html: output path → the page as published. Returns output path → chunk file, for every language."""
     kept = [page for page in pages if searchable(page) and page.output_path in html]
-    _MEMO.keep_only({page.output_path for page in kept})
+    analysed = _MEMO.analysed(kept, html)
     files: dict[str, bytes] = {}
     for language in config.languages:
-        indexed = [_MEMO.indexed(page, html[page.output_path]) for page in kept if page.language == language]
-        files |= build_language_index(language.code, indexed)
+        files |= build_language_index(language.code, [analysed[page.output_path] for page in kept
+                                                      if page.language == language])
     return files

@@ -38,10 +38,14 @@ def count_terms(text: str, language: str) -> TermCounts:
     for run, times in hangul.items():
         for term in _korean_terms(run):
             counts.hangul[term] += times
+    stems, forms = counts.stems, counts.forms
     for word, times in other.items():
         root = _stem(word, language)
-        counts.stems[root] += times
-        counts.forms.setdefault(root, set()).add(word)
+        stems[root] += times
+        if root in forms:
+            forms[root].add(word)
+        else:
+            forms[root] = {word}
     return counts
 
 
