@@ -27,6 +27,16 @@ class _Memo:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[bytes, IndexedDoc]] = {}
+        self.languages: dict[str, tuple[tuple[bytes, ...], dict[str, bytes]]] = {}  # code → (digests, files)
+
+    def language_files(self, code: str, paths: list[str]) -> dict[str, bytes]:
+        """A language none of whose pages changed keeps its files: a save rebuilds one language's index."""
+        digests = tuple(self.entries[path][0] for path in paths)
+        known = self.languages.get(code)
+        if known is None or known[0] != digests:
+            known = (digests, build_language_index(code, [self.entries[path][1] for path in paths]))
+            self.languages[code] = known
+        return known[1]
 
     def analysed(self, pages: list[Page], html: Mapping[str, bytes]) -> dict[str, IndexedDoc]:
         digests = {page.output_path: _digest(page, html[page.output_path]) for page in pages}
@@ -48,9 +58,9 @@ _MEMO = _Memo()
 def search_outputs(config: SiteConfig, pages: list[Page], html: Mapping[str, bytes]) -> dict[str, bytes]:
     """html: output path → the page as published. Returns output path → chunk file, for every language."""
     kept = [page for page in pages if searchable(page) and page.output_path in html]
-    analysed = _MEMO.analysed(kept, html)
+    _MEMO.analysed(kept, html)
     files: dict[str, bytes] = {}
     for language in config.languages:
-        files |= build_language_index(language.code, [analysed[page.output_path] for page in kept
-                                                      if page.language == language])
+        paths = [page.output_path for page in kept if page.language == language]
+        files |= _MEMO.language_files(language.code, paths)
     return files
