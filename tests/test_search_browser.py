@@ -145,3 +145,19 @@ def test_the_header_links_to_the_search_page(browser, served: str) -> None:
     page.wait_for_url("**/kr/search/")
     assert page.inner_text("h1") == "사이트 검색"
     page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_finds_no_violation_on_a_page_of_results(browser, served: str, width: int) -> None:
+    from tests.tools import npm_file
+
+    axe = npm_file("axe-core/axe.min.js", "axe-core")
+    # axe is a script the strict CSP rightly refuses, so this context alone bypasses the CSP.
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(_search_page(served, "ko"))
+    assert _type_query(page, "집회")
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+    context.close()
