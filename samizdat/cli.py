@@ -48,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="write every internal link relative, so the output works under any path and from file://")
     build.set_defaults(run=_build)
 
+    search = commands.add_parser("search", help="search the built site as its search page does; print titles and URLs")
+    search.add_argument("site", type=Path, help="site folder")
+    search.add_argument("query", help="the words to find, as a reader types them")
+    search.add_argument("--lang", help="the reader's language code: its results come first (default: the site's)")
+    search.add_argument("--built", type=Path,
+                        help="an existing build to search (default: build SITE into SITE/_site first)")
+    search.set_defaults(run=_search)
+
     deploy = commands.add_parser("deploy", help="build and push the site to a git branch (GitHub/Codeberg Pages)")
     deploy.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     deploy.add_argument("--remote", help="git remote name or URL (default: publish.remote, else origin)")
@@ -192,6 +200,28 @@ def _build(args: argparse.Namespace) -> int:
           f"{images}{files} → {out}")
     if args.timings:
         print(result.timings.report())
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    from samizdat.build.command import build_site
+    from samizdat.config import load_config
+    from samizdat.search.query import folder_reader, search
+
+    config = load_config(args.site)
+    codes = [language.code for language in config.languages]
+    lang = args.lang or config.default_language.code
+    if lang not in codes:
+        raise SamizdatError(f"the site has no language {lang!r}", hint=f"use one of: {', '.join(codes)}")
+    built = args.built
+    if built is None:
+        built = args.site / "_site"
+        build_site(args.site, built)
+    results = search(folder_reader(built), [lang, *(code for code in codes if code != lang)], args.query)
+    for result in results:
+        print(f"{result.title}\t{config.base_url}/{result.path}\t{result.language}")
+    if not results:
+        print("nothing found", file=sys.stderr)
     return EXIT_OK
 
 

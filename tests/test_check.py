@@ -102,8 +102,8 @@ def test_one_finding_per_problem_at_its_source_line(make_site, run_cli, monkeypa
     assert {code: [(path, line) for path, line, _ in items] for code, items in found.items()} == {
         code: [place] for code, place in expected.items()
     }
-    # Translations and heading levels are warnings by default; five pages and three 404 pages.
-    assert result.out.endswith("checked 8 pages: 9 error(s), 3 warning(s)\n")
+    # Translations and heading levels are warnings by default; five pages, three 404 pages, three search pages.
+    assert result.out.endswith("checked 11 pages: 9 error(s), 3 warning(s)\n")
 
 
 def test_severities_and_allowed_origins_come_from_the_config(make_site, run_cli, monkeypatch) -> None:

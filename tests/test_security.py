@@ -9,7 +9,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.security import SecurityPolicy, harden_external_links, script_hash
+from samizdat.theme import THEMES_DIR
 from tests.conftest import MINIMAL_CONFIG
+
+THEME_SEARCH_SCRIPT = THEMES_DIR / "default" / "static" / "search.js"
 
 CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
@@ -81,9 +84,12 @@ def test_inline_scripts_are_allowed_by_hash_in_meta_and_headers(make_site, run_c
     assert run_cli("build", site).code == 0
     digest = script_hash(script)
     page = (site / "_site/en/index.html").read_text(encoding="utf-8")
-    assert f"script-src '{digest}'" in CSP_META_RE.findall(page)[0]
-    assert f"script-src '{digest}'" in (site / "_site/_headers").read_text(encoding="utf-8")
-    assert SecurityPolicy(script_hashes=(digest,)).meta_csp() == CSP_META_RE.findall(page)[0]
+    # Beside it, only the theme's search script (the search page's), also by hash.
+    search = script_hash(THEME_SEARCH_SCRIPT.read_text(encoding="utf-8").strip())
+    directive = re.search(r"script-src ([^;]*)", CSP_META_RE.findall(page)[0])
+    assert directive is not None and set(directive[1].split()) == {f"'{digest}'", f"'{search}'"}
+    assert f"'{digest}'" in (site / "_site/_headers").read_text(encoding="utf-8")
+    assert SecurityPolicy(script_hashes=(digest, search)).meta_csp() == CSP_META_RE.findall(page)[0]
 
 
 def test_links_are_found_again_exactly_even_beside_look_alikes() -> None:

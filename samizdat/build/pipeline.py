@@ -1,7 +1,7 @@
 """The build, top to bottom:
 
 config → sources → pages → translations → data (load.py) → render, from the cache where nothing changed
-(render_stage.py) → feeds, calendars, sitemap → static files → security policy → documents → images →
+(render_stage.py) → feeds, calendars, sitemap → search index → static files → security policy → documents → images →
 every published file read back for metadata → publishing touches (finishing.py) → findings → the one
 writer (writer.py).
 """
@@ -32,6 +32,7 @@ from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
+from samizdat.search.stage import search_outputs
 
 
 def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.datetime | None = None,
@@ -50,6 +51,10 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         contents = {path: page.content for path, page in rendered_site.pages.items()}
         generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
                                                               site.catalogs)
+    # The index reads every page as published, so it comes after rendering too.
+    if rendered_site.search:
+        with timings.stage("search"):
+            generated |= search_outputs(config, pages, {path: page.html for path, page in rendered_site.pages.items()})
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
     with timings.stage("static"):
         copies = static_files(config, site.theme.static_dir, site.content_files)
@@ -66,7 +71,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         refuse(unsafe)
     # The policy lists every inline script's hash, so it is known only once every page exists.
     with timings.stage("secure"):
-        scripts = {script for page in rendered_site.pages.values() for script in page.scripts} | set(assets.scripts)
+        scripts = ({script for page in rendered_site.pages.values() for script in page.scripts} | set(assets.scripts)
+                   | set(rendered_site.scripts))
         secured = secure(config, rendered, scripts, assets.site_headers, assets.site_htaccess)
         rendered = {rel: data for rel, data in secured.items()
                     if rel not in copies and rel not in assets.cleaned} | assets.cleaned

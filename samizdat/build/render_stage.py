@@ -20,7 +20,7 @@ from samizdat.findings import Finding
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
-from samizdat.outputs.render import VARS_CSS, RenderedPage, Renderer
+from samizdat.outputs.render import SEARCH_FOLDER, SEARCH_TEMPLATE, VARS_CSS, RenderedPage, Renderer
 from samizdat.outputs.security import harden_external_links, script_hash
 from samizdat.outputs.views import mirrors_url
 from samizdat.theme import THEME_URL
@@ -36,6 +36,8 @@ class RenderedSite:
     rendered_count: int  # pages rendered anew; the rest came from the cache
     rules: PageRules  # what markup pages may carry; published HTML files meet the same
     unsafe: tuple[Finding, ...] = ()  # markup that breaks "no code from content" (see page_safety.py)
+    scripts: tuple[str, ...] = ()  # hashes of the theme's scripts on template-only pages (the search page)
+    search: bool = False  # the theme has a search page: the build writes the index (samizdat/search/)
 
 
 def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
@@ -65,13 +67,16 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     cache.replace_all({path: (signatures[path], page if path in listed else FinalPage(page.html, "", page.scripts,
                                                                                       page.reads))
                        for path, page in results.items() if path not in refused})
-    extra = _not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
+    extra = (_not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
+             | _search_pages(renderer, site, results))
+    scripts: set[str] = set()
     for path, html in extra.items():
         final, violations = _finish(RenderedPage(html, ""), rules, None)
         extra[path] = final.html
+        scripts.update(final.scripts)
         unsafe += violations
     extra[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
-    return RenderedSite(results, extra, len(todo), rules, tuple(unsafe))
+    return RenderedSite(results, extra, len(todo), rules, tuple(unsafe), tuple(sorted(scripts)), renderer.has_search)
 
 
 def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tuple[object, ...]]) -> dict[str, str]:
@@ -135,4 +140,19 @@ def _mirrors_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, Fin
         if path not in rendered:
             title = renderer.string(language.code, "mirrors_title")
             result[path] = renderer.render_special(MIRRORS_TEMPLATE, language, url, versions, title)
+    return result
+
+
+def _search_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+    """A search page per language, when the theme has one; a page of the site's own at that address wins."""
+    if not renderer.has_search:
+        return {}
+    versions = {language.code: f"{language.root_url}{SEARCH_FOLDER}/" for language in site.config.languages}
+    result = {}
+    for language in site.config.languages:
+        url = versions[language.code]
+        path = url.lstrip("/") + "index.html"
+        if path not in rendered:
+            title = renderer.string(language.code, "search_title")
+            result[path] = renderer.render_special(SEARCH_TEMPLATE, language, url, versions, title)
     return result

@@ -37,6 +37,7 @@ from samizdat.outputs.own_files import site_icon, site_stylesheet
 from samizdat.outputs.reads import HAS_FEED, Read, ReadLog, RecordedSiteData, RecordingCollections, record, recording
 from samizdat.outputs.security import SecurityPolicy
 from samizdat.outputs.views import PageView, SiteView
+from samizdat.search.index import chunk_prefix, language_folder
 from samizdat.site_files import site_file
 from samizdat.templates import (
     content_environment,
@@ -57,6 +58,9 @@ _MAIN_RE = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
 # The frame every layout extends, and pages made from a template alone.
 NOT_PAGE_LAYOUTS = ("base.html", "404.html", "mirrors.html")
 TIME_SCRIPT = "upcoming.js"  # hides meetings that passed after the build; inlined, allowed by hash
+SEARCH_SCRIPT = "search.js"  # the search page's script (samizdat/search/); inlined, allowed by hash
+SEARCH_TEMPLATE = "search.html"
+SEARCH_FOLDER = "search"  # each language's search page: <root_url>search/
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,9 @@ class Renderer:
         self.theme_hashes = static_hashes(theme.static_dir)
         self.theme_hashes[VARS_CSS] = hashlib.sha256(self.vars_css()).hexdigest()[:10]
         self.time_script = InlineScript((theme.static_dir / TIME_SCRIPT).read_text(encoding="utf-8").strip())
+        search_file = theme.static_dir / SEARCH_SCRIPT
+        self.search_script = InlineScript(search_file.read_text(encoding="utf-8").strip()) if search_file.is_file() \
+            else None
         self.env = make_environment(theme.template_dirs, self._filters(), self._globals(),
                                     on_load=lambda name: record(("template", name)))
         self.content_env = content_environment(self.env)
@@ -116,6 +123,7 @@ class Renderer:
         self.own_stylesheet, self.own_icon = site_stylesheet(config.root), site_icon(config.root)
         self.site_views = {lang.code: SiteView.for_language(config, lang) for lang in config.languages}
         self.menus = {lang.code: index.menu(lang) for lang in config.languages}
+        self.has_search = self.search_script is not None and SEARCH_TEMPLATE in self.env.list_templates()
 
     def render(self, page: Page) -> RenderedPage:
         log = ReadLog()
@@ -191,13 +199,21 @@ class Renderer:
     @property
     def theme_scripts(self) -> tuple[str, ...]:
         """The bodies of the theme's own inline scripts: the only ones a page runs without an opt-in."""
-        return (self.time_script.source,)
+        return (self.time_script.source,) + ((self.search_script.source,) if self.search_script else ())
 
     @property
     def content_security_policy(self) -> str:
         """The meta tag's policy, from the one policy that the _headers and nginx files also come from."""
         scripts = (self.time_script.csp_hash.strip("'"),) if self.collections.meetings else ()
+        if self.has_search and self.search_script:
+            scripts += (self.search_script.csp_hash.strip("'"),)
         return SecurityPolicy(self.config.check.allow_origins, scripts).meta_csp()
+
+    def search_indexes(self, language: Language) -> list[dict[str, str]]:
+        """Each language's index manifest, the reader's language first (search.html links them)."""
+        ordered = [language, *(lang for lang in self.config.languages if lang.code != language.code)]
+        return [{"code": lang.code, "prefix": chunk_prefix(lang.code), "url": f"/{language_folder(lang.code)}/m.css"}
+                for lang in ordered]
 
     def _original(self, page: Page) -> Alternate | None:
         """The source version, linked from the notice on a translation that is out of date."""
@@ -252,9 +268,16 @@ class Renderer:
             page = group.get(ctx["lang"].code) or group.get(self.config.default_language.code)
             return page.url if page else None
 
+        @pass_context
+        def search_url(ctx: Any) -> str | None:
+            return f"{ctx['lang'].root_url}{SEARCH_FOLDER}/" if self.has_search else None
+
         return {
             "t": t,
             "url_of": url_of,
+            "search_url": search_url,
+            "search_indexes": pass_context(lambda ctx: self.search_indexes(ctx["lang"])),
+            "search_script": lambda: self.search_script.tag if self.search_script else Markup(""),
             "theme_url": theme_url,
             "image_size": lambda path: record(("image", path)) or image_size(site_file(self.config.root, path)),
             "feed_url": lambda lang: "/" + paths.feed_path(lang),

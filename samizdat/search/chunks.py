@@ -1,0 +1,40 @@
+"""Index data packed into stylesheets: the one kind of file a page may load under the site's policy from
+any host and from `file://`.
+
+`fetch()` cannot read files from a USB stick, and a `<script src>` chunk would need `'self'` in
+`script-src` (today only the theme's inline scripts run, by hash). A stylesheet may load from the site
+(`style-src 'self'`) everywhere, so each chunk is a one-rule stylesheet whose custom property holds the
+chunk's JSON as a CSS string; search.js adds a `<link>`, reads the property with `getComputedStyle` and
+removes the link. Nothing in a chunk can style the page: the one property is a name only search.js reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# Characters written as JSON escapes: `(` and `@` so that no text in a chunk can read as `url(` or
+# `@import` to a CSS rewriter (outputs/relative.py rewrites those), `<` for good measure.
+_JSON_ESCAPES = {"(": "\\u0028", "@": "\\u0040", "<": "\\u003c"}
+_CSS_RULE = re.compile(r'^:root\{--sz-(?P<name>[a-z0-9-]+):"(?P<body>.*)"\}\n\Z', re.DOTALL)
+
+
+def property_name(name: str) -> str:
+    return f"--sz-{name}"
+
+
+def encode(name: str, payload: Any) -> bytes:
+    """name: lower-case letters, digits and hyphens, unique among the chunks a page may load."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for char, escape in _JSON_ESCAPES.items():
+        text = text.replace(char, escape)
+    css_string = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f':root{{{property_name(name)}:"{css_string}"}}\n'.encode()
+
+
+def decode(data: bytes) -> Any:
+    match = _CSS_RULE.match(data.decode("utf-8"))
+    if match is None:
+        raise ValueError("not a search chunk")
+    return json.loads(re.sub(r"\\(.)", r"\1", match["body"], flags=re.DOTALL))

@@ -1,0 +1,213 @@
+"""Search without a browser: folding, Korean pairs, stems, chunk files, matching, the CLI, incremental
+rebuilds and hostile page text. The browser side is in test_search_browser.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from samizdat.outputs.relative import Relativizer
+from samizdat.search import chunks, korean
+from samizdat.search.documents import SearchDoc
+from samizdat.search.index import IndexedDoc, bucket_count, build_language_index
+from samizdat.search.normalise import fold, words
+from samizdat.search.query import MIN_PREFIX, LanguageIndex, search, search_language
+from samizdat.search.tokens import bucket, count_terms
+from samizdat.theme import THEMES_DIR
+from tests.conftest import MINIMAL_CONFIG
+
+SEARCH_JS = (THEMES_DIR / "default" / "static" / "search.js").read_text(encoding="utf-8")
+
+
+def test_folding_lowers_case_joins_yo_and_full_width_letters() -> None:
+    assert fold("Ёлка ЁЖ Ｐｒｏｔｅｓｔ") == "елка еж protest"
+    assert [(w.text, w.script) for w in words("Митинг у 보신각에서, Bosingak 2022!")] == [
+        ("митинг", "cyrillic"), ("у", "cyrillic"), ("보신각에서", "hangul"), ("bosingak", "other"),
+        ("2022", "other")]
+
+
+def test_hangul_next_to_latin_is_two_words() -> None:
+    assert [w.text for w in words("Z작전과 NATO반대")] == ["z", "작전과", "nato", "반대"]
+
+
+@pytest.mark.parametrize(("query", "text"), [
+    ("집회", "촛불집회"), ("집회", "집회를"), ("시위", "반전시위를"), ("집회를", "집회에서"), ("난민", "난민지원"),
+    ("평화시위", "평화시위에"), ("꿈", "꿈을"),
+])
+def test_a_korean_query_finds_the_noun_inside_compounds_and_before_particles(query: str, text: str) -> None:
+    assert set(korean.query_terms(query)) <= set(korean.index_terms(text))
+
+
+@pytest.mark.parametrize(("query", "text"), [("시위", "집회"), ("반전", "전반"), ("평화시위", "평화 시위")])
+def test_a_korean_query_does_not_find_other_words(query: str, text: str) -> None:
+    terms = {term for word in words(text) for term in korean.index_terms(word.text)}
+    assert not set(korean.query_terms(query)) <= terms
+
+
+def test_search_js_has_the_same_particles_prefix_length_and_hash_as_python() -> None:
+    listed = re.search(r"var PARTICLES = \[(.*?)\];", SEARCH_JS, re.S)
+    assert listed is not None and re.findall(r'"([^"]+)"', listed[1]) == list(korean.PARTICLES)
+    assert f"MIN_PREFIX = {MIN_PREFIX}," in SEARCH_JS
+    assert "0x811c9dc5" in SEARCH_JS and "0x01000193" in SEARCH_JS
+    # Known FNV-1a values over UTF-16 code units (computed by hand for "a": 0xe40c292c).
+    assert bucket("a", 2**32) == 0xE40C292C
+    assert "</" not in SEARCH_JS  # inlined into the page: it must not end its own <script>
+
+
+HOSTILE_TEXTS = ['"}body{display:none}', "</style><script>alert(1)</script>", "url(/x) @import 'y';",
+                 "back\\slash \\\" quote", "line\nbreak\u2028sep", "\x00nul", "--sz-en-m:\"x\""]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_a_chunk_holds_any_text_and_nothing_in_it_reads_as_css_or_a_url(text: str) -> None:
+    data = chunks.encode("en-d0", [["en/x/", text, "", "p", text]])
+    assert chunks.decode(data) == [["en/x/", text, "", "p", text]]
+    body = data.decode()
+    assert body.count('"') - body.count('\\"') == 2  # one CSS string: the text never closes it
+    assert "url(" not in body and "@import" not in body and "<" not in body
+    relativizer = Relativizer("https://example.org", ["index.html", "x/index.html"])
+    assert relativizer.css(body, "_search/en/d0.css") == body
+
+
+def _index(docs: dict[str, tuple[str, str, str]], code: str = "ru") -> dict[str, bytes]:
+    """docs: path → (title, text, kind)."""
+    indexed = [IndexedDoc(SearchDoc(path, title, "", kind, text), count_terms(text, code), count_terms(title, code))
+               for path, (title, text, kind) in docs.items()]
+    return build_language_index(code, indexed)
+
+
+CORPUS = {
+    "ko/candles/": ("촛불집회 소식", "어제 광장에서 촛불집회가 열렸습니다.", "n"),
+    "ko/march/": ("행진", "우리는 집회를 열고 반전시위를 이어 갔습니다.", "m"),
+    "ko/refugees/": ("난민", "난민지원 모금을 시작합니다. 꿈을 잃지 마세요.", "p"),
+    "ru/rally/": ("Митинг у посольства", "Мы провели митинги и пикеты. Ёлка стояла на площади.", "m"),
+    "ru/letters/": ("Письма", "Письмо политзаключённым; митингами не ограничимся.", "n"),
+    "en/protests/": ("Protests in Seoul", "Volunteers joined the protests near Bosingak.", "n"),
+    "en/happy/": ("Happy families", "The families were happy to help. 보신각 집회.", "p"),
+}
+CASES = [  # query → expected paths, in any order
+    ("집회", {"ko/candles/", "ko/march/", "en/happy/"}), ("시위", {"ko/march/"}),
+    ("집회를", {"ko/candles/", "ko/march/", "en/happy/"}),
+    ("촛불집회", {"ko/candles/"}), ("난민", {"ko/refugees/"}), ("꿈", {"ko/refugees/"}), ("반전시위", {"ko/march/"}),
+    ("митинг", {"ru/rally/", "ru/letters/"}), ("митинга", {"ru/rally/", "ru/letters/"}),
+    ("МИТИНГАХ", {"ru/rally/", "ru/letters/"}), ("елка", {"ru/rally/"}), ("ёлки", {"ru/rally/"}),
+    ("политзаключенные", {"ru/letters/"}), ("митин", {"ru/rally/", "ru/letters/"}),
+    ("protest", {"en/protests/"}), ("Protesting", {"en/protests/"}), ("family", {"en/happy/"}),
+    ("happiness", {"en/happy/"}), ("volunteer seoul", {"en/protests/"}), ("Bosingak 집회", set()),
+    ("보신각 families", {"en/happy/"}), ("пикет 集会", set()), ("nothing here", set()), ("", set()),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_files() -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for code in ("ko", "ru", "en"):
+        files |= _index({path: doc for path, doc in CORPUS.items() if path.startswith(code)}, code)
+    return files
+
+
+@pytest.mark.parametrize(("query", "expected"), CASES)
+def test_matching(corpus_files: dict[str, bytes], query: str, expected: set[str]) -> None:
+    found = search(corpus_files.get, ["ko", "ru", "en"], query)
+    assert {result.path for result in found} == expected
+
+
+def test_the_readers_language_comes_first_and_filters_keep_kinds(corpus_files: dict[str, bytes]) -> None:
+    found = search(corpus_files.get, ["en", "ko", "ru"], "집회")
+    assert [r.language for r in found] == ["en", "ko", "ko"]
+    assert [r.path for r in search(corpus_files.get, ["ko"], "집회", kinds="m")] == ["ko/march/"]
+    assert search(corpus_files.get, ["ko"], "집회", kinds="") == []
+
+
+def test_a_title_match_ranks_first(corpus_files: dict[str, bytes]) -> None:
+    found = search(corpus_files.get, ["ko"], "집회")
+    assert found[0].path == "ko/candles/"  # 촛불집회 in its title
+
+
+def test_a_query_reads_only_the_manifest_its_buckets_and_its_result_documents() -> None:
+    docs = {f"ru/p{n:03d}/": (f"Страница {n}", f"слово{n} общее", "p") for n in range(200)}
+    files = _index(docs)
+    assert bucket_count(200) > 1 and sum(name.startswith("_search/ru/x") for name in files) == bucket_count(200)
+    read: list[str] = []
+    index = LanguageIndex(lambda path: read.append(path) or files.get(path), "ru")
+    assert [r.path for r in search_language(index, "слово7")] == ["ru/p007/"]
+    assert read == ["_search/ru/m.css", f"_search/ru/x{bucket('сл', bucket_count(200))}.css", "_search/ru/d1.css"]
+
+
+def test_cli_search_prints_titles_and_urls(run_cli, bundled_build: Path) -> None:
+    site = Path(__file__).parent.parent / "site"
+    result = run_cli("search", site, "집회", "--lang", "ko", "--built", bundled_build)
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0].split("\t")[1] == "https://www.voicesinkorea.kr/kr/meetings/2022-02-27-bosingak/"
+    assert all(line.split("\t")[2] == "ko" for line in lines)
+    russian = run_cli("search", site, "акциями", "--built", bundled_build)
+    assert "https://www.voicesinkorea.kr/meetings/2022-02-27-bosingak/\tru" in russian.out
+    wrong = run_cli("search", site, "x", "--lang", "xx", "--built", bundled_build)
+    assert wrong.code == 1 and "use one of: ru, en, ko" in wrong.err and "Traceback" not in wrong.err
+
+
+def _pages(count: int) -> dict[str, str]:
+    return {f"content/en/news/p{n:03d}.md": f"---\ntitle: Post {n}\ndate: 2024-01-{n % 28 + 1:02d}\n---\n\n"
+            f"Word{n} shared text about meetings.\n" for n in range(count)}
+
+
+def test_a_one_page_edit_rewrites_only_the_chunks_that_page_touches(make_site, run_cli) -> None:
+    site = make_site({"content/en/index.md": "---\ntitle: Home\n---\n\nHome.\n", **_pages(80)})
+    assert run_cli("build", site).code == 0
+    folder = site / "_site" / "_search" / "en"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert len(before) > 10
+    page = site / "content/en/news/p040.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Word40", "Zebra quagga"), encoding="utf-8")
+    assert run_cli("build", site).code == 0
+    after = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert after.keys() == before.keys()
+    changed = {name for name in after if after[name] != before[name]}
+    buckets = bucket_count(81)
+    # Documents are numbered by address: en/ is 0, en/news/p040/ is 41, in chunk 41 // 4.
+    expected = {"m.css", "d10.css", *(f"x{bucket(key, buckets)}.css" for key in ("wo", "ze", "qu"))}
+    assert {"m.css", "d10.css"} <= changed <= expected
+    assert b"zebra" in after["d10.css"].lower()
+
+
+@pytest.mark.parametrize(("body", "needle"), [
+    ('Say "}:root{color:red} and </style> done', "root"),
+    ("A [link](javascript:alert(1)) is refused elsewhere; here url(/etc/passwd) is text", "passwd"),
+])
+def test_hostile_page_text_stays_text_in_the_index(make_site, run_cli, body: str, needle: str) -> None:
+    site = make_site({"content/en/index.md": f"---\ntitle: Home\n---\n\n{body.replace('javascript:', '')}\n"})
+    assert run_cli("build", site).code == 0
+    manifest, doc = (site / "_site/_search/en/m.css").read_bytes(), (site / "_site/_search/en/d0.css").read_bytes()
+    assert chunks.decode(manifest)["docs"] == 1
+    assert needle in chunks.decode(doc)[0][4]
+    assert [r.path for r in search(lambda p: (site / "_site" / p).read_bytes(), ["en"], needle)] == ["en/"]
+
+
+def test_a_page_can_leave_the_index_and_listings_are_not_in_it(make_site, run_cli) -> None:
+    site = make_site({"content/en/index.md": "---\ntitle: Home\n---\n\nApples.\n",
+                      "content/en/private.md": "---\ntitle: Private\nsearch: false\n---\n\nApples here too.\n",
+                      "content/en/news/index.md": "---\ntitle: News\n---\n\nApples listing.\n"})
+    assert run_cli("build", site).code == 0
+    read = lambda path: (site / "_site" / path).read_bytes()  # noqa: E731
+    assert [r.path for r in search(read, ["en"], "apples")] == ["en/"]
+
+
+def test_the_search_page_keeps_the_strict_policy(bundled_build: Path) -> None:
+    html = (bundled_build / "kr/search/index.html").read_text(encoding="utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert policy is not None
+    directives = dict(part.strip().split(" ", 1) for part in policy[1].split(";"))
+    assert "connect-src" not in directives and "'self'" not in directives["script-src"]
+    assert "wasm" not in policy[1] and "unsafe" not in policy[1]
+    assert directives["default-src"] == "'none'" and directives["style-src"] == "'self'"
+    assert 'href="/_search/ko/m.css"' in html and html.index("/_search/ko/") < html.index("/_search/ru/")
+    assert 'class="search-link" href="/kr/search/"' in (bundled_build / "kr/index.html").read_text(encoding="utf-8")
+
+
+def test_minimal_site_has_search_pages_in_every_language(make_site, run_cli) -> None:
+    site = make_site({"content/en/index.md": "Hello.\n"}, config=MINIMAL_CONFIG)
+    assert run_cli("build", site).code == 0
+    assert (site / "_site/en/search/index.html").is_file()
