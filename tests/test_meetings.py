@@ -199,9 +199,10 @@ def test_share_tags_use_local_image_and_description(make_site, run_cli, tmp_path
 
 
 @pytest.mark.parametrize(("locale", "expected"), [
-    ("ko", "2026년 12월 5일 토요일 오후 3:00 (한국 표준시)"),
-    ("ru", "суббота, 5 декабря 2026 г., 15:00 (Корея, стандартное время)"),
-    ("en", "Saturday, December 5, 2026, 3:00 PM (Korean Standard Time)"),
+    ("ko", "2026년 12월 5일 토요일 오후 3:00 (서울 시간)"),
+    ("ru", "суббота, 5 декабря 2026 г., 15:00 (по сеульскому времени)"),
+    ("en", "Saturday, December 5, 2026, 3:00 PM (Seoul time)"),
+    ("en_GB", "Saturday, 5 December 2026, 15:00 (Seoul time)"),
 ])
 def test_meeting_times_as_each_language_writes_them(locale: str, expected: str) -> None:
     assert format_when(dt.datetime(2026, 12, 5, 15, 0, tzinfo=SEOUL), None, locale).replace("\u202f", " ").replace(

@@ -36,6 +36,7 @@ from samizdat.outputs.onion import onion_url
 from samizdat.outputs.own_files import site_icon, site_stylesheet
 from samizdat.outputs.reads import HAS_FEED, Read, ReadLog, RecordedSiteData, RecordingCollections, record, recording
 from samizdat.outputs.security import SecurityPolicy
+from samizdat.outputs.typography import typeset_page
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.site_files import site_file
 from samizdat.templates import (
@@ -140,6 +141,7 @@ class Renderer:
         html = render_template(self._layout(page), context)
         if context["page"].original is not None:
             html = self._with_notice(html, context)
+        html = typeset_page(html, page.language.code)
         return RenderedPage(html.encode("utf-8"), content, log.reads)
 
     def _with_notice(self, html: str, context: dict[str, Any]) -> str:
@@ -165,7 +167,7 @@ class Renderer:
         view = PageView(title=title, url=url, lang=language.code, content=Markup(""), description="",
                         date=None, data={}, switcher=switcher, is_home=False, indexable=versions is not None)
         context = self._base_context(language) | {"page": view, "meeting": None}
-        return render_template(get_template(self.env, name), context).encode("utf-8")
+        return typeset_page(render_template(get_template(self.env, name), context), language.code).encode("utf-8")
 
     def string(self, code: str, key: str) -> str:
         return self.catalogs.lookup(code, key)
