@@ -25,6 +25,12 @@ LITERAL = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "te
 _SPACE = r"[ \t\n\r\f]+"
 # A token that is (or holds) an address: its characters must stay exactly as written.
 _ADDRESS = re.compile(r"\S*(?:://|www\.|@)\S*")
+# Stands for an address, or for the word an inline element brings after a run ("на <a>сайте</a>"),
+# while the rules run: a word follows, whose letters the rules must not see.
+WORD = "\ue000"
+# Elements that carry words inside a line: a run before one is followed by a word.
+INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s", "small",
+                    "span", "strong", "sub", "sup", "time", "u"})
 
 Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 
@@ -45,8 +51,8 @@ COMMON = _rules(
 # before it; particles (же, ли, бы) with the word before them.
 _SHORT_RU = r"[а-яёА-ЯЁ]{1,2}|[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|[Пп]ро|[Пп]ри|[Оо]бо|[Ии]зо|[Чч]то|[Кк]ак|[Вв]се|[Ээ]то"
 RUSSIAN = _rules(
-    (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z])", rf"\1{NBSP}"),
-    (rf"(?<![\w\-])({_SHORT_RU}){_SPACE}(?=[\w«„\"(№])", rf"\1{NBSP}"),
+    (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z{WORD}])", rf"\1{NBSP}"),
+    (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№{WORD}])", rf"\1{NBSP}"),
     (rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)", rf"\1{NBSP}"),
     (rf"№{_SPACE}(?=\d)", f"№{NBSP}"),
     (rf"(?<=\S){_SPACE}(?=[—–](?:\s|$))", NBSP),
@@ -64,16 +70,17 @@ def rules_for(language: str) -> tuple[Rule, ...]:
     return LANGUAGE_RULES.get(language.split("-")[0].lower(), COMMON)
 
 
-def typeset_text(text: str, language: str) -> str:
-    """Plain text set for `language`; tokens holding an address are left exactly as they were."""
-    rules = rules_for(language)
-    parts: list[str] = []
-    done = 0
-    for address in _ADDRESS.finditer(text):
-        parts += [_apply(text[done:address.start()], rules), address.group()]
-        done = address.end()
-    parts.append(_apply(text[done:], rules))
-    return "".join(parts)
+def typeset_text(text: str, language: str, word_follows: bool = False) -> str:
+    """Plain text set for `language`; tokens holding an address are left exactly as they were.
+    word_follows: an element with words comes right after the text (a link, emphasis)."""
+    if WORD in text:
+        return text  # a hostile text could otherwise swap its addresses around
+    addresses = _ADDRESS.findall(text)
+    result = _apply(_ADDRESS.sub(WORD, text) + (WORD if word_follows else ""), rules_for(language))
+    if word_follows:
+        result = result[:-1]
+    pieces = result.split(WORD)
+    return pieces[0] + "".join(address + piece for address, piece in zip(addresses, pieces[1:], strict=True))
 
 
 def _apply(text: str, rules: tuple[Rule, ...]) -> str:
@@ -91,10 +98,10 @@ def typeset_page(page: str, language: str) -> str:
     prose = "\x00".join(_prose_nodes(page))
     parts: list[str] = []
     done = 0
-    for start, raw in runs:
+    for start, raw, word_follows in runs:
         if raw not in prose:  # the browser reads this run differently (inside code, an attribute…)
             continue
-        parts += [page[done:start], typeset_text(raw, language)]
+        parts += [page[done:start], typeset_text(raw, language, word_follows)]
         done = start + len(raw)
     return "".join(parts) + page[done:]
 
@@ -109,28 +116,42 @@ class _Runs(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.line_starts = line_starts
         self.open: list[str] = []
-        self.runs: list[tuple[int, str]] = []
+        self.runs: list[tuple[int, str, bool]] = []  # offset, text, whether an inline element follows
+        self.last_run = -1  # index of the run just read, while nothing else has come after it
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in INLINE and self.last_run >= 0:
+            start, data, _ = self.runs[self.last_run]
+            self.runs[self.last_run] = (start, data, True)
+        self.last_run = -1
         if tag in LITERAL:
             self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        self.last_run = -1
         if tag in self.open:
             del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
 
     def handle_data(self, data: str) -> None:
         if not self.open and self.cdata_elem is None:  # type: ignore[attr-defined]
             line, column = self.getpos()
-            self.runs.append((self.line_starts[line - 1] + column, data))
+            self.runs.append((self.line_starts[line - 1] + column, data, False))
+            self.last_run = len(self.runs) - 1
+        else:
+            self.last_run = -1
+
+    def handle_entityref(self, name: str) -> None:
+        self.last_run = -1
+
+    handle_charref = handle_comment = handle_entityref
 
 
-def _text_runs(page: str) -> list[tuple[int, str]]:
+def _text_runs(page: str) -> list[tuple[int, str, bool]]:
     starts = [0] + [index + 1 for index, char in enumerate(page) if char == "\n"]
     finder = _Runs(starts)
     finder.feed(page)
     finder.close()
-    return [(start, data) for start, data in finder.runs if page.startswith(data, start)]
+    return [run for run in finder.runs if page.startswith(run[1], run[0])]
 
 
 def _prose_nodes(page: str) -> Iterator[str]:
