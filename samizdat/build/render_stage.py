@@ -9,6 +9,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.build.dependencies import ReadAnswers, SiteSources, encode_reads
+from samizdat.build.flyer_pages import flyer_pages
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.build.render_cache import FinalPage, RenderCache
@@ -66,6 +67,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
                                                                                       page.reads))
                        for path, page in results.items() if path not in refused})
     extra = _not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
+    extra |= flyer_pages(renderer, site, results)
     for path, html in extra.items():
         final, violations = _finish(RenderedPage(html, ""), rules, None)
         extra[path] = final.html

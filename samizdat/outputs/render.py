@@ -32,6 +32,7 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
+from samizdat.outputs.flyers import FLYER_TEMPLATE, flyer_url
 from samizdat.outputs.onion import onion_url
 from samizdat.outputs.own_files import site_icon, site_stylesheet
 from samizdat.outputs.reads import HAS_FEED, Read, ReadLog, RecordedSiteData, RecordingCollections, record, recording
@@ -156,7 +157,8 @@ class Renderer:
         return html[:main.end()] + "\n" + notice + html[main.end():]
 
     def render_special(self, name: str, language: Language, url: str,
-                       versions: dict[str, str] | None = None, title: str = "") -> bytes:
+                       versions: dict[str, str] | None = None, title: str = "",
+                       extra: dict[str, Any] | None = None) -> bytes:
         """A page made by a template alone, in one language: the 404 page (search engines skip it, and its
         switcher goes to each home page) or, given `versions` (language code → URL), a page every language
         has, such as the mirrors page."""
@@ -166,7 +168,7 @@ class Renderer:
         )
         view = PageView(title=title, url=url, lang=language.code, content=Markup(""), description="",
                         date=None, data={}, switcher=switcher, is_home=False, indexable=versions is not None)
-        context = self._base_context(language) | {"page": view, "meeting": None}
+        context = self._base_context(language) | {"page": view, "meeting": None} | (extra or {})
         return typeset_page(render_template(get_template(self.env, name), context), language.code).encode("utf-8")
 
     def string(self, code: str, key: str) -> str:
@@ -243,9 +245,15 @@ class Renderer:
             page = group.get(ctx["lang"].code) or group.get(self.config.default_language.code)
             return page.url if page else None
 
+        @pass_context
+        def page_flyer(ctx: Any, page: PageView) -> str | None:
+            """The printable flyer of a meeting's page (see outputs/flyers.py), when the theme makes them."""
+            return flyer_url(page.url) if ctx.get("meeting") and self.has_template(FLYER_TEMPLATE) else None
+
         return {
             "t": t,
             "url_of": url_of,
+            "flyer_url": page_flyer,
             "theme_url": theme_url,
             "image_size": lambda path: record(("image", path)) or image_size(site_file(self.config.root, path)),
             "feed_url": lambda lang: "/" + paths.feed_path(lang),

@@ -85,8 +85,9 @@ def typeset_text(text: str, language: str, word_follows: bool = False) -> str:
 
 def _apply(text: str, rules: tuple[Rule, ...]) -> str:
     for pattern, replacement in rules:
-        # Twice, so that overlapping neighbours (в и на) are both joined: a match consumes its space.
-        text = pattern.sub(replacement, pattern.sub(replacement, text))
+        text, count = pattern.subn(replacement, text)
+        if count:  # again, so that overlapping neighbours (в и на) are both joined: a match takes its space
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -147,7 +148,11 @@ class _Runs(HTMLParser):
 
 
 def _text_runs(page: str) -> list[tuple[int, str, bool]]:
-    starts = [0] + [index + 1 for index, char in enumerate(page) if char == "\n"]
+    starts = [0]
+    newline = page.find("\n")
+    while newline != -1:
+        starts.append(newline + 1)
+        newline = page.find("\n", newline + 1)
     finder = _Runs(starts)
     finder.feed(page)
     finder.close()
