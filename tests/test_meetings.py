@@ -115,7 +115,7 @@ def test_missing_translation_falls_back_with_notice_and_warning(built, site: Pat
     output, out = built
     html = read(out, "kr/news/index.html")
     assert '<a href="/news/2026-11-20-statement/" lang="ru">ru statement</a>' in html
-    assert "아직 번역되지 않아 Русский로 보여 드립니다." in html
+    assert "아직 번역되지 않아 러시아어로 보여 드립니다." in html
     messages = [str(finding) for finding in output.findings]
     assert any(f"missing translation: {site / 'content/ko/news/2026-11-20-statement.md'}" in m for m in messages)
 
@@ -170,7 +170,7 @@ def test_sitemap_lists_every_page_with_alternates(built) -> None:
     root = ET.parse(out / "sitemap.xml").getroot()
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     urls = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
-    pages = [p for p in output.pages if p.endswith("index.html")]
+    pages = [p for p in output.pages if p.endswith("index.html") and "/flyer/" not in p]  # flyers: noindex
     assert len(urls) == len(pages)
     upcoming = urls["https://example.org/en/meetings/2026-12-05-upcoming/"]
     alternates = {link.get("hreflang"): link.get("href") for link in upcoming.findall("x:link", ns)}

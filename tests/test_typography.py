@@ -111,9 +111,10 @@ def test_bundled_russian_pages_break_no_initial_from_its_surname(bundled_build: 
     assert " —" not in text and " · " not in text.replace(NB + "·", "")
 
 
-def test_bundled_russian_home_joins_each_murdered_persons_initial(bundled_build: Path) -> None:
-    text = _texts(bundled_build, "index.html")[0]
-    assert f"А.{NB}Политковская" in text and f"Б.{NB}Немцов" in text
+def test_bundled_russian_home_names_the_murdered_and_the_poisoned_alike(bundled_build: Path) -> None:
+    text = _texts(bundled_build, "index.html")[0].replace(NB, " ")
+    assert "убийства Александра Литвиненко, Анны Политковской, Анастасии Бабуровой и Бориса Немцова" in text
+    assert "отравления Сергея и Юлии Скрипаль, Владимира Кара-Мурзы и Алексея Навального" in text
 
 
 @pytest.mark.parametrize(("name", "box_text", "core"), [
