@@ -8,6 +8,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from tests.conftest import BUNDLED_SITE, copy_site, replace_publish_table
+from tests.hostile import assert_refused, sandbox  # noqa: F401
 
 MEETING = "meetings/2022-02-27-bosingak/"
 BASE = "https://www.voicesinkorea.kr/"
@@ -78,3 +79,42 @@ def test_flyer_carries_the_onion_address_when_the_site_has_one(tmp_path: Path, r
     assert [node.text() for node in tree.css(".flyer-url")] == [f"{BASE}en/{MEETING}",
                                                                  f"http://{onion}/en/{MEETING}"]
     assert len(tree.css("svg.qr")) == 2
+
+
+HOSTILE_MEETING = ('start: "2026-12-05 15:00"\nplace:\n  name: {name}\n  address: {address}\n  lat: {lat}\n'
+                   "  lon: 126.98\n")
+# Meeting facts and texts a stranger wrote: each must reach the flyer as text, never as markup.
+HOSTILE_FLYER_INPUTS = {
+    "script in the title": ({"title": "<script>alert(1)</script>"}, "<script>alert(1)</script>"),
+    "handler in the place": ({"name": '"<img src=x onerror=alert(1)>"'}, "<img src=x onerror=alert(1)>"),
+    "svg in the address": ({"address": '"<svg onload=alert(1)>"'}, "<svg onload=alert(1)>"),
+    "private-use mark in the title": ({"title": "в \ue000 доме https://x.org/\ue000"}, "\ue000 доме"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_FLYER_INPUTS))
+def test_hostile_meeting_facts_reach_the_flyer_as_text(sandbox, capsys, case: str) -> None:  # noqa: F811
+    given, shown = HOSTILE_FLYER_INPUTS[case]
+    facts = {"name": "Place", "address": "Street", "lat": "37.5"} | given
+    title = given.get("title", "Meeting")
+    sandbox.write({"meetings/2026-12-05-x.yaml": HOSTILE_MEETING.format(**facts),
+                   "content/ru/meetings/2026-12-05-x.md": f"---\ntitle: '{title}'\n---\nТекст.\n"})
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0, outcome.err
+    flyer = sandbox.out / "meetings/2026-12-05-x/flyer/index.html"
+    tree = LexborHTMLParser(flyer.read_text(encoding="utf-8"))
+    assert shown in tree.css_first("article.flyer-sheet").text()
+    assert tree.css("script") == [] and [svg.attributes.get("class") for svg in tree.css("svg")] == ["qr"]
+    assert not any(name.startswith("on") for node in tree.css("*") for name in node.attributes)
+    sandbox.assert_untouched()
+
+
+def test_a_sites_own_flyer_template_with_a_script_is_refused(sandbox, capsys) -> None:  # noqa: F811
+    sandbox.write({"meetings/2026-12-05-x.yaml": HOSTILE_MEETING.format(name="P", address="S", lat="37.5"),
+                   "content/ru/meetings/2026-12-05-x.md": "---\ntitle: Акция\n---\nТекст.\n",
+                   "templates/flyer.html": "<!doctype html><title>x</title><script>steal()</script>\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "templates/flyer.html", 1)
+    assert "<script> would run code" in outcome.err
+    assert not (sandbox.out / "meetings/2026-12-05-x/flyer/index.html").exists()
+    sandbox.assert_untouched()
