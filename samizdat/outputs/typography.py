@@ -40,11 +40,12 @@ def _rules(*pairs: tuple[str, str]) -> tuple[Rule, ...]:
 
 
 # Every language: ranges of times and numbers take an en dash without spaces (15:00–17:00, 1941–1945);
-# a space-separated "·" keeps to the item before it, so no line starts with it.
+# a space-separated "·" is joined to both its neighbours, so it neither starts nor ends a line (the line
+# breaks inside an item instead; a long unbroken chain still wraps where the theme lets long words wrap).
 COMMON = _rules(
     (rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])", r"\1–\2"),
     (r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])", r"\1–\2"),
-    (rf"{_SPACE}·(?={_SPACE})", NBSP + "·"),
+    (rf"{_SPACE}·{_SPACE}", f"{NBSP}·{NBSP}"),
 )
 # Russian: an initial stays with the next initial or the surname (А. Политковская); short words and
 # prepositions stay with the word after them; a number with its unit or month; a dash with the word
