@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.outputs.typography import typeset_page, typeset_text
+from samizdat.outputs.typography import _typeset_tokenized, typeset_page, typeset_text
 
 NB = "\u00a0"
 
@@ -77,6 +77,31 @@ def test_only_prose_changes_and_every_other_byte_stays() -> None:
     result = typeset_page(page, "ru")
     assert result == page.replace("в доме <code>", f"в{NB}доме <code>").replace("на столе", f"на{NB}столе").replace(
         "в\n<b>", f"в{NB}<b>")
+
+
+# Pages where the text that changes is also written elsewhere first, or written with entities: found again
+# in the source by the fast way, it must still change where it is text, and nowhere else.
+DECOYS = {
+    "same text in an attribute first": ('<p title="в доме">x</p><p>в доме</p>',
+                                        '<p title="в доме">x</p><p>в{NB}доме</p>'),
+    "same text in a comment first": ("<!-- в доме --><p>в доме</p>", "<!-- в доме --><p>в{NB}доме</p>"),
+    "same text in code first": ("<code>в доме</code><p>в доме</p>", "<code>в доме</code><p>в{NB}доме</p>"),
+    "same text in a script first": ('<script>"в доме"</script><p>в доме</p>',
+                                    '<script>"в доме"</script><p>в{NB}доме</p>'),
+    "escaped ampersand": ("<p>Tom &amp; в доме</p>", "<p>Tom &amp; в{NB}доме</p>"),
+    "named entity": ("<p>&laquo;в доме&raquo;</p>", "<p>&laquo;в{NB}доме&raquo;</p>"),
+    "text split by a comment": ("<p>в <!-- x --> доме</p>", "<p>в <!-- x --> доме</p>"),
+    "text in an attribute that looks like a tag": ('<p title=">в доме<">a</p><p>в доме</p>',
+                                                  '<p title=">в доме<">a</p><p>в{NB}доме</p>'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DECOYS))
+def test_text_found_again_changes_only_where_it_is_text(case: str) -> None:
+    given, expected = (f"<!DOCTYPE html><body>{part}</body>" for part in DECOYS[case])
+    expected = expected.replace("{NB}", NB)
+    assert typeset_page(given, "ru") == expected
+    assert _typeset_tokenized(given, "ru") == expected  # the slow way, used when the fast one cannot
 
 
 def test_a_short_word_keeps_to_the_link_after_it() -> None:

@@ -12,9 +12,11 @@ edited only if lexbor also reads it as text outside those elements.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -24,10 +26,14 @@ LITERAL = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "te
                      "math", "xmp", "iframe", "noembed", "noframes", "noscript", "template"})
 _SPACE = r"[ \t\n\r\f]+"
 # A token that is (or holds) an address: its characters must stay exactly as written.
-_ADDRESS = re.compile(r"\S*(?:://|www\.|@)\S*")
-# Stands for an address, or for the word an inline element brings after a run ("на <a>сайте</a>"),
-# while the rules run: a word follows, whose letters the rules must not see.
+_ADDRESS = re.compile(r"[^\s\x00]*(?:://|www\.|@)[^\s\x00]*")
+# While the rules run, these stand for the word an inline element brings after a run ("на <a>сайте</a>")
+# and for an address: a word follows, whose letters the rules must not see.
 WORD = "\ue000"
+ADDRESS = "\ue001"
+# The runs of a page are set in one pass, joined by this: no rule reaches across it, as none matches it.
+RUN_END = "\x00"
+_MARKS = (WORD, ADDRESS, RUN_END)
 # Elements that carry words inside a line: a run before one is followed by a word.
 INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s", "small",
                     "span", "strong", "sub", "sup", "time", "u"})
@@ -52,8 +58,8 @@ COMMON = _rules(
 # before it; particles (же, ли, бы) with the word before them.
 _SHORT_RU = r"[а-яёА-ЯЁ]{1,2}|[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|[Пп]ро|[Пп]ри|[Оо]бо|[Ии]зо|[Чч]то|[Кк]ак|[Вв]се|[Ээ]то"
 RUSSIAN = _rules(
-    (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z{WORD}])", rf"\1{NBSP}"),
-    (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№{WORD}])", rf"\1{NBSP}"),
+    (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z{WORD}{ADDRESS}])", rf"\1{NBSP}"),
+    (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№{WORD}{ADDRESS}])", rf"\1{NBSP}"),
     (rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)", rf"\1{NBSP}"),
     (rf"№{_SPACE}(?=\d)", f"№{NBSP}"),
     (rf"(?<=\S){_SPACE}(?=[—–](?:\s|$))", NBSP),
@@ -74,14 +80,20 @@ def rules_for(language: str) -> tuple[Rule, ...]:
 def typeset_text(text: str, language: str, word_follows: bool = False) -> str:
     """Plain text set for `language`; tokens holding an address are left exactly as they were.
     word_follows: an element with words comes right after the text (a link, emphasis)."""
-    if WORD in text:
-        return text  # a hostile text could otherwise swap its addresses around
-    addresses = _ADDRESS.findall(text)
-    result = _apply(_ADDRESS.sub(WORD, text) + (WORD if word_follows else ""), rules_for(language))
-    if word_follows:
-        result = result[:-1]
-    pieces = result.split(WORD)
-    return pieces[0] + "".join(address + piece for address, piece in zip(addresses, pieces[1:], strict=True))
+    return typeset_runs([(text, word_follows)], language)[0]
+
+
+def typeset_runs(runs: list[tuple[str, bool]], language: str) -> list[str]:
+    """Each run of text (with whether a word follows it) set for `language`, all in one pass of the rules."""
+    usable = [index for index, (text, _) in enumerate(runs) if not any(mark in text for mark in _MARKS)]
+    joined = RUN_END.join(runs[index][0] + (WORD if runs[index][1] else "") for index in usable)
+    addresses = _ADDRESS.findall(joined)
+    pieces = _apply(_ADDRESS.sub(ADDRESS, joined), rules_for(language)).split(ADDRESS)
+    result = pieces[0] + "".join(address + piece for address, piece in zip(addresses, pieces[1:], strict=True))
+    texts = [text for text, _ in runs]  # a run holding a mark is left as it is (a hostile page's trick)
+    for index, text in zip(usable, result.replace(WORD, "").split(RUN_END), strict=True):
+        texts[index] = text
+    return texts
 
 
 def _apply(text: str, rules: tuple[Rule, ...]) -> str:
@@ -93,17 +105,102 @@ def _apply(text: str, rules: tuple[Rule, ...]) -> str:
 
 
 def typeset_page(page: str, language: str) -> str:
-    """The page with the text of its prose set for `language`; every other byte stays as it was."""
+    """The page with the text of its prose set for `language`; every other byte stays as it was.
+
+    lexbor reads the page; each text node that changes is found again in the page's source, after the
+    one before it, and replaced there. The result is read again: unless it is the same tree with exactly
+    those texts changed (a text written with entities, or also found in an attribute before its place),
+    the page is set the slow way, by the stdlib tokenizer's offsets.
+    """
+    before = _shape(LexborHTMLParser(page))
+    prose = [index for index, item in enumerate(before) if item[2] and item[1].strip()]
+    if not prose:
+        return page
+    texts = typeset_runs([(before[index][1], before[index][3]) for index in prose], language)
+    changes = {index: text for index, text in zip(prose, texts, strict=True) if text != before[index][1]}
+    if not changes:
+        return page
+    edited = _edit_in_place(page, before, prose, changes)
+    expected = [(*item[:1], changes[index], *item[2:]) if index in changes else item
+                for index, item in enumerate(before)]
+    if edited is not None and _shape(LexborHTMLParser(edited)) == expected:
+        return edited
+    return _typeset_tokenized(page, language)
+
+
+def _edit_in_place(page: str, shape: list[Shape], prose: list[int], changes: dict[int, str]) -> str | None:
+    """The page with each changed text replaced where it is found after the previous one, or None."""
+    parts: list[str] = []
+    cursor = done = 0
+    for index in prose:
+        old = shape[index][1]
+        at, written, write = _find(page, old, cursor)
+        if at == -1:
+            if index in changes:
+                return None
+            continue  # written with other entities: it changes nothing, so it need not be found
+        if index in changes:
+            parts += [page[done:at], write(changes[index])]
+            done = at + len(written)
+        cursor = at + len(written)
+    return "".join(parts) + page[done:]
+
+
+def _find(page: str, text: str, cursor: int) -> tuple[int, str, Callable[[str], str]]:
+    """Where `text` is written after `cursor`, as it is or with &amp; &lt; &gt; (as Markdown writes them)."""
+    at = page.find(text, cursor)
+    if at != -1:
+        return at, text, _as_is
+    written = _escaped(text)
+    return page.find(written, cursor), written, _escaped
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _escaped(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+# One node of a parsed page, in document order: (tag, text or attributes, is prose, a word follows it).
+Shape = tuple[str, Any, bool, bool]
+
+
+def _shape(tree: LexborHTMLParser) -> list[Shape]:
+    """Every node of the page: elements with their attributes, texts with whether they are prose."""
+    root = tree.root
+    if root is None:
+        return []
+    shape: list[Shape] = []
+    stack: list[tuple[LexborNode, bool, bool]] = [(root, False, False)]  # not recursive: hostile pages nest deep
+    while stack:
+        node, literal, follows = stack.pop()
+        if node.tag == "-text":
+            shape.append(("-text", node.text_content or "", not literal, follows))
+            continue
+        shape.append((node.tag or "", tuple(node.attributes.items()), False, False))
+        children = list(node.iter(include_text=True))
+        for position in range(len(children) - 1, -1, -1):
+            child = children[position]
+            inside = literal or child.tag in LITERAL
+            stack.append((child, inside, position + 1 < len(children) and children[position + 1].tag in INLINE))
+    return shape
+
+
+def _typeset_tokenized(page: str, language: str) -> str:
+    """typeset_page() by the stdlib tokenizer's offsets of each run of text: slower, any page."""
     runs = [run for run in _text_runs(page) if rules_for(language) and run[1].strip()]
     if not runs:
         return page
     prose = "\x00".join(_prose_nodes(page))
+    # A run the browser reads otherwise (inside code, an attribute…) is left as it is.
+    runs = [run for run in runs if run[1] in prose]
     parts: list[str] = []
     done = 0
-    for start, raw, word_follows in runs:
-        if raw not in prose:  # the browser reads this run differently (inside code, an attribute…)
-            continue
-        parts += [page[done:start], typeset_text(raw, language, word_follows)]
+    for (start, raw, _), text in zip(runs, typeset_runs([(raw, follows) for _, raw, follows in runs], language),
+                                     strict=True):
+        parts += [page[done:start], text]
         done = start + len(raw)
     return "".join(parts) + page[done:]
 
