@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.outputs.typography import _typeset_tokenized, typeset_page, typeset_text
+from samizdat.i18n.typesetting import typeset_runs, typeset_text
+from samizdat.outputs.typography import _typeset_tokenized, typeset_page
 
 NB = "\u00a0"
 
@@ -38,6 +39,12 @@ TEXT_CASES = {
                           f"{NB}·{NB}б"),
     "email untouched": ("ru", "на a.b-c@example.org в 1-2", f"на{NB}a.b-c@example.org в{NB}1-2"),
 }
+
+
+def test_texts_holding_the_rules_own_marks_are_left_as_they_are() -> None:
+    marks = ["в \ue000 доме", "в \ue001 доме https://x.org/\ue001", "в \x00 доме"]
+    assert typeset_runs([(text, False) for text in marks], "ru") == marks
+    assert typeset_runs([(marks[0], True), ("и в доме", False)], "ru") == [marks[0], f"и{NB}в{NB}доме"]
 
 
 @pytest.mark.parametrize("case", sorted(TEXT_CASES))

@@ -18,8 +18,8 @@ from samizdat.config import Language, SiteConfig
 from samizdat.content.meetings import Meeting
 from samizdat.content.pages import Page
 from samizdat.i18n.dates import format_when
+from samizdat.i18n.typesetting import typeset_text
 from samizdat.outputs.onion import onion_url
-from samizdat.outputs.typography import typeset_text
 
 FLYER_TEMPLATE = "flyer.html"
 FLYER_FOLDER = "flyer/"  # below the meeting's page: /en/meetings/2022-02-27-bosingak/flyer/

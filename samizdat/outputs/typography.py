@@ -1,107 +1,27 @@
-"""Typography of the rendered page per language: non-breaking spaces, en dashes in ranges, separators.
+"""Typography of each rendered page, set for its language by the rules of i18n/typesetting.py.
 
-Libraries exist (etpgrf, typus, richtypo, chakert), but none fits: the maintained one (etpgrf, beta)
-re-serialises the page through BeautifulSoup and also rewrites quotes and hyphenates, the others have
-not been released since 2016-2019. The rules needed are few, so they live here.
-
-The page is never re-serialised (see tag_edit.py): the stdlib tokenizer finds each run of text with
-its offset, skipping code, preformatted text, scripts, styles and everything inside attributes, and
-only those runs change. lexbor, which builds the tree a browser builds, has the last word: a run is
-edited only if lexbor also reads it as text outside those elements.
+The page is never re-serialised (see tag_edit.py): only the text of prose changes, never code,
+preformatted text, scripts, styles, SVG or attributes. The decision is taken on lexbor's tree, which is
+the tree a browser builds, and the result is checked on it again.
 """
 
 from __future__ import annotations
 
 import html
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-NBSP = "\u00a0"
+from samizdat.i18n.typesetting import typeset_runs
+
 # Elements whose text is code, literal, or not prose: never retouched.
 LITERAL = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "textarea", "title", "svg",
                      "math", "xmp", "iframe", "noembed", "noframes", "noscript", "template"})
-_SPACE = r"[ \t\n\r\f]+"
-# A token that is (or holds) an address: its characters must stay exactly as written.
-_ADDRESS = re.compile(r"[^\s\x00]*(?:://|www\.|@)[^\s\x00]*")
-# While the rules run, these stand for the word an inline element brings after a run ("на <a>сайте</a>")
-# and for an address: a word follows, whose letters the rules must not see.
-WORD = "\ue000"
-ADDRESS = "\ue001"
-# The runs of a page are set in one pass, joined by this: no rule reaches across it, as none matches it.
-RUN_END = "\x00"
-_MARKS = (WORD, ADDRESS, RUN_END)
 # Elements that carry words inside a line: a run before one is followed by a word.
 INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s", "small",
                     "span", "strong", "sub", "sup", "time", "u"})
-
-Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
-
-
-def _rules(*pairs: tuple[str, str]) -> tuple[Rule, ...]:
-    return tuple((re.compile(pattern), replacement) for pattern, replacement in pairs)
-
-
-# Every language: ranges of times and numbers take an en dash without spaces (15:00–17:00, 1941–1945);
-# a space-separated "·" is joined to both its neighbours, so it neither starts nor ends a line (the line
-# breaks inside an item instead; a long unbroken chain still wraps where the theme lets long words wrap).
-COMMON = _rules(
-    (rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])", r"\1–\2"),
-    (r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])", r"\1–\2"),
-    (rf"{_SPACE}·{_SPACE}", f"{NBSP}·{NBSP}"),
-)
-# Russian: an initial stays with the next initial or the surname (А. Политковская); short words and
-# prepositions stay with the word after them; a number with its unit or month; a dash with the word
-# before it; particles (же, ли, бы) with the word before them.
-_SHORT_RU = r"[а-яёА-ЯЁ]{1,2}|[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|[Пп]ро|[Пп]ри|[Оо]бо|[Ии]зо|[Чч]то|[Кк]ак|[Вв]се|[Ээ]то"
-RUSSIAN = _rules(
-    (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z{WORD}{ADDRESS}])", rf"\1{NBSP}"),
-    (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№{WORD}{ADDRESS}])", rf"\1{NBSP}"),
-    (rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)", rf"\1{NBSP}"),
-    (rf"№{_SPACE}(?=\d)", f"№{NBSP}"),
-    (rf"(?<=\S){_SPACE}(?=[—–](?:\s|$))", NBSP),
-    (rf"(?<=\w){_SPACE}(?=(?:же|ли|ль|бы|б|ж)(?!\w))", NBSP),
-)
-ENGLISH = _rules(
-    (rf"(?<=\S){_SPACE}(?=—(?:\s|$))", NBSP),
-    (rf"(?<![\w.])([A-Z]\.){_SPACE}(?=[A-Z])", rf"\1{NBSP}"),
-)
-LANGUAGE_RULES: dict[str, tuple[Rule, ...]] = {"ru": RUSSIAN + COMMON, "uk": RUSSIAN + COMMON,
-                                               "en": ENGLISH + COMMON}
-
-
-def rules_for(language: str) -> tuple[Rule, ...]:
-    return LANGUAGE_RULES.get(language.split("-")[0].lower(), COMMON)
-
-
-def typeset_text(text: str, language: str, word_follows: bool = False) -> str:
-    """Plain text set for `language`; tokens holding an address are left exactly as they were.
-    word_follows: an element with words comes right after the text (a link, emphasis)."""
-    return typeset_runs([(text, word_follows)], language)[0]
-
-
-def typeset_runs(runs: list[tuple[str, bool]], language: str) -> list[str]:
-    """Each run of text (with whether a word follows it) set for `language`, all in one pass of the rules."""
-    usable = [index for index, (text, _) in enumerate(runs) if not any(mark in text for mark in _MARKS)]
-    joined = RUN_END.join(runs[index][0] + (WORD if runs[index][1] else "") for index in usable)
-    addresses = _ADDRESS.findall(joined)
-    pieces = _apply(_ADDRESS.sub(ADDRESS, joined), rules_for(language)).split(ADDRESS)
-    result = pieces[0] + "".join(address + piece for address, piece in zip(addresses, pieces[1:], strict=True))
-    texts = [text for text, _ in runs]  # a run holding a mark is left as it is (a hostile page's trick)
-    for index, text in zip(usable, result.replace(WORD, "").split(RUN_END), strict=True):
-        texts[index] = text
-    return texts
-
-
-def _apply(text: str, rules: tuple[Rule, ...]) -> str:
-    for pattern, replacement in rules:
-        text, count = pattern.subn(replacement, text)
-        if count:  # again, so that overlapping neighbours (в и на) are both joined: a match takes its space
-            text = pattern.sub(replacement, text)
-    return text
 
 
 def typeset_page(page: str, language: str) -> str:
@@ -125,7 +45,7 @@ def typeset_page(page: str, language: str) -> str:
                 for index, item in enumerate(before)]
     if edited is not None and _shape(LexborHTMLParser(edited)) == expected:
         return edited
-    return _typeset_tokenized(page, language)
+    return _typeset_tokenized(page, language, before)
 
 
 def _edit_in_place(page: str, shape: list[Shape], prose: list[int], changes: dict[int, str]) -> str | None:
@@ -188,12 +108,13 @@ def _shape(tree: LexborHTMLParser) -> list[Shape]:
     return shape
 
 
-def _typeset_tokenized(page: str, language: str) -> str:
-    """typeset_page() by the stdlib tokenizer's offsets of each run of text: slower, any page."""
-    runs = [run for run in _text_runs(page) if rules_for(language) and run[1].strip()]
+def _typeset_tokenized(page: str, language: str, shape: list[Shape] | None = None) -> str:
+    """typeset_page() by the stdlib tokenizer's offsets of each run of text: slower, any page.
+    shape: the page's _shape(), when it was read already."""
+    runs = [run for run in _text_runs(page) if run[1].strip()]
     if not runs:
         return page
-    prose = "\x00".join(_prose_nodes(page))
+    prose = "\x00".join(item[1] for item in shape or _shape(LexborHTMLParser(page)) if item[2])
     # A run the browser reads otherwise (inside code, an attribute…) is left as it is.
     runs = [run for run in runs if run[1] in prose]
     parts: list[str] = []
@@ -255,20 +176,3 @@ def _text_runs(page: str) -> list[tuple[int, str, bool]]:
     finder.feed(page)
     finder.close()
     return [run for run in finder.runs if page.startswith(run[1], run[0])]
-
-
-def _prose_nodes(page: str) -> Iterator[str]:
-    """The text of every text node that a browser shows as prose (outside LITERAL elements)."""
-    root = LexborHTMLParser(page).root
-    if root is not None:
-        yield from _prose_below(root)
-
-
-def _prose_below(node: LexborNode) -> Iterator[str]:
-    stack = [node]  # not recursive: a hostile page may nest elements thousands deep
-    while stack:
-        for child in stack.pop().iter(include_text=True):
-            if child.tag == "-text":
-                yield child.text_content or ""
-            elif child.tag not in LITERAL:
-                stack.append(child)
