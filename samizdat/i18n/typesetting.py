@@ -14,7 +14,9 @@ from collections.abc import Callable
 NBSP = "\u00a0"
 _SPACE = r"[ \t\n\r\f]+"
 # A token that is (or holds) an address: its characters must stay exactly as written.
-_ADDRESS = re.compile(r"[^\s\x00]*(?:://|www\.|@)[^\s\x00]*")
+# Matches start only where a token starts: a hostile megabyte without a space is then read once, not
+# once per character.
+_ADDRESS = re.compile(r"(?<![^\s\x00])[^\s\x00]*?(?:://|www\.|@)[^\s\x00]*")
 # While the rules run, these stand for the word an inline element brings after a run ("на <a>сайте</a>")
 # and for an address: a word follows, whose letters the rules must not see.
 WORD = "\ue000"
@@ -35,7 +37,7 @@ def _rules(*pairs: tuple[str, str]) -> tuple[Rule, ...]:
 COMMON = _rules(
     (rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])", r"\1–\2"),
     (r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])", r"\1–\2"),
-    (rf"{_SPACE}·{_SPACE}", f"{NBSP}·{NBSP}"),
+    (rf"(?<![ \t\n\r\f]){_SPACE}·{_SPACE}", f"{NBSP}·{NBSP}"),
 )
 # Russian: an initial stays with the next initial or the surname (А. Политковская); short words and
 # prepositions stay with the word after them; a number with its unit or month; a dash with the word
