@@ -115,7 +115,7 @@ def test_missing_translation_falls_back_with_notice_and_warning(built, site: Pat
     output, out = built
     html = read(out, "kr/news/index.html")
     assert '<a href="/news/2026-11-20-statement/" lang="ru">ru statement</a>' in html
-    assert "아직 번역되지 않아 Русский로 보여 드립니다." in html
+    assert "아직 번역되지 않아 러시아어로 보여 드립니다." in html
     messages = [str(finding) for finding in output.findings]
     assert any(f"missing translation: {site / 'content/ko/news/2026-11-20-statement.md'}" in m for m in messages)
 
@@ -170,8 +170,8 @@ def test_sitemap_lists_every_page_with_alternates(built) -> None:
     root = ET.parse(out / "sitemap.xml").getroot()
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     urls = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
-    pages = [p for p in output.pages if p.endswith("index.html") and not p.removesuffix("index.html").endswith(
-        "search/")]  # the search pages find pages; they are not pages to find
+    pages = [p for p in output.pages if p.endswith("index.html") and "/flyer/" not in p  # flyers: noindex
+             and not p.removesuffix("index.html").endswith("search/")]  # the search pages find pages
     assert len(urls) == len(pages)
     upcoming = urls["https://example.org/en/meetings/2026-12-05-upcoming/"]
     alternates = {link.get("hreflang"): link.get("href") for link in upcoming.findall("x:link", ns)}
@@ -201,9 +201,10 @@ def test_share_tags_use_local_image_and_description(make_site, run_cli, tmp_path
 
 
 @pytest.mark.parametrize(("locale", "expected"), [
-    ("ko", "2026년 12월 5일 토요일 오후 3:00 (한국 표준시)"),
-    ("ru", "суббота, 5 декабря 2026 г., 15:00 (Корея, стандартное время)"),
-    ("en", "Saturday, December 5, 2026, 3:00 PM (Korean Standard Time)"),
+    ("ko", "2026년 12월 5일 토요일 오후 3:00 (서울 시간)"),
+    ("ru", "суббота, 5 декабря 2026 г., 15:00 (по сеульскому времени)"),
+    ("en", "Saturday, December 5, 2026, 3:00 PM (Seoul time)"),
+    ("en_GB", "Saturday, 5 December 2026, 15:00 (Seoul time)"),
 ])
 def test_meeting_times_as_each_language_writes_them(locale: str, expected: str) -> None:
     assert format_when(dt.datetime(2026, 12, 5, 15, 0, tzinfo=SEOUL), None, locale).replace("\u202f", " ").replace(

@@ -58,7 +58,7 @@ def test_changed_english_paragraph_outdates_ru_and_ko_until_marked(fresh_clone: 
 
     assert run_cli("build", fresh_clone, "-o", tmp_path / "out").code == 0
     russian_page = (tmp_path / "out/index.html").read_text(encoding="utf-8")
-    assert 'class="translation-notice"' in russian_page and "Этот перевод может быть устаревшим" in russian_page
+    assert 'class="translation-notice"' in russian_page and "Этот перевод, возможно, устарел" in russian_page
     assert '<a href="/en/" hreflang="en">Читать оригинал</a>' in russian_page
     assert "번역은 최신 내용이 아닐 수" in (tmp_path / "out/kr/index.html").read_text(encoding="utf-8")
     assert 'class="translation-notice"' not in (tmp_path / "out/en/index.html").read_text(encoding="utf-8")

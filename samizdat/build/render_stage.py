@@ -9,6 +9,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.build.dependencies import ReadAnswers, SiteSources, encode_reads
+from samizdat.build.flyer_pages import flyer_pages
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.build.render_cache import FinalPage, RenderCache
@@ -69,6 +70,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
                        for path, page in results.items() if path not in refused})
     extra = (_not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
              | _search_pages(renderer, site, results))
+    extra |= flyer_pages(renderer, site, results)
     scripts: set[str] = set()
     for path, html in extra.items():
         final, violations = _finish(RenderedPage(html, ""), rules, None)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from jinja2 import pass_context
 from markupsafe import Markup
 from PIL import Image
@@ -44,6 +45,18 @@ def when_filter(ctx: Any, meeting: Meeting, previous: bool = False) -> str:
     if start is None:
         return ""
     return format_when(start, None if previous else meeting.end, ctx["lang"].locale)
+
+
+@pass_context
+def language_name(ctx: Any, language: Language) -> str:
+    """A language's name in the page's language, to fit its grammar: «러시아어로», not «Русский로»."""
+    names = _babel_locale(ctx["lang"].locale).languages
+    return names.get(language.code.replace("-", "_")) or names.get(language.code.split("-")[0]) or language.name
+
+
+@lru_cache(maxsize=64)
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 def iso_moment(value: dt.datetime | dt.date) -> str:

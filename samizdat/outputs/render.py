@@ -25,6 +25,7 @@ from samizdat.outputs.filters import (
     date_filter,
     image_size,
     iso_moment,
+    language_name,
     localize,
     og_locale,
     site_path,
@@ -32,10 +33,12 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
+from samizdat.outputs.flyers import FLYER_TEMPLATE, flyer_url
 from samizdat.outputs.onion import onion_url
 from samizdat.outputs.own_files import site_icon, site_stylesheet
 from samizdat.outputs.reads import HAS_FEED, Read, ReadLog, RecordedSiteData, RecordingCollections, record, recording
 from samizdat.outputs.security import SecurityPolicy
+from samizdat.outputs.typography import typeset_page
 from samizdat.outputs.views import PageView, SiteView
 from samizdat.search.index import chunk_prefix, language_folder
 from samizdat.site_files import site_file
@@ -158,6 +161,7 @@ class Renderer:
         html = render_template(self._layout(page), context)
         if context["page"].original is not None:
             html = self._with_notice(html, context)
+        html = typeset_page(html, page.language.code)
         return RenderedPage(html.encode("utf-8"), content, log.reads)
 
     def _with_notice(self, html: str, context: dict[str, Any]) -> str:
@@ -172,7 +176,8 @@ class Renderer:
         return html[:main.end()] + "\n" + notice + html[main.end():]
 
     def render_special(self, name: str, language: Language, url: str,
-                       versions: dict[str, str] | None = None, title: str = "") -> bytes:
+                       versions: dict[str, str] | None = None, title: str = "",
+                       extra: dict[str, Any] | None = None) -> bytes:
         """A page made by a template alone, in one language: the 404 page (search engines skip it, and its
         switcher goes to each home page) or, given `versions` (language code → URL), a page every language
         has, such as the mirrors page."""
@@ -182,8 +187,8 @@ class Renderer:
         )
         view = PageView(title=title, url=url, lang=language.code, content=Markup(""), description="",
                         date=None, data={}, switcher=switcher, is_home=False, indexable=versions is not None)
-        context = self._base_context(language) | {"page": view, "meeting": None}
-        return render_template(get_template(self.env, name), context).encode("utf-8")
+        context = self._base_context(language) | {"page": view, "meeting": None} | (extra or {})
+        return typeset_page(render_template(get_template(self.env, name), context), language.code).encode("utf-8")
 
     def string(self, code: str, key: str) -> str:
         return self.catalogs.lookup(code, key)
@@ -239,6 +244,7 @@ class Renderer:
             "date": date_filter,
             "when": when_filter,
             "iso": iso_moment,
+            "language_name": language_name,
             "url": url_filter,
             "absolute_url": lambda path: self.config.base_url + site_path(path),
             "onion_url": lambda path: onion_url(self.config.publish.onion or "", path),
@@ -272,12 +278,17 @@ class Renderer:
         def search_url(ctx: Any) -> str | None:
             return f"{ctx['lang'].root_url}{SEARCH_FOLDER}/" if self.has_search else None
 
+        def page_flyer(ctx: Any, page: PageView) -> str | None:
+            """The printable flyer of a meeting's page (see outputs/flyers.py), when the theme makes them."""
+            return flyer_url(page.url) if ctx.get("meeting") and self.has_template(FLYER_TEMPLATE) else None
+
         return {
             "t": t,
             "url_of": url_of,
             "search_url": search_url,
             "search_indexes": pass_context(lambda ctx: self.search_indexes(ctx["lang"])),
             "search_script": lambda: self.search_script.tag if self.search_script else Markup(""),
+            "flyer_url": page_flyer,
             "theme_url": theme_url,
             "image_size": lambda path: record(("image", path)) or image_size(site_file(self.config.root, path)),
             "feed_url": lambda lang: "/" + paths.feed_path(lang),

@@ -1,0 +1,92 @@
+"""Typesetting rules per language, on plain text: non-breaking spaces, en dashes in ranges, separators.
+
+Libraries exist (etpgrf, typus, richtypo, chakert), but none fits: the maintained one (etpgrf, beta)
+re-serialises the page through BeautifulSoup and also rewrites quotes and hyphenates, the others have
+not been released since 2016-2019. The rules needed are few, so they live here; outputs/typography.py
+applies them to the text of each page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+NBSP = "\u00a0"
+_SPACE = r"[ \t\n\r\f]+"
+# A token that is (or holds) an address: its characters must stay exactly as written.
+# Matches start only where a token starts: a hostile megabyte without a space is then read once, not
+# once per character.
+_ADDRESS = re.compile(r"(?<![^\s\x00])[^\s\x00]*?(?:://|www\.|@)[^\s\x00]*")
+# While the rules run, these stand for the word an inline element brings after a run ("на <a>сайте</a>")
+# and for an address: a word follows, whose letters the rules must not see.
+WORD = "\ue000"
+ADDRESS = "\ue001"
+# The runs of a page are set in one pass, joined by this: no rule reaches across it, as none matches it.
+RUN_END = "\x00"
+_MARKS = (WORD, ADDRESS, RUN_END)
+Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
+
+
+def _rules(*pairs: tuple[str, str]) -> tuple[Rule, ...]:
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in pairs)
+
+
+# Every language: ranges of times and numbers take an en dash without spaces (15:00–17:00, 1941–1945);
+# a space-separated "·" is joined to both its neighbours, so it neither starts nor ends a line (the line
+# breaks inside an item instead; a long unbroken chain still wraps where the theme lets long words wrap).
+COMMON = _rules(
+    (rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])", r"\1–\2"),
+    (r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])", r"\1–\2"),
+    (rf"(?<![ \t\n\r\f]){_SPACE}·{_SPACE}", f"{NBSP}·{NBSP}"),
+)
+# Russian: an initial stays with the next initial or the surname (А. Политковская); short words and
+# prepositions stay with the word after them; a number with its unit or month; a dash with the word
+# before it; particles (же, ли, бы) with the word before them.
+_SHORT_RU = r"[а-яёА-ЯЁ]{1,2}|[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|[Пп]ро|[Пп]ри|[Оо]бо|[Ии]зо|[Чч]то|[Кк]ак|[Вв]се|[Ээ]то"
+RUSSIAN = _rules(
+    (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z{WORD}{ADDRESS}])", rf"\1{NBSP}"),
+    (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№{WORD}{ADDRESS}])", rf"\1{NBSP}"),
+    (rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)", rf"\1{NBSP}"),
+    (rf"№{_SPACE}(?=\d)", f"№{NBSP}"),
+    (rf"(?<=\S){_SPACE}(?=[—–](?:\s|$))", NBSP),
+    (rf"(?<=\w){_SPACE}(?=(?:же|ли|ль|бы|б|ж)(?!\w))", NBSP),
+)
+ENGLISH = _rules(
+    (rf"(?<=\S){_SPACE}(?=—(?:\s|$))", NBSP),
+    (rf"(?<![\w.])([A-Z]\.){_SPACE}(?=[A-Z])", rf"\1{NBSP}"),
+)
+LANGUAGE_RULES: dict[str, tuple[Rule, ...]] = {"ru": RUSSIAN + COMMON, "uk": RUSSIAN + COMMON,
+                                               "en": ENGLISH + COMMON}
+
+
+def rules_for(language: str) -> tuple[Rule, ...]:
+    return LANGUAGE_RULES.get(language.split("-")[0].lower(), COMMON)
+
+
+def typeset_text(text: str, language: str, word_follows: bool = False) -> str:
+    """Plain text set for `language`; tokens holding an address are left exactly as they were.
+    word_follows: an element with words comes right after the text (a link, emphasis)."""
+    return typeset_runs([(text, word_follows)], language)[0]
+
+
+def typeset_runs(runs: list[tuple[str, bool]], language: str) -> list[str]:
+    """Each run of text (with whether a word follows it) set for `language`, all in one pass of the rules."""
+    usable = [index for index, (text, _) in enumerate(runs) if not any(mark in text for mark in _MARKS)]
+    texts = [text for text, _ in runs]  # a run holding a mark is left as it is (a hostile page's trick)
+    if not usable:
+        return texts
+    joined = RUN_END.join(runs[index][0] + (WORD if runs[index][1] else "") for index in usable)
+    addresses = _ADDRESS.findall(joined)
+    pieces = _apply(_ADDRESS.sub(ADDRESS, joined), rules_for(language)).split(ADDRESS)
+    result = pieces[0] + "".join(address + piece for address, piece in zip(addresses, pieces[1:], strict=True))
+    for index, text in zip(usable, result.replace(WORD, "").split(RUN_END), strict=True):
+        texts[index] = text
+    return texts
+
+
+def _apply(text: str, rules: tuple[Rule, ...]) -> str:
+    for pattern, replacement in rules:
+        text, count = pattern.subn(replacement, text)
+        if count:  # again, so that overlapping neighbours (в и на) are both joined: a match takes its space
+            text = pattern.sub(replacement, text)
+    return text
