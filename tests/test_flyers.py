@@ -47,7 +47,7 @@ def test_meeting_page_links_to_its_flyer_and_back_to_the_list(bundled_build: Pat
     links = [node.attributes.get("href") for node in tree.css("main a")]
     assert f"/{prefix}{MEETING}flyer/" in links
     assert f"/{prefix}meetings/" in links  # back to the list
-    current = tree.css(".site-nav a[aria-current]")
+    current = tree.css(".menu-wide .site-nav a[aria-current]")  # the phone's menu repeats it
     assert [node.attributes["href"] for node in current] == [f"/{prefix}meetings/"]
     assert current[0].attributes["aria-current"] == "true"
     flyer = _tree(bundled_build, f"{prefix}{MEETING}flyer/index.html")
@@ -56,7 +56,7 @@ def test_meeting_page_links_to_its_flyer_and_back_to_the_list(bundled_build: Pat
 
 def test_the_meetings_list_itself_is_the_current_page(bundled_build: Path) -> None:
     for prefix, _ in LANGUAGES.values():
-        current = _tree(bundled_build, f"{prefix}meetings/index.html").css(".site-nav a[aria-current]")
+        current = _tree(bundled_build, f"{prefix}meetings/index.html").css(".menu-wide .site-nav a[aria-current]")
         assert [(n.attributes["href"], n.attributes["aria-current"]) for n in current] == [
             (f"/{prefix}meetings/", "page")]
         home = _tree(bundled_build, f"{prefix}index.html").css(".site-nav a[aria-current='true']")

@@ -138,11 +138,13 @@ def test_wide_tables_scroll_in_their_own_box(markdown: str, boxes: int) -> None:
 
 @pytest.mark.parametrize("code, skip", [("he", "דילוג לתוכן"), ("ar", "انتقل إلى المحتوى")])
 def test_right_to_left_sites_get_their_own_words(tmp_path: Path, code: str, skip: str) -> None:
-    english = set(yaml.safe_load((STRINGS / "en.yaml").read_text(encoding="utf-8")))
+    english = {key for key in yaml.safe_load((STRINGS / "en.yaml").read_text(encoding="utf-8"))
+               if not key.startswith("editor_")}  # the editor speaks ru, en and ko; other languages see English
     own = yaml.safe_load((STRINGS / f"{code}.yaml").read_text(encoding="utf-8"))
     assert set(own) == english
     for key, text in own.items():  # in the language itself: no English left but names and commands
-        rest = re.sub(r"\{\w+\}|OpenStreetMap|Atom|serve --drafts|index\.html|Tor|onion|USB|ZIP|SHA-256", "", text)
+        rest = re.sub(r"\{\w+\}|OpenStreetMap|Atom|serve --drafts|index\.html|Tor|onion|USB|ZIP|SHA-256|JavaScript|Ctrl",
+                      "", text)
         assert not re.search(r"[A-Za-z]{3,}", rest), (key, text)
     welcome = yaml.safe_load(WELCOME.read_text(encoding="utf-8"))[code]
     site = tmp_path / "site"

@@ -278,6 +278,7 @@ class Renderer:
         def search_url(ctx: Any) -> str | None:
             return f"{ctx['lang'].root_url}{SEARCH_FOLDER}/" if self.has_search else None
 
+        @pass_context
         def page_flyer(ctx: Any, page: PageView) -> str | None:
             """The printable flyer of a meeting's page (see outputs/flyers.py), when the theme makes them."""
             return flyer_url(page.url) if ctx.get("meeting") and self.has_template(FLYER_TEMPLATE) else None
