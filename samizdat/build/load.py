@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.caches import BuildCaches
-from samizdat.build.parse_cache import ParseCache, Parsed
+from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.sources import ParseCache, Parsed
+from samizdat.build.cache.store import Store
 from samizdat.build.timings import Timings
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.collections import Collections, check_meeting_pages
@@ -47,6 +48,7 @@ class LoadedSite:
     now: dt.datetime
     findings: list[Finding]
     drafts: list[Page]  # held back from publication (built only with --drafts)
+    unchanged: frozenset[str] = frozenset()  # source paths whose page is the one the render cache last saw
 
     @property
     def pages(self) -> list[Page]:
@@ -61,14 +63,15 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         config = load_config(site_root)
         theme = theme_paths(config)
         if caches is not None:
-            caches.prepare(config)
+            caches.prepare(config, drafts)
     with timings.stage("discover"):
         sources, content_files = discover(config)
         # content/ was walked just now, templates/ and strings/ with the theme, data/ and meetings/ are when
         # read; assets/ and static/ are copied at the end, but rendering already opens images there.
         check_site_folders(config.root, ("assets", "static"))
     with timings.stage("parse"):
-        parsed = (caches.parse if caches and caches.parse else ParseCache(None)).parse_all(sources, config)
+        parse_cache = caches.parse if caches and caches.parse else ParseCache(Store(None))
+        parsed = parse_cache.parse_all(sources, config)
         held = [item.page for item in parsed if item.page.draft]
         if not drafts:
             parsed = [item for item in parsed if not item.page.draft]
@@ -100,4 +103,5 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             now=now,
             findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
             drafts=held,
+            unchanged=parse_cache.unchanged,
         )
