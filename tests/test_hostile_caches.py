@@ -120,7 +120,8 @@ DAMAGES: list[tuple[str, Callable[[Path], None]]] = [
     ("page reads naming no read", sql("UPDATE pages SET reads = x'ffffffffffffff7f'")),
     ("page scripts not a list", sql("UPDATE pages SET scripts = '{\"a\": 1}'")),
     ("page text not UTF-8", sql("UPDATE pages SET content = x'ff'")),
-    ("a read of the wrong shape", sql("UPDATE reads SET read = '[1, 2]' WHERE id = (SELECT min(id) FROM reads)")),
+    ("a read's answer not text", sql("UPDATE reads SET answer = x'01' WHERE id IN (SELECT min(id) FROM reads)")),
+    ("a read's page of the wrong type", sql("UPDATE reads SET page = x'00' WHERE id = (SELECT max(id) FROM reads)")),
     ("source fields of the wrong shape", sql("UPDATE sources SET fields = '[\"x\"]'")),
     ("source stat of the wrong shape", sql("UPDATE sources SET stat = '[1, 2]'")),
     ("source body of the wrong type", sql("UPDATE sources SET body = 5")),
@@ -193,7 +194,7 @@ def planted_store(site: Path, injected: str) -> Path:
         for row in rows:
             html = row[4].replace(b"</main>", injected.encode() + b"</main>")
             db.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)", (*row[:4], html, row[5]))
-        db.executemany("INSERT INTO reads VALUES (?, ?, ?)", reads)
+        db.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", reads)
     db.close()
     return planted
 

@@ -143,9 +143,10 @@ def test_reads_round_trip_and_only_changed_reads_break(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     listings = Collections(config, TranslationIndex({}, config.languages), {}, dt.datetime.now(dt.UTC))
     answers = ReadAnswers(config, [], listings, SiteSources({}, load_catalogs([], config.languages, "ru"), ()))
-    book = ReadBook({1: (("from a later version",), "h"), 2: (("data", "nothing"), answers.hash(("data", "nothing"))),
-                     3: (("unrecorded",), answers.hash(("unrecorded",))), 4: (read, "old answer"),
-                     5: (("page", "content/gone.md", "title"), "old answer")})
+    book = ReadBook.of({1: (("from a later version",), "h"),
+                        2: (("data", "nothing"), answers.hash(("data", "nothing"))),
+                        3: (("unrecorded",), answers.hash(("unrecorded",))), 4: (read, "old answer"),
+                        5: (("page", "content/gone.md", "title"), "old answer")})
     book.check(answers, unchanged={"content/a\tb.md"})  # a page whose source did not change is not asked again
     assert book.broken == {1, 3, 5}
     assert book.holds((2, 4)) and not book.holds((2, 5))

@@ -28,22 +28,29 @@ class Answers(Protocol):
 
 
 class ReadBook:
-    def __init__(self, reads: dict[int, tuple[Read, str]] | None = None) -> None:
-        self.reads: dict[int, tuple[Read, str]] = reads or {}  # number → (read, hash of its answer)
-        self.numbers = {read: number for number, (read, _) in self.reads.items()}
+    """Reads are kept as their encoded text (encode_read) and decoded only when asked again: a one-edit
+    build decodes the few reads that are not of an unchanged page."""
+
+    def __init__(self, reads: dict[int, tuple[str, str, str | None]] | None = None) -> None:
+        self.reads: dict[int, tuple[str, str, str | None]] = reads or {}  # number → (read, answer, page path)
+        self.numbers = {text: number for number, (text, _, _) in self.reads.items()}
         self.broken: frozenset[int] = frozenset()  # reads whose answer changed since the book was written
         self._next = max(self.reads, default=0) + 1
         self._dirty: set[int] = set()  # to be written on save
         self._refreshed: set[int] = set()  # answered anew in this build
 
     @classmethod
+    def of(cls, reads: dict[int, tuple[Read, str]]) -> ReadBook:
+        return cls({number: (encode_read(read), answer, _page_of(read)) for number, (read, answer) in reads.items()})
+
+    @classmethod
     def load(cls, store: Store) -> ReadBook:
         reads = {}
-        for number, text, answer in store.rows("SELECT id, read, answer FROM reads"):
-            read = decode_read(text)
-            if type(number) is not int or read is None or not isinstance(answer, str):
+        for number, text, answer, page in store.rows("SELECT id, read, answer, page FROM reads"):
+            if not (type(number) is int and isinstance(text, str) and isinstance(answer, str)
+                    and (page is None or isinstance(page, str))):
                 raise CacheDamaged("a recorded read does not have the shape samizdat writes")
-            reads[number] = (read, answer)
+            reads[number] = (text, answer, page)
         return cls(reads)
 
     def knows(self, numbers: Iterable[int]) -> bool:
@@ -53,10 +60,11 @@ class ReadBook:
         """Which reads answer differently on this build's site. unchanged: source paths whose page
         is the one the book's answers were taken from."""
         broken = set()
-        for number, (read, answer) in self.reads.items():
-            if read[0] == "page" and len(read) == 3 and read[1] in unchanged:
+        for number, (text, answer, page) in self.reads.items():
+            if page is not None and page in unchanged:
                 continue
-            if read == UNRECORDED or answers.hash(read) != answer:
+            read = decode_read(text)
+            if read is None or read == UNRECORDED or _page_of(read) != page or answers.hash(read) != answer:
                 broken.add(number)
         self.broken = frozenset(broken)
 
@@ -67,15 +75,14 @@ class ReadBook:
         """A freshly rendered page's reads as numbers, with the answers they gave just now."""
         result = []
         for read in reads:
-            number = self.numbers.get(read)
+            text = encode_read(read)
+            number = self.numbers.get(text)
             if number is None:
                 number, self._next = self._next, self._next + 1
-                self.numbers[read] = number
-                self.reads[number] = (read, answers.hash(read))
-                self._dirty.add(number)
-                self._refreshed.add(number)
-            elif number in self.broken and number not in self._refreshed:
-                self.reads[number] = (read, answers.hash(read))  # the new answer, for every page that makes it
+                self.numbers[text] = number
+            if number not in self._refreshed and (number in self.broken or number not in self.reads):
+                # a new read, or one whose answer changed: the answer it gives now, for every page that makes it
+                self.reads[number] = (text, answers.hash(read), _page_of(read))
                 self._dirty.add(number)
                 self._refreshed.add(number)
             result.append(number)
@@ -84,8 +91,8 @@ class ReadBook:
     def keep(self, used: set[int]) -> None:
         """Drop the reads no kept page made: their answers are not kept up to date."""
         for number in self.reads.keys() - used:
-            read, _ = self.reads.pop(number)
-            del self.numbers[read]
+            text, _, _ = self.reads.pop(number)
+            del self.numbers[text]
             self._dirty.add(number)
         self.broken, self._refreshed = frozenset(), set()
 
@@ -95,8 +102,13 @@ class ReadBook:
             if entry is None:
                 db.execute("DELETE FROM reads WHERE id = ?", (number,))
             else:
-                db.execute("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", (number, encode_read(entry[0]), entry[1]))
+                db.execute("INSERT OR REPLACE INTO reads VALUES (?, ?, ?, ?)", (number, *entry))
         self._dirty = set()
+
+
+def _page_of(read: Read) -> str | None:
+    """The source path of a read of one page's field: its answer follows from that source alone."""
+    return read[1] if len(read) == 3 and read[0] == "page" else None
 
 
 def encode_read(read: Read) -> str:
