@@ -76,13 +76,16 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         if not drafts:
             parsed = [item for item in parsed if not item.page.draft]
             content_files = without_bundles(content_files, held, config.root / "content")
-        parsed += [Parsed(page, ()) for page in news_pages([item.page for item in parsed], config)]
+        made = news_pages([item.page for item in parsed], config)
+        parsed += [Parsed(page, ()) for page in made]
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
         tag_names = TagNames(data.get("tags"), config.root)
         tags = TagIndex.build([item.page for item in parsed], tag_names)
-        parsed += [Parsed(page, ()) for page in tag_pages(config, tags, tag_names, catalogs)]
+        tagged = tag_pages(config, tags, tag_names, catalogs)
+        made = [*made, *tagged]
+        parsed += [Parsed(page, ()) for page in tagged]
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):
@@ -103,5 +106,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             now=now,
             findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
             drafts=held,
-            unchanged=parse_cache.unchanged,
+            # A page the build makes (news pages, tag pages) shares its source's path but follows other pages
+            # too: reads of that path are always answered again.
+            unchanged=parse_cache.unchanged - {page.path.as_posix() for page in made},
         )
