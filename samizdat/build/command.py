@@ -14,16 +14,16 @@ from samizdat.build.cache.store import Store
 from samizdat.build.lock import build_locks
 from samizdat.build.manifest import output_identity
 from samizdat.build.options import BuildOptions
-from samizdat.build.output import SiteOutput
+from samizdat.build.output import BuildResult, NothingChanged, SiteOutput
 from samizdat.build.timings import Timings
-from samizdat.build.writer import WriteReport, check_output_folder, write_output
+from samizdat.build.writer import check_output_folder, write_output
 from samizdat.config import load_config
 from samizdat.images.model import ImageReport
 
 CACHE_DIR = ".samizdat-cache"
 
 
-def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions | None = None) -> SiteOutput:
+def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
@@ -61,7 +61,7 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
     output.written = write_output(out_dir, output.pages, output.copies, output.timings)
     with output.timings.stage("save"):
         caches.save()  # only after the output is written: the caches never run ahead of it
-        html = sum(1 for rel in output.pages if rel.endswith(".html"))
+        html = output.html_pages
         photos = output.images.processed + output.images.cached if output.images else 0
         current = f"{sources}:{output_identity(out_dir)}"
         save_record(store, BuildRecord(current, output.next_change, html,
@@ -69,7 +69,6 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
     return output
 
 
-def _up_to_date(site_root: Path, record: BuildRecord, timings: Timings) -> SiteOutput:
-    return SiteOutput(load_config(site_root), {}, {}, list(record.findings), timings,
-                      images=ImageReport(processed=0, cached=record.images, pruned=0),
-                      written=WriteReport(0, record.files, 0), up_to_date=True, html_pages=record.html_pages)
+def _up_to_date(site_root: Path, record: BuildRecord, timings: Timings) -> NothingChanged:
+    return NothingChanged(load_config(site_root), record.findings, record.html_pages, record.files,
+                          ImageReport(processed=0, cached=record.images, pruned=0), timings)
