@@ -49,14 +49,17 @@ class ReadAnswers:
         match read:
             case ("page", path, field):
                 return self._field(path, field)
-            case ("list", method, code, _):
-                return self._listing(method, code)
+            case ("list", method, code, argument):
+                return self._listing(method, code, argument)
             case ("news_listing", key, code):
                 language = self._languages.get(code)
                 if language is None:
                     return MISSING
                 listing = self._collections.news_listing(key, language)
                 return (_identities(listing.posts), listing.number, listing.count, listing.year, listing.years)
+            case ("tags", code):
+                language = self._languages.get(code)
+                return MISSING if language is None else self._collections.tags(language)
             case ("tags_of", key, code):
                 language = self._languages.get(code)
                 return MISSING if language is None else self._collections.tags_of(key, language)
@@ -87,9 +90,11 @@ class ReadAnswers:
             return page.data.get(field.removeprefix("data."), MISSING)
         return getattr(page, field, MISSING)
 
-    def _listing(self, method: str, code: str) -> object:
+    def _listing(self, method: str, code: str, argument: str) -> object:
         language = self._languages.get(code)
-        if language is None or method not in ("news", "all_meetings", "upcoming", "past_by_year"):
+        if language is not None and method in ("tagged", "tag_feed"):
+            return _identities(getattr(self._collections, method)(argument, language))
+        if language is None or argument or method not in ("news", "all_meetings", "upcoming", "past_by_year"):
             return MISSING
         if method == "past_by_year":
             return [(year, _identities(items)) for year, items in self._collections.past_by_year(language)]
