@@ -64,8 +64,9 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
             refused.add(page.output_path)
     # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small.
     listed = {p.output_path for p in site.pages if p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS}
-    cache.replace_all({path: (signatures[path], page if path in listed else FinalPage(page.html, "", page.scripts,
-                                                                                      page.reads))
+    # A page taken from the cache stays the same object, so that only pages rendered anew are saved again.
+    cache.replace_all({path: (signatures[path], page if path in listed or not page.content
+                              else FinalPage(page.html, "", page.scripts, page.reads))
                        for path, page in results.items() if path not in refused})
     extra = _not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
     for path, html in extra.items():
