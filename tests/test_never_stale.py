@@ -108,9 +108,12 @@ TARGETED = [
     # every page with code in its text loads every shortcode: the about pages and the home pages
     ("the shortcode itself", lambda s: (s / "templates/shortcodes/banner.html").write_text(
         BANNER.replace("banner\">", "banner x\">")), 4),
-    # the post and its language's news listing (the home page shows three newer posts)
+    # the post, its language's news listing (the home page shows three newer posts) and the page of its tag
     ("a field only the site's post card prints", lambda s: set_field(
-        s / "content/ru/news/2026-01-01-post1.md", "kicker", "fresh"), 2),
+        s / "content/ru/news/2026-01-01-post1.md", "kicker", "fresh"), 3),
+    # a tag more on a post: the post (its tag links), the tag's page that lists it now and the tags page
+    # that counts them; the set of pages stays the same (a tag page appearing would change every menu)
+    ("a post's tags", lambda s: set_field(s / "content/en/news/2026-01-01-post1.md", "tags", "[court, aid]"), 3),
     # English news and meetings pages print it, and the English about page through the shortcode
     ("a string three pages use", lambda s: (s / "strings/en.yaml").write_text(
         'no_news: "Nothing yet"\nfeed: "Atom"\n'), 3),
