@@ -4,8 +4,8 @@ Templates see other pages only through listings (`collections.news(lang)`, `upco
 listed page is handed over wrapped, so every field a template touches (`item.page.title`,
 `item.page.data.kicker`, a field that only a site's own override prints) is written down, as is every
 listing asked for and whether a page looked at the moment that sorts meetings. The build then reuses a
-page only when each of those reads gives the same answer again (see build/dependencies.py), so a new
-field in a template needs no change in the engine.
+page only when each of those reads gives the same answer again (see build/dependencies.py and
+build/cache/reads.py), so a new field in a template needs no change in the engine.
 
 The site-wide inputs a page uses are recorded the same way, so an edit re-renders only the pages
 that used what changed. A read is a tuple of strings:
