@@ -53,3 +53,17 @@ def test_the_store_is_plain_rows_queryable_page_by_page(tmp_path: Path) -> None:
     db.close()
     assert row is not None and b"About en" in row[1] and len(row[0]) == 64
     assert reads and all(text.startswith('["page",') for (text,) in reads)  # what the listings read of a post
+
+
+def test_a_cache_folder_that_cannot_be_written_means_cold_builds_not_a_failure(
+        tmp_path: Path, monkeypatch, run_cli) -> None:
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    (tmp_path / "not-a-folder").write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    for _ in range(2):
+        result = run_cli("build", site, "-o", out)
+        assert result.code == 0, result.err
+        assert "no build cache" in result.err and "Traceback" not in result.err
+        assert "rendered" in result.out and "(0 rendered)" not in result.out
+    assert (out / "en/about/index.html").is_file()

@@ -23,7 +23,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from samizdat.engine import engine_id
@@ -71,7 +71,11 @@ class Store:
         path = store_path(site_root)
         try:
             return cls(_connect(path), path)
-        except (sqlite3.Error, CacheDamaged, OSError) as exc:
+        except OSError as exc:  # the user's cache folder cannot be written: build, keeping nothing
+            print(f"note: no build cache ({exc.strerror}: {exc.filename}); every build is a cold one",
+                  file=sys.stderr)
+            return cls(None)
+        except (sqlite3.Error, CacheDamaged) as exc:
             _remove(path)
             note(path, exc)
             try:
@@ -158,7 +162,8 @@ def _reset(db: sqlite3.Connection, tables: set[str], version: str) -> None:
 
 def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+        with suppress(OSError):  # what cannot be removed is emptied by _reset on the next open, or not used
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def note(path: Path, problem: Exception) -> None:
