@@ -114,9 +114,10 @@ TARGETED = [
     # a tag more on a post: the post (its tag links), the tag's page that lists it now and the tags page
     # that counts them; the set of pages stays the same (a tag page appearing would change every menu)
     ("a post's tags", lambda s: set_field(s / "content/en/news/2026-01-01-post1.md", "tags", "[court, aid]"), 3),
-    # English news and meetings pages print it, and the English about page through the shortcode
-    ("a string three pages use", lambda s: (s / "strings/en.yaml").write_text(
-        'no_news: "Nothing yet"\nfeed: "Atom"\n'), 3),
+    # English news and meetings pages print it, the English about page through the shortcode, and the two
+    # English tag pages by their feed links
+    ("a string five pages use", lambda s: (s / "strings/en.yaml").write_text(
+        'no_news: "Nothing yet"\nfeed: "Atom"\n'), 5),
 ]
 
 
