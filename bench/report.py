@@ -170,7 +170,7 @@ def _method() -> list[str]:
     return [
         "How: each build is a fresh process of the venv's `samizdat build SITE -o OUT --timings` or of Hugo's "
         "binary (`hugo --source SITE --destination OUT --quiet`), alternating. Cold: both outputs and "
-        "everything the engines keep beside their sources (samizdat's `.samizdat-cache`) deleted first. "
+        "everything the engines keep (samizdat's `.samizdat-cache` and its build store) deleted first. "
         "Wall time from start to exit; peak memory is the larger of the process's ru_maxrss (wait4) and the "
         "summed RSS of its process tree sampled every 20 ms with psutil (forked workers' shared pages are "
         "counted in each worker, so samizdat's figure errs high). The Hugo site has the same Markdown files "

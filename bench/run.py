@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench.check import check_output
 from bench.engines import Engines, baseline_engine, find_engines
-from bench.generate import Manifest, PageVersion, apply_edit, generate
+from bench.generate import PROFILES, Manifest, PageVersion, apply_edit, generate
 from bench.measure import Sample, run_measured
 from bench.report import SizeResult, reload_rows, render_report, write_doc
 
@@ -54,9 +54,9 @@ class Series:
         print(f"    {name:<20} {sample.wall:7.2f} s  {sample.peak_rss / 2**20:6.0f} MiB", flush=True)
 
 
-def bench_size(engines: Engines, root: Path, pages: int, runs: int) -> SizeResult:
+def bench_size(engines: Engines, root: Path, pages: int, runs: int, profile: str = "bench") -> SizeResult:
     started = time.perf_counter()
-    series = Series(root, generate(root, pages))
+    series = Series(root, generate(root, pages, profile))
     print(f"  generated {len(series.manifest.versions)} pages per engine in {time.perf_counter() - started:.1f} s",
           flush=True)
     for run in range(runs):
@@ -80,8 +80,8 @@ def bench_size(engines: Engines, root: Path, pages: int, runs: int) -> SizeResul
 
 def _samizdat(engines: Engines, series: Series, name: str, cold: bool) -> None:
     site, out = series.root / "samizdat", series.root / "out-samizdat"
-    if cold:  # whatever the engine keeps beside the sources (.samizdat-cache today) goes, so nothing is reused
-        _remove(out, *(path for path in site.iterdir() if path.name not in SAMIZDAT_SOURCES))
+    if cold:  # whatever the engine keeps beside the sources (.samizdat-cache) and its store go: nothing is reused
+        _remove(out, *(path for path in site.iterdir() if path.name not in SAMIZDAT_SOURCES), *_store_files(site))
     log = series.root / "samizdat.log"
     series.add(name, run_measured([*engines.samizdat, "build", str(site), "-o", str(out), "--timings"], log))
     series.counts["samizdat"] = check_output(out, series.manifest, "samizdat", series.edited)
@@ -98,7 +98,7 @@ def _baseline(engines: Engines, series: Series, name: str, cold: bool) -> None:
         return
     site, out = series.root / "samizdat-before", series.root / "out-samizdat-before"
     if cold:
-        _remove(out, site)
+        _remove(out, site, *_store_files(site))
         site.mkdir()
         for source_name in SAMIZDAT_SOURCES:
             source = series.root / "samizdat" / source_name
@@ -115,6 +115,14 @@ def _hugo(engines: Engines, series: Series, name: str, cold: bool) -> None:
     command = [str(engines.hugo), "--source", str(site), "--destination", str(out), "--quiet"]
     series.add(name, run_measured(command, series.root / "hugo.log"))
     series.counts["hugo"] = check_output(out, series.manifest, "hugo", series.edited)
+
+
+def _store_files(site: Path) -> list[Path]:
+    """The site's build store in the user's cache folder (samizdat/build/cache/store.py), with its journal."""
+    from samizdat.build.cache.store import store_path
+
+    path = store_path(site)
+    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
 
 
 def _remove(*paths: Path) -> None:
@@ -167,6 +175,8 @@ def main() -> None:
     parser.add_argument("--no-serve-load", action="store_true", help="skip the dev server's load measurement")
     parser.add_argument("--write-doc", action="store_true", help="write the results into docs/performance.md")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (default: a temp folder)")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="bench",
+                        help="bench: the usual content; linked: ~10 KB pages, .md links, tags, Hugo minimal")
     parser.add_argument("--baseline", metavar="REV",
                         help="also measure samizdat as it was at this git revision, in the same run")
     args = parser.parse_args()
@@ -182,7 +192,7 @@ def main() -> None:
         results = []
         for pages in sizes:
             print(f"{pages} pages per language ({pages * 3:,} files)", flush=True)
-            results.append(bench_size(engines, work / f"p{pages}", pages, args.runs))
+            results.append(bench_size(engines, work / f"p{pages}", pages, args.runs, args.profile))
         reloads = {} if args.no_reload else _reload_or_reason(work, args.reload_runs)
         loads = [] if args.no_serve_load else serve_load_rows()
     finally:

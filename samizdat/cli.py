@@ -184,20 +184,23 @@ def _iso_date(text: str) -> dt.date:
 def _build(args: argparse.Namespace) -> int:
     from samizdat.build.command import build_site
     from samizdat.build.options import BuildOptions
+    from samizdat.build.output import NothingChanged
 
     out = args.output or args.site / "_site"
     result = build_site(args.site, out, BuildOptions(relative=args.relative))
     for finding in result.findings:
         if finding.severity != "info":  # notes are for `samizdat check`
             _say(str(finding), sys.stderr)
-    html = result.html_pages if result.up_to_date else sum(1 for rel in result.pages if rel.endswith(".html"))
-    news = ", nothing changed since the last build" if result.up_to_date else ""
     images = f"; {result.images}" if result.images else ""
-    written = result.written
-    files = f"; files: {written.written} written, {written.unchanged} unchanged, {written.removed} removed" \
-        if written else ""
-    print(f"built {html} pages ({result.rendered_count} rendered) in {result.timings.total:.2f} s{news}"
-          f"{images}{files} → {out}")
+    if isinstance(result, NothingChanged):
+        print(f"built {result.html_pages} pages (0 rendered) in {result.timings.total:.2f} s, nothing changed since "
+              f"the last build{images}; files: 0 written, {result.files} unchanged, 0 removed → {out}")
+    else:
+        written = result.written
+        files = f"; files: {written.written} written, {written.unchanged} unchanged, {written.removed} removed" \
+            if written else ""
+        print(f"built {result.html_pages} pages ({result.rendered_count} rendered) in {result.timings.total:.2f} s"
+              f"{images}{files} → {out}")
     if args.timings:
         print(result.timings.report())
     return EXIT_OK

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,19 @@ def private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         del os.environ["XDG_CACHE_HOME"]
     else:
         os.environ["XDG_CACHE_HOME"] = saved
+
+
+@contextmanager
+def cold_user_cache(folder: Path) -> Iterator[None]:
+    """Builds inside see an empty user cache folder: no build store, a new key (a cold build)."""
+    saved = os.environ["XDG_CACHE_HOME"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    try:
+        yield
+    finally:
+        os.environ["XDG_CACHE_HOME"] = saved
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass

@@ -33,6 +33,7 @@ BANNER = '{% macro banner() %}<p class="banner">{{ data.banner.text }} {{ t("fee
 
 HOME = "---\ntitle: Home\nmenu: 1\n---\n\n{{ next_meeting() }}\n\n{{ latest_news() }}\n"
 COLOURS = ["red", "blue", "green", "orange", "purple", "black"]
+TAGS = ("strike", "court", "aid")
 
 
 def png(colour: str, size: tuple[int, int] = (24, 16)) -> bytes:
@@ -41,9 +42,10 @@ def png(colour: str, size: tuple[int, int] = (24, 16)) -> bytes:
     return buffer.getvalue()
 
 
-def post(title: str, kicker: str, body: str = "Body text.", photo: str | None = None) -> str:
+def post(title: str, kicker: str, body: str = "Body text.", photo: str | None = None, tags: str = "") -> str:
     picture = f"\n![A placard]({photo})\n" if photo else ""
-    return (f"---\ntitle: {title}\ndate: 2026-01-05\nkicker: {kicker}\ndescription: About {title}\n---\n\n"
+    tagged = f"tags: [{tags}]\n" if tags else ""
+    return (f"---\ntitle: {title}\ndate: 2026-01-05\nkicker: {kicker}\ndescription: About {title}\n{tagged}---\n\n"
             f"{body}\n{picture}")
 
 
@@ -69,9 +71,10 @@ def site_files() -> dict[str, str | bytes]:
         }
     for n in range(1, 5):
         photo = "/assets/p1.png" if n == 1 else None
-        files[f"content/ru/news/2026-01-0{n}-post{n}.md"] = post(f"Post {n}", f"kick{n}", photo=photo)
+        files[f"content/ru/news/2026-01-0{n}-post{n}.md"] = post(f"Post {n}", f"kick{n}", photo=photo,
+                                                                 tags=", ".join(TAGS[: n % 3]))
     for n in (1, 2):
-        files[f"content/en/news/2026-01-0{n}-post{n}.md"] = post(f"Post {n} en", f"en-kick{n}")
+        files[f"content/en/news/2026-01-0{n}-post{n}.md"] = post(f"Post {n} en", f"en-kick{n}", tags=TAGS[n])
     files |= {
         "content/ru/meetings/2020-03-01-station.md": meeting_text("Station"),
         "meetings/2099-05-01-square.yaml": meeting_facts("2099-05-01 15:00"),
@@ -128,6 +131,14 @@ def set_field(path: Path, name: str, value: str) -> None:
             lines[i] = f"{name}: {value}"
             break
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def edit_tags(site: Path, rng: random.Random) -> str:
+    """Which tag pages list a post, and what the tags page counts."""
+    path = rng.choice(_posts(site))
+    value = "[" + ", ".join(rng.sample(TAGS, rng.randint(0, len(TAGS)))) + "]"
+    set_field(path, "tags", value)
+    return f"tags of {path.name} = {value}"
 
 
 def edit_field(site: Path, rng: random.Random) -> str:
@@ -253,7 +264,7 @@ def same_size_edit(site: Path, rng: random.Random) -> str:
 EDITS: list[tuple[Edit, int]] = [
     (edit_body, 4), (edit_field, 6), (edit_meeting_field, 2), (edit_data, 2), (edit_template, 2),
     (edit_strings, 2), (edit_config, 1), (rename_post, 2), (add_or_delete_post, 2), (edit_meeting, 3),
-    (edit_photo, 2), (same_size_edit, 4), (edit_banner, 2), (toggle_override, 1),
+    (edit_photo, 2), (same_size_edit, 4), (edit_banner, 2), (toggle_override, 1), (edit_tags, 3),
 ]
 
 

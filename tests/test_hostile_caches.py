@@ -1,5 +1,7 @@
 """A site's .samizdat-cache/ comes with the site: nothing in it may run code, or put into the output
-anything but what the site's sources render to."""
+anything but what the site's sources render to. The build store lives outside the site (in the user's
+cache folder, build/cache/store.py), so nothing planted in the site is ever opened; a damaged store is
+thrown away with one note and the build is a cold one."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,16 +18,13 @@ import pytest
 from jinja2.bccache import BytecodeCache, bc_magic
 
 from samizdat import sealed
-from samizdat.build.parse_cache import FORMAT as PARSE_FORMAT
-from samizdat.build.parse_cache import ParseCache
-from samizdat.build.render_cache import FORMAT as RENDER_FORMAT
-from samizdat.build.shards import SHARDS, shard_of
-from samizdat.build.up_to_date import fingerprint
+from samizdat.build.cache.record import fingerprint
+from samizdat.build.cache.sources import ParseCache
+from samizdat.build.cache.store import SCHEMA, Store, store_path
 from samizdat.build.writer import MARKER
 from samizdat.config import load_config
 from samizdat.content.sources import discover
 from samizdat.engine import engine_id
-from samizdat.sealed import MAGIC, machine_key, read_sealed, write_sealed
 from samizdat.theme import THEMES_DIR
 from tests import hostile
 from tests.hostile import Sandbox
@@ -32,6 +32,7 @@ from tests.hostile import Sandbox
 sandbox = hostile.sandbox  # the fixture
 CACHE = ".samizdat-cache"
 MARKER_NAME = "pwned-by-cache"
+OLD_SHARDS = 32  # how many shard files each family of the older caches had
 
 
 class Planted:
@@ -45,12 +46,16 @@ class Planted:
 
 
 def old_cache_names(site: Path) -> list[str]:
-    """Every file below .samizdat-cache/ that the pickle-based caches and Jinja2's bytecode cache read."""
+    """Every file below .samizdat-cache/ that older caches (pickles, sealed shards) and Jinja2's bytecode
+    cache read."""
     config_digest = hashlib.sha256((site / "samizdat.toml").read_bytes()).hexdigest()
-    names = ["last-build.pickle"]
-    for number in range(SHARDS):
-        names.append(f"sources-{engine_id()}.3.{config_digest[:16]}-{number:02d}.pickle")
-        names.append(f"pages-{engine_id()}.3-{number:02d}.pickle")
+    names = ["last-build.pickle", "last-build.cache", "build.sqlite3", "cache.sqlite3"]
+    for number in range(OLD_SHARDS):
+        for version in (3, 4, 5):
+            names.append(f"sources-{engine_id()}.{version}.{config_digest[:16]}-{number:02d}.pickle")
+            names.append(f"pages-{engine_id()}.{version}-{number:02d}.pickle")
+            names.append(f"sources-{engine_id()}.{version}.{config_digest[:16]}-{number:02d}.cache")
+            names.append(f"pages-{engine_id()}.{version}-{number:02d}.cache")
     loader = jinja2.FileSystemLoader([str(site / "templates"), str(THEMES_DIR / "default" / "templates")])
     env = jinja2.Environment(loader=loader)
     for name in env.list_templates():
@@ -74,7 +79,7 @@ def test_planted_pickles_never_run(sandbox: Sandbox, capsys: pytest.CaptureFixtu
     marker.unlink()
     site = sandbox.write({})
     names = old_cache_names(site)
-    assert len(names) > 2 * SHARDS + 10  # the record, both shard families and every theme template
+    assert len(names) > 4 * OLD_SHARDS + 10  # the record, both shard families and every theme template
     plant(site, payload, names)
 
     for _ in range(2):  # a cold build, then one that finds its own caches beside the planted files
@@ -85,73 +90,76 @@ def test_planted_pickles_never_run(sandbox: Sandbox, capsys: pytest.CaptureFixtu
     assert "Привет" in (sandbox.out / "index.html").read_text(encoding="utf-8")
 
 
-def cache_files(site: Path) -> list[Path]:
-    return sorted(p for p in (site / CACHE).glob("*.cache"))
-
-
-def damage_truncate(path: Path) -> None:
-    path.write_bytes(path.read_bytes()[: len(MAGIC) + 40])
-
-
 def damage_garbage(path: Path) -> None:
-    path.write_bytes(os.urandom(2000))
+    path.write_bytes(os.urandom(8192))
 
 
-def damage_plain_json(path: Path) -> None:
-    path.write_text('{"blobs": [], "index": {"index.html": ["x", 0, 0]}}', encoding="utf-8")
+def damage_truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:1000])
 
 
-def damage_flip_a_byte(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    data[-1] ^= 0x01
-    path.write_bytes(bytes(data))
+def damage_plain_text(path: Path) -> None:
+    path.write_text('{"pages": {"index.html": "<p>other</p>"}}', encoding="utf-8")
 
 
-def damage_wrong_shape_sealed(path: Path) -> None:
-    """Sealed with the right key but not in the shape samizdat writes (a format drift, a bug)."""
-    key = machine_key()
-    assert key is not None
-    write_sealed(path, key, {"index.html": [{"html": "<p>other</p>"}, 0, 5]}, [b"12345"])
-
-
-def damage_wrong_types_sealed(path: Path) -> None:
-    key = machine_key()
-    assert key is not None
-    write_sealed(path, key, ["not", "a", "table"] if "last-build" not in path.name else {"fingerprint": 7})
+def sql(statement: str) -> Callable[[Path], None]:
+    def damage(path: Path) -> None:
+        db = sqlite3.connect(path)
+        with db:
+            db.execute(statement)
+        db.close()
+    return damage
 
 
 DAMAGES: list[tuple[str, Callable[[Path], None]]] = [
-    ("truncated", damage_truncate),
     ("garbage", damage_garbage),
-    ("valid JSON, wrong shape, unsealed", damage_plain_json),
-    ("one byte changed", damage_flip_a_byte),
-    ("sealed, wrong shape", damage_wrong_shape_sealed),
-    ("sealed, wrong types", damage_wrong_types_sealed),
+    ("truncated", damage_truncated),
+    ("not a database", damage_plain_text),
+    ("page html of the wrong type", sql("UPDATE pages SET html = 'text, not bytes'")),
+    ("page reads cut short", sql("UPDATE pages SET reads = x'0102'")),
+    ("page reads naming no read", sql("UPDATE pages SET reads = x'ffffffffffffff7f'")),
+    ("page scripts not a list", sql("UPDATE pages SET scripts = '{\"a\": 1}'")),
+    ("page text not UTF-8", sql("UPDATE pages SET content = x'ff'")),
+    ("a read's answer not text", sql("UPDATE reads SET answer = x'01' WHERE id IN (SELECT min(id) FROM reads)")),
+    ("a read's page of the wrong type", sql("UPDATE reads SET page = x'00' WHERE id = (SELECT max(id) FROM reads)")),
+    ("source fields of the wrong shape", sql("UPDATE sources SET fields = '[\"x\"]'")),
+    ("source stat of the wrong shape", sql("UPDATE sources SET stat = '[1, 2]'")),
+    ("source body of the wrong type", sql("UPDATE sources SET body = 5")),
+    ("record of the wrong shape", sql("UPDATE record SET value = '{\"fingerprint\": 7}'")),
+    ("record not JSON", sql("UPDATE record SET value = '{'")),
+    ("a table missing", sql("DROP TABLE reads")),
 ]
 
 
 @pytest.mark.parametrize(("label", "damage"), DAMAGES, ids=[label for label, _ in DAMAGES])
-@pytest.mark.parametrize("family", ["sources-", "pages-", "last-build"])
-def test_a_damaged_cache_means_one_note_and_a_cold_build(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
-                                                         label: str, damage: Callable[[Path], None],
-                                                         family: str) -> None:
+def test_a_damaged_store_means_one_note_and_a_cold_build(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                         label: str, damage: Callable[[Path], None]) -> None:
     site = sandbox.write({"content/en/about.md": "---\ntitle: About\n---\nWho we are.\n"})
     assert sandbox.build(capsys).code == 0
-    targets = [p for p in cache_files(site) if p.name.startswith(family)]
-    assert targets
-    for path in targets:
-        damage(path)
+    store = store_path(site)
+    assert store.is_file() and not store.resolve().is_relative_to(site.resolve())
+    damage(store)
     (site / "content/en/about.md").write_text("---\ntitle: About\n---\nWho we are now.\n", encoding="utf-8")
 
     outcome = sandbox.build(capsys)
     assert outcome.code == 0, outcome.err
     notes = [line for line in outcome.err.splitlines() if line.startswith("note:")]
-    assert len(notes) == 1 and CACHE in notes[0] and "from scratch" in notes[0], outcome.err
+    assert len(notes) == 1 and "build cache" in notes[0] and "from scratch" in notes[0], outcome.err
     assert "Traceback" not in outcome.err
     assert output_of(sandbox.out) == cold_build(sandbox, capsys)
     sandbox.assert_untouched()
-    again = sandbox.build(capsys)  # the thrown-away cache was replaced by a good one
+    again = sandbox.build(capsys)  # the thrown-away store was replaced by a good one
     assert again.code == 0 and "note:" not in again.err
+
+
+def test_a_store_of_another_version_is_emptied_quietly(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    site = sandbox.write({})
+    assert sandbox.build(capsys).code == 0
+    sql("UPDATE meta SET value = 'older' WHERE name = 'format'")(store_path(site))
+    (site / "content/en/index.md").write_text("---\ntitle: Home\n---\nHello again.\n", encoding="utf-8")
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0 and "note:" not in outcome.err, outcome.err
+    assert output_of(sandbox.out) == cold_build(sandbox, capsys)
 
 
 def output_of(out: Path) -> dict[str, bytes]:
@@ -173,66 +181,73 @@ def cold_build(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> dict[str
     return result
 
 
-def reseal_with(key: bytes) -> Callable[[Path, str], None]:
-    """Put other HTML in the cached home page and seal the file again with `key`."""
-    def tamper(path: Path, injected: str) -> None:
-        found = read_sealed(path, machine_key() or b"")
-        assert found is not None
-        index, blobs = found
-        _, first, _ = index["index.html"]
-        blobs[first] = bytes(blobs[first]).replace(b"</main>", injected.encode() + b"</main>")
-        write_sealed(path, key, index, blobs)
-    return tamper
+def planted_store(site: Path, injected: str) -> Path:
+    """A database shaped exactly like the store, its home page carrying other HTML, put in the site."""
+    real = sqlite3.connect(store_path(site))
+    rows = real.execute("SELECT * FROM pages").fetchall()
+    reads = real.execute("SELECT * FROM reads").fetchall()
+    real.close()
+    planted = site / CACHE / "build.sqlite3"
+    db = sqlite3.connect(planted)
+    with db:
+        db.executescript(SCHEMA)
+        for row in rows:
+            html = row[4].replace(b"</main>", injected.encode() + b"</main>")
+            db.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)", (*row[:4], html, row[5]))
+        db.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", reads)
+    db.close()
+    return planted
 
 
-TAMPERS = [
-    ("sealed with another computer's key", reseal_with(b"k" * 32)),
-    ("not sealed again", lambda path, injected: path.write_bytes(
-        path.read_bytes().replace(b"</main>", injected.encode() + b"</main>", 1))),
-]
-
-
-@pytest.mark.parametrize(("label", "tamper"), TAMPERS, ids=[label for label, _ in TAMPERS])
-def test_cached_html_from_elsewhere_never_reaches_the_output(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
-                                                             label: str, tamper: Callable[[Path, str], None]) -> None:
+def test_a_store_planted_in_the_site_never_reaches_the_output(sandbox: Sandbox,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
     injected = '<script src="https://tracker.example/x.js"></script>'
     site = sandbox.write({})
     assert sandbox.build(capsys).code == 0
-    shard = site / CACHE / f"pages-{engine_id()}.{RENDER_FORMAT}-{shard_of('index.html'):02d}.cache"
-    tamper(shard, injected)
-    assert injected.encode() in shard.read_bytes()
+    planted = planted_store(site, injected)
+    for name in ("cache.sqlite3", "store.sqlite3", "sources.sqlite3"):
+        shutil.copy(planted, planted.with_name(name))
+    store_path(site).unlink()  # nothing of this computer's own to find: the planted files are all there is
     (site / "content/en/index.md").write_text("---\ntitle: Home\n---\nHello again.\n", encoding="utf-8")
 
     outcome = sandbox.build(capsys)
     assert outcome.code == 0, outcome.err
-    assert "note:" in outcome.err
     assert injected not in (sandbox.out / "index.html").read_text(encoding="utf-8")
     assert output_of(sandbox.out) == cold_build(sandbox, capsys)
 
 
-def test_a_cache_made_by_another_user_is_not_trusted(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_users_store_is_not_used(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     sandbox.write({})
-    assert sandbox.build(capsys).code == 0
+    first = sandbox.build(capsys)
+    assert first.code == 0
     monkeypatch.setenv("XDG_CACHE_HOME", str(sandbox.root / "other-user-cache"))
     (sandbox.site / "content/en/index.md").write_text("---\ntitle: Home\n---\nHello again.\n", encoding="utf-8")
     outcome = sandbox.build(capsys)
-    assert outcome.code == 0
-    assert outcome.err.count("note:") == 1 and "not made on this computer" in outcome.err
+    assert outcome.code == 0 and "note:" not in outcome.err
+    assert "rendered" in outcome.out and "(1 rendered)" not in outcome.out  # every page rendered: a cold build
+    assert store_path(sandbox.site).is_relative_to(sandbox.root / "other-user-cache")
 
 
-def test_the_key_lives_outside_the_site_readable_by_its_user_only(sandbox: Sandbox,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_key_and_the_store_live_outside_the_site_readable_by_their_user_only(
+        sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     sandbox.write({})
     assert sandbox.build(capsys).code == 0
-    key_file = sealed.key_path()
-    assert not key_file.resolve().is_relative_to(sandbox.site.resolve())
-    assert key_file.stat().st_mode & 0o077 == 0
+    key_file, store = sealed.key_path(), store_path(sandbox.site)
+    for path in (key_file, store):
+        assert not path.resolve().is_relative_to(sandbox.site.resolve())
+        assert path.stat().st_mode & 0o077 == 0
+    assert store.parent.stat().st_mode & 0o077 == 0
     assert len(key_file.read_bytes()) == sealed.KEY_SIZE
     cache_files = [path for path in (sandbox.site / CACHE).rglob("*") if path.is_file()]
-    assert cache_files
+    assert cache_files  # the lock, and the image and document caches (sealed files)
     for path in cache_files:
-        assert not path.read_bytes().startswith((b"\x80", bc_magic)), f"{path} looks like a pickle"
+        assert not path.read_bytes().startswith((b"\x80", bc_magic, b"SQLite format")), f"{path} looks like a pickle"
+    db = sqlite3.connect(store)
+    columns = {row[1]: row[2] for table in ("sources", "pages", "reads", "record")
+               for row in db.execute(f"PRAGMA table_info({table})")}
+    db.close()
+    assert set(columns.values()) <= {"TEXT", "BLOB", "INTEGER"}  # plain values only
 
 
 EDITS = [  # each edit keeps the file's size; the test puts its old modification time back
@@ -272,13 +287,12 @@ def test_the_fingerprint_sees_an_edit_with_the_old_time(tmp_path: Path) -> None:
     (tmp_path / "page.md").write_text("Hallo.\n", encoding="utf-8")
     os.utime(tmp_path / "page.md", ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert fingerprint(tmp_path, out, None) != first
-    assert (PARSE_FORMAT, RENDER_FORMAT) == (4, 5)  # the shard names test_planted_pickles_never_run avoids
 
 
 def test_a_file_rewritten_with_the_same_bytes_is_not_parsed_again(make_site: Callable[..., Path]) -> None:
     site = make_site(dict(hostile.MINIMAL_PAGES))
     config = load_config(site)
-    cache = ParseCache(None)
+    cache = ParseCache(Store(None))
     refs = discover(config)[0]
     first = {p.page.path.name + p.page.language.code: p for p in cache.parse_all(refs, config)}
     page = site / "content/en/index.md"

@@ -102,7 +102,7 @@ def test_nothing_changed_is_known_without_building(make_site, run_cli, tmp_path:
 def test_a_meeting_passing_makes_the_next_build_real(tmp_path: Path) -> None:
     import datetime as dt
 
-    from samizdat.build.up_to_date import BuildRecord, unchanged
+    from samizdat.build.cache.record import BuildRecord, unchanged
     from samizdat.build.writer import write_output
 
     write_output(tmp_path / "out", {"index.html": b"x"}, {})

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from samizdat.build.cache.record import BuildRecord, fingerprint, forget, load_record, save_record, unchanged
+from samizdat.build.cache.store import Store
 from samizdat.build.lock import build_locks
 from samizdat.build.manifest import output_identity
 from samizdat.build.options import BuildOptions
-from samizdat.build.output import SiteOutput
+from samizdat.build.output import BuildResult, NothingChanged, SiteOutput
 from samizdat.build.timings import Timings
-from samizdat.build.up_to_date import BuildRecord, fingerprint, forget, load_record, save_record, unchanged
-from samizdat.build.writer import WriteReport, check_output_folder, write_output
+from samizdat.build.writer import check_output_folder, write_output
 from samizdat.config import load_config
 from samizdat.content.required import refuse_without_home
 from samizdat.images.model import ImageReport
@@ -23,7 +24,7 @@ from samizdat.images.model import ImageReport
 CACHE_DIR = ".samizdat-cache"
 
 
-def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions | None = None) -> SiteOutput:
+def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
@@ -34,39 +35,42 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
     with build_locks(out_dir, site_root / CACHE_DIR):
         check_output_folder(out_dir, site_root)
         timings = Timings()
-        cache_dir = site_root / CACHE_DIR
         with timings.stage("check"):
+            store = Store.open(site_root)
             sources = fingerprint(site_root, out_dir, options)
             current = f"{sources}:{output_identity(out_dir)}"  # the same sources, and the output this site wrote
-            record = load_record(cache_dir)
+            record = load_record(store)
             if unchanged(record, current, out_dir, dt.datetime.now(dt.UTC)):
                 assert record is not None
+                store.close()
                 return _up_to_date(site_root, record, timings)
-        forget(cache_dir)  # a build that fails must not leave the record of the one before
-        return _build(site_root, out_dir, options, sources, timings)
+        forget(store)  # a build that fails must not leave the record of the one before
+        try:
+            return _build(site_root, out_dir, options, sources, timings, store)
+        finally:
+            store.close()
 
 
-def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, timings: Timings) -> SiteOutput:
-    from samizdat.build.caches import BuildCaches
+def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, timings: Timings,
+           store: Store) -> SiteOutput:
+    from samizdat.build.cache import BuildCaches
     from samizdat.build.pipeline import render_site
 
-    caches = BuildCaches(on_disk=True)
+    caches = BuildCaches(store)
     output = render_site(site_root, options, caches=caches)
     refuse_without_home(output.findings)
     output.timings.stages = timings.stages | output.timings.stages
     output.written = write_output(out_dir, output.pages, output.copies, output.timings)
     with output.timings.stage("save"):
         caches.save()  # only after the output is written: the caches never run ahead of it
-        html = sum(1 for rel in output.pages if rel.endswith(".html"))
+        html = output.html_pages
         photos = output.images.processed + output.images.cached if output.images else 0
         current = f"{sources}:{output_identity(out_dir)}"
-        save_record(site_root / CACHE_DIR, BuildRecord(current, output.next_change, html,
-                                                       len(output.pages) + len(output.copies), photos,
-                                                       tuple(output.findings)))
+        save_record(store, BuildRecord(current, output.next_change, html,
+                                   len(output.pages) + len(output.copies), photos, tuple(output.findings)))
     return output
 
 
-def _up_to_date(site_root: Path, record: BuildRecord, timings: Timings) -> SiteOutput:
-    return SiteOutput(load_config(site_root), {}, {}, list(record.findings), timings,
-                      images=ImageReport(processed=0, cached=record.images, pruned=0),
-                      written=WriteReport(0, record.files, 0), up_to_date=True, html_pages=record.html_pages)
+def _up_to_date(site_root: Path, record: BuildRecord, timings: Timings) -> NothingChanged:
+    return NothingChanged(load_config(site_root), record.findings, record.html_pages, record.files,
+                          ImageReport(processed=0, cached=record.images, pruned=0), timings)

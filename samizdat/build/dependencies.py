@@ -8,7 +8,6 @@ the same data files, interface strings, template files and image sizes.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,30 +21,10 @@ from samizdat.content.pages import Page
 from samizdat.errors import SamizdatError
 from samizdat.i18n.strings import Catalogs
 from samizdat.outputs.filters import image_size
-from samizdat.outputs.reads import UNRECORDED, WHOLE_PAGE, Read
+from samizdat.outputs.reads import WHOLE_PAGE, Read
 from samizdat.site_files import site_file
 
 MISSING = "\0missing"
-Reads = tuple[tuple[Read, str], ...]  # each read with the hash of its answer
-
-
-def encode_reads(reads: Reads) -> str:
-    """As the render cache keeps them: one JSON string, which pages with the same reads share, so that
-    checking them costs once per distinct set, not once per page."""
-    return json.dumps([[list(read), answer] for read, answer in reads], ensure_ascii=False, separators=(",", ":"))
-
-
-def decode_reads(text: str) -> Reads | None:
-    """None for anything encode_reads cannot have written."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(value, list) or not all(
-            isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str) and isinstance(entry[0], list)
-            and all(isinstance(part, str) for part in entry[0]) for entry in value):
-        return None
-    return tuple((tuple(read), answer) for read, answer in value)
 
 
 class ReadAnswers:
@@ -59,28 +38,6 @@ class ReadAnswers:
         self._collections = collections
         self._sources = sources
         self._known: dict[Read, str] = {}
-        self._verdicts: dict[str, bool] = {}  # encoded reads → whether they all still hold
-        self._encoded: dict[tuple[Read, ...], str] = {}
-
-    def hashes(self, reads: Iterable[Read]) -> Reads:
-        return tuple((read, self.hash(read)) for read in reads)
-
-    def encoded(self, reads: tuple[Read, ...]) -> str:
-        """encode_reads of the reads with their answers; pages of one layout mostly make the same reads."""
-        known = self._encoded.get(reads)
-        if known is None:
-            known = self._encoded[reads] = encode_reads(self.hashes(reads))
-            self._verdicts[known] = True  # answered just now, on this site
-        return known
-
-    def still_true(self, encoded: str) -> bool:
-        verdict = self._verdicts.get(encoded)
-        if verdict is None:
-            recorded = decode_reads(encoded)
-            verdict = recorded is not None and all(read != UNRECORDED and self.hash(read) == digest
-                                                   for read, digest in recorded)
-            self._verdicts[encoded] = verdict
-        return verdict
 
     def hash(self, read: Read) -> str:
         known = self._known.get(read)
@@ -92,14 +49,17 @@ class ReadAnswers:
         match read:
             case ("page", path, field):
                 return self._field(path, field)
-            case ("list", method, code, _):
-                return self._listing(method, code)
+            case ("list", method, code, argument):
+                return self._listing(method, code, argument)
             case ("news_listing", key, code):
                 language = self._languages.get(code)
                 if language is None:
                     return MISSING
                 listing = self._collections.news_listing(key, language)
                 return (_identities(listing.posts), listing.number, listing.count, listing.year, listing.years)
+            case ("tags", code):
+                language = self._languages.get(code)
+                return MISSING if language is None else self._collections.tags(language)
             case ("tags_of", key, code):
                 language = self._languages.get(code)
                 return MISSING if language is None else self._collections.tags_of(key, language)
@@ -130,9 +90,11 @@ class ReadAnswers:
             return page.data.get(field.removeprefix("data."), MISSING)
         return getattr(page, field, MISSING)
 
-    def _listing(self, method: str, code: str) -> object:
+    def _listing(self, method: str, code: str, argument: str) -> object:
         language = self._languages.get(code)
-        if language is None or method not in ("news", "all_meetings", "upcoming", "past_by_year"):
+        if language is not None and method in ("tagged", "tag_feed"):
+            return _identities(getattr(self._collections, method)(argument, language))
+        if language is None or argument or method not in ("news", "all_meetings", "upcoming", "past_by_year"):
             return MISSING
         if method == "past_by_year":
             return [(year, _identities(items)) for year, items in self._collections.past_by_year(language)]

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from samizdat.build.caches import BuildCaches
-from samizdat.build.parse_cache import ParseCache, Parsed
+from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.sources import ParseCache, Parsed
+from samizdat.build.cache.store import Store
 from samizdat.build.timings import Timings
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.collections import Collections, check_meeting_pages
@@ -48,6 +49,7 @@ class LoadedSite:
     now: dt.datetime
     findings: list[Finding]
     drafts: list[Page]  # held back from publication (built only with --drafts)
+    unchanged: frozenset[str] = frozenset()  # source paths whose page is the one the render cache last saw
 
     @property
     def pages(self) -> list[Page]:
@@ -62,27 +64,31 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         config = load_config(site_root)
         theme = theme_paths(config)
         if caches is not None:
-            caches.prepare(config)
+            caches.prepare(config, drafts)
     with timings.stage("discover"):
         sources, content_files = discover(config)
         # content/ was walked just now, templates/ and strings/ with the theme, data/ and meetings/ are when
         # read; assets/ and static/ are copied at the end, but rendering already opens images there.
         check_site_folders(config.root, ("assets", "static"))
     with timings.stage("parse"):
-        parsed = (caches.parse if caches and caches.parse else ParseCache(None)).parse_all(sources, config)
+        parse_cache = caches.parse if caches and caches.parse else ParseCache(Store(None))
+        parsed = parse_cache.parse_all(sources, config)
         today = now.astimezone(ZoneInfo(config.timezone)).date()
         parsed = [_scheduled(item, today) for item in parsed]
         held = [item.page for item in parsed if item.page.held]
         if not drafts:
             parsed = [item for item in parsed if not item.page.held]
             content_files = without_bundles(content_files, held, config.root / "content")
-        parsed += [Parsed(page, ()) for page in news_pages([item.page for item in parsed], config)]
+        made = news_pages([item.page for item in parsed], config)
+        parsed += [Parsed(page, ()) for page in made]
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
         tag_names = TagNames(data.get("tags"), config.root)
         tags = TagIndex.build([item.page for item in parsed], tag_names)
-        parsed += [Parsed(page, ()) for page in tag_pages(config, tags, tag_names, catalogs)]
+        tagged = tag_pages(config, tags, tag_names, catalogs)
+        made = [*made, *tagged]
+        parsed += [Parsed(page, ()) for page in tagged]
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):
@@ -103,6 +109,9 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             now=now,
             findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
             drafts=held,
+            # A page the build makes (news pages, tag pages) shares its source's path but follows other pages
+            # too: reads of that path are always answered again.
+            unchanged=parse_cache.unchanged - {page.path.as_posix() for page in made},
         )
 
 

@@ -3,7 +3,7 @@
 It lives in the output folder, which anyone can edit, so it is read as untrusted data: an entry that
 is not a plain path inside the output, or not well formed, is dropped (its file is then written
 again). Its names are only ever compared with the names of this build, never opened as they are.
-The format is unchanged since version 1 (`build/up_to_date.py` reads the same file):
+The format is unchanged since version 1 (`build/cache/record.py` reads the same file):
 {"version": 1, "files": {"en/index.html": [size, mtime_ns, sha256 of the content]}}.
 """
 

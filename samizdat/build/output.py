@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from samizdat.build.timings import Timings
 from samizdat.config import SiteConfig
 from samizdat.findings import Finding
+from samizdat.images.model import ImageReport
 
 if TYPE_CHECKING:
     from samizdat.build.writer import WriteReport
     from samizdat.content.pages import Page
-    from samizdat.images.model import ImageReport
 
 
 @dataclass
@@ -31,5 +31,23 @@ class SiteOutput:
     written: WriteReport | None = None
     sources: dict[str, Page] = field(default_factory=dict)  # output path → the page it was rendered from
     next_change: dt.datetime | None = None  # when a meeting next moves from upcoming to past
-    up_to_date: bool = False  # nothing changed since the last build into the same folder: nothing was done
-    html_pages: int = 0  # set when up_to_date, as `pages` is then empty
+
+    @property
+    def html_pages(self) -> int:
+        return sum(1 for rel in self.pages if rel.endswith(".html"))
+
+
+@dataclass(frozen=True)
+class NothingChanged:
+    """What `samizdat build` answers when every input and the output are as the last build left them:
+    nothing was read, rendered or written. Its own type, so no caller mistakes it for an empty site."""
+
+    config: SiteConfig
+    findings: tuple[Finding, ...]  # the last build's, as the user should still see them
+    html_pages: int
+    files: int
+    images: ImageReport
+    timings: Timings
+
+
+BuildResult = SiteOutput | NothingChanged

@@ -13,12 +13,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from samizdat.assets.publish import publish_assets
-from samizdat.build.caches import BuildCaches
+from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.pages import RenderCache
+from samizdat.build.cache.store import Store
 from samizdat.build.finishing import check_static_clashes, page_infos, publishing_touches, secure
 from samizdat.build.load import load_site
 from samizdat.build.options import BuildOptions
 from samizdat.build.output import SiteOutput
-from samizdat.build.render_cache import RenderCache
 from samizdat.build.render_stage import render_site_pages
 from samizdat.build.site_findings import site_findings
 from samizdat.build.timings import Timings
@@ -44,7 +45,9 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     site = load_site(site_root, now or dt.datetime.now(dt.UTC), caches, timings, options.drafts)
     config, pages = site.config, site.pages
     with timings.stage("render"):
-        rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(None))
+        rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(Store(None)))
+        if caches and caches.parse:
+            caches.parse.settle()  # the render cache has caught up with the parsed pages
         rendered = {path: page.html for path, page in rendered_site.pages.items()}
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):

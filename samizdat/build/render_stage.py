@@ -8,12 +8,13 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.build.dependencies import ReadAnswers, SiteSources, encode_reads
+from samizdat.build.cache.pages import FinalPage, RenderCache
+from samizdat.build.cache.reads import ReadBook
+from samizdat.build.cache.signatures import notice_of, page_signature, site_signature
+from samizdat.build.dependencies import ReadAnswers, SiteSources
 from samizdat.build.flyer_pages import flyer_pages
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
-from samizdat.build.render_cache import FinalPage, RenderCache
-from samizdat.build.signatures import notice_of, page_signature, site_signature
 from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.translation_status import outdated_sources
 from samizdat.errors import SamizdatError, raise_all
@@ -50,8 +51,9 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     answers = ReadAnswers(site.config, site.pages, site.collections,
                           SiteSources(site.data, site.catalogs, site.theme.template_dirs))
     # A page is reused when its own inputs are the same and every read it made of others answers the same.
+    cache.book.check(answers, site.unchanged)
     results = {path: hit for path, signature in signatures.items()
-               if (hit := cache.get(path, signature)) and answers.still_true(hit.reads)}
+               if (hit := cache.get(path, signature)) and cache.book.holds(hit.reads)}
     todo = [page for page in site.pages if page.output_path not in results]
     unsafe: list[Finding] = []
     refused: set[str] = set()  # never cached: the next build must look at them again
@@ -59,14 +61,15 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     raise_all([outcome for outcome in outcomes if isinstance(outcome, SamizdatError)])
     for page, rendered in zip(todo, outcomes, strict=True):
         assert isinstance(rendered, RenderedPage)
-        results[page.output_path], violations = _finish(rendered, rules, page, answers)
+        results[page.output_path], violations = _finish(rendered, rules, page, (cache.book, answers))
         unsafe += violations
         if violations:
             refused.add(page.output_path)
     # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small.
     listed = {p.output_path for p in site.pages if p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS}
-    cache.replace_all({path: (signatures[path], page if path in listed else FinalPage(page.html, "", page.scripts,
-                                                                                      page.reads))
+    # A page taken from the cache stays the same object, so that only pages rendered anew are saved again.
+    cache.replace_all({path: (signatures[path], page if path in listed or not page.content
+                              else FinalPage(page.html, "", page.scripts, page.reads))
                        for path, page in results.items() if path not in refused})
     extra = (_not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
              | _search_pages(renderer, site, results))
@@ -101,7 +104,7 @@ def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tu
 
 
 def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None,
-            answers: ReadAnswers | None = None) -> tuple[FinalPage, list[Finding]]:
+            book: tuple[ReadBook, ReadAnswers] | None = None) -> tuple[FinalPage, list[Finding]]:
     """Tracking parameters out, the markup checked (one parse), rel="noopener noreferrer" on links that
     leave the site. The page's allowed scripts go to the policy by hash."""
     html = clean_page_links(rendered.html)
@@ -111,7 +114,7 @@ def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None,
     if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
         html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
     found = findings_of(scan.violations, page, rules) if scan.violations else []
-    reads = answers.encoded(rendered.reads) if answers else encode_reads(())
+    reads = book[0].record(rendered.reads, book[1]) if book else ()
     return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts), reads), found
 
 

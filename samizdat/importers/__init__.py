@@ -52,7 +52,7 @@ def _build(dest: Path, sources: dict[str, str], report: ReportBuilder) -> str:
             if not _set_aside(dest, exc, sources, report):
                 return f"FAILED: {exc}"
             continue
-        pages = sum(1 for rel in result.pages if rel.endswith(".html"))
+        pages = result.html_pages
         warnings = sum(1 for finding in result.findings if finding.severity == "warning")
         return f"built {pages} HTML files into {dest / '_site'}" + (
             f"; {warnings} warnings (samizdat build {dest} shows them)" if warnings else "")

@@ -4,14 +4,16 @@ Templates see other pages only through listings (`collections.news(lang)`, `upco
 listed page is handed over wrapped, so every field a template touches (`item.page.title`,
 `item.page.data.kicker`, a field that only a site's own override prints) is written down, as is every
 listing asked for and whether a page looked at the moment that sorts meetings. The build then reuses a
-page only when each of those reads gives the same answer again (see build/dependencies.py), so a new
-field in a template needs no change in the engine.
+page only when each of those reads gives the same answer again (see build/dependencies.py and
+build/cache/reads.py), so a new field in a template needs no change in the engine.
 
 The site-wide inputs a page uses are recorded the same way, so an edit re-renders only the pages
 that used what changed. A read is a tuple of strings:
 - ("page", source path, field): one attribute of a page; "data.NAME" for one front-matter field,
   "data" for all of them, "*" for the page as a whole (a method was called);
-- ("list", method, language code, arguments): which pages a listing gave, in which order;
+- ("list", method, language code, argument): which pages a listing gave, in which order (the
+  argument is a tag page's key for `tagged` and `tag_feed`, else empty);
+- ("tags", language code): every tag of a language with its count; ("tags_of", key, code): a page's tags;
 - ("moment",): which meetings are past at the build's moment;
 - ("data", name): one data file (data/NAME.yaml), ("data",) for the list of them;
 - ("string", language code, key): one interface string;
@@ -177,13 +179,24 @@ class RecordingCollections:
         self._log.add(("tags_of", key, language.code))
         return self._collections.tags_of(key, language)
 
+    def tags(self, language: Any) -> Any:
+        """Every tag of the language with its count (the tags page)."""
+        self._log.add(("tags", language.code))
+        return self._collections.tags(language)
+
+    def tagged(self, key: str, language: Any) -> list[Listed]:
+        return self._listed("tagged", language, self._collections.tagged(key, language), key)
+
+    def tag_feed(self, key: str, language: Any) -> list[Listed]:
+        return self._listed("tag_feed", language, self._collections.tag_feed(key, language), key)
+
     def __getattr__(self, name: str) -> Any:
         """Any other listing is handed over as it is, and marks the page as never reusable."""
         self._log.add(UNRECORDED)
         return getattr(self._collections, name)
 
-    def _listed(self, method: str, language: Any, items: list[Listed]) -> list[Listed]:
-        self._log.add(("list", method, language.code, ""))
+    def _listed(self, method: str, language: Any, items: list[Listed], argument: str = "") -> list[Listed]:
+        self._log.add(("list", method, language.code, argument))
         return [self._wrap(item) for item in items]
 
     def _wrap(self, item: Listed) -> Listed:

@@ -95,4 +95,5 @@ def _fresh_build(site_root: Path, options: BuildOptions) -> Iterator[tuple[Path,
     with tempfile.TemporaryDirectory(prefix="samizdat-publish-") as temp:
         folder = Path(temp) / "site"
         output = build_site(site_root, folder, options)
+        assert isinstance(output, SiteOutput)  # a new folder is never one the last build left as it is
         yield folder, output

@@ -8,7 +8,7 @@ import time
 import traceback
 from pathlib import Path
 
-from samizdat.build.caches import BuildCaches
+from samizdat.build.cache import BuildCaches
 from samizdat.build.options import BuildOptions
 from samizdat.build.output import SiteOutput
 from samizdat.build.pipeline import render_site
@@ -30,7 +30,7 @@ class DevState:
         self.generation = 0
         self.changed = threading.Condition()
         # Parsed sources and rendered pages stay in memory: a save re-renders only what it touched.
-        self.caches = BuildCaches(on_disk=False)
+        self.caches = BuildCaches()
 
     def rebuild(self) -> str:
         """Build in memory; on any failure keep serving the last good output. Returns a short report.
@@ -44,7 +44,7 @@ class DevState:
             return self._fail(str(exc))
         except Exception as exc:  # a bug: shown with its traceback, the server carries on
             # The caches may hold half of what the failed build put in them: start afresh.
-            self.caches = BuildCaches(on_disk=False)
+            self.caches = BuildCaches()
             return self._fail(describe_bug(exc))
         with self.changed:
             self.output, self.error, self.gone = output, None, False

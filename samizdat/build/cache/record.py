@@ -7,7 +7,7 @@ and inode are set by the system on every write and cannot be put back (`touch -d
 only the modification time), so an edit that keeps the size and the old time is still seen. Anything
 else, a fresh clone included, takes the ordinary build, whose caches are keyed by content.
 
-The record is a sealed file (samizdat/sealed.py): JSON, never code, and one a site folder cannot bring along.
+The record is one row of the store (store.py): JSON, never code, in a file a site folder cannot bring along.
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.shards import discard
+from samizdat.build.cache.store import Store
 from samizdat.build.writer import MARKER
 from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
-from samizdat.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
+from samizdat.sealed import CacheDamaged
 from samizdat.theme import THEMES_DIR
 
-RECORD = "last-build.cache"
 SKIPPED_DIRS = {".git", ".samizdat-cache", "_site", "__pycache__", "node_modules", ".venv"}
 
 
@@ -77,33 +76,30 @@ def _output_intact(out_dir: Path) -> bool:
     return True
 
 
-def load_record(cache_dir: Path) -> BuildRecord | None:
-    key = machine_key()
-    if key is None:
-        return None
+def load_record(store: Store) -> BuildRecord | None:
     try:
-        found = read_sealed(cache_dir / RECORD, key)
-        return None if found is None else _record(found[0])
-    except CacheDamaged as exc:
-        discard(cache_dir, exc)
+        rows = store.rows("SELECT value FROM record WHERE id = 1")
+        return _record(json.loads(str(rows[0][0]))) if rows else None
+    except (CacheDamaged, ValueError) as exc:
+        store.discard(exc if isinstance(exc, CacheDamaged) else CacheDamaged("the last build's record is damaged"))
         return None
 
 
-def save_record(cache_dir: Path, record: BuildRecord) -> None:
-    key = machine_key()
-    if key is None:
-        return
-    cache_dir.mkdir(parents=True, exist_ok=True)
+def save_record(store: Store, record: BuildRecord) -> None:
     # Shallow: asdict() would copy every finding deeply, only for the copies to be replaced just below.
     fields = {field.name: getattr(record, field.name) for field in dataclass_fields(record)} | {
         "next_change": record.next_change.isoformat() if record.next_change else None,
         "findings": [_finding_fields(item) for item in record.findings],
     }
-    write_sealed(cache_dir / RECORD, key, fields)
+    with store.writing() as db:
+        if db is not None:
+            db.execute("INSERT OR REPLACE INTO record VALUES (1, ?)", (json.dumps(fields, ensure_ascii=False),))
 
 
-def forget(cache_dir: Path) -> None:
-    (cache_dir / RECORD).unlink(missing_ok=True)
+def forget(store: Store) -> None:
+    with store.writing() as db:
+        if db is not None:
+            db.execute("DELETE FROM record")
 
 
 def _finding_fields(item: Finding) -> list[Any]:

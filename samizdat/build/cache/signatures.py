@@ -5,7 +5,7 @@ which template files exist, and the table of every page's URL and menu entry, wh
 menus read) and on its own source. What else it reads (other pages' fields through listings, which
 pages are listed, which meetings are past, data files, interface strings, the template files it uses)
 is not declared here: it is recorded while the page renders (outputs/reads.py) and checked on the next
-build (dependencies.py). File times are never used: a fresh clone resets them.
+build (reads.py, build/dependencies.py). File times are never used: a fresh clone resets them.
 """
 
 from __future__ import annotations

@@ -4,31 +4,30 @@ A file counts as unchanged while its size, modification time, change time and in
 when it was parsed (as git's index does): `touch -d` or an editor can put an old modification time
 back, but no program can set the change time or the inode, so an edit is always seen. When they
 differ (a fresh clone, a copy), the file's bytes are hashed, and a file whose bytes are the same is
-not parsed again. Kept in sealed files (see shards.py).
+not parsed again. Kept in the store's `sources` table (store.py), one row a file, written only for the
+files that changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
+import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from samizdat.build.cache.store import Store, gc_paused
 from samizdat.build.plain import NotPlain, from_plain, to_plain
-from samizdat.build.shards import Entry, discard, gc_paused, load_shards, save_shards
 from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef
-from samizdat.engine import engine_id
 from samizdat.errors import ContentError, SamizdatError, raise_all
 from samizdat.sealed import CacheDamaged
-
-CACHE_DIR = ".samizdat-cache"
-FORMAT = 4  # raise when what is stored changes shape, so an old cache is ignored, not misread
 
 
 @dataclass(frozen=True)
@@ -47,30 +46,37 @@ class Known:
     stat: Stat  # when these four are unchanged the file is not even read: no program can set back the last two
     digest: str  # sha256 of the bytes: a file whose stat changed but not its bytes (a fresh clone) is not parsed
     parsed: Parsed
-    packed: Entry | None = None  # as stored, when it came from the disk: saved again without packing it
 
 
 @dataclass
 class ParseCache:
-    folder: Path | None  # None: kept in memory only
-    config_digest: str = ""
+    store: Store
+    config_digest: str = ""  # of samizdat.toml and the drafts option: pages hold the config's Language objects
     entries: dict[str, Known] = field(default_factory=dict)  # path → what was parsed from it
-    dirty: set[str] = field(default_factory=set)  # paths whose entry changed since loading
+    dirty: set[str] = field(default_factory=set)  # paths whose row must be written (or removed) on save
+    # Paths whose page is not the one the render cache last saw (new, edited, gone): settle() empties it.
+    pending: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, site_root: Path | None, config: SiteConfig) -> ParseCache:
-        digest = hashlib.sha256((config.root / CONFIG_NAME).read_bytes()).hexdigest()  # pages hold Language objects
-        if site_root is None:
-            return cls(None, digest)
-        folder = site_root / CACHE_DIR
+    def open(cls, store: Store, config: SiteConfig, drafts: bool = False) -> ParseCache:
+        digest = config_digest(config, drafts)
         try:
+            rows = store.rows("SELECT path, stat, digest, fields, body FROM sources WHERE config = ?", (digest,))
             with gc_paused():
-                entries = {name: _unpack(entry, config)
-                           for name, entry in load_shards(folder, _prefix(digest)).items()}
+                entries = {str(row[0]): _unpack(row, config) for row in rows}
         except CacheDamaged as exc:
-            discard(folder, exc)
+            store.discard(exc)
             entries = {}
-        return cls(folder, digest, entries)
+        return cls(store, digest, entries)
+
+    @property
+    def unchanged(self) -> frozenset[str]:
+        """Paths whose page is, field for field, the one the last settled build rendered from."""
+        return frozenset(self.entries.keys() - self.pending)
+
+    def settle(self) -> None:
+        """The render cache now holds what this build's pages gave: nothing is pending any more."""
+        self.pending = set()
 
     def parse_all(self, refs: list[SourceRef], config: SiteConfig) -> list[Parsed]:
         fresh: dict[str, Known] = {}
@@ -82,7 +88,9 @@ class ParseCache:
             except ContentError as exc:  # every file's mistake, told together (errors.raise_all)
                 errors.append(exc)
         raise_all(errors)
-        self.dirty |= self.entries.keys() - fresh.keys()
+        gone = self.entries.keys() - fresh.keys()
+        self.dirty |= gone
+        self.pending |= gone
         self.entries = fresh
         return [known.parsed for known in fresh.values()]
 
@@ -96,62 +104,73 @@ class ParseCache:
         digest = hashlib.sha256(ref.path.read_bytes()).hexdigest()
         if known is not None and known.digest == digest:
             return replace(known, stat=stat)
+        self.pending.add(key)
         source = ref.read()
         return Known(stat, digest, Parsed(make_page(source, config), tuple(find_placeholders(source.text))))
 
-    def save(self) -> None:
-        if self.folder is None or not self.dirty:
-            return
-        packed: dict[str, Entry] = {}
-        for key, known in self.entries.items():
-            try:
-                fields, blobs = known.packed or _pack(known.parsed)
-            except (NotPlain, RecursionError):  # front matter JSON cannot carry exactly: parsed again next time
-                self.dirty.add(key)
+    def save(self, db: sqlite3.Connection) -> None:
+        """The changed rows, in the caller's transaction."""
+        db.execute("DELETE FROM sources WHERE config != ?", (self.config_digest,))
+        for key in sorted(self.dirty):
+            known = self.entries.get(key)
+            packed = None
+            if known is not None:
+                try:
+                    packed = _pack(known.parsed)
+                except (NotPlain, RecursionError):  # front matter JSON cannot carry exactly: parsed again next time
+                    packed = None
+            if packed is None:
+                db.execute("DELETE FROM sources WHERE path = ?", (key,))
                 continue
-            packed[key] = ([list(known.stat), known.digest, fields], blobs)
-        save_shards(self.folder, _prefix(self.config_digest), packed, self.dirty)
+            assert known is not None
+            db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+                       (key, self.config_digest, json.dumps(known.stat), known.digest, *packed))
         self.dirty = set()
 
 
-def _prefix(config_digest: str) -> str:
-    """A changed samizdat.toml starts a new set of files: pages hold the config's Language objects."""
-    return f"sources-{engine_id()}.{FORMAT}.{config_digest[:16]}"
+def config_digest(config: SiteConfig, drafts: bool) -> str:
+    """A changed samizdat.toml or drafts option starts afresh: pages hold the config's Language objects, and
+    whether drafts are built decides which pages exist."""
+    text = (config.root / CONFIG_NAME).read_bytes() + (b"\0drafts" if drafts else b"")
+    return hashlib.sha256(text).hexdigest()
 
 
-def _pack(parsed: Parsed) -> Entry:
+def _pack(parsed: Parsed) -> tuple[str, bytes]:
     page, fm = parsed.page, parsed.page.front_matter
     fields = [str(page.path), page.language.code, page.key, page.title, page.layout, page.url,
               page.output_path, page.body_line, to_plain(fm.data), list(fm.lines), to_plain(page.date),
               page.description, [list(mark) for mark in parsed.placeholders]]
-    return fields, (page.body.encode("utf-8"),)
+    return json.dumps(fields, ensure_ascii=False, allow_nan=False), page.body.encode("utf-8")
 
 
-def _unpack(entry: Entry, config: SiteConfig) -> Known:
-    """The entry as it was saved; CacheDamaged for anything save() cannot have written."""
-    value, blobs = entry
+def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
+    """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
     try:
-        stat, digest, fields = value
+        _, stat_text, digest, fields_text, body_bytes = row
+        if not (isinstance(stat_text, str) and isinstance(fields_text, str) and isinstance(body_bytes, bytes)):
+            raise ValueError("a column of the wrong type")
+        stat, fields = json.loads(stat_text), json.loads(fields_text)
         (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks) = fields
         if not (isinstance(stat, list) and len(stat) == 4 and all(type(number) is int for number in stat)):
             raise ValueError("a file's stat of the wrong shape")
         texts = (digest, path, code, key, title, layout, url, output, description, *lines)
         if (not isinstance(lines, list) or not all(isinstance(text, str) for text in texts)
-                or type(body_line) is not int or len(blobs) != 1):
+                or type(body_line) is not int):
             raise ValueError("a field of the wrong type")
         language = config.language(code)
         data, date = from_plain(data), from_plain(date)
         if (language is None or not isinstance(data, dict) or not (date is None or isinstance(date, dt.date))
                 or not all(_is_mark(mark) for mark in marks)):
             raise ValueError("a field of the wrong type")
-        body = str(blobs[0], "utf-8")
+        body = str(body_bytes, "utf-8")
     except (ValueError, TypeError, RecursionError) as exc:
         raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
     front_matter = FrontMatter(data, body, body_line, tuple(lines))
     page = Page(Path(path), language, key, title, layout, url, output, body, body_line, front_matter, date,
                 description)
     parsed = Parsed(page, tuple((line, text) for line, text in marks))
-    return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed, (fields, blobs))
+    assert isinstance(digest, str)
+    return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed)
 
 
 def _is_mark(mark: Any) -> bool:

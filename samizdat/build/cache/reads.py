@@ -1,0 +1,128 @@
+"""Every distinct read the cached pages made (outputs/reads.py), by number, with the answer it gave.
+
+Pages of one layout make mostly the same reads, so a page's record is a tuple of numbers into this book,
+and each build checks each distinct read once, not once per page. Checking is proportional to the
+change: a read of a page's field (`("page", path, field)`) answers from that page's source and the
+config alone, so it is not even asked again while the source is unchanged (the parse cache says which
+are); every other read is answered on the current site and compared.
+
+The invariant that makes this sound: after each build every read in the book holds the answer it has
+on that build's site. A read whose answer changed has every page that made it rendered again (which
+records the new answer), and reads no kept page made are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Iterable
+from typing import Protocol
+
+from samizdat.build.cache.store import Store
+from samizdat.outputs.reads import UNRECORDED, Read
+from samizdat.sealed import CacheDamaged
+
+
+class Answers(Protocol):
+    def hash(self, read: Read) -> str: ...
+
+
+class ReadBook:
+    """Reads are kept as their encoded text (encode_read) and decoded only when asked again: a one-edit
+    build decodes the few reads that are not of an unchanged page."""
+
+    def __init__(self, reads: dict[int, tuple[str, str, str | None]] | None = None) -> None:
+        self.reads: dict[int, tuple[str, str, str | None]] = reads or {}  # number → (read, answer, page path)
+        self.numbers = {text: number for number, (text, _, _) in self.reads.items()}
+        self.broken: frozenset[int] = frozenset()  # reads whose answer changed since the book was written
+        self._next = max(self.reads, default=0) + 1
+        self._dirty: set[int] = set()  # to be written on save
+        self._refreshed: set[int] = set()  # answered anew in this build
+
+    @classmethod
+    def of(cls, reads: dict[int, tuple[Read, str]]) -> ReadBook:
+        return cls({number: (encode_read(read), answer, _page_of(read)) for number, (read, answer) in reads.items()})
+
+    @classmethod
+    def load(cls, store: Store) -> ReadBook:
+        reads = {}
+        for number, text, answer, page in store.rows("SELECT id, read, answer, page FROM reads"):
+            if not (type(number) is int and isinstance(text, str) and isinstance(answer, str)
+                    and (page is None or isinstance(page, str))):
+                raise CacheDamaged("a recorded read does not have the shape samizdat writes")
+            reads[number] = (text, answer, page)
+        return cls(reads)
+
+    def knows(self, numbers: Iterable[int]) -> bool:
+        return all(number in self.reads for number in numbers)
+
+    def check(self, answers: Answers, unchanged: Collection[str]) -> None:
+        """Which reads answer differently on this build's site. unchanged: source paths whose page
+        is the one the book's answers were taken from."""
+        broken = set()
+        for number, (text, answer, page) in self.reads.items():
+            if page is not None and page in unchanged:
+                continue
+            read = decode_read(text)
+            if read is None or read == UNRECORDED or _page_of(read) != page or answers.hash(read) != answer:
+                broken.add(number)
+        self.broken = frozenset(broken)
+
+    def holds(self, numbers: tuple[int, ...]) -> bool:
+        return self.broken.isdisjoint(numbers)
+
+    def record(self, reads: Iterable[Read], answers: Answers) -> tuple[int, ...]:
+        """A freshly rendered page's reads as numbers, with the answers they gave just now."""
+        result = []
+        for read in reads:
+            text = encode_read(read)
+            number = self.numbers.get(text)
+            if number is None:
+                number, self._next = self._next, self._next + 1
+                self.numbers[text] = number
+            if number not in self._refreshed and (number in self.broken or number not in self.reads):
+                # a new read, or one whose answer changed: the answer it gives now, for every page that makes it
+                self.reads[number] = (text, answers.hash(read), _page_of(read))
+                self._dirty.add(number)
+                self._refreshed.add(number)
+            result.append(number)
+        return tuple(result)
+
+    def keep(self, used: set[int]) -> None:
+        """Drop the reads no kept page made: their answers are not kept up to date."""
+        for number in self.reads.keys() - used:
+            text, _, _ = self.reads.pop(number)
+            del self.numbers[text]
+            self._dirty.add(number)
+        self.broken, self._refreshed = frozenset(), set()
+
+    def save(self, db: sqlite3.Connection) -> None:
+        for number in sorted(self._dirty):
+            entry = self.reads.get(number)
+            if entry is None:
+                db.execute("DELETE FROM reads WHERE id = ?", (number,))
+            else:
+                db.execute("INSERT OR REPLACE INTO reads VALUES (?, ?, ?, ?)", (number, *entry))
+        self._dirty = set()
+
+
+def _page_of(read: Read) -> str | None:
+    """The source path of a read of one page's field: its answer follows from that source alone."""
+    return read[1] if len(read) == 3 and read[0] == "page" else None
+
+
+def encode_read(read: Read) -> str:
+    return json.dumps(list(read), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_read(text: object) -> Read | None:
+    """None for anything encode_read cannot have written."""
+    if not isinstance(text, str):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(part, str) for part in value):
+        return None
+    return tuple(value)

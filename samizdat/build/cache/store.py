@@ -1,0 +1,170 @@
+"""The one file all build state lives in: an SQLite database in the user's cache folder, one per site.
+
+Why there and not in the site folder: a site folder comes from strangers (a pull request, a ZIP), and
+so would anything kept in it. A database file is a complex format to hand to a parser; SQLite's own
+advice for untrusted files (`PRAGMA quick_check` before use) reads the whole file, which is the work a
+cache is there to save, and sealing each row with an HMAC would cost a hash of every row read. Kept
+beside the HMAC key (`sealed.key_path()`), in a folder only this user can read, the store is as
+trustworthy as the key itself: nothing a site brings along is ever opened, so nothing planted in a
+site's `.samizdat-cache/` can reach the output. Rows still hold plain values only (text, numbers, byte
+strings; never pickle) and every row is checked for its shape when read: a damaged file is thrown away
+with one note and the build is a cold one.
+
+The file is named by the site folder's resolved path, so a site moved elsewhere starts cold; a different
+site unpacked at the same path finds rows it cannot use, as every row is valid only for the content
+hashes it was made from.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from samizdat.engine import engine_id
+from samizdat.sealed import CacheDamaged, key_path
+
+FORMAT = 2  # raise when a table changes shape: an older file is emptied, not misread
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (path TEXT PRIMARY KEY, config TEXT NOT NULL, stat TEXT NOT NULL, digest TEXT NOT NULL,
+                      fields TEXT NOT NULL, body BLOB NOT NULL);
+CREATE TABLE pages (output TEXT PRIMARY KEY, signature TEXT NOT NULL, scripts TEXT NOT NULL, reads BLOB NOT NULL,
+                    html BLOB NOT NULL, content BLOB NOT NULL);
+CREATE TABLE reads (id INTEGER PRIMARY KEY, read TEXT NOT NULL UNIQUE, answer TEXT NOT NULL, page TEXT);
+CREATE TABLE record (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
+"""
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Tens of thousands of new objects, none of them cyclic: Python's collector would walk every
+    object alive many times over while they are made (a third of the load time at 10,000 pages)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def store_path(site_root: Path) -> Path:
+    """$XDG_CACHE_HOME/samizdat/sites/<sha256 of the site's path>.sqlite3, beside the key."""
+    name = hashlib.sha256(os.fsencode(site_root.resolve())).hexdigest()[:32]
+    return key_path().parent / "sites" / f"{name}.sqlite3"
+
+
+class Store:
+    """One site's database; `None` connection: nothing is kept on disk (the dev server, checks, tests)."""
+
+    def __init__(self, connection: sqlite3.Connection | None, path: Path | None = None) -> None:
+        self.db, self.path = connection, path
+
+    @classmethod
+    def open(cls, site_root: Path) -> Store:
+        path = store_path(site_root)
+        try:
+            return cls(_connect(path), path)
+        except OSError as exc:  # the user's cache folder cannot be written: build, keeping nothing
+            print(f"note: no build cache ({exc.strerror}: {exc.filename}); every build is a cold one",
+                  file=sys.stderr)
+            return cls(None)
+        except (sqlite3.Error, CacheDamaged) as exc:
+            _remove(path)
+            note(path, exc)
+            try:
+                return cls(_connect(path), path)
+            except (sqlite3.Error, CacheDamaged, OSError):
+                return cls(None)  # no store this time: a cold build that keeps nothing
+
+    def rows(self, sql: str, parameters: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        if self.db is None:
+            return []
+        try:
+            return self.db.execute(sql, parameters).fetchall()
+        except sqlite3.Error as exc:
+            raise CacheDamaged(f"the build cache cannot be read ({exc})") from exc
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection | None]:
+        """One transaction: all of a build's changes land together or not at all."""
+        if self.db is None:
+            yield None
+            return
+        with _transaction(self.db):
+            yield self.db
+
+    def discard(self, problem: Exception) -> None:
+        """Empty the store after a row samizdat cannot have written: the build goes on cold."""
+        if self.db is not None and self.path is not None:
+            self.db.close()
+            _remove(self.path)
+            note(self.path, problem)
+            try:
+                self.db = _connect(self.path)
+            except (sqlite3.Error, CacheDamaged, OSError):
+                self.db = None
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # the user's only, like the key
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")  # a crash mid-save leaves the last good state
+        db.execute("PRAGMA synchronous=NORMAL")  # the cache may lose the last save on power loss, never tear
+        db.execute("PRAGMA trusted_schema=OFF")
+        version = f"{engine_id()}.{FORMAT}"
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        found = db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone() if "meta" in tables else None
+        if found is None or found[0] != version:
+            _reset(db, tables, version)
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _reset(db: sqlite3.Connection, tables: set[str], version: str) -> None:
+    """Another version's file (or a new one): its rows mean something else, so start empty."""
+    with _transaction(db):
+        for table in tables:
+            if not table.startswith("sqlite_"):
+                db.execute(f'DROP TABLE "{table}"')
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('format', ?)", (version,))
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with suppress(OSError):  # what cannot be removed is emptied by _reset on the next open, or not used
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def note(path: Path, problem: Exception) -> None:
+    print(f"note: the build cache {path} was thrown away ({problem}); building from scratch", file=sys.stderr)

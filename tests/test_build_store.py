@@ -1,0 +1,69 @@
+"""The build store: a one-edit build reads and writes only what the edit touched."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.store import store_path
+from samizdat.build.pipeline import render_site
+from tests.staleness import site_files, write_site
+
+
+def build(site: Path) -> tuple[BuildCaches, int]:
+    caches = BuildCaches.on_disk(site)
+    output = render_site(site, caches=caches)
+    return caches, output.rendered_count
+
+
+def test_an_edit_saves_only_the_rows_it_changed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    caches, rendered = build(site)
+    caches.save()
+    total = len(caches.render.entries)
+    assert rendered == total > 10
+    caches.store.close()
+
+    post = site / "content/en/news/2026-01-02-post2.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    caches, rendered = build(site)
+    assert caches.parse.dirty == {post.as_posix()}
+    assert "en/news/2026-01-02-post2/index.html" in caches.render.dirty
+    assert len(caches.render.dirty) == rendered < total  # only the pages rendered anew are written again
+    caches.save()
+    caches.store.close()
+
+    caches, rendered = build(site)  # nothing changed since: nothing rendered, nothing to write
+    assert rendered == 0 and not caches.parse.dirty and not caches.render.dirty
+    caches.store.close()
+
+
+def test_the_store_is_plain_rows_queryable_page_by_page(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    caches, _ = build(site)
+    caches.save()
+    caches.store.close()
+    db = sqlite3.connect(store_path(site))
+    row = db.execute("SELECT signature, html FROM pages WHERE output = ?", ("en/about/index.html",)).fetchone()
+    reads = db.execute("SELECT read FROM reads WHERE page = ?", ((site / "content/en/news/2026-01-01-post1.md")
+                                                                 .as_posix(),)).fetchall()
+    db.close()
+    assert row is not None and b"About en" in row[1] and len(row[0]) == 64
+    assert reads and all(text.startswith('["page",') for (text,) in reads)  # what the listings read of a post
+
+
+def test_a_cache_folder_that_cannot_be_written_means_cold_builds_not_a_failure(
+        tmp_path: Path, monkeypatch, run_cli) -> None:
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    (tmp_path / "not-a-folder").write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    for _ in range(2):
+        result = run_cli("build", site, "-o", out)
+        assert result.code == 0, result.err
+        assert "no build cache" in result.err and "Traceback" not in result.err
+        assert "rendered" in result.out and "(0 rendered)" not in result.out
+    assert (out / "en/about/index.html").is_file()
