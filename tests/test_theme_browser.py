@@ -143,7 +143,9 @@ def test_header_fits_and_nothing_scrolls_sideways(browser, showcase, lang: str, 
             assert measured["header"] <= 96, (path, measured)
         if width == 1280:
             assert measured["items"] >= 3 and measured["oneRow"], (path, measured)
-        assert page.evaluate("window.__shift") == 0, (path, width)
+        # CLS as Lighthouse reports it, to three decimals: a sub-pixel shift of 0.0002 was seen once on a loaded
+        # machine (a lazy image decoding late); anything a reader could see is far above 0.0005.
+        assert round(page.evaluate("window.__shift"), 3) == 0, (path, width)
         if width != 320:
             page.screenshot(path=str(SHOTS / f"{lang}-{kind}-{width}.png"))
         context.close()
