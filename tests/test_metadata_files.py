@@ -194,9 +194,19 @@ def test_a_file_without_metadata_is_published_as_it_is(sandbox: Sandbox, capsys,
     assert (sandbox.out / output).read_bytes() == next(iter(files.values()))
 
 
-def test_a_video_is_published_with_a_warning_that_it_is_not_examined(sandbox: Sandbox, capsys) -> None:
+WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 60  # a Matroska header
+
+
+def test_a_video_samizdat_cannot_clean_is_published_with_a_warning(sandbox: Sandbox, capsys) -> None:
+    outcome = _build_ok(sandbox, capsys, {"assets/march.webm": WEBM})
+    assert "march.webm: warning: march.webm is a video or audio file" in outcome.err, outcome.err
+    assert (sandbox.out / "assets/march.webm").read_bytes() == WEBM
+
+
+def test_an_mp4_is_cleaned_without_a_warning(sandbox: Sandbox, capsys) -> None:
+    """MP4 and MOV files are cleaned (tests/test_video_metadata.py); one with nothing to clean is unchanged."""
     outcome = _build_ok(sandbox, capsys, {"assets/march.mp4": mp4_header()})
-    assert "march.mp4: warning: march.mp4 is a video or audio file" in outcome.err, outcome.err
+    assert "march.mp4" not in outcome.err, outcome.err
     assert (sandbox.out / "assets/march.mp4").read_bytes() == mp4_header()
 
 
