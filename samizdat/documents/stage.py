@@ -9,6 +9,7 @@ place in the list: the image stage cleans them next. Nothing here changes a file
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,20 +51,12 @@ def clean_documents(config: SiteConfig, copies: dict[str, Path]) -> DocumentOutp
     for rel, path in copies.items():
         kind = sniff(path)
         check_kind(rel, path, kind)
-        if kind.family == PDF:
-            entry = cache.entry(path)
+        if kind.family in (PDF, ISO_MEDIA):
+            entry = cache.entry(path) if kind.family == PDF else cache.entry(path, MEDIA_ENGINE, suffix_of(rel))
             if entry.is_file():
                 cached += 1
             else:
-                _clean_pdf(path, entry, cache)
-                cleaned += 1
-            result[rel] = entry
-        elif kind.family == ISO_MEDIA:
-            entry = cache.entry(path, MEDIA_ENGINE, suffix_of(rel))
-            if entry.is_file():
-                cached += 1
-            else:
-                _clean_media(path, entry, cache)
+                _clean_into(entry, cache, lambda made, path=path, family=kind.family: _clean(path, made, family))
                 cleaned += 1
             result[rel] = entry
         elif kind.family == MEDIA:
@@ -93,27 +86,30 @@ def check_kind(rel: str, path: Path, kind: Kind) -> None:
                            "published, served and cleaned as what it is")
 
 
-def _clean_pdf(path: Path, entry: Path, cache: DocumentCache) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    made = entry.with_name(f".{entry.stem}.{os.getpid()}.tmp")
+def _clean(path: Path, made: Path, family: str) -> None:
+    """A cleaned copy of `path` at `made`, or one error naming the file."""
     try:
-        strip_pdf(path, made)
+        if family == PDF:
+            strip_pdf(path, made)
+        else:
+            clean_iso_file(path, made)
     except PdfProblem as problem:
-        made.unlink(missing_ok=True)
         raise ContentError(f"{path.name}: {problem.message}", SourceLocation(path), hint=problem.hint) from None
-    cache.store(made, entry)
-
-
-def _clean_media(path: Path, entry: Path, cache: DocumentCache) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    made = entry.with_name(f".{entry.stem}.{os.getpid()}.tmp")
-    try:
-        clean_iso_file(path, made)
     except MediaProblem as problem:
-        made.unlink(missing_ok=True)
         raise ContentError(f"{path.name} cannot be read as a video or sound file: {problem}", SourceLocation(path),
                            hint="export it again from the phone or editor, or convert it (e.g. ffmpeg -i in.mov "
                            "-map_metadata -1 out.mp4)") from None
+
+
+def _clean_into(entry: Path, cache: DocumentCache, clean: Callable[[Path], None]) -> None:
+    """Cleaned beside the cache entry, then moved into place: a build stopped halfway leaves no half file."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    made = entry.with_name(f".{entry.stem}.{os.getpid()}.tmp")
+    try:
+        clean(made)
+    except BaseException:
+        made.unlink(missing_ok=True)
+        raise
     cache.store(made, entry)
 
 
