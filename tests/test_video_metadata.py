@@ -4,13 +4,14 @@ still play. Made with a real ffmpeg (the imageio-ffmpeg wheel ships one) and rea
 
 from __future__ import annotations
 
+import struct
 import subprocess
 from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
 
-from samizdat.documents.isomedia import iso_file_metadata
+from samizdat.documents.isomedia import SampleSizes, _samples_per_chunk, iso_file_metadata
 from samizdat.errors import ImageError
 from samizdat.images.verify import verify_published
 from tests.hostile import Sandbox, assert_refused
@@ -108,7 +109,8 @@ def test_an_uncleaned_video_never_passes_the_final_check(tmp_path: Path) -> None
     ("a video cut off inside its index", lambda data: data[: data.index(b"moov") + 200]),
     ("a box that claims more than the file holds",
      lambda data: data[: data.index(b"moov") - 4] + b"\x7f\xff\xff\xff" + data[data.index(b"moov"):]),
-
+    ("boxes nested five thousand deep (past Python's stack)",
+     lambda data: data + b"".join(struct.pack(">I4s", 8 * (5000 - level), b"moov") for level in range(5000))),
 ])
 def test_a_damaged_video_is_one_clear_error(sandbox: Sandbox, capsys: pytest.CaptureFixture[str], name: str,
                                             cut) -> None:
@@ -127,3 +129,11 @@ def test_a_video_under_another_name_is_refused(sandbox: Sandbox, capsys: pytest.
     outcome = sandbox.build(capsys)
     assert_refused(outcome, "march.txt")
     assert "rename it to march.mp4" in outcome.err
+
+
+def test_hostile_sample_tables_cost_time_in_proportion_to_their_bytes() -> None:
+    """A run claiming four billion samples a chunk, or a size table claiming four billion samples, is
+    counted by arithmetic and slices, never sample by sample."""
+    assert _samples_per_chunk([(1, 2), (3, 2**32 - 1)], 4) == [2, 2, 2**32 - 1, 2**32 - 1]
+    assert SampleSizes(7, 2**32 - 1).total(10, 2**32 - 1) == 7 * (2**32 - 11)
+    assert SampleSizes(0, 3, (5, 6, 7)).total(1, 2**32 - 1) == 13

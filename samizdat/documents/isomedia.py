@@ -14,7 +14,7 @@ from __future__ import annotations
 import mmap
 import shutil
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ CONTAINERS = frozenset({b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"
 BLANKED = frozenset({b"udta", b"meta", b"uuid", b"XMP_", b"free", b"skip", b"wide"})
 TIMESTAMPED = frozenset({b"mvhd", b"tkhd", b"mdhd"})  # creation and modification time after version/flags
 PICTURE_AND_SOUND = frozenset({b"vide", b"soun"})
+MAX_DEPTH = 16  # real files nest containers 6 deep; a hostile one could nest them until the stack ends
 
 
 Buffer = bytes | bytearray | mmap.mmap
@@ -100,7 +101,9 @@ def clean_iso_media(data: bytearray | mmap.mmap) -> MediaCleaning:
     return MediaCleaning(tuple(sorted(set(blanked))), tuple(cleared))
 
 
-def _clean_level(data: Buffer, start: int, end: int, blanked: list[str], cleared: list[str]) -> None:
+def _clean_level(data: Buffer, start: int, end: int, blanked: list[str], cleared: list[str], depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise MediaProblem(f"boxes nested more than {MAX_DEPTH} deep at byte {start}")
     for box in list(boxes(data, start, end)):
         if box.kind in BLANKED:
             _blank(data, box)
@@ -109,13 +112,13 @@ def _clean_level(data: Buffer, start: int, end: int, blanked: list[str], cleared
         elif box.kind in TIMESTAMPED:
             _zero_times(data, box)
         elif box.kind == b"trak":
-            _clean_level(data, box.body, box.end, blanked, cleared)
+            _clean_level(data, box.body, box.end, blanked, cleared, depth + 1)
             handler = _handler(data, box)
             if handler not in PICTURE_AND_SOUND:
                 _zero_samples(data, box)
                 cleared.append(handler.decode("latin-1", "replace"))
         elif box.kind in CONTAINERS:
-            _clean_level(data, box.body, box.end, blanked, cleared)
+            _clean_level(data, box.body, box.end, blanked, cleared, depth + 1)
 
 
 def _blank(data: Buffer, box: Box) -> None:
@@ -149,25 +152,31 @@ def _handler(data: Buffer, trak: Box) -> bytes:
 
 
 def _zero_samples(data: Buffer, trak: Box) -> None:
-    """Every byte of the track's samples, found through its chunk offsets, sample sizes and chunk runs."""
+    """Every byte of the track's samples, found through its chunk offsets, sample sizes and chunk runs.
+    Each table is walked once: a hostile file's tables cost time in proportion to their bytes."""
     stbl = _find(data, trak, (b"mdia", b"minf", b"stbl"))
     if stbl is None:
         return
     tables = {child.kind: child for child in boxes(data, stbl.body, stbl.end)}
     offsets = _chunk_offsets(data, tables)
-    sizes = _sample_sizes(data, tables.get(b"stsz"))
-    runs = _chunk_runs(data, tables.get(b"stsc"))
+    sizes = SampleSizes.read(data, tables.get(b"stsz"))
     sample = 0
-    for index, offset in enumerate(offsets):
-        count = _samples_in_chunk(runs, index + 1)
-        length = sum(sizes(sample + k) for k in range(count))
+    per_chunk = _samples_per_chunk(_chunk_runs(data, tables.get(b"stsc")), len(offsets))
+    for offset, count in zip(offsets, per_chunk, strict=True):
+        length = sizes.total(sample, count)
         sample += count
         if offset + length > len(data):
             raise MediaProblem(f"a track's samples at byte {offset} run past the end of the file")
         data[offset:offset + length] = bytes(length)
 
 
+def _need(box: Box, length: int) -> None:
+    if box.body + length > box.end:
+        raise MediaProblem(f"a {box.kind!r} box at byte {box.start} is cut short")
+
+
 def _table(data: Buffer, box: Box, entry: str) -> list[tuple[int, ...]]:
+    _need(box, 8)
     count = struct.unpack_from(">I", data, box.body + 4)[0]
     width = struct.calcsize(entry)
     if box.body + 8 + count * width > box.end:
@@ -183,16 +192,29 @@ def _chunk_offsets(data: Buffer, tables: dict[bytes, Box]) -> list[int]:
     return []
 
 
-def _sample_sizes(data: Buffer, stsz: Box | None) -> Callable[[int], int]:
-    if stsz is None:
-        return lambda index: 0
-    uniform, count = struct.unpack_from(">II", data, stsz.body + 4)
-    if uniform:
-        return lambda index: uniform if index < count else 0
-    if stsz.body + 12 + 4 * count > stsz.end:
-        raise MediaProblem(f"an stsz table at byte {stsz.start} is longer than its box")
-    sizes = struct.unpack_from(f">{count}I", data, stsz.body + 12)
-    return lambda index: sizes[index] if index < count else 0
+@dataclass(frozen=True)
+class SampleSizes:
+    """The sample-size table: one size for every sample, or one per sample."""
+    uniform: int
+    count: int
+    sizes: tuple[int, ...] = ()
+
+    @classmethod
+    def read(cls, data: Buffer, stsz: Box | None) -> SampleSizes:
+        if stsz is None:
+            return cls(0, 0)
+        _need(stsz, 12)
+        uniform, count = struct.unpack_from(">II", data, stsz.body + 4)
+        if uniform:
+            return cls(uniform, count)
+        if stsz.body + 12 + 4 * count > stsz.end:
+            raise MediaProblem(f"an stsz table at byte {stsz.start} is longer than its box")
+        return cls(0, count, struct.unpack_from(f">{count}I", data, stsz.body + 12))
+
+    def total(self, first: int, count: int) -> int:
+        """The bytes of `count` samples from sample `first` (samples past the table count nothing)."""
+        count = max(0, min(count, self.count - first))
+        return self.uniform * count if self.uniform else sum(self.sizes[first:first + count])
 
 
 def _chunk_runs(data: Buffer, stsc: Box | None) -> list[tuple[int, int]]:
@@ -200,13 +222,15 @@ def _chunk_runs(data: Buffer, stsc: Box | None) -> list[tuple[int, int]]:
     return [] if stsc is None else [(row[0], row[1]) for row in _table(data, stsc, ">III")]
 
 
-def _samples_in_chunk(runs: list[tuple[int, int]], chunk: int) -> int:
-    count = 0
-    for first, per_chunk in runs:
-        if first > chunk:
-            break
-        count = per_chunk
-    return count
+def _samples_per_chunk(runs: list[tuple[int, int]], chunks: int) -> list[int]:
+    """How many samples each chunk (numbered from 1) holds: the last run that starts at or before it."""
+    counts, run, current = [], 0, 0
+    for chunk in range(1, chunks + 1):
+        while run < len(runs) and runs[run][0] <= chunk:
+            current = runs[run][1]
+            run += 1
+        counts.append(current)
+    return counts
 
 
 def remaining_metadata(data: Buffer) -> list[str]:
@@ -216,11 +240,13 @@ def remaining_metadata(data: Buffer) -> list[str]:
     return found
 
 
-def _look(data: Buffer, start: int, end: int, found: list[str]) -> None:
+def _look(data: Buffer, start: int, end: int, found: list[str], depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise MediaProblem(f"boxes nested more than {MAX_DEPTH} deep at byte {start}")
     for box in boxes(data, start, end):
         if box.kind in BLANKED and any(data[box.body:box.end]):
             found.append(f"a {box.kind.decode('latin-1')} box at byte {box.start}")
         elif box.kind in TIMESTAMPED and any(data[box.body + 4:box.body + 4 + (16 if data[box.body] == 1 else 8)]):
             found.append(f"the recording time in {box.kind.decode('latin-1')} at byte {box.start}")
         elif box.kind in CONTAINERS:
-            _look(data, box.body, box.end, found)
+            _look(data, box.body, box.end, found, depth + 1)
