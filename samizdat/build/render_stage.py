@@ -134,30 +134,29 @@ def _not_found_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, F
 
 def _mirrors_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
     """A page per language listing the site's mirrors and how to check a copy, when there are mirrors."""
-    config = site.config
-    if not config.publish.mirrors or not renderer.has_template(MIRRORS_TEMPLATE):
+    if not site.config.publish.mirrors or not renderer.has_template(MIRRORS_TEMPLATE):
         return {}
-    versions = {language.code: mirrors_url(language) for language in config.languages}
-    result = {}
-    for language in config.languages:
-        url = versions[language.code]
-        path = url.lstrip("/") + "index.html"
-        if path not in rendered:
-            title = renderer.string(language.code, "mirrors_title")
-            result[path] = renderer.render_special(MIRRORS_TEMPLATE, language, url, versions, title)
-    return result
+    urls = {language.code: mirrors_url(language) for language in site.config.languages}
+    return _page_per_language(renderer, site, rendered, MIRRORS_TEMPLATE, urls, "mirrors_title")
 
 
 def _search_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
-    """A search page per language, when the theme has one; a page of the site's own at that address wins."""
+    """A search page per language, when the theme has one."""
     if not renderer.has_search:
         return {}
-    versions = {language.code: f"{language.root_url}{SEARCH_FOLDER}/" for language in site.config.languages}
+    urls = {language.code: f"{language.root_url}{SEARCH_FOLDER}/" for language in site.config.languages}
+    return _page_per_language(renderer, site, rendered, SEARCH_TEMPLATE, urls, "search_title")
+
+
+def _page_per_language(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage], template: str,
+                       urls: dict[str, str], title_key: str) -> dict[str, bytes]:
+    """One page of `template` per language at `urls` (each the others' translation); a page of the site's
+    own at that address wins."""
     result = {}
     for language in site.config.languages:
-        url = versions[language.code]
+        url = urls[language.code]
         path = url.lstrip("/") + "index.html"
         if path not in rendered:
-            title = renderer.string(language.code, "search_title")
-            result[path] = renderer.render_special(SEARCH_TEMPLATE, language, url, versions, title)
+            title = renderer.string(language.code, title_key)
+            result[path] = renderer.render_special(template, language, url, urls, title)
     return result
