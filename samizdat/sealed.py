@@ -87,12 +87,18 @@ def write_sealed(path: Path, key: bytes, index: Any, blobs: Sequence[Blob] = ())
     mac = hmac.new(key, path.name.encode("utf-8"), "sha256")
     for part in body:
         mac.update(part)
-    temp = path.with_name(path.name + ".tmp")
-    with temp.open("wb") as file:
-        file.write(MAGIC + mac.digest())
-        for part in body:
-            file.write(part)
-    os.replace(temp, path)
+    # A name of its own per writer: a dev server's rebuild and a build started beside it may seal the
+    # same file at once, and a shared temporary name let one rename the other's half away.
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    try:
+        with temp.open("wb") as file:
+            file.write(MAGIC + mac.digest())
+            for part in body:
+                file.write(part)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def read_sealed(path: Path, key: bytes) -> tuple[Any, list[memoryview]] | None:

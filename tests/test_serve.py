@@ -115,7 +115,8 @@ def test_a_broken_change_keeps_the_last_good_site_and_reports(dev: DevServer, si
 
     (site / "content/en/index.md").write_text(PAGE.format(text="Fixed"), encoding="utf-8")
     assert state.rebuild().startswith("rebuilt")
-    assert state.error is None and state.generation == good_generation + 1
+    # The watcher may have built the same save first: one good build or two, never none.
+    assert state.error is None and state.generation > good_generation
     assert "Fixed" in get(dev.url + "/en/")[1]
 
 

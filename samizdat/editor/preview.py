@@ -26,16 +26,11 @@ PREVIEW_CSP = ("default-src 'none'; img-src 'self'; media-src 'self'; style-src 
 
 
 class SharedState(DevState):
-    """One build at a time: the editor's saves and the watcher both ask for rebuilds."""
+    """The preview's build: drafts shown, links relative so it works inside the editor's frame."""
 
     def __init__(self, site_root: Path) -> None:
         super().__init__(site_root, drafts=True)
         self.options = BuildOptions(drafts=True, relative=True)
-        self._building = threading.Lock()
-
-    def rebuild(self) -> str:
-        with self._building:
-            return super().rebuild()
 
 
 class Preview:

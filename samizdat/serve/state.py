@@ -31,6 +31,9 @@ class DevState:
         self.changed = threading.Condition()
         # Parsed sources and rendered pages stay in memory: a save re-renders only what it touched.
         self.caches = BuildCaches()
+        # The watcher, the editor and a test may each ask for a build at once; the caches and the
+        # sealed files beside the site are for one build at a time.
+        self._building = threading.Lock()
 
     def rebuild(self) -> str:
         """Build in memory; on any failure keep serving the last good output. Returns a short report.
