@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from samizdat.documents.audio import is_mpeg_frame
+
 HEAD = 1024  # PDF readers look for %PDF- in the first kilobyte, so this much is read of every file
 
 # The families a published file can be in; what the build does with each is in docs/photo-safety.md.
@@ -22,7 +24,8 @@ PDF = "pdf"  # stripped with pikepdf
 OFFICE = "office"  # refused: export a PDF
 ARCHIVE = "archive"  # refused: the files inside cannot be checked
 ISO_MEDIA = "iso-media"  # MP4, MOV, M4A, 3GP: recording place, time and data tracks overwritten (isomedia.py)
-MEDIA = "media"  # other video and audio: published with a warning (not examined)
+AUDIO = "audio"  # MP3, AAC, FLAC, WAV: tags and attached pictures cut out (audio.py)
+MEDIA = "media"  # other video and audio (Ogg, WebM, Matroska, AVI): published with a warning (not examined)
 OTHER = "other"  # text, CSS, fonts, SVG…: passed as they are
 
 
@@ -154,6 +157,7 @@ def _iso_brands(head: bytes) -> set[bytes]:
     return {head[8:12]} | {head[i : i + 4] for i in range(16, size - 3, 4)}
 
 
+MPEG_AUDIO_SUFFIXES = (".mp3", ".mp2", ".mpga")
 ISO_MEDIA_SUFFIXES = (".mp4", ".m4v", ".m4a", ".m4b", ".mov", ".qt", ".3gp", ".3g2")
 # Old QuickTime files start with one of these boxes instead of ftyp.
 _QUICKTIME_FIRST_BOXES = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
@@ -164,8 +168,20 @@ def _media_kind(head: bytes) -> Kind | None:
         return Kind(ISO_MEDIA, "MP4 or QuickTime video or audio file", ISO_MEDIA_SUFFIXES)
     if head[:4] == b"\x1a\x45\xdf\xa3" or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):
         return Kind(MEDIA, "video or audio file")
-    if head.startswith((b"ID3", b"OggS", b"fLaC")) or (head[:4] == b"RIFF" and head[8:12] == b"WAVE"):
+    if head.startswith(b"OggS"):
         return Kind(MEDIA, "audio file")
+    return _audio_kind(head)
+
+
+def _audio_kind(head: bytes) -> Kind | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return Kind(AUDIO, "WAV audio file", (".wav", ".wave"))
+    if head.startswith(b"fLaC"):
+        return Kind(AUDIO, "FLAC audio file", (".flac",))
+    if head.startswith(b"ID3"):  # MP3 most often; AAC and FLAC files may begin with an ID3 tag too
+        return Kind(AUDIO, "audio file with ID3 tags", (*MPEG_AUDIO_SUFFIXES, ".aac", ".flac"))
+    if is_mpeg_frame(head[:4]):
+        return Kind(AUDIO, "MP3 or AAC audio file", (*MPEG_AUDIO_SUFFIXES, ".aac"))
     return None
 
 

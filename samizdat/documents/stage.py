@@ -1,9 +1,10 @@
 """The documents stage of the build: every file published as it is, recognised by its bytes.
 
 In order, for each file of assets/, static/, content/ and the theme: sniff its kind → refuse a name that
-hides what the file is, office files and archives → take cleaned PDFs and MP4/MOV files from the cache,
-clean the rest → warn about other video and audio, which are not examined. Raster images keep their
-place in the list: the image stage cleans them next. Nothing here changes a file in the site folder.
+hides what the file is, office files and archives → take cleaned PDFs, MP4/MOV videos and MP3/AAC/FLAC/WAV
+sound files from the cache, clean the rest → warn about other video and audio, which are not examined.
+Raster images keep their place in the list: the image stage cleans them next. Nothing here changes a
+file in the site folder.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samizdat.config import SiteConfig
+from samizdat.documents.audio import ENGINE as AUDIO_ENGINE
+from samizdat.documents.audio import AudioProblem, clean_audio_file
 from samizdat.documents.cache import DocumentCache
 from samizdat.documents.isomedia import ENGINE as MEDIA_ENGINE
 from samizdat.documents.isomedia import MediaProblem, clean_iso_file
 from samizdat.documents.pdf import PdfProblem, strip_pdf
 from samizdat.documents.sniff import (
     ARCHIVE,
+    AUDIO,
     ISO_MEDIA,
     MEDIA,
     OFFICE,
@@ -51,8 +55,9 @@ def clean_documents(config: SiteConfig, copies: dict[str, Path]) -> DocumentOutp
     for rel, path in copies.items():
         kind = sniff(path)
         check_kind(rel, path, kind)
-        if kind.family in (PDF, ISO_MEDIA):
-            entry = cache.entry(path) if kind.family == PDF else cache.entry(path, MEDIA_ENGINE, suffix_of(rel))
+        if kind.family in (PDF, ISO_MEDIA, AUDIO):
+            entry = (cache.entry(path) if kind.family == PDF
+                     else cache.entry(path, ENGINES[kind.family], suffix_of(rel)))
             if entry.is_file():
                 cached += 1
             else:
@@ -86,13 +91,22 @@ def check_kind(rel: str, path: Path, kind: Kind) -> None:
                            "published, served and cleaned as what it is")
 
 
+ENGINES = {ISO_MEDIA: MEDIA_ENGINE, AUDIO: AUDIO_ENGINE}  # part of a cached copy's key: a new engine cleans again
+
+
 def _clean(path: Path, made: Path, family: str) -> None:
     """A cleaned copy of `path` at `made`, or one error naming the file."""
     try:
         if family == PDF:
             strip_pdf(path, made)
+        elif family == AUDIO:
+            clean_audio_file(path, made)
         else:
             clean_iso_file(path, made)
+    except AudioProblem as problem:
+        raise ContentError(f"{path.name} cannot be read as the sound file it starts as: {problem}",
+                           SourceLocation(path), hint="export it again from the recorder or sound editor, or "
+                           "convert it (e.g. ffmpeg -i in.mp3 -map_metadata -1 out.mp3)") from None
     except PdfProblem as problem:
         raise ContentError(f"{path.name}: {problem.message}", SourceLocation(path), hint=problem.hint) from None
     except MediaProblem as problem:

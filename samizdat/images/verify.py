@@ -12,9 +12,10 @@ from pathlib import Path
 
 from PIL import Image
 
+from samizdat.documents.audio import audio_file_metadata
 from samizdat.documents.isomedia import iso_file_metadata
 from samizdat.documents.pdf import pdf_metadata
-from samizdat.documents.sniff import ARCHIVE, ICON, ISO_MEDIA, OFFICE, PDF, RASTER, sniff
+from samizdat.documents.sniff import ARCHIVE, AUDIO, ICON, ISO_MEDIA, OFFICE, PDF, RASTER, sniff
 from samizdat.errors import ImageError, SourceLocation
 
 # JPEG markers that carry metadata: APP1 (EXIF, XMP) … APP15, APP13 is IPTC; COM is a comment.
@@ -45,7 +46,7 @@ def verify_published(files: dict[str, Path]) -> None:
         family = sniff(path).family
         if family == ICON:
             _verify_icon(output, path)
-        elif family in (RASTER, PDF, ISO_MEDIA, OFFICE, ARCHIVE):
+        elif family in (RASTER, PDF, ISO_MEDIA, AUDIO, OFFICE, ARCHIVE):
             found = _metadata(path, family)
             if found:
                 raise ImageError(f"the output file {output} still holds metadata ({', '.join(found)}); "
@@ -59,6 +60,8 @@ def _metadata(path: Path, family: str) -> list[str]:
         return pdf_metadata(path)
     if family == ISO_MEDIA:
         return iso_file_metadata(path)
+    if family == AUDIO:
+        return audio_file_metadata(path)
     return ["a file of a kind that is never published"]
 
 
