@@ -76,7 +76,7 @@ class FaceSearch:
 def _search(image: Image.Image, search: FaceSearch) -> None:
     try:
         search.finish(detect_faces(image))
-    except Exception:  # noqa: BLE001  (a worker thread must always answer, or the photo waits for ever)
+    except Exception:  # a worker thread must always answer, or the photo waits for ever
         search.finish((), failed=True)
 
 

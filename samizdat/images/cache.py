@@ -28,6 +28,7 @@ from samizdat.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 ENGINE_VERSION = "5"  # raise when process.py changes what it writes, so old entries are not reused
 CACHE_DIR = ".samizdat-cache/images"
 MANIFEST = "photo.sealed"
+FOUND = "found.sealed"  # in a found-… entry: the faces the detector found in one photo, before any answer
 DIGESTS = "digests.sealed"
 
 
@@ -61,6 +62,31 @@ class ImageCache:
         operation = json.dumps([ENGINE_VERSION, PIL.__version__, asdict(settings), asdict(faces),
                                 detector if faces.detect or faces.look else ""], sort_keys=True)
         return hashlib.sha256(f"{digest}\n{operation}".encode()).hexdigest()
+
+    @staticmethod
+    def found_key(digest: str, detector: str) -> str:
+        """The entry of what the detector found in a photo: its bytes and the detector, not the answers
+        about it, so that an answer in the review page masks the photo again without a new search."""
+        return "found-" + hashlib.sha256(f"{digest}\n{detector}".encode()).hexdigest()
+
+    def load_found(self, key: str) -> tuple[Region, ...] | None:
+        """The faces found, as this computer stored them; None: search the photo. Sealed like the photos:
+        a planted list naming no faces would publish a photo unmasked."""
+        if self._key is None:
+            return None
+        try:
+            sealed = read_sealed(self.entry(key) / FOUND, self._key)
+            if sealed is None or sealed[0].get("key") != key:
+                return None
+            return tuple(Region(**region) for region in sealed[0]["found"])
+        except (CacheDamaged, OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def store_found(self, key: str, found: tuple[Region, ...]) -> None:
+        if self._key is None:
+            return
+        self.entry(key).mkdir(parents=True, exist_ok=True)
+        write_sealed(self.entry(key) / FOUND, self._key, {"key": key, "found": [asdict(r) for r in found]})
 
     def entry(self, key: str) -> Path:
         return self.folder / key
