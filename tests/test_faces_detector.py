@@ -131,8 +131,27 @@ def test_the_quick_look_is_one_pass_of_the_model_whatever_the_photo_size(monkeyp
     faces.detect_faces(photo, quick=True)
     assert calls == [(600, 800, 3)]
     calls.clear()
-    faces.detect_faces(photo.resize((1600, 1200)))
+    faces.detect_faces(photo.resize((1600, 1200)), search=faces.Search(skip_flat=False))
     assert len(calls) == 1 + 1 + 6  # the full search: overview, own size, enlarged twice (3200 × 2400)
+    calls.clear()
+    faces.detect_faces(photo.resize((1600, 1200)))
+    assert len(calls) == 1 + 1  # a plain photo: nothing to enlarge
+
+
+def test_plain_sky_is_left_out_of_the_enlarged_search_and_no_face_is_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    crowd = make_scene(0, faces=12, size=(1600, 600), seed=11)
+    photo = Image.new("RGB", (1600, 1200), (120, 160, 210))  # a clear sky above the crowd
+    photo.paste(crowd.image(), (0, 600))
+    searched = []
+    real = faces._detect
+    monkeypatch.setattr(faces, "_detect", lambda block, model: searched.append(block.shape) or real(block, model))
+    everywhere = faces.detect_faces(photo, search=faces.Search(skip_flat=False))
+    pixels_everywhere, searched[:] = sum(h * w for h, w, _ in searched), []
+    trimmed = faces.detect_faces(photo)
+    assert sum(h * w for h, w, _ in searched) < 0.75 * pixels_everywhere
+    assert len(trimmed) >= len(crowd.faces) * 0.8 and trimmed == everywhere  # the same faces, every one
 
 
 def test_the_benchmark_sets_share_no_background_and_no_face() -> None:
