@@ -79,3 +79,24 @@ def page_regions(site: Path) -> tuple[Region, ...]:
     found = cache.load_found(entry.name)
     assert found
     return found
+
+
+def test_a_planted_link_in_place_of_the_stored_list_is_never_written_through(make_site, run_cli, tmp_path: Path,
+                                                                            searches: list[str]) -> None:
+    site = face_site(make_site)
+    assert run_cli("build", site, "-o", tmp_path / "out").code == 0
+    (stored,) = (site / CACHE_DIR).glob(f"found-*/{FOUND}")
+    entry = stored.parent
+    stored.unlink()
+    entry.rmdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    entry.symlink_to(outside, target_is_directory=True)
+    (site / "data").mkdir(exist_ok=True)
+    (site / "data/faces.yaml").write_text("assets/astronaut.png:\n  regions: [[0, 0, 10, 10]]\n", encoding="utf-8")
+    assert run_cli("build", site, "-o", tmp_path / "out2").code == 0
+    write_face_review(site, tmp_path / "review")
+    assert list(outside.iterdir()) == []
+    assert len(searches) == 3  # searched again by the build and by the page: nothing trusted through the link
+    with Image.open(tmp_path / "out2/assets/astronaut.png") as published:
+        assert flat(published.convert("RGB"), FACE)

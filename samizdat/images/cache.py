@@ -83,10 +83,12 @@ class ImageCache:
             return None
 
     def store_found(self, key: str, found: tuple[Region, ...]) -> None:
-        if self._key is None:
-            return
-        self.entry(key).mkdir(parents=True, exist_ok=True)
-        write_sealed(self.entry(key) / FOUND, self._key, {"key": key, "found": [asdict(r) for r in found]})
+        entry = self.entry(key)
+        links = (entry, self.folder, self.folder.parent)
+        if self._key is None or any(path.is_symlink() for path in links) or entry.is_file():
+            return  # a link planted in the site folder is never written through: the photo is searched again
+        entry.mkdir(parents=True, exist_ok=True)
+        write_sealed(entry / FOUND, self._key, {"key": key, "found": [asdict(r) for r in found]})
 
     def entry(self, key: str) -> Path:
         return self.folder / key
