@@ -8,6 +8,10 @@ is: a planted variant could be a photo whose faces are not masked. So each entry
 with this computer's key (samizdat/sealed.py) and records the sha256 of every file in the entry; a file
 whose size, times or inode differ from the manifest's is hashed again before it is used, and an entry
 that fails either test is made again. Stat data only decides what to hash first, as in the build caches.
+
+Beside the photos, `found-…` entries keep what the face detector found in a photo, keyed by its bytes and
+the detector alone: an answer in the review page changes the photo's key, not what is in it, so the photo
+is masked again from these boxes without a new search (seconds of a core for a large photo).
 """
 
 from __future__ import annotations
