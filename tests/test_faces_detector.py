@@ -90,8 +90,8 @@ def test_the_model_comes_from_the_package_with_no_network(monkeypatch: pytest.Mo
 
 
 def test_both_runtimes_read_the_published_weights_alike() -> None:
-    """ONNX Runtime is used when installed, OpenCV otherwise (on the published weights, as it cannot run the
-    int8 copy): both runtimes must read those weights the same way, at any block size."""
+    """ONNX Runtime is used when installed, OpenCV otherwise (on the published weights, whose results can be
+    compared): both runtimes must read those weights the same way, at any block size."""
     from samizdat.images import centerface
 
     backend, fast = centerface._network(centerface.FLOAT_MODEL)

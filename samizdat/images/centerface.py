@@ -2,9 +2,10 @@
 
 The model files ship inside samizdat's own wheel (models/, MIT), so nothing is downloaded at run time.
 ONNX Runtime runs the int8 copy (weights and activations in 8 bits, calibrated on the face benchmark's
-tuning photos: about 1.7 times as fast on one core, and the same faces found on its held-out photos, as
-docs/photo-safety.md measures); OpenCV, the fallback when ONNX Runtime is missing, runs the published
-weights. The decoding follows the model's reference code (Star-Clouds/CenterFace, MIT): a heat map of
+tuning photos: about 1.7 times as fast on one core, and the same share of faces found on its held-out
+photos, as docs/photo-safety.md measures); OpenCV, the fallback when ONNX Runtime is missing, runs the
+published weights, which were checked to give ONNX Runtime's results (its own int8 arithmetic was not
+measured). The decoding follows the model's reference code (Star-Clouds/CenterFace, MIT): a heat map of
 face centres at a quarter of the input's resolution, with each centre's size and sub-pixel offset.
 """
 
@@ -16,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 INT8_MODEL = "centerface-int8.onnx"
-FLOAT_MODEL = "centerface.onnx"  # the weights as published: OpenCV's runtime, and the int8 copy's source
+FLOAT_MODEL = "centerface.onnx"  # the weights as published: the int8 copy's source, and what OpenCV runs
 MULTIPLE = 32  # the input's sides must be multiples of 32 (five halvings, then three doublings)
 STRIDE = 4  # the heat map has one cell per 4 × 4 input pixels
 INPUT = "input.1"
