@@ -2,7 +2,7 @@
 
 The model files ship inside samizdat's own wheel (models/, MIT), so nothing is downloaded at run time.
 ONNX Runtime runs the int8 copy (weights and activations in 8 bits, calibrated on the face benchmark's
-tuning photos: about 1.7 times as fast on one core, and the same share of faces found on its held-out
+tuning photos: 1.8 times as fast a block on one core, and the same share of faces found on its held-out
 photos, as docs/photo-safety.md measures); OpenCV, the fallback when ONNX Runtime is missing, runs the
 published weights, which were checked to give ONNX Runtime's results (its own int8 arithmetic was not
 measured). The decoding follows the model's reference code (Star-Clouds/CenterFace, MIT): a heat map of
