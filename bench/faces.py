@@ -150,6 +150,17 @@ def speed(engines: list[Engine], names: list[str], split: Split, rounds: int = 3
     return "\n".join(rows)
 
 
+def _half_size() -> None:
+    import samizdat.images.faces as faces
+
+    def scales(size: tuple[int, int]) -> list[float]:
+        overview = min(1.0, faces.OVERVIEW_SIDE / max(size))
+        return [overview, faces.ENLARGE] if overview >= 0.5 else [overview, 0.5, faces.ENLARGE]
+
+    faces._scales = scales
+    faces.TRUSTED = {**faces.TRUSTED, faces.ENLARGE: (16, 128)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=int, default=12)
@@ -162,6 +173,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--search", help="samizdat's search another way, e.g. model=centerface.onnx,tile=800")
     parser.add_argument("--speed", action="store_true", help="time each engine on 12-megapixel photos instead")
     parser.add_argument("--enlarge", type=float, help="samizdat's enlargement for small faces (2 by default)")
+    parser.add_argument("--half-size", action="store_true",
+                        help="samizdat searches at half size instead of the photo's own (a quarter of the pixels), "
+                             "and trusts the enlarged search up to 128 px (faces up to 64 px)")
     args = parser.parse_args(argv)
     import cv2
 
@@ -173,6 +187,8 @@ def main(argv: list[str] | None = None) -> None:
         faces.OVERLAP = {**faces.OVERLAP, args.enlarge: round(faces.OVERLAP.pop(old) * args.enlarge / old)}
         faces.TRUSTED = {**faces.TRUSTED, args.enlarge: faces.TRUSTED.pop(old)}
         faces.ENLARGE = args.enlarge
+    if args.half_size:
+        _half_size()
     if args.search:
         settings = dict(item.split("=", 1) for item in args.search.split(","))
         ENGINES["samizdat"] = samizdat_with(**{k: int(v) if v.isdigit() else v for k, v in settings.items()})
