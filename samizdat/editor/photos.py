@@ -4,6 +4,10 @@ The uploaded bytes are decoded and re-encoded in memory (the upload itself never
 app.py), and only the new pixels, with no metadata block at all, are ever written to the site folder:
 GPS, camera serials and dates cannot reach it. The photo waits in memory while faces are reviewed, and
 is written only once every language has its alt text.
+
+Faces are looked for in the background, one photo at a time (a 12-megapixel photo takes seconds of a core,
+longer under load): the upload answers at once, and the review page shows the faces when they are found.
+A photo is never written before its search has finished, so "cover the faces" always covers them.
 """
 
 from __future__ import annotations
@@ -14,18 +18,19 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.frontmatter import load_yaml
 from samizdat.editor.files import read_text, site_path, write_file
-from samizdat.editor.web import render, security_headers
+from samizdat.editor.web import render, security_headers, translator, ui_language
 from samizdat.images.colour import to_srgb
 from samizdat.images.faces import detect_faces, detector_available, mask_regions
 from samizdat.images.model import Region
@@ -36,24 +41,72 @@ PENDING = 16  # photos held in memory for review at once; the oldest is forgotte
 PHOTO_FOLDER = "assets/photos"
 UPLOADS_DATA = "data/uploads.yaml"  # each written photo with its alt text in every language
 PREVIEW_SIDE = 900
+CONFIRM_WAIT = 120  # seconds a confirmation waits for the search to finish before asking to try again
 
 
 class BadPhoto(ValueError):
     pass
 
 
+class FaceSearch:
+    """The faces of one photo, found in the background: done once the detector has answered (or failed)."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._faces: tuple[Region, ...] = ()
+        self.failed = False
+
+    def finish(self, faces: tuple[Region, ...], failed: bool = False) -> None:
+        self._faces, self.failed = faces, failed
+        self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float) -> bool:
+        return self._done.wait(timeout)
+
+    @property
+    def faces(self) -> tuple[Region, ...]:
+        """The faces found; empty while the search runs (a page shows "looking for faces" then)."""
+        return self._faces if self._done.is_set() else ()
+
+
+def _search(image: Image.Image, search: FaceSearch) -> None:
+    try:
+        search.finish(detect_faces(image))
+    except Exception:  # a worker thread must always answer, or the photo waits for ever
+        search.finish((), failed=True)
+
+
 @dataclass(frozen=True)
 class Pending:
     name: str
     jpeg: bytes  # already stripped: the only form the photo is kept in
-    faces: tuple[Region, ...]
+    search: FaceSearch
     detector: bool  # False: faces could not be looked for (the optional face detector is not installed)
+
+    @property
+    def faces(self) -> tuple[Region, ...]:
+        return self.search.faces
 
 
 class PendingPhotos:
     def __init__(self) -> None:
         self._items: OrderedDict[str, Pending] = OrderedDict()
         self._lock = threading.Lock()
+        # One search at a time: two uploads at once must not take both cores from the editor and the build.
+        self._searcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faces")
+
+    def search(self, image: Image.Image) -> FaceSearch:
+        """Faces looked for in the background; a photo without a detector is searched at once, for nothing."""
+        search = FaceSearch()
+        if detector_available():
+            self._searcher.submit(_search, image, search)
+        else:
+            search.finish(())
+        return search
 
     def add(self, item: Pending) -> str:
         key = secrets.token_urlsafe(16)
@@ -117,9 +170,8 @@ def upload(request: Request, form: FormData) -> Response:
         jpeg = encoded(image)
     except BadPhoto as exc:
         return _problem(request, config, str(exc))
-    faces = detect_faces(image) if detector_available() else ()
     name = _file_name(upload_file.filename or "")
-    key = editor.pending.add(Pending(name, jpeg, faces, detector_available()))
+    key = editor.pending.add(Pending(name, jpeg, editor.pending.search(image), detector_available()))
     return render(request, "photo_review.html", key=key, pending=editor.pending.get(key), languages=config.languages,
                   alts={}, missing=False)
 
@@ -144,6 +196,22 @@ def pending_image(request: Request) -> Response:
     return Response(encoded(shown), media_type="image/jpeg", headers=security_headers())
 
 
+def pending_faces(request: Request) -> Response:
+    """Whether the search of a waiting photo has finished, and what the review page should say then."""
+    item = request.app.state.editor.pending.get(request.path_params["key"])
+    if item is None:
+        return Response(status_code=404, headers=security_headers())
+    t = translator(ui_language(request))
+    if not item.search.done:
+        text = t("looking_for_faces")
+    elif item.search.failed:
+        text = t("faces_search_failed")
+    else:
+        text = t("faces_found", count=len(item.faces)) if item.faces else t("no_faces")
+    return JSONResponse({"done": item.search.done, "faces": len(item.faces), "text": text},
+                        headers=security_headers())
+
+
 def confirm(request: Request, form: FormData) -> Response:
     editor = request.app.state.editor
     config = load_config(editor.site_root)
@@ -155,6 +223,9 @@ def confirm(request: Request, form: FormData) -> Response:
     if not all(alts.values()):
         return render(request, "photo_review.html", status=400, key=key, pending=item, languages=config.languages,
                       alts=alts, missing=True)
+    if not item.search.wait(CONFIRM_WAIT):  # never written before its faces are known
+        return render(request, "photo_review.html", status=409, key=key, pending=item, languages=config.languages,
+                      alts=alts, missing=False)
     jpeg = item.jpeg
     if form.get("mask") == "yes" and item.faces:
         with Image.open(io.BytesIO(item.jpeg)) as image:

@@ -8,6 +8,10 @@ is: a planted variant could be a photo whose faces are not masked. So each entry
 with this computer's key (samizdat/sealed.py) and records the sha256 of every file in the entry; a file
 whose size, times or inode differ from the manifest's is hashed again before it is used, and an entry
 that fails either test is made again. Stat data only decides what to hash first, as in the build caches.
+
+Beside the photos, `found-…` entries keep what the face detector found in a photo, keyed by its bytes and
+the detector alone: an answer in the review page changes the photo's key, not what is in it, so the photo
+is masked again from these boxes without a new search (seconds of a core for a large photo).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from samizdat.sealed import CacheDamaged, machine_key, read_sealed, write_sealed
 ENGINE_VERSION = "5"  # raise when process.py changes what it writes, so old entries are not reused
 CACHE_DIR = ".samizdat-cache/images"
 MANIFEST = "photo.sealed"
+FOUND = "found.sealed"  # in a found-… entry: the faces the detector found in one photo, before any answer
 DIGESTS = "digests.sealed"
 
 
@@ -61,6 +66,33 @@ class ImageCache:
         operation = json.dumps([ENGINE_VERSION, PIL.__version__, asdict(settings), asdict(faces),
                                 detector if faces.detect or faces.look else ""], sort_keys=True)
         return hashlib.sha256(f"{digest}\n{operation}".encode()).hexdigest()
+
+    @staticmethod
+    def found_key(digest: str, detector: str) -> str:
+        """The entry of what the detector found in a photo: its bytes and the detector, not the answers
+        about it, so that an answer in the review page masks the photo again without a new search."""
+        return "found-" + hashlib.sha256(f"{digest}\n{detector}".encode()).hexdigest()
+
+    def load_found(self, key: str) -> tuple[Region, ...] | None:
+        """The faces found, as this computer stored them; None: search the photo. Sealed like the photos:
+        a planted list naming no faces would publish a photo unmasked."""
+        if self._key is None:
+            return None
+        try:
+            sealed = read_sealed(self.entry(key) / FOUND, self._key)
+            if sealed is None or sealed[0].get("key") != key:
+                return None
+            return tuple(Region(**region) for region in sealed[0]["found"])
+        except (CacheDamaged, OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def store_found(self, key: str, found: tuple[Region, ...]) -> None:
+        entry = self.entry(key)
+        links = (entry, self.folder, self.folder.parent)
+        if self._key is None or any(path.is_symlink() for path in links) or entry.is_file():
+            return  # a link planted in the site folder is never written through: the photo is searched again
+        entry.mkdir(parents=True, exist_ok=True)
+        write_sealed(entry / FOUND, self._key, {"key": key, "found": [asdict(r) for r in found]})
 
     def entry(self, key: str) -> Path:
         return self.folder / key

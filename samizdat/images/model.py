@@ -68,6 +68,8 @@ class Job:
     faces: FacePlan
     key: str  # the cache key
     entry: Path  # the cache folder the job writes into
+    found: tuple[Region, ...] | None = None  # what the detector found in it before, kept in the cache
+    detector: str = ""  # the detector's version: with the photo's bytes, the key of what it found
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Photo:
     variants: tuple[Variant, ...]
     masked: tuple[Region, ...] = ()
     unreviewed_faces: int = 0  # clear faces in a photo that is neither masked nor reviewed
+    found: tuple[Region, ...] | None = None  # what the detector found, when it ran (to keep in the cache)
 
     def of_type(self, mime: str) -> tuple[Variant, ...]:
         return tuple(v for v in self.variants if v.mime == mime)

@@ -42,9 +42,12 @@ def run_job(job: Job) -> Photo | Failure:
 
 
 def _processed(image: Image.Image, job: Job) -> Photo:
+    # An answer in the review page changes the plan, not the photo: the faces found before are used again.
+    searched = detect_faces(image) if job.faces.detect and job.found is None else None
     regions = job.faces.regions
     if job.faces.detect:
-        regions = regions + without_rejected(detect_faces(image), job.faces.not_faces)
+        found = searched if searched is not None else job.found or ()
+        regions = regions + without_rejected(found, job.faces.not_faces)
     unreviewed = len(detect_faces(image, quick=True)) if job.faces.look and not job.faces.detect else 0
     image = mask_regions(image, regions, job.faces.style)
     staging = job.entry.with_name(f"{job.entry.name}.tmp-{os.getpid()}")
@@ -54,7 +57,7 @@ def _processed(image: Image.Image, job: Job) -> Photo:
     (staging / full).write_bytes(encode(fitted(image, job.source.format), job.source.format, FULL_SIZE_QUALITY))
     variants = _write_variants(image, job, staging)
     _publish(staging, job.entry)
-    return Photo(job.key, image.width, image.height, full, variants, regions, unreviewed)
+    return Photo(job.key, image.width, image.height, full, variants, regions, unreviewed, searched)
 
 
 def load_upright(path: Path) -> Image.Image:

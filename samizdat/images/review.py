@@ -18,8 +18,16 @@ from PIL import Image, ImageDraw
 from samizdat.config import SiteConfig, load_config
 from samizdat.content.sources import discover
 from samizdat.errors import ConfigError, ImageError, OutputError, SourceLocation
+from samizdat.images.cache import ImageCache
 from samizdat.images.colour import UnsupportedMode
-from samizdat.images.faces import INSTALL_HINT, detect_faces, detector_available, mask_regions, without_rejected
+from samizdat.images.faces import (
+    INSTALL_HINT,
+    detect_faces,
+    detector_available,
+    detector_version,
+    mask_regions,
+    without_rejected,
+)
 from samizdat.images.model import FacePlan, Region, is_raster
 from samizdat.images.policy import load_face_policy
 from samizdat.images.probe import ImageProblem, probe
@@ -96,7 +104,8 @@ def write_face_review(site_root: Path, out_dir: Path | None = None, language: st
     out = out_dir or config.root / REVIEW_DIR
     _prepare(out)
     words = review_words(code)
-    reviewed = [_review(path, rel, policy.plan_for(rel), out, index, words) for index, (path, rel) in
+    found = _FoundFaces(ImageCache(config.root))
+    reviewed = [_review(path, rel, policy.plan_for(rel), out, index, words, found) for index, (path, rel) in
                 enumerate(zip(photos, rels, strict=True))]
     reviewed.sort(key=lambda item: (-item.risk[0] - item.risk[1], item.rel))
     (out / "review.css").write_text(STYLE, encoding="utf-8")
@@ -132,7 +141,24 @@ def _prepare(out: Path) -> None:
     (out / MARKER).write_text("written by `samizdat faces`\n", encoding="utf-8")
 
 
-def _review(path: Path, rel: str, plan: FacePlan, out: Path, index: int, words: dict[str, str]) -> Reviewed:
+class _FoundFaces:
+    """What the detector found in each photo, from the image cache when a build or an earlier page searched
+    it: a page made again after an answer does not search the photos again."""
+
+    def __init__(self, cache: ImageCache) -> None:
+        self.cache = cache
+
+    def __call__(self, path: Path, image: Image.Image) -> tuple[Region, ...]:
+        key = self.cache.found_key(self.cache.digest(path), detector_version())
+        found = self.cache.load_found(key)
+        if found is None:
+            found = detect_faces(image)
+            self.cache.store_found(key, found)
+        return found
+
+
+def _review(path: Path, rel: str, plan: FacePlan, out: Path, index: int, words: dict[str, str],
+            faces_in: _FoundFaces) -> Reviewed:
     try:
         probe(path, "")
         image = load_upright(path)
@@ -140,7 +166,7 @@ def _review(path: Path, rel: str, plan: FacePlan, out: Path, index: int, words: 
         return Reviewed(rel, f"{words['not_published']}: {problem.message}", (), ())
     except (UnsupportedMode, OSError, ValueError) as exc:
         return Reviewed(rel, f"{words['not_published']}: {exc}", (), ())
-    found = without_rejected(detect_faces(image), plan.not_faces) if plan.detect else ()
+    found = without_rejected(faces_in(path, image), plan.not_faces) if plan.detect else ()
     regions = plan.regions + found
     files = (f"{index}-regions.jpg", f"{index}-masked.jpg")
     pictures = (_outlined(image, regions), mask_regions(image, regions, plan.style).convert("RGB"))

@@ -73,7 +73,8 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
             new_pages[page.output] = _rewrite(rendered[page.output].decode("utf-8"), found[page.output],
                                               photos, config.images.sizes).encode("utf-8")
     kept = {rel: path for rel, path in copies.items() if not is_raster(rel)}
-    pruned = cache.finish({photo.key for photo in photos.values()})
+    found_keys = {cache.found_key(job.source.digest, job.detector) for job in jobs if job.faces.detect}
+    pruned = cache.finish({photo.key for photo in photos.values()} | found_keys)
     report = ImageReport(len(todo), cached_count, pruned)
     findings += unreviewed_findings(photos, config.root)
     return ImageOutput(new_pages, kept | published_photos, report, tuple(findings))
@@ -199,7 +200,8 @@ def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: li
                 plan = replace(plan, look=True)
                 detector = detector or detector_version()
         key = cache.key(source.digest, settings, plan, detector)
-        jobs.append(Job(source, settings, plan, key, cache.entry(key)))
+        found = cache.load_found(cache.found_key(source.digest, detector)) if plan.detect else None
+        jobs.append(Job(source, settings, plan, key, cache.entry(key), found, detector))
     return jobs
 
 
@@ -243,6 +245,8 @@ def _accept(job: Job, outcome: Photo | Failure, cache: ImageCache, refs: dict[Pa
         where = locate(ref, root) if ref else SourceLocation(job.source.path)
         raise ImageError(outcome.message, where, hint=outcome.hint)
     cache.store(outcome)
+    if outcome.found is not None:
+        cache.store_found(cache.found_key(job.source.digest, job.detector), outcome.found)
     return outcome
 
 

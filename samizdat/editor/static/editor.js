@@ -30,4 +30,20 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     }
   }
+  // A photo's faces are looked for in the background: ask until the search is done, then show them.
+  const search = document.getElementById("face-search");
+  if (search) {
+    const ask = () => fetch(search.dataset.poll, { credentials: "same-origin" })
+      .then((answer) => answer.json())
+      .then((state) => {
+        if (!state.done) { setTimeout(ask, 1000); return; }
+        search.textContent = state.text;
+        const photo = document.getElementById("pending-photo");
+        photo.src = photo.src.split("?")[0] + "?found=" + state.faces;
+        const mask = document.getElementById("mask-faces");
+        if (mask && state.faces === 0) mask.hidden = true;
+      })
+      .catch(() => setTimeout(ask, 3000));
+    setTimeout(ask, 1000);
+  }
 });
