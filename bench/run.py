@@ -14,8 +14,6 @@ dev server's latency with 20 and 50 clients at once on the bundled site (`bench/
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import os
 import re
 import shutil
@@ -134,17 +132,14 @@ def _remove(*paths: Path) -> None:
 
 
 def bench_reload(work: Path, runs: int) -> dict[str, list[float]]:
-    """Save-to-reload on the bundled site and on the ~3,000-file synthetic site (its middle English post)."""
+    """Save-to-reload on the bundled site, and on the ~3,000-file synthetic site beside `hugo server`."""
     from bench import reload  # Playwright is only needed here
 
-    results = {}
-    with contextlib.redirect_stderr(io.StringIO()):  # the watcher's "changed: …" lines
-        results["bundled site (`site/`)"] = reload.measure(REPO / "site", "/en/", "content/en/index.md", runs)
-        manifest = generate(work / "reload", RELOAD_SIZE)
-        target = manifest.edit_target
-        results[f"synthetic site, {len(manifest.versions):,} files"] = reload.measure(
-            work / "reload" / "samizdat", "/" + target.output.removesuffix("index.html"), target.samizdat_source,
-            runs, find=target.signature, selector="main", timeout=120)
+    results = {"bundled site (`site/`), samizdat serve": reload.measure(REPO / "site", "/en/", "content/en/index.md",
+                                                                          runs)}
+    files = f"{RELOAD_SIZE * 3:,}"
+    for name, times in reload.measure_synthetic(work / "reload", RELOAD_SIZE, runs).items():
+        results[f"synthetic site, {files} files, {name}"] = times
     return results
 
 
