@@ -67,7 +67,7 @@ class Job:
     settings: Settings
     faces: FacePlan
     key: str  # the cache key
-    entry: Path  # the cache folder the job writes into
+    entry: Path  # a folder of the job's own to write the files into (the cache moves them into place)
 
 
 @dataclass(frozen=True)
