@@ -1,7 +1,8 @@
 """The build's search stage: every searchable page's published HTML in, the index files out.
 
 Its only state is a memo of the pages it has already read, keyed by their bytes, kept for the life of
-the process (the dev server rebuilds in one process): a save re-reads only the page that changed.
+the process (the dev server rebuilds in one process): a save re-reads only the page that changed,
+and re-encodes only the index chunks it touches.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Mapping
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
 from samizdat.search.documents import search_doc, searchable
-from samizdat.search.index import IndexedDoc, build_language_index
+from samizdat.search.incremental import IncrementalIndex
+from samizdat.search.index import IndexedDoc
 from samizdat.search.tokens import count_terms
 
 
@@ -27,16 +29,12 @@ class _Memo:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[bytes, IndexedDoc]] = {}
-        self.languages: dict[str, tuple[tuple[bytes, ...], dict[str, bytes]]] = {}  # code → (digests, files)
+        self.languages: dict[str, IncrementalIndex] = {}
 
     def language_files(self, code: str, paths: list[str]) -> dict[str, bytes]:
-        """A language none of whose pages changed keeps its files: a save rebuilds one language's index."""
-        digests = tuple(self.entries[path][0] for path in paths)
-        known = self.languages.get(code)
-        if known is None or known[0] != digests:
-            known = (digests, build_language_index(code, [self.entries[path][1] for path in paths]))
-            self.languages[code] = known
-        return known[1]
+        """A save re-encodes only the chunks the changed pages touch (incremental.py)."""
+        index = self.languages.setdefault(code, IncrementalIndex(code))
+        return dict(index.update([self.entries[path][1] for path in paths]))
 
     def analysed(self, pages: list[Page], html: Mapping[str, bytes]) -> dict[str, IndexedDoc]:
         digests = {page.output_path: _digest(page, html[page.output_path]) for page in pages}
