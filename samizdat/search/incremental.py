@@ -42,6 +42,7 @@ class IncrementalIndex:
         self.forms: dict[str, Counter[str]] = {}  # stem → its folded words, each counted once per document
         self.members: dict[str, dict[int, set[str]]] = {HANGUL: {}, OTHER: {}}  # kind → bucket → terms
         self.files: dict[str, bytes] = {}
+        self.fragments: dict[str, dict[str, str]] = {HANGUL: {}, OTHER: {}}  # kind → term → its entry as JSON
 
     def update(self, indexed: list[IndexedDoc]) -> dict[str, bytes]:
         """The chunk files for these documents, re-encoding only what the changed ones touch."""
@@ -58,6 +59,9 @@ class IncrementalIndex:
                 touched[HANGUL] |= _terms(item, HANGUL)
                 touched[OTHER] |= _terms(item, OTHER) | {root for root, _ in _form_pairs(item)}
         before = {root: self._other_buckets(root) for root in touched[OTHER]}
+        for kind, terms in touched.items():
+            for term in terms:
+                self.fragments[kind].pop(term, None)
         for number in changed:
             self._remove(number, self.docs[number])
             self.docs[number] = ordered[number]
@@ -130,13 +134,21 @@ class IncrementalIndex:
         return {bucket(word_key(form), self.buckets) for form in self.forms.get(root, ())}
 
     def _encode_bucket(self, kind: str, number: int) -> None:
-        table, terms = self.postings[kind], self.members[kind].get(number, set())
-        if kind == HANGUL:
-            payload: dict[str, object] = {term: gapped_postings(sorted(table[term].items())) for term in terms}
-        else:
-            payload = {root: [sorted({ending(root, form) for form in self.forms[root]}),
-                              gapped_postings(sorted(table[root].items()))] for root in terms}
-        self.files[f"{self.folder}/{kind}{number}.css"] = chunks.encode(f"{self.prefix}-{kind}{number}", payload)
+        """Each term's entry is written once and kept: an edit writes again only the entries it touched."""
+        members = {term: self._fragment(kind, term) for term in self.members[kind].get(number, set())}
+        name = f"{self.prefix}-{kind}{number}"
+        self.files[f"{self.folder}/{kind}{number}.css"] = chunks.encode_json(name, chunks.object_json(members))
+
+    def _fragment(self, kind: str, term: str) -> str:
+        fragment = self.fragments[kind].get(term)
+        if fragment is None:
+            postings = gapped_postings(sorted(self.postings[kind][term].items()))
+            if kind == HANGUL:
+                fragment = chunks.to_json(postings)
+            else:
+                fragment = chunks.to_json([sorted({ending(term, form) for form in self.forms[term]}), postings])
+            self.fragments[kind][term] = fragment
+        return fragment
 
     def _encode_docs(self, chunk: int) -> None:
         part = self.docs[chunk * DOCS_PER_CHUNK: (chunk + 1) * DOCS_PER_CHUNK]

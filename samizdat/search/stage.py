@@ -30,6 +30,7 @@ class _Memo:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[bytes, IndexedDoc]] = {}
         self.languages: dict[str, IncrementalIndex] = {}
+        self.seen: dict[str, tuple[bytes, str, str, bytes]] = {}  # path → (the HTML hashed, url, title, digest)
 
     def language_files(self, code: str, paths: list[str]) -> dict[str, bytes]:
         """A save re-encodes only the chunks the changed pages touch (incremental.py)."""
@@ -37,17 +38,23 @@ class _Memo:
         return dict(index.update([self.entries[path][1] for path in paths]))
 
     def analysed(self, pages: list[Page], html: Mapping[str, bytes]) -> dict[str, IndexedDoc]:
-        digests = {page.output_path: _digest(page, html[page.output_path]) for page in pages}
+        digests = {page.output_path: self._digest(page, html[page.output_path]) for page in pages}
         todo = [page for page in pages if self.entries.get(page.output_path, (b"",))[0] != digests[page.output_path]]
         for page in todo:  # on every core measured slower: the analysis is small beside pickling it back
             self.entries[page.output_path] = (digests[page.output_path], analyse(page, html[page.output_path]))
         for gone in self.entries.keys() - digests.keys():
             del self.entries[gone]
+            self.seen.pop(gone, None)
         return {path: self.entries[path][1] for path in digests}
 
-
-def _digest(page: Page, html: bytes) -> bytes:
-    return hashlib.blake2b(html + page.url.encode() + page.title.encode(), digest_size=16).digest()
+    def _digest(self, page: Page, html: bytes) -> bytes:
+        """A page the render cache handed over unchanged is the very same bytes object: not hashed again."""
+        seen = self.seen.get(page.output_path)
+        if seen is not None and seen[0] is html and seen[1] == page.url and seen[2] == page.title:
+            return seen[3]
+        digest = hashlib.blake2b(html + page.url.encode() + page.title.encode(), digest_size=16).digest()
+        self.seen[page.output_path] = (html, page.url, page.title, digest)
+        return digest
 
 
 _MEMO = _Memo()
