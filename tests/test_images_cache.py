@@ -161,3 +161,21 @@ def test_an_image_edited_with_its_old_size_and_time_is_processed_again(make_site
     second = run_cli("build", site, "-o", out)
     assert second.code == 0, second.err
     assert counts(second.out) == (1, 3)
+
+
+def test_the_dev_server_starts_from_the_photos_a_build_made(make_site, run_cli, tmp_path: Path) -> None:
+    """`serve` keeps its results in memory, but reads the ones `samizdat build` saved: no photo is
+    processed again at its start, and what it serves is what the build published."""
+    from samizdat.serve.state import DevState
+
+    site, out = _built_photo_site(make_site, run_cli, tmp_path)
+    store = store_path(site)
+    before = store.read_bytes()
+    state = DevState(site)
+    report = state.rebuild()
+    assert report.startswith("built"), report
+    assert state.output is not None and state.output.images is not None
+    assert (state.output.images.processed, state.output.images.cached) == (0, 4)
+    served = {rel: path.read_bytes() for rel, path in state.output.copies.items() if rel.startswith("_images/")}
+    assert served == _variants(out)
+    assert store.read_bytes() == before  # read, never written

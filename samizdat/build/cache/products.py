@@ -16,7 +16,8 @@ import sqlite3
 from contextlib import suppress
 from pathlib import Path
 
-from samizdat.build.cache.store import Store
+from samizdat.build.cache.store import FORMAT, Store, store_path
+from samizdat.engine import engine_id
 from samizdat.products import ProductBook, ProductFolder, StatKey, is_digest, transient_book
 from samizdat.sealed import CacheDamaged
 
@@ -28,24 +29,48 @@ CREATE TABLE IF NOT EXISTS product_sources (path TEXT PRIMARY KEY, stat TEXT NOT
 
 
 def open_products(store: Store, site_root: Path) -> ProductBook:
-    """The last build's results; in memory only (`Store(None)`, the dev server), with the files beside the store."""
+    """The last build's results, with the files beside the store. For `Store(None)` (the dev server) the
+    rows `samizdat build` saved for this site are read once, if there are any, and then kept in memory:
+    serving a site starts without processing its photos again, and never writes the store."""
     if store.db is None or store.path is None:
-        return transient_book(site_root)
+        return _read_only(site_root)
     folder = store.path.with_suffix(".files")  # products.folder_for(site_root)
     try:
         _make_tables(store)
-        results = {_text(key): (_text(value), _digests(files))
-                   for key, value, files in store.rows("SELECT key, value, files FROM products")}
-        verified = {_digest(digest): _stat(stat)
-                    for digest, stat in store.rows("SELECT digest, stat FROM product_files")}
-        sources = {_text(path): (_stat(stat), _digest(digest))
-                   for path, stat, digest in store.rows("SELECT path, stat, digest FROM product_sources")}
+        return _book(store, folder)
     except CacheDamaged as exc:
         store.discard(exc)
         with suppress(CacheDamaged):  # a store that cannot be written: this build keeps nothing new
             _make_tables(store)
-        results, verified, sources = {}, {}, {}
+        return ProductBook(ProductFolder(folder))
+
+
+def _book(store: Store, folder: Path) -> ProductBook:
+    results = {_text(key): (_text(value), _digests(files))
+               for key, value, files in store.rows("SELECT key, value, files FROM products")}
+    verified = {_digest(digest): _stat(stat) for digest, stat in store.rows("SELECT digest, stat FROM product_files")}
+    sources = {_text(path): (_stat(stat), _digest(digest))
+               for path, stat, digest in store.rows("SELECT path, stat, digest FROM product_sources")}
     return ProductBook(ProductFolder(folder, verified), results, sources)
+
+
+def _read_only(site_root: Path) -> ProductBook:
+    path = store_path(site_root)
+    if not path.is_file():
+        return transient_book(site_root)
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return transient_book(site_root)
+    try:
+        store = Store(db, path)
+        if store.rows("SELECT value FROM meta WHERE name = 'format'") != [(f"{engine_id()}.{FORMAT}",)]:
+            return transient_book(site_root)  # another version's rows mean something else
+        return _book(store, path.with_suffix(".files"))
+    except CacheDamaged:  # another version's store, or a damaged one: `samizdat build` deals with it
+        return transient_book(site_root)
+    finally:
+        db.close()
 
 
 def save_products(book: ProductBook, db: sqlite3.Connection) -> int:
