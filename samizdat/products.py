@@ -42,6 +42,17 @@ def folder_for(site_root: Path) -> Path:
     return key_path().parent / "sites" / f"{name}.files"
 
 
+def make_private(folder: Path) -> None:
+    """The folder and every missing folder above it made readable by this user only (mkdir's `parents`
+    would make those with the default mode)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
 def stat_key(path: Path) -> StatKey:
     """What changes whenever a file is written: its ctime and inode cannot be set back by anyone."""
     info = path.stat()
@@ -71,7 +82,7 @@ class ProductFolder:
             self._folder = Path(tempfile.mkdtemp(prefix="samizdat-files-"))
             atexit.register(shutil.rmtree, self._folder, True)
         else:
-            self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private(self._folder)
         return self._folder
 
     def staging(self, suffix: str = "") -> Path:
@@ -197,7 +208,7 @@ def transient_book(site_root: Path) -> ProductBook:
     """For a build without a build store (checks, tests): results in memory, files beside the store, never pruned."""
     try:
         folder = folder_for(site_root)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(folder)
     except OSError:
         return ProductBook(ProductFolder(None))
     return ProductBook(ProductFolder(folder))
