@@ -78,11 +78,15 @@ class ProductFolder:
 
     @property
     def folder(self) -> Path:
-        if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="samizdat-files-"))
-            atexit.register(shutil.rmtree, self._folder, True)
-        else:
-            make_private(self._folder)
+        """Made on first use: a build without photos or documents makes nothing."""
+        if self._folder is not None:
+            try:
+                make_private(self._folder)
+                return self._folder
+            except OSError:  # the user's cache folder cannot be written: this process keeps its own
+                self._folder = None
+        self._folder = Path(tempfile.mkdtemp(prefix="samizdat-files-"))
+        atexit.register(shutil.rmtree, self._folder, True)
         return self._folder
 
     def staging(self, suffix: str = "") -> Path:
@@ -206,9 +210,4 @@ class ProductBook:
 
 def transient_book(site_root: Path) -> ProductBook:
     """For a build without a build store (checks, tests): results in memory, files beside the store, never pruned."""
-    try:
-        folder = folder_for(site_root)
-        make_private(folder)
-    except OSError:
-        return ProductBook(ProductFolder(None))
-    return ProductBook(ProductFolder(folder))
+    return ProductBook(ProductFolder(folder_for(site_root)))

@@ -179,3 +179,22 @@ def test_the_dev_server_starts_from_the_photos_a_build_made(make_site, run_cli, 
     served = {rel: path.read_bytes() for rel, path in state.output.copies.items() if rel.startswith("_images/")}
     assert served == _variants(out)
     assert store.read_bytes() == before  # read, never written
+
+
+def test_photos_are_published_when_the_users_cache_folder_cannot_be_written(make_site, run_cli, tmp_path: Path,
+                                                                             monkeypatch) -> None:
+    """No store and no folder beside it: the photos are made in a folder of the process's own."""
+    site = make_site({"content/en/index.md": PAGE})
+    (site / "assets").mkdir()
+    for n, colour in enumerate(("red", "green", "blue", "gray")):
+        photo(colour).save(site / f"assets/p{n}.jpg")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    result = run_cli("build", site, "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert "no build cache" in result.err
+    assert counts(result.out) == (4, 0)
+    for rel in _variants(tmp_path / "out"):
+        with Image.open(tmp_path / "out" / rel) as image:
+            assert image.size[0] > 0
