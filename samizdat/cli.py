@@ -254,9 +254,13 @@ def _report(published: Any) -> int:
 
 
 def _faces(args: argparse.Namespace) -> int:
+    from samizdat.build.cache.products import open_products
+    from samizdat.build.cache.store import Store
     from samizdat.images.review import write_face_review
 
-    page = write_face_review(args.site, args.output, args.language, interactive=args.review)
+    # What the last build found in each photo is read from its store, so the page does not search again.
+    page = write_face_review(args.site, args.output, args.language, interactive=args.review,
+                             book=open_products(Store(None), args.site))
     if not args.review:
         print(f"review the regions to mask in {page.index} (it stays on this computer; delete it when done)")
         return EXIT_OK

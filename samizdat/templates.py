@@ -4,17 +4,22 @@ Templates come from the site folder (a stranger's pull request, a ZIP), so they 
 sandbox: no attribute starting with `_`, no method that changes a list or dict, no Python internals, so
 `{{ ''.__class__.__mro__ }}` and the like end in one error naming the template and line. Compiled
 templates are not cached on disk: Jinja2's bytecode cache is pickle and marshal, which a file planted in
-the site's cache folder could turn into code run at the next build.
+the site's cache folder could turn into code run at the next build. They are kept in memory
+(`_CompiledTemplates`), for the dev server's next build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from samizdat.errors import SourceLocation, TemplateError
@@ -57,6 +62,52 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return verdict
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in this process's memory only: never on disk, never marshalled or pickled.
+
+    The dev server makes a new environment for each build, and compiling the layouts and partials again
+    was most of the time re-rendering one edited page took. A compiled template is reused only for the
+    same name, file and text (sha256), compiled with the same syntax and filters."""
+
+    LIMIT = 512  # templates; a long editing session drops the oldest
+
+    def __init__(self) -> None:
+        self._code: OrderedDict[str, CodeType] = OrderedDict()
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> Bucket:
+        checksum = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        key = repr((name, filename, checksum, _compiled_with(environment, name)))
+        bucket = Bucket(environment, key, checksum)
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            self._code.move_to_end(bucket.key)
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self._code[bucket.key] = bucket.code
+            while len(self._code) > self.LIMIT:
+                self._code.popitem(last=False)
+
+
+def _compiled_with(env: jinja2.Environment, name: str) -> tuple[object, ...]:
+    """Everything of the environment that shapes a template's compiled code."""
+    escape = env.autoescape(name) if callable(env.autoescape) else env.autoescape
+    return (type(env).__name__, env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+            env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+            env.keep_trailing_newline, bool(escape), env.optimized, env.is_async, env.finalize is not None,
+            tuple(sorted(env.extensions)), tuple(sorted(env.filters)), tuple(sorted(env.tests)))
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Callable[..., Any]],
                      globals_: Mapping[str, Any], on_load: Callable[[str], None] | None = None) -> jinja2.Environment:
     env = _Sandbox(
@@ -69,6 +120,7 @@ def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Call
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     env.filters.update(filters)
     env.globals.update(globals_)

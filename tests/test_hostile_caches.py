@@ -6,6 +6,8 @@ thrown away with one note and the build is a cold one."""
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
 import pickle
 import shutil
@@ -16,6 +18,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from jinja2.bccache import BytecodeCache, bc_magic
+from PIL import Image
 
 from samizdat import sealed
 from samizdat.build.cache.record import fingerprint
@@ -25,8 +28,9 @@ from samizdat.build.writer import MARKER
 from samizdat.config import load_config
 from samizdat.content.sources import discover
 from samizdat.engine import engine_id
+from samizdat.products import folder_for
 from samizdat.theme import THEMES_DIR
-from tests import hostile
+from tests import documentfiles, hostile
 from tests.hostile import Sandbox
 
 sandbox = hostile.sandbox  # the fixture
@@ -229,24 +233,26 @@ def test_another_users_store_is_not_used(sandbox: Sandbox, capsys: pytest.Captur
     assert store_path(sandbox.site).is_relative_to(sandbox.root / "other-user-cache")
 
 
-def test_the_key_and_the_store_live_outside_the_site_readable_by_their_user_only(
+def test_the_store_and_its_files_live_outside_the_site_readable_by_their_user_only(
         sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
-    sandbox.write({})
+    sandbox.write({"content/en/index.md": "---\ntitle: Home\n---\nHello.\n\n![march](/assets/march.jpg)\n",
+                   "assets/march.jpg": _jpeg("red"), "assets/leaflet.pdf": documentfiles.pdf()})
     assert sandbox.build(capsys).code == 0
-    key_file, store = sealed.key_path(), store_path(sandbox.site)
-    for path in (key_file, store):
+    store, files = store_path(sandbox.site), folder_for(sandbox.site)
+    kept = [path for path in files.iterdir() if path.is_file()]
+    assert len(kept) > 2  # the photo's copies and the cleaned PDF
+    for path in (store, files, store.parent, *kept):
         assert not path.resolve().is_relative_to(sandbox.site.resolve())
-        assert path.stat().st_mode & 0o077 == 0
-    assert store.parent.stat().st_mode & 0o077 == 0
-    assert len(key_file.read_bytes()) == sealed.KEY_SIZE
+        assert path.stat().st_mode & 0o077 == 0, path
+    assert files.parent == store.parent
+    assert all(hashlib.sha256(path.read_bytes()).hexdigest() == path.name for path in kept)
     cache_files = [path for path in (sandbox.site / CACHE).rglob("*") if path.is_file()]
-    assert cache_files  # the lock, and the image and document caches (sealed files)
-    for path in cache_files:
-        assert not path.read_bytes().startswith((b"\x80", bc_magic, b"SQLite format")), f"{path} looks like a pickle"
+    assert [path.name for path in cache_files] == ["build.lock"]  # the site's cache holds the lock only
     db = sqlite3.connect(store)
-    columns = {row[1]: row[2] for table in ("sources", "pages", "reads", "record")
-               for row in db.execute(f"PRAGMA table_info({table})")}
+    tables = ("sources", "pages", "reads", "record", "products", "product_files", "product_sources")
+    columns = {(table, row[1]): row[2] for table in tables for row in db.execute(f"PRAGMA table_info({table})")}
     db.close()
+    assert {table for table, _ in columns} == set(tables)
     assert set(columns.values()) <= {"TEXT", "BLOB", "INTEGER"}  # plain values only
 
 
@@ -304,3 +310,75 @@ def test_a_file_rewritten_with_the_same_bytes_is_not_parsed_again(make_site: Cal
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     edited = {p.page.path.name + p.page.language.code: p for p in cache.parse_all(discover(config)[0], config)}
     assert "Hallo" in edited["index.mden"].page.body
+
+
+def _jpeg(colour: str, size: tuple[int, int] = (640, 480)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _forged_like(path: Path) -> bytes:
+    """An image of the same format and size as the file at `path`, all yellow: the unmasked photo."""
+    with Image.open(path) as image:
+        size, kind = image.size, image.format or "JPEG"
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "yellow").save(buffer, kind)
+    return buffer.getvalue()
+
+
+def _plant_old_image_cache(site: Path, key: str, names: list[str], forged: bytes) -> None:
+    """The image cache as it was kept in the site before: a folder per photo with a manifest sealed with
+    this computer's own key (as a copy of one's own old cache would be) and the forged files in it."""
+    entry = site / CACHE / "images" / key
+    entry.mkdir(parents=True)
+    files = {}
+    for name in names:
+        (entry / name).write_bytes(forged)
+        info = (entry / name).stat()
+        files[name] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+                       hashlib.sha256(forged).hexdigest()]
+    photo = {"key": key, "width": 640, "height": 480, "full": names[0], "masked": [], "unreviewed_faces": 0,
+             "variants": [{"file": name, "width": 640, "height": 480, "mime": "image/jpeg"} for name in names[1:]]}
+    key_bytes = sealed.machine_key()
+    assert key_bytes is not None
+    sealed.write_sealed(entry / "photo.sealed", key_bytes, {"photo": photo, "files": files})
+    sealed.write_sealed(site / CACHE / "images" / "digests.sealed", key_bytes, {})
+
+
+def test_a_forged_image_result_never_reaches_the_output(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    """Forged photo files planted where the image cache was kept in the site, and forged bytes under the
+    names of the real files beside the store: the build hashes what it publishes and makes the photo again."""
+    site = sandbox.write({"content/en/index.md": "---\ntitle: Home\n---\nHello.\n\n![march](/assets/march.jpg)\n",
+                          "assets/march.jpg": _jpeg("red")})
+    first = sandbox.build(capsys)
+    assert first.code == 0, first.err
+    published = output_of(sandbox.out)
+    photos = {rel: data for rel, data in published.items() if rel.endswith((".jpg", ".webp", ".avif"))}
+    assert photos and "assets/march.jpg" in photos
+
+    db = sqlite3.connect(store_path(site))
+    ((result_key, value, digests),) = db.execute("SELECT key, value, files FROM products WHERE key LIKE 'image:%'")
+    db.close()
+    folder = folder_for(site)
+    files = [folder / digest for digest in json.loads(digests)]
+    assert files and all(path.is_file() for path in files)
+    names = sorted(json.loads(value)["files"])
+    forged = _jpeg("yellow")
+    _plant_old_image_cache(site, result_key.removeprefix("image:"), names, forged)
+    forgeries = {path: _forged_like(path) for path in files}
+    for path, data in forgeries.items():
+        path.write_bytes(data)  # other bytes under the name of the real file's hash
+    (site / "content/en/index.md").write_text("---\ntitle: Home\n---\nHello again.\n\n![march](/assets/march.jpg)\n",
+                                              encoding="utf-8")
+
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0, outcome.err
+    assert "images: 1 processed, 0 from cache" in outcome.out
+    rebuilt = output_of(sandbox.out)
+    assert {rel: data for rel, data in rebuilt.items() if rel in photos} == photos
+    planted = {forged, *forgeries.values()}
+    assert not [rel for rel, data in rebuilt.items() if data in planted]
+    assert rebuilt == cold_build(sandbox, capsys)
+    assert all(path.read_bytes() not in planted for path in files if path.exists())  # made again in their place
+    sandbox.assert_untouched()

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 from PIL import Image
 
+from samizdat.build.cache.store import store_path
 from samizdat.build.writer import MARKER
+from samizdat.products import folder_for
 from tests.conftest import tree_digest
 
 PAGE = "".join(f"![photo {n}](../assets/p{n}.jpg)\n\n" for n in range(4))
+
+
+def image_results(site: Path) -> dict[str, list[str]]:
+    """The photo results in the site's build store: key → digests of the files it publishes."""
+    db = sqlite3.connect(store_path(site))
+    rows = db.execute("SELECT key, files FROM products WHERE key LIKE 'image:%'").fetchall()
+    db.close()
+    return {key: json.loads(files) for key, files in rows}
+
+
+def product_files(site: Path) -> dict[str, Path]:
+    """The files beside the store, by name (the sha256 of their bytes)."""
+    folder = folder_for(site)
+    assert folder.parent == store_path(site).parent and not folder.resolve().is_relative_to(site.resolve())
+    return {path.name: path for path in folder.iterdir() if path.is_file()}
 
 
 def photo(colour: str) -> Image.Image:
@@ -43,8 +62,9 @@ def test_second_build_processes_nothing_and_a_change_redoes_one(make_site, run_c
     photo("purple").save(site / "assets/p2.jpg")
     third = run_cli("build", site, "-o", out)
     assert counts(third.out) == (1, 3)
-    entries = [p for p in (site / ".samizdat-cache/images").iterdir() if p.is_dir()]
-    assert len(entries) == 4  # the old p2 entry was pruned
+    assert len(image_results(site)) == 4  # the old p2 result was pruned, and its files with it
+    assert set(product_files(site)) == {digest for files in image_results(site).values() for digest in files}
+    assert not (site / ".samizdat-cache/images").exists()  # nothing of the images is kept in the site
     assert counts(run_cli("build", site, "-o", out).out) == (0, 4)
     changed = {rel for rel, digest in tree_digest(out).items() if before.get(rel) != digest and rel != MARKER}
     assert changed and all("p2" in rel or rel.endswith(".html") for rel in changed), changed
@@ -97,11 +117,12 @@ def _built_photo_site(make_site, run_cli, tmp_path: Path) -> tuple[Path, Path]: 
 
 
 def test_a_variant_replaced_in_the_cache_is_made_again(make_site, run_cli, tmp_path: Path) -> None:
-    """A planted file in a cache entry (an unmasked photo, say) never reaches the output."""
+    """A planted file under a variant's name (an unmasked photo, say) never reaches the output."""
     site, out = _built_photo_site(make_site, run_cli, tmp_path)
     published = _variants(out)
-    entry = next(p for p in (site / ".samizdat-cache/images").iterdir() if p.is_dir())
-    planted = next(p for p in entry.iterdir() if p.suffix == ".webp")
+    files = product_files(site)
+    planted = next(files[digest] for digest in sorted(next(iter(image_results(site).values())))
+                   if files[digest].read_bytes()[8:12] == b"WEBP")
     with Image.open(planted) as image:
         size = image.size
     Image.new("RGB", size, "yellow").save(planted, "WEBP")  # same name, other pixels
@@ -112,18 +133,21 @@ def test_a_variant_replaced_in_the_cache_is_made_again(make_site, run_cli, tmp_p
     assert _variants(out) == published
 
 
-def test_a_planted_manifest_is_not_trusted(make_site, run_cli, tmp_path: Path) -> None:
+def test_a_variant_whose_stat_data_is_put_back_is_still_checked(make_site, run_cli, tmp_path: Path) -> None:
+    """Same size, same modification time, other bytes: the change time and the hash give it away."""
     site, out = _built_photo_site(make_site, run_cli, tmp_path)
-    manifests = sorted((site / ".samizdat-cache/images").glob("*/photo.sealed"))
-    assert len(manifests) == 4
-    for manifest in manifests:
-        data = bytearray(manifest.read_bytes())
-        data[-2] ^= 1  # any change to the sealed manifest, as a stranger's copy would have
-        manifest.write_bytes(bytes(data))
+    published = _variants(out)
+    files = product_files(site)
+    target = files[sorted(next(iter(image_results(site).values())))[0]]
+    before, data = target.stat(), bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
     _touch_page(site)
     second = run_cli("build", site, "-o", out)
     assert second.code == 0, second.err
-    assert counts(second.out) == (4, 0)
+    assert counts(second.out) == (1, 3)
+    assert _variants(out) == published
 
 
 def test_an_image_edited_with_its_old_size_and_time_is_processed_again(make_site, run_cli, tmp_path: Path) -> None:
@@ -137,3 +161,40 @@ def test_an_image_edited_with_its_old_size_and_time_is_processed_again(make_site
     second = run_cli("build", site, "-o", out)
     assert second.code == 0, second.err
     assert counts(second.out) == (1, 3)
+
+
+def test_the_dev_server_starts_from_the_photos_a_build_made(make_site, run_cli, tmp_path: Path) -> None:
+    """`serve` keeps its results in memory, but reads the ones `samizdat build` saved: no photo is
+    processed again at its start, and what it serves is what the build published."""
+    from samizdat.serve.state import DevState
+
+    site, out = _built_photo_site(make_site, run_cli, tmp_path)
+    store = store_path(site)
+    before = store.read_bytes()
+    state = DevState(site)
+    report = state.rebuild()
+    assert report.startswith("built"), report
+    assert state.output is not None and state.output.images is not None
+    assert (state.output.images.processed, state.output.images.cached) == (0, 4)
+    served = {rel: path.read_bytes() for rel, path in state.output.copies.items() if rel.startswith("_images/")}
+    assert served == _variants(out)
+    assert store.read_bytes() == before  # read, never written
+
+
+def test_photos_are_published_when_the_users_cache_folder_cannot_be_written(make_site, run_cli, tmp_path: Path,
+                                                                             monkeypatch) -> None:
+    """No store and no folder beside it: the photos are made in a folder of the process's own."""
+    site = make_site({"content/en/index.md": PAGE})
+    (site / "assets").mkdir()
+    for n, colour in enumerate(("red", "green", "blue", "gray")):
+        photo(colour).save(site / f"assets/p{n}.jpg")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    result = run_cli("build", site, "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert "no build cache" in result.err
+    assert counts(result.out) == (4, 0)
+    for rel in _variants(tmp_path / "out"):
+        with Image.open(tmp_path / "out" / rel) as image:
+            assert image.size[0] > 0

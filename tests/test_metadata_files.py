@@ -16,6 +16,7 @@ import pikepdf
 import pytest
 from PIL import ExifTags, Image
 
+from samizdat.products import folder_for
 from tests.documentfiles import (
     AUTHOR,
     SOFTWARE,
@@ -291,5 +292,8 @@ def test_an_unchanged_pdf_is_not_cleaned_again(sandbox: Sandbox, capsys, monkeyp
     assert (sandbox.out / "assets/leaflet.pdf").read_bytes() == first
     _build_ok(sandbox, capsys, files | {"assets/leaflet.pdf": pdf(photo=True)})
     assert [path.name for path in calls[2:]] == ["leaflet.pdf"]
-    cached = sorted(p.name for p in (sandbox.site / ".samizdat-cache/documents").iterdir())
-    assert len([name for name in cached if name.endswith(".pdf")]) == 2  # the old leaflet's copy is pruned
+    kept = sorted(p for p in folder_for(sandbox.site).iterdir() if p.is_file())
+    assert len(kept) == 2  # the old leaflet's copy is pruned
+    assert {p.read_bytes() for p in kept} == {(sandbox.out / f"assets/{name}.pdf").read_bytes()
+                                              for name in ("leaflet", "other")}
+    assert not (sandbox.site / ".samizdat-cache/documents").exists()

@@ -3,6 +3,7 @@ rebuilds and hostile page text. The browser side is in test_search_browser.py.""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from samizdat.outputs.relative import Relativizer
 from samizdat.search import chunks, korean
 from samizdat.search.documents import SearchDoc
+from samizdat.search.incremental import IncrementalIndex
 from samizdat.search.index import IndexedDoc, bucket_count, build_language_index
 from samizdat.search.normalise import fold, words
 from samizdat.search.query import MIN_PREFIX, LanguageIndex, search, search_language
@@ -211,3 +213,37 @@ def test_minimal_site_has_search_pages_in_every_language(make_site, run_cli) -> 
     site = make_site({"content/en/index.md": "Hello.\n"}, config=MINIMAL_CONFIG)
     assert run_cli("build", site).code == 0
     assert (site / "_site/en/search/index.html").is_file()
+
+
+@pytest.mark.parametrize("code", ["ru", "ko", "en"])
+def test_the_index_kept_between_saves_writes_the_files_a_full_build_writes(code: str) -> None:
+    """The dev server re-encodes only the chunks an edit touches (search/incremental.py): after every one
+    of many random edits, its files are byte for byte those made from nothing."""
+    rng = random.Random(f"search-{code}")
+    letters = {"ru": "абвгдеклмнопрстуя", "ko": "".join(chr(0xAC00 + 28 * n) for n in range(40)),
+               "en": "abdeiklmnoprstu"}
+    endings = {"ru": ["", "а", "и", "ами", "ов"], "ko": ["", "를", "에서", "은"], "en": ["", "s", "ing", "ed"]}
+    stems = ["".join(rng.choices(letters[code], k=rng.randint(2, 6))) for _ in range(300)]
+    vocabulary = [stem + rng.choice(endings[code]) for stem in stems for _ in range(2)]
+
+    def doc(path: str) -> IndexedDoc:
+        title = " ".join(rng.choices(vocabulary, k=rng.randint(0, 3)))
+        text = " ".join(rng.choices(vocabulary, k=rng.randint(0, 12)))
+        return IndexedDoc(SearchDoc(path, title, "", rng.choice("nmp"), text), count_terms(text, code),
+                          count_terms(title, code))
+
+    docs = {f"{code}/page-{n:03d}/": doc(f"{code}/page-{n:03d}/") for n in range(150)}
+    kept = IncrementalIndex(code)
+    edits = 0
+    for step in range(120):
+        roll = rng.random()
+        if roll < 0.08:
+            docs[f"{code}/new-{step:03d}/"] = doc(f"{code}/new-{step:03d}/")  # a new page: numbers move
+        elif roll < 0.12 and len(docs) > 1:
+            del docs[rng.choice(sorted(docs))]
+        else:
+            for path in rng.sample(sorted(docs), k=rng.randint(1, 3)):
+                docs[path] = doc(path)  # an edit: same address, other text
+                edits += 1
+        assert kept.update(list(docs.values())) == build_language_index(code, list(docs.values())), step
+    assert edits > 100

@@ -81,10 +81,11 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
                     if rel not in copies and rel not in assets.cleaned} | assets.cleaned
     # Every published file is recognised by its bytes: office files are refused, PDFs stripped.
     with timings.stage("documents"):
-        documents = clean_documents(config, copies)
+        products = caches.products if caches else None  # image and document results, kept in the store
+        documents = clean_documents(config, copies, products)
     # Every raster image passes through here: no original is published as it is.
     with timings.stage("images"):
-        images = process_site_images(config, page_infos(pages, rendered), rendered, documents.copies)
+        images = process_site_images(config, page_infos(pages, rendered), rendered, documents.copies, book=products)
     # Every file to be published is read back: metadata left in any is a build error, never a publish.
     with timings.stage("verify"):
         verify_published(images.copies)

@@ -2,14 +2,13 @@
 
 In order, for each file of assets/, static/, content/ and the theme: sniff its kind → refuse a name that
 hides what the file is, office files and archives → take cleaned PDFs, MP4/MOV videos and MP3/AAC/FLAC/WAV
-sound files from the cache, clean the rest → warn about other video and audio, which are not examined.
-Raster images keep their place in the list: the image stage cleans them next. Nothing here changes a
-file in the site folder.
+sound files from the cache, clean the rest (build/cache keeps the results, their files beside the store) →
+warn about other video and audio, which are not examined. Raster images keep their place in the list: the
+image stage cleans them next. Nothing here changes a file in the site folder.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,7 @@ from samizdat.documents.sniff import (
 )
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
+from samizdat.products import ProductBook, transient_book
 
 EXPORT_PDF = ("open it in its application and export it as PDF (File → Export as PDF, or Save as → PDF), "
               "then publish the PDF: samizdat removes a PDF's metadata")
@@ -49,24 +49,25 @@ class DocumentOutput:
     cached: int  # PDFs taken from the cache
 
 
-def clean_documents(config: SiteConfig, copies: dict[str, Path]) -> DocumentOutput:
-    cache = DocumentCache(config.root)
+def clean_documents(config: SiteConfig, copies: dict[str, Path], book: ProductBook | None = None) -> DocumentOutput:
+    """book: the build's results (build/cache); without one they are kept for this build only."""
+    cache = DocumentCache(book or transient_book(config.root))
     result, findings, cleaned, cached = dict(copies), [], 0, 0
     for rel, path in copies.items():
         kind = sniff(path)
         check_kind(rel, path, kind)
         if kind.family in (PDF, ISO_MEDIA, AUDIO):
-            entry = (cache.entry(path) if kind.family == PDF
-                     else cache.entry(path, ENGINES[kind.family], suffix_of(rel)))
-            if entry.is_file():
+            operation = "" if kind.family == PDF else f"{ENGINES[kind.family]}\n{suffix_of(rel)}"
+            key = cache.key(path, operation) if operation else cache.key(path)
+            copy = cache.cleaned(key)
+            if copy is not None:
                 cached += 1
             else:
-                _clean_into(entry, cache, lambda made, path=path, family=kind.family: _clean(path, made, family))
+                copy = _clean_into(key, cache, lambda made, path=path, family=kind.family: _clean(path, made, family))
                 cleaned += 1
-            result[rel] = entry
+            result[rel] = copy
         elif kind.family == MEDIA:
             findings.append(_media_warning(path, kind))
-    cache.finish()
     return DocumentOutput(result, tuple(findings), cleaned, cached)
 
 
@@ -115,16 +116,15 @@ def _clean(path: Path, made: Path, family: str) -> None:
                            "-map_metadata -1 out.mp4)") from None
 
 
-def _clean_into(entry: Path, cache: DocumentCache, clean: Callable[[Path], None]) -> None:
-    """Cleaned beside the cache entry, then moved into place: a build stopped halfway leaves no half file."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    made = entry.with_name(f".{entry.stem}.{os.getpid()}.tmp")
+def _clean_into(key: str, cache: DocumentCache, clean: Callable[[Path], None]) -> Path:
+    """Cleaned under a name of its own, then moved into place: a build stopped halfway leaves no half file."""
+    made = cache.staging()
     try:
         clean(made)
     except BaseException:
         made.unlink(missing_ok=True)
         raise
-    cache.store(made, entry)
+    return cache.store(key, made)
 
 
 def _media_warning(path: Path, kind: Kind) -> Finding:

@@ -67,8 +67,8 @@ class Job:
     settings: Settings
     faces: FacePlan
     key: str  # the cache key
-    entry: Path  # the cache folder the job writes into
-    found: tuple[Region, ...] | None = None  # what the detector found in it before, kept in the cache
+    entry: Path  # a folder of the job's own to write the files into (the cache moves them into place)
+    found: tuple[Region, ...] | None = None  # what the detector found in it before, kept with the results
     detector: str = ""  # the detector's version: with the photo's bytes, the key of what it found
 
 

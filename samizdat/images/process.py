@@ -7,8 +7,6 @@ serials, XMP, IPTC, comments, text chunks, ICC profiles) can travel with them to
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import warnings
 from pathlib import Path
 
@@ -50,13 +48,11 @@ def _processed(image: Image.Image, job: Job) -> Photo:
         regions = regions + without_rejected(found, job.faces.not_faces)
     unreviewed = len(detect_faces(image, quick=True)) if job.faces.look and not job.faces.detect else 0
     image = mask_regions(image, regions, job.faces.style)
-    staging = job.entry.with_name(f"{job.entry.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = job.entry  # a folder of this job's own: the build moves its files into place
     staging.mkdir(parents=True)
     full = f"full.{_FULL_FORMATS[job.source.format]}"
     (staging / full).write_bytes(encode(fitted(image, job.source.format), job.source.format, FULL_SIZE_QUALITY))
     variants = _write_variants(image, job, staging)
-    _publish(staging, job.entry)
     return Photo(job.key, image.width, image.height, full, variants, regions, unreviewed, searched)
 
 
@@ -109,13 +105,3 @@ def encode(image: Image.Image, pillow_format: str, quality: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, pillow_format, **options)  # type: ignore[arg-type]
     return buffer.getvalue()
-
-
-def _publish(staging: Path, entry: Path) -> None:
-    """Move a finished entry into place; another build may have written the same one meanwhile."""
-    if entry.exists():
-        shutil.rmtree(entry, ignore_errors=True)
-    try:
-        staging.rename(entry)
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)

@@ -33,6 +33,7 @@ from samizdat.images.policy import load_face_policy
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import encode, load_upright
 from samizdat.outputs.static import static_files
+from samizdat.products import ProductBook, transient_book
 from samizdat.theme import theme_paths
 
 REVIEW_DIR = ".samizdat-cache/faces-review"
@@ -89,8 +90,9 @@ class ReviewPage:
 
 
 def write_face_review(site_root: Path, out_dir: Path | None = None, language: str | None = None,
-                      interactive: bool = False) -> ReviewPage:
-    """The review page; interactive: with accept/reject buttons, for `samizdat faces --review` to serve."""
+                      interactive: bool = False, book: ProductBook | None = None) -> ReviewPage:
+    """The review page; interactive: with accept/reject buttons, for `samizdat faces --review` to serve.
+    book: the results the last build kept (what the detector found in each photo), read only."""
     config = load_config(site_root)
     code = _language(config, language)
     _, content_files = discover(config)
@@ -104,7 +106,7 @@ def write_face_review(site_root: Path, out_dir: Path | None = None, language: st
     out = out_dir or config.root / REVIEW_DIR
     _prepare(out)
     words = review_words(code)
-    found = _FoundFaces(ImageCache(config.root))
+    found = _FoundFaces(ImageCache(book or transient_book(config.root)))
     reviewed = [_review(path, rel, policy.plan_for(rel), out, index, words, found) for index, (path, rel) in
                 enumerate(zip(photos, rels, strict=True))]
     reviewed.sort(key=lambda item: (-item.risk[0] - item.risk[1], item.rel))

@@ -2,7 +2,8 @@
 
 In order: find the <img> tags of each page and resolve them as a browser would → probe every image
 (missing, damaged, unsupported, too large: an error naming the page and line) → take what the cache
-holds, process the rest in parallel → rewrite the tags as <picture> → prune the cache. The build then
+holds (build/cache keeps the results, their files beside the store), process the rest in parallel →
+rewrite the tags as <picture>. The build then
 reads every published file back for metadata (verify.py). Raster originals are never published: the
 stripped full-size copy takes each one's URL.
 """
@@ -31,6 +32,7 @@ from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import run_job
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
 from samizdat.images.share import check_share_images
+from samizdat.products import ProductBook, transient_book
 from samizdat.progress import Progress
 
 OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
@@ -52,8 +54,10 @@ class ImageOutput:
 
 
 def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dict[str, bytes],
-                        copies: dict[str, Path], progress: TextIO | None = sys.stderr) -> ImageOutput:
-    cache = ImageCache(config.root)
+                        copies: dict[str, Path], progress: TextIO | None = sys.stderr,
+                        book: ProductBook | None = None) -> ImageOutput:
+    """book: the build's results (build/cache); without one they are kept for this build only."""
+    cache = ImageCache(book or transient_book(config.root))
     policy = load_face_policy(config)
     published = _PublishedFiles(copies)
     found = _scan_pages(pages, rendered, published, config.root)
@@ -73,8 +77,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
             new_pages[page.output] = _rewrite(rendered[page.output].decode("utf-8"), found[page.output],
                                               photos, config.images.sizes).encode("utf-8")
     kept = {rel: path for rel, path in copies.items() if not is_raster(rel)}
-    found_keys = {cache.found_key(job.source.digest, job.detector) for job in jobs if job.faces.detect}
-    pruned = cache.finish({photo.key for photo in photos.values()} | found_keys)
+    pruned = cache.pruned()
     report = ImageReport(len(todo), cached_count, pruned)
     findings += unreviewed_findings(photos, config.root)
     return ImageOutput(new_pages, kept | published_photos, report, tuple(findings))
@@ -201,7 +204,7 @@ def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: li
                 detector = detector or detector_version()
         key = cache.key(source.digest, settings, plan, detector)
         found = cache.load_found(cache.found_key(source.digest, detector)) if plan.detect else None
-        jobs.append(Job(source, settings, plan, key, cache.entry(key), found, detector))
+        jobs.append(Job(source, settings, plan, key, cache.staging(), found, detector))
     return jobs
 
 
@@ -244,7 +247,7 @@ def _accept(job: Job, outcome: Photo | Failure, cache: ImageCache, refs: dict[Pa
         ref = refs.get(job.source.path)
         where = locate(ref, root) if ref else SourceLocation(job.source.path)
         raise ImageError(outcome.message, where, hint=outcome.hint)
-    cache.store(outcome)
+    cache.store(outcome, job.entry)
     if outcome.found is not None:
         cache.store_found(cache.found_key(job.source.digest, job.detector), outcome.found)
     return outcome
@@ -256,10 +259,10 @@ def _published_files(photos: dict[Path, Photo], copies: dict[str, Path], cache: 
     for rel, path in copies.items():
         photo = photos.get(path)
         if is_raster(rel) and photo is not None:
-            files[rel] = cache.entry(photo.key) / photo.full
+            files[rel] = cache.file(photo, photo.full)
     for path, photo in photos.items():
         for variant in photo.variants:
-            files[variant_url(photo, variant, path).lstrip("/")] = cache.entry(photo.key) / variant.file
+            files[variant_url(photo, variant, path).lstrip("/")] = cache.file(photo, variant.file)
     return files
 
 

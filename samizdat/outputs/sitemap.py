@@ -21,14 +21,28 @@ class SitemapEntry:
 
 
 def sitemap_bytes(entries: list[SitemapEntry]) -> bytes:
+    global _written
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">']
+    written = {}
     for entry in sorted(entries, key=lambda e: e.url):
-        lines += ["  <url>", f"    <loc>{xml_escape(entry.url)}</loc>"]
-        lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)} />'
-                  for hreflang, href in entry.alternates]
-        lines.append("  </url>")
+        written[entry] = _written.get(entry) or _entry_text(entry)
+        lines.append(written[entry])
+    _written = written
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
+
+
+# The dev server writes the sitemap on every save, nearly all of it as before: each entry's text is
+# kept from the last sitemap of this process (only its entries, so it never grows past one site).
+_written: dict[SitemapEntry, str] = {}
+
+
+def _entry_text(entry: SitemapEntry) -> str:
+    lines = ["  <url>", f"    <loc>{xml_escape(entry.url)}</loc>"]
+    lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)} />'
+              for hreflang, href in entry.alternates]
+    lines.append("  </url>")
+    return "\n".join(lines)
 
 
 def robots_bytes(base_url: str) -> bytes:

@@ -57,8 +57,34 @@ def _feed(config: SiteConfig, language: Language, items: list[Listed], title: st
                     reverse=True)[:FEED_ENTRIES]
     entries = [_feed_entry(config, item, contents[item.page.output_path], now, _status(item, catalogs))
                for item in newest]
-    return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
-                      config.base_url + language.root_url, entries)
+    key = (config.base_url, language.code, title, language.title, path, language.root_url, tuple(entries))
+    if key not in _feeds:
+        _forget_beyond(_feeds, FEEDS_KEPT)
+        _feeds[key] = atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
+                                 config.base_url + language.root_url, entries)
+    return _feeds[key]
+
+
+# The dev server writes every feed on every save, nearly always as before: the finished feeds and each
+# page's summary and cleaned text are kept for the process's next build, keyed by everything they are
+# made from (the page's rendered text, the entries).
+FEEDS_KEPT, CONTENTS_KEPT = 256, 4096
+_feeds: dict[tuple[object, ...], bytes] = {}
+_contents: dict[str, tuple[str, str]] = {}
+
+
+def _from_content(content: str) -> tuple[str, str]:
+    """(summary, the text with its links cleaned: feeds too carry no tracking ids)."""
+    found = _contents.get(content)
+    if found is None:
+        _forget_beyond(_contents, CONTENTS_KEPT)
+        found = _contents[content] = (summary(content), clean_page_links(content.encode("utf-8")).decode("utf-8"))
+    return found
+
+
+def _forget_beyond(memo: dict, limit: int) -> None:  # type: ignore[type-arg]
+    if len(memo) >= limit:
+        memo.clear()
 
 
 def _feed_entry(config: SiteConfig, item: Listed, content: str, now: dt.datetime, status: str) -> FeedEntry:
@@ -74,8 +100,8 @@ def _feed_entry(config: SiteConfig, item: Listed, content: str, now: dt.datetime
         url=config.base_url + page.url,
         updated=updated,
         published=published,
-        summary=page.description or summary(content),
-        content_html=clean_page_links(content.encode("utf-8")).decode("utf-8"),  # feeds too: no tracking ids
+        summary=page.description or _from_content(content)[0],
+        content_html=_from_content(content)[1],
         dated=(first_start(item.meeting) if item.meeting else published).date(),
     )
 

@@ -85,11 +85,11 @@ def _term_buckets(ordered: list[IndexedDoc], buckets: int) -> dict[str, list[dic
                 forms.setdefault(root, set()).update(seen)
     result: dict[str, list[dict]] = {HANGUL: [{} for _ in range(buckets)], OTHER: [{} for _ in range(buckets)]}
     for term, postings in hangul.items():
-        result[HANGUL][bucket(term, buckets)][term] = _postings(postings)
+        result[HANGUL][bucket(term, buckets)][term] = gapped_postings(postings)
     for root, postings in stems.items():
         endings = sorted({ending(root, form) for form in forms[root]})
         for key in sorted({word_key(form) for form in forms[root]}):
-            result[OTHER][bucket(key, buckets)][root] = [endings, _postings(postings)]
+            result[OTHER][bucket(key, buckets)][root] = [endings, gapped_postings(postings)]
     return result
 
 
@@ -103,7 +103,7 @@ def _add(table: dict[str, list[tuple[int, int]]], number: int, body: TermCounts,
         table.setdefault(term, []).append((number, TITLE_WEIGHT))
 
 
-def _postings(postings: list[tuple[int, int]]) -> list[int]:
+def gapped_postings(postings: list[tuple[int, int]]) -> list[int]:
     """[gap, weight, gap, weight, …]: document numbers ascending, each as its distance from the last."""
     numbers = [number for number, _ in postings]
     gaps = [numbers[0], *(b - a for a, b in itertools.pairwise(numbers))]

@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 
 from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.store import gc_paused
 from samizdat.build.options import BuildOptions
 from samizdat.build.output import SiteOutput
 from samizdat.build.pipeline import render_site
@@ -42,7 +43,10 @@ class DevState:
         and the next save builds again: the dev server must outlive every rebuild."""
         start = time.perf_counter()
         try:
-            output = render_site(self.site_root, self.options, caches=self.caches)
+            # The caches hold millions of objects between saves: a full collection walking them all in the
+            # middle of a rebuild costs more than the rebuild. Collections run again once it is done.
+            with gc_paused():
+                output = render_site(self.site_root, self.options, caches=self.caches)
         except SamizdatError as exc:
             return self._fail(str(exc))
         except Exception as exc:  # a bug: shown with its traceback, the server carries on

@@ -1,4 +1,5 @@
-"""All build state in one place: parsed sources, rendered pages, the reads they made, the last build's record.
+"""All build state in one place: parsed sources, rendered pages, the reads they made, the last build's record,
+the image and document results (their files beside the store, products.py).
 
 On disk for `samizdat build` (one SQLite file per site in the user's cache folder, store.py), in memory
 for `serve`, which keeps the same objects between saves.
@@ -10,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from samizdat.build.cache.pages import RenderCache
+from samizdat.build.cache.products import open_products, save_products
 from samizdat.build.cache.sources import ParseCache, config_digest
 from samizdat.build.cache.store import Store
 from samizdat.config import SiteConfig
+from samizdat.products import ProductBook
 
 
 @dataclass
@@ -20,6 +23,7 @@ class BuildCaches:
     store: Store = field(default_factory=lambda: Store(None))  # Store(None): kept in this process only
     parse: ParseCache | None = None
     render: RenderCache | None = None
+    products: ProductBook | None = None  # image and document results
 
     @classmethod
     def on_disk(cls, site_root: Path) -> BuildCaches:
@@ -27,6 +31,9 @@ class BuildCaches:
 
     def prepare(self, config: SiteConfig, drafts: bool = False) -> None:
         """Open the caches for this config; a changed samizdat.toml starts the parse cache afresh."""
+        if self.products is None:
+            self.products = open_products(self.store, config.root)
+        self.products.start()
         if self.parse is None or self.parse.config_digest != config_digest(config, drafts):
             self.parse = ParseCache.open(self.store, config, drafts)
         if self.render is None:
@@ -41,3 +48,5 @@ class BuildCaches:
                 self.parse.save(db)
             if self.render is not None:
                 self.render.save(db)
+            if self.products is not None:
+                save_products(self.products, db)
