@@ -75,6 +75,8 @@ def site_files() -> dict[str, str | bytes]:
                                                                  tags=", ".join(TAGS[: n % 3]))
     for n in (1, 2):
         files[f"content/en/news/2026-01-0{n}-post{n}.md"] = post(f"Post {n} en", f"en-kick{n}", tags=TAGS[n])
+    # Dated and tagged outside the news: its tag's feed carries its text, though no news listing does.
+    files["content/ru/reports/2026-01-03-report.md"] = post("Report", "rep", tags=TAGS[1])
     files |= {
         "content/ru/meetings/2020-03-01-station.md": meeting_text("Station"),
         "meetings/2099-05-01-square.yaml": meeting_facts("2099-05-01 15:00"),

@@ -40,9 +40,9 @@ class SiteOutput:
 @dataclass(frozen=True)
 class NothingChanged:
     """What `samizdat build` answers when every input and the output are as the last build left them:
-    nothing was read, rendered or written. Its own type, so no caller mistakes it for an empty site."""
+    nothing was read, rendered or written. Its own type, so no caller mistakes it for an empty site.
+    It holds no config: the answer reads nothing of the site but its files' stat data."""
 
-    config: SiteConfig
     findings: tuple[Finding, ...]  # the last build's, as the user should still see them
     html_pages: int
     files: int

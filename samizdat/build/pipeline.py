@@ -52,8 +52,11 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):
         contents = {path: page.content for path, page in rendered_site.pages.items()}
+        kept = caches.generated if caches else None
         generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
-                                                              site.catalogs)
+                                                              site.catalogs, kept)
+        if kept is not None:
+            kept.settle()
     # The index reads every page as published, so it comes after rendering too.
     if rendered_site.search:
         with timings.stage("search"):

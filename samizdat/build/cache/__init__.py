@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from samizdat.build.cache.pages import RenderCache
-from samizdat.build.cache.sources import ParseCache, config_digest
 from samizdat.build.cache.store import Store
-from samizdat.config import SiteConfig
+
+if TYPE_CHECKING:  # imported when a build needs them: "nothing changed" is answered without them
+    from samizdat.build.cache.generated import GeneratedCache
+    from samizdat.build.cache.pages import RenderCache
+    from samizdat.build.cache.sources import ParseCache
+    from samizdat.config import SiteConfig
 
 
 @dataclass
@@ -20,6 +24,7 @@ class BuildCaches:
     store: Store = field(default_factory=lambda: Store(None))  # Store(None): kept in this process only
     parse: ParseCache | None = None
     render: RenderCache | None = None
+    generated: GeneratedCache | None = None
 
     @classmethod
     def on_disk(cls, site_root: Path) -> BuildCaches:
@@ -27,10 +32,16 @@ class BuildCaches:
 
     def prepare(self, config: SiteConfig, drafts: bool = False) -> None:
         """Open the caches for this config; a changed samizdat.toml starts the parse cache afresh."""
+        from samizdat.build.cache.generated import GeneratedCache
+        from samizdat.build.cache.pages import RenderCache
+        from samizdat.build.cache.sources import ParseCache, config_digest
+
         if self.parse is None or self.parse.config_digest != config_digest(config, drafts):
             self.parse = ParseCache.open(self.store, config, drafts)
         if self.render is None:
             self.render = RenderCache.open(self.store)
+        if self.generated is None:
+            self.generated = GeneratedCache.open(self.store)
 
     def save(self) -> None:
         """Every changed row in one transaction: a crash leaves the last build's state whole."""
@@ -41,3 +52,5 @@ class BuildCaches:
                 self.parse.save(db)
             if self.render is not None:
                 self.render.save(db)
+            if self.generated is not None:
+                self.generated.save(db)

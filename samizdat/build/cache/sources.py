@@ -95,8 +95,11 @@ class ParseCache:
         return [known.parsed for known in fresh.values()]
 
     def _known(self, key: str, ref: SourceRef, config: SiteConfig) -> Known:
-        info = os.stat(ref.path)
-        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if ref.inode:  # discovery's stat of the file
+            stat = (ref.size, ref.mtime_ns, ref.ctime_ns, ref.inode)
+        else:
+            info = os.stat(ref.path)
+            stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         known = self.entries.get(key)
         if known is not None and known.stat == stat:
             return known
