@@ -50,7 +50,7 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
         outputs |= _tag_feeds(language, collections, feeds)
         if collections.meetings:
             outputs |= _calendars(config, language, collections, contents, catalogs)
-    outputs["sitemap.xml"] = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])
+    outputs["sitemap.xml"] = _sitemap(config, pages, index, kept or _Nothing())
     outputs["robots.txt"] = robots_bytes(config.base_url)
     return outputs
 
@@ -160,6 +160,18 @@ def _pick(value: dict[str, str] | str, language: Language, config: SiteConfig) -
     if isinstance(value, dict):
         return value.get(language.code) or value.get(config.default_language.code) or next(iter(value.values()), "")
     return value
+
+
+def _sitemap(config: SiteConfig, pages: list[Page], index: TranslationIndex, kept: Kept) -> bytes:
+    """Every page with its translations: it changes only when a page comes, goes or moves."""
+    table = ((page.key, page.language.code, page.url) for page in pages)  # all _sitemap_entry reads of a page
+    languages = [(language.code, language.is_default) for language in config.languages]
+    inputs = hashlib.sha256(repr((config.base_url, languages, *table)).encode()).hexdigest()
+    known = kept.get("sitemap.xml", inputs)
+    if known is None:
+        known = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])
+        kept.put("sitemap.xml", inputs, known)
+    return known
 
 
 def _sitemap_entry(config: SiteConfig, page: Page, index: TranslationIndex) -> SitemapEntry:
