@@ -92,13 +92,14 @@ def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tu
     the same object with the same site-wide inputs keeps its signature without hashing its text again."""
     whole_site = site_signature(site.config, site.theme, site.pages)
     signatures = {}
-    for page in site.pages:
+    for item in site.parsed:
+        page = item.page
         inputs = (page, whole_site, notice_of(outdated.get(page.path)))
         known = memo.get(page.output_path)
         if known is not None and known[0] is page and known[1:3] == inputs[1:]:
             signatures[page.output_path] = str(known[3])
             continue
-        signature = page_signature(page, whole_site, inputs[2])
+        signature = page_signature(page, whole_site, inputs[2], item.digest)
         memo[page.output_path] = (*inputs, signature)
         signatures[page.output_path] = signature
     for gone in memo.keys() - signatures.keys():

@@ -34,8 +34,10 @@ class SourceRef:
     ctime_ns: int = 0  # with the inode, what the parse cache compares: one stat a file serves both
     inode: int = 0
 
-    def read(self) -> SourceFile:
-        return SourceFile(self.path, self.rel, self.folder_language, read_text(self.path))
+    def read(self, data: bytes | None = None) -> SourceFile:
+        """data: the file's bytes when the caller has read them already (and hashed them: the same bytes)."""
+        text = read_text(self.path) if data is None else decode_text(data, self.path)
+        return SourceFile(self.path, self.rel, self.folder_language, text)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,10 @@ class ContentFile:
 
 
 def read_text(path: Path) -> str:
-    data = read_plain(path)
+    return decode_text(read_plain(path), path)
+
+
+def decode_text(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
