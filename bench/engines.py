@@ -55,6 +55,9 @@ def baseline_engine(engines: Engines, revision: str, folder: Path) -> Engines:
     folder.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "-C", str(repo), "archive", revision, "samizdat"], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    import compileall
+
+    compileall.compile_dir(folder / "samizdat", quiet=1)  # as this version's modules are (_compile_samizdat)
     name = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%h %s", revision], capture_output=True,
                           text=True, check=True).stdout.strip()
     command = (sys.executable, "-c", f"import sys; sys.path.insert(0, {str(folder)!r}); "
