@@ -75,6 +75,8 @@ class _Feeds:
                  kept: Kept) -> None:
         self.config, self.contents, self.catalogs, self.now, self.kept = config, contents, catalogs, now, kept
         self._config_text = (config.root / CONFIG_NAME).read_bytes()  # any other config value a feed may show
+        # A page is in several feeds (its language's, each of its tags'): its part of the hash is made once.
+        self._entries: dict[tuple[str, str], bytes] = {}
 
     def feed(self, language: Language, items: list[Listed], title: str, path: str) -> bytes:
         config, now = self.config, self.now
@@ -98,12 +100,22 @@ class _Feeds:
         hasher.update(repr((self.config.base_url, self.config.timezone, language.code, language.title,
                             language.root_url, title, path)).encode())  # the base URL may be the dev server's
         for item in newest:
-            page = item.page
-            hasher.update(repr((page.key, page.language.code, page.title, page.url, page.description,
-                                entry_times(self.config, item, self.now), _status(item, self.catalogs),
-                                first_start(item.meeting) if item.meeting else None)).encode())
-            hasher.update(hashlib.sha256(self.contents[page.output_path].encode()).digest())
+            hasher.update(self._entry_inputs(item))
         return hasher.hexdigest()
+
+    def _entry_inputs(self, item: Listed) -> bytes:
+        page = item.page
+        key = (page.output_path, item.meeting.id if item.meeting else "")
+        known = self._entries.get(key)
+        if known is None:
+            fields = repr((page.key, page.language.code, page.title, page.url, page.description,
+                           entry_times(self.config, item, self.now), _status(item, self.catalogs),
+                           first_start(item.meeting) if item.meeting else None))
+            hasher = hashlib.sha256(fields.encode())
+            hasher.update(hashlib.sha256(self.contents[page.output_path].encode()).digest())  # fixed length: no
+            # other split of fields and text hashes the same
+            known = self._entries[key] = hasher.digest()
+        return known
 
 
 def _feed_entry(config: SiteConfig, item: Listed, content: str, now: dt.datetime, status: str) -> FeedEntry:
