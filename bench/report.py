@@ -169,7 +169,9 @@ def reload_rows(reloads: dict[str, list[float]] | str) -> list[str]:
 def _method() -> list[str]:
     return [
         "How: each build is a fresh process of the venv's `samizdat build SITE -o OUT --timings` or of Hugo's "
-        "binary (`hugo --source SITE --destination OUT --quiet`), alternating. Cold: both outputs and "
+        "binary (`hugo --source SITE --destination OUT --quiet`), alternating; samizdat's modules compiled to "
+        "`.pyc` once before, as installing a wheel does (the editable install does not, and with "
+        "PYTHONDONTWRITEBYTECODE set every process would compile them again). Cold: both outputs and "
         "everything the engines keep (samizdat's `.samizdat-cache` and its build store) deleted first. "
         "Wall time from start to exit; peak memory is the larger of the process's ru_maxrss (wait4) and the "
         "summed RSS of its process tree sampled every 20 ms with psutil (forked workers' shared pages are "

@@ -25,7 +25,9 @@ class SourceLocation:
 def _display_path(path: Path) -> str:
     """Paths relative to the working folder read better in a terminal. Thousands of findings are
     formatted in a build, so this is string work, not a file-system walk."""
-    absolute = os.path.abspath(path)
+    text = os.fspath(path)
+    # Paths in findings are mostly absolute already; normalising them again was most of a build's time here.
+    absolute = text if os.path.isabs(text) and "/." not in text and "//" not in text else os.path.abspath(text)
     cwd = os.getcwd()
     text = absolute[len(cwd) + 1:] if absolute.startswith(cwd + os.sep) else str(path)
     return text if text.isprintable() else _escaped(text)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from samizdat.content.translation_status import body_hash
 from tests.conftest import MINIMAL_CONFIG, write_files
 
 # The override prints a field the engine knows nothing of: the engine must find out by itself.
@@ -75,6 +76,13 @@ def site_files() -> dict[str, str | bytes]:
                                                                  tags=", ".join(TAGS[: n % 3]))
     for n in (1, 2):
         files[f"content/en/news/2026-01-0{n}-post{n}.md"] = post(f"Post {n} en", f"en-kick{n}", tags=TAGS[n])
+    # A translation that records the version of its source it follows: an edit of the Russian page makes
+    # it out of date, which its page shows (the translation status, kept between builds).
+    about = "Who we are.\n\n{{ banner() }}\n"
+    files["content/en/about.md"] = (f"---\ntitle: About en\nmenu: 2\ntranslation_of: {{lang: ru, hash: "
+                                    f"\"{body_hash(about)}\"}}\n---\n\n{about}")
+    # Dated and tagged outside the news: its tag's feed carries its text, though no news listing does.
+    files["content/ru/reports/2026-01-03-report.md"] = post("Report", "rep", tags=TAGS[1])
     files |= {
         "content/ru/meetings/2020-03-01-station.md": meeting_text("Station"),
         "meetings/2099-05-01-square.yaml": meeting_facts("2099-05-01 15:00"),

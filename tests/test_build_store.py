@@ -67,3 +67,28 @@ def test_a_cache_folder_that_cannot_be_written_means_cold_builds_not_a_failure(
         assert "no build cache" in result.err and "Traceback" not in result.err
         assert "rendered" in result.out and "(0 rendered)" not in result.out
     assert (out / "en/about/index.html").is_file()
+
+
+def test_feeds_are_made_again_only_when_what_they_list_changed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    caches, _ = build(site)
+    caches.save()
+    first = dict(caches.generated.entries)
+    caches.store.close()
+    assert "feed.xml" in first and "sitemap.xml" in first and any("/tags/" in path for path in first)
+
+    # An English post with one tag: the English feed and that tag's feed change, nothing else.
+    post = site / "content/en/news/2026-01-02-post2.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nA line only feeds carry.\n", encoding="utf-8")
+    caches, _ = build(site)
+    made = {path for path, entry in caches.generated.entries.items() if entry != first.get(path)}
+    assert made == caches.generated.dirty == {"en/feed.xml", "en/tags/aid/feed.xml"}
+    assert b"A line only feeds carry." in caches.generated.entries["en/tags/aid/feed.xml"][1]
+    caches.save()
+    caches.store.close()
+
+    db = sqlite3.connect(store_path(site))  # what the next build reads back is what was made
+    kept = dict(db.execute("SELECT output, data FROM generated").fetchall())
+    db.close()
+    assert kept == {path: data for path, (_, data) in caches.generated.entries.items()}

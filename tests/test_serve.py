@@ -42,10 +42,10 @@ def explode_on_marker(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug inside the pipeline: a stage raises an exception that is not samizdat's own."""
     secure = samizdat.build.pipeline.secure
 
-    def failing(config, rendered, *rest):  # type: ignore[no-untyped-def]
-        if any(MARKER.encode() in data for data in rendered.values()):
+    def failing(config, outputs, *rest):  # type: ignore[no-untyped-def]
+        if any(MARKER.encode() in data for data in outputs.pages.values()):
             raise RuntimeError("a stage failed on the marker")
-        return secure(config, rendered, *rest)
+        return secure(config, outputs, *rest)
 
     monkeypatch.setattr(samizdat.build.pipeline, "secure", failing)
 

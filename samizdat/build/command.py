@@ -17,8 +17,6 @@ from samizdat.build.options import BuildOptions
 from samizdat.build.output import BuildResult, NothingChanged, SiteOutput
 from samizdat.build.timings import Timings
 from samizdat.build.writer import check_output_folder, write_output
-from samizdat.config import load_config
-from samizdat.content.required import refuse_without_home
 from samizdat.images.model import ImageReport
 
 CACHE_DIR = ".samizdat-cache"
@@ -29,6 +27,8 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
     if not site_root.is_dir():
+        from samizdat.config import load_config
+
         load_config(site_root)  # reports the missing site before a lock would make its folder
     # One build at a time per output and per cache. Everything below runs inside the locks: a build that
     # waited must see what the other one wrote before deciding that nothing changed.
@@ -43,7 +43,7 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
             if unchanged(record, current, out_dir, dt.datetime.now(dt.UTC)):
                 assert record is not None
                 store.close()
-                return _up_to_date(site_root, record, timings)
+                return _up_to_date(record, timings)
         forget(store)  # a build that fails must not leave the record of the one before
         try:
             return _build(site_root, out_dir, options, sources, timings, store)
@@ -55,6 +55,7 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
            store: Store) -> SiteOutput:
     from samizdat.build.cache import BuildCaches
     from samizdat.build.pipeline import render_site
+    from samizdat.content.required import refuse_without_home
 
     caches = BuildCaches(store)
     output = render_site(site_root, options, caches=caches)
@@ -71,6 +72,6 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
     return output
 
 
-def _up_to_date(site_root: Path, record: BuildRecord, timings: Timings) -> NothingChanged:
-    return NothingChanged(load_config(site_root), record.findings, record.html_pages, record.files,
+def _up_to_date(record: BuildRecord, timings: Timings) -> NothingChanged:
+    return NothingChanged(record.findings, record.html_pages, record.files,
                           ImageReport(processed=0, cached=record.images, pruned=0), timings)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from samizdat.build.output import Outputs
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
 from samizdat.errors import ContentError, SourceLocation
@@ -16,38 +17,43 @@ from samizdat.outputs.relative import relativize_outputs
 from samizdat.outputs.security import SecurityPolicy, apply_page_policy, policy_files
 
 
-def secure(config: SiteConfig, rendered: dict[str, bytes], scripts: set[str],
-           site_headers: bytes = b"", site_htaccess: bytes = b"") -> dict[str, bytes]:
+def secure(config: SiteConfig, outputs: Outputs, scripts: set[str], site_headers: bytes = b"",
+           site_htaccess: bytes = b"") -> Outputs:
     """Every page's CSP meta tag and the header files, from one policy. Pages whose tag already holds
     the policy (the usual case: the theme wrote it) are left as they are. `site_headers`: the site's own
     `_headers` and `.htaccess`, already checked (site_headers.py, site_htaccess.py), appended after the policy."""
     policy = SecurityPolicy(config.check.allow_origins, tuple(sorted(scripts)))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy.meta_csp()}">'.encode()
-    result = {rel: data if not rel.endswith(".html") or meta in data else _with_policy(data, policy)
-              for rel, data in rendered.items()}
-    return result | policy_files(policy, site_headers, site_htaccess)
+    pages = {rel: data if not rel.endswith(".html") or meta in data else _with_policy(data, policy)
+             for rel, data in outputs.pages.items()}
+    headers = {rel: data for rel, data in policy_files(policy, site_headers, site_htaccess).items()
+               if rel not in outputs.copies}  # a site file of that name was checked and is published instead
+    return outputs.replace(pages=pages, files={**outputs.files, **headers})
 
 
 def _with_policy(page: bytes, policy: SecurityPolicy) -> bytes:
     return apply_page_policy(page.decode("utf-8"), policy).encode("utf-8")
 
 
-def publishing_touches(config: SiteConfig, rendered: dict[str, bytes], copies: dict[str, Path], relative: bool,
-                       compress: bool) -> tuple[dict[str, bytes], dict[str, Path]]:
+def publishing_touches(config: SiteConfig, outputs: Outputs, relative: bool, compress: bool) -> Outputs:
     """Onion-Location headers, relative URLs for mirrors, precompressed copies: they see the final URLs."""
+    pages, files, copies = dict(outputs.pages), dict(outputs.files), dict(outputs.copies)
     if config.publish.onion and onion.HEADERS_FILE not in copies:
-        html = [rel for rel in rendered if rel.endswith(".html")]
-        rendered[onion.HEADERS_FILE] += onion.headers_file(config.publish.onion, html)
+        html = [rel for rel in {**files, **pages} if rel.endswith(".html")]
+        files[onion.HEADERS_FILE] += onion.headers_file(config.publish.onion, html)
     if relative:
         text_copies = {rel: path.read_bytes() for rel, path in copies.items() if rel.endswith((".html", ".css"))}
-        changed = relativize_outputs(config.base_url, rendered, text_copies, rendered.keys() | copies.keys())
-        rendered, copies = rendered | changed, {rel: path for rel, path in copies.items() if rel not in changed}
+        in_memory = {**files, **pages}
+        changed = relativize_outputs(config.base_url, in_memory, text_copies, in_memory.keys() | copies.keys())
+        for rel, data in changed.items():
+            (pages if rel in pages else files)[rel] = data  # a rewritten copy is written from memory now
+        copies = {rel: path for rel, path in copies.items() if rel not in changed}
     if compress:
-        rendered |= precompress(rendered, copies)
-    return rendered, copies
+        files |= precompress({**files, **pages}, copies)
+    return Outputs.of(pages, files, copies)
 
 
-def page_infos(pages: list[Page], rendered: dict[str, bytes]) -> list[PageInfo]:
+def page_infos(pages: list[Page], rendered: Mapping[str, bytes]) -> list[PageInfo]:
     """Every rendered HTML page with its URL and source file (none for template-only pages such as 404)."""
     by_output = {page.output_path: page for page in pages}
     infos = []

@@ -96,7 +96,9 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         check_claims(page_claims(pages))  # About.md beside about.md: before rendering, as it is cheap
         index = link_translations(pages, config)
         check_sources_exist(index, held)
-        status = translation_status(index, config)
+        hashes = parse_cache.paragraphs()
+        status = translation_status(index, config, hashes)
+        parse_cache.keep_paragraphs(hashes)
     with timings.stage("meetings"):
         meetings = load_meetings(config.root, config.timezone)
         return LoadedSite(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from samizdat.build.timings import Timings
@@ -15,6 +17,33 @@ from samizdat.images.model import ImageReport
 if TYPE_CHECKING:
     from samizdat.build.writer import WriteReport
     from samizdat.content.pages import Page
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """The site's files as they pass between the stages after rendering; each stage hands on a new one.
+
+    pages: the HTML the build rendered (content pages, 404s, search and mirror pages), which the policy,
+    the image stage and the publishing touches rewrite; files: what the build generated otherwise (feeds,
+    sitemap, search index, header files, cleaned drawings, compressed copies); copies: site files
+    published as they are. Read-only mappings: no stage can change what an earlier one handed on."""
+
+    pages: Mapping[str, bytes]
+    files: Mapping[str, bytes]
+    copies: Mapping[str, Path]
+
+    @classmethod
+    def of(cls, pages: Mapping[str, bytes], files: Mapping[str, bytes], copies: Mapping[str, Path]) -> Outputs:
+        return cls(MappingProxyType(dict(pages)), MappingProxyType(dict(files)), MappingProxyType(dict(copies)))
+
+    def replace(self, pages: Mapping[str, bytes] | None = None, files: Mapping[str, bytes] | None = None,
+                copies: Mapping[str, Path] | None = None) -> Outputs:
+        return Outputs.of(self.pages if pages is None else pages, self.files if files is None else files,
+                          self.copies if copies is None else copies)
+
+    def in_memory(self) -> dict[str, bytes]:
+        """Every file written from memory, by output path: generated files and pages."""
+        return {**self.files, **self.pages}
 
 
 @dataclass
@@ -40,9 +69,9 @@ class SiteOutput:
 @dataclass(frozen=True)
 class NothingChanged:
     """What `samizdat build` answers when every input and the output are as the last build left them:
-    nothing was read, rendered or written. Its own type, so no caller mistakes it for an empty site."""
+    nothing was read, rendered or written. Its own type, so no caller mistakes it for an empty site.
+    It holds no config: the answer reads nothing of the site but its files' stat data."""
 
-    config: SiteConfig
     findings: tuple[Finding, ...]  # the last build's, as the user should still see them
     html_pages: int
     files: int

@@ -19,7 +19,7 @@ from samizdat.build.cache.store import Store
 from samizdat.build.finishing import check_static_clashes, page_infos, publishing_touches, secure
 from samizdat.build.load import load_site
 from samizdat.build.options import BuildOptions
-from samizdat.build.output import SiteOutput
+from samizdat.build.output import Outputs, SiteOutput
 from samizdat.build.render_stage import render_site_pages
 from samizdat.build.site_findings import site_findings
 from samizdat.build.timings import Timings
@@ -52,12 +52,15 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):
         contents = {path: page.content for path, page in rendered_site.pages.items()}
+        kept = caches.generated if caches else None
         generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
-                                                              site.catalogs)
+                                                              site.catalogs, kept)
+        if kept is not None:
+            kept.settle()
     # The index reads every page as published, so it comes after rendering too.
     if rendered_site.search:
         with timings.stage("search"):
-            generated |= search_outputs(config, pages, {path: page.html for path, page in rendered_site.pages.items()})
+            generated |= search_outputs(config, pages, rendered)
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
     with timings.stage("static"):
         copies = static_files(config, site.theme.static_dir, site.content_files)
@@ -65,9 +68,15 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         feeds = [paths.feed_path(language) for language in config.languages]
         check_static_clashes(copies, pages, [*generated.keys() | set(feeds), HEADERS_FILE, NGINX_FILE,
                                                 HTACCESS_FILE])
-        rendered |= generated
         assets = publish_assets(copies, rendered_site.rules)  # SVG cleaned, HTML checked, _headers kept apart
-        copies = assets.copies
+        # A site file may replace a generated one on purpose (static/robots.txt): the site's is published.
+        replaced = assets.copies.keys() | assets.cleaned.keys()
+        rendered |= {rel: data for rel, data in generated.items() if rel.endswith(".html") and rel not in replaced}
+        outputs = Outputs.of(
+            rendered,
+            {rel: data for rel, data in generated.items() if not rel.endswith(".html") and rel not in replaced}
+            | assets.cleaned,
+            assets.copies)
     # Content may not run code or send readers away: the build stops; `samizdat check` lists findings.
     unsafe = [*rendered_site.unsafe, *assets.findings]
     if options.refuse_unsafe:
@@ -76,27 +85,28 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     with timings.stage("secure"):
         scripts = ({script for page in rendered_site.pages.values() for script in page.scripts} | set(assets.scripts)
                    | set(rendered_site.scripts))
-        secured = secure(config, rendered, scripts, assets.site_headers, assets.site_htaccess)
-        rendered = {rel: data for rel, data in secured.items()
-                    if rel not in copies and rel not in assets.cleaned} | assets.cleaned
+        outputs = secure(config, outputs, scripts, assets.site_headers, assets.site_htaccess)
     # Every published file is recognised by its bytes: office files are refused, PDFs stripped.
     with timings.stage("documents"):
         products = caches.products if caches else None  # image and document results, kept in the store
-        documents = clean_documents(config, copies, products)
+        documents = clean_documents(config, dict(outputs.copies), products)
     # Every raster image passes through here: no original is published as it is.
     with timings.stage("images"):
-        images = process_site_images(config, page_infos(pages, rendered), rendered, documents.copies, book=products)
+        images = process_site_images(config, page_infos(pages, outputs.pages), dict(outputs.pages), documents.copies,
+                                     book=products)
+        outputs = outputs.replace(pages=images.pages, copies=images.copies)
     # Every file to be published is read back: metadata left in any is a build error, never a publish.
     with timings.stage("verify"):
         verify_published(images.copies)
     with timings.stage("publishing"):
         compress = config.publish.precompress if options.precompress is None else options.precompress
-        rendered, copies = publishing_touches(config, images.pages, images.copies, options.relative, compress)
+        outputs = publishing_touches(config, outputs, options.relative, compress)
     findings = (home_page_findings(site.index, config, site.drafts) + site_findings(site) + list(documents.findings)
                 + list(images.findings) + unsafe + list(assets.notes))
     # The next moment the same sources build differently: a meeting becomes past, a scheduled post due.
     due = next_due(site.drafts, ZoneInfo(config.timezone))
     next_change = min([m.ends_at for m in site.meetings.values() if m.ends_at > site.now] + ([due] if due else []),
                       default=None)
-    return SiteOutput(config, rendered, copies, findings, timings, images.report, rendered_site.rendered_count,
+    return SiteOutput(config, outputs.in_memory(), dict(outputs.copies), findings, timings, images.report,
+                      rendered_site.rendered_count,
                       sources={page.output_path: page for page in pages}, next_change=next_change)

@@ -163,8 +163,16 @@ def _prepare_spare(where: Folders, plan: dict[str, Item], live: LiveTree, pool: 
     (where.spare / MARKER).unlink(missing_ok=True)
     folders = parent_folders(plan)
     removed: list[str] = []
-    present = sweep(where.spare, lambda rel, inode: keep.get(rel) == inode, folders.__contains__, removed)
-    for folder in sorted(folders):
+    standing: set[str] = set()  # the folders the sweep kept: they need no look of their own
+
+    def keep_folder(rel: str) -> bool:
+        if rel in folders:
+            standing.add(rel)
+            return True
+        return False
+
+    present = sweep(where.spare, lambda rel, inode: keep.get(rel) == inode, keep_folder, removed)
+    for folder in sorted(folders - standing):
         if not os.path.isdir(where.spare / folder):
             os.mkdir(where.spare / folder)
     entries = {rel: live.entries[rel] for rel in present}  # already in place: no work, no thread

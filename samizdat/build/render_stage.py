@@ -16,6 +16,7 @@ from samizdat.build.flyer_pages import flyer_pages
 from samizdat.build.load import LoadedSite
 from samizdat.build.parallel import render_pages
 from samizdat.content.pages import SECTION_LAYOUTS, Page
+from samizdat.content.tags import TAGS
 from samizdat.content.translation_status import outdated_sources
 from samizdat.errors import SamizdatError, raise_all
 from samizdat.findings import Finding
@@ -65,8 +66,10 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
         unsafe += violations
         if violations:
             refused.add(page.output_path)
-    # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small.
-    listed = {p.output_path for p in site.pages if p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS}
+    # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small. A tag's
+    # feed lists dated pages of any section: a tagged page keeps its body too.
+    listed = {p.output_path for p in site.pages
+              if (p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS) or p.data.get(TAGS)}
     # A page taken from the cache stays the same object, so that only pages rendered anew are saved again.
     cache.replace_all({path: (signatures[path], page if path in listed or not page.content
                               else FinalPage(page.html, "", page.scripts, page.reads))
@@ -89,13 +92,14 @@ def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tu
     the same object with the same site-wide inputs keeps its signature without hashing its text again."""
     whole_site = site_signature(site.config, site.theme, site.pages)
     signatures = {}
-    for page in site.pages:
+    for item in site.parsed:
+        page = item.page
         inputs = (page, whole_site, notice_of(outdated.get(page.path)))
         known = memo.get(page.output_path)
         if known is not None and known[0] is page and known[1:3] == inputs[1:]:
             signatures[page.output_path] = str(known[3])
             continue
-        signature = page_signature(page, whole_site, inputs[2])
+        signature = page_signature(page, whole_site, inputs[2], item.digest)
         memo[page.output_path] = (*inputs, signature)
         signatures[page.output_path] = signature
     for gone in memo.keys() - signatures.keys():

@@ -57,6 +57,7 @@ class Collections:
             section: sorted(key for key in index.by_key if key.startswith(section + "/") and derived(key) is None)
             for section in (NEWS, MEETINGS)
         }
+        self._news: dict[str, list[Listed]] = {}  # language code → its news, newest first
         self.per_page = per_page([page for group in index.by_key.values() for page in group.values()], config)
 
     @property
@@ -68,8 +69,13 @@ class Collections:
         return self.meetings.get(page.slug) if page.section == MEETINGS and page.key != MEETINGS else None
 
     def news(self, language: Language) -> list[Listed]:
-        items = [Listed(self._version(key, language), language) for key in self._keys[NEWS]]
-        return sorted(items, key=lambda item: (item.page.date or dt.date.min, item.page.key), reverse=True)
+        # Every news page and every page with the latest posts asks: sorted once a language, a copy each.
+        known = self._news.get(language.code)
+        if known is None:
+            items = [Listed(self._version(key, language), language) for key in self._keys[NEWS]]
+            known = self._news[language.code] = sorted(
+                items, key=lambda item: (item.page.date or dt.date.min, item.page.key), reverse=True)
+        return list(known)
 
     def news_listing(self, key: str, language: Language) -> NewsListing:
         """What one page of the news section shows: a page of the list, or a year's posts."""

@@ -95,13 +95,18 @@ def source_language(group: dict[str, Page], config: SiteConfig) -> str:
     return code if code in group else next(iter(group))
 
 
-def translation_status(index: TranslationIndex, config: SiteConfig) -> Status:
+def translation_status(index: TranslationIndex, config: SiteConfig, hashes: dict[Path, str] | None = None) -> Status:
+    """hashes: source path → body_hash of its page, known from an earlier build (the build's store);
+    the hashes worked out here are added to it."""
     status: Status = {}
+    hashes = {} if hashes is None else hashes
     for key, group in index.by_key.items():
         if generated_key(key):
             continue  # news/page/2, news/2026, tags/…: made by the build, not translated
         source = group[source_language(group, config)]
-        current = body_hash(source.body)
+        current = hashes.get(source.path)
+        if current is None:
+            current = hashes[source.path] = body_hash(source.body)
         row: dict[str, PageStatus] = {}
         for language in config.languages:
             page = group.get(language.code)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from typing import Protocol
 
-from samizdat.config import Language, SiteConfig
+from samizdat.config import CONFIG_NAME, Language, SiteConfig
 from samizdat.content.collections import Collections, Listed
 from samizdat.content.pages import Page
 from samizdat.content.translations import TranslationIndex
@@ -18,26 +20,42 @@ from samizdat.outputs.sitemap import SitemapEntry, robots_bytes, sitemap_bytes
 from samizdat.outputs.text import plain_text, summary
 
 
+class Kept(Protocol):
+    """Files made by earlier builds, each with a hash of its inputs (build/cache/generated.py)."""
+
+    def get(self, path: str, inputs: str) -> bytes | None: ...
+
+    def put(self, path: str, inputs: str, data: bytes) -> None: ...
+
+
+class _Nothing:
+    def get(self, path: str, inputs: str) -> bytes | None:
+        return None
+
+    def put(self, path: str, inputs: str, data: bytes) -> None:
+        pass
+
+
 def syndication_outputs(config: SiteConfig, pages: list[Page], index: TranslationIndex, collections: Collections,
-                        contents: dict[str, str], catalogs: Catalogs) -> dict[str, bytes]:
-    """contents: a page's output path → its rendered body HTML."""
+                        contents: dict[str, str], catalogs: Catalogs, kept: Kept | None = None) -> dict[str, bytes]:
+    """contents: a page's output path → its rendered body HTML. kept: feeds of earlier builds, taken
+    when their inputs are the same (a one-edit build makes again only the feeds that list the edit)."""
     outputs: dict[str, bytes] = {}
+    feeds = _Feeds(config, contents, catalogs, collections.now, kept or _Nothing())
     for language in config.languages:
         if collections.has_feed:  # an empty feed is neither written nor linked
             items = collections.news(language) + collections.all_meetings(language)
             title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
-            outputs[paths.feed_path(language)] = _feed(config, language, items, title, paths.feed_path(language),
-                                                       contents, catalogs, collections.now)
-        outputs |= _tag_feeds(config, language, collections, contents, catalogs)
+            outputs[paths.feed_path(language)] = feeds.feed(language, items, title, paths.feed_path(language))
+        outputs |= _tag_feeds(language, collections, feeds)
         if collections.meetings:
             outputs |= _calendars(config, language, collections, contents, catalogs)
-    outputs["sitemap.xml"] = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])
+    outputs["sitemap.xml"] = _sitemap(config, pages, index, kept or _Nothing())
     outputs["robots.txt"] = robots_bytes(config.base_url)
     return outputs
 
 
-def _tag_feeds(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
-               catalogs: Catalogs) -> dict[str, bytes]:
+def _tag_feeds(language: Language, collections: Collections, feeds: _Feeds) -> dict[str, bytes]:
     """A feed per tag of this language, beside the tag's page, when the tag has dated pages."""
     outputs = {}
     for tag, _ in collections.tags(language):
@@ -46,30 +64,64 @@ def _tag_feeds(config: SiteConfig, language: Language, collections: Collections,
             prefix = f"{language.prefix}/" if language.prefix else ""
             path = f"{prefix}tags/{tag.slug}/feed.xml"
             title = f"{language.title}: {tag.name}"
-            outputs[path] = _feed(config, language, items, title, path, contents, catalogs, collections.now)
+            outputs[path] = feeds.feed(language, items, title, path)
     return outputs
 
 
-def _feed(config: SiteConfig, language: Language, items: list[Listed], title: str, path: str,
-          contents: dict[str, str], catalogs: Catalogs, now: dt.datetime) -> bytes:
-    # Only the newest entries go into the feed; their summaries are the costly part, so sort first.
-    newest = sorted(items, key=lambda item: (entry_times(config, item, now)[1], item.page.key),
-                    reverse=True)[:FEED_ENTRIES]
-    entries = [_feed_entry(config, item, contents[item.page.output_path], now, _status(item, catalogs))
-               for item in newest]
-    key = (config.base_url, language.code, title, language.title, path, language.root_url, tuple(entries))
-    if key not in _feeds:
-        _forget_beyond(_feeds, FEEDS_KEPT)
-        _feeds[key] = atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
-                                 config.base_url + language.root_url, entries)
-    return _feeds[key]
+class _Feeds:
+    """Atom feeds of one build, each taken from `kept` when its inputs hash the same."""
+
+    def __init__(self, config: SiteConfig, contents: dict[str, str], catalogs: Catalogs, now: dt.datetime,
+                 kept: Kept) -> None:
+        self.config, self.contents, self.catalogs, self.now, self.kept = config, contents, catalogs, now, kept
+        self._config_text = (config.root / CONFIG_NAME).read_bytes()  # any other config value a feed may show
+        # A page is in several feeds (its language's, each of its tags'): its part of the hash is made once.
+        self._entries: dict[tuple[str, str], bytes] = {}
+
+    def feed(self, language: Language, items: list[Listed], title: str, path: str) -> bytes:
+        config, now = self.config, self.now
+        # Only the newest entries go into the feed; their summaries are the costly part, so sort first.
+        newest = sorted(items, key=lambda item: (entry_times(config, item, now)[1], item.page.key),
+                        reverse=True)[:FEED_ENTRIES]
+        inputs = self._inputs(language, title, path, newest)
+        known = self.kept.get(path, inputs)
+        if known is not None:
+            return known
+        entries = [_feed_entry(config, item, self.contents[item.page.output_path], now, _status(item, self.catalogs))
+                   for item in newest]
+        data = atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
+                          config.base_url + language.root_url, entries)
+        self.kept.put(path, inputs, data)
+        return data
+
+    def _inputs(self, language: Language, title: str, path: str, newest: list[Listed]) -> str:
+        """Everything _feed_entry and atom_bytes read, hashed: the same hash, the same bytes."""
+        hasher = hashlib.sha256(self._config_text)
+        hasher.update(repr((self.config.base_url, self.config.timezone, language.code, language.title,
+                            language.root_url, title, path)).encode())  # the base URL may be the dev server's
+        for item in newest:
+            hasher.update(self._entry_inputs(item))
+        return hasher.hexdigest()
+
+    def _entry_inputs(self, item: Listed) -> bytes:
+        page = item.page
+        key = (page.output_path, item.meeting.id if item.meeting else "")
+        known = self._entries.get(key)
+        if known is None:
+            fields = repr((page.key, page.language.code, page.title, page.url, page.description,
+                           entry_times(self.config, item, self.now), _status(item, self.catalogs),
+                           first_start(item.meeting) if item.meeting else None))
+            hasher = hashlib.sha256(fields.encode())
+            hasher.update(hashlib.sha256(self.contents[page.output_path].encode()).digest())  # fixed length: no
+            # other split of fields and text hashes the same
+            known = self._entries[key] = hasher.digest()
+        return known
 
 
 # The dev server writes every feed on every save, nearly always as before: the finished feeds and each
 # page's summary and cleaned text are kept for the process's next build, keyed by everything they are
 # made from (the page's rendered text, the entries).
-FEEDS_KEPT, CONTENTS_KEPT = 256, 4096
-_feeds: dict[tuple[object, ...], bytes] = {}
+CONTENTS_KEPT = 4096
 _contents: dict[str, tuple[str, str]] = {}
 
 
@@ -141,6 +193,18 @@ def _pick(value: dict[str, str] | str, language: Language, config: SiteConfig) -
     if isinstance(value, dict):
         return value.get(language.code) or value.get(config.default_language.code) or next(iter(value.values()), "")
     return value
+
+
+def _sitemap(config: SiteConfig, pages: list[Page], index: TranslationIndex, kept: Kept) -> bytes:
+    """Every page with its translations: it changes only when a page comes, goes or moves."""
+    table = ((page.key, page.language.code, page.url) for page in pages)  # all _sitemap_entry reads of a page
+    languages = [(language.code, language.is_default) for language in config.languages]
+    inputs = hashlib.sha256(repr((config.base_url, languages, *table)).encode()).hexdigest()
+    known = kept.get("sitemap.xml", inputs)
+    if known is None:
+        known = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])
+        kept.put("sitemap.xml", inputs, known)
+    return known
 
 
 def _sitemap_entry(config: SiteConfig, page: Page, index: TranslationIndex) -> SitemapEntry:

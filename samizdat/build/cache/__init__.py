@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from samizdat.build.cache.pages import RenderCache
-from samizdat.build.cache.products import open_products, save_products
-from samizdat.build.cache.sources import ParseCache, config_digest
 from samizdat.build.cache.store import Store
-from samizdat.config import SiteConfig
 from samizdat.products import ProductBook
+
+if TYPE_CHECKING:  # imported when a build needs them: "nothing changed" is answered without them
+    from samizdat.build.cache.generated import GeneratedCache
+    from samizdat.build.cache.pages import RenderCache
+    from samizdat.build.cache.sources import ParseCache
+    from samizdat.config import SiteConfig
 
 
 @dataclass
@@ -24,6 +27,7 @@ class BuildCaches:
     parse: ParseCache | None = None
     render: RenderCache | None = None
     products: ProductBook | None = None  # image and document results
+    generated: GeneratedCache | None = None
 
     @classmethod
     def on_disk(cls, site_root: Path) -> BuildCaches:
@@ -31,6 +35,11 @@ class BuildCaches:
 
     def prepare(self, config: SiteConfig, drafts: bool = False) -> None:
         """Open the caches for this config; a changed samizdat.toml starts the parse cache afresh."""
+        from samizdat.build.cache.generated import GeneratedCache
+        from samizdat.build.cache.pages import RenderCache
+        from samizdat.build.cache.products import open_products
+        from samizdat.build.cache.sources import ParseCache, config_digest
+
         if self.products is None:
             self.products = open_products(self.store, config.root)
         self.products.start()
@@ -38,6 +47,8 @@ class BuildCaches:
             self.parse = ParseCache.open(self.store, config, drafts)
         if self.render is None:
             self.render = RenderCache.open(self.store)
+        if self.generated is None:
+            self.generated = GeneratedCache.open(self.store)
 
     def save(self) -> None:
         """Every changed row in one transaction: a crash leaves the last build's state whole."""
@@ -49,4 +60,8 @@ class BuildCaches:
             if self.render is not None:
                 self.render.save(db)
             if self.products is not None:
+                from samizdat.build.cache.products import save_products
+
                 save_products(self.products, db)
+            if self.generated is not None:
+                self.generated.save(db)

@@ -27,8 +27,10 @@ from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
 from samizdat.sealed import CacheDamaged
-from samizdat.theme import THEMES_DIR
 
+# theme.THEMES_DIR, named here without importing the config and its locale data: "nothing changed" is
+# answered before either is needed.
+THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
 SKIPPED_DIRS = {".git", ".samizdat-cache", "_site", "__pycache__", "node_modules", ".venv"}
 
 

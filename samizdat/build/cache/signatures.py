@@ -74,8 +74,10 @@ def notice_of(outdated_source: Page | None) -> str:
     return f"{outdated_source.url}\t{outdated_source.language.code}" if outdated_source else ""
 
 
-def page_signature(page: Page, site: str, notice: str) -> str:
+def page_signature(page: Page, site: str, notice: str, source_digest: str = "") -> str:
     """A page's own inputs. What it reads of other pages (listings) is recorded as it renders and checked
-    apart (dependencies.py). notice: notice_of() the page this translation follows, when that changed since."""
-    return _digest([site, page.path.as_posix(), "\n".join(page.front_matter.lines), page.body, notice,
-                    "scheduled" if page.scheduled else ""])
+    apart (dependencies.py). notice: notice_of() the page this translation follows, when that changed since.
+    source_digest: the sha256 of the source file's bytes (sources.py: Parsed.digest), which with the config
+    (in `site`) decide the page: its text is then not hashed again. Empty for pages the build makes."""
+    own = [source_digest] if source_digest else ["\n".join(page.front_matter.lines), page.body]
+    return _digest([site, page.path.as_posix(), *own, notice, "scheduled" if page.scheduled else ""])

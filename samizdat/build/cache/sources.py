@@ -25,7 +25,7 @@ from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
-from samizdat.content.sources import SourceRef
+from samizdat.content.sources import SourceRef, read_plain
 from samizdat.errors import ContentError, SamizdatError, raise_all
 from samizdat.sealed import CacheDamaged
 
@@ -34,6 +34,10 @@ from samizdat.sealed import CacheDamaged
 class Parsed:
     page: Page
     placeholders: tuple[tuple[int, str], ...]  # (line, mark) left from scaffolding
+    # sha256 of the source file's bytes, which decide the whole page with the config: a page's signature
+    # hashes this instead of its text again. Empty for the pages the build makes (news, tag pages).
+    digest: str = ""
+    paragraphs: str = ""  # translation_status.body_hash of the body, which translations record
 
 
 Stat = tuple[int, int, int, int]  # size, modification time, change time (ns), inode
@@ -95,18 +99,36 @@ class ParseCache:
         return [known.parsed for known in fresh.values()]
 
     def _known(self, key: str, ref: SourceRef, config: SiteConfig) -> Known:
-        info = os.stat(ref.path)
-        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if ref.inode:  # discovery's stat of the file
+            stat = (ref.size, ref.mtime_ns, ref.ctime_ns, ref.inode)
+        else:
+            info = os.stat(ref.path)
+            stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         known = self.entries.get(key)
         if known is not None and known.stat == stat:
             return known
         self.dirty.add(key)
-        digest = hashlib.sha256(ref.path.read_bytes()).hexdigest()
+        data = read_plain(ref.path)
+        digest = hashlib.sha256(data).hexdigest()
         if known is not None and known.digest == digest:
             return replace(known, stat=stat)
         self.pending.add(key)
-        source = ref.read()
-        return Known(stat, digest, Parsed(make_page(source, config), tuple(find_placeholders(source.text))))
+        source = ref.read(data)  # the bytes just hashed: the digest names exactly the page parsed
+        page = make_page(source, config)
+        return Known(stat, digest, Parsed(page, tuple(find_placeholders(source.text)), digest))
+
+    def paragraphs(self) -> dict[Path, str]:
+        """Source path → body_hash of its page, as far as an earlier build worked it out."""
+        return {known.parsed.page.path: known.parsed.paragraphs for known in self.entries.values()
+                if known.parsed.paragraphs}
+
+    def keep_paragraphs(self, hashes: dict[Path, str]) -> None:
+        """The body hashes the translation status worked out, kept in the sources' rows for the next build."""
+        for key, known in self.entries.items():
+            found = hashes.get(known.parsed.page.path)
+            if found and found != known.parsed.paragraphs:
+                self.entries[key] = replace(known, parsed=replace(known.parsed, paragraphs=found))
+                self.dirty.add(key)
 
     def save(self, db: sqlite3.Connection) -> None:
         """The changed rows, in the caller's transaction."""
@@ -139,7 +161,7 @@ def _pack(parsed: Parsed) -> tuple[str, bytes]:
     page, fm = parsed.page, parsed.page.front_matter
     fields = [str(page.path), page.language.code, page.key, page.title, page.layout, page.url,
               page.output_path, page.body_line, to_plain(fm.data), list(fm.lines), to_plain(page.date),
-              page.description, [list(mark) for mark in parsed.placeholders]]
+              page.description, [list(mark) for mark in parsed.placeholders], parsed.paragraphs]
     return json.dumps(fields, ensure_ascii=False, allow_nan=False), page.body.encode("utf-8")
 
 
@@ -150,10 +172,11 @@ def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
         if not (isinstance(stat_text, str) and isinstance(fields_text, str) and isinstance(body_bytes, bytes)):
             raise ValueError("a column of the wrong type")
         stat, fields = json.loads(stat_text), json.loads(fields_text)
-        (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks) = fields
+        (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks,
+         paragraphs) = fields
         if not (isinstance(stat, list) and len(stat) == 4 and all(type(number) is int for number in stat)):
             raise ValueError("a file's stat of the wrong shape")
-        texts = (digest, path, code, key, title, layout, url, output, description, *lines)
+        texts = (digest, path, code, key, title, layout, url, output, description, paragraphs, *lines)
         if (not isinstance(lines, list) or not all(isinstance(text, str) for text in texts)
                 or type(body_line) is not int):
             raise ValueError("a field of the wrong type")
@@ -168,8 +191,8 @@ def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
     front_matter = FrontMatter(data, body, body_line, tuple(lines))
     page = Page(Path(path), language, key, title, layout, url, output, body, body_line, front_matter, date,
                 description)
-    parsed = Parsed(page, tuple((line, text) for line, text in marks))
     assert isinstance(digest, str)
+    parsed = Parsed(page, tuple((line, text) for line, text in marks), digest, paragraphs)
     return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed)
 
 

@@ -1,0 +1,63 @@
+"""Generated files (feeds) kept between builds with a hash of everything they were made from.
+
+A feed lists a few pages; a one-edit build changes at most the feeds that list the edited page. Each
+feed's inputs (the listed pages' fields and body HTML, the config, the build's day, its title) are hashed
+by its maker (outputs/syndication.py), which is cheap beside summarising the entries and serialising
+the XML; a feed whose hash is the one kept here is taken as it is. On disk the store's `generated`
+table (store.py), one row a file, written only for files made anew; the dev server keeps them in memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from samizdat.build.cache.store import Store
+from samizdat.sealed import CacheDamaged
+
+
+@dataclass
+class GeneratedCache:
+    store: Store
+    entries: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # output path → (inputs hash, bytes)
+    used: set[str] = field(default_factory=set)  # asked for in this build: the rest are gone on save
+    dirty: set[str] = field(default_factory=set)  # rows to write on save
+
+    @classmethod
+    def open(cls, store: Store) -> GeneratedCache:
+        try:
+            entries = {}
+            for path, inputs, data in store.rows("SELECT output, inputs, data FROM generated"):
+                if not (isinstance(path, str) and isinstance(inputs, str) and isinstance(data, bytes)):
+                    raise CacheDamaged("a generated file does not have the shape samizdat writes")
+                entries[path] = (inputs, data)
+        except CacheDamaged as exc:
+            store.discard(exc)
+            entries = {}
+        return cls(store, entries)
+
+    def get(self, path: str, inputs: str) -> bytes | None:
+        self.used.add(path)
+        entry = self.entries.get(path)
+        return entry[1] if entry is not None and entry[0] == inputs else None
+
+    def put(self, path: str, inputs: str, data: bytes) -> None:
+        self.used.add(path)
+        self.entries[path] = (inputs, data)
+        self.dirty.add(path)
+
+    def settle(self) -> None:
+        """The build is over: files it did not ask for are gone from the site, and from here."""
+        for gone in self.entries.keys() - self.used:
+            del self.entries[gone]
+            self.dirty.add(gone)
+        self.used = set()
+
+    def save(self, db: sqlite3.Connection) -> None:
+        for path in sorted(self.dirty):
+            entry = self.entries.get(path)
+            if entry is None:
+                db.execute("DELETE FROM generated WHERE output = ?", (path,))
+            else:
+                db.execute("INSERT OR REPLACE INTO generated VALUES (?, ?, ?)", (path, *entry))
+        self.dirty = set()
