@@ -11,10 +11,11 @@ import pytest
 from samizdat.outputs.relative import Relativizer
 from samizdat.search import chunks, korean
 from samizdat.search.documents import SearchDoc
-from samizdat.search.index import IndexedDoc, bucket_count, build_language_index
+from samizdat.search.entry import entry_of
+from samizdat.search.index import bucket_count, build_language_index
 from samizdat.search.normalise import fold, words
 from samizdat.search.query import MIN_PREFIX, LanguageIndex, search, search_language
-from samizdat.search.tokens import bucket, count_terms
+from samizdat.search.tokens import bucket
 from samizdat.theme import THEMES_DIR
 from tests.conftest import MINIMAL_CONFIG
 
@@ -73,9 +74,8 @@ def test_a_chunk_holds_any_text_and_nothing_in_it_reads_as_css_or_a_url(text: st
 
 def _index(docs: dict[str, tuple[str, str, str]], code: str = "ru") -> dict[str, bytes]:
     """docs: path → (title, text, kind)."""
-    indexed = [IndexedDoc(SearchDoc(path, title, "", kind, text), count_terms(text, code), count_terms(title, code))
-               for path, (title, text, kind) in docs.items()]
-    return build_language_index(code, indexed)
+    return build_language_index(code, [entry_of(SearchDoc(path, title, "", kind, text), code)
+                                       for path, (title, text, kind) in sorted(docs.items())])
 
 
 CORPUS = {
