@@ -11,11 +11,12 @@ import pytest
 from samizdat.outputs.relative import Relativizer
 from samizdat.search import chunks, korean
 from samizdat.search.documents import SearchDoc
-from samizdat.search.entry import entry_of
-from samizdat.search.index import bucket_count, build_language_index
+from samizdat.search.entry import entry_of, pack
+from samizdat.search.index import DOCS_PER_CHUNK, bucket_count, build_language_index
 from samizdat.search.normalise import fold, words
 from samizdat.search.query import MIN_PREFIX, LanguageIndex, search, search_language
-from samizdat.search.tokens import bucket
+from samizdat.search.slots import assign
+from samizdat.search.tokens import bucket, word_key
 from samizdat.theme import THEMES_DIR
 from tests.conftest import MINIMAL_CONFIG
 
@@ -154,23 +155,72 @@ def _pages(count: int) -> dict[str, str]:
             f"Word{n} shared text about meetings.\n" for n in range(count)}
 
 
-def test_a_one_page_edit_rewrites_only_the_chunks_that_page_touches(make_site, run_cli) -> None:
+def _chunk_files(site: Path) -> dict[str, bytes]:
+    folder = site / "_site" / "_search" / "en"
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def _buckets_of(files: dict[str, bytes], number: int, buckets: int) -> set[str]:
+    """The stem buckets the words of document `number` (its title and text, as indexed) are filed under."""
+    _, title, _, _, text = chunks.decode(files[f"d{number // DOCS_PER_CHUNK}.css"])[number % DOCS_PER_CHUNK]
+    return {f"x{bucket(word_key(word.text), buckets)}.css" for word in words(f"{title} {text}")}
+
+
+def _found(run_cli, site: Path, query: str) -> list[str]:
+    result = run_cli("search", site, query, "--lang", "en", "--built", site / "_site")
+    assert result.code == 0, result.err
+    return [line.split("\t")[1].removeprefix("https://example.org/") for line in result.out.splitlines()]
+
+
+def test_an_edit_a_new_page_and_a_removed_one_rewrite_only_the_chunks_they_touch(make_site, run_cli) -> None:
     site = make_site({"content/en/index.md": "---\ntitle: Home\n---\n\nHome.\n", **_pages(80)})
     assert run_cli("build", site).code == 0
-    folder = site / "_site" / "_search" / "en"
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert len(before) > 10
+    before = _chunk_files(site)
+    assert len(before) > 20 and chunks.decode(before["m.css"])["docs"] == 81
+    buckets = bucket_count(81)
+
+    # An edit: the page's own document chunk, the buckets of the words it lost and gained, the manifest.
     page = site / "content/en/news/p040.md"
     page.write_text(page.read_text(encoding="utf-8").replace("Word40", "Zebra quagga"), encoding="utf-8")
     assert run_cli("build", site).code == 0
-    after = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert after.keys() == before.keys()
+    after = _chunk_files(site)
     changed = {name for name in after if after[name] != before[name]}
-    buckets = bucket_count(81)
-    # Documents are numbered by address: en/ is 0, en/news/p040/ is 41, in chunk 41 // 4.
-    expected = {"m.css", "d10.css", *(f"x{bucket(key, buckets)}.css" for key in ("wo", "ze", "qu"))}
-    assert {"m.css", "d10.css"} <= changed <= expected
+    # Documents are numbered by address in a first build: en/ is 0, en/news/p040/ is 41, in chunk 41 // 4.
+    assert after.keys() == before.keys()
+    touched = _buckets_of(before, 41, buckets) | _buckets_of(after, 41, buckets)
+    assert {"m.css", "d10.css"} <= changed <= {"m.css", "d10.css", *touched}
     assert b"zebra" in after["d10.css"].lower()
+    assert _found(run_cli, site, "quagga") == ["en/news/p040/"]
+    assert "en/news/p040/" not in _found(run_cli, site, "word40")  # an unseen word finds its longest prefix
+
+    # A new page whose address sorts before all the others takes the next number, 81 (chunk 20, after
+    # p079): the 81 pages before it keep theirs, and so do their chunks.
+    before = after
+    (site / "content/en/news/a-new.md").write_text("---\ntitle: Okapi\ndate: 2020-01-01\n---\n\nOkapi gazelle.\n",
+                                                  encoding="utf-8")
+    assert run_cli("build", site).code == 0
+    after = _chunk_files(site)
+    changed = {name for name in after if after.get(name) != before.get(name)}
+    assert bucket_count(82) == buckets and after.keys() == before.keys()
+    assert {"m.css", "d20.css"} <= changed <= {"m.css", "d20.css", *_buckets_of(after, 81, buckets)}
+    assert [doc[0] for doc in chunks.decode(after["d20.css"])] == ["en/news/p079/", "en/news/a-new/"]
+    assert _found(run_cli, site, "okapi") == ["en/news/a-new/"]
+    assert _found(run_cli, site, "zebra") == ["en/news/p040/"]
+
+    # A removed page leaves a hole in its chunk (d5 held numbers 20 to 23; p020 is 21); nothing is renumbered.
+    before = after
+    (site / "content/en/news/p020.md").unlink()
+    assert run_cli("build", site).code == 0
+    after = _chunk_files(site)
+    changed = {name for name in after if after[name] != before[name]}
+    assert after.keys() == before.keys()
+    assert {"m.css", "d5.css"} <= changed <= {"m.css", "d5.css", *_buckets_of(before, 21, buckets)}
+    assert chunks.decode(after["d5.css"])[1] is None and chunks.decode(after["m.css"])["kinds"][21] == "-"
+    assert _found(run_cli, site, "word20") == ["en/news/p002/"]  # no longer a word of the site: its prefix
+    assert _found(run_cli, site, "word21") == ["en/news/p021/"]
+    assert _found(run_cli, site, "okapi") == ["en/news/a-new/"]
+    everywhere = _found(run_cli, site, "meetings")  # in all 80 first pages, one of them removed
+    assert len(everywhere) == 79 and "en/news/p040/" in everywhere and "en/news/p020/" not in everywhere
 
 
 @pytest.mark.parametrize(("body", "needle"), [
@@ -211,3 +261,24 @@ def test_minimal_site_has_search_pages_in_every_language(make_site, run_cli) -> 
     site = make_site({"content/en/index.md": "Hello.\n"}, config=MINIMAL_CONFIG)
     assert run_cli("build", site).code == 0
     assert (site / "_site/en/search/index.html").is_file()
+
+
+def test_document_numbers_stay_put_holes_are_filled_and_a_half_empty_numbering_starts_afresh() -> None:
+    first = assign([], ["en/c/", "en/a/", "en/b/"])
+    assert first == ["en/a/", "en/b/", "en/c/"]  # no earlier numbering: address order
+    second = assign(first, ["en/a/", "en/c/", "en/0/", "en/d/"])
+    assert second == ["en/a/", "en/0/", "en/c/", "en/d/"]  # b's number goes to the first new page
+    assert assign(second, ["en/a/", "en/c/", "en/d/"]) == ["en/a/", None, "en/c/", "en/d/"]
+    assert assign(second, ["en/a/", "en/0/"]) == ["en/a/", "en/0/"]  # trailing holes are dropped
+    assert assign(["en/a/", "en/b/", "en/c/", "en/d/", "en/e/"], ["en/e/"]) == ["en/e/"]  # more holes than pages
+
+
+def test_a_search_entry_pack_cannot_have_written_is_refused() -> None:
+    """The search stage then makes the entry again from the page's HTML (stage.py)."""
+    from samizdat.search.entry import unpack
+
+    good = pack(entry_of(SearchDoc("en/x/", "Title", "", "p", "Some words here"), "en"))
+    assert unpack(good).stems["word"] > 0
+    for bad in ("", "[1]", good.replace('"word":', '"word":"x","zz":'), good.replace('["word', '[1,"word')):
+        with pytest.raises(ValueError):
+            unpack(bad)
