@@ -5,9 +5,10 @@
 For the bundled site and a generated site of each size (bench/generate.py, plus the probe pages of
 bench/search_queries.py): cold `samizdat build`s with the index and with the theme's search turned off,
 alternating (medians of --runs each; their difference is all the index costs, its words being analysed
-in the render workers; the search stage is also timed apart), Pagefind run on the output, then every query typed into each engine in Chromium from a static server: recall by language
-and category (the expected page among the first 20 results), median query time, the bytes the first
-Korean query loads in a fresh browser, and each index's size on disk. Also the Korean analyser
+in the render workers; the search stage is also timed apart), Pagefind run on the output, then every
+query typed into each engine in Chromium from a static server: recall by language and category (the
+expected page among the first 20 results), median query time, the bytes the first Korean query loads
+in a fresh browser, and each index's size on disk. Also the Korean analyser
 comparison: character pairs against kiwipiepy's morphemes on the same queries (docs/search.md).
 """
 

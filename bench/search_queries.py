@@ -191,6 +191,18 @@ BUNDLED_QUERIES = [  # (language, query, expected path, category) on site/
     ("en", "Bosingak", "en/meetings/2022-02-27-bosingak/", "name"),
     ("en", "pavilions", "en/meetings/2022-02-27-bosingak/", "plural"),
     ("en", "regimes", "en/", "plural"), ("en", "Putin", "en/", "name"), ("en", "wars", "en/", "plural"),
+    ("ko", "벨라루스인들", "kr/meetings/2022-02-27-bosingak/", "noun+particle"),
+    ("ko", "종로", "kr/meetings/2022-02-27-bosingak/", "name"),
+    ("ko", "침공", "kr/meetings/2022-02-27-bosingak/", "noun+particle"),
+    ("ko", "목소리를", "kr/meetings/2022-02-27-bosingak/", "noun+particle"),
+    ("ru", "Чонно", "meetings/2022-02-27-bosingak/", "name"),
+    ("ru", "белорусов", "meetings/2022-02-27-bosingak/", "inflection"),
+    ("ru", "вторжение", "meetings/2022-02-27-bosingak/", "inflection"),
+    ("ru", "Украины", "meetings/2022-02-27-bosingak/", "name"),
+    ("en", "Belarusian", "en/meetings/2022-02-27-bosingak/", "plural"),
+    ("en", "Jongno", "en/meetings/2022-02-27-bosingak/", "name"),
+    ("en", "Korean", "en/meetings/2022-02-27-bosingak/", "plural"),
+    ("en", "invading", "en/meetings/2022-02-27-bosingak/", "plural"),
 ]
 
 
