@@ -19,6 +19,7 @@ import gzip
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -85,11 +86,15 @@ def cold_build(site: Path, out: Path, search: bool = True) -> dict[str, float]:
     for path in _store_files(site):
         path.unlink(missing_ok=True)
     command = ["-m", "samizdat"] if search else ["-c", WITHOUT_SEARCH]
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, *command, "build", str(site), "-o", str(out), "--timings"],
                           capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build and its render workers, on every core
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
     stages = {name: float(ms) for name, ms in re.findall(r"(\w+) (\d+) ms", done.stdout)}
     total = float(re.search(r"in ([\d.]+) s", done.stdout)[1])  # type: ignore[index]
-    return {"build_s": total, "search_stage_s": stages.get("search", 0) / 1000, "render_s": stages["render"] / 1000}
+    return {"build_s": total, "cpu_s": cpu, "search_stage_s": stages.get("search", 0) / 1000,
+            "render_s": stages["render"] / 1000}
 
 
 def build(site: Path, out: Path, runs: int) -> dict[str, Any]:
@@ -105,7 +110,10 @@ def build(site: Path, out: Path, runs: int) -> dict[str, Any]:
         return statistics.median(sample[key] for sample in samples)
 
     cold, bare = median(with_index, "build_s"), median(without, "build_s")
+    cpu, bare_cpu = median(with_index, "cpu_s"), median(without, "cpu_s")
     return {"runs": runs, "cold_build_s": cold, "cold_build_without_search_s": bare,
+            "cold_build_cpu_s": cpu, "cold_build_without_search_cpu_s": bare_cpu,
+            "index_cpu_share": (cpu - bare_cpu) / cpu,
             "search_stage_s": median(with_index, "search_stage_s"), "render_s": median(with_index, "render_s"),
             "render_without_search_s": median(without, "render_s"),
             "search_stage_share": median(with_index, "search_stage_s") / cold,
