@@ -8,7 +8,7 @@ the last build in this process (the dev server rebuilds in one process): a save 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
@@ -33,12 +33,8 @@ class SearchIndex:
     slots: dict[str, Slots]  # language code → document numbers, for the next build (slots.py)
 
 
-@dataclass
-class _Memo:
-    languages: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = field(default_factory=dict)
-
-
-_MEMO = _Memo()
+# Language code → (what its files were made from, the files), for the life of the process (the dev server).
+_FILED: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
 
 
 def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
@@ -51,14 +47,13 @@ def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str,
         own = {page.url.lstrip("/"): page for page in kept if page.language == language}
         slots = assign(previous.get(language.code, []), own)
         numbering[language.code] = slots
-        texts = [None if path is None else rendered[own[path].output_path] for path in slots]
-        key = tuple(None if page is None else page.entry or page.html for page in texts)
-        known = _MEMO.languages.get(language.code)
-        if known is None or known[0] != key:
+        sources = [None if path is None else rendered[own[path].output_path] for path in slots]
+        made_from = tuple(None if page is None else page.entry or page.html for page in sources)
+        known = _FILED.get(language.code)
+        if known is None or known[0] != made_from:
             numbered = [None if path is None else _entry(own[path], rendered[own[path].output_path])
                         for path in slots]
-            known = (key, build_language_index(language.code, numbered))
-            _MEMO.languages[language.code] = known
+            known = _FILED[language.code] = (made_from, build_language_index(language.code, numbered))
         files |= known[1]
     return SearchIndex(files, numbering)
 
