@@ -51,6 +51,7 @@ def test_a_korean_query_does_not_find_other_words(query: str, text: str) -> None
 def test_search_js_has_the_same_particles_prefix_length_and_hash_as_python() -> None:
     listed = re.search(r"var PARTICLES = \[(.*?)\];", SEARCH_JS, re.S)
     assert listed is not None and re.findall(r'"([^"]+)"', listed[1]) == list(korean.PARTICLES)
+    assert f'var PLURAL = "{korean.PLURAL}";' in SEARCH_JS
     assert f"MIN_PREFIX = {MIN_PREFIX}," in SEARCH_JS
     assert "0x811c9dc5" in SEARCH_JS and "0x01000193" in SEARCH_JS
     # Known FNV-1a values over UTF-16 code units (computed by hand for "a": 0xe40c292c).
@@ -90,7 +91,8 @@ CORPUS = {
 }
 CASES = [  # query → expected paths, in any order
     ("집회", {"ko/candles/", "ko/march/", "en/happy/"}), ("시위", {"ko/march/"}),
-    ("집회를", {"ko/candles/", "ko/march/", "en/happy/"}),
+    ("집회를", {"ko/candles/", "ko/march/", "en/happy/"}), ("집회들을", {"ko/candles/", "ko/march/", "en/happy/"}),
+    ("난민들", {"ko/refugees/"}),
     ("촛불집회", {"ko/candles/"}), ("난민", {"ko/refugees/"}), ("꿈", {"ko/refugees/"}), ("반전시위", {"ko/march/"}),
     ("митинг", {"ru/rally/", "ru/letters/"}), ("митинга", {"ru/rally/", "ru/letters/"}),
     ("МИТИНГАХ", {"ru/rally/", "ru/letters/"}), ("елка", {"ru/rally/"}), ("ёлки", {"ru/rally/"}),
