@@ -57,12 +57,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     # Each page's words were analysed as it was rendered: the index only files them.
     if rendered_site.search:
         with timings.stage("search"):
-            index = search_outputs(config, pages, {path: SearchPage(page.search, page.html)
-                                                   for path, page in rendered_site.pages.items()},
-                                   (caches.search_slots or {}) if caches else {})
-            generated |= index.files
-            if caches:
-                caches.search_slots = index.slots
+            generated |= search_outputs(config, pages, {path: SearchPage(page.search, page.html)
+                                                        for path, page in rendered_site.pages.items()})
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
     with timings.stage("static"):
         copies = static_files(config, site.theme.static_dir, site.content_files)

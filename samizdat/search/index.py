@@ -47,12 +47,14 @@ def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[st
     """Every chunk file of one language, by output path. numbered: document number → entry (slots.py),
     None for a number no page holds."""
     prefix, folder = chunk_prefix(code), language_folder(code)
-    buckets = bucket_count(len(numbered))
+    buckets = bucket_count(sum(entry is not None for entry in numbered))
     files = {f"{folder}/{kind}{n}.css": chunks.encode(f"{prefix}-{kind}{n}", payload)
              for kind, table in _term_buckets(numbered, buckets).items() for n, payload in enumerate(table)}
     for n in range(0, len(numbered), DOCS_PER_CHUNK):
         payload = [None if d is None else [d.path, d.title, d.date, d.kind, d.snippet]
                    for d in numbered[n: n + DOCS_PER_CHUNK]]
+        if not any(payload):
+            continue  # numbers no page holds: nothing will ask for them
         files[f"{folder}/d{n // DOCS_PER_CHUNK}.css"] = chunks.encode(f"{prefix}-d{n // DOCS_PER_CHUNK}", payload)
     # The version makes a browser that kept an older manifest or chunk load the set that belongs together.
     version = hashlib.blake2b(b"".join(files[path] for path in sorted(files)), digest_size=6).hexdigest()

@@ -15,7 +15,7 @@ from samizdat.content.pages import Page
 from samizdat.search.documents import searchable
 from samizdat.search.entry import PageEntry, page_entry, unpack
 from samizdat.search.index import build_language_index
-from samizdat.search.slots import Slots, assign
+from samizdat.search.slots import assign
 
 
 @dataclass(frozen=True)
@@ -27,26 +27,17 @@ class SearchPage:
     html: bytes
 
 
-@dataclass(frozen=True)
-class SearchIndex:
-    files: dict[str, bytes]  # output path → chunk file, every language
-    slots: dict[str, Slots]  # language code → document numbers, for the next build (slots.py)
-
-
 # Language code → (what its files were made from, the files), for the life of the process (the dev server).
 _FILED: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
 
 
-def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
-                   previous: Mapping[str, Slots]) -> SearchIndex:
-    """rendered: output path → the page as rendered. previous: the last build's numbering, by language."""
+def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage]) -> dict[str, bytes]:
+    """rendered: output path → the page as rendered. Returns output path → chunk file, for every language."""
     kept = [page for page in pages if searchable(page) and page.output_path in rendered]
     files: dict[str, bytes] = {}
-    numbering: dict[str, Slots] = {}
     for language in config.languages:
         own = {page.url.lstrip("/"): page for page in kept if page.language == language}
-        slots = assign(previous.get(language.code, []), own)
-        numbering[language.code] = slots
+        slots = assign(own)
         sources = [None if path is None else rendered[own[path].output_path] for path in slots]
         made_from = tuple(None if page is None else page.entry or page.html for page in sources)
         known = _FILED.get(language.code)
@@ -55,7 +46,7 @@ def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str,
                         for path in slots]
             known = _FILED[language.code] = (made_from, build_language_index(language.code, numbered))
         files |= known[1]
-    return SearchIndex(files, numbering)
+    return files
 
 
 def _entry(page: Page, rendered: SearchPage) -> PageEntry:

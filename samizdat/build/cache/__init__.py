@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from samizdat.build.cache.pages import RenderCache
-from samizdat.build.cache.search_slots import load_slots, save_slots
 from samizdat.build.cache.sources import ParseCache, config_digest
 from samizdat.build.cache.store import Store
 from samizdat.config import SiteConfig
@@ -21,7 +20,6 @@ class BuildCaches:
     store: Store = field(default_factory=lambda: Store(None))  # Store(None): kept in this process only
     parse: ParseCache | None = None
     render: RenderCache | None = None
-    search_slots: dict[str, list[str | None]] | None = None  # the search index's document numbers
 
     @classmethod
     def on_disk(cls, site_root: Path) -> BuildCaches:
@@ -33,8 +31,6 @@ class BuildCaches:
             self.parse = ParseCache.open(self.store, config, drafts)
         if self.render is None:
             self.render = RenderCache.open(self.store)
-        if self.search_slots is None:
-            self.search_slots = load_slots(self.store)
 
     def save(self) -> None:
         """Every changed row in one transaction: a crash leaves the last build's state whole."""
@@ -45,5 +41,3 @@ class BuildCaches:
                 self.parse.save(db)
             if self.render is not None:
                 self.render.save(db)
-            if self.search_slots is not None:
-                save_slots(db, self.search_slots)
