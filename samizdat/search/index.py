@@ -3,7 +3,7 @@
     _search/<code>/m.css     the manifest: how many documents and buckets, each document's kind
     _search/<code>/h<N>.css  Korean terms (syllable pairs) whose hash falls in bucket N
     _search/<code>/x<N>.css  stems whose word starts with letters that hash to bucket N, with endings
-    _search/<code>/d<N>.css  DOCS_PER_CHUNK documents: address, title, date, kind, snippet text
+    _search/<code>/d<N>.css  DOCS_PER_CHUNK document numbers: address, title, date, kind, snippet text
 
 A query reads the manifest, one bucket per query word and the document chunks of the results it shows.
 Bucket counts follow the number of documents only, and a page keeps its document number from build to
@@ -22,7 +22,9 @@ from samizdat.search.entry import PageEntry
 from samizdat.search.tokens import HANGUL, OTHER, bucket, ending, word_key
 
 INDEX_FOLDER = "_search"
-DOCS_PER_CHUNK = 4  # a result page of 10 loads at most 10 such chunks; see docs/search.md
+# Numbers per document chunk. A quarter to a half of the numbers hold a page (slots.py), so a chunk holds
+# two to four documents; a result page of 20 loads at most 20 chunks. See docs/search.md.
+DOCS_PER_CHUNK = 8
 BUCKET_DOCS = 32  # about this many documents' worth of postings per term bucket
 HOLE_KIND = "-"  # the kind of a number no page holds (slots.py): never a filter, never in postings
 
