@@ -6,10 +6,10 @@
     _search/<code>/d<N>.css  DOCS_PER_CHUNK document numbers: address, title, date, kind, snippet text
 
 A query reads the manifest, one bucket per query word and the document chunks of the results it shows.
-Bucket counts follow the number of documents only, and a page keeps its document number from build to
-build (slots.py), so an edit to one page, a new page or a removed one changes the chunks holding its
-terms, its own document chunk and the manifest, and nothing else. Each page's terms and weights come
-ready from the render step (entry.py): this module only files them.
+Bucket counts follow the number of documents only, and a page's document number comes from its own
+address (slots.py), so an edit to one page, a new page or a removed one changes the chunks holding its
+terms, its own document chunk and the manifest (and, now and then, those of a page its number moved).
+Each page's terms and weights come ready from the render step (entry.py): this module only files them.
 """
 
 from __future__ import annotations
