@@ -1,12 +1,14 @@
 """samizdat's search beside Pagefind on the same built output, in Chromium.
 
-    python -m bench.search WORK_DIR [--sizes 3000,10000] [--json FILE]
+    python -m bench.search WORK_DIR [--sizes 3000,10000] [--runs 3] [--skip-bundled] [--json FILE]
 
 For the bundled site and a generated site of each size (bench/generate.py, plus the probe pages of
-bench/search_queries.py): a cold `samizdat build` (its search stage timed apart), Pagefind run on the
-output, then every query typed into each engine in Chromium from a static server: recall by language
-and category (the expected page among the first 20 results), median query time, the bytes the first
-Korean query loads in a fresh browser, and each index's size on disk. Also the Korean analyser
+bench/search_queries.py): cold `samizdat build`s with the index and with the theme's search turned off,
+alternating (medians of --runs each; their difference is all the index costs, its words being analysed
+in the render workers; the search stage is also timed apart), Pagefind run on the output, then every
+query typed into each engine in Chromium from a static server: recall by language and category (the
+expected page among the first 20 results), median query time, the bytes the first Korean query loads
+in a fresh browser, and each index's size on disk. Also the Korean analyser
 comparison: character pairs against kiwipiepy's morphemes on the same queries (docs/search.md).
 """
 
@@ -15,7 +17,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,6 +48,17 @@ PAGEFIND_QUERY = """async ([q, shown]) => {
   const data = await Promise.all(found.results.slice(0, shown).map(r => r.data()));
   return {ms: performance.now() - t0, urls: data.map(d => d.url)};
 }"""
+# `samizdat build` with the theme's search turned off: the baseline that the index's cost is measured against.
+WITHOUT_SEARCH = """import sys
+from samizdat.outputs import render
+from samizdat.cli import main
+_init = render.Renderer.__init__
+def _no_search(self, *args, **kwargs):
+    _init(self, *args, **kwargs)
+    self.has_search = False
+render.Renderer.__init__ = _no_search
+sys.exit(main(sys.argv[1:]))
+"""
 SAMIZDAT_QUERY = """async (q) => {
   const box = document.getElementById('search'), input = box.querySelector('#search-query');
   const status = box.querySelector('.search-status'), list = box.querySelector('.search-results');
@@ -60,13 +75,49 @@ SAMIZDAT_QUERY = """async (q) => {
 }"""
 
 
-def build(site: Path, out: Path) -> dict[str, float]:
-    shutil.rmtree(site / ".samizdat-cache", ignore_errors=True)
-    done = subprocess.run([sys.executable, "-m", "samizdat", "build", str(site), "-o", str(out), "--timings"],
+def cold_build(site: Path, out: Path, search: bool = True) -> dict[str, float]:
+    """A cold build: no output and no build store left from a run before (bench/run.py does the same).
+    search=False: the same build with the theme's search turned off (no analysis, no index), so that the
+    difference is everything the index costs, wherever it runs (its words are analysed in the render workers)."""
+    from bench.run import _store_files
+
+    for path in (site / ".samizdat-cache", out):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in _store_files(site):
+        path.unlink(missing_ok=True)
+    command = ["-m", "samizdat"] if search else ["-c", WITHOUT_SEARCH]
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run([sys.executable, *command, "build", str(site), "-o", str(out), "--timings"],
                           capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build and its render workers, on every core
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
     stages = {name: float(ms) for name, ms in re.findall(r"(\w+) (\d+) ms", done.stdout)}
     total = float(re.search(r"in ([\d.]+) s", done.stdout)[1])  # type: ignore[index]
-    return {"cold_build_s": total, "search_stage_s": stages.get("search", 0) / 1000}
+    return {"build_s": total, "cpu_s": cpu, "search_stage_s": stages.get("search", 0) / 1000,
+            "render_s": stages["render"] / 1000}
+
+
+def build(site: Path, out: Path, runs: int) -> dict[str, Any]:
+    """Cold builds with and without the index, alternating, medians of `runs` each; the last one kept."""
+    without = [cold_build(site, out, search=False) for _ in range(runs - 1)]
+    with_index = []
+    for _ in range(runs):
+        if len(without) < runs:
+            without.append(cold_build(site, out, search=False))
+        with_index.append(cold_build(site, out))
+
+    def median(samples: list[dict[str, float]], key: str) -> float:
+        return statistics.median(sample[key] for sample in samples)
+
+    cold, bare = median(with_index, "build_s"), median(without, "build_s")
+    cpu, bare_cpu = median(with_index, "cpu_s"), median(without, "cpu_s")
+    return {"runs": runs, "cold_build_s": cold, "cold_build_without_search_s": bare,
+            "cold_build_cpu_s": cpu, "cold_build_without_search_cpu_s": bare_cpu,
+            "index_cpu_share": (cpu - bare_cpu) / cpu,
+            "search_stage_s": median(with_index, "search_stage_s"), "render_s": median(with_index, "render_s"),
+            "render_without_search_s": median(without, "render_s"),
+            "search_stage_share": median(with_index, "search_stage_s") / cold,
+            "index_share": (cold - bare) / cold, "samples": {"with": with_index, "without": without}}
 
 
 def run_pagefind(out: Path) -> float:
@@ -137,10 +188,10 @@ def recall(results: list[dict[str, Any]], key: str) -> dict[str, str]:
     return {name: f"{sum(found)}/{len(found)}" for name, found in sorted(groups.items())}
 
 
-def measure_site(browser: Any, name: str, site: Path, out: Path, queries: list[Query]) -> dict[str, Any]:
+def measure_site(browser: Any, name: str, site: Path, out: Path, queries: list[Query], runs: int) -> dict[str, Any]:
     from tests.browser import static_server
 
-    report: dict[str, Any] = {"site": name, **build(site, out)}
+    report: dict[str, Any] = {"site": name, "load_average": os.getloadavg(), **build(site, out, runs)}
     report["pagefind_index_s"] = run_pagefind(out)
     report["index_size"] = {"samizdat": folder_size(out / "_search"), "pagefind": folder_size(out / "pagefind")}
     with static_server(out) as base:
@@ -215,6 +266,8 @@ def main() -> None:
     parser.add_argument("work", type=Path, help="a folder for the generated sites and builds")
     parser.add_argument("--sizes", default="3000,10000", help="generated site sizes in files (default 3000,10000)")
     parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument("--runs", type=int, default=3, help="cold builds with and without the index (medians)")
+    parser.add_argument("--skip-bundled", action="store_true", help="only the generated sites")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -229,11 +282,12 @@ def main() -> None:
         bundled = args.work / "bundled"
         if not bundled.exists():
             copy_site(REPO / "site", bundled)
-        sites = [("bundled", bundled, bundled_queries())]
+        sites = [] if args.skip_bundled else [("bundled", bundled, bundled_queries())]
         sites += [(f"generated-{n}", generated_site(args.work, int(n)), generated_queries())
                   for n in args.sizes.split(",") if n]
         for name, site, queries in sites:
-            report = measure_site(browser, name, site, args.work / f"out-{name}", queries)
+            report = measure_site(browser, name, site, args.work / f"out-{name}", queries, args.runs)
+            report["load_average_after"] = os.getloadavg()
             reports.append(report)
             print(json.dumps(report, ensure_ascii=False, indent=1), flush=True)
         browser.close()

@@ -94,6 +94,30 @@ PROBES = {  # (language, slug) → (title, text)
     ("en", "navalny"): (
         "Remembering Navalny",
         "A memorial for Alexei Navalny (나발니) at Bosingak, with flowers."),
+    # Added with the queries after the first 62, written before either engine was asked.
+    ("ko", "bazaar"): (
+        "피란민돕기 바자회",
+        "피란민돕기 바자회에서 옷과 책을 팔았습니다. 수익금은 피란민 가정의 겨울나기에 보태집니다. "
+        "봉제인형이 가장 인기였습니다."),
+    ("ko", "kyiv-concert"): (
+        "키이우 자선콘서트",
+        "서울의 음악인들이 키이우(Kyiv)를 위한 자선콘서트를 열었습니다. 수익금은 구급차 구입에 쓰입니다."),
+    ("ru", "deserters"): (
+        "Дезертиры и отказники",
+        "Отказников от мобилизации становится больше. Дезертиру грозит тюрьма; мы собираем деньги на "
+        "адвокатов для дезертиров."),
+    ("ru", "parcels"): (
+        "Посылки для беженцев",
+        "Волонтёры собрали посылки и отправили их в приграничные сёла. Каждую посылку подписали дети."),
+    ("ru", "letters"): (
+        "Письма Горинову",
+        "Мы отправили письма Владимиру Кара-Мурзе и Алексею Горинову. Горинов получил больше ста открыток."),
+    ("en", "refugees"): (
+        "Refugee families find homes",
+        "Volunteers helped refugee families from Ukraine rent apartments. Each family received a welcome box."),
+    ("en", "kyiv"): (
+        "A concert for Kyiv (키이우)",
+        "Musicians played for Kyiv at a benefit concert; ticket sales bought two ambulances."),
 }
 
 PROBE_QUERIES = [  # (language, query, probe slug, category)
@@ -130,6 +154,21 @@ PROBE_QUERIES = [  # (language, query, probe slug, category)
     ("en", "vigils", "vigil", "plural"), ("en", "leafleting", "leaflets", "plural"),
     ("en", "strikes", "hunger", "plural"), ("en", "conscription", "conscripts", "plural"),
     ("en", "censor", "censorship", "plural"),
+    ("ko", "바자회", "bazaar", "noun+particle"), ("ko", "돕기", "bazaar", "compound"),
+    ("ko", "피란민", "bazaar", "compound-head"), ("ko", "인형", "bazaar", "compound"),
+    ("ko", "수익금으로", "bazaar", "noun+particle"), ("ko", "겨울나기", "bazaar", "noun+particle"),
+    ("ko", "콘서트", "kyiv-concert", "compound"), ("ko", "Kyiv 콘서트", "kyiv-concert", "mixed"),
+    ("ko", "키이우에서", "kyiv-concert", "name"), ("ko", "구급차를", "kyiv-concert", "noun+particle"),
+    ("ko", "음악인", "kyiv-concert", "noun+particle"),
+    ("ru", "дезертир", "deserters", "inflection"), ("ru", "отказником", "deserters", "inflection"),
+    ("ru", "тюрьмы", "deserters", "inflection"), ("ru", "посылкой", "parcels", "inflection"),
+    ("ru", "приграничных", "parcels", "inflection"), ("ru", "села", "parcels", "ё/е"),
+    ("ru", "Горинова", "letters", "name"), ("ru", "открытки", "letters", "inflection"),
+    ("ru", "Кара-Мурза", "letters", "name"),
+    ("en", "refugees", "refugees", "plural"), ("en", "apartment", "refugees", "plural"),
+    ("en", "welcome boxes", "refugees", "plural"), ("en", "concerts", "kyiv", "plural"),
+    ("en", "ambulance", "kyiv", "plural"), ("en", "Kyiv 키이우", "kyiv", "mixed"),
+    ("en", "musician tickets", "kyiv", "plural"),
 ]
 
 FOLDERS = {"ru": "", "en": "en/", "ko": "kr/"}
@@ -152,6 +191,18 @@ BUNDLED_QUERIES = [  # (language, query, expected path, category) on site/
     ("en", "Bosingak", "en/meetings/2022-02-27-bosingak/", "name"),
     ("en", "pavilions", "en/meetings/2022-02-27-bosingak/", "plural"),
     ("en", "regimes", "en/", "plural"), ("en", "Putin", "en/", "name"), ("en", "wars", "en/", "plural"),
+    ("ko", "벨라루스인들", "kr/meetings/2022-02-27-bosingak/", "noun+particle"),
+    ("ko", "종로", "kr/meetings/2022-02-27-bosingak/", "name"),
+    ("ko", "침공", "kr/meetings/2022-02-27-bosingak/", "noun+particle"),
+    ("ko", "목소리를", "kr/meetings/2022-02-27-bosingak/", "noun+particle"),
+    ("ru", "Чонно", "meetings/2022-02-27-bosingak/", "name"),
+    ("ru", "белорусов", "meetings/2022-02-27-bosingak/", "inflection"),
+    ("ru", "вторжение", "meetings/2022-02-27-bosingak/", "inflection"),
+    ("ru", "Украины", "meetings/2022-02-27-bosingak/", "name"),
+    ("en", "Belarusian", "en/meetings/2022-02-27-bosingak/", "plural"),
+    ("en", "Jongno", "en/meetings/2022-02-27-bosingak/", "name"),
+    ("en", "Korean", "en/meetings/2022-02-27-bosingak/", "plural"),
+    ("en", "invading", "en/meetings/2022-02-27-bosingak/", "plural"),
 ]
 
 

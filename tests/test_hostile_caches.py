@@ -197,7 +197,7 @@ def planted_store(site: Path, injected: str) -> Path:
         db.executescript(SCHEMA)
         for row in rows:
             html = row[4].replace(b"</main>", injected.encode() + b"</main>")
-            db.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)", (*row[:4], html, row[5]))
+            db.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", (*row[:4], html, *row[5:]))
         db.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", reads)
     db.close()
     return planted

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from dataclasses import replace
 from multiprocessing import get_context
 
 from samizdat.content.pages import Page
 from samizdat.errors import SamizdatError
 from samizdat.outputs.render import RenderedPage, Renderer
 from samizdat.progress import Progress
+from samizdat.search.documents import searchable
+from samizdat.search.entry import page_entry
 
 PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
 PROGRESS_FROM = 2000  # about the number of pages that takes a couple of seconds to render
@@ -26,11 +29,15 @@ def _render_slice(bounds: tuple[int, int]) -> list[RenderedPage | SamizdatError]
 
 
 def render_or_error(renderer: Renderer, page: Page) -> RenderedPage | SamizdatError:
-    """A page's mistake is kept, not raised, so one build reports every page's mistake at once."""
+    """A page's mistake is kept, not raised, so one build reports every page's mistake at once.
+    A searchable page's words are analysed here too, on the same core (search/entry.py)."""
     try:
-        return renderer.render(page)
+        rendered = renderer.render(page)
     except SamizdatError as exc:
         return exc
+    if renderer.has_search and searchable(page):
+        return replace(rendered, search=page_entry(page, rendered.html))
+    return rendered
 
 
 def render_pages(renderer: Renderer, pages: list[Page]) -> list[RenderedPage | SamizdatError]:

@@ -33,7 +33,7 @@ from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
-from samizdat.search.stage import search_outputs
+from samizdat.search.stage import SearchPage, search_outputs
 
 
 def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.datetime | None = None,
@@ -57,10 +57,11 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
                                                               site.catalogs, kept)
         if kept is not None:
             kept.settle()
-    # The index reads every page as published, so it comes after rendering too.
+    # Each page's words were analysed as it was rendered: the index only files them.
     if rendered_site.search:
         with timings.stage("search"):
-            generated |= search_outputs(config, pages, rendered)
+            generated |= search_outputs(config, pages, {path: SearchPage(page.search, page.html)
+                                                        for path, page in rendered_site.pages.items()})
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
     with timings.stage("static"):
         copies = static_files(config, site.theme.static_dir, site.content_files)

@@ -72,7 +72,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
               if (p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS) or p.data.get(TAGS)}
     # A page taken from the cache stays the same object, so that only pages rendered anew are saved again.
     cache.replace_all({path: (signatures[path], page if path in listed or not page.content
-                              else FinalPage(page.html, "", page.scripts, page.reads))
+                              else FinalPage(page.html, "", page.scripts, page.reads, page.search))
                        for path, page in results.items() if path not in refused})
     extra = (_not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
              | _search_pages(renderer, site, results))
@@ -119,7 +119,8 @@ def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None,
         html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
     found = findings_of(scan.violations, page, rules) if scan.violations else []
     reads = book[0].record(rendered.reads, book[1]) if book else ()
-    return FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts), reads), found
+    return (FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts), reads, rendered.search),
+            found)
 
 
 def _not_found_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:

@@ -71,6 +71,7 @@ class RenderedPage:
     html: bytes
     content: str  # the page's own HTML (Markdown rendered), for feeds and calendars
     reads: tuple[Read, ...] = ()  # what it read of other pages and listings (see reads.py)
+    search: str = ""  # what the search index takes of the page (search/entry.py), added by the build's workers
 
 
 _LITERAL_ID_RE = re.compile(r"""\sid=["']([A-Za-z][\w-]*)["']""")

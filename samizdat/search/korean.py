@@ -27,10 +27,19 @@ def query_terms(run: str) -> list[str]:
     return bigrams(strip_particle(run))
 
 
+# The plural marker comes between the noun and its particle (활동가들이, 벨라루스인들): dropped after the
+# particle, when a noun of two syllables or more stays. The index keeps every pair, so 활동가 still finds
+# 활동가들이 and 활동가들 finds 활동가.
+PLURAL = "들"
+
+
 def strip_particle(run: str) -> str:
     for particle in PARTICLES:
         if run.endswith(particle) and len(run) - len(particle) >= 2:
-            return run[: -len(particle)]
+            run = run[: -len(particle)]
+            break
+    if run.endswith(PLURAL) and len(run) - len(PLURAL) >= 2:
+        run = run[: -len(PLURAL)]
     return run
 
 

@@ -1,71 +1,58 @@
-"""The build's search stage: every searchable page's published HTML in, the index files out.
+"""The build's search stage: every searchable page's entry in (made and cached with its rendering,
+entry.py), the index files out.
 
-Its only state is a memo of the pages it has already read, keyed by their bytes, kept for the life of
-the process (the dev server rebuilds in one process): a save re-reads only the page that changed,
-and re-encodes only the index chunks it touches.
+The entries come as JSON text; a language none of whose entries or numbers changed keeps its files from
+the last build in this process (the dev server rebuilds in one process): a save rebuilds one language.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
-from samizdat.search.documents import search_doc, searchable
-from samizdat.search.incremental import IncrementalIndex
-from samizdat.search.index import IndexedDoc
-from samizdat.search.tokens import count_terms
+from samizdat.search.documents import searchable
+from samizdat.search.entry import PageEntry, page_entry, unpack
+from samizdat.search.index import build_language_index
+from samizdat.search.slots import assign
 
 
-def analyse(page: Page, html: bytes) -> IndexedDoc:
-    doc = search_doc(page, html)
-    code = page.language.code
-    return IndexedDoc(doc, count_terms(doc.text, code), count_terms(doc.title, code))
+@dataclass(frozen=True)
+class SearchPage:
+    """What the stage takes of a rendered page: its packed entry ("" when it has none) and its HTML,
+    from which the entry is made again should the packed one not read back."""
+
+    entry: str
+    html: bytes
 
 
-class _Memo:
-    """Page output path → (digest of its HTML, what the index took from it)."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[bytes, IndexedDoc]] = {}
-        self.languages: dict[str, IncrementalIndex] = {}
-        self.seen: dict[str, tuple[bytes, str, str, bytes]] = {}  # path → (the HTML hashed, url, title, digest)
-
-    def language_files(self, code: str, paths: list[str]) -> dict[str, bytes]:
-        """A save re-encodes only the chunks the changed pages touch (incremental.py)."""
-        index = self.languages.setdefault(code, IncrementalIndex(code))
-        return dict(index.update([self.entries[path][1] for path in paths]))
-
-    def analysed(self, pages: list[Page], html: Mapping[str, bytes]) -> dict[str, IndexedDoc]:
-        digests = {page.output_path: self._digest(page, html[page.output_path]) for page in pages}
-        todo = [page for page in pages if self.entries.get(page.output_path, (b"",))[0] != digests[page.output_path]]
-        for page in todo:  # on every core measured slower: the analysis is small beside pickling it back
-            self.entries[page.output_path] = (digests[page.output_path], analyse(page, html[page.output_path]))
-        for gone in self.entries.keys() - digests.keys():
-            del self.entries[gone]
-            self.seen.pop(gone, None)
-        return {path: self.entries[path][1] for path in digests}
-
-    def _digest(self, page: Page, html: bytes) -> bytes:
-        """A page the render cache handed over unchanged is the very same bytes object: not hashed again."""
-        seen = self.seen.get(page.output_path)
-        if seen is not None and seen[0] is html and seen[1] == page.url and seen[2] == page.title:
-            return seen[3]
-        digest = hashlib.blake2b(html + page.url.encode() + page.title.encode(), digest_size=16).digest()
-        self.seen[page.output_path] = (html, page.url, page.title, digest)
-        return digest
+# Language code → (what its files were made from, the files), for the life of the process (the dev server).
+_FILED: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
 
 
-_MEMO = _Memo()
-
-
-def search_outputs(config: SiteConfig, pages: list[Page], html: Mapping[str, bytes]) -> dict[str, bytes]:
-    """html: output path → the page as published. Returns output path → chunk file, for every language."""
-    kept = [page for page in pages if searchable(page) and page.output_path in html]
-    _MEMO.analysed(kept, html)
+def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage]) -> dict[str, bytes]:
+    """rendered: output path → the page as rendered. Returns output path → chunk file, for every language."""
+    kept = [page for page in pages if searchable(page) and page.output_path in rendered]
     files: dict[str, bytes] = {}
     for language in config.languages:
-        paths = [page.output_path for page in kept if page.language == language]
-        files |= _MEMO.language_files(language.code, paths)
+        own = {page.url.lstrip("/"): page for page in kept if page.language == language}
+        slots = assign(own)
+        sources = [None if path is None else rendered[own[path].output_path] for path in slots]
+        made_from = tuple(None if page is None else page.entry or page.html for page in sources)
+        known = _FILED.get(language.code)
+        if known is None or known[0] != made_from:
+            numbered = [None if path is None else _entry(own[path], rendered[own[path].output_path])
+                        for path in slots]
+            known = _FILED[language.code] = (made_from, build_language_index(language.code, numbered))
+        files |= known[1]
     return files
+
+
+def _entry(page: Page, rendered: SearchPage) -> PageEntry:
+    if rendered.entry:
+        try:
+            return unpack(rendered.entry)
+        except ValueError:
+            pass  # not what the render step writes: made again from the page, as it would be anew
+    return unpack(page_entry(page, rendered.html))

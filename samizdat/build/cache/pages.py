@@ -24,6 +24,7 @@ class FinalPage:
     content: str  # the body HTML, kept for listed pages (feeds and calendars carry it)
     scripts: tuple[str, ...]  # hashes of the page's inline scripts, for the security policy
     reads: tuple[int, ...] = ()  # what it read while rendering, as numbers in the ReadBook
+    search: str = ""  # what the search index takes of it, as JSON (search/entry.py); "" when not searchable
 
 
 @dataclass
@@ -39,7 +40,7 @@ class RenderCache:
     def open(cls, store: Store) -> RenderCache:
         try:
             book = ReadBook.load(store)
-            rows = store.rows("SELECT output, signature, scripts, reads, html, content FROM pages")
+            rows = store.rows("SELECT output, signature, scripts, reads, html, content, search FROM pages")
             with gc_paused():
                 entries = {str(row[0]): _unpack(row, book) for row in rows}
         except CacheDamaged as exc:
@@ -69,19 +70,19 @@ class RenderCache:
                 db.execute("DELETE FROM pages WHERE output = ?", (path,))
                 continue
             signature, page = entry
-            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.html,
-                        page.content.encode("utf-8")))
+                        page.content.encode("utf-8"), page.search))
         self.book.save(db)
         self.dirty = set()
 
 
 def _unpack(row: tuple[object, ...], book: ReadBook) -> tuple[str, FinalPage]:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
-    _, signature, scripts_text, reads, html, content = row
+    _, signature, scripts_text, reads, html, content, search = row
     try:
         if not (isinstance(signature, str) and isinstance(scripts_text, str) and isinstance(reads, bytes)
-                and isinstance(html, bytes) and isinstance(content, bytes)):
+                and isinstance(html, bytes) and isinstance(content, bytes) and isinstance(search, str)):
             raise ValueError("a column of the wrong type")
         scripts = json.loads(scripts_text)
         if not (isinstance(scripts, list) and all(isinstance(script, str) for script in scripts)):
@@ -89,6 +90,6 @@ def _unpack(row: tuple[object, ...], book: ReadBook) -> tuple[str, FinalPage]:
         numbers = tuple(array("q", reads))
         if not book.knows(numbers):
             raise ValueError("a read that is not in the book")
-        return signature, FinalPage(html, content.decode("utf-8"), tuple(scripts), numbers)
+        return signature, FinalPage(html, content.decode("utf-8"), tuple(scripts), numbers, search)
     except (ValueError, UnicodeDecodeError) as exc:
         raise CacheDamaged(f"a rendered page does not have the shape samizdat writes ({exc})") from exc

@@ -10,6 +10,7 @@
   var LETTER = /[\p{L}\p{N}]/u;
   var PARTICLES = ["에서는", "에서", "에게", "으로", "부터", "까지", "처럼", "보다", "하고", "이랑", "라고",
     "를", "을", "는", "은", "이", "가", "에", "의", "도", "와", "과", "로", "만", "랑"];
+  var PLURAL = "들"; // dropped after the particle, as korean.py does
   var MIN_PREFIX = 3, PAGE = 20, SNIPPET = 220;
   var form = box.querySelector("form"), input = box.querySelector("input[type=search]");
   var status = box.querySelector("[role=status]"), list = box.querySelector("ol");
@@ -31,8 +32,9 @@
   function stripParticle(run) {
     for (var i = 0; i < PARTICLES.length; i++) {
       var p = PARTICLES[i];
-      if (run.slice(-p.length) === p && run.length - p.length >= 2) { return run.slice(0, -p.length); }
+      if (run.slice(-p.length) === p && run.length - p.length >= 2) { run = run.slice(0, -p.length); break; }
     }
+    if (run.slice(-PLURAL.length) === PLURAL && run.length - PLURAL.length >= 2) { run = run.slice(0, -PLURAL.length); }
     return run;
   }
   function koreanTerms(run) { return run.length === 1 ? [run] : bigrams(stripParticle(run)); }
