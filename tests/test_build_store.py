@@ -78,12 +78,14 @@ def test_feeds_are_made_again_only_when_what_they_list_changed(tmp_path: Path) -
     caches.store.close()
     assert "feed.xml" in first and "sitemap.xml" in first and any("/tags/" in path for path in first)
 
-    # An English post with one tag: the English feed and that tag's feed change, nothing else.
+    # An English post with one tag: the English feed, that tag's feed and the English search index
+    # change, nothing else.
+    assert {"search-index:en", "search-index:ru", "search-index:ko"} <= first.keys()
     post = site / "content/en/news/2026-01-02-post2.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nA line only feeds carry.\n", encoding="utf-8")
     caches, _ = build(site)
     made = {path for path, entry in caches.generated.entries.items() if entry != first.get(path)}
-    assert made == caches.generated.dirty == {"en/feed.xml", "en/tags/aid/feed.xml"}
+    assert made == caches.generated.dirty == {"en/feed.xml", "en/tags/aid/feed.xml", "search-index:en"}
     assert b"A line only feeds carry." in caches.generated.entries["en/tags/aid/feed.xml"][1]
     caches.save()
     caches.store.close()

@@ -55,13 +55,13 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         kept = caches.generated if caches else None
         generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
                                                               site.catalogs, kept)
-        if kept is not None:
-            kept.settle()
     # Each page's words were analysed as it was rendered: the index only files them.
     if rendered_site.search:
         with timings.stage("search"):
             generated |= search_outputs(config, pages, {path: SearchPage(page.search, page.html)
-                                                        for path, page in rendered_site.pages.items()})
+                                                        for path, page in rendered_site.pages.items()}, kept)
+    if kept is not None:
+        kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
     with timings.stage("static"):
         copies = static_files(config, site.theme.static_dir, site.content_files)

@@ -2,13 +2,17 @@
 entry.py), the index files out.
 
 The entries come as JSON text; a language none of whose entries or numbers changed keeps its files from
-the last build in this process (the dev server rebuilds in one process): a save rebuilds one language.
+the last build: in this process (the dev server rebuilds in one process), or else from the build store
+(`kept`, under a hash of the entries), so a one-edit `samizdat build` files one language, not all.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
@@ -27,26 +31,87 @@ class SearchPage:
     html: bytes
 
 
+class Kept(Protocol):
+    """Files made by earlier builds, each with a hash of its inputs (build/cache/generated.py)."""
+
+    def get(self, path: str, inputs: str) -> bytes | None: ...
+
+    def put(self, path: str, inputs: str, data: bytes) -> None: ...
+
+
 # Language code → (what its files were made from, the files), for the life of the process (the dev server).
-_FILED: dict[str, tuple[tuple[object, ...], dict[str, bytes]]] = {}
+_FILED: dict[str, tuple[tuple[object, ...], dict[str, bytes], str]] = {}  # … and the hash of what they were made from
+STORED = "search-index:"  # + language code: the name of a language's files in `kept`
 
 
-def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage]) -> dict[str, bytes]:
+def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
+                   kept: Kept | None = None) -> dict[str, bytes]:
     """rendered: output path → the page as rendered. Returns output path → chunk file, for every language."""
-    kept = [page for page in pages if searchable(page) and page.output_path in rendered]
+    searched = [page for page in pages if searchable(page) and page.output_path in rendered]
     files: dict[str, bytes] = {}
     for language in config.languages:
-        own = {page.url.lstrip("/"): page for page in kept if page.language == language}
+        own = {page.url.lstrip("/"): page for page in searched if page.language == language}
         slots = assign(own)
         sources = [None if path is None else rendered[own[path].output_path] for path in slots]
         made_from = tuple(None if page is None else page.entry or page.html for page in sources)
+        # Kept across builds only when every page's entry says all the index takes from it: a page's
+        # HTML alone (no entry) does not hold its date or kind.
+        store = kept if all(page is None or page.entry for page in sources) else None
         known = _FILED.get(language.code)
         if known is None or known[0] != made_from:
-            numbered = [None if path is None else _entry(own[path], rendered[own[path].output_path])
-                        for path in slots]
-            known = _FILED[language.code] = (made_from, build_language_index(language.code, numbered))
+            inputs = _inputs_hash(language.code, made_from) if store is not None else ""
+            stored = _unpacked(store.get(STORED + language.code, inputs)) if store is not None else None
+            if stored is None:
+                numbered = [None if path is None else _entry(own[path], rendered[own[path].output_path])
+                            for path in slots]
+                stored = build_language_index(language.code, numbered)
+                _keep(store, language.code, inputs, stored)
+            known = _FILED[language.code] = (made_from, stored, inputs)
+        elif store is not None:  # the same files as this process's last build: their row stays in the store
+            inputs = known[2] or _inputs_hash(language.code, made_from)
+            if store.get(STORED + language.code, inputs) is None:
+                _keep(store, language.code, inputs, known[1])
         files |= known[1]
     return files
+
+
+def _keep(store: Kept | None, code: str, inputs: str, files: dict[str, bytes]) -> None:
+    if store is not None and (packed := _packed(files)) is not None:
+        store.put(STORED + code, inputs, packed)
+
+
+def _inputs_hash(code: str, made_from: tuple[object, ...]) -> str:
+    """Everything a language's files are made from: its code, and each number's entry or none."""
+    hasher = hashlib.sha256(code.encode())
+    for source in made_from:
+        if source is None:
+            hasher.update(b"\xff" * 8)  # an empty number: no length is this long
+            continue
+        data = source.encode() if isinstance(source, str) else bytes(source)  # type: ignore[arg-type]
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def _packed(files: dict[str, bytes]) -> bytes | None:
+    """The files as one JSON object of text, or None when one is not UTF-8 (then it is not kept)."""
+    try:
+        return json.dumps({path: data.decode("utf-8") for path, data in files.items()},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _unpacked(packed: bytes | None) -> dict[str, bytes] | None:
+    if packed is None:
+        return None
+    try:
+        value = json.loads(packed)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return None
+    return {path: text.encode("utf-8") for path, text in value.items()}
 
 
 def _entry(page: Page, rendered: SearchPage) -> PageEntry:
