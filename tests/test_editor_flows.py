@@ -391,3 +391,38 @@ def test_accounts_are_added_from_the_command_line(site: Path, tmp_path: Path, mo
     assert load_accounts(accounts, site).check("mina", "a long enough password")
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert run_cli("edit", site, "--accounts", accounts, "--add-account", "lee").code == 1
+
+
+def test_photos_forgotten_while_waiting_for_the_search_are_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More uploads than the waiting list holds: the oldest are forgotten, and their searches, not yet begun,
+    spend no core."""
+    import threading
+
+    import samizdat.editor.photos as photos
+
+    release, begun, searched = threading.Event(), threading.Event(), []
+
+    def held(image: Image.Image) -> tuple:
+        searched.append(image.size)
+        begun.set()
+        assert release.wait(60)
+        return ()
+
+    monkeypatch.setattr(photos, "detect_faces", held)
+    monkeypatch.setattr(photos, "detector_available", lambda: True)
+    pending = photos.PendingPhotos()
+    items = []
+    for width in range(1, photos.PENDING + 4):  # each photo told apart by its width
+        item = photos.Pending(f"p{width}", b"", pending.search(Image.new("RGB", (width, 1))), True)
+        pending.add(item)
+        items.append(item)
+        if width == 1:
+            assert begun.wait(60)  # the first search is running before any photo is forgotten
+    release.set()
+    for item in items:
+        assert item.search.wait(60)
+    kept = [item for item in items if not item.search.dropped]
+    assert len(kept) == photos.PENDING
+    # The first search had begun before any photo was forgotten; the next ones that were forgotten never ran.
+    assert searched == [(1, 1)] + [(int(item.name[1:]), 1) for item in kept]
+    assert all(item.search.failed for item in items[1:3]) and not any(item.search.failed for item in kept)

@@ -55,6 +55,7 @@ class FaceSearch:
         self._done = threading.Event()
         self._faces: tuple[Region, ...] = ()
         self.failed = False
+        self.dropped = False  # the photo left the waiting list: a search not yet begun is skipped
 
     def finish(self, faces: tuple[Region, ...], failed: bool = False) -> None:
         self._faces, self.failed = faces, failed
@@ -74,6 +75,9 @@ class FaceSearch:
 
 
 def _search(image: Image.Image, search: FaceSearch) -> None:
+    if search.dropped:  # forgotten while it waited its turn: no core spent on it
+        search.finish((), failed=True)
+        return
     try:
         search.finish(detect_faces(image))
     except Exception:  # a worker thread must always answer, or the photo waits for ever
@@ -113,7 +117,8 @@ class PendingPhotos:
         with self._lock:
             self._items[key] = item
             while len(self._items) > PENDING:
-                self._items.popitem(last=False)
+                _, forgotten = self._items.popitem(last=False)
+                forgotten.search.dropped = True
         return key
 
     def get(self, key: str) -> Pending | None:
