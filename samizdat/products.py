@@ -36,10 +36,15 @@ STALE_STAGING_SECONDS = 3600  # a writer's leftovers older than this are from a 
 StatKey = tuple[int, int, int, int]
 
 
-def folder_for(site_root: Path) -> Path:
-    """Beside the site's build store (build/cache/store.py: store_path), named by the site's resolved path."""
+def site_cache(site_root: Path, suffix: str) -> Path:
+    """A site's place in the user's cache folder, beside the key, named by the site's resolved path:
+    its build store (".sqlite3", build/cache/store.py) and the folder of its files (".files")."""
     name = hashlib.sha256(os.fsencode(site_root.resolve())).hexdigest()[:32]
-    return key_path().parent / "sites" / f"{name}.files"
+    return key_path().parent / "sites" / f"{name}{suffix}"
+
+
+def folder_for(site_root: Path) -> Path:
+    return site_cache(site_root, ".files")
 
 
 def make_private(folder: Path) -> None:
@@ -55,7 +60,10 @@ def make_private(folder: Path) -> None:
 
 def stat_key(path: Path) -> StatKey:
     """What changes whenever a file is written: its ctime and inode cannot be set back by anyone."""
-    info = path.stat()
+    return _stat_key(path.stat())
+
+
+def _stat_key(info: os.stat_result) -> StatKey:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
@@ -111,7 +119,7 @@ class ProductFolder:
             info = os.lstat(path)
             if not stat.S_ISREG(info.st_mode):
                 return None
-            known = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            known = _stat_key(info)
             if self.verified.get(digest) != known:
                 if sha256_of(path) != digest:
                     return None

@@ -6,10 +6,12 @@ thrown away with one note and the build is a cold one."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import os
 import pickle
+import secrets
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -340,10 +342,27 @@ def _plant_old_image_cache(site: Path, key: str, names: list[str], forged: bytes
                        hashlib.sha256(forged).hexdigest()]
     photo = {"key": key, "width": 640, "height": 480, "full": names[0], "masked": [], "unreviewed_faces": 0,
              "variants": [{"file": name, "width": 640, "height": 480, "mime": "image/jpeg"} for name in names[1:]]}
-    key_bytes = sealed.machine_key()
-    assert key_bytes is not None
-    sealed.write_sealed(entry / "photo.sealed", key_bytes, {"photo": photo, "files": files})
-    sealed.write_sealed(site / CACHE / "images" / "digests.sealed", key_bytes, {})
+    key_bytes = _own_key()
+    _write_old_sealed(entry / "photo.sealed", key_bytes, {"photo": photo, "files": files})
+    _write_old_sealed(site / CACHE / "images" / "digests.sealed", key_bytes, {})
+
+
+def _own_key() -> bytes:
+    """This computer's key where earlier versions kept it, made as they made it when there is none."""
+    path = sealed.key_path()
+    if not path.is_file():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.write_bytes(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def _write_old_sealed(path: Path, key: bytes, index: object) -> None:
+    """A cache file as earlier versions sealed it: magic, HMAC-SHA256 of the name and body, then the body
+    (the header's length, and the header as JSON)."""
+    header = json.dumps({"blobs": [], "index": index}, separators=(",", ":")).encode("utf-8")
+    body = len(header).to_bytes(8, "little") + header
+    mac = hmac.new(key, path.name.encode("utf-8") + body, "sha256").digest()
+    path.write_bytes(b"samizdat-cache 1\n" + mac + body)
 
 
 def test_a_forged_image_result_never_reaches_the_output(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:

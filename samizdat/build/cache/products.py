@@ -18,7 +18,7 @@ from pathlib import Path
 
 from samizdat.build.cache.store import FORMAT, Store, store_path
 from samizdat.engine import engine_id
-from samizdat.products import ProductBook, ProductFolder, StatKey, is_digest, transient_book
+from samizdat.products import ProductBook, ProductFolder, StatKey, folder_for, is_digest, transient_book
 from samizdat.sealed import CacheDamaged
 
 TABLES = """
@@ -34,7 +34,7 @@ def open_products(store: Store, site_root: Path) -> ProductBook:
     serving a site starts without processing its photos again, and never writes the store."""
     if store.db is None or store.path is None:
         return _read_only(site_root)
-    folder = store.path.with_suffix(".files")  # products.folder_for(site_root)
+    folder = folder_for(site_root)
     try:
         _make_tables(store)
         return _book(store, folder)
@@ -66,7 +66,7 @@ def _read_only(site_root: Path) -> ProductBook:
         store = Store(db, path)
         if store.rows("SELECT value FROM meta WHERE name = 'format'") != [(f"{engine_id()}.{FORMAT}",)]:
             return transient_book(site_root)  # another version's rows mean something else
-        return _book(store, path.with_suffix(".files"))
+        return _book(store, folder_for(site_root))
     except CacheDamaged:  # another version's store, or a damaged one: `samizdat build` deals with it
         return transient_book(site_root)
     finally:

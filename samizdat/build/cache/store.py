@@ -18,7 +18,6 @@ hashes it was made from.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import sqlite3
 import sys
@@ -27,7 +26,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from samizdat.engine import engine_id
-from samizdat.sealed import CacheDamaged, key_path
+from samizdat.products import site_cache
+from samizdat.sealed import CacheDamaged
 
 FORMAT = 4  # raise when a table changes shape: an older file is emptied, not misread
 SCHEMA = """
@@ -57,8 +57,7 @@ def gc_paused() -> Iterator[None]:
 
 def store_path(site_root: Path) -> Path:
     """$XDG_CACHE_HOME/samizdat/sites/<sha256 of the site's path>.sqlite3, beside the key."""
-    name = hashlib.sha256(os.fsencode(site_root.resolve())).hexdigest()[:32]
-    return key_path().parent / "sites" / f"{name}.sqlite3"
+    return site_cache(site_root, ".sqlite3")
 
 
 class Store:
