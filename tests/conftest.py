@@ -42,7 +42,7 @@ prefix = "kr"
 
 @pytest.fixture(autouse=True, scope="session")
 def private_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The build caches' key (samizdat/sealed.py) in a folder of the test run, not the user's."""
+    """The user's cache folder (sealed.py: key_path), where the build store lives, in the test run's own."""
     saved = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
     yield

@@ -30,7 +30,9 @@ def product_files(site: Path) -> dict[str, Path]:
     """The files beside the store, by name (the sha256 of their bytes)."""
     folder = folder_for(site)
     assert folder.parent == store_path(site).parent and not folder.resolve().is_relative_to(site.resolve())
-    return {path.name: path for path in folder.iterdir() if path.is_file()}
+    files = {path.name: path for path in folder.iterdir() if path.is_file()}
+    assert files
+    return files
 
 
 def photo(colour: str) -> Image.Image:

@@ -160,7 +160,9 @@ def _pages(count: int) -> dict[str, str]:
 
 def _chunk_files(site: Path) -> dict[str, bytes]:
     folder = site / "_site" / "_search" / "en"
-    return {p.name: p.read_bytes() for p in folder.iterdir()}
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert files and "m.css" in files  # the English index, with its manifest
+    return files
 
 
 def _numbers(files: dict[str, bytes]) -> dict[str, int]:
