@@ -55,11 +55,13 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         kept = caches.generated if caches else None
         generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
                                                               site.catalogs, kept)
-    # Each page's words were analysed as it was rendered: the index only files them.
+    # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
+    # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
     if rendered_site.search:
         with timings.stage("search"):
+            on_disk = kept if caches is not None and caches.store.db is not None else None
             generated |= search_outputs(config, pages, {path: SearchPage(page.search, page.html)
-                                                        for path, page in rendered_site.pages.items()}, kept)
+                                                        for path, page in rendered_site.pages.items()}, on_disk)
     if kept is not None:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
