@@ -26,20 +26,7 @@ def property_name(name: str) -> str:
 
 def encode(name: str, payload: Any) -> bytes:
     """name: lower-case letters, digits and hyphens, unique among the chunks a page may load."""
-    return encode_json(name, to_json(payload))
-
-
-def to_json(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def object_json(members: dict[str, str]) -> str:
-    """What to_json gives for a dict whose values are given as their to_json text already."""
-    return "{" + ",".join(f"{to_json(key)}:{members[key]}" for key in sorted(members)) + "}"
-
-
-def encode_json(name: str, text: str) -> bytes:
-    """encode(), for a payload already written as to_json text."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     for char, escape in _JSON_ESCAPES.items():
         text = text.replace(char, escape)
     css_string = text.replace("\\", "\\\\").replace('"', '\\"')
