@@ -12,7 +12,7 @@ the sound by an absolute offset, so the tags are cut out rather than overwritten
 - WAV: every chunk but `fmt `, `fact` and `data` (`LIST`/INFO, `bext` with its originator and time,
   `id3 `, `iXML`, cue lists…); the RIFF size is written again.
 
-Ogg, Opus, WebM, Matroska and AVI are not cleaned here: they are published with a warning (stage.py).
+Ogg files (Opus, Vorbis, FLAC in Ogg) are cleaned by ogg.py, WebM and Matroska by matroska.py, AVI by avi.py.
 """
 
 from __future__ import annotations
