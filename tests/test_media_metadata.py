@@ -10,16 +10,21 @@ import io
 import os
 import struct
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from samizdat.documents.avi import avi_file_metadata, clean_avi_file
+from samizdat.documents.avi import AviProblem, avi_file_metadata, clean_avi_file
 from samizdat.documents.matroska import (
+    CRC32,
     INFO,
+    SEEK_HEAD,
     SEGMENT,
+    VOID,
     Element,
+    MatroskaProblem,
     children,
     clean_matroska_file,
     matroska_file_metadata,
@@ -27,6 +32,7 @@ from samizdat.documents.matroska import (
 from samizdat.documents.ogg import (
     FIRST_PAGE,
     LAST_PAGE,
+    OggProblem,
     build_page,
     clean_ogg_file,
     ogg_crc,
@@ -55,6 +61,7 @@ FORMATS = {
     "avi": (PICTURE_AND_SOUND, ["-c:v", "mjpeg", "-c:a", "pcm_s16le", "-f", "avi"], ".avi", ["0:v:0", "0:a"]),
 }
 OGG = ("opus", "vorbis", "flac-in-ogg")
+EBML_WEBM = b"\x1a\x45\xdf\xa3\x87\x42\x82\x84webm"  # an EBML header of DocType webm alone
 
 
 def picture_comment(jpeg: bytes) -> str:
@@ -368,3 +375,79 @@ def test_a_voice_message_under_another_name_is_refused(sandbox: Sandbox, capsys:
     outcome = sandbox.build(capsys)
     assert_refused(outcome, "speech.mp3")
     assert "is an Ogg audio file, but its name ends in .mp3" in outcome.err and "rename it to speech.ogg" in outcome.err
+
+
+def test_the_checksums_of_a_cleaned_matroska_file_still_hold(tmp_path: Path) -> None:
+    """ffmpeg starts each top-level element of a Matroska file with a CRC-32 of the rest: those whose
+    content changed are written again."""
+    source, cleaned = tmp_path / "march.mkv", tmp_path / "cleaned.mkv"
+    make_media(source, "mkv")
+    clean_matroska_file(source, cleaned)
+    data = cleaned.read_bytes()
+    segment = next(e for e in children(data, Element(0, 0, 0, len(data))) if e.id == SEGMENT)
+    checked = []
+    for master in children(data, segment):
+        first = next(children(data, master), None) if master.id != VOID else None
+        if first is not None and first.id == CRC32:
+            assert data[first.data:first.end] == struct.pack("<I", zlib.crc32(data[first.end:master.end]))
+            checked.append(master.id)
+    assert {INFO, SEEK_HEAD} <= set(checked)  # the two whose content the cleaning changed
+
+
+def _ogg(*pages: tuple[int, int, bytes, bytes]) -> bytes:
+    """Pages of stream 5: (flags, sequence, lacing values, body)."""
+    return b"".join(build_page(flags, 0, 5, sequence, lacing, body) for flags, sequence, lacing, body in pages)
+
+
+OPUS_HEAD = b"OpusHead\x01\x01\x38\x01\x80\xbb\x00\x00\x00\x00\x00"
+# name → (file bytes, suffix, what the error says). Each must end in one error, never a hang or a crash.
+HOSTILE = {
+    "Ogg pages with no segments, forever": (
+        _ogg((FIRST_PAGE, 0, b"", b"")) + b"".join(_ogg((0, n, b"", b"")) for n in range(1, 20_000)),
+        ".opus", "ends before the headers"),
+    "an Ogg packet that never ends": (
+        _ogg((FIRST_PAGE, 0, bytes([255] * 255), b"O" * 255 * 255))
+        + b"".join(_ogg((1, n, bytes([255] * 255), bytes(255 * 255))) for n in range(1, 40)),
+        ".opus", "ends before the headers"),
+    "an Ogg page of an unknown version": (_ogg((FIRST_PAGE, 0, bytes([19]), OPUS_HEAD))[:4] + b"\x01"
+                                          + _ogg((FIRST_PAGE, 0, bytes([19]), OPUS_HEAD))[5:], ".opus",
+                                          "unknown Ogg version"),
+    "an Ogg page of a stream never begun": (_ogg((0, 0, bytes([19]), OPUS_HEAD)), ".opus", "no stream begun"),
+    "two Ogg streams with one number": (_ogg((FIRST_PAGE, 0, bytes([19]), OPUS_HEAD))
+                                        + _ogg((FIRST_PAGE, 0, bytes([19]), OPUS_HEAD)), ".opus", "two streams"),
+    "an Opus comment longer than its packet": (
+        _ogg((FIRST_PAGE, 0, bytes([19]), OPUS_HEAD),
+             (0, 1, bytes([20]), b"OpusTags" + struct.pack("<I", 0xFFFFFFF0) + b"vendor\x00\x00")),
+        ".opus", "cut short"),
+    "a Matroska element with no size that may not go without": (
+        EBML_WEBM + b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff" + b"\x12\x54\xc3\x67\xff", ".webm",
+        "has no size"),
+    "an AVI list nested in itself": (
+        b"RIFF" + struct.pack("<I", 4 + 12 * 40) + b"AVI "
+        + b"".join(b"LIST" + struct.pack("<I", 4 + 12 * (39 - n)) + b"hdrl" for n in range(40)), ".avi",
+        "nested more than"),
+    "an AVI chunk of a huge size": (b"RIFF" + struct.pack("<I", 16) + b"AVI " + b"JUNK\xff\xff\xff\xff", ".avi",
+                                    "more than its container holds"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_recording_is_one_error(tmp_path: Path, name: str) -> None:
+    data, suffix, message = HOSTILE[name]
+    source, cleaned = tmp_path / f"hostile{suffix}", tmp_path / f"cleaned{suffix}"
+    source.write_bytes(data)
+    clean = {".opus": clean_ogg_file, ".webm": clean_matroska_file, ".avi": clean_avi_file}[suffix]
+    with pytest.raises((OggProblem, MatroskaProblem, AviProblem), match=message):
+        clean(source, cleaned)
+    found = published_metadata(source)
+    assert len(found) == 1 and found[0].startswith("a file that cannot be read") and message in found[0]
+
+
+def test_segments_nested_without_sizes_are_read_without_recursion(tmp_path: Path) -> None:
+    path = tmp_path / "nested.webm"
+    path.write_bytes(EBML_WEBM + b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff" * 50_000)
+    assert matroska_file_metadata(path) == []
+    path.write_bytes(EBML_WEBM + (b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff" * 50_000)
+                     + b"\x12\x54\xc3\x67\x81\x00")  # Tags, empty, inside the last of them
+    assert matroska_file_metadata(path) == ["Tags"]
+    assert clean_matroska_file(path, tmp_path / "cleaned.webm").voided == ("Tags",)

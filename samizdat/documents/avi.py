@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from samizdat.documents.spans import all_zero, fill_zeros
+
 ENGINE = "avi 1"  # raise when this module changes what it writes, so cached copies are made again
 
 CHUNK_HEADER = 8
@@ -63,7 +65,7 @@ def chunks(data: Buffer, start: int, end: int) -> Iterator[Chunk]:
             kind += b" " + bytes(data[body:body + 4])
         yield Chunk(kind, at, body, body + size)
         at = body + size + (size & 1)
-    if at < end and any(data[at:end]):
+    if at < end and not all_zero(data, at, end):
         raise AviProblem(f"{end - at} stray bytes at byte {at}")
 
 
@@ -88,7 +90,7 @@ def _look(data: Buffer, start: int, end: int, found: list[Chunk], depth: int = 0
         list_type = chunk.kind[5:] if chunk.kind.startswith(b"LIST ") else b""
         if list_type in WALKED_LISTS:
             _look(data, chunk.body + 4, chunk.end, found, depth + 1)
-        elif _unneeded(chunk, list_type) and (chunk.kind != JUNK or any(data[chunk.body:chunk.end])):
+        elif _unneeded(chunk, list_type) and (chunk.kind != JUNK or not all_zero(data, chunk.body, chunk.end)):
             found.append(chunk)
 
 
@@ -98,7 +100,7 @@ def _unneeded(chunk: Chunk, list_type: bytes) -> bool:
 
 def blank(data: Buffer, chunk: Chunk) -> None:
     data[chunk.start:chunk.start + 4] = JUNK
-    data[chunk.body:chunk.end] = bytes(chunk.end - chunk.body)
+    fill_zeros(data, chunk.body, chunk.end)
 
 
 def clean_avi(data: bytearray | mmap.mmap) -> AviCleaning:

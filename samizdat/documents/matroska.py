@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from samizdat.documents.spans import all_zero, fill_zeros
+
 ENGINE = "matroska 1"  # raise when this module changes what it writes, so cached copies are made again
 
 EBML_HEADER, DOC_TYPE = 0x1A45DFA3, 0x4282
@@ -28,7 +30,9 @@ INFO, TRACKS, TRACK_ENTRY = 0x1549A966, 0x1654AE6B, 0xAE
 VOID, CRC32 = 0xEC, 0xBF
 # Whole elements of the segment that hold nothing a player needs to play the file.
 BLANKED = {0x1254C367: "Tags", 0x1941A469: "Attachments", 0x1043A770: "Chapters"}
-BLANKED_IN_INFO = {0x7BA9: "Title", 0x4461: "DateUTC"}
+# The file names of the segment and its neighbours can hold a date ("VID_20220227_103000.mkv").
+BLANKED_IN_INFO = {0x7BA9: "Title", 0x4461: "DateUTC", 0x7384: "SegmentFilename", 0x3C83BB: "PrevFilename",
+                   0x3E83BB: "NextFilename"}
 BLANKED_IN_TRACK = {0x536E: "a track's Name"}
 # The elements a segment holds: one of them (or a new segment) ends a cluster written with no size.
 SEGMENT_LEVEL = frozenset({SEEK_HEAD, INFO, TRACKS, CLUSTER, CUES, *BLANKED, EBML_HEADER, SEGMENT})
@@ -115,7 +119,7 @@ def find_metadata(data: Buffer) -> list[Found]:
     found: list[Found] = []
     at = 0
     while at < len(data):
-        if data[at] == 0 and not any(data[at:]):
+        if data[at] == 0 and all_zero(data, at, len(data)):
             break  # zeros after the last segment: nothing to read
         element = element_at(data, at, len(data))
         if element.id == EBML_HEADER:
@@ -176,7 +180,7 @@ def void(data: Buffer, element: Element) -> None:
     size = total - 1 - width
     data[element.start] = VOID
     data[element.start + 1:element.start + 1 + width] = (size | (1 << (7 * width))).to_bytes(width, "big")
-    data[element.start + 1 + width:element.end] = bytes(size)
+    fill_zeros(data, element.start + 1 + width, element.end)
 
 
 def _rewrite_crc(data: Buffer, parent: Element) -> None:

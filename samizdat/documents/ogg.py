@@ -28,6 +28,7 @@ HEADER = 27  # a page's fixed header, before its lacing values
 CONTINUED, FIRST_PAGE, LAST_PAGE = 1, 2, 4
 NO_PACKET_ENDS = 0xFFFF_FFFF_FFFF_FFFF  # the granule position of a page on which no packet ends
 SEGMENT = 255
+MAX_HEADER = 64 << 20  # a header packet's bytes are gathered in memory: a cover picture is a few megabytes
 FLAC_KEPT = {0: "STREAMINFO", 3: "SEEKTABLE"}
 FLAC_COMMENT = 4
 # The first bytes of streams samizdat does not clean, and what they are.
@@ -147,8 +148,8 @@ def read_streams(data: Buffer) -> tuple[list[Page], list[Stream]]:
 
 def _take_header_page(data: Buffer, page: Page, index: int, stream: Stream) -> None:
     """Gather the page's packets into the stream's headers; the sound must start on a page of its own."""
-    if page.flags & CONTINUED and not stream.partial:
-        raise OggProblem(f"the page at byte {page.start} continues a packet that never began")
+    if bool(page.flags & CONTINUED) != bool(stream.partial):
+        raise OggProblem(f"the page at byte {page.start} does not continue the packet before it as it says")
     stream.header_pages.append(index)
     at = page.body
     for value in page.lacing:
@@ -157,6 +158,8 @@ def _take_header_page(data: Buffer, page: Page, index: int, stream: Stream) -> N
                              "headers (they must end their page)")
         stream.partial += data[at:at + value]
         at += value
+        if len(stream.partial) > MAX_HEADER:
+            raise OggProblem(f"a header packet of stream {stream.serial} is larger than {MAX_HEADER >> 20} MB")
         if value < SEGMENT:
             stream.packets.append(bytes(stream.partial))
             stream.partial.clear()
