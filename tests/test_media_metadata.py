@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from samizdat.config import load_config
 from samizdat.documents.avi import AviProblem, avi_file_metadata, clean_avi_file
+from samizdat.documents.cache import DocumentCache
 from samizdat.documents.matroska import (
     CRC32,
     INFO,
@@ -39,8 +41,11 @@ from samizdat.documents.ogg import (
     ogg_file_metadata,
     read_pages,
 )
+from samizdat.documents.sniff import sniff
+from samizdat.documents.stage import CLEANERS, clean_documents
 from samizdat.errors import ImageError
 from samizdat.images.verify import verify_published
+from samizdat.products import transient_book
 from tests.hostile import Sandbox, assert_refused
 from tests.test_audio_metadata import FFMPEG, cover_with_gps, ffmpeg
 
@@ -451,3 +456,23 @@ def test_segments_nested_without_sizes_are_read_without_recursion(tmp_path: Path
                      + b"\x12\x54\xc3\x67\x81\x00")  # Tags, empty, inside the last of them
     assert matroska_file_metadata(path) == ["Tags"]
     assert clean_matroska_file(path, tmp_path / "cleaned.webm").voided == ("Tags",)
+
+
+def test_a_cleaned_recording_is_taken_from_the_build_results_the_next_time(sandbox: Sandbox) -> None:
+    """A rebuild with nothing changed cleans nothing again; the cleaning engine is part of the key."""
+    site = sandbox.write({})
+    sources = {}
+    for kind in ("opus", "webm", "avi"):
+        path = site / "assets" / f"speech{FORMATS[kind][2]}"
+        path.parent.mkdir(exist_ok=True)
+        make_media(path, kind)
+        sources[f"assets/{path.name}"] = path
+    config, book = load_config(site), transient_book(site)
+    first = clean_documents(config, sources, book)
+    second = clean_documents(config, sources, book)
+    assert (first.cleaned, first.cached, second.cleaned, second.cached) == (3, 0, 0, 3)
+    assert first.copies == second.copies and all(first.copies[rel] != path for rel, path in sources.items())
+    verify_published(second.copies)  # the final read-back finds nothing left in the cached copies
+    keys = {DocumentCache(book).key(path, f"{CLEANERS[sniff(path).family].engine}\n{path.suffix}")
+            for path in sources.values()}
+    assert keys <= set(book.results)
