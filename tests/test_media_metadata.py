@@ -476,3 +476,16 @@ def test_a_cleaned_recording_is_taken_from_the_build_results_the_next_time(sandb
     keys = {DocumentCache(book).key(path, f"{CLEANERS[sniff(path).family].engine}\n{path.suffix}")
             for path in sources.values()}
     assert keys <= set(book.results)
+
+
+def test_old_tags_left_in_free_space_of_a_matroska_file_go(tmp_path: Path) -> None:
+    """An editor that shrinks a file's tags marks the old bytes as a Void element without erasing them."""
+    source, cleaned = tmp_path / "march.webm", tmp_path / "cleaned.webm"
+    data = bytearray(make_media(source, "webm"))
+    segment = next(e for e in children(data, Element(0, 0, 0, len(data))) if e.id == SEGMENT)
+    free = next(e for e in children(data, segment) if e.id == VOID and e.end - e.data > 40)
+    data[free.data:free.data + 30] = f"ARTIST={SECRET}".encode().ljust(30, b"\x00")
+    source.write_bytes(bytes(data))
+    assert "old data in a Void element" in matroska_file_metadata(source)
+    clean_matroska_file(source, cleaned)
+    assert SECRET.encode() not in cleaned.read_bytes() and matroska_file_metadata(cleaned) == []

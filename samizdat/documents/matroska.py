@@ -5,8 +5,9 @@ picture or fonts into Attachments, chapter names into Chapters, and the title an
 recording into the segment's Info. Clusters, Cues and the SeekHead point at the picture and sound by
 their position, so nothing is cut out: each of these elements is overwritten in place by an EBML Void
 element of the same length (ID 0xEC, then zeros), which every player skips. The SeekHead's entries that
-pointed at them are voided too, and a parent's CRC-32 element is written again. Track names go the same
-way. The file keeps its length; the picture and sound are not touched.
+pointed at them are voided too, and a parent's CRC-32 element is written again. Track names and the file
+names in Info go the same way, and Void elements already there are zeroed (an editor that shrank the tags
+may have left the old ones inside). The file keeps its length; the picture and sound are not touched.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ BLANKED_IN_TRACK = {0x536E: "a track's Name"}
 SEGMENT_LEVEL = frozenset({SEEK_HEAD, INFO, TRACKS, CLUSTER, CUES, *BLANKED, EBML_HEADER, SEGMENT})
 DOC_TYPES = (b"matroska", b"webm")
 MAX_SIZE_WIDTH = 8
+OLD_DATA = "old data in a Void element"
 
 Buffer = bytes | bytearray | mmap.mmap
 
@@ -128,6 +130,8 @@ def find_metadata(data: Buffer) -> list[Found]:
             segments = [element]
             while segments:  # a segment written with no size holds the segments chained after it
                 segments += _look_in_segment(data, segments.pop(), found)
+        elif _old_data(data, element):
+            found.append(Found(OLD_DATA, element, ()))
         elif element.id != VOID:
             raise MatroskaProblem(f"an unknown element (ID {element.id:X}) at byte {at} outside any segment")
         at = element.end
@@ -152,18 +156,34 @@ def _look_in_segment(data: Buffer, segment: Element, found: list[Found]) -> list
             _check_doc_type(data, child)
         elif child.id in BLANKED:
             found.append(Found(BLANKED[child.id], child, ()))
-        elif child.id == INFO:
-            found += [Found(BLANKED_IN_INFO[e.id], e, (child,)) for e in children(data, child)
-                      if e.id in BLANKED_IN_INFO]
+        elif _old_data(data, child):
+            found.append(Found(OLD_DATA, child, ()))
+        elif child.id in (INFO, SEEK_HEAD):
+            found += _inside(data, child, BLANKED_IN_INFO if child.id == INFO else {}, ())
         elif child.id == TRACKS:
+            found += _inside(data, child, {}, ())
             for entry in children(data, child):
-                if entry.id == TRACK_ENTRY:
-                    found += [Found(BLANKED_IN_TRACK[e.id], e, (child, entry)) for e in children(data, entry)
-                              if e.id in BLANKED_IN_TRACK]
-        elif child.id == SEEK_HEAD:
-            found += [Found("a SeekHead entry of metadata", seek, (child,)) for seek in children(data, child)
-                      if seek.id == SEEK and _seeks_blanked(data, seek)]
+                found += _inside(data, entry, BLANKED_IN_TRACK, (child,)) if entry.id == TRACK_ENTRY else []
     return inner
+
+
+def _inside(data: Buffer, master: Element, names: dict[int, str], outer: tuple[Element, ...]) -> list[Found]:
+    """The children of `master` named in `names`, Void elements holding old data, and in a SeekHead the
+    entries that point at what is voided."""
+    parents, result = (*outer, master), []
+    for child in children(data, master):
+        if child.id in names:
+            result.append(Found(names[child.id], child, parents))
+        elif _old_data(data, child):
+            result.append(Found(OLD_DATA, child, parents))
+        elif master.id == SEEK_HEAD and child.id == SEEK and _seeks_blanked(data, child):
+            result.append(Found("a SeekHead entry of metadata", child, parents))
+    return result
+
+
+def _old_data(data: Buffer, element: Element) -> bool:
+    """A Void element is free space: an editor that shrank the tags may have left the old ones in it."""
+    return element.id == VOID and not all_zero(data, element.data, element.end)
 
 
 def _seeks_blanked(data: Buffer, seek: Element) -> bool:
