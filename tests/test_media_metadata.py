@@ -489,3 +489,10 @@ def test_old_tags_left_in_free_space_of_a_matroska_file_go(tmp_path: Path) -> No
     assert "old data in a Void element" in matroska_file_metadata(source)
     clean_matroska_file(source, cleaned)
     assert SECRET.encode() not in cleaned.read_bytes() and matroska_file_metadata(cleaned) == []
+
+
+def test_a_hostile_chunk_name_cannot_write_to_the_terminal(sandbox: Sandbox, capsys) -> None:
+    sandbox.write({"assets/march.avi": b"RIFF" + struct.pack("<I", 12) + b"AVI " + b"\x1b[2J\xff\xff\xff\xff"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "march.avi")
+    assert "the chunk \\x1b[2J at byte 12" in outcome.err and "\x1b" not in outcome.err

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from samizdat.documents.spans import shown
+
 ENGINE = "audio 1"  # raise when this module changes what it writes, so cached copies are made again
 
 ID3_HEADER = 10
@@ -230,4 +232,4 @@ def _wav_parts(data: mmap.mmap) -> tuple[list[Part], list[str]]:
 
 
 def _chunk_name(kind: bytes) -> str:
-    return kind.decode("latin-1").strip() or repr(kind)
+    return shown(kind).strip() or repr(kind)

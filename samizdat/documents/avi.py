@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat.documents.spans import all_zero, fill_zeros
+from samizdat.documents.spans import all_zero, fill_zeros, shown
 
 ENGINE = "avi 1"  # raise when this module changes what it writes, so cached copies are made again
 
@@ -133,4 +133,4 @@ def avi_file_metadata(path: Path) -> list[str]:
 
 
 def _name(kind: bytes) -> str:
-    return kind.decode("latin-1").strip() or repr(kind)
+    return shown(kind).strip() or repr(kind)

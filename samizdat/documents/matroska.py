@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat.documents.spans import all_zero, fill_zeros
+from samizdat.documents.spans import all_zero, fill_zeros, shown
 
 ENGINE = "matroska 1"  # raise when this module changes what it writes, so cached copies are made again
 
@@ -143,7 +143,7 @@ def _check_doc_type(data: Buffer, header: Element) -> None:
         if child.id == DOC_TYPE:
             doc_type = bytes(data[child.data:child.end]).rstrip(b"\x00")
             if doc_type not in DOC_TYPES:
-                raise MatroskaProblem(f"an EBML file of type “{doc_type.decode('latin-1')}”, not Matroska or WebM")
+                raise MatroskaProblem(f"an EBML file of type “{shown(doc_type[:32])}”, not Matroska or WebM")
 
 
 def _look_in_segment(data: Buffer, segment: Element, found: list[Found]) -> list[Element]:

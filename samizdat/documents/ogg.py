@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from samizdat.documents.spans import shown
+
 ENGINE = "ogg 1"  # raise when this module changes what it writes, so cached copies are made again
 
 CAPTURE = b"OggS"
@@ -183,8 +185,7 @@ def _codec(first: bytes) -> str:
     for start, what in OTHER_STREAMS.items():
         if first.startswith(start):
             raise UnknownStream(what)
-    shown = first[:8].decode("latin-1").encode("unicode_escape").decode("ascii")
-    raise UnknownStream(f"a stream of an unknown kind (its first packet starts with “{shown}”)")
+    raise UnknownStream(f"a stream of an unknown kind (its first packet starts with “{shown(first[:8])}”)")
 
 
 @dataclass(frozen=True)

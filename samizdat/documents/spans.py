@@ -18,3 +18,8 @@ def fill_zeros(data: bytearray | mmap.mmap, start: int, end: int) -> None:
     for at in range(start, end, BLOCK):
         stop = min(at + BLOCK, end)
         data[at:stop] = bytes(stop - at)
+
+
+def shown(raw: bytes) -> str:
+    """Bytes of a hostile file quoted in a message: a terminal escape or a newline is shown as \\x1b, \\n."""
+    return raw.decode("latin-1").encode("unicode_escape").decode("ascii")
