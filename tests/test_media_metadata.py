@@ -496,3 +496,19 @@ def test_a_hostile_chunk_name_cannot_write_to_the_terminal(sandbox: Sandbox, cap
     outcome = sandbox.build(capsys)
     assert_refused(outcome, "march.avi")
     assert "the chunk \\x1b[2J at byte 12" in outcome.err and "\x1b" not in outcome.err
+
+
+@pytest.mark.parametrize(("suffix", "codecs"), [(".mkv", ["-c:v", "mpeg4", "-c:a", "flac", "-c:s", "ass"]),
+                                                (".webm", ["-c:v", "libvpx", "-c:a", "libopus", "-c:s", "webvtt"])])
+def test_the_subtitles_of_a_matroska_file_go(tmp_path: Path, suffix: str, codecs: list[str]) -> None:
+    """Subtitles can carry any text (who speaks, where): their blocks and codec data are voided, as an MP4
+    file's text tracks are emptied; picture and sound stay as they were."""
+    subtitles, source, cleaned = tmp_path / "s.srt", tmp_path / f"march{suffix}", tmp_path / f"cleaned{suffix}"
+    subtitles.write_text(f"1\n00:00:00,000 --> 00:00:00,800\n{SECRET} speaks at {PLACE}\n")
+    result = ffmpeg(*PICTURE_AND_SOUND, "-i", subtitles, "-map", "0", "-map", "1", "-map", "2", *codecs, source)
+    assert result.returncode == 0, result.stderr.decode()
+    assert SECRET.encode() in source.read_bytes()
+    voided = clean_matroska_file(source, cleaned).voided
+    assert "the data of a subtitle or data track" in voided
+    assert SECRET.encode() not in cleaned.read_bytes() and matroska_file_metadata(cleaned) == []
+    assert frames(cleaned, ["0:v:0", "0:a"]) == frames(source, ["0:v:0", "0:a"])

@@ -7,7 +7,8 @@ their position, so nothing is cut out: each of these elements is overwritten in 
 element of the same length (ID 0xEC, then zeros), which every player skips. The SeekHead's entries that
 pointed at them are voided too, and a parent's CRC-32 element is written again. Track names and the file
 names in Info go the same way, and Void elements already there are zeroed (an editor that shrank the tags
-may have left the old ones inside). The file keeps its length; the picture and sound are not touched.
+may have left the old ones inside). Tracks that are neither picture nor sound (subtitles, metadata) lose
+their blocks and codec data. The file keeps its length; the picture and sound are not touched.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from samizdat.documents.spans import all_zero, fill_zeros, shown
 
-ENGINE = "matroska 1"  # raise when this module changes what it writes, so cached copies are made again
+ENGINE = "matroska 2"  # raise when this module changes what it writes, so cached copies are made again
 
 EBML_HEADER, DOC_TYPE = 0x1A45DFA3, 0x4282
 SEGMENT, CLUSTER, CUES = 0x18538067, 0x1F43B675, 0x1C53BB6B
@@ -35,6 +36,12 @@ BLANKED = {0x1254C367: "Tags", 0x1941A469: "Attachments", 0x1043A770: "Chapters"
 BLANKED_IN_INFO = {0x7BA9: "Title", 0x4461: "DateUTC", 0x7384: "SegmentFilename", 0x3C83BB: "PrevFilename",
                    0x3E83BB: "NextFilename"}
 BLANKED_IN_TRACK = {0x536E: "a track's Name"}
+# Tracks that are neither picture nor sound (subtitles, metadata, buttons) can carry any text: their
+# blocks and codec data are voided, as MP4 files' data tracks are emptied.
+TRACK_NUMBER, TRACK_TYPE, CODEC_PRIVATE = 0xD7, 0x83, 0x63A2
+PICTURE_AND_SOUND = frozenset({1, 2, 3})  # video, audio, complex (both, as DV)
+SIMPLE_BLOCK, BLOCK_GROUP, BLOCK = 0xA3, 0xA0, 0xA1
+OTHER_TRACK_DATA = "the data of a subtitle or data track"
 # The elements a segment holds: one of them (or a new segment) ends a cluster written with no size.
 SEGMENT_LEVEL = frozenset({SEEK_HEAD, INFO, TRACKS, CLUSTER, CUES, *BLANKED, EBML_HEADER, SEGMENT})
 DOC_TYPES = (b"matroska", b"webm")
@@ -148,7 +155,8 @@ def _check_doc_type(data: Buffer, header: Element) -> None:
 
 def _look_in_segment(data: Buffer, segment: Element, found: list[Found]) -> list[Element]:
     """Adds what the segment holds to `found`; returns the segments found inside it."""
-    inner = []
+    inner: list[Element] = []
+    other_tracks: set[int] = set()  # numbers of the tracks that are neither picture nor sound
     for child in children(data, segment):
         if child.id == SEGMENT:
             inner.append(child)
@@ -161,10 +169,42 @@ def _look_in_segment(data: Buffer, segment: Element, found: list[Found]) -> list
         elif child.id in (INFO, SEEK_HEAD):
             found += _inside(data, child, BLANKED_IN_INFO if child.id == INFO else {}, ())
         elif child.id == TRACKS:
-            found += _inside(data, child, {}, ())
-            for entry in children(data, child):
-                found += _inside(data, entry, BLANKED_IN_TRACK, (child,)) if entry.id == TRACK_ENTRY else []
+            found += _look_in_tracks(data, child, other_tracks)
+        elif child.id == CLUSTER and other_tracks:  # clusters are walked only when there is something to find
+            found += [Found(OTHER_TRACK_DATA, block, (child,)) for block in children(data, child)
+                      if _block_track(data, block) in other_tracks]
     return inner
+
+
+def _look_in_tracks(data: Buffer, tracks: Element, other_tracks: set[int]) -> list[Found]:
+    found = _inside(data, tracks, {}, ())
+    for entry in children(data, tracks):
+        if entry.id != TRACK_ENTRY:
+            continue
+        found += _inside(data, entry, BLANKED_IN_TRACK, (tracks,))
+        fields = {e.id: e for e in children(data, entry)}
+        kind = _unsigned(data, fields[TRACK_TYPE]) if TRACK_TYPE in fields else 0
+        if kind not in PICTURE_AND_SOUND and TRACK_NUMBER in fields:
+            other_tracks.add(_unsigned(data, fields[TRACK_NUMBER]))
+            if CODEC_PRIVATE in fields:
+                found.append(Found(OTHER_TRACK_DATA, fields[CODEC_PRIVATE], (tracks, entry)))
+    return found
+
+
+def _unsigned(data: Buffer, element: Element) -> int:
+    if element.end - element.data > 8:
+        raise MatroskaProblem(f"a number at byte {element.start} is longer than eight bytes")
+    return int.from_bytes(data[element.data:element.end], "big")
+
+
+def _block_track(data: Buffer, element: Element) -> int | None:
+    """The track number a SimpleBlock or a BlockGroup's Block starts with; None for anything else."""
+    if element.id == BLOCK_GROUP:
+        element = next((e for e in children(data, element) if e.id == BLOCK), element)
+    if element.id not in (SIMPLE_BLOCK, BLOCK):
+        return None
+    number, width = _vint(data, element.data, element.end, MAX_SIZE_WIDTH)
+    return number & ((1 << (7 * width)) - 1)
 
 
 def _inside(data: Buffer, master: Element, names: dict[int, str], outer: tuple[Element, ...]) -> list[Found]:
