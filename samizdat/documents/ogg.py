@@ -268,11 +268,12 @@ def build_page(flags: int, granule: int, serial: int, sequence: int, lacing: byt
     return bytes(page)
 
 
-def header_pages(packets: list[bytes], serial: int, ends_stream: bool) -> list[bytes]:
-    """The header packets paged again: the first alone on the stream's first page, the others after it,
-    the last page flushed so the sound starts on a page of its own. Header pages have granule 0."""
-    pages = [_packet_pages([packets[0]], serial, 0, FIRST_PAGE)]
-    pages.append(_packet_pages(packets[1:], serial, len(pages[0]), 0))
+def header_pages(packets: list[bytes], serial: int, sequence: int, ends_stream: bool) -> list[bytes]:
+    """The header packets paged again from page number `sequence`: the first alone on the stream's first
+    page, the others after it, the last page flushed so the sound starts on a page of its own. Header
+    pages have granule 0."""
+    pages = [_packet_pages([packets[0]], serial, sequence, FIRST_PAGE)]
+    pages.append(_packet_pages(packets[1:], serial, sequence + len(pages[0]), 0))
     flat = [page for group in pages for page in group]
     if ends_stream:  # a stream of headers alone: its last page says so
         last = bytearray(flat[-1])
@@ -315,8 +316,9 @@ def clean_ogg_file(source: Path, made: Path) -> OggCleaning:
         for stream in streams:
             packets, gone = clean_headers(stream)
             removed += gone
-            new = header_pages(packets, stream.serial, pages[stream.header_pages[-1]].flags & LAST_PAGE != 0)
             first, *others = stream.header_pages
+            new = header_pages(packets, stream.serial, pages[first].sequence,
+                               pages[stream.header_pages[-1]].flags & LAST_PAGE != 0)
             plan[first] = b"".join(new if not others else new[:1])
             for number, index in enumerate(others):
                 plan[index] = b"".join(new[1:]) if number == 0 else b""
