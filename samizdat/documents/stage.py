@@ -98,7 +98,7 @@ class Cleaner:
     clean: Callable[[Path, Path], object]  # (source, where to write the cleaned copy)
     engine: str  # part of a cached copy's key: a new engine cleans again
     problem: type[Exception]  # what it raises for a file it cannot read
-    what: str  # "the sound file", in "cannot be read as the sound file it starts as"
+    what: str  # what the file was taken for, in "cannot be read as …"
     hint: str
 
 
