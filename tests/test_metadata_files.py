@@ -195,13 +195,21 @@ def test_a_file_without_metadata_is_published_as_it_is(sandbox: Sandbox, capsys,
     assert (sandbox.out / output).read_bytes() == next(iter(files.values()))
 
 
-WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 60  # a Matroska header
+# Video and sound files samizdat recognises but cannot clean: each is refused, whatever its name.
+UNCLEANED_MEDIA = {
+    "march.wmv": b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c" + b"\x00" * 60,
+    "march.flv": b"FLV\x01\x05\x00\x00\x00\x09" + b"\x00" * 60,
+    "speech.aiff": b"FORM\x00\x00\x00\x40AIFFCOMM" + b"\x00" * 60,
+}
 
 
-def test_a_video_samizdat_cannot_clean_is_published_with_a_warning(sandbox: Sandbox, capsys) -> None:
-    outcome = _build_ok(sandbox, capsys, {"assets/march.webm": WEBM})
-    assert "march.webm: warning: march.webm is a video or audio file" in outcome.err, outcome.err
-    assert (sandbox.out / "assets/march.webm").read_bytes() == WEBM
+@pytest.mark.parametrize("name", UNCLEANED_MEDIA)
+def test_a_video_samizdat_cannot_clean_is_refused(sandbox: Sandbox, capsys, name: str) -> None:
+    sandbox.write({f"assets/{name}": UNCLEANED_MEDIA[name]})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, name)
+    assert "cannot remove the place, time and names" in outcome.err and "convert it to MP4" in outcome.err
+    sandbox.assert_untouched()
 
 
 def test_an_mp4_is_cleaned_without_a_warning(sandbox: Sandbox, capsys) -> None:

@@ -104,8 +104,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     with timings.stage("publishing"):
         compress = config.publish.precompress if options.precompress is None else options.precompress
         outputs = publishing_touches(config, outputs, options.relative, compress)
-    findings = (home_page_findings(site.index, config, site.drafts) + site_findings(site) + list(documents.findings)
-                + list(images.findings) + unsafe + list(assets.notes))
+    findings = (home_page_findings(site.index, config, site.drafts) + site_findings(site) + list(images.findings)
+                + unsafe + list(assets.notes))
     # The next moment the same sources build differently: a meeting becomes past, a scheduled post due.
     due = next_due(site.drafts, ZoneInfo(config.timezone))
     next_change = min([m.ends_at for m in site.meetings.values() if m.ends_at > site.now] + ([due] if due else []),

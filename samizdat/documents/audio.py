@@ -12,7 +12,7 @@ the sound by an absolute offset, so the tags are cut out rather than overwritten
 - WAV: every chunk but `fmt `, `fact` and `data` (`LIST`/INFO, `bext` with its originator and time,
   `id3 `, `iXML`, cue lists…); the RIFF size is written again.
 
-Ogg, Opus, WebM, Matroska and AVI are not cleaned here: they are published with a warning (stage.py).
+Ogg files (Opus, Vorbis, FLAC in Ogg) are cleaned by ogg.py, WebM and Matroska by matroska.py, AVI by avi.py.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from samizdat.documents.spans import shown
 
 ENGINE = "audio 1"  # raise when this module changes what it writes, so cached copies are made again
 
@@ -230,4 +232,4 @@ def _wav_parts(data: mmap.mmap) -> tuple[list[Part], list[str]]:
 
 
 def _chunk_name(kind: bytes) -> str:
-    return kind.decode("latin-1").strip() or repr(kind)
+    return shown(kind).strip() or repr(kind)

@@ -25,7 +25,10 @@ OFFICE = "office"  # refused: export a PDF
 ARCHIVE = "archive"  # refused: the files inside cannot be checked
 ISO_MEDIA = "iso-media"  # MP4, MOV, M4A, 3GP: recording place, time and data tracks overwritten (isomedia.py)
 AUDIO = "audio"  # MP3, AAC, FLAC, WAV: tags and attached pictures cut out (audio.py)
-MEDIA = "media"  # other video and audio (Ogg, WebM, Matroska, AVI): published with a warning (not examined)
+OGG = "ogg"  # Opus, Vorbis, FLAC, Speex in Ogg: comments removed, header pages written again (ogg.py)
+MATROSKA = "matroska"  # WebM, MKV: tags, attachments, chapters, title and date voided in place (matroska.py)
+AVI = "avi"  # AVI: INFO, dates and camera chunks turned into JUNK in place (avi.py)
+MEDIA = "media"  # other video and audio (WMV, FLV, AIFF, RealMedia…): refused, not examined
 OTHER = "other"  # text, CSS, fonts, SVG…: passed as they are
 
 
@@ -166,11 +169,28 @@ _QUICKTIME_FIRST_BOXES = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
 def _media_kind(head: bytes) -> Kind | None:
     if _iso_brands(head) or _quicktime_box(head):
         return Kind(ISO_MEDIA, "MP4 or QuickTime video or audio file", ISO_MEDIA_SUFFIXES)
-    if head[:4] == b"\x1a\x45\xdf\xa3" or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):
-        return Kind(MEDIA, "video or audio file")
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return Kind(MATROSKA, "WebM or Matroska video or audio file", (".webm", ".mkv", ".mka", ".mk3d", ".mks"))
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return Kind(AVI, "AVI video file", (".avi",))
     if head.startswith(b"OggS"):
-        return Kind(MEDIA, "audio file")
+        return Kind(OGG, "Ogg audio file", (".ogg", ".opus", ".oga", ".ogv", ".spx", ".ogx"))
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return Kind(MEDIA, "AIFF sound file")
+    for magic, name in _UNCLEANED_MEDIA.items():
+        if head.startswith(magic):
+            return Kind(MEDIA, name)
     return _audio_kind(head)
+
+
+# Video and sound files samizdat recognises but cannot clean: each can hold titles, authors and dates.
+_UNCLEANED_MEDIA = {
+    b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c": "Windows Media file (WMV, WMA or ASF)",
+    b"FLV\x01": "Flash video file (FLV)",
+    b"caff\x00\x01\x00\x00": "Core Audio file (CAF)",
+    b".RMF\x00\x00\x00": "RealMedia file",
+    b"\x00\x00\x01\xba": "MPEG program stream video (MPG, VOB)",
+}
 
 
 def _audio_kind(head: bytes) -> Kind | None:

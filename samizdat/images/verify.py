@@ -1,4 +1,4 @@
-"""Defence in depth: read every published file back and fail if any image, icon, PDF or video holds metadata.
+"""Defence in depth: read every published file back and fail if any image, icon, PDF, video or sound holds metadata.
 
 Each file is recognised by its bytes, not its name, so a photo under any name is checked. Image headers
 are walked without decoding pixels (JPEG markers up to the scan, PNG chunks, RIFF chunks), so checking
@@ -13,9 +13,25 @@ from pathlib import Path
 from PIL import Image
 
 from samizdat.documents.audio import audio_file_metadata
+from samizdat.documents.avi import avi_file_metadata
 from samizdat.documents.isomedia import iso_file_metadata
+from samizdat.documents.matroska import matroska_file_metadata
+from samizdat.documents.ogg import ogg_file_metadata
 from samizdat.documents.pdf import pdf_metadata
-from samizdat.documents.sniff import ARCHIVE, AUDIO, ICON, ISO_MEDIA, OFFICE, PDF, RASTER, sniff
+from samizdat.documents.sniff import (
+    ARCHIVE,
+    AUDIO,
+    AVI,
+    ICON,
+    ISO_MEDIA,
+    MATROSKA,
+    MEDIA,
+    OFFICE,
+    OGG,
+    PDF,
+    RASTER,
+    sniff,
+)
 from samizdat.errors import ImageError, SourceLocation
 
 # JPEG markers that carry metadata: APP1 (EXIF, XMP) … APP15, APP13 is IPTC; COM is a comment.
@@ -46,7 +62,7 @@ def verify_published(files: dict[str, Path]) -> None:
         family = sniff(path).family
         if family == ICON:
             _verify_icon(output, path)
-        elif family in (RASTER, PDF, ISO_MEDIA, AUDIO, OFFICE, ARCHIVE):
+        elif family in (RASTER, PDF, OFFICE, ARCHIVE, MEDIA) or family in _MEDIA_READERS:
             found = _metadata(path, family)
             if found:
                 raise ImageError(f"the output file {output} still holds metadata ({', '.join(found)}); "
@@ -58,11 +74,13 @@ def _metadata(path: Path, family: str) -> list[str]:
         return metadata_blocks(path.read_bytes())
     if family == PDF:
         return pdf_metadata(path)
-    if family == ISO_MEDIA:
-        return iso_file_metadata(path)
-    if family == AUDIO:
-        return audio_file_metadata(path)
+    if family in _MEDIA_READERS:
+        return _MEDIA_READERS[family](path)
     return ["a file of a kind that is never published"]
+
+
+_MEDIA_READERS = {ISO_MEDIA: iso_file_metadata, AUDIO: audio_file_metadata, OGG: ogg_file_metadata,
+                  MATROSKA: matroska_file_metadata, AVI: avi_file_metadata}
 
 
 def _verify_icon(output: str, path: Path) -> None:
