@@ -210,6 +210,7 @@ def _search(args: argparse.Namespace) -> int:
     from samizdat.build.command import build_site
     from samizdat.config import load_config
     from samizdat.search.query import folder_reader, search
+    from samizdat.terminal import printable
 
     config = load_config(args.site)
     codes = [language.code for language in config.languages]
@@ -222,7 +223,7 @@ def _search(args: argparse.Namespace) -> int:
         build_site(args.site, built)
     results = search(folder_reader(built), [lang, *(code for code in codes if code != lang)], args.query)
     for result in results:
-        print(f"{result.title}\t{config.base_url}/{result.path}\t{result.language}")
+        print(printable(f"{result.title}\t{config.base_url}/{result.path}\t{result.language}"))
     if not results:
         print("nothing found", file=sys.stderr)
     return EXIT_OK
@@ -347,9 +348,10 @@ def _ask_people() -> bool:
 
 def _import(args: argparse.Namespace) -> int:
     from samizdat.importers import REPORT_NAME, import_site
+    from samizdat.terminal import printable
 
     report = import_site(args.kind, args.source, args.dest, args.default_language)
-    print(report.terminal(), end="")
+    print(printable(report.terminal()), end="")
     print(f"the whole report: {args.dest / REPORT_NAME}")
     return EXIT_ERROR if report.build.startswith("FAILED") else EXIT_OK
 
@@ -367,8 +369,9 @@ def _check(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from samizdat.checks.translations import status_report
+    from samizdat.terminal import printable
 
-    print(status_report(args.site), end="")
+    print(printable(status_report(args.site)), end="")
     return EXIT_OK
 
 

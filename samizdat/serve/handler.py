@@ -16,6 +16,7 @@ from markupsafe import escape
 from samizdat.serve.events import EventHub
 from samizdat.serve.hosts import HostPolicy
 from samizdat.serve.state import DevState
+from samizdat.terminal import printable
 
 LIVERELOAD_JS = Path(__file__).with_name("livereload.js")
 EVENTS_PATH = "/__samizdat/events"
@@ -106,7 +107,7 @@ class DevHandler(BaseHTTPRequestHandler):
             body = source.read_bytes()
         except OSError as exc:
             if not self.state.site_root.is_dir() and self.state.mark_gone():
-                print(f"error: {self.state.error}", file=sys.stderr)
+                print(printable(f"error: {self.state.error}"), file=sys.stderr)
             message = f"{name} cannot be read: {exc.strerror or exc}\n"
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, message.encode(), "text/plain")
             return

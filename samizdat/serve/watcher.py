@@ -9,6 +9,7 @@ from watchfiles import DefaultFilter
 from watchfiles import watch as watch_changes
 
 from samizdat.serve.state import DevState, describe_bug
+from samizdat.terminal import printable
 
 IGNORED_DIRS = ("_site", ".samizdat-cache", ".git", "__pycache__", "node_modules")
 RESTART_SECONDS = 0.5  # between a watcher's death and its restart, so a lasting fault does not spin
@@ -45,16 +46,16 @@ def watch(state: DevState, stop: threading.Event) -> None:
             return
         if changes:
             names = ", ".join(sorted({path.rsplit("/", 1)[-1] for _, path in changes}))
-            print(f"changed: {names}", file=sys.stderr)
-            print(state.rebuild(), file=sys.stderr)
+            print(printable(f"changed: {names}"), file=sys.stderr)
+            print(printable(state.rebuild()), file=sys.stderr)
 
 
 def _wait_for_site(state: DevState, stop: threading.Event) -> None:
     if state.mark_gone():
-        print(f"error: {state.error}", file=sys.stderr)
+        print(printable(f"error: {state.error}"), file=sys.stderr)
     while not stop.is_set() and not state.site_root.is_dir():
         stop.wait(GONE_POLL_SECONDS)
     if not stop.is_set():
         stop.wait(GONE_POLL_SECONDS)  # a folder moved back in pieces (a copy) settles first
         print(f"{state.site_root} is back", file=sys.stderr)
-        print(state.rebuild(), file=sys.stderr)
+        print(printable(state.rebuild()), file=sys.stderr)
