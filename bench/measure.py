@@ -4,7 +4,9 @@ Peak memory is the larger of two figures: the kernel's high-water mark of the pr
 wait4, which covers its reaped children one at a time) and the summed resident memory of the whole
 process tree, sampled every 20 ms with psutil. The sum is what a machine must hold when an engine runs
 several worker processes at once; it counts pages shared between forked workers once per process, so
-it errs high rather than low.
+it errs high rather than low. Beside it, the peak of the tree's summed proportional set size (PSS, from
+/proc/PID/smaps_rollup): each page shared by n processes counts 1/n in each, so forked workers are
+counted by what they add, which is the figure to compare between engines with and without workers.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ SAMPLE_EVERY = 0.02  # seconds
 class Sample:
     wall: float  # seconds
     peak_rss: int  # bytes
+    peak_pss: int = 0  # bytes: the process tree's summed PSS at its highest; 0 where the kernel gives none
 
 
 class CommandFailed(RuntimeError):
@@ -46,13 +49,13 @@ def run_measured(command: list[str], log: Path) -> Sample:
     if process.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise CommandFailed(f"{' '.join(command)} exited with {process.returncode}:\n{tail}")
-    return Sample(wall, max(usage.ru_maxrss * 1024, sampler.peak))
+    return Sample(wall, max(usage.ru_maxrss * 1024, sampler.peak), sampler.peak_pss)
 
 
 class _TreeSampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+        self.pid, self.peak, self.peak_pss, self.stop = pid, 0, 0, threading.Event()
 
     def run(self) -> None:
         try:
@@ -60,11 +63,14 @@ class _TreeSampler(threading.Thread):
         except psutil.NoSuchProcess:
             return
         while not self.stop.is_set():
-            total = 0
+            total = proportional = 0
             try:
                 for process in [root, *root.children(recursive=True)]:
-                    total += process.memory_info().rss
+                    memory = process.memory_full_info()
+                    total += memory.rss
+                    proportional += getattr(memory, "pss", 0)
             except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
                 pass  # a worker ending between listing and reading: the next sample sees the rest
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, proportional)
             self.stop.wait(SAMPLE_EVERY)

@@ -42,6 +42,9 @@ class SizeResult:
     def peak(self, name: str) -> float:
         return statistics.median(sample.peak_rss for sample in self.samples[name]) / 2**20
 
+    def peak_pss(self, name: str) -> float:
+        return statistics.median(sample.peak_pss for sample in self.samples[name]) / 2**20
+
 
 def render_report(engines: Engines, results: list[SizeResult], reloads: list[str], command: str, runs: int,
                   load_at_start: tuple[float, float, float], serve_loads: list[str] | None = None) -> str:
@@ -98,6 +101,10 @@ def _table(results: list[SizeResult]) -> list[str]:
     row("samizdat peak memory (cold)", lambda r: f"{r.peak('samizdat cold'):.0f} MiB")
     row("Hugo peak memory (cold)", lambda r: f"{r.peak('hugo cold'):.0f} MiB")
     row("**samizdat/Hugo, memory**", lambda r: f"**{r.peak('samizdat cold') / r.peak('hugo cold'):.2f}**")
+    row("samizdat peak PSS, workers by what they add (cold)", lambda r: f"{r.peak_pss('samizdat cold'):.0f} MiB")
+    row("Hugo peak PSS (cold)", lambda r: f"{r.peak_pss('hugo cold'):.0f} MiB")
+    row("**samizdat/Hugo, memory by PSS**", lambda r: f"**{r.peak_pss('samizdat cold') / r.peak_pss('hugo cold'):.2f}**"
+        if r.peak_pss("hugo cold") else "—")
     row("samizdat no-change rebuild", lambda r: _seconds(r, "samizdat no-change"))
     row("samizdat one-edit rebuild", lambda r: _seconds(r, "samizdat one-edit"))
     row("Hugo rebuild after the same edit", lambda r: _seconds(r, "hugo after edit"))
@@ -175,7 +182,9 @@ def _method() -> list[str]:
         "everything the engines keep (samizdat's `.samizdat-cache` and its build store) deleted first. "
         "Wall time from start to exit; peak memory is the larger of the process's ru_maxrss (wait4) and the "
         "summed RSS of its process tree sampled every 20 ms with psutil (forked workers' shared pages are "
-        "counted in each worker, so samizdat's figure errs high). The Hugo site has the same Markdown files "
+        "counted in each worker, so samizdat's figure errs high); peak PSS is the highest summed proportional "
+        "set size of the tree in the same samples (a page shared by n processes counts 1/n in each). "
+        "The Hugo site has the same Markdown files "
         "under content/<code>/, Korean as the language "
         "`kr` with locale `ko` (served at /kr/), and a minimal layout: title, date, body, translation links "
         "and alternates, the news listing; Hugo also writes its default section lists, RSS feeds and "

@@ -49,7 +49,8 @@ class Series:
 
     def add(self, name: str, sample: Sample) -> None:
         self.samples.setdefault(name, []).append(sample)
-        print(f"    {name:<20} {sample.wall:7.2f} s  {sample.peak_rss / 2**20:6.0f} MiB", flush=True)
+        print(f"    {name:<20} {sample.wall:7.2f} s  {sample.peak_rss / 2**20:6.0f} MiB RSS summed  "
+              f"{sample.peak_pss / 2**20:6.0f} MiB PSS", flush=True)
 
 
 def bench_size(engines: Engines, root: Path, pages: int, runs: int, profile: str = "bench") -> SizeResult:
