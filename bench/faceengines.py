@@ -81,4 +81,6 @@ ENGINES: dict[str, Engine] = {"haar": haar, "deface": deface(), "deface-0.1": de
                               # ... and with one of the three changes each
                               "samizdat-int8-800": samizdat_with(tile=800, skip_flat=False),
                               "samizdat-float": samizdat_with(model="centerface.onnx", skip_flat=False),
-                              "samizdat-no-skip": samizdat_with(skip_flat=False)}
+                              "samizdat-no-skip": samizdat_with(skip_flat=False),
+                              # the enlarged search over the whole photo, not only where the model proposes
+                              "samizdat-no-cascade": samizdat_with(cascade=False)}

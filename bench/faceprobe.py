@@ -23,11 +23,12 @@ import numpy
 LAYERS = ("535_DequantizeLinear_Output", "387_DequantizeLinear_Output", "525_DequantizeLinear_Output")
 HEAT = "537"
 POOLS = (1, 3, 7)  # each feature as it is, and averaged over 3 × 3 and 7 × 7 cells
-KEEP = 0.98  # the share of the tuning photos' faces of 12-23 px whose centre scores above 0
+KEEP = 0.98  # the share of the tuning photos' faces of PROPOSED widths whose centre scores above 0
+PROPOSED = (12, 48)  # faces the enlarged search is for: 12-23 px, and those of 24-47 px the own size misses
 PHOTOS, NEGATIVES, STEPS = 12, 8000, 400  # tuning photos, cells away from faces sampled per photo, descent steps
 
 
-def _session(model: Path):  # noqa: ANN202  (an onnxruntime session with the inner layers as outputs)
+def _session(model: Path):
     import onnx
     import onnxruntime
 
@@ -40,9 +41,8 @@ def _session(model: Path):  # noqa: ANN202  (an onnxruntime session with the inn
     return onnxruntime.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
-def features(session, pixels: numpy.ndarray) -> numpy.ndarray:  # noqa: ANN001
+def features(session, pixels: numpy.ndarray) -> numpy.ndarray:
     """219 × H/4 × W/4: the inner layers, the coarser one repeated to the finer scale, and their averages."""
-    import cv2
 
     height, width = pixels.shape[:2]
     blob = numpy.zeros((1, 3, -(-height // 32) * 32, -(-width // 32) * 32), numpy.float32)
@@ -61,7 +61,7 @@ def _average(stack: numpy.ndarray, side: int) -> numpy.ndarray:
     return numpy.stack([cv2.blur(c, (side, side), borderType=cv2.BORDER_CONSTANT) / ones for c in stack])
 
 
-def _small_faces(scene, shape: tuple[int, int]) -> tuple[numpy.ndarray, list[tuple[int, int]]]:  # noqa: ANN001
+def _small_faces(scene, shape: tuple[int, int]) -> tuple[numpy.ndarray, list[tuple[int, int]]]:
     """(cells near any face, the centre cells of the faces of 12-23 px)."""
     near = numpy.zeros(shape, bool)
     centres = []
@@ -69,7 +69,7 @@ def _small_faces(scene, shape: tuple[int, int]) -> tuple[numpy.ndarray, list[tup
         left, top, right, bottom = face.box
         x, y, reach = (left + right) / 8, (top + bottom) / 8, face.width / 8
         near[max(0, int(y - reach)):int(y + reach) + 1, max(0, int(x - reach)):int(x + reach) + 1] = True
-        if 12 <= face.width < 24:
+        if PROPOSED[0] <= face.width < PROPOSED[1]:
             centres.append((min(shape[0] - 1, int(y)), min(shape[1] - 1, int(x))))
     return near, centres
 
