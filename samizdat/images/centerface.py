@@ -3,7 +3,8 @@
 The model files ship inside samizdat's own wheel (models/, MIT), so nothing is downloaded at run time.
 ONNX Runtime runs the int8 copy (weights and activations in 8 bits, calibrated on the face benchmark's
 tuning photos: 1.8 times as fast a block on one core, and the same share of faces found on its held-out
-photos, as docs/photo-safety.md measures); OpenCV, the fallback when ONNX Runtime is missing, runs the
+photos, as docs/photo-safety.md measures; it reads the photo's bytes as they are, and has one more output,
+the places where a face too small for it may be: bench/facemodel.py says how it was made); OpenCV, the fallback when ONNX Runtime is missing, runs the
 published weights, which were checked to give ONNX Runtime's results (its own int8 arithmetic was not
 measured). The decoding follows the model's reference code (Star-Clouds/CenterFace, MIT): a heat map of
 face centres at a quarter of the input's resolution, with each centre's size and sub-pixel offset.
@@ -31,8 +32,8 @@ def _resource(name: str) -> Any:
 
 @lru_cache(maxsize=2)
 def _network(model: str) -> tuple[str, Callable[[Any], list[Any]]]:
-    """(backend name, a function from a 1 × 3 × H × W blob to the four outputs, and the proposals when the
-    model has them)."""
+    """(backend name, a function from an H × W × 3 block of bytes, H and W multiples of 32, to the four
+    outputs, and the proposals when the model has them)."""
     try:
         import onnxruntime
     except ImportError:
@@ -44,7 +45,17 @@ def _network(model: str) -> tuple[str, Callable[[Any], list[Any]]]:
     session = onnxruntime.InferenceSession(_resource(model).read_bytes(), options,
                                            providers=["CPUExecutionProvider"])
     outputs = OUTPUTS + [PROPOSALS] * any(output.name == PROPOSALS for output in session.get_outputs())
-    return "onnxruntime", lambda blob: session.run(outputs, {INPUT: blob})
+    given = session.get_inputs()[0]
+    if given.type == "tensor(uint8)":  # the int8 copy reads the photo's bytes as they are (bench/facemodel.py)
+        return "onnxruntime", lambda block: session.run(outputs, {given.name: block[None]})
+    return "onnxruntime", lambda block: session.run(outputs, {given.name: _blob(block)})
+
+
+def _blob(block: Any) -> Any:
+    """The 1 × 3 × H × W floats the published weights read."""
+    import numpy
+
+    return numpy.ascontiguousarray(block.transpose(2, 0, 1)[None], dtype=numpy.float32)
 
 
 def _opencv(resource: Any) -> Callable[[Any], list[Any]]:
@@ -53,8 +64,8 @@ def _opencv(resource: Any) -> Callable[[Any], list[Any]]:
     with importlib.resources.as_file(resource) as path:
         net = cv2.dnn.readNetFromONNX(str(path))
 
-    def run(blob: Any) -> list[Any]:
-        net.setInput(blob)
+    def run(block: Any) -> list[Any]:
+        net.setInput(_blob(block))
         return list(net.forward(OUTPUTS))
 
     return run
@@ -84,9 +95,9 @@ def detect_and_propose(block: Any, threshold: float, model: str = INT8_MODEL) ->
 
     height, width = block.shape[:2]
     padded_h, padded_w = -(-height // MULTIPLE) * MULTIPLE, -(-width // MULTIPLE) * MULTIPLE
-    blob = numpy.zeros((1, 3, padded_h, padded_w), dtype=numpy.float32)  # black beyond the edges
-    blob[0, :, :height, :width] = block.transpose(2, 0, 1)
-    heatmap, sizes, offsets, _, *proposals = _network(model)[1](blob)
+    padded = numpy.zeros((padded_h, padded_w, 3), dtype=numpy.uint8)  # black beyond the edges
+    padded[:height, :width] = block
+    heatmap, sizes, offsets, _, *proposals = _network(model)[1](padded)
     cells = (slice(0, -(-height // STRIDE)), slice(0, -(-width // STRIDE)))
     proposed = None
     if proposals:
