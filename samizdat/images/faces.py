@@ -52,7 +52,7 @@ FLAT_MARGIN = 2  # cells kept around each busy one: a face of up to 50 pixels on
 # The cascade: the model's int8 copy also says, at the photo's own size, where a face too small for it may
 # be (its "proposals", trained on bench.faces' tuning set: 0.98 of its faces of 12-23 px are proposed). The
 # enlarged search, four fifths of the cost, is run on rectangles around those places only.
-REACH = 40  # photo pixels searched around a proposal on every side: half the largest small face, and context
+REACH = 24  # photo pixels searched around a proposal on every side: half the largest small face, and context
 CASCADE_MOST = 0.5  # proposals over more than this share of the photo: the whole photo is searched enlarged
 
 
@@ -115,15 +115,24 @@ def detect_faces(image: Image.Image, quick: bool = False, search: Search = SEARC
 
 def _full_search(pixels: Any, search: Search) -> list[Any]:
     """The boxes of the three searches: whole, at the photo's own size, and enlarged (where proposed)."""
-    height, width = pixels.shape[:2]
     found, proposed = [], None
-    for scale in _scales((width, height))[:-1]:
+    for scale in _scales((pixels.shape[1], pixels.shape[0])):
+        if scale == ENLARGE:
+            found += _enlarged(pixels, proposed if search.cascade else None, search)
+            continue
         boxes, points = _search(pixels, scale, search)
         found += boxes
         proposed = points if scale == 1.0 else proposed
-    windows = _windows(proposed, (width, height)) if search.cascade and proposed is not None else None
+    return found
+
+
+def _enlarged(pixels: Any, proposed: Any, search: Search) -> list[Any]:
+    """The enlarged search: on the windows around the proposed places, or, when there are none to go by
+    (a model that cannot propose) or they would cover most of the photo, over all of it but plain areas."""
+    windows = None if proposed is None else _windows(proposed, (pixels.shape[1], pixels.shape[0]))
     if windows is None:
-        return found + _search(pixels, ENLARGE, search, _busy_cells(pixels) if search.skip_flat else None)[0]
+        return _search(pixels, ENLARGE, search, _busy_cells(pixels) if search.skip_flat else None)[0]
+    found = []
     for left, top, right, bottom in windows:
         boxes, _ = _search(pixels[top:bottom, left:right], ENLARGE, search)
         found += [(x1 + left, y1 + top, x2 + left, y2 + top, score) for x1, y1, x2, y2, score in boxes]
