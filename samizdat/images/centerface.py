@@ -4,9 +4,10 @@ The model files ship inside samizdat's own wheel (models/, MIT), so nothing is d
 ONNX Runtime runs the int8 copy (weights and activations in 8 bits, calibrated on the face benchmark's
 tuning photos: 1.8 times as fast a block on one core, and the same share of faces found on its held-out
 photos, as docs/photo-safety.md measures; it reads the photo's bytes as they are, and has one more output,
-the places where a face too small for it may be: bench/facemodel.py says how it was made); OpenCV, the fallback when ONNX Runtime is missing, runs the
-published weights, which were checked to give ONNX Runtime's results (its own int8 arithmetic was not
-measured). The decoding follows the model's reference code (Star-Clouds/CenterFace, MIT): a heat map of
+the places where a face too small for it may be: bench/facemodel.py says how it was made); OpenCV, the
+fallback when ONNX Runtime is missing, runs the published weights, which were checked to give ONNX
+Runtime's results (its own int8 arithmetic was not measured; without proposals, it searches the whole photo
+enlarged). The decoding follows the model's reference code (Star-Clouds/CenterFace, MIT): a heat map of
 face centres at a quarter of the input's resolution, with each centre's size and sub-pixel offset.
 """
 

@@ -149,7 +149,8 @@ def _windows(points: Any, size: tuple[int, int]) -> list[tuple[int, int, int, in
     rows, cols = -(-size[1] // cell), -(-size[0] // cell)
     grid = numpy.zeros((rows, cols), numpy.uint8)
     if len(points):
-        grid[(points[:, 1] // cell).astype(int).clip(0, rows - 1), (points[:, 0] // cell).astype(int).clip(0, cols - 1)] = 1
+        cells = (points // cell).astype(int)
+        grid[cells[:, 1].clip(0, rows - 1), cells[:, 0].clip(0, cols - 1)] = 1
     grid = cv2.dilate(grid, numpy.ones((5, 5), numpy.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     windows = [(int(x) * cell, int(y) * cell, min(size[0], int(x + w) * cell), min(size[1], int(y + h) * cell))
@@ -189,6 +190,7 @@ def _search(pixels: Any, scale: float, search: Search, busy: Any = None) -> tupl
     trimmed to the part of it that is not plain, and a plain block is not searched at all. And the places
     (N × 2, photo pixels) where the model proposes to look enlarged, or None when it cannot tell."""
     import cv2
+    import numpy
 
     height, width = pixels.shape[:2]
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
@@ -206,9 +208,8 @@ def _search(pixels: Any, scale: float, search: Search, busy: Any = None) -> tupl
             if smallest <= x2 - x1 <= largest and score >= needed_score((x2 - x1) / scale):
                 boxes.append(((x1 + left) / scale, (y1 + top) / scale, (x2 + left) / scale, (y2 + top) / scale,
                               score))
-        proposed = None if points is None or proposed is None else [*proposed, (points + (left, top)) / scale]
-    import numpy
-
+        offset = numpy.array([left, top])
+        proposed = None if points is None or proposed is None else [*proposed, (points + offset) / scale]
     return boxes, None if proposed is None else numpy.concatenate([numpy.empty((0, 2)), *proposed])
 
 
