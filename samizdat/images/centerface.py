@@ -73,15 +73,22 @@ def _opencv(resource: Any) -> Callable[[Any], list[Any]]:
 
 
 def model_version(model: str = INT8_MODEL) -> str:
-    """Part of the image cache key: a new model or runtime makes every masked photo again."""
+    """Part of the image cache key: a new model (its bytes) or runtime makes every masked photo again."""
     backend, _ = _network(model)
     if backend == "onnxruntime":
         import onnxruntime
 
-        return f"{model}-3/onnxruntime-{onnxruntime.__version__}"
+        return f"{model}-{_digest(model)}/onnxruntime-{onnxruntime.__version__}"
     import cv2
 
-    return f"{FLOAT_MODEL}-2/opencv-{cv2.__version__}"
+    return f"{FLOAT_MODEL}-{_digest(FLOAT_MODEL)}/opencv-{cv2.__version__}"
+
+
+@lru_cache(maxsize=4)
+def _digest(model: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(_resource(model).read_bytes()).hexdigest()[:12]
 
 
 def detect(block: Any, threshold: float, model: str = INT8_MODEL) -> Any:
