@@ -60,7 +60,8 @@ def test_the_cascade_finds_them_and_enlarges_a_small_part_of_the_photo(photo, mo
     monkeypatch.setattr(faces, "_detect", lambda block, model: searched.append(block.shape) or real(block, model))
     found = faces.detect_faces(image)
     assert all(covered(found, box) for box in inner)
-    own_size = 3  # the overview and the own-size blocks come first; the enlarged windows after them
+    # The overview (one block) and the own-size blocks come first; the enlarged windows after them.
+    own_size = 1 + len(faces._blocks(SIZE, faces.SEARCH.tile, faces.OVERLAP[1.0]))
     enlarged = sum(height * width for height, width, _ in searched[own_size:])
     assert searched[own_size:] and enlarged < 0.1 * (2 * SIZE[0]) * (2 * SIZE[1])
 
