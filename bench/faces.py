@@ -3,7 +3,7 @@
     pip install -e '.[test]'                   # scikit-image for the faces, OpenCV for samizdat's detector
     pip install --no-deps deface onnxruntime    # deface for the comparison (its own deps pull the GUI OpenCV)
     python -m bench.faces [--set held-out|tuning] [--photos 12] [--faces 30] [--engines samizdat,deface]
-    python -m bench.faces --speed [--engines samizdat,samizdat-800]   # seconds per 12-megapixel photo
+    python -m bench.faces --speed [--engines samizdat,samizdat-no-cascade]   # seconds per 12-megapixel photo
 
 The held-out set (the default) is the one to quote: the detector's thresholds are chosen on the tuning
 set, which shares no background and no face with it (bench.faceset.SPLITS).

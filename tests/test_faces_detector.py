@@ -98,8 +98,7 @@ def test_both_runtimes_read_the_published_weights_alike() -> None:
     assert backend == "onnxruntime"
     opencv = centerface._opencv(centerface._resource(centerface.FLOAT_MODEL))
     block = numpy.asarray(SCENES[0].image())[:576, :800]
-    blob = numpy.ascontiguousarray(block.transpose(2, 0, 1)[numpy.newaxis], dtype=numpy.float32)
-    for ours, theirs in zip(fast(blob), opencv(blob), strict=True):
+    for ours, theirs in zip(fast(block), opencv(block), strict=True):
         assert ours.shape == theirs.shape and numpy.abs(ours - theirs).max() < 1e-3
 
 
@@ -131,11 +130,12 @@ def test_the_quick_look_is_one_pass_of_the_model_whatever_the_photo_size(monkeyp
     faces.detect_faces(photo, quick=True)
     assert calls == [(600, 800, 3)]
     calls.clear()
-    faces.detect_faces(photo.resize((1600, 1200)), search=faces.Search(skip_flat=False))
+    faces.detect_faces(photo.resize((1600, 1200)), search=faces.Search(skip_flat=False, cascade=False))
     assert len(calls) == 1 + 1 + 6  # the full search: overview, own size, enlarged twice (3200 × 2400)
-    calls.clear()
-    faces.detect_faces(photo.resize((1600, 1200)))
-    assert len(calls) == 1 + 1  # a plain photo: nothing to enlarge
+    for search in (faces.Search(), faces.Search(cascade=False)):
+        calls.clear()
+        faces.detect_faces(photo.resize((1600, 1200)), search=search)
+        assert len(calls) == 1 + 1  # a plain photo: nothing proposed, and nothing but plain areas to enlarge
 
 
 def test_plain_sky_is_left_out_of_the_enlarged_search_and_no_face_is_lost(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,9 +147,10 @@ def test_plain_sky_is_left_out_of_the_enlarged_search_and_no_face_is_lost(monkey
     searched = []
     real = faces._detect
     monkeypatch.setattr(faces, "_detect", lambda block, model: searched.append(block.shape) or real(block, model))
-    everywhere = faces.detect_faces(photo, search=faces.Search(skip_flat=False))
+    # The rule of the enlarged search over the whole photo (when the proposals cover most of it).
+    everywhere = faces.detect_faces(photo, search=faces.Search(skip_flat=False, cascade=False))
     pixels_everywhere, searched[:] = sum(h * w for h, w, _ in searched), []
-    trimmed = faces.detect_faces(photo)
+    trimmed = faces.detect_faces(photo, search=faces.Search(cascade=False))
     assert sum(h * w for h, w, _ in searched) < 0.75 * pixels_everywhere
     assert len(trimmed) >= len(crowd.faces) * 0.8 and trimmed == everywhere  # the same faces, every one
 
@@ -168,7 +169,8 @@ def test_the_benchmark_sets_share_no_background_and_no_face() -> None:
 
 
 @pytest.mark.parametrize(("name", "value"), [("NEEDED_SCORE", ((24, 0.5), (float("inf"), 0.9))), ("PADDING", 0.1),
-                                             ("ENLARGE", 1.5), ("UNION_IOU", 0.9),
+                                             ("ENLARGE", 1.5), ("UNION_IOU", 0.9), ("REACH", 48),
+                                             ("CASCADE_MOST", 0.9), ("SEARCH", faces.Search(cascade=False)),
                                              ("SEARCH", faces.Search(tile=800))])
 def test_a_photo_is_masked_again_when_the_search_changes(monkeypatch: pytest.MonkeyPatch, name: str,
                                                          value: object) -> None:
