@@ -319,7 +319,8 @@ def test_a_search_entry_pack_cannot_have_written_is_refused() -> None:
     from samizdat.search.entry import unpack
 
     good = pack(entry_of(SearchDoc("en/x/", "Title", "", "p", "Some words here"), "en"))
-    assert unpack(good).stems["word"] > 0
-    for bad in ("", "[1]", good.replace('"word":', '"word":"x","zz":'), good.replace('["word', '[1,"word')):
+    assert unpack(good).stems["word"][0] > 0
+    for bad in ("", "[1]", good.replace('"word":', '"word":"x","zz":'), good.replace('"word":[', '"word":["x",'),
+                good.replace('"word":[', '"word":[1,2,'), good.replace('"word":[', '"word":[[],')):
         with pytest.raises(ValueError):
             unpack(bad)
