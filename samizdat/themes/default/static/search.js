@@ -104,7 +104,22 @@
           (!longest || root.length > longest.length || (root.length === longest.length && root < longest))) { longest = root; }
     });
     if (longest && found.indexOf(longest) < 0) { found.push(longest); }
+    // Russian drops or adds a vowel before a noun's last consonant (открытка, открыток): stems that differ
+    // from the word only by that vowel, either way (query.py does the same).
+    var short = withoutFleetingVowel(word);
+    roots.forEach(function (root) {
+      var rootShort = withoutFleetingVowel(root);
+      if ((root === short || (rootShort && word.indexOf(rootShort) === 0 && word.length - rootShort.length <= 2)) &&
+          found.indexOf(root) < 0) { found.push(root); }
+    });
     return found;
+  }
+  function withoutFleetingVowel(text) {
+    if (text.length >= 4 && "ое".indexOf(text.charAt(text.length - 2)) >= 0 &&
+        "аеиоуыэюяйьъ".indexOf(text.charAt(text.length - 1)) < 0 && /[\u0400-\u04ff]/.test(text)) {
+      return text.slice(0, -2) + text.slice(-1);
+    }
+    return null;
   }
   // Document number → weight for one word; the needles say what to mark in snippets.
   function wordMatches(index, word, needles) {
