@@ -73,9 +73,13 @@ def matching_stems(entries: dict[str, Any], word: str) -> list[str]:
              if ("=" + word) in endings or (word.startswith(root) and word[len(root):] in endings)]
     if exact or len(word) < MIN_PREFIX:
         return sorted(exact)
+    found = {root for root in entries if root.startswith(word)}
+    # A stem that differs from the word only by a vowel that comes and goes is the word itself, in
+    # another case: the longest stem the word begins with would only be a guess beside it.
+    if fleeting := fleeting_matches(entries, word):
+        return sorted(found | fleeting)
     # English stems turn a final y into i (family → famili): an unseen "family" still finds "families".
     variants = (word, word[:-1] + "i") if word.endswith("y") else (word,)
-    found = {root for root in entries if root.startswith(word)} | fleeting_matches(entries, word)
     longest = max((root for root in entries if len(root) >= MIN_PREFIX and any(v.startswith(root) for v in variants)),
                   key=lambda root: (len(root), root), default=None)
     return sorted(found | ({longest} if longest else set()))
