@@ -24,6 +24,7 @@ QUERIES = [  # (reader's language, query, the page that must come first)
     ("ru", "акциями", "meetings/2022-02-27-bosingak/"),
     ("ru", "Посингак", "meetings/2022-02-27-bosingak/"),
     ("ru", "протесты", ""),
+    ("ru", "предпосылок", ""),  # the page says предпосылках: a vowel that comes and goes (query.py)
     ("en", "protests", "en/meetings/2022-02-27-bosingak/"),
     ("en", "Bosingak", "en/meetings/2022-02-27-bosingak/"),
     ("en", "보신각", "kr/meetings/2022-02-27-bosingak/"),  # another language's page, after the reader's (none)

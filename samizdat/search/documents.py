@@ -40,8 +40,16 @@ def search_doc(page: Page, html: bytes) -> SearchDoc:
 
 
 def main_text(html: bytes) -> str:
-    tree = LexborHTMLParser(html.decode("utf-8", errors="replace"))
-    main = tree.css_first("main") or tree.body
+    # Only <main> is read, so only it is parsed: from the first "<main" to the last "</main>" (a guess
+    # that a page with <main> in a comment or script defeats harmlessly: the whole page is parsed then).
+    start, end = html.find(b"<main"), html.rfind(b"</main>")
+    tree = LexborHTMLParser(html[start:end + 7].decode("utf-8", errors="replace") if 0 <= start < end
+                            else html.decode("utf-8", errors="replace"))
+    main = tree.css_first("main")
+    if main is None and 0 <= start < end:
+        tree = LexborHTMLParser(html.decode("utf-8", errors="replace"))
+        main = tree.css_first("main")
+    main = main or tree.body
     if main is None:
         return ""
     for node in main.css(_NOT_TEXT):
@@ -51,4 +59,6 @@ def main_text(html: bytes) -> str:
 
 def normalise(text: str) -> str:
     """NFKC first, so that folding in the browser (lower case, ё→е) keeps every character's place."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    if not unicodedata.is_normalized("NFKC", text):  # most text is: the check is far cheaper
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from itertools import chain
 
 from samizdat.content.pages import Page
 from samizdat.search.documents import SNIPPET_TEXT, SearchDoc, search_doc
@@ -32,8 +31,9 @@ class PageEntry:
     kind: str  # "n" news, "m" meetings, "p" pages
     snippet: str  # the first SNIPPET_TEXT characters of the page's text
     hangul: dict[str, int]  # Korean term → weight
-    stems: dict[str, int]  # stem → weight
-    forms: dict[str, list[str]]  # stem → the folded words it came from on this page, sorted
+    # stem → [weight, the ending of each word it came from on this page (tokens.ending), in order seen]:
+    # one list per stem keeps the packed entry small, and packing and unpacking it is most of its cost.
+    stems: dict[str, list[int | str]]
 
 
 def page_entry(page: Page, html: bytes) -> str:
@@ -43,39 +43,46 @@ def page_entry(page: Page, html: bytes) -> str:
 
 def entry_of(doc: SearchDoc, language: str) -> PageEntry:
     body, title = count_terms(doc.text, language), count_terms(doc.title, language)
-    forms: dict[str, set[str]] = {}
-    for counts in (body, title):
-        for root, seen in counts.forms.items():
-            forms.setdefault(root, set()).update(seen)
-    return PageEntry(doc.path, doc.title, doc.date, doc.kind, doc.text[:SNIPPET_TEXT],
-                     _weights(body.hangul, title.hangul, body), _weights(body.stems, title.stems, body),
-                     {root: sorted(seen) for root, seen in forms.items()})
+    weight = _weigher(body)
+    hangul = {term: weight[count] for term, count in body.hangul.items()}
+    stems = body.stems
+    for slot in stems.values():
+        slot[0] = weight[slot[0]]  # type: ignore[index]
+    for term in title.hangul:
+        hangul[term] = hangul.get(term, 0) + TITLE_WEIGHT
+    for root, (_, *ends) in title.stems.items():
+        slot = stems.get(root)
+        if slot is None:
+            stems[root] = [TITLE_WEIGHT, *ends]
+            continue
+        slot[0] += TITLE_WEIGHT  # type: ignore[operator]
+        slot += [end for end in ends if end not in slot]
+    return PageEntry(doc.path, doc.title, doc.date, doc.kind, doc.text[:SNIPPET_TEXT], hangul, stems)
 
 
-def _weights(body_counts: dict[str, int], title_counts: dict[str, int], body: TermCounts) -> dict[str, int]:
+def _weigher(body: TermCounts) -> list[int]:
+    """A term's BM25 weight by its count in the body: a table, as the weights of a page's terms take the
+    few values of their counts."""
     norm = K1 * (1 - B + B * body.words / REFERENCE_WORDS)
-    weights = {term: round(100 * count * (K1 + 1) / (count + norm)) + (TITLE_WEIGHT if term in title_counts else 0)
-               for term, count in body_counts.items()}
-    for term in title_counts.keys() - body_counts.keys():
-        weights[term] = TITLE_WEIGHT
-    return weights
+    most = max(max(body.hangul.values(), default=0), max((slot[0] for slot in body.stems.values()), default=0))
+    return [round(100 * count * (K1 + 1) / (count + norm)) for count in range(most + 1)]  # type: ignore[operator]
 
 
 def pack(entry: PageEntry) -> str:
-    return json.dumps([entry.path, entry.title, entry.date, entry.kind, entry.snippet, entry.hangul, entry.stems,
-                       entry.forms], ensure_ascii=False, separators=(",", ":"))
+    return json.dumps([entry.path, entry.title, entry.date, entry.kind, entry.snippet, entry.hangul, entry.stems],
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def unpack(text: str) -> PageEntry:
     """ValueError for anything pack() cannot have written (the text comes back from the build store)."""
     try:
-        path, title, date, kind, snippet, hangul, stems, forms = json.loads(text)
+        path, title, date, kind, snippet, hangul, stems = json.loads(text)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"not a search entry ({exc})") from exc
-    if not (all(isinstance(v, str) for v in (path, title, date, kind, snippet))
-            and all(isinstance(v, dict) for v in (hangul, stems, forms))
-            and set(map(type, chain(hangul.values(), stems.values()))) <= {int}
-            and set(map(type, forms.values())) <= {list}
-            and set(map(type, chain.from_iterable(forms.values()))) <= {str}):
+    if not (all(type(v) is str for v in (path, title, date, kind, snippet))
+            and type(hangul) is dict and type(stems) is dict
+            and all(type(v) is int for v in hangul.values())
+            and all(type(v) is list and v and type(v[0]) is int and all(type(e) is str for e in v[1:])
+                    for v in stems.values())):
         raise ValueError("a search entry of the wrong shape")
-    return PageEntry(path, title, date, kind, snippet, hangul, stems, forms)
+    return PageEntry(path, title, date, kind, snippet, hangul, stems)

@@ -19,7 +19,7 @@ import re
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
-from samizdat.search.tokens import HANGUL, OTHER, bucket, ending, word_key
+from samizdat.search.tokens import HANGUL, OTHER, bucket, form_of, word_key
 
 INDEX_FOLDER = "_search"
 # Numbers per document chunk. A quarter to a half of the numbers hold a page (slots.py), so a chunk holds
@@ -69,29 +69,30 @@ def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[st
 def _term_buckets(numbered: list[PageEntry | None], buckets: int) -> dict[str, list[dict]]:
     hangul: dict[str, list[int]] = {}  # term → [number, weight, number, weight, …], numbers ascending
     stems: dict[str, list[int]] = {}
-    forms: dict[str, set[str]] = {}
+    endings: dict[str, set[str]] = {}  # stem → the endings of its words on every page
     for number, entry in enumerate(numbered):
         if entry is None:
             continue
-        for table, weights in ((hangul, entry.hangul), (stems, entry.stems)):
-            for term, weight in weights.items():
-                if term in table:
-                    table[term] += (number, weight)
-                else:
-                    table[term] = [number, weight]
-        for root, seen in entry.forms.items():
-            if root in forms:
-                forms[root].update(seen)
+        for term, weight in entry.hangul.items():
+            if term in hangul:
+                hangul[term] += (number, weight)
             else:
-                forms[root] = set(seen)
+                hangul[term] = [number, weight]
+        for root, (weight, *seen) in entry.stems.items():
+            if root in stems:
+                stems[root] += (number, weight)
+                endings[root].update(seen)  # type: ignore[arg-type]
+            else:
+                stems[root] = [number, weight]  # type: ignore[list-item]
+                endings[root] = set(seen)  # type: ignore[arg-type]
     result: dict[str, list[dict]] = {HANGUL: [{} for _ in range(buckets)], OTHER: [{} for _ in range(buckets)]}
     for term, postings in hangul.items():
         result[HANGUL][bucket(term, buckets)][term] = _gaps(postings)
     for root, postings in stems.items():
-        endings = sorted({ending(root, form) for form in forms[root]})
+        ends = sorted(endings[root])
         flat = _gaps(postings)
-        for key in sorted({word_key(form) for form in forms[root]}):
-            result[OTHER][bucket(key, buckets)][root] = [endings, flat]
+        for key in sorted({word_key(form_of(root, end)) for end in ends}):
+            result[OTHER][bucket(key, buckets)][root] = [ends, flat]
     return result
 
 

@@ -12,12 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 
 # Hangul syllables; compatibility jamo are folded to syllable-less letters and dropped by NFKC anyway.
-HANGUL = "\uac00-\ud7a3"
+HANGUL_FIRST, HANGUL_LAST = "\uac00", "\ud7a3"
+HANGUL = f"{HANGUL_FIRST}-{HANGUL_LAST}"
 # A word: a run of Hangul, or a run of letters, digits and joining marks of any other script. The
 # apostrophe and hyphen split words (don't → don, t) on both sides alike, which is all that matters.
-_WORD = re.compile(rf"[{HANGUL}]+|[^\W_{HANGUL}]+")
-HANGUL_RUNS = re.compile(rf"[{HANGUL}]+")  # the two kinds of word, found apart when only counts matter
-OTHER_RUNS = re.compile(rf"[^\W_{HANGUL}]+")
+WORDS = re.compile(rf"[{HANGUL}]+|[^\W_{HANGUL}]+")
 _HANGUL_RUN = re.compile(rf"^[{HANGUL}]+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -36,7 +35,7 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[Word]:
     """The folded words of a text in order, each with its script."""
-    return [Word(match[0], script_of(match[0])) for match in _WORD.finditer(fold(text))]
+    return [Word(match[0], script_of(match[0])) for match in WORDS.finditer(fold(text))]
 
 
 def script_of(word: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from samizdat.search import chunks, korean
 from samizdat.search.index import language_folder
-from samizdat.search.normalise import words
+from samizdat.search.normalise import script_of, words
 from samizdat.search.tokens import HANGUL, OTHER, bucket, word_key
 
 MIN_PREFIX = 3  # a word this long also finds the words it begins (as the reader types)
@@ -73,12 +73,40 @@ def matching_stems(entries: dict[str, Any], word: str) -> list[str]:
              if ("=" + word) in endings or (word.startswith(root) and word[len(root):] in endings)]
     if exact or len(word) < MIN_PREFIX:
         return sorted(exact)
+    found = {root for root in entries if root.startswith(word)}
+    # A stem that differs from the word only by a vowel that comes and goes is the word itself, in
+    # another case: the longest stem the word begins with would only be a guess beside it.
+    if fleeting := fleeting_matches(entries, word):
+        return sorted(found | fleeting)
     # English stems turn a final y into i (family → famili): an unseen "family" still finds "families".
     variants = (word, word[:-1] + "i") if word.endswith("y") else (word,)
-    found = {root for root in entries if root.startswith(word)}
     longest = max((root for root in entries if len(root) >= MIN_PREFIX and any(v.startswith(root) for v in variants)),
                   key=lambda root: (len(root), root), default=None)
     return sorted(found | ({longest} if longest else set()))
+
+
+# Russian drops or adds a vowel before a noun's last consonant (открытка, открыток; окно, окон), which
+# Snowball stems apart (открытк, открыток). An unmatched Cyrillic word also finds a stem that differs from
+# it only by that vowel, in either direction. search.js does the same.
+_FLEETING, _NOT_CONSONANT = "ое", set("аеиоуыэюяйьъ")
+
+
+def without_fleeting_vowel(text: str) -> str | None:
+    if len(text) >= 4 and text[-2] in _FLEETING and text[-1] not in _NOT_CONSONANT and script_of(text) == "cyrillic":
+        return text[:-2] + text[-1]
+    return None
+
+
+def fleeting_matches(entries: dict[str, Any], word: str) -> set[str]:
+    found = set()
+    short_word = without_fleeting_vowel(word)
+    if short_word is not None and short_word in entries:
+        found.add(short_word)  # открыток: the stem открытк of открытка, открытки
+    for root in entries:
+        short = without_fleeting_vowel(root)
+        if short is not None and word.startswith(short) and len(word) - len(short) <= 2:
+            found.add(root)  # открытки: the stem открыток, seen alone
+    return found
 
 
 def search_language(index: LanguageIndex, query: str, kinds: str = "nmp") -> list[Result]:

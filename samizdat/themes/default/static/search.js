@@ -96,15 +96,33 @@
       return endings.indexOf("=" + word) >= 0 || (word.indexOf(root) === 0 && endings.indexOf(word.slice(root.length)) >= 0);
     });
     if (exact.length || word.length < MIN_PREFIX) { return exact; }
+    var found = roots.filter(function (root) { return root.indexOf(word) === 0; }), longest = null;
+    // Russian drops or adds a vowel before a noun's last consonant (открытка, открыток): a stem that differs
+    // from the word only by that vowel, either way, is the word itself; the longest stem the word begins
+    // with would only be a guess beside it (query.py does the same).
+    var short = withoutFleetingVowel(word), fleeting = roots.filter(function (root) {
+      var rootShort = withoutFleetingVowel(root);
+      return root === short || (rootShort && word.indexOf(rootShort) === 0 && word.length - rootShort.length <= 2);
+    });
+    if (fleeting.length) {
+      fleeting.forEach(function (root) { if (found.indexOf(root) < 0) { found.push(root); } });
+      return found;
+    }
     // English stems turn a final y into i (family: famili), so an unseen "family" still finds "families".
     var variants = word.slice(-1) === "y" ? [word, word.slice(0, -1) + "i"] : [word];
-    var found = roots.filter(function (root) { return root.indexOf(word) === 0; }), longest = null;
     roots.forEach(function (root) {
       if (variants.some(function (v) { return v.indexOf(root) === 0; }) && root.length >= MIN_PREFIX &&
           (!longest || root.length > longest.length || (root.length === longest.length && root < longest))) { longest = root; }
     });
     if (longest && found.indexOf(longest) < 0) { found.push(longest); }
     return found;
+  }
+  function withoutFleetingVowel(text) {
+    if (text.length >= 4 && "ое".indexOf(text.charAt(text.length - 2)) >= 0 &&
+        "аеиоуыэюяйьъ".indexOf(text.charAt(text.length - 1)) < 0 && /[\u0400-\u04ff]/.test(text)) {
+      return text.slice(0, -2) + text.slice(-1);
+    }
+    return null;
   }
   // Document number → weight for one word; the needles say what to mark in snippets.
   function wordMatches(index, word, needles) {
