@@ -89,3 +89,31 @@ def test_the_small_faces_are_masked_in_the_published_photo(photo, make_site, run
         assert not pixels[top:bottom, left:right].any()  # solid black over the face
         assert numpy.asarray(image)[top:bottom, left:right].any()  # where the photo had a face
     assert pixels.mean() > 0.9 * numpy.asarray(image).mean()  # and the rest of the photo is still there
+
+
+def test_scattered_proposals_give_windows_that_hold_them_all_and_never_overlap() -> None:
+    """Proposals laid out as corners with a lone place inside each (as noise or gravel in a stranger's photo
+    might place them): the rectangle around each corner holds the lone place's rectangle, so groups must be
+    merged again. Every proposal must still be inside a window, no two windows may overlap, and the merging
+    must end (it was pairwise, and cubic in the number of groups)."""
+    size = (4000, 3000)
+    cell = faces.REACH // 2
+    points = []
+    for left in range(0, 3600, 400):
+        for top in range(0, 2600, 400):
+            points += [(left + cell * i, top) for i in range(20)] + [(left, top + cell * i) for i in range(20)]
+            points.append((left + 12 * cell, top + 12 * cell))  # inside the corner's rectangle, touching nothing
+    windows = faces._windows(numpy.array(points, dtype=float), size)
+    assert windows is not None and len(windows) == 9 * 7  # each corner and its lone place: one window
+    for x, y in points:
+        assert any(left <= x < right and top <= y < bottom for left, top, right, bottom in windows), (x, y)
+    for i, a in enumerate(windows):
+        for b in windows[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+def test_proposals_over_most_of_the_photo_mean_the_whole_photo_is_searched() -> None:
+    size = (1200, 900)
+    grid = numpy.array([(x, y) for x in range(0, 1200, 30) for y in range(0, 900, 30)], dtype=float)
+    assert faces._windows(grid, size) is None
+    assert faces._windows(numpy.empty((0, 2)), size) == []

@@ -55,6 +55,7 @@ FLAT_MARGIN = 2  # cells kept around each busy one: a face of up to 50 pixels on
 # enlarged search, four fifths of the cost, is run on rectangles around those places only.
 REACH = 24  # photo pixels searched around a proposal on every side: half the largest small face, and context
 CASCADE_MOST = 0.5  # proposals over more than this share of the photo: the whole photo is searched enlarged
+MERGE_ROUNDS = 32  # the windows' merging stops here (it takes a handful of rounds) and the whole photo is searched
 
 
 SEARCH = Search()
@@ -91,7 +92,7 @@ def detector_version() -> str:
     from samizdat.images.centerface import model_version
 
     settings = repr((SEARCH_VERSION, NEEDED_SCORE, OVERVIEW_SIDE, ENLARGE, SEARCH, FLAT_CELL, FLAT_SPREAD,
-                     FLAT_MARGIN, REACH, CASCADE_MOST, OVERLAP, TRUSTED, MERGE_IOU,
+                     FLAT_MARGIN, REACH, CASCADE_MOST, MERGE_ROUNDS, OVERLAP, TRUSTED, MERGE_IOU,
                      UNION_IOU, QUICK_SCORE, PADDING))
     return f"{model_version(SEARCH.model)}/search-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
 
@@ -153,31 +154,23 @@ def _windows(points: Any, size: tuple[int, int]) -> list[tuple[int, int, int, in
         cells = (points // cell).astype(int)
         grid[cells[:, 1].clip(0, rows - 1), cells[:, 0].clip(0, cols - 1)] = 1
     grid = cv2.dilate(grid, numpy.ones((5, 5), numpy.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+    # Each group of touching cells becomes the rectangle around it; rectangles that then touch are grouped
+    # again, on the grid, until none do. Pairwise merging of rectangles would take a photo of scattered
+    # proposals (noise, gravel: a stranger's file) cubic time.
+    for _ in range(MERGE_ROUNDS):
+        count, _, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+        filled = numpy.zeros_like(grid)
+        for x, y, w, h, _ in stats[1:count]:
+            filled[y:y + h, x:x + w] = 1
+        if numpy.array_equal(filled, grid):
+            break
+        grid = filled
+    else:
+        return None  # still growing: searched whole, as when the proposals cover most of the photo
     windows = [(int(x) * cell, int(y) * cell, min(size[0], int(x + w) * cell), min(size[1], int(y + h) * cell))
                for x, y, w, h, _ in stats[1:count]]
-    windows = _merged(windows)
     if sum((right - left) * (bottom - top) for left, top, right, bottom in windows) > CASCADE_MOST * size[0] * size[1]:
         return None
-    return windows
-
-
-def _merged(windows: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """Rectangles that overlap replaced by the one around both, until none overlap."""
-    windows = list(windows)
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(windows)):
-            for j in range(i + 1, len(windows)):
-                a, b = windows[i], windows[j]
-                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
-                    windows[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-                    del windows[j]
-                    changed = True
-                    break
-            if changed:
-                break
     return windows
 
 
