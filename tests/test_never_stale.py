@@ -1,7 +1,9 @@
 """Never stale: after any random series of edits, an incremental build gives the bytes of a cold build.
 
 Seeded, so a failure is replayed by its seed; each step names the edit that broke the promise.
-SAMIZDAT_STALE_STEPS (e.g. 2000) runs longer sequences when looking for trouble on purpose.
+SAMIZDAT_STALE_STEPS (e.g. 2000) runs longer sequences when looking for trouble on purpose, and
+SAMIZDAT_STALE_SEQUENCES (e.g. 300) more of them, each from its own seed, in `build` and in `serve`
+(docs/performance.md gives the last such run).
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from samizdat.serve.state import DevState
 from tests.conftest import cold_user_cache, tree_digest
 from tests.staleness import BANNER, random_edit, set_field, site_files, write_site
 
-CLI_SEEDS = (1, 2, 3, 4, 5, 6)
+SEQUENCES = int(os.environ.get("SAMIZDAT_STALE_SEQUENCES", "0"))  # 0: the few long ones below
+CLI_SEEDS = tuple(range(1, SEQUENCES + 1)) if SEQUENCES else (1, 2, 3, 4, 5, 6)
 CLI_STEPS = int(os.environ.get("SAMIZDAT_STALE_STEPS", "50"))  # 6 × 50 = 300 steps by default
-SERVE_SEEDS = (11, 12)
+SERVE_SEEDS = tuple(range(10_001, 10_001 + SEQUENCES)) if SEQUENCES else (11, 12)
 SERVE_STEPS = int(os.environ.get("SAMIZDAT_STALE_SERVE_STEPS", "40"))
 CACHE = ".samizdat-cache"
 
