@@ -19,7 +19,6 @@ from samizdat.documents.audio import AudioProblem, clean_audio_file
 from samizdat.documents.cache import DocumentCache
 from samizdat.documents.isomedia import ENGINE as MEDIA_ENGINE
 from samizdat.documents.isomedia import MediaProblem, clean_iso_file
-from samizdat.documents.pdf import PdfProblem, strip_pdf
 from samizdat.documents.sniff import (
     ARCHIVE,
     AUDIO,
@@ -99,7 +98,7 @@ def _clean(path: Path, made: Path, family: str) -> None:
     """A cleaned copy of `path` at `made`, or one error naming the file."""
     try:
         if family == PDF:
-            strip_pdf(path, made)
+            _strip_pdf(path, made)
         elif family == AUDIO:
             clean_audio_file(path, made)
         else:
@@ -108,12 +107,19 @@ def _clean(path: Path, made: Path, family: str) -> None:
         raise ContentError(f"{path.name} cannot be read as the sound file it starts as: {problem}",
                            SourceLocation(path), hint="export it again from the recorder or sound editor, or "
                            "convert it (e.g. ffmpeg -i in.mp3 -map_metadata -1 out.mp3)") from None
-    except PdfProblem as problem:
-        raise ContentError(f"{path.name}: {problem.message}", SourceLocation(path), hint=problem.hint) from None
     except MediaProblem as problem:
         raise ContentError(f"{path.name} cannot be read as a video or sound file: {problem}", SourceLocation(path),
                            hint="export it again from the phone or editor, or convert it (e.g. ffmpeg -i in.mov "
                            "-map_metadata -1 out.mp4)") from None
+
+
+def _strip_pdf(path: Path, made: Path) -> None:
+    from samizdat.documents.pdf import PdfProblem, strip_pdf  # pikepdf: loaded when a site publishes a PDF
+
+    try:
+        strip_pdf(path, made)
+    except PdfProblem as problem:
+        raise ContentError(f"{path.name}: {problem.message}", SourceLocation(path), hint=problem.hint) from None
 
 
 def _clean_into(key: str, cache: DocumentCache, clean: Callable[[Path], None]) -> Path:

@@ -14,7 +14,6 @@ from PIL import Image
 
 from samizdat.documents.audio import audio_file_metadata
 from samizdat.documents.isomedia import iso_file_metadata
-from samizdat.documents.pdf import pdf_metadata
 from samizdat.documents.sniff import ARCHIVE, AUDIO, ICON, ISO_MEDIA, OFFICE, PDF, RASTER, sniff
 from samizdat.errors import ImageError, SourceLocation
 
@@ -57,6 +56,8 @@ def _metadata(path: Path, family: str) -> list[str]:
     if family == RASTER:
         return metadata_blocks(path.read_bytes())
     if family == PDF:
+        from samizdat.documents.pdf import pdf_metadata  # pikepdf: loaded when a site publishes a PDF
+
         return pdf_metadata(path)
     if family == ISO_MEDIA:
         return iso_file_metadata(path)

@@ -176,8 +176,9 @@ class RenderCache:
     def open(cls, store: Store) -> RenderCache:
         try:
             book = ReadBook.load(store)
-            rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, length(content) "
-                              "FROM pages")
+            # typeof() and length() are read from the row's header: the large values themselves are not
+            rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, length(content), "
+                              "typeof(search) || typeof(content) || typeof(html) FROM pages")
             with gc_paused():
                 entries = {str(row[0]): _unpack(row, book, store) for row in rows}
         except CacheDamaged as exc:
@@ -222,17 +223,19 @@ class RenderCache:
                 continue
             signature, page = entry
             db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.html,
-                        page.content.encode("utf-8"), page.search, page.digest, json.dumps(page.policy),
-                        int(page.media)))
+                       (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.digest,
+                        json.dumps(page.policy), int(page.media), page.search, page.content.encode("utf-8"),
+                        page.html))
         self.book.save(db)
         self.dirty = set()
 
 
 def _unpack(row: tuple[object, ...], book: ReadBook, store: Store) -> tuple[str, FinalPage]:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
-    output, signature, scripts_text, reads, digest, policy_text, media, content_size = row
+    output, signature, scripts_text, reads, digest, policy_text, media, content_size, types = row
     try:
+        if types != "textblobblob":
+            raise ValueError("a column of the wrong type")
         if not (isinstance(signature, str) and isinstance(scripts_text, str) and isinstance(reads, bytes)
                 and isinstance(digest, str) and len(digest) == 64 and isinstance(policy_text, str)
                 and media in (0, 1) and type(content_size) is int):
