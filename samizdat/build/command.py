@@ -17,7 +17,7 @@ from samizdat.build.options import BuildOptions
 from samizdat.build.output import BuildResult, NothingChanged, SiteOutput
 from samizdat.build.timings import Timings
 from samizdat.build.writer import check_output_folder, write_output
-from samizdat.images.model import ImageReport
+from samizdat.images.report import ImageReport
 from samizdat.sealed import CacheDamaged
 
 CACHE_DIR = ".samizdat-cache"

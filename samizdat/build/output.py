@@ -10,14 +10,14 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from samizdat.build.timings import Timings
-from samizdat.config import SiteConfig
-from samizdat.findings import Finding
-from samizdat.images.model import ImageReport
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # "nothing changed" is answered without the config and its locale data
     from samizdat.build.cache.pages import FinalPage
-    from samizdat.build.writer import WriteReport
+    from samizdat.build.publication import WriteReport
+    from samizdat.config import SiteConfig
     from samizdat.content.pages import Page
+    from samizdat.findings import Finding
+    from samizdat.images.report import ImageReport
 
 
 class Pages(Mapping[str, bytes]):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from samizdat.build.cache.store import Store
-from samizdat.build.writer import MARKER
+from samizdat.build.output_paths import MARKER
 from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
@@ -69,8 +69,9 @@ def _output_intact(out_dir: Path) -> bool:
     """Every file the last build wrote is still there with the size and time it had."""
     try:
         files = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))["files"]
+        folder = os.fspath(out_dir) + "/"  # strings, not Path objects: thousands of files
         for rel, (size, mtime_ns, _) in files.items():
-            stat = (out_dir / rel).stat()
+            stat = os.stat(folder + rel)
             if stat.st_size != size or stat.st_mtime_ns != mtime_ns:
                 return False
     except (OSError, ValueError, KeyError, TypeError):
