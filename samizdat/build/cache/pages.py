@@ -179,8 +179,9 @@ class RenderCache:
             # typeof() and length() are read from the row's header: the large values themselves are not
             rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, length(content), "
                               "typeof(search) || typeof(content) || typeof(html) FROM pages")
+            texts: dict[object, tuple[str, ...]] = {}  # most pages carry the same scripts and policy tag
             with gc_paused():
-                entries = {str(row[0]): _unpack(row, book, store) for row in rows}
+                entries = {str(row[0]): _unpack(row, book, store, texts) for row in rows}
         except CacheDamaged as exc:
             store.discard(exc)
             book, entries = ReadBook(), {}
@@ -230,7 +231,8 @@ class RenderCache:
         self.dirty = set()
 
 
-def _unpack(row: tuple[object, ...], book: ReadBook, store: Store) -> tuple[str, FinalPage]:
+def _unpack(row: tuple[object, ...], book: ReadBook, store: Store,
+            texts: dict[object, tuple[str, ...]]) -> tuple[str, FinalPage]:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
     output, signature, scripts_text, reads, digest, policy_text, media, content_size, types = row
     try:
@@ -240,15 +242,22 @@ def _unpack(row: tuple[object, ...], book: ReadBook, store: Store) -> tuple[str,
                 and isinstance(digest, str) and len(digest) == 64 and isinstance(policy_text, str)
                 and media in (0, 1) and type(content_size) is int):
             raise ValueError("a column of the wrong type")
-        scripts, policy = json.loads(scripts_text), json.loads(policy_text)
-        if not (isinstance(scripts, list) and all(isinstance(script, str) for script in scripts)
-                and isinstance(policy, list) and all(isinstance(tag, str) for tag in policy)):
-            raise ValueError("scripts of the wrong type")
+        scripts, policy = _texts(scripts_text, texts), _texts(policy_text, texts)
         numbers = tuple(array("q", reads))
         if not book.knows(numbers):
             raise ValueError("a read that is not in the book")
         loader = _RowLoader(store, str(output))
-        return signature, FinalPage.stored(loader, tuple(scripts), numbers, digest, tuple(policy), bool(media),
-                                           content_size > 0)
+        return signature, FinalPage.stored(loader, scripts, numbers, digest, policy, bool(media), content_size > 0)
     except ValueError as exc:
         raise CacheDamaged(f"a rendered page does not have the shape samizdat writes ({exc})") from exc
+
+
+def _texts(encoded: str, known: dict[object, tuple[str, ...]]) -> tuple[str, ...]:
+    """A JSON list of texts; ValueError for anything else."""
+    found = known.get(encoded)
+    if found is None:
+        value = json.loads(encoded)
+        if not (isinstance(value, list) and all(isinstance(text, str) for text in value)):
+            raise ValueError("a list of texts of the wrong type")
+        found = known[encoded] = tuple(value)
+    return found
