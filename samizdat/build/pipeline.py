@@ -52,8 +52,9 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     with timings.stage("syndication"):
         contents = Column(rendered_site.pages, lambda page: page.content)  # read for the listed pages only
         kept = caches.generated if caches else None
+        hashes = Column(rendered_site.pages, lambda page: page.content_hash)  # a kept page's, without its body
         generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
-                                                              site.catalogs, kept)
+                                                              site.catalogs, kept, hashes)
     # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
     # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
     if rendered_site.search:

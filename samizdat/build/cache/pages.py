@@ -26,6 +26,7 @@ from samizdat.sealed import CacheDamaged
 # The policy tag the security stage looks for (build/finishing.py: secure). Its content never holds a
 # quote, so each tag in a page is exactly one match.
 _POLICY_TAG = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+_NO_CONTENT = hashlib.sha256(b"").digest()  # the content hash of a page that keeps no body
 # What makes the image stage look at a page (images/stage.py, images/share.py): without any of these
 # it finds no <img> tag and no share picture, and hands the page on as it is.
 _MEDIA_MARKS = (b"<img", b"<IMG", b":image")
@@ -50,6 +51,7 @@ class FinalPage:
 
     __slots__ = (
         "_content",
+        "_content_hash",
         "_digest",
         "_html",
         "_loader",
@@ -67,6 +69,7 @@ class FinalPage:
         self._content: str | None = content
         self._search: str | None = search
         self._digest: str | None = None
+        self._content_hash: bytes | None = None
         self.scripts, self.reads = scripts, reads
         self.policy = policy_tags(html)  # the Content-Security-Policy tags it carries
         self.media = shows_media(html)  # whether the image stage has anything to look at in it
@@ -75,10 +78,11 @@ class FinalPage:
 
     @classmethod
     def stored(cls, loader: _RowLoader, scripts: tuple[str, ...], reads: tuple[int, ...], digest: str,
-               policy: tuple[str, ...], media: bool, has_content: bool) -> FinalPage:
+               policy: tuple[str, ...], media: bool, content_hash: bytes) -> FinalPage:
         page = cls.__new__(cls)
         page._html = page._content = page._search = None
         page._digest, page.scripts, page.reads = digest, scripts, reads
+        page._content_hash, has_content = content_hash, content_hash != _NO_CONTENT
         page.policy, page.media, page.has_content, page._loader = policy, media, has_content, loader
         return page
 
@@ -109,6 +113,13 @@ class FinalPage:
         if self._digest is None:
             self._digest = hashlib.sha256(self.html).hexdigest()
         return self._digest
+
+    @property
+    def content_hash(self) -> bytes:
+        """sha256 of the body HTML's UTF-8: what a feed's inputs hash (outputs/syndication.py)."""
+        if self._content_hash is None:
+            self._content_hash = hashlib.sha256(self.content.encode()).digest()
+        return self._content_hash
 
     @property
     def loaded(self) -> bool:
@@ -177,7 +188,7 @@ class RenderCache:
         try:
             book = ReadBook.load(store)
             # typeof() and length() are read from the row's header: the large values themselves are not
-            rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, length(content), "
+            rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, content_hash, "
                               "typeof(search) || typeof(content) || typeof(html) FROM pages")
             texts: dict[object, tuple[str, ...]] = {}  # most pages carry the same scripts and policy tag
             with gc_paused():
@@ -223,10 +234,10 @@ class RenderCache:
                 db.execute("DELETE FROM pages WHERE output = ?", (path,))
                 continue
             signature, page = entry
-            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.digest,
-                        json.dumps(page.policy), int(page.media), page.search, page.content.encode("utf-8"),
-                        page.html))
+                        json.dumps(page.policy), int(page.media), page.content_hash, page.search,
+                        page.content.encode("utf-8"), page.html))
         self.book.save(db)
         self.dirty = set()
 
@@ -234,20 +245,20 @@ class RenderCache:
 def _unpack(row: tuple[object, ...], book: ReadBook, store: Store,
             texts: dict[object, tuple[str, ...]]) -> tuple[str, FinalPage]:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
-    output, signature, scripts_text, reads, digest, policy_text, media, content_size, types = row
+    output, signature, scripts_text, reads, digest, policy_text, media, content_hash, types = row
     try:
         if types != "textblobblob":
             raise ValueError("a column of the wrong type")
         if not (isinstance(signature, str) and isinstance(scripts_text, str) and isinstance(reads, bytes)
                 and isinstance(digest, str) and len(digest) == 64 and isinstance(policy_text, str)
-                and media in (0, 1) and type(content_size) is int):
+                and media in (0, 1) and isinstance(content_hash, bytes) and len(content_hash) == 32):
             raise ValueError("a column of the wrong type")
         scripts, policy = _texts(scripts_text, texts), _texts(policy_text, texts)
         numbers = tuple(array("q", reads))
         if not book.knows(numbers):
             raise ValueError("a read that is not in the book")
         loader = _RowLoader(store, str(output))
-        return signature, FinalPage.stored(loader, scripts, numbers, digest, policy, bool(media), content_size > 0)
+        return signature, FinalPage.stored(loader, scripts, numbers, digest, policy, bool(media), content_hash)
     except ValueError as exc:
         raise CacheDamaged(f"a rendered page does not have the shape samizdat writes ({exc})") from exc
 

@@ -38,7 +38,7 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (path TEXT PRIMARY KEY, config TEXT NOT NULL, stat TEXT NOT NULL, digest TEXT NOT NULL,
                       fields TEXT NOT NULL, body BLOB NOT NULL);
 CREATE TABLE pages (output TEXT PRIMARY KEY, signature TEXT NOT NULL, scripts TEXT NOT NULL, reads BLOB NOT NULL,
-                    digest TEXT NOT NULL, policy TEXT NOT NULL, media INTEGER NOT NULL,
+                    digest TEXT NOT NULL, policy TEXT NOT NULL, media INTEGER NOT NULL, content_hash BLOB NOT NULL,
                     search TEXT NOT NULL, content BLOB NOT NULL, html BLOB NOT NULL);
 CREATE TABLE reads (id INTEGER PRIMARY KEY, read TEXT NOT NULL UNIQUE, answer TEXT NOT NULL, page TEXT);
 CREATE TABLE generated (output TEXT PRIMARY KEY, inputs TEXT NOT NULL, data BLOB NOT NULL);
@@ -70,6 +70,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection | None, path: Path | None = None) -> None:
         self.db, self.path = connection, path
         self._reading = threading.Lock()  # a kept page's bytes are read on the writer's threads (publication.py)
+        self.generation = 0  # raised when the file is emptied: rows read before are not there to read again
 
     @classmethod
     def open(cls, site_root: Path) -> Store:
@@ -108,6 +109,7 @@ class Store:
 
     def discard(self, problem: Exception) -> None:
         """Empty the store after a row samizdat cannot have written: the build goes on cold."""
+        self.generation += 1
         if self.db is not None and self.path is not None:
             self.db.close()
             _remove(self.path)
