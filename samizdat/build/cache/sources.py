@@ -218,9 +218,7 @@ class _StoredFrontMatter(FrontMatter):
 def _stored(cls: type, reader: _BodyReader, **fields: object) -> Any:
     """An instance of the frozen dataclass `cls` with every field but its body, which `reader` gives."""
     made = object.__new__(cls)
-    for name, value in fields.items():
-        object.__setattr__(made, name, value)
-    object.__setattr__(made, "_reader", reader)
+    made.__dict__.update(fields, _reader=reader)  # as the dataclass's own __init__ stores them, one at a time
     return made
 
 
