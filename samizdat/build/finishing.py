@@ -44,7 +44,7 @@ def _with_policy(page: bytes, policy: SecurityPolicy) -> bytes:
 
 def publishing_touches(config: SiteConfig, outputs: Outputs, relative: bool, compress: bool) -> Outputs:
     """Onion-Location headers, relative URLs for mirrors, precompressed copies: they see the final URLs."""
-    # The pages stay an `outputs.Pages`: one no touch changes keeps what it knows of itself (publication
+    # The pages stay a `Pages` (build/output.py): one no touch changes keeps what it knows of itself (publication
     # then needs neither its bytes nor their hash).
     pages, files, copies = outputs.pages, dict(outputs.files), dict(outputs.copies)
     if config.publish.onion and onion.HEADERS_FILE not in copies:

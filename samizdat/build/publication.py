@@ -146,7 +146,7 @@ def _plan(pages: Mapping[str, bytes], copies: Mapping[str, Path], pool: ThreadPo
     digests = pool.map(_digest, copied.values())
     plan = {rel: Item(source, digest) for (rel, source), digest in zip(copied.items(), digests, strict=True)}
     # A page as rendered knows the hash of its bytes: one kept in the build store is read only if the live
-    # output does not hold it already (output.Pages).
+    # output does not hold it already (`Pages`, build/output.py).
     as_rendered = getattr(pages, "as_rendered", None)
     for rel in pages:
         rendered = as_rendered(rel) if as_rendered is not None else None
