@@ -4,6 +4,7 @@ that a changed engine (a development checkout, a reinstall) never reuses what an
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,7 +16,11 @@ PACKAGE = Path(__file__).parent
 @lru_cache(maxsize=1)
 def engine_id() -> str:
     hasher = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE.rglob("*.py")):
-        stat = path.stat()
-        hasher.update(f"{path.relative_to(PACKAGE)}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+    root = os.fspath(PACKAGE)
+    found = []
+    for top, _, files in os.walk(root):  # strings, not Path objects: "nothing changed" asks this too
+        found += [os.path.join(top, name) for name in files if name.endswith(".py")]
+    for path in sorted(found):
+        stat = os.stat(path)
+        hasher.update(f"{path[len(root) + 1:]}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
     return f"{__version__}+{hasher.hexdigest()[:12]}"

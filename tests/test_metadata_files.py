@@ -281,7 +281,7 @@ def assert_pdf_content_kept(doc: pikepdf.Pdf, case: str) -> None:
 
 
 def test_an_unchanged_pdf_is_not_cleaned_again(sandbox: Sandbox, capsys, monkeypatch) -> None:
-    from samizdat.documents import stage
+    from samizdat.documents import pdf as pdf_module  # the stage imports it when it cleans a PDF
 
     calls: list[Path] = []
 
@@ -289,8 +289,8 @@ def test_an_unchanged_pdf_is_not_cleaned_again(sandbox: Sandbox, capsys, monkeyp
         calls.append(source)
         stage_strip(source, target)
 
-    stage_strip = stage.strip_pdf
-    monkeypatch.setattr(stage, "strip_pdf", counting)
+    stage_strip = pdf_module.strip_pdf
+    monkeypatch.setattr(pdf_module, "strip_pdf", counting)
     files = {"assets/leaflet.pdf": pdf(), "assets/other.pdf": pdf(comment=True)}
     _build_ok(sandbox, capsys, files)
     first = (sandbox.out / "assets/leaflet.pdf").read_bytes()

@@ -17,7 +17,8 @@ from samizdat.build.options import BuildOptions
 from samizdat.build.output import BuildResult, NothingChanged, SiteOutput
 from samizdat.build.timings import Timings
 from samizdat.build.writer import check_output_folder, write_output
-from samizdat.images.model import ImageReport
+from samizdat.images.report import ImageReport
+from samizdat.sealed import CacheDamaged
 
 CACHE_DIR = ".samizdat-cache"
 
@@ -57,11 +58,19 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
     from samizdat.build.pipeline import render_site
     from samizdat.content.required import refuse_without_home
 
-    caches = BuildCaches(store)
-    output = render_site(site_root, options, caches=caches)
-    refuse_without_home(output.findings)
-    output.timings.stages = timings.stages | output.timings.stages
-    output.written = write_output(out_dir, output.pages, output.copies, output.timings)
+    def render_and_write() -> tuple[BuildCaches, SiteOutput]:
+        caches = BuildCaches(store)
+        output = render_site(site_root, options, caches=caches)
+        refuse_without_home(output.findings)
+        output.timings.stages = timings.stages | output.timings.stages
+        output.written = write_output(out_dir, output.pages, output.copies, output.timings)
+        return caches, output
+
+    try:
+        caches, output = render_and_write()
+    except CacheDamaged as exc:  # a kept page's row, read when a stage asked for it, was not as written
+        store.discard(exc)
+        caches, output = render_and_write()  # a cold build; the output folder still holds a whole site
     with output.timings.stage("save"):
         caches.save()  # only after the output is written: the caches never run ahead of it
         html = output.html_pages

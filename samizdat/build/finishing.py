@@ -23,12 +23,19 @@ def secure(config: SiteConfig, outputs: Outputs, scripts: set[str], site_headers
     the policy (the usual case: the theme wrote it) are left as they are. `site_headers`: the site's own
     `_headers` and `.htaccess`, already checked (site_headers.py, site_htaccess.py), appended after the policy."""
     policy = SecurityPolicy(config.check.allow_origins, tuple(sorted(scripts)))
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy.meta_csp()}">'.encode()
-    pages = {rel: data if not rel.endswith(".html") or meta in data else _with_policy(data, policy)
-             for rel, data in outputs.pages.items()}
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy.meta_csp()}">'
+    meta = tag.encode()
+    pages = outputs.pages
+    changed = {}
+    for rel in pages:
+        if not rel.endswith(".html"):
+            continue
+        rendered = pages.as_rendered(rel)  # a page as rendered says which tags it holds, without its bytes
+        if not (tag in rendered.policy if rendered is not None else meta in pages[rel]):
+            changed[rel] = _with_policy(pages[rel], policy)
     headers = {rel: data for rel, data in policy_files(policy, site_headers, site_htaccess).items()
                if rel not in outputs.copies}  # a site file of that name was checked and is published instead
-    return outputs.replace(pages=pages, files={**outputs.files, **headers})
+    return outputs.replace(pages=pages.replace(changed), files={**outputs.files, **headers})
 
 
 def _with_policy(page: bytes, policy: SecurityPolicy) -> bytes:
@@ -37,16 +44,18 @@ def _with_policy(page: bytes, policy: SecurityPolicy) -> bytes:
 
 def publishing_touches(config: SiteConfig, outputs: Outputs, relative: bool, compress: bool) -> Outputs:
     """Onion-Location headers, relative URLs for mirrors, precompressed copies: they see the final URLs."""
-    pages, files, copies = dict(outputs.pages), dict(outputs.files), dict(outputs.copies)
+    # The pages stay a `Pages` (build/output.py): one no touch changes keeps what it knows of itself (publication
+    # then needs neither its bytes nor their hash).
+    pages, files, copies = outputs.pages, dict(outputs.files), dict(outputs.copies)
     if config.publish.onion and onion.HEADERS_FILE not in copies:
-        html = [rel for rel in {**files, **pages} if rel.endswith(".html")]
+        html = [rel for rel in dict.fromkeys([*files, *pages]) if rel.endswith(".html")]
         files[onion.HEADERS_FILE] += onion.headers_file(config.publish.onion, html)
     if relative:
         text_copies = {rel: path.read_bytes() for rel, path in copies.items() if rel.endswith((".html", ".css"))}
         in_memory = {**files, **pages}
         changed = relativize_outputs(config.base_url, in_memory, text_copies, in_memory.keys() | copies.keys())
-        for rel, data in changed.items():
-            (pages if rel in pages else files)[rel] = data  # a rewritten copy is written from memory now
+        pages = pages.replace({rel: data for rel, data in changed.items() if rel in pages})
+        files |= {rel: data for rel, data in changed.items() if rel not in pages}  # a rewritten copy: from memory now
         copies = {rel: path for rel, path in copies.items() if rel not in changed}
     if compress:
         files |= precompress({**files, **pages}, copies)

@@ -3,20 +3,91 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from samizdat.build.timings import Timings
-from samizdat.config import SiteConfig
-from samizdat.findings import Finding
-from samizdat.images.model import ImageReport
 
-if TYPE_CHECKING:
-    from samizdat.build.writer import WriteReport
+if TYPE_CHECKING:  # "nothing changed" is answered without the config and its locale data
+    from samizdat.build.cache.pages import FinalPage
+    from samizdat.build.publication import WriteReport
+    from samizdat.config import SiteConfig
     from samizdat.content.pages import Page
+    from samizdat.findings import Finding
+    from samizdat.images.report import ImageReport
+
+
+class Pages(Mapping[str, bytes]):
+    """Output path → HTML, read-only. A page no stage has rewritten since it was rendered keeps its
+    `FinalPage` (`as_rendered`), whose facts (the hash of its bytes, its policy tag, whether it shows an
+    image) answer a later stage without the bytes: a page kept from the last build has them in the store
+    only (build/cache/pages.py), and a one-edit build reads them for the few pages it changes."""
+
+    __slots__ = ("_bytes", "_rendered")
+
+    def __init__(self, rendered: Mapping[str, FinalPage] | None = None,
+                 written: Mapping[str, bytes] | None = None) -> None:
+        self._bytes: dict[str, bytes] = dict(written or {})
+        self._rendered: dict[str, FinalPage] = {rel: page for rel, page in (rendered or {}).items()
+                                                if rel not in self._bytes}
+
+    def __getitem__(self, rel: str) -> bytes:
+        data = self._bytes.get(rel)
+        if data is not None:
+            return data
+        return self._rendered[rel].html
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._bytes or rel in self._rendered
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._rendered
+        yield from self._bytes
+
+    def __len__(self) -> int:
+        return len(self._rendered) + len(self._bytes)
+
+    def as_rendered(self, rel: str) -> FinalPage | None:
+        """The page as rendered, while no stage has given it other bytes."""
+        return self._rendered.get(rel)
+
+    def replace(self, changed: Mapping[str, bytes]) -> Pages:
+        """These pages with new bytes; the rest as they are."""
+        return Pages(self._rendered, {**self._bytes, **changed}) if changed else self
+
+    def beside(self, files: Mapping[str, bytes]) -> Pages:
+        """These pages and other files (a page wins over a file of the same name)."""
+        return Pages(self._rendered, {**{rel: data for rel, data in files.items() if rel not in self},
+                                      **self._bytes})
+
+
+Item = TypeVar("Item")
+Value = TypeVar("Value")
+
+
+class Column(Mapping[str, Value], Generic[Item, Value]):
+    """One field of each item, taken when asked for: a stage that reads the body HTML of the listed
+    pages does not make every page kept in the store read its own."""
+
+    __slots__ = ("_field", "_items")
+
+    def __init__(self, items: Mapping[str, Item], field: Callable[[Item], Value]) -> None:
+        self._items, self._field = items, field
+
+    def __getitem__(self, key: str) -> Value:
+        return self._field(self._items[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 @dataclass(frozen=True)
@@ -28,22 +99,23 @@ class Outputs:
     sitemap, search index, header files, cleaned drawings, compressed copies); copies: site files
     published as they are. Read-only mappings: no stage can change what an earlier one handed on."""
 
-    pages: Mapping[str, bytes]
+    pages: Pages
     files: Mapping[str, bytes]
     copies: Mapping[str, Path]
 
     @classmethod
     def of(cls, pages: Mapping[str, bytes], files: Mapping[str, bytes], copies: Mapping[str, Path]) -> Outputs:
-        return cls(MappingProxyType(dict(pages)), MappingProxyType(dict(files)), MappingProxyType(dict(copies)))
+        return cls(pages if isinstance(pages, Pages) else Pages(written=pages), MappingProxyType(dict(files)),
+                   MappingProxyType(dict(copies)))
 
     def replace(self, pages: Mapping[str, bytes] | None = None, files: Mapping[str, bytes] | None = None,
                 copies: Mapping[str, Path] | None = None) -> Outputs:
         return Outputs.of(self.pages if pages is None else pages, self.files if files is None else files,
                           self.copies if copies is None else copies)
 
-    def in_memory(self) -> dict[str, bytes]:
+    def in_memory(self) -> Pages:
         """Every file written from memory, by output path: generated files and pages."""
-        return {**self.files, **self.pages}
+        return self.pages.beside(self.files)
 
 
 @dataclass
@@ -51,7 +123,7 @@ class SiteOutput:
     """A whole built site in memory: what `build` writes and what `serve` serves."""
 
     config: SiteConfig
-    pages: dict[str, bytes]  # output path → rendered bytes
+    pages: Mapping[str, bytes]  # output path → rendered bytes (a `Pages` from the pipeline)
     copies: dict[str, Path]  # output path → file published as it is
     findings: list[Finding] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)

@@ -19,8 +19,8 @@ from samizdat.build.cache.store import Store
 from samizdat.build.finishing import check_static_clashes, page_infos, publishing_touches, secure
 from samizdat.build.load import load_site
 from samizdat.build.options import BuildOptions
-from samizdat.build.output import Outputs, SiteOutput
-from samizdat.build.render_stage import render_site_pages
+from samizdat.build.output import Column, Outputs, Pages, SiteOutput
+from samizdat.build.render_stage import StoredSearchPage, render_site_pages
 from samizdat.build.site_findings import site_findings
 from samizdat.build.timings import Timings
 from samizdat.content.drafts import next_due
@@ -33,7 +33,7 @@ from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
-from samizdat.search.stage import SearchPage, search_outputs
+from samizdat.search.stage import search_outputs
 
 
 def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.datetime | None = None,
@@ -48,19 +48,21 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(Store(None)))
         if caches and caches.parse:
             caches.parse.settle()  # the render cache has caught up with the parsed pages
-        rendered = {path: page.html for path, page in rendered_site.pages.items()}
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):
-        contents = {path: page.content for path, page in rendered_site.pages.items()}
+        contents = Column(rendered_site.pages, lambda page: page.content)  # read for the listed pages only
         kept = caches.generated if caches else None
+        hashes = Column(rendered_site.pages, lambda page: page.content_hash)  # a kept page's, without its body
         generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
-                                                              site.catalogs, kept)
+                                                              site.catalogs, kept, hashes)
     # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
     # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
     if rendered_site.search:
         with timings.stage("search"):
             on_disk = kept if caches is not None and caches.store.db is not None else None
-            generated |= search_outputs(config, pages, {path: SearchPage(page.search, page.html)
+            if caches is not None and caches.render is not None:
+                caches.render.search_entries(rendered_site.pages.values())  # one pass over the column
+            generated |= search_outputs(config, pages, {path: StoredSearchPage(page)
                                                         for path, page in rendered_site.pages.items()}, on_disk)
     if kept is not None:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
@@ -74,7 +76,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         assets = publish_assets(copies, rendered_site.rules)  # SVG cleaned, HTML checked, _headers kept apart
         # A site file may replace a generated one on purpose (static/robots.txt): the site's is published.
         replaced = assets.copies.keys() | assets.cleaned.keys()
-        rendered |= {rel: data for rel, data in generated.items() if rel.endswith(".html") and rel not in replaced}
+        rendered = Pages(rendered_site.pages, {rel: data for rel, data in generated.items()
+                                               if rel.endswith(".html") and rel not in replaced})
         outputs = Outputs.of(
             rendered,
             {rel: data for rel, data in generated.items() if not rel.endswith(".html") and rel not in replaced}
@@ -95,9 +98,13 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         documents = clean_documents(config, dict(outputs.copies), products)
     # Every raster image passes through here: no original is published as it is.
     with timings.stage("images"):
-        images = process_site_images(config, page_infos(pages, outputs.pages), dict(outputs.pages), documents.copies,
-                                     book=products)
-        outputs = outputs.replace(pages=images.pages, copies=images.copies)
+        # A page kept from the last build that shows no image and no share picture gives the stage nothing to do.
+        looked = {rel: outputs.pages[rel] for rel in outputs.pages
+                  if rel.endswith(".html") and ((page := outputs.pages.as_rendered(rel)) is None or page.media)}
+        images = process_site_images(config, page_infos(pages, looked), looked, documents.copies, book=products)
+        outputs = outputs.replace(pages=outputs.pages.replace({rel: data for rel, data in images.pages.items()
+                                                               if data is not looked.get(rel)}),
+                                  copies=images.copies)
     # Every file to be published is read back: metadata left in any is a build error, never a publish.
     with timings.stage("verify"):
         verify_published(images.copies)

@@ -25,7 +25,7 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +74,8 @@ class Folders:
 
 @dataclass(frozen=True)
 class Item:
-    content: bytes | Path  # rendered bytes, or a file published as it is
+    # rendered bytes, a file published as it is, or bytes read when needed (a page kept in the build store)
+    content: bytes | Path | Callable[[], bytes]
     digest: str  # sha256 of the content
 
 
@@ -144,7 +145,17 @@ def _plan(pages: Mapping[str, bytes], copies: Mapping[str, Path], pool: ThreadPo
     copied = {rel: source for rel, source in copies.items() if rel not in pages}
     digests = pool.map(_digest, copied.values())
     plan = {rel: Item(source, digest) for (rel, source), digest in zip(copied.items(), digests, strict=True)}
-    return plan | {rel: Item(data, hashlib.sha256(data).hexdigest()) for rel, data in pages.items()}
+    # A page as rendered knows the hash of its bytes: one kept in the build store is read only if the live
+    # output does not hold it already (`Pages`, build/output.py).
+    as_rendered = getattr(pages, "as_rendered", None)
+    for rel in pages:
+        rendered = as_rendered(rel) if as_rendered is not None else None
+        if rendered is not None:
+            plan[rel] = Item(lambda page=rendered: page.html, rendered.digest)
+        else:
+            data = pages[rel]
+            plan[rel] = Item(data, hashlib.sha256(data).hexdigest())
+    return plan
 
 
 def _digest(content: bytes | Path) -> str:
@@ -189,10 +200,10 @@ def _place(where: Folders, live: LiveTree, rel: str, item: Item, reusable: bool)
     if reusable:
         _link_or_copy(live.path(rel), target)
         return live.entries[rel]
-    if isinstance(item.content, bytes):
-        target.write_bytes(item.content)
-    else:
+    if isinstance(item.content, Path):
         shutil.copyfile(item.content, target)
+    else:
+        target.write_bytes(item.content if isinstance(item.content, bytes) else item.content())
     info = os.stat(target)
     return [info.st_size, info.st_mtime_ns, item.digest]
 

@@ -26,6 +26,7 @@ from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.render import SEARCH_FOLDER, SEARCH_TEMPLATE, VARS_CSS, RenderedPage, Renderer
 from samizdat.outputs.security import harden_external_links, script_hash
 from samizdat.outputs.views import mirrors_url
+from samizdat.search.stage import SearchPage
 from samizdat.theme import THEME_URL
 
 NOT_FOUND_TEMPLATE = "404.html"
@@ -71,8 +72,8 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     listed = {p.output_path for p in site.pages
               if (p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS) or p.data.get(TAGS)}
     # A page taken from the cache stays the same object, so that only pages rendered anew are saved again.
-    cache.replace_all({path: (signatures[path], page if path in listed or not page.content
-                              else FinalPage(page.html, "", page.scripts, page.reads, page.search))
+    cache.replace_all({path: (signatures[path], page if path in listed or not page.has_content
+                              else page.without_content())
                        for path, page in results.items() if path not in refused})
     extra = (_not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
              | _search_pages(renderer, site, results))
@@ -85,6 +86,20 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
         unsafe += violations
     extra[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
     return RenderedSite(results, extra, len(todo), rules, tuple(unsafe), tuple(sorted(scripts)), renderer.has_search)
+
+
+class StoredSearchPage(SearchPage):
+    """What the search stage takes of a page (its entry, and its HTML should the entry not read back),
+    the HTML read from the store only if the stage asks for it: a page kept from the last build has
+    its entry in memory (RenderCache.search_entries), its HTML in the store."""
+
+    def __init__(self, page: FinalPage) -> None:  # not the dataclass's: it would set html
+        object.__setattr__(self, "entry", page.search)
+        object.__setattr__(self, "_page", page)
+
+    @property  # type: ignore[override]
+    def html(self) -> bytes:
+        return self._page.html  # type: ignore[attr-defined, no-any-return]
 
 
 def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tuple[object, ...]]) -> dict[str, str]:

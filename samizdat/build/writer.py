@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samizdat.build.output_paths import MARKER, TEMP_SUFFIX
-from samizdat.build.publication import WriteReport, publish
 from samizdat.build.timings import Timings
 from samizdat.errors import OutputError, SourceLocation
 
-__all__ = ["MARKER", "TEMP_SUFFIX", "WriteReport", "check_output_folder", "write_output"]
+if TYPE_CHECKING:  # publication (threads, the spare tree) is imported when there is something to write
+    from samizdat.build.publication import WriteReport
+
+__all__ = ["MARKER", "TEMP_SUFFIX", "check_output_folder", "write_output"]
 _SITE_FOLDERS = ("content", "assets", "data", "templates", "strings", "static", "meetings")
 
 
@@ -46,4 +49,6 @@ def check_output_folder(out_dir: Path, site_root: Path) -> None:
 def write_output(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path],
                  timings: Timings | None = None) -> WriteReport:
     """Publish pages (output path → bytes) and copies (output path → file) as the whole content of out_dir."""
+    from samizdat.build.publication import publish
+
     return publish(out_dir, pages, copies, timings)

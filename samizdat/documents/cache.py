@@ -8,24 +8,31 @@ site's `.samizdat-cache/`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
-
-import pikepdf
 
 from samizdat.products import ProductBook
 
 ENGINE_VERSION = "1"  # raise when pdf.py changes what it writes, so old entries are not reused
-PDF_OPERATION = f"pdf {ENGINE_VERSION}\n{pikepdf.__version__}\n{pikepdf.__libqpdf_version__}"
 KIND = "document:"
+
+
+@functools.cache
+def pdf_operation() -> str:
+    """What cleans a PDF: pdf.py's version and pikepdf's, imported only when a site publishes a PDF."""
+    import pikepdf
+
+    return f"pdf {ENGINE_VERSION}\n{pikepdf.__version__}\n{pikepdf.__libqpdf_version__}"
 
 
 class DocumentCache:
     def __init__(self, book: ProductBook) -> None:
         self.book = book
 
-    def key(self, source: Path, operation: str = PDF_OPERATION) -> str:
-        """The result's key: the source's bytes and what cleans them (`operation`)."""
+    def key(self, source: Path, operation: str = "") -> str:
+        """The result's key: the source's bytes and what cleans them (`operation`; a PDF's by default)."""
+        operation = operation or pdf_operation()
         return KIND + hashlib.sha256(f"{self.book.digest(source)}\n{operation}".encode()).hexdigest()
 
     def cleaned(self, key: str) -> Path | None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from samizdat.config import SiteConfig
 from samizdat.documents import audio, avi, isomedia, matroska, ogg
 from samizdat.documents.cache import DocumentCache
-from samizdat.documents.pdf import PdfProblem, strip_pdf
 from samizdat.documents.sniff import (
     ARCHIVE,
     AUDIO,
@@ -124,10 +123,7 @@ CLEANERS = {
 def _clean(path: Path, made: Path, family: str) -> None:
     """A cleaned copy of `path` at `made`, or one error naming the file."""
     if family == PDF:
-        try:
-            strip_pdf(path, made)
-        except PdfProblem as problem:
-            raise ContentError(f"{path.name}: {problem.message}", SourceLocation(path), hint=problem.hint) from None
+        _strip_pdf(path, made)
         return
     cleaner = CLEANERS[family]
     try:
@@ -138,6 +134,15 @@ def _clean(path: Path, made: Path, family: str) -> None:
     except cleaner.problem as problem:
         raise ContentError(f"{path.name} cannot be read as {cleaner.what}: {problem}", SourceLocation(path),
                            hint=cleaner.hint) from None
+
+
+def _strip_pdf(path: Path, made: Path) -> None:
+    from samizdat.documents.pdf import PdfProblem, strip_pdf  # pikepdf: loaded when a site publishes a PDF
+
+    try:
+        strip_pdf(path, made)
+    except PdfProblem as problem:
+        raise ContentError(f"{path.name}: {problem.message}", SourceLocation(path), hint=problem.hint) from None
 
 
 def _clean_into(key: str, cache: DocumentCache, clean: Callable[[Path], None]) -> Path:

@@ -107,13 +107,3 @@ class Failure:
 
     message: str
     hint: str
-
-
-@dataclass(frozen=True)
-class ImageReport:
-    processed: int
-    cached: int
-    pruned: int
-
-    def __str__(self) -> str:
-        return f"images: {self.processed} processed, {self.cached} from cache"

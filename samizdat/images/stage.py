@@ -26,10 +26,11 @@ from samizdat.findings import Finding, finding
 from samizdat.images.cache import ImageCache
 from samizdat.images.faces import INSTALL_HINT, detector_available, detector_version
 from samizdat.images.locate import Reference, locate
-from samizdat.images.model import Failure, ImageReport, Job, Photo, Settings, Source, Variant, is_raster
+from samizdat.images.model import Failure, Job, Photo, Settings, Source, Variant, is_raster
 from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import run_job
+from samizdat.images.report import ImageReport
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
 from samizdat.images.share import check_share_images
 from samizdat.products import ProductBook, transient_book

@@ -17,7 +17,6 @@ from samizdat.documents.avi import avi_file_metadata
 from samizdat.documents.isomedia import iso_file_metadata
 from samizdat.documents.matroska import matroska_file_metadata
 from samizdat.documents.ogg import ogg_file_metadata
-from samizdat.documents.pdf import pdf_metadata
 from samizdat.documents.sniff import (
     ARCHIVE,
     AUDIO,
@@ -73,6 +72,8 @@ def _metadata(path: Path, family: str) -> list[str]:
     if family == RASTER:
         return metadata_blocks(path.read_bytes())
     if family == PDF:
+        from samizdat.documents.pdf import pdf_metadata  # pikepdf: loaded when a site publishes a PDF
+
         return pdf_metadata(path)
     if family in _MEDIA_READERS:
         return _MEDIA_READERS[family](path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import segno
 from markupsafe import Markup
 
 from samizdat.config import Language, SiteConfig
@@ -61,6 +60,8 @@ def all_languages_url(default_page_url: str) -> str:
 
 def qr_code(url: str, label: str) -> QrCode:
     """A QR code as an inline SVG; medium error correction survives a crease or a smudge on paper."""
+    import segno  # loaded when a flyer is made: most builds make none
+
     code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=1, border=4, svgclass="qr", lineclass="qr-dark", omitsize=True, title=label)
     return QrCode(url, Markup(svg.replace("<svg ", '<svg role="img" ', 1)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from typing import Protocol
 
 from samizdat.config import CONFIG_NAME, Language, SiteConfig
@@ -37,11 +38,14 @@ class _Nothing:
 
 
 def syndication_outputs(config: SiteConfig, pages: list[Page], index: TranslationIndex, collections: Collections,
-                        contents: dict[str, str], catalogs: Catalogs, kept: Kept | None = None) -> dict[str, bytes]:
+                        contents: Mapping[str, str], catalogs: Catalogs, kept: Kept | None = None,
+                        content_hashes: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
     """contents: a page's output path → its rendered body HTML. kept: feeds of earlier builds, taken
-    when their inputs are the same (a one-edit build makes again only the feeds that list the edit)."""
+    when their inputs are the same (a one-edit build makes again only the feeds that list the edit).
+    content_hashes: the sha256 of each body's UTF-8, where known without reading the body (the build store
+    keeps it): a feed taken from `kept` then reads no body at all."""
     outputs: dict[str, bytes] = {}
-    feeds = _Feeds(config, contents, catalogs, collections.now, kept or _Nothing())
+    feeds = _Feeds(config, contents, catalogs, collections.now, kept or _Nothing(), content_hashes)
     for language in config.languages:
         if collections.has_feed:  # an empty feed is neither written nor linked
             items = collections.news(language) + collections.all_meetings(language)
@@ -71,9 +75,10 @@ def _tag_feeds(language: Language, collections: Collections, feeds: _Feeds) -> d
 class _Feeds:
     """Atom feeds of one build, each taken from `kept` when its inputs hash the same."""
 
-    def __init__(self, config: SiteConfig, contents: dict[str, str], catalogs: Catalogs, now: dt.datetime,
-                 kept: Kept) -> None:
+    def __init__(self, config: SiteConfig, contents: Mapping[str, str], catalogs: Catalogs, now: dt.datetime,
+                 kept: Kept, content_hashes: Mapping[str, bytes] | None = None) -> None:
         self.config, self.contents, self.catalogs, self.now, self.kept = config, contents, catalogs, now, kept
+        self.content_hashes = content_hashes
         self._config_text = (config.root / CONFIG_NAME).read_bytes()  # any other config value a feed may show
         # A page is in several feeds (its language's, each of its tags'): its part of the hash is made once.
         self._entries: dict[tuple[str, str], bytes] = {}
@@ -112,8 +117,9 @@ class _Feeds:
                            entry_times(self.config, item, self.now), _status(item, self.catalogs),
                            first_start(item.meeting) if item.meeting else None))
             hasher = hashlib.sha256(fields.encode())
-            hasher.update(hashlib.sha256(self.contents[page.output_path].encode()).digest())  # fixed length: no
-            # other split of fields and text hashes the same
+            content = (self.content_hashes[page.output_path] if self.content_hashes is not None
+                       else hashlib.sha256(self.contents[page.output_path].encode()).digest())
+            hasher.update(content)  # fixed length: no other split of fields and text hashes the same
             known = self._entries[key] = hasher.digest()
         return known
 
@@ -164,7 +170,7 @@ def _status(item: Listed, catalogs: Catalogs) -> str:
     return catalogs.lookup(item.page.language.code, f"status_{item.meeting.status}")
 
 
-def _calendars(config: SiteConfig, language: Language, collections: Collections, contents: dict[str, str],
+def _calendars(config: SiteConfig, language: Language, collections: Collections, contents: Mapping[str, str],
                catalogs: Catalogs) -> dict[str, bytes]:
     name = catalogs.lookup(language.code, "calendar_name").format(site=language.title)
     events = []

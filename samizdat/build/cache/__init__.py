@@ -40,6 +40,7 @@ class BuildCaches:
         from samizdat.build.cache.products import open_products
         from samizdat.build.cache.sources import ParseCache, config_digest
 
+        generation = self.store.generation
         if self.products is None:
             self.products = open_products(self.store, config.root)
         self.products.start()
@@ -49,6 +50,11 @@ class BuildCaches:
             self.render = RenderCache.open(self.store)
         if self.generated is None:
             self.generated = GeneratedCache.open(self.store)
+        if self.store.generation != generation:
+            # A damaged table emptied the store while the others were open: pages and bodies they would read
+            # later are gone, so every cache starts empty with it (a cold build, after one note).
+            self.products, self.parse, self.render, self.generated = None, None, None, None
+            self.prepare(config, drafts)
 
     def save(self) -> None:
         """Every changed row in one transaction: a crash leaves the last build's state whole."""

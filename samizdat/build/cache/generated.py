@@ -19,18 +19,21 @@ from samizdat.sealed import CacheDamaged
 @dataclass
 class GeneratedCache:
     store: Store
-    entries: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # output path → (inputs hash, bytes)
+    # output path → (inputs hash, bytes); None: the bytes are in the store, read when asked for with these inputs
+    entries: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # asked for in this build: the rest are gone on save
     dirty: set[str] = field(default_factory=set)  # rows to write on save
 
     @classmethod
     def open(cls, store: Store) -> GeneratedCache:
         try:
-            entries = {}
-            for path, inputs, data in store.rows("SELECT output, inputs, data FROM generated"):
-                if not (isinstance(path, str) and isinstance(inputs, str) and isinstance(data, bytes)):
+            entries: dict[str, tuple[str, bytes | None]] = {}
+            # typeof() is read from the row's header: a file's bytes (a language's search files are megabytes)
+            # are read only when a build asks for the file with the inputs it was made from
+            for path, inputs, kind in store.rows("SELECT output, inputs, typeof(data) FROM generated"):
+                if not (isinstance(path, str) and isinstance(inputs, str) and kind == "blob"):
                     raise CacheDamaged("a generated file does not have the shape samizdat writes")
-                entries[path] = (inputs, data)
+                entries[path] = (inputs, None)
         except CacheDamaged as exc:
             store.discard(exc)
             entries = {}
@@ -39,7 +42,14 @@ class GeneratedCache:
     def get(self, path: str, inputs: str) -> bytes | None:
         self.used.add(path)
         entry = self.entries.get(path)
-        return entry[1] if entry is not None and entry[0] == inputs else None
+        if entry is None or entry[0] != inputs:
+            return None
+        if entry[1] is None:
+            rows = self.store.rows("SELECT data FROM generated WHERE output = ?", (path,))
+            if not rows or not isinstance(rows[0][0], bytes):
+                raise CacheDamaged("a generated file does not have the shape samizdat writes")
+            entry = self.entries[path] = (inputs, rows[0][0])
+        return entry[1]
 
     def put(self, path: str, inputs: str, data: bytes) -> None:
         self.used.add(path)
@@ -58,6 +68,6 @@ class GeneratedCache:
             entry = self.entries.get(path)
             if entry is None:
                 db.execute("DELETE FROM generated WHERE output = ?", (path,))
-            else:
+            elif entry[1] is not None:  # (a row put by this build always holds its bytes)
                 db.execute("INSERT OR REPLACE INTO generated VALUES (?, ?, ?)", (path, *entry))
         self.dirty = set()

@@ -2,29 +2,176 @@
 
 On disk they are rows of the store's `pages` table (store.py), written only for the pages rendered
 anew and removed for pages that are gone; the dev server keeps the same objects in memory.
+
+Opening the table reads only what deciding about a page takes: its signature, reads and scripts, and
+what the later stages ask of every page without its bytes (the hash of its HTML, the policy tag it
+carries, whether it shows an image). Its HTML, body and search entry are read from the store when a
+stage asks for that page's (a one-edit build reads a handful; `search_entries` reads one column of all).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import sqlite3
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from samizdat.build.cache.reads import ReadBook
 from samizdat.build.cache.store import Store, gc_paused
 from samizdat.sealed import CacheDamaged
 
+# The policy tag the security stage looks for (build/finishing.py: secure). Its content never holds a
+# quote, so each tag in a page is exactly one match.
+_POLICY_TAG = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+_NO_CONTENT = hashlib.sha256(b"").digest()  # the content hash of a page that keeps no body
+# What makes the image stage look at a page (images/stage.py, images/share.py): without any of these
+# it finds no <img> tag and no share picture, and hands the page on as it is.
+_MEDIA_MARKS = (b"<img", b"<IMG", b":image")
 
-@dataclass(frozen=True)
+
+def policy_tags(html: bytes) -> tuple[str, ...]:
+    return tuple(sorted({tag.decode("utf-8") for tag in _POLICY_TAG.findall(html)}))
+
+
+def shows_media(html: bytes) -> bool:
+    return any(mark in html for mark in _MEDIA_MARKS)
+
+
 class FinalPage:
-    """A rendered page as the cache keeps it: its links already cleaned and hardened."""
+    """A rendered page as the cache keeps it: its links already cleaned and hardened.
 
-    html: bytes
-    content: str  # the body HTML, kept for listed pages (feeds and calendars carry it)
-    scripts: tuple[str, ...]  # hashes of the page's inline scripts, for the security policy
-    reads: tuple[int, ...] = ()  # what it read while rendering, as numbers in the ReadBook
-    search: str = ""  # what the search index takes of it, as JSON (search/entry.py); "" when not searchable
+    html: the page; content: the body HTML, kept for listed pages (feeds and calendars carry it);
+    scripts: hashes of the page's inline scripts, for the security policy; reads: what it read while
+    rendering, as numbers in the ReadBook; search: what the search index takes of it, as JSON
+    (search/entry.py), "" when not searchable. A page read from the store holds only the small facts
+    until a stage asks for its HTML, body or entry (`_loader`)."""
+
+    __slots__ = (
+        "_content",
+        "_content_hash",
+        "_digest",
+        "_html",
+        "_loader",
+        "_search",
+        "has_content",
+        "media",
+        "policy",
+        "reads",
+        "scripts",
+    )
+
+    def __init__(self, html: bytes, content: str, scripts: tuple[str, ...], reads: tuple[int, ...] = (),
+                 search: str = "") -> None:
+        self._html: bytes | None = html
+        self._content: str | None = content
+        self._search: str | None = search
+        self._digest: str | None = None
+        self._content_hash: bytes | None = None
+        self.scripts, self.reads = scripts, reads
+        self.policy = policy_tags(html)  # the Content-Security-Policy tags it carries
+        self.media = shows_media(html)  # whether the image stage has anything to look at in it
+        self.has_content = bool(content)
+        self._loader: _RowLoader | None = None
+
+    @classmethod
+    def stored(cls, loader: _RowLoader, scripts: tuple[str, ...], reads: tuple[int, ...], digest: str,
+               policy: tuple[str, ...], media: bool, content_hash: bytes) -> FinalPage:
+        page = cls.__new__(cls)
+        page._html = page._content = page._search = None
+        page._digest, page.scripts, page.reads = digest, scripts, reads
+        page._content_hash, has_content = content_hash, content_hash != _NO_CONTENT
+        page.policy, page.media, page.has_content, page._loader = policy, media, has_content, loader
+        return page
+
+    @property
+    def html(self) -> bytes:
+        if self._html is None:
+            assert self._loader is not None
+            self._html = self._loader.html()
+        return self._html
+
+    @property
+    def content(self) -> str:
+        if self._content is None:
+            assert self._loader is not None
+            self._content = self._loader.content() if self.has_content else ""
+        return self._content
+
+    @property
+    def search(self) -> str:
+        if self._search is None:
+            assert self._loader is not None
+            self._search = self._loader.search()
+        return self._search
+
+    @property
+    def digest(self) -> str:
+        """sha256 of the HTML: what the output's manifest says of a file that holds it."""
+        if self._digest is None:
+            self._digest = hashlib.sha256(self.html).hexdigest()
+        return self._digest
+
+    @property
+    def content_hash(self) -> bytes:
+        """sha256 of the body HTML's UTF-8: what a feed's inputs hash (outputs/syndication.py)."""
+        if self._content_hash is None:
+            self._content_hash = hashlib.sha256(self.content.encode()).digest()
+        return self._content_hash
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the HTML is in memory (always, for a page rendered by this process)."""
+        return self._html is not None
+
+    def without_content(self) -> FinalPage:
+        """The same page without its body HTML, for a page no feed or calendar lists."""
+        page = FinalPage(self.html, "", self.scripts, self.reads, self.search)
+        page._digest = self._digest
+        return page
+
+    def known_search(self, entry: str) -> None:
+        """The entry read for it with every other (RenderCache.search_entries)."""
+        if self._search is None:
+            self._search = entry
+
+
+class _RowLoader:
+    """Reads one page's large columns when they are first asked for."""
+
+    __slots__ = ("output", "store")
+
+    def __init__(self, store: Store, output: str) -> None:
+        self.store, self.output = store, output
+
+    def _column(self, column: str) -> object:
+        rows = self.store.rows(f"SELECT {column} FROM pages WHERE output = ?", (self.output,))
+        if not rows:
+            raise CacheDamaged(f"the rendered page {self.output} went missing from the build cache")
+        return rows[0][0]
+
+    def html(self) -> bytes:
+        value = self._column("html")
+        if not isinstance(value, bytes):
+            raise CacheDamaged("a rendered page does not have the shape samizdat writes (html)")
+        return value
+
+    def content(self) -> str:
+        value = self._column("content")
+        try:
+            if not isinstance(value, bytes):
+                raise ValueError("content")
+            return value.decode("utf-8")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CacheDamaged("a rendered page does not have the shape samizdat writes (content)") from exc
+
+    def search(self) -> str:
+        value = self._column("search")
+        if not isinstance(value, str):
+            raise CacheDamaged("a rendered page does not have the shape samizdat writes (search)")
+        return value
 
 
 @dataclass
@@ -40,9 +187,12 @@ class RenderCache:
     def open(cls, store: Store) -> RenderCache:
         try:
             book = ReadBook.load(store)
-            rows = store.rows("SELECT output, signature, scripts, reads, html, content, search FROM pages")
+            # typeof() and length() are read from the row's header: the large values themselves are not
+            rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, content_hash, "
+                              "typeof(search) || typeof(content) || typeof(html) FROM pages")
+            texts: dict[object, tuple[str, ...]] = {}  # most pages carry the same scripts and policy tag
             with gc_paused():
-                entries = {str(row[0]): _unpack(row, book) for row in rows}
+                entries = {str(row[0]): _unpack(row, book, store, texts) for row in rows}
         except CacheDamaged as exc:
             store.discard(exc)
             book, entries = ReadBook(), {}
@@ -62,6 +212,20 @@ class RenderCache:
         self.entries = entries
         self.book.keep({number for _, page in entries.values() for number in page.reads})
 
+    def search_entries(self, pages: Iterable[FinalPage]) -> None:
+        """Every page's search entry that is not in memory yet, read in one pass over the column (the
+        search stage takes all of a language's entries)."""
+        wanted = {id(page) for page in pages if page._search is None}
+        if not wanted or self.store.db is None:
+            return
+        by_output = {path: page for path, (_, page) in self.entries.items() if id(page) in wanted}
+        for output, entry in self.store.rows("SELECT output, search FROM pages"):
+            page = by_output.get(str(output))
+            if page is not None:
+                if not isinstance(entry, str):
+                    raise CacheDamaged("a rendered page does not have the shape samizdat writes (search)")
+                page.known_search(entry)
+
     def save(self, db: sqlite3.Connection) -> None:
         """The changed rows, in the caller's transaction."""
         for path in sorted(self.dirty):
@@ -70,26 +234,41 @@ class RenderCache:
                 db.execute("DELETE FROM pages WHERE output = ?", (path,))
                 continue
             signature, page = entry
-            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.html,
-                        page.content.encode("utf-8"), page.search))
+            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.digest,
+                        json.dumps(page.policy), int(page.media), page.content_hash, page.search,
+                        page.content.encode("utf-8"), page.html))
         self.book.save(db)
         self.dirty = set()
 
 
-def _unpack(row: tuple[object, ...], book: ReadBook) -> tuple[str, FinalPage]:
+def _unpack(row: tuple[object, ...], book: ReadBook, store: Store,
+            texts: dict[object, tuple[str, ...]]) -> tuple[str, FinalPage]:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
-    _, signature, scripts_text, reads, html, content, search = row
+    output, signature, scripts_text, reads, digest, policy_text, media, content_hash, types = row
     try:
-        if not (isinstance(signature, str) and isinstance(scripts_text, str) and isinstance(reads, bytes)
-                and isinstance(html, bytes) and isinstance(content, bytes) and isinstance(search, str)):
+        if types != "textblobblob":
             raise ValueError("a column of the wrong type")
-        scripts = json.loads(scripts_text)
-        if not (isinstance(scripts, list) and all(isinstance(script, str) for script in scripts)):
-            raise ValueError("scripts of the wrong type")
+        if not (isinstance(signature, str) and isinstance(scripts_text, str) and isinstance(reads, bytes)
+                and isinstance(digest, str) and len(digest) == 64 and isinstance(policy_text, str)
+                and media in (0, 1) and isinstance(content_hash, bytes) and len(content_hash) == 32):
+            raise ValueError("a column of the wrong type")
+        scripts, policy = _texts(scripts_text, texts), _texts(policy_text, texts)
         numbers = tuple(array("q", reads))
         if not book.knows(numbers):
             raise ValueError("a read that is not in the book")
-        return signature, FinalPage(html, content.decode("utf-8"), tuple(scripts), numbers, search)
-    except (ValueError, UnicodeDecodeError) as exc:
+        loader = _RowLoader(store, str(output))
+        return signature, FinalPage.stored(loader, scripts, numbers, digest, policy, bool(media), content_hash)
+    except ValueError as exc:
         raise CacheDamaged(f"a rendered page does not have the shape samizdat writes ({exc})") from exc
+
+
+def _texts(encoded: str, known: dict[object, tuple[str, ...]]) -> tuple[str, ...]:
+    """A JSON list of texts; ValueError for anything else."""
+    found = known.get(encoded)
+    if found is None:
+        value = json.loads(encoded)
+        if not (isinstance(value, list) and all(isinstance(text, str) for text in value)):
+            raise ValueError("a list of texts of the wrong type")
+        found = known[encoded] = tuple(value)
+    return found

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from samizdat.build.cache.store import Store
-from samizdat.build.writer import MARKER
+from samizdat.build.output_paths import MARKER
 from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
@@ -69,8 +69,9 @@ def _output_intact(out_dir: Path) -> bool:
     """Every file the last build wrote is still there with the size and time it had."""
     try:
         files = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))["files"]
+        folder = os.fspath(out_dir) + "/"  # strings, not Path objects: thousands of files
         for rel, (size, mtime_ns, _) in files.items():
-            stat = (out_dir / rel).stat()
+            stat = os.stat(folder + rel)
             if stat.st_size != size or stat.st_mtime_ns != mtime_ns:
                 return False
     except (OSError, ValueError, KeyError, TypeError):
@@ -117,7 +118,7 @@ def _record(fields: Any) -> BuildRecord:
         record = BuildRecord(
             fields["fingerprint"], dt.datetime.fromisoformat(next_change) if next_change is not None else None,
             fields["html_pages"], fields["files"], fields["images"],
-            tuple(_finding(item) for item in fields["findings"]))
+            tuple(_finding(item, paths) for paths in [{}] for item in fields["findings"]))
         counts = (record.html_pages, record.files, record.images)
         if not isinstance(record.fingerprint, str) or not all(type(count) is int for count in counts):
             raise ValueError("a field of the wrong type")
@@ -126,14 +127,16 @@ def _record(fields: Any) -> BuildRecord:
     return record
 
 
-def _finding(item: Any) -> Finding:
+def _finding(item: Any, paths: dict[str, Path]) -> Finding:
+    """paths: the Path of each text seen so far (a page has a finding for each missing translation)."""
     severity, message, place, hint, code = item
     location = None
+    texts, numbers = [severity, message], []
     if place is not None:
         path, line, column = place
-        location = SourceLocation(Path(path), line, column)
-    texts = (severity, message, *([location.path.as_posix()] if location else []))
-    numbers = (location.line, location.column) if location else ()
+        texts.append(path)
+        numbers += [line, column]
+        location = SourceLocation(paths[path] if path in paths else paths.setdefault(path, Path(path)), line, column)
     if (not all(isinstance(text, str) for text in texts)
             or not all(value is None or isinstance(value, str) for value in (hint, code))
             or not all(value is None or type(value) is int for value in numbers)):

@@ -65,9 +65,11 @@ class ParseCache:
     def open(cls, store: Store, config: SiteConfig, drafts: bool = False) -> ParseCache:
         digest = config_digest(config, drafts)
         try:
-            rows = store.rows("SELECT path, stat, digest, fields, body FROM sources WHERE config = ?", (digest,))
+            # typeof() is read from the row's header: the bodies are read when a stage asks for one (_Body)
+            rows = store.rows("SELECT path, stat, digest, fields, typeof(body) FROM sources WHERE config = ?",
+                              (digest,))
             with gc_paused():
-                entries = {str(row[0]): _unpack(row, config) for row in rows}
+                entries = {str(row[0]): _unpack(row, config, store) for row in rows}
         except CacheDamaged as exc:
             store.discard(exc)
             entries = {}
@@ -145,8 +147,13 @@ class ParseCache:
                 db.execute("DELETE FROM sources WHERE path = ?", (key,))
                 continue
             assert known is not None
+            fields, body = packed
+            if body is None:  # a body never read: the row keeps the one it holds (the same digest)
+                db.execute("UPDATE sources SET stat = ?, fields = ? WHERE path = ?",
+                           (json.dumps(known.stat), fields, key))
+                continue
             db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
-                       (key, self.config_digest, json.dumps(known.stat), known.digest, *packed))
+                       (key, self.config_digest, json.dumps(known.stat), known.digest, fields, body))
         self.dirty = set()
 
 
@@ -157,19 +164,69 @@ def config_digest(config: SiteConfig, drafts: bool) -> str:
     return hashlib.sha256(text).hexdigest()
 
 
-def _pack(parsed: Parsed) -> tuple[str, bytes]:
+def _pack(parsed: Parsed) -> tuple[str, bytes | None]:
+    """The row's fields and body; None for a body still in the store (_StoredPage), unread."""
     page, fm = parsed.page, parsed.page.front_matter
     fields = [str(page.path), page.language.code, page.key, page.title, page.layout, page.url,
               page.output_path, page.body_line, to_plain(fm.data), list(fm.lines), to_plain(page.date),
               page.description, [list(mark) for mark in parsed.placeholders], parsed.paragraphs]
-    return json.dumps(fields, ensure_ascii=False, allow_nan=False), page.body.encode("utf-8")
+    unread = isinstance(page, _StoredPage) and "body" not in page.__dict__
+    return (json.dumps(fields, ensure_ascii=False, allow_nan=False),
+            None if unread else page.body.encode("utf-8"))
 
 
-def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
+class _Body:
+    """A page's body, read from the store the first time it is asked for, then kept by the page itself
+    (a value in the instance's own dictionary wins over this class attribute)."""
+
+    def __get__(self, page: object, owner: type | None = None) -> str:
+        if page is None:
+            return self  # type: ignore[return-value]
+        reader: _BodyReader = page.__dict__["_reader"]
+        body = reader.read()
+        object.__setattr__(page, "body", body)
+        return body
+
+
+class _BodyReader:
+    __slots__ = ("path", "store")
+
+    def __init__(self, store: Store, path: str) -> None:
+        self.store, self.path = store, path
+
+    def read(self) -> str:
+        rows = self.store.rows("SELECT body FROM sources WHERE path = ?", (self.path,))
+        try:
+            if not rows or not isinstance(rows[0][0], bytes):
+                raise ValueError("no body")
+            return str(rows[0][0], "utf-8")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
+
+
+class _StoredPage(Page):
+    """A page parsed by an earlier build: the same fields, its body read from the store when first asked for
+    (a one-edit build renders a few pages; the rest of the bodies stay on disk)."""
+
+    body = _Body()  # type: ignore[assignment]
+
+
+class _StoredFrontMatter(FrontMatter):
+    body = _Body()  # type: ignore[assignment]
+
+
+def _stored(cls: type, reader: _BodyReader, **fields: object) -> Any:
+    """An instance of the frozen dataclass `cls` with every field but its body, which `reader` gives."""
+    made = object.__new__(cls)
+    made.__dict__.update(fields, _reader=reader)  # as the dataclass's own __init__ stores them, one at a time
+    return made
+
+
+def _unpack(row: tuple[object, ...], config: SiteConfig, store: Store) -> Known:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
     try:
-        _, stat_text, digest, fields_text, body_bytes = row
-        if not (isinstance(stat_text, str) and isinstance(fields_text, str) and isinstance(body_bytes, bytes)):
+        path_text, stat_text, digest, fields_text, body_type = row
+        if not (isinstance(stat_text, str) and isinstance(fields_text, str) and body_type == "blob"):
             raise ValueError("a column of the wrong type")
         stat, fields = json.loads(stat_text), json.loads(fields_text)
         (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks,
@@ -185,12 +242,13 @@ def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
         if (language is None or not isinstance(data, dict) or not (date is None or isinstance(date, dt.date))
                 or not all(_is_mark(mark) for mark in marks)):
             raise ValueError("a field of the wrong type")
-        body = str(body_bytes, "utf-8")
     except (ValueError, TypeError, RecursionError) as exc:
         raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
-    front_matter = FrontMatter(data, body, body_line, tuple(lines))
-    page = Page(Path(path), language, key, title, layout, url, output, body, body_line, front_matter, date,
-                description)
+    reader = _BodyReader(store, str(path_text))
+    front_matter = _stored(_StoredFrontMatter, reader, data=data, body_line=body_line, lines=tuple(lines))
+    page = _stored(_StoredPage, reader, path=Path(path), language=language, key=key, title=title, layout=layout,
+                   url=url, output_path=output, body_line=body_line, front_matter=front_matter, date=date,
+                   description=description, scheduled=False)
     assert isinstance(digest, str)
     parsed = Parsed(page, tuple((line, text) for line, text in marks), digest, paragraphs)
     return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed)

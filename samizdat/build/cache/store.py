@@ -21,6 +21,7 @@ import gc
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -29,13 +30,16 @@ from samizdat.engine import engine_id
 from samizdat.products import site_cache
 from samizdat.sealed import CacheDamaged
 
-FORMAT = 4  # raise when a table changes shape: an older file is emptied, not misread
+FORMAT = 5  # raise when a table changes shape: an older file is emptied, not misread
+# A row's columns are stored in this order, and a large value spills onto a chain of pages that must be
+# walked to reach what follows it: the small columns a build reads of every page come first.
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (path TEXT PRIMARY KEY, config TEXT NOT NULL, stat TEXT NOT NULL, digest TEXT NOT NULL,
                       fields TEXT NOT NULL, body BLOB NOT NULL);
 CREATE TABLE pages (output TEXT PRIMARY KEY, signature TEXT NOT NULL, scripts TEXT NOT NULL, reads BLOB NOT NULL,
-                    html BLOB NOT NULL, content BLOB NOT NULL, search TEXT NOT NULL);
+                    digest TEXT NOT NULL, policy TEXT NOT NULL, media INTEGER NOT NULL, content_hash BLOB NOT NULL,
+                    search TEXT NOT NULL, content BLOB NOT NULL, html BLOB NOT NULL);
 CREATE TABLE reads (id INTEGER PRIMARY KEY, read TEXT NOT NULL UNIQUE, answer TEXT NOT NULL, page TEXT);
 CREATE TABLE generated (output TEXT PRIMARY KEY, inputs TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE record (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
@@ -65,6 +69,8 @@ class Store:
 
     def __init__(self, connection: sqlite3.Connection | None, path: Path | None = None) -> None:
         self.db, self.path = connection, path
+        self._reading = threading.Lock()  # a kept page's bytes are read on the writer's threads (publication.py)
+        self.generation = 0  # raised when the file is emptied: rows read before are not there to read again
 
     @classmethod
     def open(cls, site_root: Path) -> Store:
@@ -87,7 +93,8 @@ class Store:
         if self.db is None:
             return []
         try:
-            return self.db.execute(sql, parameters).fetchall()
+            with self._reading:
+                return self.db.execute(sql, parameters).fetchall()
         except sqlite3.Error as exc:
             raise CacheDamaged(f"the build cache cannot be read ({exc})") from exc
 
@@ -102,6 +109,7 @@ class Store:
 
     def discard(self, problem: Exception) -> None:
         """Empty the store after a row samizdat cannot have written: the build goes on cold."""
+        self.generation += 1
         if self.db is not None and self.path is not None:
             self.db.close()
             _remove(self.path)
