@@ -8,14 +8,13 @@ the last build: in this process (the dev server rebuilds in one process), or els
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from samizdat.collector import gc_paused
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
 from samizdat.search.documents import searchable
@@ -49,22 +48,8 @@ STORED = "search-index:"  # + language code: the name of a language's files in `
 def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                    kept: Kept | None = None) -> dict[str, bytes]:
     """rendered: output path → the page as rendered. Returns output path → chunk file, for every language."""
-    with _collector_paused():
+    with gc_paused():  # millions of small lists and dicts, none in a cycle (collector.py)
         return _search_outputs(config, pages, rendered, kept)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Decoding the entries makes millions of small lists and dicts, none of them in a cycle: each burst
-    of them set Python's cycle collector walking the whole build's heap again, a third of this stage's
-    time at 10,000 files. Garbage cycles made meanwhile wait for the next collection after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],

@@ -9,10 +9,10 @@ import traceback
 from pathlib import Path
 
 from samizdat.build.cache import BuildCaches
-from samizdat.build.cache.store import gc_paused
 from samizdat.build.options import BuildOptions
 from samizdat.build.output import SiteOutput
 from samizdat.build.pipeline import render_site
+from samizdat.collector import gc_paused
 from samizdat.errors import SamizdatError
 
 TRACEBACK_FRAMES = 6  # enough to find the failing line; the overlay is read on a phone too

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from samizdat.build.cache.reads import ReadBook
-from samizdat.build.cache.store import Store, gc_paused
+from samizdat.build.cache.store import Store
+from samizdat.collector import gc_paused
 from samizdat.sealed import CacheDamaged
 
 # The policy tag the security stage looks for (build/finishing.py: secure). Its content never holds a

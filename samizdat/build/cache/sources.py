@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from samizdat.build.cache.store import Store, gc_paused
+from samizdat.build.cache.store import Store
 from samizdat.build.plain import NotPlain, from_plain, to_plain
+from samizdat.collector import gc_paused
 from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page

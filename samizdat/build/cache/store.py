@@ -17,7 +17,6 @@ hashes it was made from.
 
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 import sys
@@ -44,19 +43,6 @@ CREATE TABLE reads (id INTEGER PRIMARY KEY, read TEXT NOT NULL UNIQUE, answer TE
 CREATE TABLE generated (output TEXT PRIMARY KEY, inputs TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE record (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
 """
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Tens of thousands of new objects, none of them cyclic: Python's collector would walk every
-    object alive many times over while they are made (a third of the load time at 10,000 pages)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def store_path(site_root: Path) -> Path:
