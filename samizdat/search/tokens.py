@@ -40,6 +40,8 @@ def count_terms(text: str, language: str) -> TermCounts:
     counts.words = runs.total()
     hangul, stems = counts.hangul, counts.stems
     known = _ANALYSED.setdefault(language, {})
+    if len(known) > MOST_ANALYSED:  # a site of random words (or the dev server's hundredth edit) keeps it bounded
+        known.clear()
     for run, times in runs.items():
         if HANGUL_FIRST <= run[0] <= HANGUL_LAST:  # the pattern keeps each run within one script
             for term in _korean_terms(run):
@@ -63,6 +65,7 @@ def count_terms(text: str, language: str) -> TermCounts:
 # Language code → word → (its stem, its ending), for the life of the process: a site has a few tens of
 # thousands of distinct words, and a page mostly repeats words other pages had.
 _ANALYSED: dict[str, dict[str, tuple[str, str]]] = {}
+MOST_ANALYSED = 200_000  # words kept per language: a few tens of megabytes at most
 
 
 @lru_cache(maxsize=200_000)
