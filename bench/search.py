@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import re
@@ -265,6 +266,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="cold builds with and without the index (medians)")
     parser.add_argument("--skip-bundled", action="store_true", help="only the generated sites")
     args = parser.parse_args()
+    if importlib.util.find_spec("pagefind") is None:  # the peer every figure is set beside
+        raise SystemExit("bench.search measures Pagefind beside samizdat: pip install 'pagefind[bin]' first")
     from playwright.sync_api import sync_playwright
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS
