@@ -12,13 +12,12 @@ frames in `movi` are not touched, and the file keeps its length.
 from __future__ import annotations
 
 import mmap
-import shutil
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat.documents.spans import all_zero, fill_zeros, shown
+from samizdat.documents.spans import all_zero, cleaned_copy, fill_zeros, left_in, shown
 
 ENGINE = "avi 1"  # raise when this module changes what it writes, so cached copies are made again
 
@@ -111,25 +110,14 @@ def clean_avi(data: bytearray | mmap.mmap) -> AviCleaning:
 
 
 def clean_avi_file(source: Path, target: Path) -> AviCleaning:
-    """A cleaned copy of `source` at `target`, overwritten in place through a memory map."""
-    shutil.copyfile(source, target)
-    with target.open("r+b") as file:
-        if file.seek(0, 2) == 0:
-            raise AviProblem("the file is empty")
-        with mmap.mmap(file.fileno(), 0) as data:
-            return clean_avi(data)
+    """A cleaned copy of `source` at `target` (spans.cleaned_copy)."""
+    return cleaned_copy(source, target, clean_avi, AviProblem)
 
 
 def avi_file_metadata(path: Path) -> list[str]:
     """What a published AVI file still holds that clean_avi blanks (empty when it is clean)."""
-    with path.open("rb") as file:
-        if file.seek(0, 2) == 0:
-            return []
-        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            try:
-                return [f"the chunk {_name(chunk.kind)} at byte {chunk.start}" for chunk in find_metadata(data)]
-            except AviProblem as problem:
-                return [f"a file that cannot be read ({problem})"]
+    return left_in(path, lambda data: [f"the chunk {_name(chunk.kind)} at byte {chunk.start}"
+                                       for chunk in find_metadata(data)], AviProblem)
 
 
 def _name(kind: bytes) -> str:

@@ -12,11 +12,12 @@ its length and every offset; players skip `free` boxes and empty tracks.
 from __future__ import annotations
 
 import mmap
-import shutil
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from samizdat.documents.spans import cleaned_copy, left_in
 
 ENGINE = "iso-media 1"  # raise when this module changes what it writes, so cached copies are made again
 
@@ -71,26 +72,13 @@ def boxes(data: Buffer, start: int, end: int) -> Iterator[Box]:
 
 
 def clean_iso_file(source: Path, target: Path) -> MediaCleaning:
-    """A cleaned copy of `source` at `target`, overwritten in place through a memory map: a film of
-    gigabytes is never held in memory."""
-    shutil.copyfile(source, target)
-    with target.open("r+b") as file:
-        if file.seek(0, 2) == 0:
-            raise MediaProblem("the file is empty")
-        with mmap.mmap(file.fileno(), 0) as data:
-            return clean_iso_media(data)
+    """A cleaned copy of `source` at `target` (spans.cleaned_copy)."""
+    return cleaned_copy(source, target, clean_iso_media, MediaProblem)
 
 
 def iso_file_metadata(path: Path) -> list[str]:
     """What remains in a published file that clean_iso_file removes (empty when it is clean)."""
-    with path.open("rb") as file:
-        if file.seek(0, 2) == 0:
-            return []
-        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            try:
-                return remaining_metadata(data)
-            except MediaProblem as problem:
-                return [str(problem)]
+    return left_in(path, remaining_metadata, MediaProblem)
 
 
 def clean_iso_media(data: bytearray | mmap.mmap) -> MediaCleaning:

@@ -14,14 +14,13 @@ their blocks and codec data. The file keeps its length; the picture and sound ar
 from __future__ import annotations
 
 import mmap
-import shutil
 import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat.documents.spans import all_zero, fill_zeros, shown
+from samizdat.documents.spans import all_zero, cleaned_copy, fill_zeros, left_in, shown
 
 ENGINE = "matroska 2"  # raise when this module changes what it writes, so cached copies are made again
 
@@ -260,22 +259,10 @@ def clean_matroska(data: bytearray | mmap.mmap) -> MatroskaCleaning:
 
 
 def clean_matroska_file(source: Path, target: Path) -> MatroskaCleaning:
-    """A cleaned copy of `source` at `target`, overwritten in place through a memory map."""
-    shutil.copyfile(source, target)
-    with target.open("r+b") as file:
-        if file.seek(0, 2) == 0:
-            raise MatroskaProblem("the file is empty")
-        with mmap.mmap(file.fileno(), 0) as data:
-            return clean_matroska(data)
+    """A cleaned copy of `source` at `target` (spans.cleaned_copy)."""
+    return cleaned_copy(source, target, clean_matroska, MatroskaProblem)
 
 
 def matroska_file_metadata(path: Path) -> list[str]:
     """What a published file still holds that clean_matroska voids (empty when it is clean)."""
-    with path.open("rb") as file:
-        if file.seek(0, 2) == 0:
-            return []
-        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            try:
-                return [item.name for item in find_metadata(data)]
-            except MatroskaProblem as problem:
-                return [f"a file that cannot be read ({problem})"]
+    return left_in(path, lambda data: [item.name for item in find_metadata(data)], MatroskaProblem)
