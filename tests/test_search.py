@@ -76,7 +76,7 @@ def test_a_chunk_holds_any_text_and_nothing_in_it_reads_as_css_or_a_url(text: st
 
 def _index(docs: dict[str, tuple[str, str, str]], code: str = "ru") -> dict[str, bytes]:
     """docs: path → (title, text, kind)."""
-    return build_language_index(code, [entry_of(SearchDoc(path, title, "", kind, text), code)
+    return build_language_index(code, [entry_of(SearchDoc(path, title, "", kind, text))
                                        for path, (title, text, kind) in sorted(docs.items())])
 
 
@@ -321,9 +321,13 @@ def test_a_search_entry_pack_cannot_have_written_is_refused() -> None:
     """The search stage then makes the entry again from the page's HTML (stage.py)."""
     from samizdat.search.entry import unpack
 
-    good = pack(entry_of(SearchDoc("en/x/", "Title", "", "p", "Some words here"), "en"))
-    assert unpack(good).stems["word"][0] > 0
-    for bad in ("", "[1]", good.replace('"word":', '"word":"x","zz":'), good.replace('"word":[', '"word":["x",'),
-                good.replace('"word":[', '"word":[1,2,'), good.replace('"word":[', '"word":[[],')):
+    good = pack(entry_of(SearchDoc("en/x/", "Title", "", "p", "Some words here, some")))
+    assert '"some words here",[2,1,1]' in good
+    assert unpack(good).words == ["some", "words", "here"] and unpack(good).counts == [2, 1, 1]
+    for bad in ("", "[1]", good.replace("[2,1,1]", "[2,1]"), good.replace("[2,1,1]", "[0,1,1]"),
+                good.replace("[2,1,1]", "[2.5,1,1]"), good.replace("[2,1,1]", '["2",1,1]'),
+                good.replace("[2,1,1]", "[true,1,1]"), good.replace("[2,1,1]", f"[{2**31},1,1]"),
+                good.replace('"some words here"', '"some  here"'), good.replace('"some words here"', '" words here"'),
+                good.replace('"some words here"', '["some","words","here"]')):
         with pytest.raises(ValueError):
             unpack(bad)

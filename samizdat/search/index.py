@@ -9,7 +9,8 @@ A query reads the manifest, one bucket per query word and the document chunks of
 Bucket counts follow the number of documents only, and a page's document number comes from its own
 address (slots.py), so an edit to one page, a new page or a removed one changes the chunks holding its
 terms, its own document chunk and the manifest (and, now and then, those of a page its number moved).
-Each page's terms and weights come ready from the render step (entry.py): this module only files them.
+Each page's words come counted from the render step (entry.py), its terms and weights from postings.py:
+this module files them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
+from samizdat.search.postings import postings
 from samizdat.search.tokens import HANGUL, OTHER, bucket, form_of, word_key
 
 INDEX_FOLDER = "_search"
@@ -51,7 +53,7 @@ def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[st
     prefix, folder = chunk_prefix(code), language_folder(code)
     buckets = bucket_count(sum(entry is not None for entry in numbered))
     files = {f"{folder}/{kind}{n}.css": chunks.encode(f"{prefix}-{kind}{n}", payload)
-             for kind, table in _term_buckets(numbered, buckets).items() for n, payload in enumerate(table)}
+             for kind, table in _term_buckets(code, numbered, buckets).items() for n, payload in enumerate(table)}
     for n in range(0, len(numbered), DOCS_PER_CHUNK):
         payload = [None if d is None else [d.path, d.title, d.date, d.kind, d.snippet]
                    for d in numbered[n: n + DOCS_PER_CHUNK]]
@@ -66,39 +68,12 @@ def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[st
     return files
 
 
-def _term_buckets(numbered: list[PageEntry | None], buckets: int) -> dict[str, list[dict]]:
-    hangul: dict[str, list[int]] = {}  # term → [number, weight, number, weight, …], numbers ascending
-    stems: dict[str, list[int]] = {}
-    endings: dict[str, set[str]] = {}  # stem → the endings of its words on every page
-    for number, entry in enumerate(numbered):
-        if entry is None:
-            continue
-        for term, weight in entry.hangul.items():
-            if term in hangul:
-                hangul[term] += (number, weight)
-            else:
-                hangul[term] = [number, weight]
-        for root, (weight, *seen) in entry.stems.items():
-            if root in stems:
-                stems[root] += (number, weight)
-                endings[root].update(seen)  # type: ignore[arg-type]
-            else:
-                stems[root] = [number, weight]  # type: ignore[list-item]
-                endings[root] = set(seen)  # type: ignore[arg-type]
+def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> dict[str, list[dict]]:
+    found = postings(code, numbered)
     result: dict[str, list[dict]] = {HANGUL: [{} for _ in range(buckets)], OTHER: [{} for _ in range(buckets)]}
-    for term, postings in hangul.items():
-        result[HANGUL][bucket(term, buckets)][term] = _gaps(postings)
-    for root, postings in stems.items():
-        ends = sorted(endings[root])
-        flat = _gaps(postings)
+    for term, listed in found.hangul.items():
+        result[HANGUL][bucket(term, buckets)][term] = listed
+    for root, (ends, listed) in found.stems.items():
         for key in sorted({word_key(form_of(root, end)) for end in ends}):
-            result[OTHER][bucket(key, buckets)][root] = [ends, flat]
+            result[OTHER][bucket(key, buckets)][root] = [ends, listed]
     return result
-
-
-def _gaps(postings: list[int]) -> list[int]:
-    """[gap, weight, gap, weight, …]: each document number as its distance from the one before."""
-    last = 0
-    for i in range(0, len(postings), 2):
-        postings[i], last = postings[i] - last, postings[i]
-    return postings

@@ -8,68 +8,40 @@ query.py compute the same buckets with the same hash.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from samizdat.search import korean
-from samizdat.search.normalise import HANGUL_FIRST, HANGUL_LAST, WORDS, fold, script_of
+from samizdat.search.normalise import HANGUL_FIRST, HANGUL_LAST, script_of
 from samizdat.search.stemming import stem
 
 HANGUL, OTHER = "h", "x"  # the two kinds of bucket, named in chunk file names
 
 
-@dataclass
-class TermCounts:
-    """One text's terms: how often each occurs, and the surface forms each stem was seen with."""
-
-    hangul: Counter[str] = field(default_factory=Counter)
-    # stem → [how often its words occur, the ending of each of them (ending()), in the order first seen]
-    stems: dict[str, list[int | str]] = field(default_factory=dict)
-    words: int = 0  # how many words the text has
+def is_hangul(word: str) -> bool:
+    """The word pattern keeps each run within one script, so the first letter tells."""
+    return HANGUL_FIRST <= word[0] <= HANGUL_LAST
 
 
-def count_terms(text: str, language: str) -> TermCounts:
-    """Each distinct word is analysed once (pages repeat their words), and each stem once per process.
-
-    This runs on every searchable page of a cold build, so it is written for speed: one pass of the word
-    pattern for both scripts, a word's stem and ending looked up together in a plain dictionary per
-    language, and the stem's count and endings kept in one list."""
-    counts = TermCounts()
-    runs = Counter(WORDS.findall(fold(text)))
-    counts.words = runs.total()
-    hangul, stems = counts.hangul, counts.stems
+def stem_and_ending(word: str, language: str) -> tuple[str, str]:
+    """A non-Korean word's stem and its ending (ending()), each distinct word analysed once per process."""
     known = _ANALYSED.setdefault(language, {})
-    if len(known) > MOST_ANALYSED:  # a site of random words (or the dev server's hundredth edit) keeps it bounded
-        known.clear()
-    for run, times in runs.items():
-        if HANGUL_FIRST <= run[0] <= HANGUL_LAST:  # the pattern keeps each run within one script
-            for term in _korean_terms(run):
-                hangul[term] += times
-            continue
-        analysed = known.get(run)
-        if analysed is None:
-            root = stem(run, script_of(run), language)
-            analysed = known[run] = (root, ending(root, run))
-        root, end = analysed
-        slot = stems.get(root)
-        if slot is None:
-            stems[root] = [times, end]
-        else:
-            slot[0] += times  # type: ignore[operator]
-            if end not in slot:  # a stem has a handful of forms on a page: a list is cheaper than a set
-                slot.append(end)
-    return counts
+    analysed = known.get(word)
+    if analysed is None:
+        if len(known) >= MOST_ANALYSED:  # a site of random words (or the dev server's hundredth edit) stays bounded
+            known.clear()
+        root = stem(word, script_of(word), language)
+        analysed = known[word] = (root, ending(root, word))
+    return analysed
 
 
 # Language code → word → (its stem, its ending), for the life of the process: a site has a few tens of
-# thousands of distinct words, and a page mostly repeats words other pages had.
+# thousands of distinct words, and each build and each save of the dev server asks for all of them.
 _ANALYSED: dict[str, dict[str, tuple[str, str]]] = {}
 MOST_ANALYSED = 200_000  # words kept per language: a few tens of megabytes at most
 
 
 @lru_cache(maxsize=200_000)
-def _korean_terms(run: str) -> tuple[str, ...]:
+def korean_terms(run: str) -> tuple[str, ...]:
     return tuple(korean.index_terms(run))
 
 

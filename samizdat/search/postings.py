@@ -1,0 +1,141 @@
+"""Every term of one language with the documents it occurs in and its weight in each: the postings.
+
+The entries hold each page's words with their counts (entry.py). Here the site's distinct words are
+analysed once (a stem and an ending, or Korean syllable pairs: tokens.py), and then the counting,
+weighing and sorting of several hundred thousand (document, term) pairs is done in NumPy arrays, not
+one Python object at a time: that work grows with the site, and in Python it was most of what the index
+cost a cold build (docs/search.md).
+
+A term's weight in a page is BM25's: occurrences count less and less, and count less in a long page.
+The length is compared with a fixed one, not the site's average, so that an edit to one page never
+changes the weights of the others (and so their chunks), and each page's weights are its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+
+from samizdat.search.entry import PageEntry
+from samizdat.search.normalise import WORDS, fold
+from samizdat.search.tokens import is_hangul, korean_terms, stem_and_ending
+
+K1, B, REFERENCE_WORDS = 1.2, 0.75, 300
+TITLE_WEIGHT = 150  # added when the term is in the title: a title match ranks above most text matches
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Each list is [document number, weight, …] with the numbers as gaps from the one before (the first
+    from 0), ascending."""
+
+    hangul: dict[str, list[int]]  # Korean term → postings
+    stems: dict[str, tuple[list[str], list[int]]]  # stem → (the endings of its words on the site, sorted), postings
+
+
+class _Terms:
+    """The distinct words of a language's pages, each with the terms it gives, numbered."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.numbers: dict[tuple[str, str], int] = {}  # (HANGUL or OTHER kind letter, term) → term number
+        self.endings: dict[int, set[str]] = {}  # stem's term number → the endings of its words
+
+    def of_words(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For each word, where its terms start in the returned term numbers, and the term numbers:
+        one stem for most words, a Korean run's first syllable and pairs for a Korean one."""
+        starts, terms = [0], []
+        for word in words:
+            if is_hangul(word):
+                terms += [self.number("h", term) for term in korean_terms(word)]
+            else:
+                root, end = stem_and_ending(word, self.language)
+                number = self.number("x", root)
+                self.endings[number].add(end)
+                terms.append(number)
+            starts.append(len(terms))
+        return np.array(starts, dtype=np.int64), np.array(terms, dtype=np.int64)
+
+    def number(self, kind: str, term: str) -> int:
+        number = self.numbers.get((kind, term))
+        if number is None:
+            number = self.numbers[kind, term] = len(self.numbers)
+            if kind == "x":
+                self.endings[number] = set()
+        return number
+
+
+def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
+    """numbered: document number → entry, None for a number no page holds (slots.py)."""
+    present = [(number, entry) for number, entry in enumerate(numbered) if entry is not None]
+    if not present:
+        return Postings({}, {})
+    documents = np.array([number for number, _ in present], dtype=np.int64)
+    # Every (document, word) pair of the bodies, then of the titles (each distinct title word once).
+    words = list(chain.from_iterable(entry.words for _, entry in present))
+    counts = np.fromiter(chain.from_iterable(entry.counts for _, entry in present), np.int64, len(words))
+    titles = [list(dict.fromkeys(WORDS.findall(fold(entry.title)))) for _, entry in present]
+    title_words = list(chain.from_iterable(titles))
+    pair_document = np.concatenate([np.repeat(documents, [len(entry.counts) for _, entry in present]),
+                                    np.repeat(documents, [len(title) for title in titles])])
+    pair_count = np.concatenate([counts, np.zeros(len(title_words), np.int64)])
+    pair_in_title = np.concatenate([np.zeros(len(words), np.int64), np.ones(len(title_words), np.int64)])
+
+    terms = _Terms(language)
+    distinct = list(dict.fromkeys(chain(words, title_words)))
+    word_number = {word: n for n, word in enumerate(distinct)}
+    starts, term_of = terms.of_words(distinct)
+    pair_word = np.fromiter(map(word_number.__getitem__, chain(words, title_words)), np.int64, len(pair_document))
+
+    # One (term, document) key per term of each pair's word, term first, so that sorted keys are the
+    # postings in order; summed over the words that give the same term (a stem's forms, a Korean pair
+    # in several runs).
+    term, pair = _terms_of_pairs(pair_word, starts, term_of)
+    keys, inverse = np.unique(term * len(numbered) + pair_document[pair], return_inverse=True)
+    body = np.bincount(inverse, weights=pair_count[pair], minlength=len(keys)).astype(np.int64)
+    in_title = np.bincount(inverse, weights=pair_in_title[pair], minlength=len(keys)) > 0
+    length = np.bincount(pair_document[:len(words)], weights=counts, minlength=len(numbered))  # words in each
+    term, document = np.divmod(keys, len(numbered))
+    weights = _bm25(body, length[document]) + TITLE_WEIGHT * in_title  # BM25 of no occurrence is 0
+    return _by_term(term, document, weights, terms)
+
+
+def _terms_of_pairs(pair_word: np.ndarray, starts: np.ndarray, term_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each term of each pair's word, and the pair it came from."""
+    per_word = starts[pair_word + 1] - starts[pair_word]
+    pair = np.repeat(np.arange(len(pair_word)), per_word)
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_word) - per_word, per_word)
+    return term_of[starts[pair_word[pair]] + offset], pair
+
+
+def _bm25(counts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Written in the order of the operations Python would do for one term, so each weight is the same
+    to the last bit as the scalar formula's (and as earlier builds', whose chunks a browser may hold)."""
+    norm = K1 * (1 - B + B * lengths / REFERENCE_WORDS)
+    return np.rint(100 * counts * (K1 + 1) / (counts + norm)).astype(np.int64)
+
+
+def _by_term(term: np.ndarray, documents: np.ndarray, weights: np.ndarray, terms: _Terms) -> Postings:
+    """term, documents, weights: one per posting, by term and then by document."""
+    if not len(term):  # pages without a word
+        return Postings({}, {})
+    first = np.flatnonzero(np.r_[True, term[1:] != term[:-1]])
+    gaps = documents.copy()
+    gaps[1:] -= documents[:-1]
+    gaps[first] = documents[first]
+    flat = np.empty(2 * len(gaps), dtype=np.int64)
+    flat[0::2], flat[1::2] = gaps, weights
+    listed = flat.tolist()
+    names = list(terms.numbers)
+    hangul: dict[str, list[int]] = {}
+    stems: dict[str, tuple[list[str], list[int]]] = {}
+    for start, end, number in zip(first.tolist(), [*first[1:].tolist(), len(term)], term[first].tolist(), strict=True):
+        kind, name = names[number]
+        if kind == "h":
+            hangul[name] = listed[2 * start: 2 * end]
+        else:
+            stems[name] = (sorted(terms.endings[number]), listed[2 * start: 2 * end])
+    return Postings(hangul, stems)
