@@ -1,12 +1,11 @@
 """Rendering every page, from the cache where a page's inputs did not change, plus the template-only
-pages (404, mirrors). Each page's links are cleaned and hardened here too, so the cache keeps that work."""
+pages (404, mirrors). Each page's links are cleaned and hardened and its markup checked where it is
+rendered (page_check.py), so the cache keeps that work."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.build.cache.pages import FinalPage, RenderCache
 from samizdat.build.cache.reads import ReadBook
@@ -14,17 +13,15 @@ from samizdat.build.cache.signatures import notice_of, page_signature, site_sign
 from samizdat.build.dependencies import ReadAnswers, SiteSources
 from samizdat.build.flyer_pages import flyer_pages
 from samizdat.build.load import LoadedSite
+from samizdat.build.page_check import CheckedPage, check_page
 from samizdat.build.parallel import render_pages
 from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.tags import TAGS
 from samizdat.content.translation_status import outdated_sources
 from samizdat.errors import SamizdatError, raise_all
 from samizdat.findings import Finding
-from samizdat.outputs.links import clean_page_links
-from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.render import SEARCH_FOLDER, SEARCH_TEMPLATE, VARS_CSS, RenderedPage, Renderer
-from samizdat.outputs.security import harden_external_links, script_hash
 from samizdat.outputs.views import mirrors_url
 from samizdat.search.stage import SearchPage
 from samizdat.theme import THEME_URL
@@ -59,11 +56,11 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     todo = [page for page in site.pages if page.output_path not in results]
     unsafe: list[Finding] = []
     refused: set[str] = set()  # never cached: the next build must look at them again
-    outcomes = render_pages(renderer, todo)
+    outcomes = render_pages(renderer, rules, todo)
     raise_all([outcome for outcome in outcomes if isinstance(outcome, SamizdatError)])
-    for page, rendered in zip(todo, outcomes, strict=True):
-        assert isinstance(rendered, RenderedPage)
-        results[page.output_path], violations = _finish(rendered, rules, page, (cache.book, answers))
+    for page, checked in zip(todo, outcomes, strict=True):
+        assert isinstance(checked, CheckedPage)
+        results[page.output_path], violations = _final(checked, rules, page, (cache.book, answers))
         unsafe += violations
         if violations:
             refused.add(page.output_path)
@@ -80,7 +77,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     extra |= flyer_pages(renderer, site, results)
     scripts: set[str] = set()
     for path, html in extra.items():
-        final, violations = _finish(RenderedPage(html, ""), rules, None)
+        final, violations = _finish(RenderedPage(html, ""), rules)
         extra[path] = final.html
         scripts.update(final.scripts)
         unsafe += violations
@@ -122,20 +119,21 @@ def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tu
     return signatures
 
 
-def _finish(rendered: RenderedPage, rules: PageRules, page: Page | None,
-            book: tuple[ReadBook, ReadAnswers] | None = None) -> tuple[FinalPage, list[Finding]]:
-    """Tracking parameters out, the markup checked (one parse), rel="noopener noreferrer" on links that
-    leave the site. The page's allowed scripts go to the policy by hash."""
-    html = clean_page_links(rendered.html)
-    text = html.decode("utf-8")
-    tree = LexborHTMLParser(text)
-    scan = scan_page(tree, rules.trusted, rules.may_run_own(page.path if page else None), rules.origin)
-    if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
-        html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
-    found = findings_of(scan.violations, page, rules) if scan.violations else []
+def _finish(rendered: RenderedPage, rules: PageRules) -> tuple[FinalPage, list[Finding]]:
+    """A page made by a template alone, checked here (pages are checked where they are rendered)."""
+    checked, _ = check_page(rendered, rules, None)
+    return _final(checked, rules, None)
+
+
+def _final(checked: CheckedPage, rules: PageRules, page: Page | None,
+           book: tuple[ReadBook, ReadAnswers] | None = None) -> tuple[FinalPage, list[Finding]]:
+    """The page as the cache keeps it, and a finding at the line to edit for each rule it breaks (which
+    reads the site's files, so it is done here, not in the render workers). The page's allowed scripts go
+    to the policy by hash."""
+    rendered = checked.page
+    found = findings_of(checked.violations, page, rules) if checked.violations else []
     reads = book[0].record(rendered.reads, book[1]) if book else ()
-    return (FinalPage(html, rendered.content, tuple(script_hash(s) for s in scan.scripts), reads, rendered.search),
-            found)
+    return FinalPage(rendered.html, rendered.content, checked.scripts, reads, rendered.search), found
 
 
 def _not_found_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:

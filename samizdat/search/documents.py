@@ -33,23 +33,22 @@ def searchable(page: Page) -> bool:
     return page.key not in SECTION_LAYOUTS and not page.draft and page.data.get("search") is not False
 
 
-def search_doc(page: Page, html: bytes) -> SearchDoc:
+def search_doc(page: Page, text: str) -> SearchDoc:
+    """text: the page's visible text (main_text, tree_text)."""
     return SearchDoc(page.url.lstrip("/"), normalise(page.title or page.key),
                      page.date.isoformat() if isinstance(page.date, dt.date) else "",
-                     KINDS.get(page.section, "p"), main_text(html))
+                     KINDS.get(page.section, "p"), text)
 
 
 def main_text(html: bytes) -> str:
-    # Only <main> is read, so only it is parsed: from the first "<main" to the last "</main>" (a guess
-    # that a page with <main> in a comment or script defeats harmlessly: the whole page is parsed then).
-    # The parser takes the bytes as they are: decoding them first would only have it encode them again.
-    start, end = html.find(b"<main"), html.rfind(b"</main>")
-    tree = LexborHTMLParser(html[start:end + 7] if 0 <= start < end else html)
-    main = tree.css_first("main")
-    if main is None and 0 <= start < end:
-        tree = LexborHTMLParser(html)
-        main = tree.css_first("main")
-    main = main or tree.body
+    """The visible text of a page's <main> (of its body when it has none)."""
+    return tree_text(LexborHTMLParser(html))
+
+
+def tree_text(tree: LexborHTMLParser) -> str:
+    """main_text() of a page already parsed (the render workers check every page on its tree first:
+    build/page_check.py). Takes the navigation and notices out of the tree."""
+    main = tree.css_first("main") or tree.body
     if main is None:
         return ""
     for node in main.css(_NOT_TEXT):

@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from selectolax.lexbor import LexborHTMLParser
+
 from samizdat.content.pages import Page
-from samizdat.search.documents import SearchDoc, search_doc, snippet
+from samizdat.search.documents import SearchDoc, main_text, search_doc, snippet, tree_text
 from samizdat.search.normalise import fold
 from samizdat.search.wordcount import count_words
 
@@ -36,7 +38,13 @@ class PageEntry:
 
 def page_entry(page: Page, html: bytes) -> str:
     """The packed entry of a rendered page (searchable pages only: documents.searchable)."""
-    return pack(entry_of(search_doc(page, html)))
+    return pack(entry_of(search_doc(page, main_text(html))))
+
+
+def tree_entry(page: Page, tree: LexborHTMLParser) -> str:
+    """page_entry() of a page already parsed (as the render workers have it: build/page_check.py). The
+    tree loses the page's navigation and notices."""
+    return pack(entry_of(search_doc(page, tree_text(tree))))
 
 
 def entry_of(doc: SearchDoc) -> PageEntry:

@@ -1,0 +1,42 @@
+"""A rendered page made final where it was rendered: its links cleaned and hardened, its markup checked
+against "no code from content" (outputs/page_rules.py), all on one parse of the page, whose tree the
+search index then reads as well (search/entry.py).
+
+This runs in the render workers (build/parallel.py), so the parse is spread over every core instead of
+waiting in the main process, and a searchable page is parsed once, not twice. What needs the main
+process stays there: turning a broken rule into a finding at the line to edit reads the site's files,
+and only for a page that breaks one (build/render_stage.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+from samizdat.outputs.links import clean_page_links
+from samizdat.outputs.page_rules import Violation, scan_page
+from samizdat.outputs.page_safety import PageRules
+from samizdat.outputs.render import RenderedPage
+from samizdat.outputs.security import harden_external_links, script_hash
+
+
+@dataclass(frozen=True)
+class CheckedPage:
+    page: RenderedPage  # html: the page as published (links cleaned and hardened); search: its entry
+    scripts: tuple[str, ...]  # hashes of the inline scripts the page may run, for the security policy
+    violations: tuple[Violation, ...] = ()  # the rules it breaks: the build refuses it
+
+
+def check_page(rendered: RenderedPage, rules: PageRules, source: Path | None) -> tuple[CheckedPage, LexborHTMLParser]:
+    """The page made final, and the parsed tree it was checked on (the page before its links were
+    hardened: the same text, the same elements)."""
+    html = clean_page_links(rendered.html)
+    text = html.decode("utf-8")
+    tree = LexborHTMLParser(text)
+    scan = scan_page(tree, rules.trusted, rules.may_run_own(source), rules.origin)
+    if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
+        html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
+    final = RenderedPage(html, rendered.content, rendered.reads, rendered.search)
+    return CheckedPage(final, tuple(script_hash(s) for s in scan.scripts), scan.violations), tree
