@@ -15,6 +15,7 @@ from samizdat.errors import SamizdatError
 from samizdat.outputs.page_safety import PageRules
 from samizdat.outputs.render import RenderedPage, Renderer
 from samizdat.progress import Progress
+from samizdat.search import wordcount
 from samizdat.search.documents import searchable
 from samizdat.search.entry import tree_entry
 
@@ -62,6 +63,8 @@ def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page]) -> lis
         return render_all(renderer, rules, pages)
     global _renderer, _rules, _pages
     _renderer, _rules, _pages = renderer, rules, pages
+    if renderer.has_search:
+        wordcount.prepare()
     try:
         step = -(-len(pages) // (workers * 4))  # a few slices per worker evens out uneven pages
         slices = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
