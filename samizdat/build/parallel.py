@@ -3,6 +3,7 @@ Markdown and Jinja2 are pure Python work, so processes, not threads."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -70,10 +71,12 @@ def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page]) -> lis
         slices = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
         progress = Progress("pages", len(pages), sys.stderr, min_items=PROGRESS_FROM)
         results: list[CheckedPage | SamizdatError] = []
+        gc.freeze()  # the workers' collections then never walk (and copy) the site the main process built
         with get_context("fork").Pool(workers) as pool:
             for chunk in pool.imap(_render_slice, slices):  # in order, so results line up with pages
                 results += chunk
                 progress.step(len(chunk))
         return results
     finally:
+        gc.unfreeze()
         _renderer, _rules, _pages = None, None, []
