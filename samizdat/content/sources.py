@@ -9,7 +9,7 @@ from pathlib import Path
 from samizdat.config import SiteConfig
 from samizdat.content.urls import UnsafePath, confine
 from samizdat.errors import ContentError, SourceLocation
-from samizdat.site_files import site_files
+from samizdat.site_files import site_file_names
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html")
 
@@ -74,6 +74,13 @@ def read_plain(path: Path) -> bytes:
         return file.read()
 
 
+# Path string → what discovery made of it (the order of its names, the Path, its names below the language
+# folder, the folder's language, whether it is a page), for the dev server's next build: a pure function of
+# the string and the languages, so it cannot go stale; each build keeps only the paths it found.
+_Place = tuple[tuple[str, ...], Path, str, "str | None", bool]
+_KNOWN: dict[tuple[str, frozenset[str]], dict[str, _Place]] = {}
+
+
 def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
     content_dir = config.root / "content"
     if not content_dir.is_dir():
@@ -82,38 +89,53 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
             SourceLocation(content_dir),
             hint="put pages in content/<language code>/, e.g. content/en/index.md",
         )
-    codes = {lang.code for lang in config.languages}
+    codes = frozenset(lang.code for lang in config.languages)
     prefix = os.fspath(content_dir) + os.sep  # site_files names each file as this folder's path and more
-    pages: list[SourceRef] = []
-    others: list[ContentFile] = []
+    known = _KNOWN.get((prefix, codes), {})
+    found: dict[str, _Place] = {}
     # Drafts (_name) and hidden files (.name) are skipped without being entered; a .htaccess is not an
     # editor's file but server rules its author expects to apply, so it is named, not dropped.
-    for path in site_files(content_dir, skip=lambda name: name.startswith((".", "_")) and name != ".htaccess"):
-        if path.name == ".htaccess":
-            raise ContentError("a .htaccess in content/ is not published: only static/.htaccess is (merged into "
-                               "the .htaccess samizdat writes)", SourceLocation(path),
-                               hint="move its lines into static/.htaccess; they then apply to the whole site "
-                               "(<FilesMatch> can limit them to some files)")
-        rel_parts = _names(path, prefix)
-        folder_language = None
-        if len(rel_parts) > 1:
-            if rel_parts[0] not in codes:
-                raise ContentError(
-                    f"content folder {rel_parts[0]!r} is not a language declared in samizdat.toml",
-                    SourceLocation(path),
-                    hint=f"declared languages: {', '.join(sorted(codes))}; add [languages.{rel_parts[0]}] "
-                    "or move the file",
-                )
-            folder_language = rel_parts[0]
-            rel_parts = rel_parts[1:]
-        rel = "/".join(rel_parts)
-        if os.path.splitext(rel_parts[-1])[1].lower() in PAGE_SUFFIXES:
-            stat = os.stat(path)
+    for name in site_file_names(content_dir, skip=lambda name: name.startswith((".", "_")) and name != ".htaccess"):
+        found[name] = known.get(name) or _place(Path(name), prefix, codes)
+    _KNOWN.clear()  # one site's paths at a time: a long session renaming files does not grow it
+    _KNOWN[(prefix, codes)] = found
+    pages: list[SourceRef] = []
+    others: list[ContentFile] = []
+    for name, (_, path, rel, folder_language, is_page) in sorted(found.items(), key=lambda item: item[1][0]):
+        if is_page:
+            stat = os.stat(name)
             pages.append(SourceRef(path, rel, folder_language, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
                                    stat.st_ino))
         else:
             others.append(ContentFile(path, rel, folder_language))
     return pages, others
+
+
+def _place(path: Path, prefix: str, codes: frozenset[str]) -> _Place:
+    """A content file's names below its language folder, its language and whether it is a page; refused
+    with the reason when it cannot be published."""
+    if path.name == ".htaccess":
+        raise ContentError("a .htaccess in content/ is not published: only static/.htaccess is (merged into "
+                           "the .htaccess samizdat writes)", SourceLocation(path),
+                           hint="move its lines into static/.htaccess; they then apply to the whole site "
+                           "(<FilesMatch> can limit them to some files)")
+    rel_parts = _names(path, prefix)
+    folder_language = None
+    if len(rel_parts) > 1:
+        if rel_parts[0] not in codes:
+            raise ContentError(
+                f"content folder {rel_parts[0]!r} is not a language declared in samizdat.toml",
+                SourceLocation(path),
+                hint=f"declared languages: {', '.join(sorted(codes))}; add [languages.{rel_parts[0]}] "
+                "or move the file",
+            )
+        folder_language = rel_parts[0]
+        rel_parts = rel_parts[1:]
+    is_page = os.path.splitext(rel_parts[-1])[1].lower() in PAGE_SUFFIXES
+    # Paths sort by their names, case folded where the system folds them: tuples of text compare without
+    # calling back into Python, where sorting 3,000 `Path`s took 15 ms.
+    order = tuple(os.path.normcase(name) for name in path.parts)
+    return order, path, "/".join(rel_parts), folder_language, is_page
 
 
 def _names(path: Path, prefix: str) -> tuple[str, ...]:
