@@ -76,9 +76,19 @@ def read_plain(path: Path) -> bytes:
 
 # Path string → what discovery made of it (the order of its names, the Path, its names below the language
 # folder, the folder's language, whether it is a page), for the dev server's next build: a pure function of
-# the string and the languages, so it cannot go stale; each build keeps only the paths it found.
+# the string and the languages, so it cannot go stale; each build keeps only the paths it found, with them
+# in order and what it answered for each (a page's `SourceRef` is taken again while its stat is the same).
 _Place = tuple[tuple[str, ...], Path, str, "str | None", bool]
-_KNOWN: dict[tuple[str, frozenset[str]], dict[str, _Place]] = {}
+
+
+@dataclass
+class _Found:
+    places: dict[str, _Place]
+    order: list[str]
+    answers: dict[str, SourceRef | ContentFile]
+
+
+_KNOWN: dict[tuple[str, frozenset[str]], _Found] = {}
 
 
 def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
@@ -91,23 +101,35 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
         )
     codes = frozenset(lang.code for lang in config.languages)
     prefix = os.fspath(content_dir) + os.sep  # site_files names each file as this folder's path and more
-    known = _KNOWN.get((prefix, codes), {})
-    found: dict[str, _Place] = {}
+    known = _KNOWN.get((prefix, codes)) or _Found({}, [], {})
+    places: dict[str, _Place] = {}
     # Drafts (_name) and hidden files (.name) are skipped without being entered; a .htaccess is not an
     # editor's file but server rules its author expects to apply, so it is named, not dropped.
     for name in site_file_names(content_dir, skip=lambda name: name.startswith((".", "_")) and name != ".htaccess"):
-        found[name] = known.get(name) or _place(Path(name), prefix, codes)
-    _KNOWN.clear()  # one site's paths at a time: a long session renaming files does not grow it
-    _KNOWN[(prefix, codes)] = found
+        places[name] = known.places.get(name) or _place(Path(name), prefix, codes)
+    same_files = places.keys() == known.places.keys()
+    order = known.order if same_files else sorted(places, key=lambda name: places[name][0])  # as the paths sort
     pages: list[SourceRef] = []
     others: list[ContentFile] = []
-    for name, (_, path, rel, folder_language, is_page) in sorted(found.items(), key=lambda item: item[1][0]):
+    answers: dict[str, SourceRef | ContentFile] = {}
+    for name in order:
+        _, path, rel, folder_language, is_page = places[name]
+        before = known.answers.get(name)
         if is_page:
             stat = os.stat(name)
-            pages.append(SourceRef(path, rel, folder_language, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
-                                   stat.st_ino))
+            if not (isinstance(before, SourceRef) and before.size == stat.st_size
+                    and before.mtime_ns == stat.st_mtime_ns and before.ctime_ns == stat.st_ctime_ns
+                    and before.inode == stat.st_ino):
+                before = SourceRef(path, rel, folder_language, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
+                                   stat.st_ino)
+            pages.append(before)
         else:
-            others.append(ContentFile(path, rel, folder_language))
+            if not isinstance(before, ContentFile):
+                before = ContentFile(path, rel, folder_language)
+            others.append(before)
+        answers[name] = before
+    _KNOWN.clear()  # one site's paths at a time: a long session renaming files does not grow it
+    _KNOWN[(prefix, codes)] = _Found(places, order, answers)
     return pages, others
 
 

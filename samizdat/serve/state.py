@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 import traceback
@@ -24,6 +25,7 @@ TITLE_GONE = "samizdat: the site folder is gone — waiting for it to come back"
 # How long a request for a file the first part of a build lacks waits for the rest (a search chunk while
 # the index is filed); beyond it the request is answered from what there is.
 LATER_WAIT_SECONDS = 120.0
+SHARING_SECONDS = 0.0005  # the interpreter's switch interval while a build completes (sys.setswitchinterval)
 
 
 class DevState:
@@ -55,6 +57,10 @@ class DevState:
         rebuild; then the whole build again, from the caches, which completes it. Nothing the first part
         serves is stale: each of its files is the whole build's, and a request for a file it lacks waits
         for the second part (`output_for`)."""
+        with self._building:
+            return self._rebuild()
+
+    def _rebuild(self) -> str:
         start = time.perf_counter()
         before = self.output
         first = self._build(replace(self.options, search_index=False) if self.splits else self.options)
@@ -64,7 +70,14 @@ class DevState:
         self._publish(first, completing=bool(first.later), new_generation=True)
         if not first.later:
             return self._report(first, shown, "")
-        whole = self._build(self.options)
+        # The tabs ask for the page at once, on other threads, while this part runs: Python hands the
+        # interpreter between threads every 5 ms by default, which each step of their answers would wait out.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, SHARING_SECONDS))
+        try:
+            whole = self._build(self.options)
+        finally:
+            sys.setswitchinterval(interval)
         if isinstance(whole, str):  # the first part is never served without the rest
             with self.changed:
                 self.output, self.completing = before, False
