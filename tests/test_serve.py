@@ -19,7 +19,7 @@ import samizdat.build.pipeline
 from samizdat.serve import events, watcher
 from samizdat.serve.handler import allow_dev_script
 from samizdat.serve.server import WORKERS, DevServer, background
-from samizdat.serve.state import TITLE_FAILED, TITLE_GONE
+from samizdat.serve.state import TITLE_FAILED, TITLE_GONE, DevState
 
 PAGE = "---\ntitle: Home\n---\n\n{text}\n"
 MARKER = "EXPLODE-HERE"
@@ -432,3 +432,22 @@ def test_an_edit_inside_main_is_swapped_in_and_any_other_reloads(browser, site: 
         assert page.evaluate("window.sameDocument === undefined"), "a change outside <main> was swapped in"
         assert not policy_errors, policy_errors
         page.close()
+
+
+def test_a_mistake_only_the_whole_build_finds_keeps_the_last_good_site(site: Path) -> None:
+    """A site file in a search chunk's place, written as a template: the first part of the save has no
+    search files to clash with, the whole build refuses it. The first part is not kept."""
+    state = DevState(site)  # no watcher: only these builds run
+    assert state.rebuild().startswith("built")
+    good = state.output
+    assert good is not None and "_search/en/m.css" in good.pages
+    chunk = site / "static/_search/en/m.css"
+    chunk.parent.mkdir(parents=True)
+    chunk.write_text("{{ planted }}\n", encoding="utf-8")
+    (site / "content/en/index.md").write_text(PAGE.format(text="Never shown alone"), encoding="utf-8")
+    report = state.rebuild()
+    assert report.startswith("error:") and "m.css" in report, report
+    assert state.output is good and not state.completing and state.error
+    chunk.unlink()
+    assert state.rebuild().startswith("rebuilt") and state.error is None
+    assert state.output is not None and b"Never shown alone" in state.output.pages["en/index.html"]
