@@ -102,11 +102,12 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
     codes = frozenset(lang.code for lang in config.languages)
     prefix = os.fspath(content_dir) + os.sep  # site_files names each file as this folder's path and more
     known = _KNOWN.get((prefix, codes)) or _Found({}, [], {})
-    places: dict[str, _Place] = {}
     # Drafts (_name) and hidden files (.name) are skipped without being entered; a .htaccess is not an
     # editor's file but server rules its author expects to apply, so it is named, not dropped.
-    for name in site_file_names(content_dir, skip=lambda name: name.startswith((".", "_")) and name != ".htaccess"):
-        places[name] = known.places.get(name) or _place(Path(name), prefix, codes)
+    names = site_file_names(content_dir, skip=lambda name: name.startswith((".", "_")) and name != ".htaccess")
+    unknown = sorted((Path(name), name) for name in names if name not in known.places)
+    new = {name: _place(path, prefix, codes) for path, name in unknown}  # the first refused path is named
+    places = {name: known.places.get(name) or new[name] for name in names}
     same_files = places.keys() == known.places.keys()
     order = known.order if same_files else sorted(places, key=lambda name: places[name][0])  # as the paths sort
     pages: list[SourceRef] = []
