@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +26,15 @@ class SourceLocation:
 def _display_path(path: Path) -> str:
     """Paths relative to the working folder read better in a terminal. Thousands of findings are
     formatted in a build, so this is string work, not a file-system walk."""
-    text = os.fspath(path)
+    return _display_text(os.fspath(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=16384)  # the dev server formats the same findings on every save
+def _display_text(text: str, cwd: str) -> str:
+    path = text
     # Paths in findings are mostly absolute already; normalising them again was most of a build's time here.
     absolute = text if os.path.isabs(text) and "/." not in text and "//" not in text else os.path.abspath(text)
-    cwd = os.getcwd()
-    text = absolute[len(cwd) + 1:] if absolute.startswith(cwd + os.sep) else str(path)
+    text = absolute[len(cwd) + 1:] if absolute.startswith(cwd + os.sep) else path
     return text if text.isprintable() else _escaped(text)
 
 

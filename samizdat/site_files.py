@@ -23,26 +23,31 @@ SITE_FOLDERS = ("content", "assets", "static", "data", "meetings", "strings", "t
 def site_files(folder: Path, skip: Callable[[str], bool] = lambda name: False) -> list[Path]:
     """Every regular file below `folder`, sorted; names for which `skip` is true are not entered.
     A symbolic link or a special file anywhere on the way is an error naming it."""
+    return sorted(Path(name) for name in site_file_names(folder, skip))
+
+
+def site_file_names(folder: Path, skip: Callable[[str], bool] = lambda name: False) -> list[str]:
+    """`site_files` as path strings, in the order the folders are read: for a caller that keeps what it
+    made of each path (content/sources.py: `discover`), to which a `Path` per file is most of the walk."""
     if not os.path.lexists(folder):
         return []
     root = folder.parent  # the site: every folder walked here is one of its SITE_FOLDERS
     check_plain(folder, root, directory=True)
-    found: list[Path] = []
-    pending = [folder]  # a stack, not recursion: a ZIP may nest folders thousands deep
+    found: list[str] = []
+    pending = [os.fspath(folder)]  # a stack, not recursion: a ZIP may nest folders thousands deep
     while pending:
         top = pending.pop()
         with os.scandir(top) as entries:
             for entry in entries:
                 if skip(entry.name):
                     continue
-                path = Path(entry.path)
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append(path)
+                    pending.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
-                    found.append(path)
+                    found.append(entry.path)
                 else:
-                    check_plain(path, root)  # raises: a link or a special file
-    return sorted(found)
+                    check_plain(Path(entry.path), root)  # raises: a link or a special file
+    return found
 
 
 def check_plain(path: Path, root: Path, directory: bool = False) -> None:

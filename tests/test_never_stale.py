@@ -20,11 +20,13 @@ import pytest
 
 from samizdat.build.cache.reads import ReadBook, decode_read, encode_read
 from samizdat.build.dependencies import ReadAnswers, SiteSources
+from samizdat.build.output import SiteOutput
 from samizdat.build.writer import MARKER
 from samizdat.config import load_config
 from samizdat.content.collections import Collections
 from samizdat.content.translations import TranslationIndex
 from samizdat.i18n.strings import load_catalogs
+from samizdat.search.index import INDEX_FOLDER
 from samizdat.serve.state import DevState
 from tests.conftest import cold_user_cache, tree_digest
 from tests.staleness import BANNER, random_edit, set_field, site_files, write_site
@@ -83,22 +85,52 @@ def served(state: DevState) -> dict[str, str]:
     return pages | copies
 
 
+class Recording(DevState):
+    """The dev server's state, keeping each output it served: a save's first part (everything but the
+    search index, shown at once) as well as the whole build."""
+
+    def __init__(self, site_root: Path) -> None:
+        super().__init__(site_root)
+        self.published: list[tuple[SiteOutput, bool, bool]] = []
+
+    def _publish(self, output: SiteOutput, completing: bool, new_generation: bool) -> None:
+        self.published.append((output, completing, new_generation))
+        super()._publish(output, completing, new_generation)
+
+
+def files_of(output: SiteOutput) -> dict[str, str]:
+    pages = {rel: hashlib.sha256(data).hexdigest() for rel, data in output.pages.items()}
+    return pages | {rel: hashlib.sha256(path.read_bytes()).hexdigest() for rel, path in output.copies.items()}
+
+
 @pytest.mark.parametrize("seed", SERVE_SEEDS)
 def test_serve_rebuilds_equal_cold_builds(seed: int, tmp_path: Path) -> None:
     site = tmp_path / "site"
     write_site(site, site_files())
     rng = random.Random(seed)
-    state = DevState(site)
+    state = Recording(site)
     state.rebuild()
     done: list[str] = []
     for _ in range(SERVE_STEPS):
         done.append(random_edit(site, rng))
+        state.published.clear()
         state.rebuild()
         fresh = DevState(site)
         fresh.rebuild()
         incremental, cold = served(state), served(fresh)
         stale = sorted(rel for rel in incremental.keys() | cold.keys() if incremental.get(rel) != cold.get(rel))
         assert not stale, f"seed {seed}, after {done[-3:]}: stale {stale}"
+        if state.error is None:
+            # The first part, which the tabs were shown while the search index was filed: each of its files
+            # is the cold build's, and it lacks only the index's (a request for one waits for the whole).
+            (first, completing, _), (_, _, again) = state.published
+            assert completing and first.later == ("search",) and not again, done[-3:]
+            shown = files_of(first)
+            assert shown, "the first part holds the pages"
+            wrong = sorted(rel for rel in shown if shown[rel] != cold.get(rel))
+            assert not wrong, f"seed {seed}, after {done[-3:]}: shown stale {wrong}"
+            lacking = cold.keys() - shown.keys()
+            assert lacking and all(rel.startswith(f"{INDEX_FOLDER}/") for rel in lacking), sorted(lacking)[:5]
 
 
 def rendered_count(output: str) -> int:

@@ -19,7 +19,7 @@ import samizdat.build.pipeline
 from samizdat.serve import events, watcher
 from samizdat.serve.handler import allow_dev_script
 from samizdat.serve.server import WORKERS, DevServer, background
-from samizdat.serve.state import TITLE_FAILED, TITLE_GONE
+from samizdat.serve.state import TITLE_FAILED, TITLE_GONE, DevState
 
 PAGE = "---\ntitle: Home\n---\n\n{text}\n"
 MARKER = "EXPLODE-HERE"
@@ -359,3 +359,95 @@ def test_a_vanished_site_folder_shows_in_the_overlay_until_it_is_back(browser, s
         expect(overlay).to_have_count(0, timeout=10_000)
         expect(page.locator("main")).to_contain_text("Hello en")
         page.close()
+
+
+@pytest.fixture
+def search_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The search stage of the next whole builds waits until the event is set: a save's first part is served,
+    the rest is not done."""
+    release = threading.Event()
+    release.set()  # the first build runs through
+    search_outputs = samizdat.build.pipeline.search_outputs
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert release.wait(30), "the test never released the search stage"
+        return search_outputs(*args, **kwargs)
+
+    monkeypatch.setattr(samizdat.build.pipeline, "search_outputs", held)
+    return release
+
+
+def test_a_file_the_first_part_lacks_waits_for_the_whole_build(dev: DevServer, site: Path,
+                                                                search_held: threading.Event) -> None:
+    status, before, _ = get(dev.url + "/_search/en/m.css")
+    assert status == 200 and before
+    generation = dev.state.generation
+    search_held.clear()
+    (site / "content/en/index.md").write_text(PAGE.format(text="Searchable newword"), encoding="utf-8")
+    assert wait_for(lambda: dev.state.generation == generation + 1 and dev.state.completing)
+    # The page is shown at once; the index, which the edit changes, is not answered from the last build.
+    status, html, _ = get(dev.url + "/en/")
+    assert status == 200 and "Searchable newword" in html
+    answers: list[tuple[int, str]] = []
+    asking = threading.Thread(target=lambda: answers.append(get(dev.url + "/_search/en/m.css")[:2]))
+    asking.start()
+    asking.join(0.5)
+    assert asking.is_alive() and not answers, "a search file was answered before the index was filed"
+    search_held.set()
+    asking.join(10)
+    assert answers and answers[0][0] == 200 and answers[0][1] != before
+    assert not dev.state.completing and dev.state.generation == generation + 1  # the tabs were told once
+    assert answers[0][1] == get(dev.url + "/_search/en/m.css")[1]
+
+
+@pytest.mark.browser
+def test_an_edit_inside_main_is_swapped_in_and_any_other_reloads(browser, site: Path) -> None:
+    with background(site) as dev:
+        from playwright.sync_api import expect
+
+        page = browser.new_page()
+        policy_errors: list[str] = []
+        page.on("console", lambda message: policy_errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.goto(dev.url + "/en/")
+        expect(page.locator("main")).to_contain_text("Hello en")
+        page.evaluate("window.sameDocument = true")
+
+        (site / "content/en/index.md").write_text(PAGE.format(text="Swapped in place"), encoding="utf-8")
+        expect(page.locator("main")).to_contain_text("Swapped in place", timeout=15_000)
+        assert page.evaluate("window.sameDocument === true"), "the page was loaded again"
+        generation = dev.state.generation
+        assert page.evaluate("document.querySelectorAll('main').length") == 1
+
+        # A second save in the same document: the script follows the generation it swapped in.
+        (site / "content/en/index.md").write_text(PAGE.format(text="Swapped again"), encoding="utf-8")
+        expect(page.locator("main")).to_contain_text("Swapped again", timeout=15_000)
+        assert page.evaluate("window.sameDocument === true") and dev.state.generation > generation
+
+        # The description is in <head>, outside <main>: the page is loaded again.
+        (site / "content/en/index.md").write_text("---\ntitle: Home\ndescription: Described\n---\n\nAfter it\n",
+                                                  encoding="utf-8")
+        expect(page.locator("main")).to_contain_text("After it", timeout=15_000)
+        expect(page.locator('meta[name="description"]')).to_have_attribute("content", "Described")
+        assert page.evaluate("window.sameDocument === undefined"), "a change outside <main> was swapped in"
+        assert not policy_errors, policy_errors
+        page.close()
+
+
+def test_a_mistake_only_the_whole_build_finds_keeps_the_last_good_site(site: Path) -> None:
+    """A site file in a search chunk's place, written as a template: the first part of the save has no
+    search files to clash with, the whole build refuses it. The first part is not kept."""
+    state = DevState(site)  # no watcher: only these builds run
+    assert state.rebuild().startswith("built")
+    good = state.output
+    assert good is not None and "_search/en/m.css" in good.pages
+    chunk = site / "static/_search/en/m.css"
+    chunk.parent.mkdir(parents=True)
+    chunk.write_text("{{ planted }}\n", encoding="utf-8")
+    (site / "content/en/index.md").write_text(PAGE.format(text="Never shown alone"), encoding="utf-8")
+    report = state.rebuild()
+    assert report.startswith("error:") and "m.css" in report, report
+    assert state.output is good and not state.completing and state.error
+    chunk.unlink()
+    assert state.rebuild().startswith("rebuilt") and state.error is None
+    assert state.output is not None and b"Never shown alone" in state.output.pages["en/index.html"]

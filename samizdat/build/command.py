@@ -25,6 +25,8 @@ CACHE_DIR = ".samizdat-cache"
 
 def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
+    if not options.search_index:
+        raise ValueError("a written build holds every file: search_index=False is for the dev server's first part")
     out_dir = out_dir or site_root / "_site"
     check_output_folder(out_dir, site_root)
     if not site_root.is_dir():

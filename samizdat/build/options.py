@@ -15,3 +15,6 @@ class BuildOptions:
     refuse_unsafe: bool = True
     # Drafts (`draft: true`, `published: false`) built too, with a visible mark: only for `serve --drafts`.
     drafts: bool = False
+    # False: the search index is left out and the output says so (`SiteOutput.later`): the dev server shows
+    # a save from this first part, then builds again with it (serve/state.py). Never for a written build.
+    search_index: bool = True

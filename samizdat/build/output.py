@@ -132,6 +132,9 @@ class SiteOutput:
     written: WriteReport | None = None
     sources: dict[str, Page] = field(default_factory=dict)  # output path → the page it was rendered from
     next_change: dt.datetime | None = None  # when a meeting next moves from upcoming to past
+    # Stages left out on purpose (BuildOptions.search_index): every file it holds is final, the files of
+    # these stages are missing. Empty for every build that is written, checked or published.
+    later: tuple[str, ...] = ()
 
     @property
     def html_pages(self) -> int:

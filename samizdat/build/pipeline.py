@@ -57,14 +57,17 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
                                                               site.catalogs, kept, hashes)
     # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
     # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
-    if rendered_site.search:
+    later: tuple[str, ...] = ()  # stages this build left out, whose files it therefore lacks
+    if rendered_site.search and not options.search_index:
+        later = ("search",)
+    elif rendered_site.search:
         with timings.stage("search"):
             on_disk = kept if caches is not None and caches.store.db is not None else None
             if caches is not None and caches.render is not None:
                 caches.render.search_entries(rendered_site.pages.values())  # one pass over the column
             generated |= search_outputs(config, pages, {path: StoredSearchPage(page)
                                                         for path, page in rendered_site.pages.items()}, on_disk)
-    if kept is not None:
+    if kept is not None and not later:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
     with timings.stage("static"):
@@ -119,4 +122,4 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
                       default=None)
     return SiteOutput(config, outputs.in_memory(), dict(outputs.copies), findings, timings, images.report,
                       rendered_site.rendered_count,
-                      sources={page.output_path: page for page in pages}, next_change=next_change)
+                      sources={page.output_path: page for page in pages}, next_change=next_change, later=later)

@@ -58,6 +58,7 @@ class Collections:
             for section in (NEWS, MEETINGS)
         }
         self._news: dict[str, list[Listed]] = {}  # language code → its news, newest first
+        self._years: dict[str, dict[int, list[Listed]]] = {}  # language code → year → its news, newest first
         self.per_page = per_page([page for group in index.by_key.values() for page in group.values()], config)
 
     @property
@@ -70,21 +71,37 @@ class Collections:
 
     def news(self, language: Language) -> list[Listed]:
         # Every news page and every page with the latest posts asks: sorted once a language, a copy each.
+        return list(self._sorted_news(language))
+
+    def _sorted_news(self, language: Language) -> list[Listed]:
         known = self._news.get(language.code)
         if known is None:
             items = [Listed(self._version(key, language), language) for key in self._keys[NEWS]]
             known = self._news[language.code] = sorted(
                 items, key=lambda item: (item.page.date or dt.date.min, item.page.key), reverse=True)
-        return list(known)
+        return known
+
+    def _news_years(self, language: Language) -> dict[int, list[Listed]]:
+        """A language's posts by year, newest year first: each page of the list asks (hundreds at 10,000
+        pages), and going over every post for each was most of answering their reads."""
+        known = self._years.get(language.code)
+        if known is None:
+            known = self._years[language.code] = {}
+            for item in self._sorted_news(language):
+                if item.page.date:
+                    known.setdefault(item.page.date.year, []).append(item)
+            known = self._years[language.code] = dict(sorted(known.items(), reverse=True))
+        return known
 
     def news_listing(self, key: str, language: Language) -> NewsListing:
         """What one page of the news section shows: a page of the list, or a year's posts."""
         where = derived(key) or Derived(1, None)
-        posts = self.news(language)
-        years = sorted({item.page.date.year for item in posts if item.page.date}, reverse=True)
+        posts = self._sorted_news(language)
+        by_year = self._news_years(language)
+        years = list(by_year)
         count = max(1, math.ceil(len(posts) / self.per_page))
         if where.year is not None:
-            shown = [item for item in posts if item.page.date and item.page.date.year == where.year]
+            shown = list(by_year.get(where.year, []))
         else:
             shown = posts[(where.number - 1) * self.per_page: where.number * self.per_page]
         return NewsListing(shown, where.number, count, where.year, years if len(years) > 1 else [])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -132,28 +133,42 @@ def outdated_sources(status: Status) -> dict[Path, Page]:
     }
 
 
+# What translation_findings made of each translation, for the dev server's next save: the text depends on
+# nothing but the key below (the working folder, the state, the language, both files' paths and the
+# finding's line), and 2,000 findings a build were formatted again on every save. A build keeps its own.
+_MADE: dict[tuple[object, ...], Finding] = {}
+
+
 def translation_findings(status: Status, config: SiteConfig) -> list[Finding]:
     findings = []
+    made: dict[tuple[object, ...], Finding] = {}
+    here = os.getcwd()  # paths in the text are shown relative to it
     for key, row in status.items():
         for code, entry in row.items():
             source = entry.source
             if entry.state == MISSING and source:
                 findings.append(_missing(key, code, source, config))
             elif entry.state == OUTDATED and entry.page and source:
-                findings.append(finding(
+                place = (here, OUTDATED, code, source.path, entry.page.path, entry.page.location(TRANSLATION_OF))
+                found = made[place] = _MADE.get(place) or finding(
                     "translation-outdated",
                     f"this {code} translation is out of date: {SourceLocation(source.path)} changed since",
-                    entry.page.location(TRANSLATION_OF),
+                    place[-1],
                     hint=f"see the changes with `samizdat status`, update this page, then run "
                     f"`samizdat translated {SourceLocation(entry.page.path)}`",
-                ))
+                )
+                findings.append(found)
             elif entry.state == UNTRACKED and entry.page and source:
-                findings.append(finding(
+                place = (here, UNTRACKED, code, source.path, entry.page.path, entry.page.location())
+                found = made[place] = _MADE.get(place) or finding(
                     "translation-untracked",
                     f"this {code} page does not record which version of {SourceLocation(source.path)} it follows",
-                    entry.page.location(),
+                    place[-1],
                     hint=f"once it matches, run `samizdat translated {SourceLocation(entry.page.path)}`",
-                ))
+                )
+                findings.append(found)
+    _MADE.clear()
+    _MADE.update(made)
     return findings
 
 

@@ -86,7 +86,7 @@ class DevHandler(BaseHTTPRequestHandler):
 
     def _page(self, path: str) -> None:
         state = self.state
-        output = state.output
+        output = state.output_for(lambda built: lookup(path, built.pages, built.copies) is not None)
         if output is None:
             page = error_page(state.title(), state.error or "", state.generation)
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page, "text/html")

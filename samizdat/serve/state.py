@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from samizdat.build.cache import BuildCaches
@@ -19,6 +22,10 @@ TRACEBACK_FRAMES = 6  # enough to find the failing line; the overlay is read on 
 TITLE_FAILED = "samizdat: the build failed — the last good version is still served"
 TITLE_NOTHING = "samizdat: the build failed — there is no good version to serve yet"
 TITLE_GONE = "samizdat: the site folder is gone — waiting for it to come back"
+# How long a request for a file the first part of a build lacks waits for the rest (a search chunk while
+# the index is filed); beyond it the request is answered from what there is.
+LATER_WAIT_SECONDS = 120.0
+SHARING_SECONDS = 0.0005  # the interpreter's switch interval while a build completes (sys.setswitchinterval)
 
 
 class DevState:
@@ -26,6 +33,9 @@ class DevState:
         self.site_root = site_root
         self.options = BuildOptions(drafts=drafts)
         self.output: SiteOutput | None = None
+        # True while the output served is a build's first part (SiteOutput.later): its files are final, the
+        # ones it lacks (the search index) are on their way, and a request for one of them waits.
+        self.completing = False
         self.error: str | None = None
         self.gone = False  # the site folder was renamed, moved or deleted while serving
         self.generation = 0
@@ -40,27 +50,88 @@ class DevState:
         """Build in memory; on any failure keep serving the last good output. Returns a short report.
 
         Whatever goes wrong, a site's mistake or a bug of samizdat's, becomes the browser's error overlay
-        and the next save builds again: the dev server must outlive every rebuild."""
+        and the next save builds again: the dev server must outlive every rebuild.
+
+        In two parts where the site has a search index: first everything but the index, served (and the
+        tabs told) at once, since filing a language's index takes longer than the rest of a one-edit
+        rebuild; then the whole build again, from the caches, which completes it. Nothing the first part
+        serves is stale: each of its files is the whole build's, and a request for a file it lacks waits
+        for the second part (`output_for`)."""
+        with self._building:
+            return self._rebuild()
+
+    def _rebuild(self) -> str:
         start = time.perf_counter()
+        before = self.output
+        first = self._build(replace(self.options, search_index=False) if self.splits else self.options)
+        if isinstance(first, str):
+            return first
+        shown = time.perf_counter() - start
+        self._publish(first, completing=bool(first.later), new_generation=True)
+        if not first.later:
+            return self._report(first, shown, "")
+        # The tabs ask for the page at once, on other threads, while this part runs: Python hands the
+        # interpreter between threads every 5 ms by default, which each step of their answers would wait out.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, SHARING_SECONDS))
+        try:
+            whole = self._build(self.options)
+        finally:
+            sys.setswitchinterval(interval)
+        if isinstance(whole, str):  # the first part is never served without the rest
+            with self.changed:
+                self.output, self.completing = before, False
+                self.changed.notify_all()
+            return whole
+        # Each file of the first part is the whole build's (the later stages add files, they change none); a
+        # difference would be a bug, and the tabs are then told to load the pages again rather than keep it.
+        self._publish(whole, completing=False, new_generation=not _holds_the_same(first, whole))
+        rest = (time.perf_counter() - start - shown) * 1000
+        return self._report(whole, shown, f" (then {', '.join(first.later)} in {rest:.0f} ms more)")
+
+    @property
+    def splits(self) -> bool:
+        """Whether a build is shown in two parts: not with relative links, as those are made over every
+        file's name, the search index's among them."""
+        return not self.options.relative
+
+    def output_for(self, found: Callable[[SiteOutput], bool]) -> SiteOutput | None:
+        """The output a request is answered from: while a build completes, one that does not find its file
+        in the first part waits for the whole (a search chunk, or a 404 that may not be one)."""
+        with self.changed:
+            deadline = time.monotonic() + LATER_WAIT_SECONDS
+            while self.completing and self.output is not None and not found(self.output):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.changed.wait(left)
+            return self.output
+
+    def _build(self, options: BuildOptions) -> SiteOutput | str:
         try:
             # The caches hold millions of objects between saves: a full collection walking them all in the
             # middle of a rebuild costs more than the rebuild. Collections run again once it is done.
             with gc_paused():
-                output = render_site(self.site_root, self.options, caches=self.caches)
+                return render_site(self.site_root, options, caches=self.caches)
         except SamizdatError as exc:
             return self._fail(str(exc))
         except Exception as exc:  # a bug: shown with its traceback, the server carries on
             # The caches may hold half of what the failed build put in them: start afresh.
             self.caches = BuildCaches()
             return self._fail(describe_bug(exc))
+
+    def _publish(self, output: SiteOutput, completing: bool, new_generation: bool) -> None:
         with self.changed:
-            self.output, self.error, self.gone = output, None, False
-            self.generation += 1
+            self.output, self.error, self.gone, self.completing = output, None, False, completing
+            if new_generation:
+                self.generation += 1
             self.changed.notify_all()
+
+    def _report(self, output: SiteOutput, seconds: float, rest: str) -> str:
         warnings = "".join(f"\n{finding}" for finding in output.findings if finding.severity != "info")
         verb = "rebuilt" if self.generation > 1 else "built"
         html = sum(1 for rel in output.pages if rel.endswith(".html"))
-        return f"{verb} {html} pages in {(time.perf_counter() - start) * 1000:.0f} ms{warnings}"
+        return f"{verb} {html} pages in {seconds * 1000:.0f} ms{rest}{warnings}"
 
     def mark_gone(self) -> bool:
         """The site folder is missing: say so in every open tab. True the first time it is noticed."""
@@ -85,7 +156,7 @@ class DevState:
 
     def _fail(self, text: str) -> str:
         with self.changed:
-            self.error = text
+            self.error, self.completing = text, False
             self.changed.notify_all()
         return f"error: {text}"
 
@@ -96,3 +167,11 @@ def describe_bug(exc: BaseException) -> str:
     return (f"internal error: {type(exc).__name__}: {exc}\n"
             "  hint: this is a bug in samizdat, not in your site; please report it with the text below.\n"
             "  Save a file to build again.\n\n" + "".join(frames).rstrip())
+
+
+def _holds_the_same(first: SiteOutput, whole: SiteOutput) -> bool:
+    """Every file of the first part is in the whole build, with the same bytes (the same object, mostly:
+    the comparison is then one pointer) or from the same site file."""
+    pages, copies = whole.pages, whole.copies
+    return (all(pages.get(rel) == data for rel, data in first.pages.items())
+            and all(copies.get(rel) == path for rel, path in first.copies.items()))

@@ -22,6 +22,8 @@ from samizdat.build.cache.store import Store
 from samizdat.outputs.reads import UNRECORDED, Read
 from samizdat.sealed import CacheDamaged
 
+UNDECODED: Read = ("\0undecoded",)  # not decoded yet; no read has this shape
+
 
 class Answers(Protocol):
     def hash(self, read: Read) -> str: ...
@@ -38,6 +40,7 @@ class ReadBook:
         self._next = max(self.reads, default=0) + 1
         self._dirty: set[int] = set()  # to be written on save
         self._refreshed: set[int] = set()  # answered anew in this build
+        self._decoded: dict[str, Read | None] = {}  # text → read, for the dev server's next save
 
     @classmethod
     def of(cls, reads: dict[int, tuple[Read, str]]) -> ReadBook:
@@ -65,7 +68,9 @@ class ReadBook:
         for number, (text, answer, page) in self.reads.items():
             if page is not None and page in unchanged:
                 continue
-            read = decode_read(text)
+            read = self._decoded.get(text, UNDECODED)
+            if read is UNDECODED:
+                read = self._decoded[text] = decode_read(text)
             if read is None or read == UNRECORDED or _page_of(read) != page or answers.hash(read) != answer:
                 broken.add(number)
         self.broken = frozenset(broken)
@@ -95,6 +100,7 @@ class ReadBook:
         for number in self.reads.keys() - used:
             text, _, _ = self.reads.pop(number)
             del self.numbers[text]
+            self._decoded.pop(text, None)
             self._dirty.add(number)
         self.broken, self._refreshed = frozenset(), set()
 

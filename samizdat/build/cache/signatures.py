@@ -47,12 +47,37 @@ def _names(folders: Iterable[Path]) -> list[str | bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()]
 
 
+def _url_line(page: Page) -> str:
+    return (f"{page.key}\t{page.language.code}\t{page.url}\t{page.menu}\t{page.data.get('menu_title', '')}\t"
+            f"{page.title if page.menu is not None else ''}")
+
+
+class _UrlTable:
+    """The URL table of the last build, for the dev server's next one: a page that is the same object (the
+    parse cache keeps an unchanged source's) has the same line, and the same lines sort the same."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, tuple[Page, str]] = {}  # output path → (page, its line)
+        self.unsorted: list[str] = []
+        self.sorted: list[str] = []
+
+    def of(self, pages: list[Page]) -> list[str]:
+        lines: dict[str, tuple[Page, str]] = {}
+        for page in pages:
+            known = self.lines.get(page.output_path)
+            lines[page.output_path] = known if known is not None and known[0] is page else (page, _url_line(page))
+        unsorted = [line for _, line in lines.values()]
+        if unsorted != self.unsorted:
+            self.unsorted, self.sorted = unsorted, sorted(unsorted)
+        self.lines = lines
+        return self.sorted
+
+
+_URL_TABLE = _UrlTable()
+
+
 def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> str:
-    url_table = sorted(
-        f"{page.key}\t{page.language.code}\t{page.url}\t{page.menu}\t{page.data.get('menu_title', '')}\t"
-        f"{page.title if page.menu is not None else ''}"
-        for page in pages
-    )
+    url_table = _URL_TABLE.of(pages)
     root = config.root
     return _digest([
         engine_id(),
