@@ -52,7 +52,7 @@ def render_report(engines: Engines, results: list[SizeResult], reloads: list[str
              "fastest and slowest run in brackets).", "", *_machine(engines, load_at_start), ""]
     lines += [*_table(results), "", *_counts(results), "", *_flatness(results), ""]
     if "before cold" in results[0].samples:
-        lines += [*_publication(results, engines.baseline_name), ""]
+        lines += [*_against_baseline(results, engines.baseline_name), ""]
     lines += ["samizdat's stages in the last cold build (`samizdat build --timings`):", ""]
     lines += [*(f"- {result.files:,} files: {result.stages}" for result in results), ""]
     if reloads:
@@ -117,10 +117,10 @@ def _table(results: list[SizeResult]) -> list[str]:
     return rows
 
 
-def _publication(results: list[SizeResult], baseline: str) -> list[str]:
-    """Atomic publication against the writer before it (`--baseline`), measured in the same run."""
+def _against_baseline(results: list[SizeResult], baseline: str) -> list[str]:
+    """samizdat as it is against samizdat at an earlier revision (`--baseline`), measured in the same run."""
     head = "| | " + " | ".join(f"{r.files:,} files" for r in results) + " |"
-    rows = [f"Atomic publication (spare tree, syncfs, folder exchange) against samizdat before it ({baseline}), "
+    rows = [f"samizdat now against samizdat before it ({baseline}), "
             "same run, same machine, each on its own copy of the site:", "", head, "|---|" + "---:|" * len(results)]
 
     def row(label: str, cell: Callable[[SizeResult], str]) -> None:
@@ -128,8 +128,8 @@ def _publication(results: list[SizeResult], baseline: str) -> list[str]:
 
     for kind in ("cold", "no-change", "one-edit"):
         row(f"before, {kind}", lambda r, k=kind: _seconds(r, f"before {k}"))
-        row(f"atomic, {kind}", lambda r, k=kind: _seconds(r, f"samizdat {k}"))
-        row(f"**atomic/before, {kind}**",
+        row(f"now, {kind}", lambda r, k=kind: _seconds(r, f"samizdat {k}"))
+        row(f"**now/before, {kind}**",
             lambda r, k=kind: f"**{r.wall(f'samizdat {k}') / r.wall(f'before {k}'):.2f}**")
     for kind in ("cold", "one-edit"):
         row(f"of which syncfs, {kind}", lambda r, k=kind: _sync(r, f"samizdat {k}"))
