@@ -3,11 +3,15 @@ from the build store, and files only the edited language again: the files are th
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 import samizdat.search.stage
+from samizdat.build.cache.store import store_path
+from samizdat.search.index import language_folder
+from samizdat.search.stage import STORED, _packed, _unpacked
 from tests.conftest import cold_user_cache, tree_digest
 from tests.staleness import site_files, write_site
 
@@ -39,3 +43,31 @@ def test_a_new_process_files_only_the_edited_language(tmp_path: Path, run_cli,
         assert run_cli("build", site, "-o", tmp_path / "cold").code == 0
     assert sorted(filed) == ["en", "en", "ko", "ru"]  # the cold build filed every language
     assert search_files(out) == search_files(tmp_path / "cold")
+
+
+def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: Path, run_cli) -> None:
+    """The kept files of a language are written into the output as they are: a row that names any other
+    file (a planted page, a path out of the index folder) is not used, and the language is filed again."""
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert run_cli("build", site, "-o", out).code == 0
+    english = {rel: digest for rel, digest in search_files(out).items() if rel.startswith("_search/en/")}
+
+    db = sqlite3.connect(store_path(site))
+    (packed,) = db.execute("SELECT data FROM generated WHERE output = ?", (STORED + "en",)).fetchone()
+    files = _unpacked(packed, language_folder("en"))
+    assert files and all(path.startswith("_search/en/") for path in files)
+    russian = site / "content/ru/about.md"
+    for planted in ("index.html", "_search/en/../../index.html", "_search/en/m.css.html", "_search/ko/m.css"):
+        db.execute("UPDATE generated SET data = ? WHERE output = ?",
+                   (_packed(files | {planted: b"<script>alert(1)</script>"}), STORED + "en"))
+        db.commit()
+        samizdat.search.stage._FILED.clear()  # a new process: the kept row is all it has for English
+        russian.write_text(russian.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change
+        assert run_cli("build", site, "-o", out).code == 0
+        now = search_files(out)
+        assert {rel: digest for rel, digest in now.items() if rel.startswith("_search/en/")} == english, planted
+        assert b"alert(1)" not in (out / "index.html").read_bytes()
+        assert all(b"alert(1)" not in (out / rel).read_bytes() for rel in now), planted
+        assert not (out / "_search/en/m.css.html").exists()
+    db.close()
