@@ -38,7 +38,8 @@ def render_all(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[
     """A page's mistake is kept, not raised, so one build reports every page's mistake at once.
     Every page is rendered first, then each is checked and, when searchable, its words read from the
     tree it was checked on (search/entry.py): the HTML parser and the arrays that count the words run
-    with their code and tables still in the processor's caches (between renderings, at a third more)."""
+    with their code and tables still in the processor's caches (done between renderings, the same work
+    took a third longer)."""
     rendered: list[RenderedPage | SamizdatError] = []
     for page in pages:
         try:

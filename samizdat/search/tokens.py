@@ -1,4 +1,4 @@
-"""The terms of a text for the index, and where each term's entry lives (its bucket).
+"""The terms of a word for the index, and where each term's entry lives (its bucket).
 
 Two kinds of term. Korean: syllable pairs (korean.py), each in the bucket of its own hash. Everything
 else: Snowball stems (stemming.py), each in the bucket of the first two letters of the word it came
