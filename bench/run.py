@@ -80,7 +80,8 @@ def bench_size(engines: Engines, root: Path, pages: int, runs: int, profile: str
 def _samizdat(engines: Engines, series: Series, name: str, cold: bool) -> None:
     site, out = series.root / "samizdat", series.root / "out-samizdat"
     if cold:  # whatever the engine keeps beside the sources (.samizdat-cache) and its store go: nothing is reused
-        _remove(out, *(path for path in site.iterdir() if path.name not in SAMIZDAT_SOURCES), *_store_files(site))
+        _remove(*_output_files(out), *(path for path in site.iterdir() if path.name not in SAMIZDAT_SOURCES),
+                *_store_files(site))
     log = series.root / "samizdat.log"
     series.add(name, run_measured([*engines.samizdat, "build", str(site), "-o", str(out), "--timings"], log))
     series.counts["samizdat"] = check_output(out, series.manifest, "samizdat", series.edited)
@@ -97,7 +98,7 @@ def _baseline(engines: Engines, series: Series, name: str, cold: bool) -> None:
         return
     site, out = series.root / "samizdat-before", series.root / "out-samizdat-before"
     if cold:
-        _remove(out, site, *_store_files(site))
+        _remove(*_output_files(out), site, *_store_files(site))
         site.mkdir()
         for source_name in SAMIZDAT_SOURCES:
             source = series.root / "samizdat" / source_name
@@ -123,6 +124,16 @@ def _store_files(site: Path) -> list[Path]:
 
     path = store_path(site)
     return [*(Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")), path.with_suffix(".files")]
+
+
+def _output_files(out: Path) -> list[Path]:
+    """The output folder and what a build keeps beside it (build/publication.py): the spare tree the next
+    build is made in, which a cold build must not find (sweeping a whole earlier site out of it is work a
+    first build never does), and the lock file."""
+    from samizdat.build.lock import output_lock_path
+    from samizdat.build.publication import Folders
+
+    return [out, Folders.of(out).holder, output_lock_path(out)]
 
 
 def _remove(*paths: Path) -> None:

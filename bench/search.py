@@ -79,9 +79,9 @@ def cold_build(site: Path, out: Path, search: bool = True) -> dict[str, float]:
     """A cold build: no output and no build store left from a run before (bench/run.py does the same).
     search=False: the same build with the theme's search turned off (no analysis, no index), so that the
     difference is everything the index costs, wherever it runs (its words are analysed in the render workers)."""
-    from bench.run import _remove, _store_files
+    from bench.run import _output_files, _remove, _store_files
 
-    _remove(site / ".samizdat-cache", out, *_store_files(site))
+    _remove(site / ".samizdat-cache", *_output_files(out), *_store_files(site))
     command = ["-m", "samizdat"] if search else ["-c", WITHOUT_SEARCH]
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, *command, "build", str(site), "-o", str(out), "--timings"],

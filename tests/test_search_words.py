@@ -15,7 +15,7 @@ import pytest
 
 from samizdat.search import korean
 from samizdat.search.documents import SearchDoc
-from samizdat.search.entry import PageEntry, entry_of, pack, unpack
+from samizdat.search.entry import MOST_TIMES, PageEntry, entry_of, pack, unpack
 from samizdat.search.normalise import WORDS, fold
 from samizdat.search.postings import K1, REFERENCE_WORDS, TITLE_WEIGHT, B, postings
 from samizdat.search.tokens import ending, is_hangul, stem_and_ending
@@ -66,10 +66,10 @@ def _reference(language: str, numbered: list[PageEntry | None]) -> tuple[dict, d
         if entry is None:
             continue
         counts: Counter[tuple[str, str]] = Counter()
-        for word, times in zip(entry.words, entry.counts, strict=True):
+        for word, times in entry.pairs():
             for term in _terms(word, language, endings):
                 counts[term] += times
-        length = sum(entry.counts)
+        length = sum(times for _, times in entry.pairs())
         norm = K1 * (1 - B + B * length / REFERENCE_WORDS)
         weight = {term: round(100 * count * (K1 + 1) / (count + norm)) for term, count in counts.items()}
         for term in {term for word in WORDS.findall(fold(entry.title)) for term in _terms(word, language, endings)}:
@@ -110,7 +110,7 @@ def test_array_postings_are_the_scalar_formula(seed: int) -> None:
             continue
         words = rng.sample(vocabulary, rng.randrange(0, min(40, len(vocabulary))))
         title = " ".join(rng.sample(vocabulary, rng.randrange(0, 4)))
-        numbered.append(PageEntry("p/", title, "", "p", "", words, [rng.randrange(1, 50) for _ in words]))
+        numbered.append(PageEntry.of("p/", title, "", "p", "", words, [rng.randrange(1, 50) for _ in words]))
     found = postings(language, numbered)
     hangul, stems = _reference(language, numbered)
     assert found.hangul == hangul
@@ -119,14 +119,28 @@ def test_array_postings_are_the_scalar_formula(seed: int) -> None:
 
 
 def test_postings_of_pages_without_words() -> None:
-    empty = PageEntry("p/", "", "", "p", "", [], [])
+    empty = PageEntry.of("p/", "", "", "p", "", [], [])
     assert postings("en", [None, empty, None]).stems == {}
-    titled = PageEntry("p/", "Protest", "", "p", "", [], [])
+    titled = PageEntry.of("p/", "Protest", "", "p", "", [], [])
     assert postings("en", [empty, titled]).stems == {"protest": ([""], [1, TITLE_WEIGHT])}
 
 
 def test_an_entry_reads_back_as_written() -> None:
     entry = entry_of(SearchDoc("ko/x/", "촛불집회 Protest", "2024-03-01", "n", "촛불집회를 열었다. NATO와 나토 NATO"))
     assert unpack(pack(entry)) == entry
-    counted = dict(zip(entry.words, entry.counts, strict=True))
+    counted = dict(entry.pairs())
     assert counted == {"촛불집회를": 1, "열었다": 1, "nato": 2, "와": 1, "나토": 1}
+
+
+def test_counts_past_the_surrogates_read_back_and_weigh_as_written() -> None:
+    """A count is a character (entry.count_text): the counts where surrogates would be are shifted past
+    them, the largest clamped, and the arrays in postings.py read them back as the entry has them."""
+    counts = [1, 2, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 10**6, MOST_TIMES]
+    words = [f"w{n}" for n in range(len(counts))]
+    entry = PageEntry.of("p/", "", "", "p", "", words, counts)
+    assert unpack(pack(entry)).pairs() == list(zip(words, counts, strict=True))
+    found = postings("en", [None, entry])
+    assert (found.hangul, found.stems) == _reference("en", [None, entry])
+    assert PageEntry.of("p/", "", "", "p", "", ["w"], [2**40]).pairs() == [("w", MOST_TIMES)]
+    with pytest.raises(ValueError):
+        PageEntry.of("p/", "", "", "p", "", ["w", "v"], [3, 0])

@@ -7,7 +7,6 @@ import gc
 import os
 import sys
 import threading
-from dataclasses import replace
 from multiprocessing import get_context
 
 from samizdat.build.page_check import CheckedPage, check_page
@@ -53,7 +52,9 @@ def render_all(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[
             continue
         checked, tree = check_page(outcome, rules, page.path)
         if renderer.has_search and searchable(page) and not checked.violations:
-            checked = replace(checked, page=replace(checked.page, search=tree_entry(page, tree)))
+            final = checked.page
+            checked = CheckedPage(RenderedPage(final.html, final.content, final.reads, tree_entry(page, tree)),
+                                  checked.scripts)
         results.append(checked)
     return results
 

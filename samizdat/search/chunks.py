@@ -14,9 +14,11 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 # Characters written as JSON escapes: `(` and `@` so that no text in a chunk can read as `url(` or
 # `@import` to a CSS rewriter (outputs/relative.py rewrites those), `<` for good measure.
-_JSON_ESCAPES = {"(": "\\u0028", "@": "\\u0040", "<": "\\u003c"}
+_JSON_ESCAPES = {b"(": b"\\u0028", b"@": b"\\u0040", b"<": b"\\u003c"}
 _CSS_RULE = re.compile(r'^:root\{--sz-(?P<name>[a-z0-9-]+):"(?P<body>.*)"\}\n\Z', re.DOTALL)
 
 
@@ -26,11 +28,21 @@ def property_name(name: str) -> str:
 
 def encode(name: str, payload: Any) -> bytes:
     """name: lower-case letters, digits and hyphens, unique among the chunks a page may load."""
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = to_json(payload)
     for char, escape in _JSON_ESCAPES.items():
         text = text.replace(char, escape)
-    css_string = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f':root{{{property_name(name)}:"{css_string}"}}\n'.encode()
+    css_string = text.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+    return b":root{" + property_name(name).encode() + b':"' + css_string + b'"}\n'
+
+
+def to_json(payload: Any) -> bytes:
+    """Compact JSON with sorted keys and every character but the ones JSON must escape as it is, in UTF-8.
+    orjson refuses what no build should hand it (a lone surrogate, an integer beyond 64 bits): such a chunk
+    is written by the standard library with every character escaped, which reads back the same."""
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("ascii")
 
 
 def decode(data: bytes) -> Any:

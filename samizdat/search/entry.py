@@ -5,14 +5,14 @@ rendering, spreads that work over the same cores, and the render cache keeps the
 so a page taken from the cache is never read again. The entry holds the page's distinct words, each
 with its count, and no stems or weights: counting is array work (wordcount.py), and the search stage
 stems each distinct word of the site once and weighs every page's terms at once, in arrays
-(postings.py). The entry travels and is stored as JSON text (plain values: the build store never holds
-pickles), its words as one string (they hold no space), which JSON writes and reads far faster than a
-dictionary.
+(postings.py). The entry travels and is stored as one string of plain text (the build store never holds
+pickles): its words joined by spaces and its counts as characters, which the stage reads back for all
+pages at once, in C and in arrays, where JSON parsed every number one at a time.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
@@ -22,7 +22,14 @@ from samizdat.search.documents import SearchDoc, main_text, search_doc, snippet,
 from samizdat.search.normalise import fold
 from samizdat.search.wordcount import count_words
 
-MOST_TIMES = 2**31 - 1  # more occurrences of one word than any page has: refused, so sums stay exact
+# Each count is one character of a string, its code point the count: read back as one array (postings.py)
+# where a list of numbers took a parse per number. Surrogates cannot be stored, so counts from 0xD800 on are
+# shifted past them; a word more than MOST_TIMES times on one page counts MOST_TIMES (BM25 barely moves
+# after a few dozen).
+SURROGATES, SHIFT = 0xD800, 0x800
+MOST_TIMES = 0x10FFFF - SHIFT
+FIELD = "\x1f"  # between an entry's fields: no field but the last (the address) can hold it
+_FIELDS = 7
 
 
 @dataclass(frozen=True)
@@ -32,8 +39,38 @@ class PageEntry:
     date: str
     kind: str  # "n" news, "m" meetings, "p" pages
     snippet: str  # the first SNIPPET_TEXT characters of the page's text
-    words: list[str]  # the distinct folded words of the page's text (normalise.WORDS)
-    counts: list[int]  # how often each of them occurs, in the same order
+    words: str  # the distinct folded words of the page's text (normalise.WORDS), joined by single spaces
+    counts: str  # how often each occurs, in the same order: one character each (count_text)
+
+    @classmethod
+    def of(cls, path: str, title: str, date: str, kind: str, snippet: str, words: Iterable[str],
+           counts: Iterable[int]) -> PageEntry:
+        """words: distinct folded words (no space in any); counts: how often each occurs, at least once."""
+        return cls(path, title, date, kind, snippet, " ".join(words), count_text(counts))
+
+    def pairs(self) -> list[tuple[str, int]]:
+        """Each word with its count, in order."""
+        words = self.words.split(" ") if self.words else []
+        return list(zip(words, map(_count_of, self.counts), strict=True))
+
+
+def count_text(counts: Iterable[int]) -> str:
+    listed = list(counts)
+    if listed and (min(listed) < 1 or max(listed) >= SURROGATES):
+        return "".join(map(_count_char, listed))
+    return "".join(map(chr, listed))
+
+
+def _count_char(count: int) -> str:
+    if count < 1:
+        raise ValueError(f"a word counted {count} times")
+    count = min(count, MOST_TIMES)
+    return chr(count if count < SURROGATES else count + SHIFT)
+
+
+def _count_of(char: str) -> int:
+    point = ord(char)
+    return point if point < SURROGATES else point - SHIFT
 
 
 def page_entry(page: Page, html: bytes) -> str:
@@ -49,26 +86,40 @@ def tree_entry(page: Page, tree: LexborHTMLParser) -> str:
 
 def entry_of(doc: SearchDoc) -> PageEntry:
     counted = count_words(fold(doc.text))
-    return PageEntry(doc.path, doc.title, doc.date, doc.kind, snippet(doc.text), list(counted),
-                     list(counted.values()))
+    return PageEntry.of(doc.path, doc.title, doc.date, doc.kind, snippet(doc.text), counted, counted.values())
 
 
 def pack(entry: PageEntry) -> str:
-    return json.dumps([entry.path, entry.title, entry.date, entry.kind, entry.snippet, " ".join(entry.words),
-                       entry.counts], ensure_ascii=False, separators=(",", ":"))
+    """One string, the fields apart by FIELD: the title and snippet are normalised (documents.normalise,
+    which makes every control character a space), the words are letters and digits, the date and kind
+    fixed, so only the address, last, may hold a FIELD character (made a space in the others all the same)."""
+    return FIELD.join((entry.title.replace(FIELD, " "), entry.date, entry.kind, entry.snippet.replace(FIELD, " "),
+                       entry.words, entry.counts, entry.path))
 
 
 def unpack(text: str) -> PageEntry:
     """ValueError for anything pack() cannot have written (the text comes back from the build store)."""
+    if type(text) is not str:
+        raise ValueError("not a search entry")
+    fields = text.split(FIELD, _FIELDS - 1)
+    if len(fields) != _FIELDS:
+        raise ValueError("not a search entry")
+    title, date, kind, snippet, words, counts, path = fields
+    # One count per word, each at least 1, and no empty word; checked in C, as a page has hundreds.
+    if words:
+        if words.count(" ") + 1 != len(counts) or words[0] == " " or words[-1] == " " or "  " in words:
+            raise ValueError("a search entry of the wrong shape")
+    elif counts:
+        raise ValueError("a search entry of the wrong shape")
+    if "\x00" in counts or not _storable(counts):
+        raise ValueError("a search entry of the wrong shape")
+    return PageEntry(path, title, date, kind, snippet, words, counts)
+
+
+def _storable(text: str) -> bool:
+    """No lone surrogate (the only characters no code point count can be)."""
     try:
-        path, title, date, kind, snippet, words, counts = json.loads(text)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"not a search entry ({exc})") from exc
-    if not (all(type(v) is str for v in (path, title, date, kind, snippet, words)) and type(counts) is list):
-        raise ValueError("a search entry of the wrong shape")
-    # One count per word, each a positive int, and no empty word; all checked in C, as a page has hundreds.
-    listed = words.split(" ") if words else []
-    if len(listed) != len(counts) or (counts and not (set(map(type, counts)) == {int} and min(counts) >= 1
-                                                      and max(counts) <= MOST_TIMES and "" not in listed)):
-        raise ValueError("a search entry of the wrong shape")
-    return PageEntry(path, title, date, kind, snippet, listed, counts)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

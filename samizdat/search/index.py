@@ -25,8 +25,8 @@ from samizdat.search.tokens import HANGUL, OTHER, bucket, form_of, word_key
 
 INDEX_FOLDER = "_search"
 # Numbers per document chunk. A quarter to a half of the numbers hold a page (slots.py), so a chunk holds
-# two to four documents; a result page of 20 loads at most 20 chunks. See docs/search.md.
-DOCS_PER_CHUNK = 8
+# four to eight documents; a result page of 20 loads at most 20 chunks. See docs/search.md.
+DOCS_PER_CHUNK = 16
 BUCKET_DOCS = 32  # about this many documents' worth of postings per term bucket
 HOLE_KIND = "-"  # the kind of a number no page holds (slots.py): never a filter, never in postings
 

@@ -19,7 +19,7 @@ from itertools import chain
 
 import numpy as np
 
-from samizdat.search.entry import PageEntry
+from samizdat.search.entry import SHIFT, SURROGATES, PageEntry
 from samizdat.search.normalise import WORDS, fold
 from samizdat.search.tokens import is_hangul, korean_terms, stem_and_ending
 
@@ -75,8 +75,10 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
         return Postings({}, {})
     documents = np.array([number for number, _ in present], dtype=np.int64)
     # Every (document, word) pair of the bodies, then of the titles (each distinct title word once).
-    words = list(chain.from_iterable(entry.words for _, entry in present))
-    counts = np.fromiter(chain.from_iterable(entry.counts for _, entry in present), np.int64, len(words))
+    joined = " ".join(entry.words for _, entry in present if entry.words)
+    words = joined.split(" ") if joined else []
+    counts = np.frombuffer("".join(entry.counts for _, entry in present).encode("utf-32-le"), np.uint32).astype(np.int64)
+    counts[counts >= SURROGATES] -= SHIFT  # entry.count_text backwards
     titles = [list(dict.fromkeys(WORDS.findall(fold(entry.title)))) for _, entry in present]
     title_words = list(chain.from_iterable(titles))
     pair_document = np.concatenate([np.repeat(documents, [len(entry.counts) for _, entry in present]),

@@ -1,7 +1,7 @@
 """The build's search stage: every searchable page's entry in (made and cached with its rendering,
 entry.py), the index files out.
 
-The entries come as JSON text; a language none of whose entries or numbers changed keeps its files from
+The entries come as text (entry.pack); a language none of whose entries or numbers changed keeps its files from
 the last build: in this process (the dev server rebuilds in one process), or else from the build store
 (`kept`, under a hash of the entries), so a one-edit `samizdat build` files one language, not all.
 """

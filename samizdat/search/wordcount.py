@@ -2,10 +2,11 @@
 without running that pattern over every character.
 
 The pattern is the one costly step of reading a page's words (about 40 ns a character in Python's
-regular expressions, and a page has thousands). Here the text's code points become an array; a table
-says of each whether it is a Hangul syllable, another letter or digit (`str.isalnum`, which is what `\\w`
-means to the pattern, less the underscore), or neither; every "neither" becomes a space, a space goes
-between a Hangul run and another run that touch, and `str.split` and a Counter, both in C, do the rest.
+regular expressions, and a page has thousands). Here the text's code points become an array and one
+table lookup keeps each letter or digit (`str.isalnum`, which is what `\\w` means to the pattern, less
+the underscore) and makes everything else a space; in a text with Hangul a second table says which
+letters are Hangul, so a space goes between a Hangul run and another run that touch; `str.split` and a
+Counter, both in C, do the rest.
 A text with a character beyond the Basic Multilingual Plane (the table covers that plane only) is
 counted by the pattern itself. tests/test_search_words.py holds both ways to the same answer.
 """
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 NOT_A_LETTER, HANGUL_LETTER, OTHER_LETTER = 0, 1, 2
 _PLANE = 0x10000
+HANGUL_START = ord(HANGUL_FIRST)
 
 
 def count_words(folded: str) -> Counter[str]:
@@ -35,20 +37,30 @@ def count_words(folded: str) -> Counter[str]:
         return Counter(WORDS.findall(folded))
     if not len(points):
         return Counter()
-    if int(points.max()) >= _PLANE:
+    highest = int(points.max())
+    if highest >= _PLANE:
         return Counter(WORDS.findall(folded))
-    kinds = _kinds()[points]
-    spaced = np.where(kinds == NOT_A_LETTER, np.uint32(32), points)
-    touching = np.flatnonzero((kinds[1:] != kinds[:-1]) & (kinds[1:] != NOT_A_LETTER) & (kinds[:-1] != NOT_A_LETTER))
-    if len(touching):  # 나토NATO: two words, as the pattern has it
-        spaced = np.insert(spaced, touching + 1, np.uint32(32))
+    spaced = _spaced()[points]
+    if highest >= HANGUL_START:  # Hangul may touch other letters only in a text that has some
+        kinds = _kinds()[points]
+        touching = np.flatnonzero((kinds[1:] != kinds[:-1]) & (kinds[1:] != NOT_A_LETTER) & (kinds[:-1] != NOT_A_LETTER))
+        if len(touching):  # 나토NATO: two words, as the pattern has it
+            spaced = np.insert(spaced, touching + 1, np.uint32(32))
     return Counter(spaced.tobytes().decode("utf-32-le").split())
 
 
 def prepare() -> None:
-    """Load NumPy and make the table now: called before the render workers fork, each inherits both
+    """Load NumPy and make the tables now: called before the render workers fork, each inherits them
     instead of loading and making them again (about 0.1 s of processor time each)."""
-    _kinds()
+    _spaced()
+
+
+@cache
+def _spaced() -> np.ndarray:
+    """Code point → itself for a letter or digit, else a space, for the Basic Multilingual Plane."""
+    import numpy as np
+
+    return np.where(_kinds() == NOT_A_LETTER, np.uint32(32), np.arange(_PLANE, dtype=np.uint32))
 
 
 @cache

@@ -46,7 +46,7 @@ class FinalPage:
 
     html: the page; content: the body HTML, kept for listed pages (feeds and calendars carry it);
     scripts: hashes of the page's inline scripts, for the security policy; reads: what it read while
-    rendering, as numbers in the ReadBook; search: what the search index takes of it, as JSON
+    rendering, as numbers in the ReadBook; search: what the search index takes of it, as one string
     (search/entry.py), "" when not searchable. A page read from the store holds only the small facts
     until a stage asks for its HTML, body or entry (`_loader`)."""
 
