@@ -77,7 +77,8 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     # Every (document, word) pair of the bodies, then of the titles (each distinct title word once).
     joined = " ".join(entry.words for _, entry in present if entry.words)
     words = joined.split(" ") if joined else []
-    counts = np.frombuffer("".join(entry.counts for _, entry in present).encode("utf-32-le"), np.uint32).astype(np.int64)
+    count_chars = "".join(entry.counts for _, entry in present).encode("utf-32-le")
+    counts = np.frombuffer(count_chars, np.uint32).astype(np.int64)
     counts[counts >= SURROGATES] -= SHIFT  # entry.count_text backwards
     titles = [list(dict.fromkeys(WORDS.findall(fold(entry.title)))) for _, entry in present]
     title_words = list(chain.from_iterable(titles))

@@ -43,7 +43,8 @@ def count_words(folded: str) -> Counter[str]:
     spaced = _spaced()[points]
     if highest >= HANGUL_START:  # Hangul may touch other letters only in a text that has some
         kinds = _kinds()[points]
-        touching = np.flatnonzero((kinds[1:] != kinds[:-1]) & (kinds[1:] != NOT_A_LETTER) & (kinds[:-1] != NOT_A_LETTER))
+        letters = kinds != NOT_A_LETTER
+        touching = np.flatnonzero((kinds[1:] != kinds[:-1]) & letters[1:] & letters[:-1])
         if len(touching):  # 나토NATO: two words, as the pattern has it
             spaced = np.insert(spaced, touching + 1, np.uint32(32))
     return Counter(spaced.tobytes().decode("utf-32-le").split())
