@@ -137,11 +137,13 @@ def _output_files(out: Path) -> list[Path]:
 
 
 def _remove(*paths: Path) -> None:
+    """Delete, and let the disk take the deletion now, not during the build measured next."""
     for path in paths:
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+    os.sync()
 
 
 def bench_reload(work: Path, runs: int) -> dict[str, list[float]]:

@@ -95,13 +95,14 @@ def cold_build(site: Path, out: Path, search: bool = True) -> dict[str, float]:
 
 
 def build(site: Path, out: Path, runs: int) -> dict[str, Any]:
-    """Cold builds with and without the index, alternating, medians of `runs` each; the last one kept."""
-    without = [cold_build(site, out, search=False) for _ in range(runs - 1)]
-    with_index = []
-    for _ in range(runs):
-        if len(without) < runs:
-            without.append(cold_build(site, out, search=False))
-        with_index.append(cold_build(site, out))
+    """Cold builds with and without the index, medians of `runs` each; the last one, with the index, kept.
+    The pairs alternate their order (without-with, with-without, …, ending with the index), so a machine
+    that slows down or speeds up over the run weighs on both sides alike."""
+    with_index, without = [], []
+    for pair in range(runs):
+        index_last = (runs - 1 - pair) % 2 == 0
+        for search in ((False, True) if index_last else (True, False)):
+            (with_index if search else without).append(cold_build(site, out, search=search))
 
     def median(samples: list[dict[str, float]], key: str) -> float:
         return statistics.median(sample[key] for sample in samples)
