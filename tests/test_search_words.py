@@ -110,7 +110,9 @@ def test_array_postings_are_the_scalar_formula(seed: int) -> None:
             continue
         words = rng.sample(vocabulary, rng.randrange(0, min(40, len(vocabulary))))
         title = " ".join(rng.sample(vocabulary, rng.randrange(0, 4)))
-        numbered.append(PageEntry.of("p/", title, "", "p", "", words, [rng.randrange(1, 50) for _ in words]))
+        entry = PageEntry.of("p/", title, "", "p", "", words, [rng.randrange(1, 50) for _ in words])
+        numbered.append(unpack(pack(entry)))  # as the stage has it: 31 times is the field separator's character
+        assert numbered[-1] == entry
     found = postings(language, numbered)
     hangul, stems = _reference(language, numbered)
     assert found.hangul == hangul
@@ -135,10 +137,10 @@ def test_an_entry_reads_back_as_written() -> None:
 def test_counts_past_the_surrogates_read_back_and_weigh_as_written() -> None:
     """A count is a character (entry.count_text): the counts where surrogates would be are shifted past
     them, the largest clamped, and the arrays in postings.py read them back as the entry has them."""
-    counts = [1, 2, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 10**6, MOST_TIMES]
+    counts = [*range(1, 600), 0xD7FF, 0xD800, 0xDFFF, 0xE000, 10**6, MOST_TIMES]  # 31 is FIELD, 32 a space
     words = [f"w{n}" for n in range(len(counts))]
-    entry = PageEntry.of("p/", "", "", "p", "", words, counts)
-    assert unpack(pack(entry)).pairs() == list(zip(words, counts, strict=True))
+    entry = PageEntry.of("p/\x1fx/", "", "", "p", "", words, counts)
+    assert unpack(pack(entry)) == entry and entry.pairs() == list(zip(words, counts, strict=True))
     found = postings("en", [None, entry])
     assert (found.hangul, found.stems) == _reference("en", [None, entry])
     assert PageEntry.of("p/", "", "", "p", "", ["w"], [2**40]).pairs() == [("w", MOST_TIMES)]

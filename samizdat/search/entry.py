@@ -28,8 +28,7 @@ from samizdat.search.wordcount import count_words
 # after a few dozen).
 SURROGATES, SHIFT = 0xD800, 0x800
 MOST_TIMES = 0x10FFFF - SHIFT
-FIELD = "\x1f"  # between an entry's fields: no field but the last (the address) can hold it
-_FIELDS = 7
+FIELD = "\x1f"  # between an entry's fields (pack)
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,8 @@ def entry_of(doc: SearchDoc) -> PageEntry:
 def pack(entry: PageEntry) -> str:
     """One string, the fields apart by FIELD: the title and snippet are normalised (documents.normalise,
     which makes every control character a space), the words are letters and digits, the date and kind
-    fixed, so only the address, last, may hold a FIELD character (made a space in the others all the same)."""
+    fixed; the counts, one character per word, may be any character (a count of 31 is FIELD itself), so
+    they are read by their number, and the address, which may hold FIELD too, comes last."""
     return FIELD.join((entry.title.replace(FIELD, " "), entry.date, entry.kind, entry.snippet.replace(FIELD, " "),
                        entry.words, entry.counts, entry.path))
 
@@ -101,17 +101,16 @@ def unpack(text: str) -> PageEntry:
     """ValueError for anything pack() cannot have written (the text comes back from the build store)."""
     if type(text) is not str:
         raise ValueError("not a search entry")
-    fields = text.split(FIELD, _FIELDS - 1)
-    if len(fields) != _FIELDS:
+    fields = text.split(FIELD, 5)
+    if len(fields) != 6:
         raise ValueError("not a search entry")
-    title, date, kind, snippet, words, counts, path = fields
+    title, date, kind, snippet, words, rest = fields
     # One count per word, each at least 1, and no empty word; checked in C, as a page has hundreds.
-    if words:
-        if words.count(" ") + 1 != len(counts) or words[0] == " " or words[-1] == " " or "  " in words:
-            raise ValueError("a search entry of the wrong shape")
-    elif counts:
+    if words and (words[0] == " " or words[-1] == " " or "  " in words):
         raise ValueError("a search entry of the wrong shape")
-    if "\x00" in counts or not _storable(counts):
+    number = words.count(" ") + 1 if words else 0
+    counts, path = rest[:number], rest[number + 1:]
+    if rest[number: number + 1] != FIELD or "\x00" in counts or not _storable(counts):
         raise ValueError("a search entry of the wrong shape")
     return PageEntry(path, title, date, kind, snippet, words, counts)
 
