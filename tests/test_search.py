@@ -357,3 +357,14 @@ def test_a_search_entry_keeps_an_address_with_any_character() -> None:
     assert unpack(pack(entry)) == entry
     messy = PageEntry.of("en/x/", f"A{FIELD}title", "", "p", f"A{FIELD}snippet", ["a"], [1])
     assert unpack(pack(messy)).title == "A title" and unpack(pack(messy)).path == "en/x/"
+
+
+def test_the_index_file_names_are_the_ones_build_language_index_gives() -> None:
+    """A kept index is taken from the store only when every file it names passes this (stage._unpacked)."""
+    from samizdat.search.index import is_index_file
+
+    files = _index({"ru/a/": ("Митинг", "Текст про митинг", "p"), "ru/b/": ("Пикет", "Другой текст", "n")})
+    assert files and all(is_index_file(path, "ru") for path in files)
+    for path in ("_search/en/m.css", "_search/ru/../m.css", "_search/ru/index.html", "ru/index.html",
+                 "_search/ru/x1.css/../../../a", "_search/ru/m.css\n", "_search/ru/d-1.css", "_search/ru/"):
+        assert not is_index_file(path, "ru"), path

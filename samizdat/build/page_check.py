@@ -10,6 +10,7 @@ and only for a page that breaks one (build/render_stage.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,14 +30,17 @@ class CheckedPage:
     violations: tuple[Violation, ...] = ()  # the rules it breaks: the build refuses it
 
 
-def check_page(rendered: RenderedPage, rules: PageRules, source: Path | None) -> tuple[CheckedPage, LexborHTMLParser]:
-    """The page made final, and the parsed tree it was checked on (the page before its links were
-    hardened: the same text, the same elements)."""
+def check_page(rendered: RenderedPage, rules: PageRules, source: Path | None,
+               read_search: Callable[[LexborHTMLParser], str] | None = None) -> CheckedPage:
+    """The page made final. read_search: the page's search entry from the tree it was checked on (the page
+    before its links were hardened: the same text, the same elements), for a searchable page; a page that
+    breaks a rule is refused and gets none."""
     html = clean_page_links(rendered.html)
     text = html.decode("utf-8")
     tree = LexborHTMLParser(text)
     scan = scan_page(tree, rules.trusted, rules.may_run_own(source), rules.origin)
     if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
         html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")
-    final = RenderedPage(html, rendered.content, rendered.reads, rendered.search)
-    return CheckedPage(final, tuple(script_hash(s) for s in scan.scripts), scan.violations), tree
+    search = read_search(tree) if read_search is not None and not scan.violations else rendered.search
+    final = RenderedPage(html, rendered.content, rendered.reads, search)
+    return CheckedPage(final, tuple(script_hash(s) for s in scan.scripts), scan.violations)

@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 import threading
+from functools import partial
 from multiprocessing import get_context
 
 from samizdat.build.page_check import CheckedPage, check_page
@@ -50,12 +51,8 @@ def render_all(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[
         if isinstance(outcome, SamizdatError):
             results.append(outcome)
             continue
-        checked, tree = check_page(outcome, rules, page.path)
-        if renderer.has_search and searchable(page) and not checked.violations:
-            final = checked.page
-            checked = CheckedPage(RenderedPage(final.html, final.content, final.reads, tree_entry(page, tree)),
-                                  checked.scripts)
-        results.append(checked)
+        read_search = partial(tree_entry, page) if renderer.has_search and searchable(page) else None
+        results.append(check_page(outcome, rules, page.path, read_search))
     return results
 
 

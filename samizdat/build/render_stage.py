@@ -121,8 +121,7 @@ def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tu
 
 def _finish(rendered: RenderedPage, rules: PageRules) -> tuple[FinalPage, list[Finding]]:
     """A page made by a template alone, checked here (pages are checked where they are rendered)."""
-    checked, _ = check_page(rendered, rules, None)
-    return _final(checked, rules, None)
+    return _final(check_page(rendered, rules, None), rules, None)
 
 
 def _final(checked: CheckedPage, rules: PageRules, page: Page | None,

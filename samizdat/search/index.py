@@ -39,6 +39,15 @@ def chunk_prefix(code: str) -> str:
     return re.sub(r"[^a-z0-9]", "-", code.lower())
 
 
+def is_index_file(path: str, code: str) -> bool:
+    """Whether path is one of the names build_language_index gives language `code`'s files."""
+    folder = language_folder(code) + "/"
+    return path.startswith(folder) and _FILE_NAME.fullmatch(path[len(folder):]) is not None
+
+
+_FILE_NAME = re.compile(r"m\.css|[hxd][0-9]+\.css")  # the manifest, term buckets, document chunks
+
+
 def bucket_count(documents: int) -> int:
     """A power of two, so that a site growing past a boundary splits every bucket in two."""
     count = 1

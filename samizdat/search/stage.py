@@ -9,7 +9,6 @@ the last build: in this process (the dev server rebuilds in one process), or els
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -19,7 +18,7 @@ from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
 from samizdat.search.documents import searchable
 from samizdat.search.entry import PageEntry, page_entry, unpack
-from samizdat.search.index import build_language_index, language_folder
+from samizdat.search.index import build_language_index, is_index_file
 from samizdat.search.slots import assign
 
 
@@ -67,7 +66,7 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
         known = _FILED.get(language.code)
         if known is None or known[0] != made_from:
             inputs = _inputs_hash(language.code, made_from) if store is not None else ""
-            stored = (_unpacked(store.get(STORED + language.code, inputs), language_folder(language.code))
+            stored = (_unpacked(store.get(STORED + language.code, inputs), language.code)
                       if store is not None else None)
             if stored is None:
                 numbered = [None if path is None else _entry(own[path], rendered[own[path].output_path])
@@ -111,9 +110,9 @@ def _packed(files: dict[str, bytes]) -> bytes:
     return b"".join(parts)
 
 
-def _unpacked(packed: bytes | None, folder: str) -> dict[str, bytes] | None:
+def _unpacked(packed: bytes | None, code: str) -> dict[str, bytes] | None:
     """_packed() backwards; None for anything it cannot have written (the value comes from the store),
-    a file outside the language's index folder or not named as index.py names its files among it."""
+    or a file that is not one of the language's index files (index.is_index_file)."""
     if packed is None:
         return None
     files, view, at = {}, memoryview(packed), 0
@@ -127,15 +126,13 @@ def _unpacked(packed: bytes | None, folder: str) -> dict[str, bytes] | None:
                 fields.append(bytes(view[at + 8: at + 8 + size]))
                 at += 8 + size
             path = fields[0].decode("utf-8")
-            if _CHUNK_NAME.fullmatch(path.removeprefix(folder + "/")) is None or not path.startswith(folder + "/"):
+            if not is_index_file(path, code):
                 return None
             files[path] = fields[1]
     except UnicodeDecodeError:
         return None
     return files
 
-
-_CHUNK_NAME = re.compile(r"m\.css|[hxd][0-9]+\.css")  # index.py: the manifest, term buckets, document chunks
 
 
 def _entry(page: Page, rendered: SearchPage) -> PageEntry:
