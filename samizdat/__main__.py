@@ -1,3 +1,3 @@
-from samizdat.cli import main
+from samizdat.cli import run
 
-raise SystemExit(main())
+run()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,21 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> None:
+    """The installed command and `python -m samizdat`: main(), then an exit that does not free the
+    build's objects one at a time. After a build of 10,000 pages the interpreter spends a fifth of a
+    second taking apart what the process is about to give back whole; the exit handlers still run
+    first (temporary folders removed), and every pool has been shut down by then (`with` blocks)."""
+    code = main()
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # another Python: the ordinary exit
+        raise SystemExit(code)
+    run_exit_handlers()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _say(text: str, stream: Any) -> None:

@@ -41,6 +41,9 @@ class BuildRecord:
     html_pages: int
     files: int
     images: int  # photos the build published (all from the cache when nothing changed)
+    # The warnings and errors only: what `samizdat build` shows again when nothing changed. Notes (a page
+    # per translation, thousands on a large site) are for `samizdat check`, and reading them back would
+    # cost the "nothing changed" answer more than the rest of it.
     findings: tuple[Finding, ...]
 
 
@@ -92,7 +95,7 @@ def save_record(store: Store, record: BuildRecord) -> None:
     # Shallow: asdict() would copy every finding deeply, only for the copies to be replaced just below.
     fields = {field.name: getattr(record, field.name) for field in dataclass_fields(record)} | {
         "next_change": record.next_change.isoformat() if record.next_change else None,
-        "findings": [_finding_fields(item) for item in record.findings],
+        "findings": [_finding_fields(item) for item in record.findings if item.severity != "info"],
     }
     with store.writing() as db:
         if db is not None:
