@@ -21,3 +21,23 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def few_full_collections() -> Iterator[None]:
+    """For a whole build: the collector still runs, but walks every live object far more rarely.
+
+    A build's objects live until it ends (the store's rows, every source and page), and Python walks all
+    of them again each time the number of survivors grows by a quarter: a one-edit build of 10,000 pages
+    spent 0.15 s of its 2.8 s doing that. Young objects are still collected as often as before, so a
+    cycle made and dropped in a stage goes as soon as it did; only the walks over the old ones are spaced.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], max(before[2], FULL_COLLECTION_SPACING))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+FULL_COLLECTION_SPACING = 10_000  # younger collections between full ones (Python's default: 10)

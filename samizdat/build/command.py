@@ -17,6 +17,7 @@ from samizdat.build.options import BuildOptions
 from samizdat.build.output import BuildResult, NothingChanged, SiteOutput
 from samizdat.build.timings import Timings
 from samizdat.build.writer import check_output_folder, write_output
+from samizdat.collector import few_full_collections
 from samizdat.images.report import ImageReport
 from samizdat.sealed import CacheDamaged
 
@@ -49,7 +50,8 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
                 return _up_to_date(record, timings)
         forget(store)  # a build that fails must not leave the record of the one before
         try:
-            return _build(site_root, out_dir, options, sources, timings, store)
+            with few_full_collections():
+                return _build(site_root, out_dir, options, sources, timings, store)
         finally:
             store.close()
 

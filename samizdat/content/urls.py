@@ -11,6 +11,7 @@ make a folder that the link a volunteer types cannot reach.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -55,6 +56,7 @@ def confine(rel: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=8192)  # a folder's name is asked once for every file below it
 def name_problem(name: str) -> str | None:
     """Why one name (a file or folder) cannot be written below the output folder, or None."""
     if name in ("", ".", ".."):

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from samizdat.build.cache.store import Store
 from samizdat.build.plain import NotPlain, from_plain, to_plain
 from samizdat.collector import gc_paused
@@ -229,7 +231,7 @@ def _unpack(row: tuple[object, ...], config: SiteConfig, store: Store) -> Known:
         path_text, stat_text, digest, fields_text, body_type = row
         if not (isinstance(stat_text, str) and isinstance(fields_text, str) and body_type == "blob"):
             raise ValueError("a column of the wrong type")
-        stat, fields = json.loads(stat_text), json.loads(fields_text)
+        stat, fields = _loads(stat_text), _loads(fields_text)
         (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks,
          paragraphs) = fields
         if not (isinstance(stat, list) and len(stat) == 4 and all(type(number) is int for number in stat)):
@@ -253,6 +255,15 @@ def _unpack(row: tuple[object, ...], config: SiteConfig, store: Store) -> Known:
     assert isinstance(digest, str)
     parsed = Parsed(page, tuple((line, text) for line, text in marks), digest, paragraphs)
     return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed)
+
+
+def _loads(text: str) -> Any:
+    """json.loads, at twice the speed for the text json.dumps wrote: orjson reads the same values, save an
+    integer beyond 64 bits, which only the standard library's reader takes."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _is_mark(mark: Any) -> bool:
