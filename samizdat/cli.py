@@ -38,8 +38,8 @@ def run() -> None:
     first (temporary folders removed), and every pool has been shut down by then (`with` blocks)."""
     code = main()
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if run_exit_handlers is None:  # another Python: the ordinary exit
-        raise SystemExit(code)
+    if run_exit_handlers is None or sys.getprofile() or sys.gettrace():  # another Python, or a profiler or
+        raise SystemExit(code)  # coverage measuring this run, which writes what it found as Python exits
     run_exit_handlers()
     sys.stdout.flush()
     sys.stderr.flush()

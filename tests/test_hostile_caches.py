@@ -197,7 +197,8 @@ def cold_build(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> dict[str
 def planted_store(site: Path, injected: str) -> Path:
     """A database shaped exactly like the store, its home page carrying other HTML, put in the site."""
     real = sqlite3.connect(store_path(site))
-    columns = "output, signature, scripts, reads, digest, policy, media, content_hash, search, content, html"
+    columns = ("output, signature, scripts, reads, digest, policy, media, content_hash, search_hash, search, content, "
+               "html")
     rows = real.execute(f"SELECT {columns} FROM pages").fetchall()
     reads = real.execute("SELECT * FROM reads").fetchall()
     real.close()

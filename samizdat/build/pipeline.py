@@ -20,7 +20,7 @@ from samizdat.build.finishing import check_static_clashes, page_infos, publishin
 from samizdat.build.load import load_site
 from samizdat.build.options import BuildOptions
 from samizdat.build.output import Column, Outputs, Pages, SiteOutput
-from samizdat.build.render_stage import StoredSearchPage, render_site_pages
+from samizdat.build.render_stage import StoredSearchPage, read_entries, render_site_pages
 from samizdat.build.site_findings import site_findings
 from samizdat.build.timings import Timings
 from samizdat.content.drafts import next_due
@@ -63,10 +63,10 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     elif rendered_site.search:
         with timings.stage("search"):
             on_disk = kept if caches is not None and caches.store.db is not None else None
-            if caches is not None and caches.render is not None:
-                caches.render.search_entries(rendered_site.pages.values())  # one pass over the column
+            prefetch = read_entries(caches.render) if caches is not None and caches.render is not None else None
             generated |= search_outputs(config, pages, {path: StoredSearchPage(page)
-                                                        for path, page in rendered_site.pages.items()}, on_disk)
+                                                        for path, page in rendered_site.pages.items()},
+                                        on_disk, prefetch)
     if kept is not None and not later:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.

@@ -4,6 +4,7 @@ rendered (page_check.py), so the cache keeps that work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,16 +88,30 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
 
 class StoredSearchPage(SearchPage):
     """What the search stage takes of a page (its entry, and its HTML should the entry not read back),
-    the HTML read from the store only if the stage asks for it: a page kept from the last build has
-    its entry in memory (RenderCache.search_entries), its HTML in the store."""
+    each read from the store only if the stage asks for it: a page kept from the last build has only the
+    hash of its entry in memory."""
 
-    def __init__(self, page: FinalPage) -> None:  # not the dataclass's: it would set html
-        object.__setattr__(self, "entry", page.search)
-        object.__setattr__(self, "_page", page)
+    def __init__(self, page: FinalPage) -> None:  # not the dataclass's: it would set entry and html
+        object.__setattr__(self, "page", page)
+
+    @property  # type: ignore[override]
+    def entry(self) -> str:
+        return self.page.search  # type: ignore[attr-defined, no-any-return]
 
     @property  # type: ignore[override]
     def html(self) -> bytes:
-        return self._page.html  # type: ignore[attr-defined, no-any-return]
+        return self.page.html  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def entry_hash(self) -> bytes:
+        return self.page.search_hash  # type: ignore[attr-defined, no-any-return]
+
+
+def read_entries(cache: RenderCache) -> Callable[[list[SearchPage]], None]:
+    """The search stage's `prefetch`: the entries of the pages kept in the store, read together."""
+    def prefetch(pages: list[SearchPage]) -> None:
+        cache.search_entries(page.page for page in pages if isinstance(page, StoredSearchPage))
+    return prefetch
 
 
 def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tuple[object, ...]]) -> dict[str, str]:

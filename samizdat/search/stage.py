@@ -3,13 +3,15 @@ entry.py), the index files out.
 
 The entries come as text (entry.pack); a language none of whose entries or numbers changed keeps its files from
 the last build: in this process (the dev server rebuilds in one process), or else from the build store
-(`kept`, under a hash of the entries), so a one-edit `samizdat build` files one language, not all.
+(`kept`, under a hash of the entries), so a one-edit `samizdat build` files one language, not all. What
+decides it is each entry's hash, which the build store keeps beside the entry: the entries themselves are
+read (`prefetch`) only for a language that is filed again.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -30,6 +32,14 @@ class SearchPage:
     entry: str
     html: bytes
 
+    @property
+    def entry_hash(self) -> bytes:
+        """sha256 of the entry's UTF-8 (a page kept in the build store has it without its entry)."""
+        return hashlib.sha256(self.entry.encode()).digest()
+
+
+NO_ENTRY = hashlib.sha256(b"").digest()  # the entry hash of a page without an entry
+
 
 class Kept(Protocol):
     """Files made by earlier builds, each with a hash of its inputs (build/cache/generated.py)."""
@@ -45,30 +55,37 @@ STORED = "search-index:"  # + language code: the name of a language's files in `
 
 
 def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
-                   kept: Kept | None = None) -> dict[str, bytes]:
-    """rendered: output path → the page as rendered. Returns output path → chunk file, for every language."""
+                   kept: Kept | None = None,
+                   prefetch: Callable[[list[SearchPage]], None] | None = None) -> dict[str, bytes]:
+    """rendered: output path → the page as rendered. Returns output path → chunk file, for every language.
+    prefetch: told the pages of a language before their entries are read one by one, to read them together."""
     with gc_paused():  # millions of small lists and dicts, none in a cycle (collector.py)
-        return _search_outputs(config, pages, rendered, kept)
+        return _search_outputs(config, pages, rendered, kept, prefetch)
 
 
 def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
-                    kept: Kept | None) -> dict[str, bytes]:
+                    kept: Kept | None, prefetch: Callable[[list[SearchPage]], None] | None) -> dict[str, bytes]:
     searched = [page for page in pages if searchable(page) and page.output_path in rendered]
     files: dict[str, bytes] = {}
     for language in config.languages:
         own = {page.url.lstrip("/"): page for page in searched if page.language == language}
         slots = assign(own)
         sources = [None if path is None else rendered[own[path].output_path] for path in slots]
-        made_from = tuple(None if page is None else page.entry or page.html for page in sources)
+        hashes = [None if page is None else page.entry_hash for page in sources]
         # Kept across builds only when every page's entry says all the index takes from it: a page's
         # HTML alone (no entry) does not hold its date or kind.
-        store = kept if all(page is None or page.entry for page in sources) else None
+        store = kept if NO_ENTRY not in hashes else None
+        # A page without an entry is indexed from its HTML, which then stands for it here.
+        made_from = tuple(page.html if page is not None and digest == NO_ENTRY else digest
+                          for page, digest in zip(sources, hashes, strict=True))
         known = _FILED.get(language.code)
         if known is None or known[0] != made_from:
             inputs = _inputs_hash(language.code, made_from) if store is not None else ""
             stored = (_unpacked(store.get(STORED + language.code, inputs), language.code)
                       if store is not None else None)
             if stored is None:
+                if prefetch is not None:
+                    prefetch([page for page in sources if page is not None])
                 numbered = [None if path is None else _entry(own[path], rendered[own[path].output_path])
                             for path in slots]
                 stored = build_language_index(language.code, numbered)
@@ -88,7 +105,7 @@ def _keep(store: Kept | None, code: str, inputs: str, files: dict[str, bytes]) -
 
 
 def _inputs_hash(code: str, made_from: tuple[object, ...]) -> str:
-    """Everything a language's files are made from: its code, and each number's entry or none."""
+    """Everything a language's files are made from: its code, and each number's entry hash or none."""
     hasher = hashlib.sha256(code.encode())
     for source in made_from:
         if source is None:

@@ -6,7 +6,9 @@ anew and removed for pages that are gone; the dev server keeps the same objects 
 Opening the table reads only what deciding about a page takes: its signature, reads and scripts, and
 what the later stages ask of every page without its bytes (the hash of its HTML, the policy tag it
 carries, whether it shows an image). Its HTML, body and search entry are read from the store when a
-stage asks for that page's (a one-edit build reads a handful; `search_entries` reads one column of all).
+stage asks for that page's (a one-edit build reads a handful; `search_entries` the entries of the pages
+of a language whose index is filed again). The hash of each entry is read with the small facts: it is
+all the search stage needs of a language none of whose entries changed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from samizdat.sealed import CacheDamaged
 # quote, so each tag in a page is exactly one match.
 _POLICY_TAG = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 _NO_CONTENT = hashlib.sha256(b"").digest()  # the content hash of a page that keeps no body
+NO_ENTRY = _NO_CONTENT  # the search hash of a page without an entry ("")
+_BY_NAME = 500  # outputs named in one query: SQLite allows a few hundred parameters everywhere
 # What makes the image stage look at a page (images/stage.py, images/share.py): without any of these
 # it finds no <img> tag and no share picture, and hands the page on as it is.
 _MEDIA_MARKS = (b"<img", b"<IMG", b":image")
@@ -57,6 +61,7 @@ class FinalPage:
         "_html",
         "_loader",
         "_search",
+        "_search_hash",
         "has_content",
         "media",
         "policy",
@@ -71,6 +76,7 @@ class FinalPage:
         self._search: str | None = search
         self._digest: str | None = None
         self._content_hash: bytes | None = None
+        self._search_hash: bytes | None = None
         self.scripts, self.reads = scripts, reads
         self.policy = policy_tags(html)  # the Content-Security-Policy tags it carries
         self.media = shows_media(html)  # whether the image stage has anything to look at in it
@@ -79,9 +85,10 @@ class FinalPage:
 
     @classmethod
     def stored(cls, loader: _RowLoader, scripts: tuple[str, ...], reads: tuple[int, ...], digest: str,
-               policy: tuple[str, ...], media: bool, content_hash: bytes) -> FinalPage:
+               policy: tuple[str, ...], media: bool, content_hash: bytes, search_hash: bytes) -> FinalPage:
         page = cls.__new__(cls)
         page._html = page._content = page._search = None
+        page._search_hash = search_hash
         page._digest, page.scripts, page.reads = digest, scripts, reads
         page._content_hash, has_content = content_hash, content_hash != _NO_CONTENT
         page.policy, page.media, page.has_content, page._loader = policy, media, has_content, loader
@@ -123,6 +130,13 @@ class FinalPage:
         return self._content_hash
 
     @property
+    def search_hash(self) -> bytes:
+        """sha256 of the search entry's UTF-8: what a language's index files are kept under (search/stage.py)."""
+        if self._search_hash is None:
+            self._search_hash = hashlib.sha256(self.search.encode()).digest()
+        return self._search_hash
+
+    @property
     def loaded(self) -> bool:
         """Whether the HTML is in memory (always, for a page rendered by this process)."""
         return self._html is not None
@@ -130,7 +144,7 @@ class FinalPage:
     def without_content(self) -> FinalPage:
         """The same page without its body HTML, for a page no feed or calendar lists."""
         page = FinalPage(self.html, "", self.scripts, self.reads, self.search)
-        page._digest = self._digest
+        page._digest, page._search_hash = self._digest, self._search_hash
         return page
 
     def known_search(self, entry: str) -> None:
@@ -190,7 +204,7 @@ class RenderCache:
             book = ReadBook.load(store)
             # typeof() and length() are read from the row's header: the large values themselves are not
             rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, content_hash, "
-                              "typeof(search) || typeof(content) || typeof(html) FROM pages")
+                              "search_hash, typeof(search) || typeof(content) || typeof(html) FROM pages")
             texts: dict[object, tuple[str, ...]] = {}  # most pages carry the same scripts and policy tag
             with gc_paused():
                 entries = {str(row[0]): _unpack(row, book, store, texts) for row in rows}
@@ -214,18 +228,21 @@ class RenderCache:
         self.book.keep({number for _, page in entries.values() for number in page.reads})
 
     def search_entries(self, pages: Iterable[FinalPage]) -> None:
-        """Every page's search entry that is not in memory yet, read in one pass over the column (the
-        search stage takes all of a language's entries)."""
+        """The search entries of these pages that are not in memory yet, read a few hundred to a query (the
+        search stage takes all of a language's entries when it files that language again)."""
         wanted = {id(page) for page in pages if page._search is None}
         if not wanted or self.store.db is None:
             return
         by_output = {path: page for path, (_, page) in self.entries.items() if id(page) in wanted}
-        for output, entry in self.store.rows("SELECT output, search FROM pages"):
-            page = by_output.get(str(output))
-            if page is not None:
+        names = sorted(by_output)
+        for start in range(0, len(names), _BY_NAME):
+            part = names[start: start + _BY_NAME]
+            marks = ", ".join("?" * len(part))
+            for output, entry in self.store.rows(f"SELECT output, search FROM pages WHERE output IN ({marks})",
+                                                 tuple(part)):
                 if not isinstance(entry, str):
                     raise CacheDamaged("a rendered page does not have the shape samizdat writes (search)")
-                page.known_search(entry)
+                by_output[str(output)].known_search(entry)
 
     def save(self, db: sqlite3.Connection) -> None:
         """The changed rows, in the caller's transaction."""
@@ -235,9 +252,9 @@ class RenderCache:
                 db.execute("DELETE FROM pages WHERE output = ?", (path,))
                 continue
             signature, page = entry
-            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.digest,
-                        json.dumps(page.policy), int(page.media), page.content_hash, page.search,
+                        json.dumps(page.policy), int(page.media), page.content_hash, page.search_hash, page.search,
                         page.content.encode("utf-8"), page.html))
         self.book.save(db)
         self.dirty = set()
@@ -246,20 +263,22 @@ class RenderCache:
 def _unpack(row: tuple[object, ...], book: ReadBook, store: Store,
             texts: dict[object, tuple[str, ...]]) -> tuple[str, FinalPage]:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
-    output, signature, scripts_text, reads, digest, policy_text, media, content_hash, types = row
+    output, signature, scripts_text, reads, digest, policy_text, media, content_hash, search_hash, types = row
     try:
         if types != "textblobblob":
             raise ValueError("a column of the wrong type")
         if not (isinstance(signature, str) and isinstance(scripts_text, str) and isinstance(reads, bytes)
                 and isinstance(digest, str) and len(digest) == 64 and isinstance(policy_text, str)
-                and media in (0, 1) and isinstance(content_hash, bytes) and len(content_hash) == 32):
+                and media in (0, 1) and isinstance(content_hash, bytes) and len(content_hash) == 32
+                and isinstance(search_hash, bytes) and len(search_hash) == 32):
             raise ValueError("a column of the wrong type")
         scripts, policy = _texts(scripts_text, texts), _texts(policy_text, texts)
         numbers = tuple(array("q", reads))
         if not book.knows(numbers):
             raise ValueError("a read that is not in the book")
         loader = _RowLoader(store, str(output))
-        return signature, FinalPage.stored(loader, scripts, numbers, digest, policy, bool(media), content_hash)
+        return signature, FinalPage.stored(loader, scripts, numbers, digest, policy, bool(media), content_hash,
+                                           search_hash)
     except ValueError as exc:
         raise CacheDamaged(f"a rendered page does not have the shape samizdat writes ({exc})") from exc
 
