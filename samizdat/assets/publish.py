@@ -9,8 +9,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.assets.svg import clean_svg_report
-from samizdat.assets.xml_files import XML_SUFFIXES, xml_findings
+from samizdat.assets.xml_files import XML_SUFFIXES
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
 from samizdat.outputs import site_htaccess
@@ -61,6 +60,8 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             htaccess = site_htaccess.site_block(text)
             continue
         if rel.lower().endswith(".svg"):
+            from samizdat.assets.svg import clean_svg_report  # lxml: loaded when the site has an SVG
+
             svg = clean_svg_report(path.read_bytes(), path)
             cleaned[rel], notes = svg.data, notes + svg.findings(path)
             continue
@@ -68,6 +69,8 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             raise ContentError("a compressed SVG cannot be cleaned before it is published", SourceLocation(path),
                                hint="unpack it (gunzip -S .svgz) and save it as .svg")
         if rel.lower().endswith(XML_SUFFIXES):
+            from samizdat.assets.xml_files import xml_findings
+
             findings += xml_findings(path.read_bytes(), path)
         if rel.lower().endswith(HTML_SUFFIXES):
             scan = scan_page(LexborHTMLParser(_html_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)

@@ -9,8 +9,10 @@ file) has none of that and is published as it is; anything else is refused at it
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:  # lxml is loaded when a site has an XML or SVG file, not by every build
+    from lxml import etree
 
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
@@ -27,6 +29,8 @@ HINT = ("a browser opening this file would run it as a web page; publish web pag
 
 
 def xml_findings(data: bytes, source: Path) -> list[Finding]:
+    from lxml import etree
+
     root = _parse(data, source)
     found = []
     for node in root.itersiblings(preceding=True):
@@ -59,6 +63,8 @@ def parse_untrusted(data: bytes, source: Path, what: str, keep_comments: bool, s
                     entity_hint: str) -> etree._Element:
     """XML from the site folder, read so that it can neither expand entities (billion laughs), read other
     files nor reach the network; libxml2's size limits stay on. A file that needs any of that is refused."""
+    from lxml import etree
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
                              dtd_validation=False, remove_comments=not keep_comments, remove_pis=False,
                              recover=False)

@@ -24,7 +24,6 @@ import shutil
 from dataclasses import asdict, replace
 from pathlib import Path
 
-import PIL
 
 from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
 from samizdat.products import ProductBook
@@ -44,6 +43,8 @@ class ImageCache:
         return self.book.digest(path)
 
     def key(self, digest: str, settings: Settings, faces: FacePlan, detector: str) -> str:
+        import PIL  # a photo's key names the Pillow that made its files: loaded only when there are photos
+
         operation = json.dumps([ENGINE_VERSION, PIL.__version__, asdict(settings), asdict(faces),
                                 detector if faces.detect or faces.look else ""], sort_keys=True)
         return hashlib.sha256(f"{digest}\n{operation}".encode()).hexdigest()

@@ -12,24 +12,17 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TextIO
-
-from PIL import features
 
 from samizdat.config import SiteConfig
 from samizdat.errors import ImageError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.images.cache import ImageCache
-from samizdat.images.faces import INSTALL_HINT, detector_available, detector_version
 from samizdat.images.locate import Reference, locate
 from samizdat.images.model import Failure, Job, Photo, Settings, Source, Variant, is_raster
 from samizdat.images.policy import FacePolicy, load_face_policy
-from samizdat.images.probe import ImageProblem, probe
-from samizdat.images.process import run_job
 from samizdat.images.report import ImageReport
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
 from samizdat.images.share import check_share_images
@@ -169,6 +162,8 @@ def _resolve(ref: Reference, copies: _PublishedFiles) -> Path:
 def _probe_all(config: SiteConfig, cache: ImageCache, refs: dict[Path, Reference],
                copies: dict[str, Path]) -> tuple[list[Source], list[Finding]]:
     """Referenced images must be sound (else an error at the reference); unreferenced bad files are left out."""
+    from samizdat.images.probe import ImageProblem, probe  # Pillow: loaded when the site has images
+
     sources, findings = [], []
     published = {path for rel, path in copies.items() if is_raster(rel)}
     for path in [*refs, *sorted(published - set(refs))]:
@@ -184,6 +179,12 @@ def _probe_all(config: SiteConfig, cache: ImageCache, refs: dict[Path, Reference
 
 def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: list[Source],
           refs: dict[Path, Reference]) -> list[Job]:
+    if not sources and not policy.plans:
+        return []  # a site without photos loads neither Pillow nor the face detector
+    from PIL import features
+
+    from samizdat.images.faces import detector_available, detector_version
+
     settings = Settings(config.images.widths, config.images.quality,
                         tuple(f for f in config.images.formats if f != "avif" or features.check("avif")))
     by_rel = {_site_rel(source.path, config.root): source for source in sources}
@@ -210,6 +211,8 @@ def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: li
 
 
 def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, Source]) -> str:
+    from samizdat.images.faces import INSTALL_HINT, detector_available, detector_version
+
     wanted = [rel for rel in by_rel if policy.plan_for(rel).detect]
     if not wanted:
         return ""
@@ -223,6 +226,11 @@ def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, 
 
 def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: Path,
          stream: TextIO | None) -> dict[str, Photo]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    from samizdat.images.process import run_job
+
     progress = Progress("images", len(jobs), stream)
     results: dict[str, Photo] = {}
     workers = min(len(jobs), os.cpu_count() or 1)

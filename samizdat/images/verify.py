@@ -10,8 +10,6 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from PIL import Image
-
 from samizdat.documents.audio import audio_file_metadata
 from samizdat.documents.avi import avi_file_metadata
 from samizdat.documents.isomedia import iso_file_metadata
@@ -148,6 +146,8 @@ def _riff_blocks(data: bytes) -> list[str]:
 
 def _pillow_blocks(data: bytes) -> list[str]:
     import io
+
+    from PIL import Image  # loaded when a published file is an image Pillow reads
 
     try:
         with Image.open(io.BytesIO(data)) as image:

@@ -13,7 +13,6 @@ from typing import Any
 from babel import Locale
 from jinja2 import pass_context
 from markupsafe import Markup
-from PIL import Image
 
 from samizdat.config import Language
 from samizdat.content.meetings import Meeting
@@ -77,6 +76,8 @@ def url_filter(ctx: Any, path: str) -> str:
 
 @lru_cache(maxsize=4096)
 def image_size(path: Path) -> tuple[int, int]:
+    from PIL import Image  # loaded by the first template that asks for a picture's size
+
     try:
         with Image.open(path) as image:
             return image.size

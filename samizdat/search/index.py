@@ -20,7 +20,6 @@ import re
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
-from samizdat.search.postings import postings
 from samizdat.search.tokens import HANGUL, OTHER, bucket, form_of, word_key
 
 INDEX_FOLDER = "_search"
@@ -78,6 +77,8 @@ def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[st
 
 
 def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> dict[str, list[dict]]:
+    from samizdat.search.postings import postings  # NumPy: loaded when a language is filed, not to render a page
+
     found = postings(code, numbered)
     result: dict[str, list[dict]] = {HANGUL: [{} for _ in range(buckets)], OTHER: [{} for _ in range(buckets)]}
     for term, listed in found.hangul.items():
