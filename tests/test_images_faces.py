@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-import samizdat.images.stage
+import samizdat.images.faces
 from samizdat.images.review import review_words
 from tests.conftest import MINIMAL_CONFIG
 from tests.test_build import Elements, read
@@ -92,7 +92,7 @@ def test_a_photo_can_opt_out_while_the_site_masks(make_site, run_cli, tmp_path: 
 
 def test_missing_detector_says_how_to_install_it(make_site, run_cli, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(samizdat.images.stage, "detector_available", lambda: False)
+    monkeypatch.setattr(samizdat.images.faces, "detector_available", lambda: False)
     site = face_site(make_site)
     result = run_cli("build", site, "-o", tmp_path / "out")
     assert result.code == 1
