@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+
 from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.pages import FinalPage, RenderCache
 from samizdat.build.cache.store import store_path
 from samizdat.build.pipeline import render_site
 from tests.staleness import site_files, write_site
@@ -94,3 +98,35 @@ def test_feeds_are_made_again_only_when_what_they_list_changed(tmp_path: Path) -
     kept = dict(db.execute("SELECT output, data FROM generated").fetchall())
     db.close()
     assert kept == {path: data for path, (_, data) in caches.generated.entries.items()}
+
+
+def test_a_one_edit_build_reads_the_search_entries_of_the_edited_language_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    caches, _ = build(site)
+    caches.save()
+    caches.store.close()
+
+    asked: list[str] = []
+    read_entries = RenderCache.search_entries
+
+    def recording(self: RenderCache, pages: Iterable[FinalPage]) -> None:
+        wanted = {id(page) for page in pages if not page.loaded}  # a page rendered now has its entry
+        asked.extend(path for path, (_, page) in self.entries.items() if id(page) in wanted)
+        read_entries(self, [page for _, page in self.entries.values() if id(page) in wanted])
+
+    monkeypatch.setattr(RenderCache, "search_entries", recording)
+    post = site / "content/en/news/2026-01-02-post2.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nA sentence to find.\n", encoding="utf-8")
+    caches = BuildCaches.on_disk(site)
+    output = render_site(site, caches=caches)
+    # The English pages kept from the last build are read to file the English index again; the Russian
+    # pages' entries are not read at all, as none of them changed.
+    assert asked and all(path.startswith("en/") for path in asked)
+    assert not any(path.startswith("en/news/2026-01-02-post2") for path in asked)  # rendered: in memory
+    assert b"find" in b"".join(data for rel, data in output.pages.items() if rel.startswith("_search/en/"))
+    cold = render_site(site)  # nothing kept: every file made anew
+    assert {rel: data for rel, data in output.pages.items() if rel.startswith("_search/")} == {
+        rel: data for rel, data in cold.pages.items() if rel.startswith("_search/")}
+    caches.store.close()

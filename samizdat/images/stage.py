@@ -226,13 +226,12 @@ def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, 
 
 def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: Path,
          stream: TextIO | None) -> dict[str, Photo]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from multiprocessing import get_context
-
+    results: dict[str, Photo] = {}
+    if not jobs:
+        return results  # every photo from the cache: Pillow's encoders and the workers are not needed
     from samizdat.images.process import run_job
 
     progress = Progress("images", len(jobs), stream)
-    results: dict[str, Photo] = {}
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
         outcomes = ((job, run_job(job)) for job in jobs)
@@ -240,6 +239,9 @@ def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: 
             results[job.key] = _accept(job, outcome, cache, refs, root)
             progress.step()
         return results
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     # spawn, not fork: the dev server has threads running, and forking those can deadlock.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = {pool.submit(run_job, job): job for job in jobs}

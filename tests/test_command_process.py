@@ -1,0 +1,84 @@
+"""The `samizdat` command as its own process: what it prints arrives whole, its exit code is the build's,
+its exit handlers run although it leaves without taking its objects apart (cli.run), and a build loads
+the heavy libraries only when the site needs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.staleness import site_files, write_site
+
+
+def command(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "samizdat", *map(str, args)], capture_output=True, text=True,
+                          timeout=300, check=False, env=env)
+
+
+def test_a_build_prints_everything_and_exits_with_its_code(tmp_path: Path,
+                                                           make_site: Callable[..., Path]) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    out = tmp_path / "out"
+    built = command("build", site, "-o", out, "--timings")
+    assert built.returncode == 0, built.stderr
+    lines = built.stdout.splitlines()
+    assert lines[0].startswith("built ") and f"→ {out}" in lines[0]
+    assert lines[1].startswith("check ") and " save " in lines[1]  # the last line, flushed before the exit
+    assert (out / "index.html").is_file()
+
+    again = command("build", site, "-o", out)
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
+
+    broken = make_site({"content/en/bad.md": "---\ntitle: [unclosed\n---\nText.\n"}, name="broken")
+    failed = command("build", broken, "-o", tmp_path / "broken-out")
+    assert failed.returncode == 1
+    assert "error:" in failed.stderr and "bad.md" in failed.stderr
+    assert not (tmp_path / "broken-out").exists()
+
+
+def test_the_exit_handlers_run_before_the_process_leaves(tmp_path: Path) -> None:
+    """Without a store, a build keeps its photos' results in a temporary folder that an exit handler
+    removes (products.py); the command's quick exit must still run it."""
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    assert (site / "assets/p1.png").is_file()
+    not_a_folder = tmp_path / "cache-is-a-file"
+    not_a_folder.write_text("")  # the user's cache folder cannot be made, even by root
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "XDG_CACHE_HOME": str(not_a_folder), "TMPDIR": str(temp)}
+    built = command("build", site, "-o", tmp_path / "out", env=env)
+    assert built.returncode == 0, built.stderr
+    assert "no build cache" in built.stderr
+    assert list((tmp_path / "out").rglob("*.webp")) or list((tmp_path / "out").rglob("*.png"))
+    assert not list(temp.iterdir())  # what the build kept there for itself is gone
+
+
+@pytest.mark.parametrize("module", ["samizdat.build.pipeline", "samizdat.serve.state"])
+def test_building_a_page_imports_neither_numpy_nor_pillow_nor_lxml(module: str) -> None:
+    """They are loaded when a search index is filed, a photo processed or an SVG cleaned: a one-edit
+    build that does none of these, and "nothing changed", start without them."""
+    probe = (f"import sys, {module}\n"
+             "print(' '.join(sorted(name for name in ('numpy', 'PIL', 'lxml') if name in sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert loaded.stdout.strip() == ""
+
+
+def test_nothing_changed_is_answered_without_the_pipeline(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    out = tmp_path / "out"
+    assert command("build", site, "-o", out).returncode == 0
+    probe = ("import sys\n"
+             "from samizdat.cli import main\n"
+             f"code = main(['build', {str(site)!r}, '-o', {str(out)!r}])\n"
+             "print(code, 'samizdat.build.pipeline' in sys.modules, 'jinja2' in sys.modules)")
+    answered = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                              check=True)
+    assert answered.stdout.splitlines()[-1] == "0 False False"
