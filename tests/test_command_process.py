@@ -82,3 +82,29 @@ def test_nothing_changed_is_answered_without_the_pipeline(tmp_path: Path) -> Non
     answered = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                               check=True)
     assert answered.stdout.splitlines()[-1] == "0 False False"
+
+
+def test_nothing_changed_is_told_of_a_site_with_a_dangling_link_and_deep_folders(
+        tmp_path: Path, make_site: Callable[..., Path]) -> None:
+    """The "nothing changed" check looks at every file of the site folder, not only the ones a build
+    reads: a link to nothing (an editor's lock) or folders nested past Python's recursion limit must
+    neither stop it with a traceback nor hide a change."""
+    site = make_site({"content/en/about.md": "---\ntitle: About\n---\nAbout us.\n"})
+    (site / "old-notes.txt").symlink_to(tmp_path / "nowhere.txt")
+    # Emacs marks a file open for editing with a link to nothing beside it, named .#<file>.
+    (site / "content/en/.#about.md").symlink_to("volunteer@laptop.4242:1764000000")
+    deep = os.fspath(site / "archive")
+    os.mkdir(deep)
+    for _ in range(1100):  # one at a time: pathlib and os.makedirs would recurse as deep
+        deep += "/a"
+        os.mkdir(deep)
+    Path(deep, "note.txt").write_text("kept\n")
+    out = tmp_path / "out"
+    first = command("build", site, "-o", out)
+    assert first.returncode == 0, first.stderr
+    again = command("build", site, "-o", out)
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout, again.stderr
+    (site / "content/en/about.md").write_text("---\ntitle: About\n---\nAbout us, again.\n")
+    edited = command("build", site, "-o", out)
+    assert edited.returncode == 0 and "(1 rendered)" in edited.stdout, edited.stdout
+    assert "About us, again." in (out / "en/about/index.html").read_text(encoding="utf-8")

@@ -49,15 +49,41 @@ class BuildRecord:
 
 def fingerprint(site_root: Path, out_dir: Path, options: object) -> str:
     hasher = hashlib.sha256(f"{engine_id()}\n{out_dir.resolve()}\n{options!r}\n".encode())
-    out = out_dir.resolve()
+    out = os.fspath(out_dir.resolve())
+    lines: list[str] = []
     for folder in (site_root.resolve(), THEMES_DIR):
-        for top, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and Path(top, d) != out)
-            for name in sorted(files):
-                stat = os.stat(os.path.join(top, name))
-                hasher.update(f"{top}/{name}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ctime_ns}\t"
-                              f"{stat.st_ino}\n".encode())
+        _stat_lines(os.fspath(folder), out, lines)
+    hasher.update("".join(lines).encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
+
+
+def _stat_lines(top: str, out: str, lines: list[str]) -> None:
+    """A line per file below top, each folder's files in name order; folders are entered, never links to
+    them, and from a stack, not by recursion (a ZIP may nest folders thousands deep). Directory entries and
+    strings only: "nothing changed" does this for every file of the site."""
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        lines.append(f"{folder}/\n")
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda entry: entry.name)
+        except OSError:  # unreadable: the build itself says so, if it needs the folder
+            lines.append(f"{folder}\t?\n")
+            continue
+        inner = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_DIRS and entry.path != out:
+                    inner.append(entry.path)
+                continue
+            try:
+                stat = entry.stat()
+            except OSError:  # a link to nothing, or a file gone since the folder was read
+                lines.append(f"{entry.path}\t?\n")
+                continue
+            lines.append(f"{entry.path}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ctime_ns}\t{stat.st_ino}\n")
+        pending += reversed(inner)
 
 
 def unchanged(record: BuildRecord | None, current: str, out_dir: Path, now: dt.datetime) -> bool:
