@@ -29,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`samizdat build | head -1`): what was built stays built, the rest of the
+        # report has nowhere to go. Python's own advice: send it nowhere, and exit 1 without a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
 
 
 def run() -> None:
@@ -41,8 +47,11 @@ def run() -> None:
     if run_exit_handlers is None or sys.getprofile() or sys.gettrace():  # another Python, or a profiler or
         raise SystemExit(code)  # coverage measuring this run, which writes what it found as Python exits
     run_exit_handlers()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`samizdat build | head -1`), a closed stream
+            pass
     os._exit(code)
 
 

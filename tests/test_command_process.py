@@ -93,18 +93,38 @@ def test_nothing_changed_is_told_of_a_site_with_a_dangling_link_and_deep_folders
     (site / "old-notes.txt").symlink_to(tmp_path / "nowhere.txt")
     # Emacs marks a file open for editing with a link to nothing beside it, named .#<file>.
     (site / "content/en/.#about.md").symlink_to("volunteer@laptop.4242:1764000000")
-    deep = os.fspath(site / "archive")
-    os.mkdir(deep)
+    folders = [os.fspath(site / "archive")]
     for _ in range(1100):  # one at a time: pathlib and os.makedirs would recurse as deep
-        deep += "/a"
-        os.mkdir(deep)
-    Path(deep, "note.txt").write_text("kept\n")
-    out = tmp_path / "out"
-    first = command("build", site, "-o", out)
-    assert first.returncode == 0, first.stderr
-    again = command("build", site, "-o", out)
-    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout, again.stderr
-    (site / "content/en/about.md").write_text("---\ntitle: About\n---\nAbout us, again.\n")
-    edited = command("build", site, "-o", out)
-    assert edited.returncode == 0 and "(1 rendered)" in edited.stdout, edited.stdout
-    assert "About us, again." in (out / "en/about/index.html").read_text(encoding="utf-8")
+        folders.append(folders[-1] + "/a")
+    for folder in folders:
+        os.mkdir(folder)
+    note = Path(folders[-1], "note.txt")
+    note.write_text("kept\n")
+    try:
+        out = tmp_path / "out"
+        first = command("build", site, "-o", out)
+        assert first.returncode == 0, first.stderr
+        again = command("build", site, "-o", out)
+        assert again.returncode == 0 and "nothing changed since the last build" in again.stdout, again.stderr
+        (site / "content/en/about.md").write_text("---\ntitle: About\n---\nAbout us, again.\n")
+        edited = command("build", site, "-o", out)
+        assert edited.returncode == 0 and "(1 rendered)" in edited.stdout, edited.stdout
+        assert "About us, again." in (out / "en/about/index.html").read_text(encoding="utf-8")
+    finally:  # from the bottom up: removing the tree whole (shutil.rmtree, pytest's cleanup) would recurse
+        note.unlink()
+        for folder in reversed(folders):
+            os.rmdir(folder)
+
+
+def test_a_reader_that_stops_early_does_not_turn_a_build_into_a_traceback(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    build = subprocess.Popen([sys.executable, "-m", "samizdat", "build", str(site), "-o", str(tmp_path / "out"),
+                              "--timings"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert build.stdout is not None and build.stderr is not None
+    build.stdout.close()  # as `| head -0` does: nothing will read what the build prints
+    errors = build.stderr.read().decode()
+    build.stderr.close()
+    assert build.wait(timeout=300) == 1, errors  # the report could not be given, as Python advises
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
+    assert (tmp_path / "out/index.html").is_file()  # what was built is there all the same
