@@ -23,6 +23,9 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+FULL_COLLECTION_SPACING = 10_000  # younger collections between full ones (Python's default: 10)
+
+
 @contextmanager
 def few_full_collections() -> Iterator[None]:
     """For a whole build: the collector still runs, but walks every live object far more rarely.
@@ -39,5 +42,3 @@ def few_full_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*before)
 
-
-FULL_COLLECTION_SPACING = 10_000  # younger collections between full ones (Python's default: 10)

@@ -30,7 +30,6 @@ from samizdat.sealed import CacheDamaged
 # quote, so each tag in a page is exactly one match.
 _POLICY_TAG = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 _NO_CONTENT = hashlib.sha256(b"").digest()  # the content hash of a page that keeps no body
-NO_ENTRY = _NO_CONTENT  # the search hash of a page without an entry ("")
 _BY_NAME = 500  # outputs named in one query: SQLite allows a few hundred parameters everywhere
 # What makes the image stage look at a page (images/stage.py, images/share.py): without any of these
 # it finds no <img> tag and no share picture, and hands the page on as it is.
