@@ -33,6 +33,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 from bench.engines import find_engines
+from bench.generate import PROFILES, generate
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 HEADING = "\n# "
@@ -192,11 +193,11 @@ def measure(site: Path, page_path: str, file: str, runs: int, find: str = HEADIN
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def measure_synthetic(root: Path, pages: int, runs: int, timeout: float = 120.0) -> dict[str, list[float]]:
-    """Both engines on the bench's synthetic site (`pages` per language), the same paragraph of the same post."""
-    from bench.generate import generate
-
-    manifest = generate(root, pages)
+def measure_synthetic(root: Path, pages: int, runs: int, timeout: float = 120.0,
+                      profile: str = "bench") -> dict[str, list[float]]:
+    """Both engines on the bench's synthetic site (`pages` per language, of a content profile: bench/generate.py),
+    the same paragraph of the same post."""
+    manifest = generate(root, pages, profile)
     version = manifest.edit_target
     url_path = "/" + version.output.removesuffix("index.html")
     targets = [samizdat_target(root / "samizdat", url_path, version.samizdat_source, version.signature, "main"),
@@ -219,6 +220,8 @@ def main() -> None:
     parser.add_argument("--find", default=HEADING, help="text to put the edit before (default: the first # heading)")
     parser.add_argument("--selector", default="h1", help="element that shows the edit (default: h1)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one reload")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="bench",
+                        help="the synthetic site's content profile (bench/generate.py)")
     args = parser.parse_args()
     load = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -228,11 +231,11 @@ def main() -> None:
     else:
         root = Path(tempfile.mkdtemp(prefix="samizdat-reload-"))
         try:
-            results = measure_synthetic(root, args.pages, args.runs, args.timeout)
+            results = measure_synthetic(root, args.pages, args.runs, args.timeout, args.profile)
         finally:
             shutil.rmtree(root, ignore_errors=True)
     print(f"{started}, load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
-          f"{'' if args.site else f'; {args.pages * 3:,} files'}", file=sys.stderr)
+          f"{'' if args.site else f'; {args.pages * 3:,} files, {args.profile} profile'}", file=sys.stderr)
     for name, times in results.items():
         print(f"{name}: {summary(times)}")
 
