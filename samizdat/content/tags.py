@@ -13,6 +13,7 @@ ids are: /tags/права-человека/).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -80,11 +81,20 @@ class TagNames:
 
 
 def _slug(text: str, page: Page) -> str:
+    slug = _address_of(text)
+    return slug if slug is not None else _refuse(text, page)
+
+
+@functools.lru_cache(maxsize=4096)  # a site has a few hundred tags, each on many pages, on every build
+def _address_of(text: str) -> str | None:
+    """The tag's name in its address, or None when it cannot be one."""
     slug = slugify(text)[:MAX_LENGTH]
+    if not slug or "/" in slug:
+        return None
     try:
-        return confine(slug) if slug and "/" not in slug else _refuse(text, page)
+        return confine(slug)
     except UnsafePath:
-        return _refuse(text, page)
+        return None
 
 
 def _refuse(text: str, page: Page) -> str:
