@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    parser = _parser(argv)
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
@@ -48,10 +50,8 @@ def run() -> None:
         raise SystemExit(code)  # coverage measuring this run, which writes what it found as Python exits
     run_exit_handlers()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away (`| head -1`), a closed stream
             stream.flush()
-        except (OSError, ValueError):  # a reader that went away (`samizdat build | head -1`), a closed stream
-            pass
     os._exit(code)
 
 
@@ -61,12 +61,21 @@ def _say(text: str, stream: Any) -> None:
     print(paint(text, stream), file=stream)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """Every command is listed (`samizdat --help`), but only the one asked for gets its arguments: adding
+    the hundred arguments of them all would cost "nothing changed" a tenth of its answer."""
+    chosen = next((word for word in (sys.argv[1:] if argv is None else argv) if not word.startswith("-")), None)
     parser = argparse.ArgumentParser(prog="samizdat", description="Static sites for multilingual civic groups.")
     parser.add_argument("-V", "--version", action="version", version=f"samizdat {__version__}")
     commands = parser.add_subparsers(title="commands")
+    for name, (summary, add_arguments) in COMMANDS.items():
+        command = commands.add_parser(name, help=summary)
+        if chosen is None or chosen == name or chosen not in COMMANDS:
+            add_arguments(command)
+    return parser
 
-    build = commands.add_parser("build", help="build the site into a folder")
+
+def _build_arguments(build: argparse.ArgumentParser) -> None:
     build.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     build.add_argument("-o", "--output", type=Path, help="output folder (default: SITE/_site)")
     build.add_argument("--timings", action="store_true", help="print the time of each stage")
@@ -74,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="write every internal link relative, so the output works under any path and from file://")
     build.set_defaults(run=_build)
 
-    search = commands.add_parser("search", help="search the built site as its search page does; print titles and URLs")
+
+def _search_arguments(search: argparse.ArgumentParser) -> None:
     search.add_argument("site", type=Path, help="site folder")
     search.add_argument("query", help="the words to find, as a reader types them")
     search.add_argument("--lang", help="the reader's language code: its results come first (default: the site's)")
@@ -82,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="an existing build to search (default: build SITE into SITE/_site first)")
     search.set_defaults(run=_search)
 
-    deploy = commands.add_parser("deploy", help="build and push the site to a git branch (GitHub/Codeberg Pages)")
+
+def _deploy_arguments(deploy: argparse.ArgumentParser) -> None:
     deploy.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     deploy.add_argument("--remote", help="git remote name or URL (default: publish.remote, else origin)")
     deploy.add_argument("--branch", help="branch to publish to (default: publish.branch, else gh-pages)")
@@ -90,20 +101,23 @@ def _parser() -> argparse.ArgumentParser:
     _guard_flags(deploy)
     deploy.set_defaults(run=_deploy)
 
-    rsync = commands.add_parser("deploy-rsync", help="build and copy the site to a server folder with rsync")
+
+def _deploy_rsync_arguments(rsync: argparse.ArgumentParser) -> None:
     rsync.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     rsync.add_argument("--target", help="USER@HOST:/PATH or a local folder (default: publish.rsync_target)")
     rsync.add_argument("--relative", action="store_true", help="relative links, for a server sub-path")
     _guard_flags(rsync)
     rsync.set_defaults(run=_deploy_rsync)
 
-    mirror = commands.add_parser("mirror", help="write the site as a reproducible ZIP for mirrors and USB copies")
+
+def _mirror_arguments(mirror: argparse.ArgumentParser) -> None:
     mirror.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     mirror.add_argument("-o", "--output", type=Path, required=True, help="the archive to write, e.g. site.zip")
     _guard_flags(mirror)
     mirror.set_defaults(run=_mirror)
 
-    serve = commands.add_parser("serve", help="build, serve and rebuild on every change, with live reload")
+
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -111,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="show pages marked `draft: true` or `published: false`, marked as drafts")
     serve.set_defaults(run=_serve)
 
-    edit = commands.add_parser("edit", help="edit the site in the browser: pages, meetings, photos, publish")
+
+def _edit_arguments(edit: argparse.ArgumentParser) -> None:
     edit.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     edit.add_argument("--host", default="127.0.0.1",
                       help="address to listen on (default: 127.0.0.1, this computer only; others need --accounts)")
@@ -123,15 +138,18 @@ def _parser() -> argparse.ArgumentParser:
     edit.add_argument("--add-account", metavar="NAME", help="add or change an account in --accounts FILE, then exit")
     edit.set_defaults(run=_edit)
 
-    check = commands.add_parser("check", help="check the site: privacy, links, accessibility, translations")
+
+def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     check.set_defaults(run=_check)
 
-    status = commands.add_parser("status", help="which translations are missing or out of date")
+
+def _status_arguments(status: argparse.ArgumentParser) -> None:
     status.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     status.set_defaults(run=_status)
 
-    translated = commands.add_parser("translated", help="record that a translation matches its source now")
+
+def _translated_arguments(translated: argparse.ArgumentParser) -> None:
     translated.add_argument("paths", type=Path, nargs="*", metavar="PATH",
                             help="the translated pages, e.g. content/ru/about.md content/ko/about.md "
                             "(with --all: the site folder, default .)")
@@ -140,7 +158,8 @@ def _parser() -> argparse.ArgumentParser:
                             help="mark every translation that records no source yet (outdated ones stay outdated)")
     translated.set_defaults(run=_translated)
 
-    faces = commands.add_parser("faces", help="write a page showing the face regions each photo will have masked")
+
+def _faces_arguments(faces: argparse.ArgumentParser) -> None:
     faces.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     faces.add_argument("-o", "--output", type=Path,
                        help="folder for the page (default: SITE/.samizdat-cache/faces-review)")
@@ -150,7 +169,8 @@ def _parser() -> argparse.ArgumentParser:
     faces.add_argument("--port", type=int, default=0, help="port for --review (default: any free one)")
     faces.set_defaults(run=_faces)
 
-    init = commands.add_parser("init", help="create a new site with the default theme")
+
+def _init_arguments(init: argparse.ArgumentParser) -> None:
     init.add_argument("directory", type=Path, help="folder to create")
     init.add_argument("--languages", default="en", help="language codes, default first, e.g. de,ru,en")
     init.add_argument("--title", default=None, help="the group's name")
@@ -161,14 +181,16 @@ def _parser() -> argparse.ArgumentParser:
                       help="the zone of the group's meetings, e.g. Europe/Berlin (default: this computer's)")
     init.set_defaults(run=_init)
 
-    imp = commands.add_parser("import", help="make a samizdat site from a Jekyll or Hugo site, and build it")
+
+def _import_arguments(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("kind", choices=["jekyll", "hugo"], help="what the old site is made with")
     imp.add_argument("source", type=Path, help="the old site's folder")
     imp.add_argument("dest", type=Path, help="a new or empty folder for the samizdat site")
     imp.add_argument("--default-language", help="the old site's main language, e.g. ru (default: from its config)")
     imp.set_defaults(run=_import)
 
-    new = commands.add_parser("new", help="create a meeting, a news post or a page in every language")
+
+def _new_arguments(new: argparse.ArgumentParser) -> None:
     kinds = new.add_subparsers(title="what to create")
     meeting = kinds.add_parser("meeting", help="a meeting: facts once, a text per language")
     meeting.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
@@ -185,7 +207,6 @@ def _parser() -> argparse.ArgumentParser:
     page.add_argument("site", nargs="?", type=Path, default=Path("."), help="site folder (default: .)")
     page.add_argument("--path", required=True, help="where it goes below each language folder, e.g. about/team")
     page.set_defaults(run=_new_page)
-    return parser
 
 
 def _guard_flags(command: argparse.ArgumentParser) -> None:
@@ -419,3 +440,22 @@ def _translated(args: argparse.Namespace) -> int:
     if args.all:
         print(f"{len(done)} translation(s) marked")
     return EXIT_OK
+
+
+# name → (what `samizdat --help` says of it, what adds its arguments)
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "build": ("build the site into a folder", _build_arguments),
+    "search": ("search the built site as its search page does; print titles and URLs", _search_arguments),
+    "deploy": ("build and push the site to a git branch (GitHub/Codeberg Pages)", _deploy_arguments),
+    "deploy-rsync": ("build and copy the site to a server folder with rsync", _deploy_rsync_arguments),
+    "mirror": ("write the site as a reproducible ZIP for mirrors and USB copies", _mirror_arguments),
+    "serve": ("build, serve and rebuild on every change, with live reload", _serve_arguments),
+    "edit": ("edit the site in the browser: pages, meetings, photos, publish", _edit_arguments),
+    "check": ("check the site: privacy, links, accessibility, translations", _check_arguments),
+    "status": ("which translations are missing or out of date", _status_arguments),
+    "translated": ("record that a translation matches its source now", _translated_arguments),
+    "faces": ("write a page showing the face regions each photo will have masked", _faces_arguments),
+    "init": ("create a new site with the default theme", _init_arguments),
+    "import": ("make a samizdat site from a Jekyll or Hugo site, and build it", _import_arguments),
+    "new": ("create a meeting, a news post or a page in every language", _new_arguments),
+}

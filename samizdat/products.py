@@ -28,19 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from samizdat.sealed import key_path
+from samizdat.sealed import site_cache
 
 STAGING = ".staging-"  # the prefix of a writer's temporary files and folders
 STALE_STAGING_SECONDS = 3600  # a writer's leftovers older than this are from a build that was stopped
 
 StatKey = tuple[int, int, int, int]
-
-
-def site_cache(site_root: Path, suffix: str) -> Path:
-    """A site's place in the user's cache folder, beside the key, named by the site's resolved path:
-    its build store (".sqlite3", build/cache/store.py) and the folder of its files (".files")."""
-    name = hashlib.sha256(os.fsencode(site_root.resolve())).hexdigest()[:32]
-    return key_path().parent / "sites" / f"{name}{suffix}"
 
 
 def folder_for(site_root: Path) -> Path:

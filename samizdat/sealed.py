@@ -9,6 +9,7 @@ the anchor of the user's cache folder.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -23,3 +24,10 @@ def key_path() -> Path:
     """$XDG_CACHE_HOME/samizdat/cache-key, else ~/.cache/samizdat/cache-key: never in a site folder."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "samizdat" / KEY_NAME
+
+
+def site_cache(site_root: Path, suffix: str) -> Path:
+    """A site's place in the user's cache folder, beside the key, named by the site's resolved path:
+    its build store (".sqlite3", build/cache/store.py) and the folder of its files (".files")."""
+    name = hashlib.sha256(os.fsencode(site_root.resolve())).hexdigest()[:32]
+    return key_path().parent / "sites" / f"{name}{suffix}"

@@ -63,6 +63,8 @@ class ReadAnswers:
             case ("tags_of", key, code):
                 language = self._languages.get(code)
                 return MISSING if language is None else self._collections.tags_of(key, language)
+            case ("tag", code, tag_id):
+                return self._collections.tag_index.tags.get((code, tag_id), MISSING)
             case ("has_feed",):
                 return self._collections.has_feed
             case ("moment",):

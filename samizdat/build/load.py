@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -57,16 +58,17 @@ class LoadedSite:
 
 
 def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, timings: Timings,
-              drafts: bool = False) -> LoadedSite:
+              drafts: bool = False, changed: Collection[str] | None = None) -> LoadedSite:
     """drafts: build pages marked as drafts too (the dev server's --drafts); otherwise they are left out
-    before anything is linked, so no listing, feed, sitemap, menu or switcher can name them."""
+    before anything is linked, so no listing, feed, sitemap, menu or switcher can name them.
+    changed: the paths changed since this process last read the site, where all are known (discover)."""
     with timings.stage("config"):
         config = load_config(site_root)
         theme = theme_paths(config)
         if caches is not None:
             caches.prepare(config, drafts)
     with timings.stage("discover"):
-        sources, content_files = discover(config)
+        sources, content_files = discover(config, changed)
         # content/ was walked just now, templates/ and strings/ with the theme, data/ and meetings/ are when
         # read; assets/ and static/ are copied at the end, but rendering already opens images there.
         check_site_folders(config.root, ("assets", "static"))

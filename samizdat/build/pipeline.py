@@ -9,6 +9,7 @@ writer (writer.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,12 +38,14 @@ from samizdat.search.stage import search_outputs
 
 
 def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.datetime | None = None,
-                caches: BuildCaches | None = None) -> SiteOutput:
+                caches: BuildCaches | None = None, changed: Collection[str] | None = None) -> SiteOutput:
     """now: the moment meetings are sorted into upcoming and past (default: the build's own time).
-    caches: what earlier builds parsed and rendered; only what changed is parsed and rendered again."""
+    caches: what earlier builds parsed and rendered; only what changed is parsed and rendered again.
+    changed: every path of the site changed since this process last read it, where the caller knows
+    them all (the dev server's watcher); None, and every folder is read again."""
     options = options or BuildOptions()
     timings = Timings()
-    site = load_site(site_root, now or dt.datetime.now(dt.UTC), caches, timings, options.drafts)
+    site = load_site(site_root, now or dt.datetime.now(dt.UTC), caches, timings, options.drafts, changed)
     config, pages = site.config, site.pages
     with timings.stage("render"):
         rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(Store(None)))
@@ -114,8 +117,9 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     with timings.stage("publishing"):
         compress = config.publish.precompress if options.precompress is None else options.precompress
         outputs = publishing_touches(config, outputs, options.relative, compress)
-    findings = (home_page_findings(site.index, config, site.drafts) + site_findings(site) + list(images.findings)
-                + unsafe + list(assets.notes))
+    findings = list(images.findings) + unsafe + list(assets.notes)
+    if not later:  # a first part is served only until the whole build, which tells its findings, replaces it
+        findings = home_page_findings(site.index, config, site.drafts) + site_findings(site) + findings
     # The next moment the same sources build differently: a meeting becomes past, a scheduled post due.
     due = next_due(site.drafts, ZoneInfo(config.timezone))
     next_change = min([m.ends_at for m in site.meetings.values() if m.ends_at > site.now] + ([due] if due else []),

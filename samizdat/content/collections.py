@@ -59,6 +59,7 @@ class Collections:
         }
         self._news: dict[str, list[Listed]] = {}  # language code → its news, newest first
         self._years: dict[str, dict[int, list[Listed]]] = {}  # language code → year → its news, newest first
+        self._tagged: dict[tuple[str, str], list[Listed]] = {}  # (language code, tag page's key) → its pages
         self.per_page = per_page([page for group in index.by_key.values() for page in group.values()], config)
 
     @property
@@ -118,13 +119,21 @@ class Collections:
 
     def tagged(self, key: str, language: Language) -> list[Listed]:
         """The pages with one tag (a tag page's key, tags/<id>), newest first, then by title."""
-        pages = self.tag_index.tagged.get((language.code, key.removeprefix("tags/")), [])
-        items = [Listed(page, language, self.meeting_of(page)) for page in pages]
-        return sorted(items, key=lambda item: (-(_day(item).toordinal()), item.page.title.casefold()))
+        return list(self._sorted_tagged(key, language))
+
+    def _sorted_tagged(self, key: str, language: Language) -> list[Listed]:
+        # The tag's page, its feed and the check of every page that read them ask: sorted once a build.
+        known = self._tagged.get((language.code, key))
+        if known is None:
+            pages = self.tag_index.tagged.get((language.code, key.removeprefix("tags/")), [])
+            items = [Listed(page, language, self.meeting_of(page)) for page in pages]
+            known = self._tagged[(language.code, key)] = sorted(
+                items, key=lambda item: (-(_day(item).toordinal()), item.page.title.casefold()))
+        return known
 
     def tag_feed(self, key: str, language: Language) -> list[Listed]:
         """What a tag's feed holds: its dated pages (posts, meetings); none, and there is no feed."""
-        return [item for item in self.tagged(key, language) if item.meeting or item.page.date]
+        return [item for item in self._sorted_tagged(key, language) if item.meeting or item.page.date]
 
     def all_meetings(self, language: Language) -> list[Listed]:
         items = [

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import stat
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from samizdat.config import SiteConfig
@@ -86,12 +88,35 @@ class _Found:
     places: dict[str, _Place]
     order: list[str]
     answers: dict[str, SourceRef | ContentFile]
+    _folders: frozenset[str] | None = None
+
+    def folders(self, prefix: str) -> frozenset[str]:
+        """Every folder below content/ that holds a file found, as path text ending in a separator."""
+        if self._folders is None:
+            found = set()
+            for name in self.places:
+                cut = name.rfind(os.sep)
+                while cut >= len(prefix) and name[:cut + 1] not in found:
+                    found.add(name[:cut + 1])
+                    cut = name.rfind(os.sep, 0, cut)
+            self._folders = frozenset(found)
+        return self._folders
 
 
 _KNOWN: dict[tuple[str, frozenset[str]], _Found] = {}
 
 
-def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
+def _skipped(name: str) -> bool:
+    """Drafts (_name) and hidden files (.name) are skipped without being entered; a .htaccess is not an
+    editor's file but server rules its author expects to apply, so it is named, not dropped."""
+    return name.startswith((".", "_")) and name != ".htaccess"
+
+
+def discover(config: SiteConfig, changed: Collection[str] | None = None) -> tuple[list[SourceRef], list[ContentFile]]:
+    """changed: every path below the site folder (as text, resolved) that changed since the last discovery
+    of this site in this process, where the caller knows them all (the dev server's file watcher); when
+    none of them adds, removes or renames a file of content/, the folders are not walked again, and only
+    the changed files are looked at."""
     content_dir = config.root / "content"
     if not content_dir.is_dir():
         raise ContentError(
@@ -101,10 +126,13 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
         )
     codes = frozenset(lang.code for lang in config.languages)
     prefix = os.fspath(content_dir) + os.sep  # site_files names each file as this folder's path and more
-    known = _KNOWN.get((prefix, codes)) or _Found({}, [], {})
-    # Drafts (_name) and hidden files (.name) are skipped without being entered; a .htaccess is not an
-    # editor's file but server rules its author expects to apply, so it is named, not dropped.
-    names = site_file_names(content_dir, skip=lambda name: name.startswith((".", "_")) and name != ".htaccess")
+    known = _KNOWN.get((prefix, codes))
+    if known is not None and changed is not None and _same_names(known, changed, os.fspath(config.root), prefix):
+        found = _restat(known, changed)
+        if found is not None:
+            return found
+    known = known or _Found({}, [], {})
+    names = site_file_names(content_dir, skip=_skipped)
     # Sorted as text, so that the first refused path is named, always the same one: sorting `Path`s (their
     # comparisons in Python) was a third of finding 10,000 files.
     unknown = sorted(name for name in names if name not in known.places)
@@ -119,12 +147,12 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
         _, path, rel, folder_language, is_page = places[name]
         before = known.answers.get(name)
         if is_page:
-            stat = os.stat(name)
-            if not (isinstance(before, SourceRef) and before.size == stat.st_size
-                    and before.mtime_ns == stat.st_mtime_ns and before.ctime_ns == stat.st_ctime_ns
-                    and before.inode == stat.st_ino):
-                before = SourceRef(path, rel, folder_language, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
-                                   stat.st_ino)
+            info = os.stat(name)
+            if not (isinstance(before, SourceRef) and before.size == info.st_size
+                    and before.mtime_ns == info.st_mtime_ns and before.ctime_ns == info.st_ctime_ns
+                    and before.inode == info.st_ino):
+                before = SourceRef(path, rel, folder_language, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                                   info.st_ino)
             pages.append(before)
         else:
             if not isinstance(before, ContentFile):
@@ -133,6 +161,45 @@ def discover(config: SiteConfig) -> tuple[list[SourceRef], list[ContentFile]]:
         answers[name] = before
     _KNOWN.clear()  # one site's paths at a time: a long session renaming files does not grow it
     _KNOWN[(prefix, codes)] = _Found(places, order, answers)
+    return pages, others
+
+
+def _same_names(known: _Found, changed: Collection[str], root: str, prefix: str) -> bool:
+    """Whether content/ holds the same files as when `known` was found, given every path changed since."""
+    for name in changed:
+        if not name.startswith(prefix):
+            if not name.startswith(root + os.sep) or prefix.startswith(name + os.sep):
+                return False  # a path this cannot place, or content/ itself (or a folder above it) changed
+            continue  # another folder of the site: read by the stages that need it
+        if any(_skipped(part) for part in name[len(prefix):].split(os.sep)):
+            continue  # a folder or file discovery does not enter
+        if name in known.places:
+            try:
+                if not stat.S_ISREG(os.lstat(name).st_mode):
+                    return False  # replaced by a folder or a link: the walk says what it makes of it
+            except OSError:
+                return False  # removed
+        elif os.path.lexists(name) or name + os.sep in known.folders(prefix):
+            return False  # a new file or folder, or a folder with found files gone
+    return True
+
+
+def _restat(known: _Found, changed: Collection[str]) -> tuple[list[SourceRef], list[ContentFile]] | None:
+    """The same files as `known`, the changed pages with their stat of now; None if one is gone since."""
+    for name in changed:
+        before = known.answers.get(name)
+        if isinstance(before, SourceRef):
+            try:
+                info = os.stat(name)
+            except OSError:
+                return None
+            known.answers[name] = replace(before, size=info.st_size, mtime_ns=info.st_mtime_ns,
+                                          ctime_ns=info.st_ctime_ns, inode=info.st_ino)
+    pages: list[SourceRef] = []
+    others: list[ContentFile] = []
+    for name in known.order:
+        answer = known.answers[name]
+        (pages if isinstance(answer, SourceRef) else others).append(answer)  # type: ignore[arg-type]
     return pages, others
 
 

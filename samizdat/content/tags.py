@@ -70,14 +70,20 @@ class TagNames:
                                SourceLocation(self.path, 1), hint="one line per tag, as in docs/site-format.md")
         self.names: dict[str, dict[str, str]] = {str(key): value for key, value in (raw or {}).items()}
         self._by_name = {name.casefold(): key for key, names in self.names.items() for name in names.values()}
+        self._resolved: dict[tuple[str, str], Tag] = {}  # (name, language code) → its tag: thousands of pages
 
     def resolve(self, text: str, page: Page) -> Tag:
         code = page.language.code
-        known = text if text in self.names else self._by_name.get(text.casefold())
-        if known is not None:
-            return Tag(known, _slug(known, page), self.names[known].get(code) or text)
-        slug = _slug(text, page)
-        return Tag(slug, slug, text)
+        tag = self._resolved.get((text, code))
+        if tag is None:
+            known = text if text in self.names else self._by_name.get(text.casefold())
+            if known is not None:
+                tag = Tag(known, _slug(known, page), self.names[known].get(code) or text)
+            else:
+                slug = _slug(text, page)
+                tag = Tag(slug, slug, text)
+            self._resolved[(text, code)] = tag
+        return tag
 
 
 def _slug(text: str, page: Page) -> str:

@@ -24,7 +24,6 @@ import shutil
 from dataclasses import asdict, replace
 from pathlib import Path
 
-
 from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
 from samizdat.products import ProductBook
 

@@ -14,6 +14,7 @@ that used what changed. A read is a tuple of strings:
 - ("list", method, language code, argument): which pages a listing gave, in which order (the
   argument is a tag page's key for `tagged` and `tag_feed`, else empty);
 - ("tags", language code): every tag of a language with its count; ("tags_of", key, code): a page's tags;
+  ("tag", language code, id): one tag as that language names it (how a page's own tags are recorded);
 - ("moment",): which meetings are past at the build's moment;
 - ("data", name): one data file (data/NAME.yaml), ("data",) for the list of them;
 - ("string", language code, key): one interface string;
@@ -31,6 +32,7 @@ from typing import Any
 
 from samizdat.content.collections import Collections, Listed
 from samizdat.content.pages import Page
+from samizdat.content.tags import TAGS
 
 Read = tuple[str, ...]
 WHOLE_PAGE, MOMENT = "*", ("moment",)
@@ -141,8 +143,8 @@ class RecordedPage:
 class RecordingCollections:
     """The listings as one page's templates see them; what they return and touch is recorded."""
 
-    def __init__(self, collections: Collections, log: ReadLog) -> None:
-        self._collections, self._log = collections, log
+    def __init__(self, collections: Collections, log: ReadLog, page: Page | None = None) -> None:
+        self._collections, self._log, self._page = collections, log, page  # page: the one rendering
         self.meetings = collections.meetings  # their facts are site-wide inputs already
 
     @property
@@ -176,8 +178,18 @@ class RecordingCollections:
         return dataclasses.replace(listing, posts=[self._wrap(item) for item in listing.posts])
 
     def tags_of(self, key: str, language: Any) -> Any:
-        self._log.add(("tags_of", key, language.code))
-        return self._collections.tags_of(key, language)
+        tags = self._collections.tags_of(key, language)
+        page = self._page
+        if page is None or key != page.key or language.code != page.language.code:
+            self._log.add(("tags_of", key, language.code))
+        elif tags:
+            # The page's own tags: their names in its front matter are in its signature; which tag each
+            # name is comes from data/tags.yaml, and each tag's name and address in this language from the
+            # page that used it first. Asked of every page, this is a few hundred reads, not one a page.
+            self._log.add(("data", TAGS))
+            for tag in tags:
+                self._log.add(("tag", language.code, tag.id))
+        return tags
 
     def tags(self, language: Any) -> Any:
         """Every tag of the language with its count (the tags page)."""

@@ -135,7 +135,7 @@ class Renderer:
             return self._render(page, log)
 
     def _render(self, page: Page, log: ReadLog) -> RenderedPage:
-        context = self._base_context(page.language) | {"collections": RecordingCollections(self.collections, log),
+        context = self._base_context(page.language) | {"collections": RecordingCollections(self.collections, log, page),
                                                        "data": RecordedSiteData(self.data[page.language.code], log)}
         context["meeting"] = self.collections.meeting_of(page)
         view = PageView(

@@ -80,13 +80,15 @@ class _Feeds:
         self.config, self.contents, self.catalogs, self.now, self.kept = config, contents, catalogs, now, kept
         self.content_hashes = content_hashes
         self._config_text = (config.root / CONFIG_NAME).read_bytes()  # any other config value a feed may show
-        # A page is in several feeds (its language's, each of its tags'): its part of the hash is made once.
+        # A page is in several feeds (its language's, each of its tags'): its part of the hash and its times
+        # are made once.
         self._entries: dict[tuple[str, str], bytes] = {}
+        self._times: dict[tuple[str, str], tuple[dt.datetime, dt.datetime]] = {}
 
     def feed(self, language: Language, items: list[Listed], title: str, path: str) -> bytes:
         config, now = self.config, self.now
         # Only the newest entries go into the feed; their summaries are the costly part, so sort first.
-        newest = sorted(items, key=lambda item: (entry_times(config, item, now)[1], item.page.key),
+        newest = sorted(items, key=lambda item: (self._entry_times(item)[1], item.page.key),
                         reverse=True)[:FEED_ENTRIES]
         inputs = self._inputs(language, title, path, newest)
         known = self.kept.get(path, inputs)
@@ -108,13 +110,20 @@ class _Feeds:
             hasher.update(self._entry_inputs(item))
         return hasher.hexdigest()
 
+    def _entry_times(self, item: Listed) -> tuple[dt.datetime, dt.datetime]:
+        key = (item.page.output_path, item.meeting.id if item.meeting else "")
+        known = self._times.get(key)
+        if known is None:
+            known = self._times[key] = entry_times(self.config, item, self.now)
+        return known
+
     def _entry_inputs(self, item: Listed) -> bytes:
         page = item.page
         key = (page.output_path, item.meeting.id if item.meeting else "")
         known = self._entries.get(key)
         if known is None:
             fields = repr((page.key, page.language.code, page.title, page.url, page.description,
-                           entry_times(self.config, item, self.now), _status(item, self.catalogs),
+                           self._entry_times(item), _status(item, self.catalogs),
                            first_start(item.meeting) if item.meeting else None))
             hasher = hashlib.sha256(fields.encode())
             content = (self.content_hashes[page.output_path] if self.content_hashes is not None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,8 +47,11 @@ class DevState:
         # sealed files beside the site are for one build at a time.
         self._building = threading.Lock()
 
-    def rebuild(self) -> str:
+    def rebuild(self, changed: Collection[str] | None = None) -> str:
         """Build in memory; on any failure keep serving the last good output. Returns a short report.
+
+        changed: every path that changed since the last rebuild, as the file watcher saw them; None when
+        they are not all known, and the site's folders are read again.
 
         Whatever goes wrong, a site's mistake or a bug of samizdat's, becomes the browser's error overlay
         and the next save builds again: the dev server must outlive every rebuild.
@@ -58,12 +62,26 @@ class DevState:
         serves is stale: each of its files is the whole build's, and a request for a file it lacks waits
         for the second part (`output_for`)."""
         with self._building:
-            return self._rebuild()
+            return self._rebuild(self._known_changes(changed))
 
-    def _rebuild(self) -> str:
+    def _known_changes(self, changed: Collection[str] | None) -> frozenset[str] | None:
+        """The changed paths in the form the build names files (resolved, below the resolved site folder),
+        or None: after a failed build the last reading of the folders may not be whole."""
+        if changed is None or self.error is not None or self.output is None:
+            return None
+        given, resolved = os.path.abspath(self.site_root), os.fspath(self.site_root.resolve())
+        found = set()
+        for path in changed:
+            rel = os.path.relpath(os.path.abspath(path), given)
+            if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+                return None
+            found.add(os.path.normpath(os.path.join(resolved, rel)))
+        return frozenset(found)
+
+    def _rebuild(self, changed: frozenset[str] | None = None) -> str:
         start = time.perf_counter()
         before = self.output
-        first = self._build(replace(self.options, search_index=False) if self.splits else self.options)
+        first = self._build(replace(self.options, search_index=False) if self.splits else self.options, changed)
         if isinstance(first, str):
             return first
         shown = time.perf_counter() - start
@@ -75,7 +93,8 @@ class DevState:
         interval = sys.getswitchinterval()
         sys.setswitchinterval(min(interval, SHARING_SECONDS))
         try:
-            whole = self._build(self.options)
+            # Whatever changes from here on is the watcher's next batch: to this build, nothing has.
+            whole = self._build(self.options, frozenset() if changed is not None else None)
         finally:
             sys.setswitchinterval(interval)
         if isinstance(whole, str):  # the first part is never served without the rest
@@ -107,12 +126,12 @@ class DevState:
                 self.changed.wait(left)
             return self.output
 
-    def _build(self, options: BuildOptions) -> SiteOutput | str:
+    def _build(self, options: BuildOptions, changed: frozenset[str] | None = None) -> SiteOutput | str:
         try:
             # The caches hold millions of objects between saves: a full collection walking them all in the
             # middle of a rebuild costs more than the rebuild. Collections run again once it is done.
             with gc_paused():
-                return render_site(self.site_root, options, caches=self.caches)
+                return render_site(self.site_root, options, caches=self.caches, changed=changed)
         except SamizdatError as exc:
             return self._fail(str(exc))
         except Exception as exc:  # a bug: shown with its traceback, the server carries on

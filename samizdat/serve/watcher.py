@@ -21,11 +21,20 @@ STEP_MS = 5
 
 
 class SiteFilter(DefaultFilter):
+    def __init__(self) -> None:
+        super().__init__()
+        # A change the filter passed over (an editor's swap file, a name ending in ~) starts no build, but
+        # may name a file the site publishes: the next build then reads the site's folders again.
+        self.passed_over = False
+
     def __call__(self, change: object, path: str) -> bool:
         parts = path.replace("\\", "/").split("/")
         if any(part in IGNORED_DIRS or ".staging-" in part or ".old-" in part for part in parts):
             return False
-        return super().__call__(change, path)  # type: ignore[arg-type]
+        if super().__call__(change, path):  # type: ignore[arg-type]
+            return True
+        self.passed_over = True
+        return False
 
 
 def supervise(state: DevState, stop: threading.Event) -> None:
@@ -44,14 +53,18 @@ def supervise(state: DevState, stop: threading.Event) -> None:
 def watch(state: DevState, stop: threading.Event) -> None:
     """Rebuild after each batch of changes; return when the site folder disappears or on `stop`."""
     # yield_on_timeout: a renamed folder sends no event to its own watch, so it is looked for each second.
-    for changes in watch_changes(state.site_root, watch_filter=SiteFilter(), stop_event=stop,
+    site_filter = SiteFilter()
+    whole = False  # whether every change since the last build is known: not before the watcher's first batch
+    for changes in watch_changes(state.site_root, watch_filter=site_filter, stop_event=stop,
                                  debounce=400, step=STEP_MS, rust_timeout=1000, yield_on_timeout=True):
         if not state.site_root.is_dir():
             return
         if changes:
             names = ", ".join(sorted({path.rsplit("/", 1)[-1] for _, path in changes}))
             print(printable(f"changed: {names}"), file=sys.stderr)
-            print(printable(state.rebuild()), file=sys.stderr)
+            known = whole and not site_filter.passed_over
+            site_filter.passed_over, whole = False, True
+            print(printable(state.rebuild({path for _, path in changes} if known else None)), file=sys.stderr)
 
 
 def _wait_for_site(state: DevState, stop: threading.Event) -> None:

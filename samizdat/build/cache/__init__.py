@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samizdat.build.cache.store import Store
-from samizdat.products import ProductBook
 
 if TYPE_CHECKING:  # imported when a build needs them: "nothing changed" is answered without them
     from samizdat.build.cache.generated import GeneratedCache
     from samizdat.build.cache.pages import RenderCache
     from samizdat.build.cache.sources import ParseCache
     from samizdat.config import SiteConfig
+    from samizdat.products import ProductBook
 
 
 @dataclass

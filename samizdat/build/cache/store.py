@@ -26,8 +26,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from samizdat.engine import engine_id
-from samizdat.products import site_cache
-from samizdat.sealed import CacheDamaged
+from samizdat.sealed import CacheDamaged, site_cache
 
 FORMAT = 6  # raise when a table changes shape: an older file is emptied, not misread
 # A row's columns are stored in this order, and a large value spills onto a chain of pages that must be
