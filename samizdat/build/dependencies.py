@@ -34,7 +34,7 @@ class ReadAnswers:
                  sources: SiteSources) -> None:
         self._config = config
         self._languages = {language.code: language for language in config.languages}
-        self._pages = {page.path.as_posix(): page for page in pages}
+        self._pages = {page.path_text: page for page in pages}
         self._collections = collections
         self._sources = sources
         self._known: dict[Read, str] = {}
@@ -136,4 +136,4 @@ class SiteSources:
 
 
 def _identities(items: list[Listed]) -> list[tuple[str, str]]:
-    return [(item.page.path.as_posix(), item.meeting.id if item.meeting else "") for item in items]
+    return [(item.page.path_text, item.meeting.id if item.meeting else "") for item in items]

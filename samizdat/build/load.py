@@ -115,7 +115,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             drafts=held,
             # A page the build makes (news pages, tag pages) shares its source's path but follows other pages
             # too: reads of that path are always answered again.
-            unchanged=parse_cache.unchanged - {page.path.as_posix() for page in made},
+            unchanged=parse_cache.unchanged - {page.path_text for page in made},
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +36,15 @@ class Page:
     def data(self) -> dict[str, Any]:
         return self.front_matter.data
 
-    @property
+    @functools.cached_property  # asked of every page, many times a build, by listings and feeds
     def section(self) -> str:
         """The first folder of the page's key ("news" for news/2026-03-01-statement), or ""."""
         return self.key.split("/", 1)[0] if "/" in self.key else ""
+
+    @functools.cached_property
+    def path_text(self) -> str:
+        """The source's path as text with forward slashes: how recorded reads and the caches name the page."""
+        return self.path.as_posix()
 
     @property
     def slug(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Collection
@@ -35,6 +36,11 @@ class SourceRef:
     mtime_ns: int
     ctime_ns: int = 0  # with the inode, what the parse cache compares: one stat a file serves both
     inode: int = 0
+
+    @functools.cached_property
+    def path_text(self) -> str:
+        """The path as the caches name it; kept, as the dev server hands over the same refs build after build."""
+        return self.path.as_posix()
 
     def read(self, data: bytes | None = None) -> SourceFile:
         """data: the file's bytes when the caller has read them already (and hashed them: the same bytes)."""

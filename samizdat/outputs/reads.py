@@ -126,7 +126,7 @@ class RecordedPage:
     """Another page as a listing shows it: reading any attribute records it."""
 
     def __init__(self, page: Page, log: ReadLog) -> None:
-        self._page, self._log, self._path = page, log, page.path.as_posix()
+        self._page, self._log, self._path = page, log, page.path_text
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._page, name)

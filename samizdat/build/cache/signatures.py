@@ -59,25 +59,26 @@ class _UrlTable:
     def __init__(self) -> None:
         self.lines: dict[str, tuple[Page, str]] = {}  # output path → (page, its line)
         self.unsorted: list[str] = []
-        self.sorted: list[str] = []
+        self.digest = ""  # of the lines, sorted
 
-    def of(self, pages: list[Page]) -> list[str]:
+    def of(self, pages: list[Page]) -> str:
+        """The digest of every page's line, in order."""
         lines: dict[str, tuple[Page, str]] = {}
         for page in pages:
             known = self.lines.get(page.output_path)
             lines[page.output_path] = known if known is not None and known[0] is page else (page, _url_line(page))
         unsorted = [line for _, line in lines.values()]
-        if unsorted != self.unsorted:
-            self.unsorted, self.sorted = unsorted, sorted(unsorted)
+        if unsorted != self.unsorted or not self.digest:
+            self.unsorted, self.digest = unsorted, _digest(sorted(unsorted))
         self.lines = lines
-        return self.sorted
+        return self.digest
 
 
 _URL_TABLE = _UrlTable()
 
 
 def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> str:
-    url_table = _URL_TABLE.of(pages)
+    url_table = _URL_TABLE.of(pages)  # hashed apart: 10,000 lines, the same from one save to the next
     root = config.root
     return _digest([
         engine_id(),
@@ -90,7 +91,7 @@ def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> 
         *_files([root / "data" / language.code for language in config.languages]),
         *_files([root / "assets", root / "static"], "site.css"),  # linked by every page, with its hash
         *_files([root / "assets", root / "static"], "favicon.*"),
-        *url_table,
+        url_table,
     ])
 
 
@@ -105,4 +106,4 @@ def page_signature(page: Page, site: str, notice: str, source_digest: str = "") 
     source_digest: the sha256 of the source file's bytes (sources.py: Parsed.digest), which with the config
     (in `site`) decide the page: its text is then not hashed again. Empty for pages the build makes."""
     own = [source_digest] if source_digest else ["\n".join(page.front_matter.lines), page.body]
-    return _digest([site, page.path.as_posix(), *own, notice, "scheduled" if page.scheduled else ""])
+    return _digest([site, page.path_text, *own, notice, "scheduled" if page.scheduled else ""])

@@ -91,7 +91,7 @@ class ParseCache:
         fresh: dict[str, Known] = {}
         errors: list[SamizdatError] = []
         for ref in refs:
-            key = ref.path.as_posix()
+            key = ref.path_text
             try:
                 fresh[key] = self._known(key, ref, config)
             except ContentError as exc:  # every file's mistake, told together (errors.raise_all)
