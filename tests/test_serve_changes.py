@@ -1,0 +1,153 @@
+"""A save built from the paths the file watcher saw: the dev server reads content/'s folders again only
+when a file there came or went, and whatever a watcher reports of a move or a removal (often the folder
+alone, not each file in it) never leaves a page served that is gone, or misses one that came.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from watchfiles import Change
+
+import samizdat.content.sources
+from samizdat.serve.state import DevState
+from samizdat.serve.watcher import SiteFilter
+
+POST = "---\ntitle: {title}\ndate: 2026-01-0{day}\n---\n\n{text}\n"
+
+
+@pytest.fixture
+def site(make_site) -> Path:
+    files = {f"content/en/news/2026-01-0{day}-post.md": POST.format(title=f"Post {day}", day=day, text=f"Text {day}.")
+             for day in (1, 2, 3)}
+    return make_site({**files, "content/en/index.md": "---\ntitle: Home\n---\n\nHome.\n"})
+
+
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times discovery walked content/ (one entry per walk)."""
+    counted: list[int] = []
+    walk = samizdat.content.sources.site_file_names
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counted.append(1)
+        return walk(*args, **kwargs)
+
+    monkeypatch.setattr(samizdat.content.sources, "site_file_names", counting)
+    return counted
+
+
+def built(state: DevState) -> DevState:
+    assert state.output is not None and state.error is None, state.error
+    return state
+
+
+def page(state: DevState, rel: str) -> str | None:
+    data = built(state).output.pages.get(rel)  # type: ignore[union-attr]
+    return data.decode() if data is not None else None
+
+
+def cold(site: Path) -> dict[str, bytes]:
+    fresh = DevState(site)
+    fresh.rebuild()
+    return dict(built(fresh).output.pages)  # type: ignore[union-attr]
+
+
+def test_an_edit_is_built_without_walking_content(site: Path, walks: list[int]) -> None:
+    state = DevState(site)
+    state.rebuild()
+    assert len(walks) == 2  # the first part and the whole build, each from the folders
+    post = site / "content/en/news/2026-01-02-post.md"
+    post.write_text(POST.format(title="Post 2", day=2, text="A sentence saved just now."), encoding="utf-8")
+    walks.clear()
+    report = state.rebuild({os.fspath(post)})
+    assert not report.startswith("error"), report
+    assert walks == []
+    assert "A sentence saved just now." in page(state, "en/news/2026-01-02-post/index.html")  # type: ignore[operator]
+    assert dict(state.output.pages) == cold(site)  # type: ignore[union-attr]
+
+
+def test_a_folder_moved_away_is_reported_by_its_name_alone(site: Path, walks: list[int]) -> None:
+    """inotify tells a moved folder's watch one event, for the folder: the pages in it are gone all the same."""
+    state = DevState(site)
+    state.rebuild()
+    news = site / "content/en/news"
+    assert page(state, "en/news/2026-01-01-post/index.html") is not None
+    shutil.move(news, site.parent / "elsewhere")
+    walks.clear()
+    state.rebuild({os.fspath(news)})
+    assert walks, "a folder that held pages is gone: content/ is read again"
+    assert page(state, "en/news/2026-01-01-post/index.html") is None
+    assert dict(state.output.pages) == cold(site)  # type: ignore[union-attr]
+
+
+def test_a_folder_moved_in_is_read(site: Path, tmp_path: Path) -> None:
+    state = DevState(site)
+    state.rebuild()
+    outside = tmp_path / "reports"
+    outside.mkdir()
+    (outside / "march.md").write_text("---\ntitle: March\n---\n\nThe march.\n", encoding="utf-8")
+    target = site / "content/en/reports"
+    shutil.move(outside, target)
+    state.rebuild({os.fspath(target)})
+    assert "The march." in page(state, "en/reports/march/index.html")  # type: ignore[operator]
+    assert dict(state.output.pages) == cold(site)  # type: ignore[union-attr]
+
+
+def test_a_removed_page_and_a_page_renamed_in_place(site: Path) -> None:
+    state = DevState(site)
+    state.rebuild()
+    gone = site / "content/en/news/2026-01-01-post.md"
+    gone.unlink()
+    state.rebuild({os.fspath(gone)})
+    assert page(state, "en/news/2026-01-01-post/index.html") is None
+    old, new = site / "content/en/news/2026-01-02-post.md", site / "content/en/news/2026-01-02-renamed.md"
+    old.rename(new)
+    state.rebuild({os.fspath(old), os.fspath(new)})
+    assert page(state, "en/news/2026-01-02-post/index.html") is None
+    assert page(state, "en/news/2026-01-02-renamed/index.html") is not None
+    assert dict(state.output.pages) == cold(site)  # type: ignore[union-attr]
+
+
+def test_a_page_replaced_by_a_link_is_refused_as_on_a_walk(site: Path, tmp_path: Path) -> None:
+    state = DevState(site)
+    state.rebuild()
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\n\nNot for the site.\n", encoding="utf-8")
+    post = site / "content/en/news/2026-01-03-post.md"
+    post.unlink()
+    post.symlink_to(secret)
+    report = state.rebuild({os.fspath(post)})
+    assert report.startswith("error") and "symbolic link" in report, report
+    assert all(b"Not for the site" not in data for data in state.output.pages.values())  # type: ignore[union-attr]
+
+
+def test_changes_outside_the_site_or_after_a_failed_build_read_every_folder(site: Path, walks: list[int]) -> None:
+    state = DevState(site)
+    state.rebuild()
+    post = site / "content/en/news/2026-01-03-post.md"
+    post.write_text(POST.format(title="Post 3", day=3, text="Changed."), encoding="utf-8")
+    walks.clear()
+    state.rebuild({os.fspath(post), os.fspath(site.parent / "not-the-site.md")})
+    assert walks, "a path the build cannot place: every folder is read"
+    broken = site / "content/en/broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    assert state.rebuild({os.fspath(broken)}).startswith("error")
+    broken.unlink()
+    walks.clear()
+    state.rebuild({os.fspath(broken)})
+    assert walks, "after a failed build the last reading of the folders may not be whole"
+    assert dict(built(state).output.pages) == cold(site)  # type: ignore[union-attr]
+
+
+def test_a_change_the_watcher_passes_over_makes_the_next_build_read_every_folder(site: Path) -> None:
+    """The watcher does not build for an editor's swap file or a name ending in ~, yet such a file in
+    content/ is published: the build after it must not take the folders as they were."""
+    site_filter = SiteFilter()
+    assert site_filter(Change.modified, os.fspath(site / "content/en/index.md"))
+    assert not site_filter.passed_over
+    assert not site_filter(Change.added, os.fspath(site / "content/en/notes.txt~"))
+    assert site_filter.passed_over
