@@ -3,19 +3,19 @@ that a changed engine (a development checkout, a reinstall) never reuses what an
 
 from __future__ import annotations
 
-import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
 
 from samizdat import __version__
+from samizdat.quick_hash import sha256
 
 PACKAGE = Path(__file__).parent
 
 
 @lru_cache(maxsize=1)
 def engine_id() -> str:
-    hasher = hashlib.sha256(__version__.encode())
+    hasher = sha256(__version__.encode())
     root = os.fspath(PACKAGE)
     found = []
     for top, _, files in os.walk(root):  # strings, not Path objects: "nothing changed" asks this too

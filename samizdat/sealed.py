@@ -9,9 +9,10 @@ the anchor of the user's cache folder.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
+
+from samizdat.quick_hash import sha256
 
 KEY_NAME = "cache-key"
 
@@ -29,5 +30,5 @@ def key_path() -> Path:
 def site_cache(site_root: Path, suffix: str) -> Path:
     """A site's place in the user's cache folder, beside the key, named by the site's resolved path:
     its build store (".sqlite3", build/cache/store.py) and the folder of its files (".files")."""
-    name = hashlib.sha256(os.fsencode(site_root.resolve())).hexdigest()[:32]
+    name = sha256(os.fsencode(site_root.resolve())).hexdigest()[:32]
     return key_path().parent / "sites" / f"{name}{suffix}"

@@ -9,12 +9,12 @@ The format is unchanged since version 1 (`build/cache/record.py` reads the same 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from samizdat.build.output_paths import MARKER, is_plain
+from samizdat.quick_hash import sha256
 
 MANIFEST_VERSION = 1
 Entry = list  # [size, mtime_ns, digest]
@@ -39,7 +39,7 @@ def output_identity(out_dir: Path) -> str:
     """Which build's output the folder holds now: the hash of its manifest (every build writes a new one,
     naming its files' times), so that a record of 'nothing changed' cannot stand for another build's output."""
     try:
-        return hashlib.sha256((out_dir / MARKER).read_bytes()).hexdigest()
+        return sha256((out_dir / MARKER).read_bytes()).hexdigest()
     except OSError:
         return "none"
 

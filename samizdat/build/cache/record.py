@@ -13,7 +13,6 @@ The record is one row of the store (store.py): JSON, never code, in a file a sit
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from samizdat.build.output_paths import MARKER
 from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
+from samizdat.quick_hash import sha256
 from samizdat.sealed import CacheDamaged
 
 # theme.THEMES_DIR, named here without importing the config and its locale data: "nothing changed" is
@@ -48,7 +48,7 @@ class BuildRecord:
 
 
 def fingerprint(site_root: Path, out_dir: Path, options: object) -> str:
-    hasher = hashlib.sha256(f"{engine_id()}\n{out_dir.resolve()}\n{options!r}\n".encode())
+    hasher = sha256(f"{engine_id()}\n{out_dir.resolve()}\n{options!r}\n".encode())
     out = os.fspath(out_dir.resolve())
     lines: list[str] = []
     for folder in (site_root.resolve(), THEMES_DIR):

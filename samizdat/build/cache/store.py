@@ -17,10 +17,10 @@ hashes it was made from.
 
 from __future__ import annotations
 
+import _thread
 import os
 import sqlite3
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -54,7 +54,7 @@ class Store:
 
     def __init__(self, connection: sqlite3.Connection | None, path: Path | None = None) -> None:
         self.db, self.path = connection, path
-        self._reading = threading.Lock()  # a kept page's bytes are read on the writer's threads (publication.py)
+        self._reading = _thread.allocate_lock()  # a kept page's bytes are read on the writer's threads (publication.py)
         self.generation = 0  # raised when the file is emptied: rows read before are not there to read again
 
     @classmethod
