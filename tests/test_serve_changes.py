@@ -151,3 +151,6 @@ def test_a_change_the_watcher_passes_over_makes_the_next_build_read_every_folder
     assert not site_filter.passed_over
     assert not site_filter(Change.added, os.fspath(site / "content/en/notes.txt~"))
     assert site_filter.passed_over
+    site_filter.passed_over = False
+    assert not site_filter(Change.added, os.fspath(site / "content/en/node_modules/page.md"))
+    assert site_filter.passed_over, "content/ publishes a node_modules folder: only the watcher skips it"

@@ -23,15 +23,14 @@ STEP_MS = 5
 class SiteFilter(DefaultFilter):
     def __init__(self) -> None:
         super().__init__()
-        # A change the filter passed over (an editor's swap file, a name ending in ~) starts no build, but
-        # may name a file the site publishes: the next build then reads the site's folders again.
+        # A change the filter passed over (an editor's swap file, a name ending in ~, a node_modules folder)
+        # starts no build, but may name a file the site publishes: the next build reads the folders again.
         self.passed_over = False
 
     def __call__(self, change: object, path: str) -> bool:
         parts = path.replace("\\", "/").split("/")
-        if any(part in IGNORED_DIRS or ".staging-" in part or ".old-" in part for part in parts):
-            return False
-        if super().__call__(change, path):  # type: ignore[arg-type]
+        if (not any(part in IGNORED_DIRS or ".staging-" in part or ".old-" in part for part in parts)
+                and super().__call__(change, path)):  # type: ignore[arg-type]
             return True
         self.passed_over = True
         return False
