@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import re
@@ -430,6 +431,39 @@ def test_an_edit_inside_main_is_swapped_in_and_any_other_reloads(browser, site: 
         expect(page.locator("main")).to_contain_text("After it", timeout=15_000)
         expect(page.locator('meta[name="description"]')).to_have_attribute("content", "Described")
         assert page.evaluate("window.sameDocument === undefined"), "a change outside <main> was swapped in"
+        assert not policy_errors, policy_errors
+        page.close()
+
+
+@pytest.mark.browser
+def test_a_page_with_the_meeting_times_script_is_swapped_and_the_script_applied_again(browser, make_site) -> None:
+    """The theme's script that hides meetings past since the build runs on every page of a site with
+    meetings (the bundled one): it applies itself again after a swap, so such pages are swapped too, and
+    a meeting that has ended by the reader's clock stays hidden in the new <main>."""
+    home = "---\ntitle: Home\n---\n\n{{{{ next_meeting() }}}}\n\n{text}\n"
+    site = make_site({
+        "meetings/2027-06-01-rally.yaml": 'start: "2027-06-01 15:00"\nend: "2027-06-01 17:00"\nplace:\n  name: Square\n',
+        "content/en/meetings/2027-06-01-rally.md": "---\ntitle: Rally\n---\n\nCome.\n",
+        "content/en/index.md": home.format(text="Hello en"),
+    })
+    with background(site) as dev:
+        from playwright.sync_api import expect
+
+        page = browser.new_page()
+        policy_errors: list[str] = []
+        page.on("console", lambda message: policy_errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.goto(dev.url + "/en/")
+        assert page.locator("script[data-main-swap]").count() == 1
+        expect(page.locator("#next-meeting-list li")).to_be_visible()
+        page.evaluate("window.sameDocument = true")
+        page.clock.set_fixed_time(dt.datetime(2027, 6, 2, tzinfo=dt.UTC))  # the meeting has ended meanwhile
+
+        (site / "content/en/index.md").write_text(home.format(text="Swapped beside a meeting"), encoding="utf-8")
+        expect(page.locator("main")).to_contain_text("Swapped beside a meeting", timeout=15_000)
+        assert page.evaluate("window.sameDocument === true"), "the page was loaded again"
+        expect(page.locator("#next-meeting-list li")).to_be_hidden()  # the new <main>'s, hidden by the script
+        expect(page.locator("p.none-planned")).to_be_visible()
         assert not policy_errors, policy_errors
         page.close()
 

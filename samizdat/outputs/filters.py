@@ -86,6 +86,10 @@ def image_size(path: Path) -> tuple[int, int]:
                            hint="check that the file exists and is a JPEG, PNG, WebP or GIF") from exc
 
 
+# The event the dev server sends after it puts a saved page's new <main> in place of the old (serve/livereload.js).
+MAIN_SWAPPED = "samizdat:main-swapped"
+
+
 @dataclass(frozen=True)
 class InlineScript:
     """A script small enough to inline, allowed by its hash in the Content-Security-Policy."""
@@ -99,7 +103,10 @@ class InlineScript:
 
     @property
     def tag(self) -> Markup:
-        return Markup(f"<script>{self.source}</script>")
+        # A script that applies itself again on the dev server's swap says so: a save is then swapped in
+        # instead of loading the page again (the theme's meeting-times script; a site's own copy may not).
+        marker = " data-main-swap" if MAIN_SWAPPED in self.source else ""
+        return Markup(f"<script{marker}>{self.source}</script>")
 
 
 def static_hashes(folder: Path) -> dict[str, str]:

@@ -35,11 +35,15 @@
   // of the old one: no reload, so the tab shows it as soon as the page arrives, at the same scroll
   // position. Anything else reloads the page. The new content is parsed by DOMParser, which runs nothing,
   // and moved in as nodes, so the page's policy applies as on a load; a page with any script or <noscript>
-  // (a script would not run again over the new content; DOMParser parses <noscript> as markup) reloads.
+  // (a script would not run again over the new content; DOMParser parses <noscript> as markup) reloads,
+  // unless the script says it applies itself again on the event sent after a swap (data-main-swap: the
+  // theme's script that hides meetings past since the build).
   var OWN = 'script[src^="/__samizdat/"]';
+  var SWAPPED = "samizdat:main-swapped";
 
   function swappable(doc) {
-    return doc.querySelectorAll("main").length === 1 && !doc.querySelector("script:not(" + OWN + "), noscript");
+    return doc.querySelectorAll("main").length === 1 &&
+      !doc.querySelector("script:not(" + OWN + "):not([data-main-swap]), noscript");
   }
 
   // The page with its <main> emptied and this script left out: what must be the same for a swap.
@@ -72,6 +76,7 @@
       if (!served || !swappable(doc) || outside(doc) !== frame) throw new Error("more than <main> changed");
       var main = document.querySelector("main");
       main.replaceChildren.apply(main, Array.prototype.slice.call(doc.querySelector("main").childNodes));
+      document.dispatchEvent(new Event(SWAPPED));
       generation = served;
       swapping = false;
       if (Number(latest) > Number(generation)) showNew();  // another save arrived meanwhile
