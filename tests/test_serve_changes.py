@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,54 @@ def test_a_change_the_watcher_passes_over_makes_the_next_build_read_every_folder
     site_filter.passed_over = False
     assert not site_filter(Change.added, os.fspath(site / "content/en/node_modules/page.md"))
     assert site_filter.passed_over, "content/ publishes a node_modules folder: only the watcher skips it"
+
+
+def test_editors_saves_through_the_real_watcher(site: Path, walks: list[int]) -> None:
+    """The running server's watcher, with the ways editors save: in place, by writing a temporary file
+    and renaming it over the page, and by renaming the page to a backup (`page.md~`, which the watcher
+    does not report) before writing it anew. Each save is served; a page added and a folder moved away
+    by its name alone are too; the saves in between are built without walking content/."""
+    from samizdat.serve.server import background
+
+    post = site / "content/en/news/2026-01-02-post.md"
+    url = "en/news/2026-01-02-post/index.html"
+
+    def save_and_wait(change, text: str) -> DevState:  # type: ignore[no-untyped-def]
+        generation = dev.state.generation
+        change(text)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            shown = page(dev.state, url) if dev.state.output is not None else None
+            if dev.state.generation > generation and not dev.state.completing and shown and text in shown:
+                return dev.state
+            time.sleep(0.02)
+        raise AssertionError(f"{text!r} was not served: {dev.state.error}")
+
+    def in_place(text: str) -> None:
+        post.write_text(POST.format(title="Post 2", day=2, text=text), encoding="utf-8")
+
+    def renamed_over(text: str) -> None:
+        temporary = post.with_name(".post.md.tmp")
+        temporary.write_text(POST.format(title="Post 2", day=2, text=text), encoding="utf-8")
+        os.replace(temporary, post)
+
+    def backup_first(text: str) -> None:
+        os.replace(post, post.with_name(post.name + "~"))
+        post.write_text(POST.format(title="Post 2", day=2, text=text), encoding="utf-8")
+
+    with background(site) as dev:
+        save_and_wait(in_place, "The first save, which reads every folder.")
+        walks.clear()
+        save_and_wait(in_place, "Saved in place.")
+        save_and_wait(renamed_over, "Saved by a rename over the page.")
+        assert walks == [], "an edit of a page that stays where it was needs no walk"
+        save_and_wait(backup_first, "Saved after a backup by rename.")  # the backup is passed over: a walk
+        new = site / "content/en/news/2026-01-04-post.md"
+        new.write_text(POST.format(title="Post 4", day=4, text="A new post."), encoding="utf-8")
+        save_and_wait(in_place, "Saved beside a new post.")
+        assert "A new post." in page(dev.state, "en/news/2026-01-04-post/index.html")  # type: ignore[operator]
+        shutil.move(site / "content/en/news", site.parent / "news-elsewhere")
+        deadline = time.monotonic() + 20
+        while page(dev.state, url) is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert page(dev.state, url) is None, "a folder moved away is still served"
