@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from samizdat.build.cache.pages import FinalPage, RenderCache
 from samizdat.build.cache.reads import ReadBook
@@ -22,6 +23,7 @@ from samizdat.content.translation_status import outdated_sources
 from samizdat.errors import SamizdatError, raise_all
 from samizdat.findings import Finding
 from samizdat.outputs.page_safety import PageRules, findings_of
+from samizdat.outputs.reads import Read
 from samizdat.outputs.render import SEARCH_FOLDER, SEARCH_TEMPLATE, VARS_CSS, RenderedPage, Renderer
 from samizdat.outputs.views import mirrors_url
 from samizdat.search.stage import SearchPage
@@ -47,7 +49,8 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated,
                         site.language_data)
     rules = PageRules.for_site(site.config, frozenset(renderer.theme_scripts))
-    signatures = _signatures(site, outdated, cache.signature_memo)
+    whole_site = site_signature(site.config, site.theme, site.pages)  # what every page reads
+    signatures = _signatures(site, whole_site, outdated, cache.signature_memo)
     answers = ReadAnswers(site.config, site.pages, site.collections,
                           SiteSources(site.data, site.catalogs, site.theme.template_dirs))
     # A page is reused when its own inputs are the same and every read it made of others answers the same.
@@ -73,9 +76,11 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     cache.replace_all({path: (signatures[path], page if path in listed or not page.has_content
                               else page.without_content())
                        for path, page in results.items() if path not in refused})
-    extra = (_not_found_pages(renderer, site, results) | _mirrors_pages(renderer, site, results)
-             | _search_pages(renderer, site, results))
-    extra |= flyer_pages(renderer, site, results)
+    specials = _KeptSpecials(renderer, cache.special_memo, answers, whole_site)
+    extra = (_not_found_pages(specials, site, results) | _mirrors_pages(specials, site, results)
+             | _search_pages(specials, site, results))
+    extra |= flyer_pages(specials, site, results)  # type: ignore[arg-type]
+    specials.forget_unused()
     scripts: set[str] = set()
     for path, html in extra.items():
         final, violations = _finish(RenderedPage(html, ""), rules)
@@ -84,6 +89,47 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
         unsafe += violations
     extra[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
     return RenderedSite(results, extra, len(todo), rules, tuple(unsafe), tuple(sorted(scripts)), renderer.has_search)
+
+
+class _KeptSpecials:
+    """The renderer, as the pages a template makes alone (404, search, mirrors, flyers) see it: the dev
+    server keeps each such page between saves, and makes it again when its arguments or the site-wide
+    inputs of every page changed, or a read it made answers differently. A build without a kept
+    render cache (`samizdat build`) makes them all, as before."""
+
+    def __init__(self, renderer: Renderer, memo: dict[str, tuple[tuple[tuple[Read, str], ...], bytes]],
+                 answers: ReadAnswers, whole_site: str) -> None:
+        self._renderer, self._memo, self._answers = renderer, memo, answers
+        self._site = whole_site  # the site-wide inputs every page reads (build/cache/signatures.py)
+        self._used: set[str] = set()
+
+    @property
+    def has_search(self) -> bool:
+        return self._renderer.has_search
+
+    def has_template(self, name: str) -> bool:
+        return self._renderer.has_template(name)
+
+    def string(self, code: str, key: str) -> str:
+        return self._renderer.string(code, key)
+
+    def render_special(self, name: str, language: Any, url: str, versions: dict[str, str] | None = None,
+                       title: str = "", extra: dict[str, Any] | None = None) -> bytes:
+        key = repr((name, language.code, url, sorted((versions or {}).items()), title,
+                    sorted((extra or {}).items())))
+        self._used.add(key)
+        known = self._memo.get(key)
+        if known is not None and known[0] and known[0][0] == (("site",), self._site) and all(
+                self._answers.hash(read) == answer for read, answer in known[0][1:]):
+            return known[1]
+        html, reads = self._renderer.render_special_with_reads(name, language, url, versions, title, extra)
+        answered = tuple((read, self._answers.hash(read)) for read in reads)
+        self._memo[key] = (((("site",), self._site), *answered), html)
+        return html
+
+    def forget_unused(self) -> None:
+        for key in self._memo.keys() - self._used:
+            del self._memo[key]
 
 
 class StoredSearchPage(SearchPage):
@@ -114,10 +160,10 @@ def read_entries(cache: RenderCache) -> Callable[[list[SearchPage]], None]:
     return prefetch
 
 
-def _signatures(site: LoadedSite, outdated: dict[Path, Page], memo: dict[str, tuple[object, ...]]) -> dict[str, str]:
+def _signatures(site: LoadedSite, whole_site: str, outdated: dict[Path, Page],
+                memo: dict[str, tuple[object, ...]]) -> dict[str, str]:
     """Every page's signature. The dev server keeps its parsed pages between saves, so a page that is
     the same object with the same site-wide inputs keeps its signature without hashing its text again."""
-    whole_site = site_signature(site.config, site.theme, site.pages)
     signatures = {}
     for item in site.parsed:
         page = item.page
@@ -150,7 +196,7 @@ def _final(checked: CheckedPage, rules: PageRules, page: Page | None,
     return FinalPage(rendered.html, rendered.content, checked.scripts, reads, rendered.search), found
 
 
-def _not_found_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+def _not_found_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
     """A 404 page per language, and the root 404.html that static hosts serve, unless the site has its own."""
     if not renderer.has_template(NOT_FOUND_TEMPLATE):
         return {}
@@ -164,7 +210,7 @@ def _not_found_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, F
     return result
 
 
-def _mirrors_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+def _mirrors_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
     """A page per language listing the site's mirrors and how to check a copy, when there are mirrors."""
     if not site.config.publish.mirrors or not renderer.has_template(MIRRORS_TEMPLATE):
         return {}
@@ -172,7 +218,7 @@ def _mirrors_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, Fin
     return _page_per_language(renderer, site, rendered, MIRRORS_TEMPLATE, urls, "mirrors_title")
 
 
-def _search_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+def _search_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
     """A search page per language, when the theme has one."""
     if not renderer.has_search:
         return {}
@@ -180,7 +226,7 @@ def _search_pages(renderer: Renderer, site: LoadedSite, rendered: dict[str, Fina
     return _page_per_language(renderer, site, rendered, SEARCH_TEMPLATE, urls, "search_title")
 
 
-def _page_per_language(renderer: Renderer, site: LoadedSite, rendered: dict[str, FinalPage], template: str,
+def _page_per_language(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str, FinalPage], template: str,
                        urls: dict[str, str], title_key: str) -> dict[str, bytes]:
     """One page of `template` per language at `urls` (each the others' translation); a page of the site's
     own at that address wins."""

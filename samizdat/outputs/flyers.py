@@ -8,6 +8,7 @@ and the CSP, which forbids inline styles, is met with classes only.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ def all_languages_url(default_page_url: str) -> str:
     return flyer_url(default_page_url) + ALL_LANGUAGES_FOLDER
 
 
+@functools.lru_cache(maxsize=512)  # the same codes on every save of the dev server; a pure function of the text
 def qr_code(url: str, label: str) -> QrCode:
     """A QR code as an inline SVG; medium error correction survives a crease or a smudge on paper."""
     import segno  # loaded when a flyer is made: most builds make none

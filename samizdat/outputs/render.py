@@ -182,14 +182,27 @@ class Renderer:
         """A page made by a template alone, in one language: the 404 page (search engines skip it, and its
         switcher goes to each home page) or, given `versions` (language code → URL), a page every language
         has, such as the mirrors page."""
+        return self.render_special_with_reads(name, language, url, versions, title, extra)[0]
+
+    def render_special_with_reads(self, name: str, language: Language, url: str,
+                                  versions: dict[str, str] | None = None, title: str = "",
+                                  extra: dict[str, Any] | None = None) -> tuple[bytes, tuple[Read, ...]]:
+        """render_special, with what the page read of the site (outputs/reads.py), as a page's reads are
+        recorded: the dev server keeps such a page while every read answers the same."""
         switcher = tuple(  # every language has its own version, so no "not translated" mark
             Alternate(lang, versions[lang.code] if versions else lang.root_url, True, lang.code == language.code)
             for lang in self.config.languages
         )
         view = PageView(title=title, url=url, lang=language.code, content=Markup(""), description="",
                         date=None, data={}, switcher=switcher, is_home=False, indexable=versions is not None)
-        context = self._base_context(language) | {"page": view, "meeting": None} | (extra or {})
-        return typeset_page(render_template(get_template(self.env, name), context), language.code).encode("utf-8")
+        log = ReadLog()
+        with recording(log):
+            context = self._base_context(language) | {
+                "collections": RecordingCollections(self.collections, log),
+                "data": RecordedSiteData(self.data[language.code], log), "page": view, "meeting": None,
+            } | (extra or {})
+            html = typeset_page(render_template(get_template(self.env, name), context), language.code)
+        return html.encode("utf-8"), log.reads
 
     def string(self, code: str, key: str) -> str:
         return self.catalogs.lookup(code, key)
