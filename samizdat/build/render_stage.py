@@ -115,16 +115,16 @@ class _KeptSpecials:
 
     def render_special(self, name: str, language: Any, url: str, versions: dict[str, str] | None = None,
                        title: str = "", extra: dict[str, Any] | None = None) -> bytes:
-        key = repr((name, language.code, url, sorted((versions or {}).items()), title,
+        # The site-wide inputs are part of the key: when they change, every kept page is made again (and
+        # the old entries are forgotten as unused).
+        key = repr((self._site, name, language.code, url, sorted((versions or {}).items()), title,
                     sorted((extra or {}).items())))
         self._used.add(key)
         known = self._memo.get(key)
-        if known is not None and known[0] and known[0][0] == (("site",), self._site) and all(
-                self._answers.hash(read) == answer for read, answer in known[0][1:]):
+        if known is not None and all(self._answers.hash(read) == answer for read, answer in known[0]):
             return known[1]
         html, reads = self._renderer.render_special_with_reads(name, language, url, versions, title, extra)
-        answered = tuple((read, self._answers.hash(read)) for read in reads)
-        self._memo[key] = (((("site",), self._site), *answered), html)
+        self._memo[key] = (tuple((read, self._answers.hash(read)) for read in reads), html)
         return html
 
     def forget_unused(self) -> None:

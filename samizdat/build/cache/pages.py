@@ -196,7 +196,8 @@ class RenderCache:
     dirty: set[str] = field(default_factory=set)  # output paths whose row must be written or removed
     # Output path → (page object, site-wide inputs…, signature); lives as long as this object (see render_stage).
     signature_memo: dict[str, tuple[object, ...]] = field(default_factory=dict)
-    # The pages a template makes alone, by their arguments → (their reads with answers, HTML): in memory only.
+    # The pages a template makes alone, by the site-wide inputs and their arguments → (each read they made
+    # with its answer, their HTML): in memory only (build/render_stage.py: _KeptSpecials).
     special_memo: dict[str, tuple[tuple[tuple[tuple[str, ...], str], ...], bytes]] = field(default_factory=dict)
 
     @classmethod
