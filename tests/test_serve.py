@@ -401,15 +401,21 @@ def test_a_file_the_first_part_lacks_waits_for_the_whole_build(dev: DevServer, s
     assert answers[0][1] == get(dev.url + "/_search/en/m.css")[1]
 
 
+def watched_page(browser) -> tuple[object, list[str]]:  # type: ignore[no-untyped-def]
+    """A new tab, and the Content Security Policy errors it logs: a swap must not break the policy."""
+    page = browser.new_page()
+    policy_errors: list[str] = []
+    page.on("console", lambda message: policy_errors.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page, policy_errors
+
+
 @pytest.mark.browser
 def test_an_edit_inside_main_is_swapped_in_and_any_other_reloads(browser, site: Path) -> None:
     with background(site) as dev:
         from playwright.sync_api import expect
 
-        page = browser.new_page()
-        policy_errors: list[str] = []
-        page.on("console", lambda message: policy_errors.append(message.text)
-                if "Content Security Policy" in message.text else None)
+        page, policy_errors = watched_page(browser)
         page.goto(dev.url + "/en/")
         expect(page.locator("main")).to_contain_text("Hello en")
         page.evaluate("window.sameDocument = true")
@@ -442,17 +448,15 @@ def test_a_page_with_the_meeting_times_script_is_swapped_and_the_script_applied_
     a meeting that has ended by the reader's clock stays hidden in the new <main>."""
     home = "---\ntitle: Home\n---\n\n{{{{ next_meeting() }}}}\n\n{text}\n"
     site = make_site({
-        "meetings/2027-06-01-rally.yaml": 'start: "2027-06-01 15:00"\nend: "2027-06-01 17:00"\nplace:\n  name: Square\n',
+        "meetings/2027-06-01-rally.yaml": ('start: "2027-06-01 15:00"\nend: "2027-06-01 17:00"\n'
+                                           "place:\n  name: Square\n"),
         "content/en/meetings/2027-06-01-rally.md": "---\ntitle: Rally\n---\n\nCome.\n",
         "content/en/index.md": home.format(text="Hello en"),
     })
     with background(site) as dev:
         from playwright.sync_api import expect
 
-        page = browser.new_page()
-        policy_errors: list[str] = []
-        page.on("console", lambda message: policy_errors.append(message.text)
-                if "Content Security Policy" in message.text else None)
+        page, policy_errors = watched_page(browser)
         page.goto(dev.url + "/en/")
         assert page.locator("script[data-main-swap]").count() == 1
         expect(page.locator("#next-meeting-list li")).to_be_visible()
