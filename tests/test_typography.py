@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,31 @@ def test_meeting_box_and_text_write_dates_in_one_style(bundled_build: Path, name
     assert box is not None and box.text().replace(NB, " ").replace("\u202f", " ") == box_text
     prose = " ".join(node.text() for node in tree.css("article > p:not(.time-state)")).replace(NB, " ")
     assert core in box_text and core in prose, f"{name}: the text writes the date in another style"
+
+
+# Pieces that make every rule match, and miss it by one character: digits, dashes of each kind, "№", "·",
+# initials, short words and particles, addresses, separators and the marks the rules use between runs.
+_PIECES = ["в", "и", "на", "А.", "Б.", "Иванов", "же", "ли", "бы", "б", "5", "10", "1941", "—", "–", "-", "дом",
+           "кг", "%", "€", "№", "·", "12:00", "13.30", "9:5", "J.", "Smith", "word", "(", "«", "x@y.org",
+           "https://a.b/12:00—13:00", "www.a.b", "٣", "١٢:٣٠", "캘린더"]
+_GAPS = [" ", " ", "  ", "\n", "", NB, ",", ".", "\t"]
+
+
+@pytest.mark.parametrize("language", ["ru", "en", "ko"])
+def test_a_rule_is_skipped_only_where_it_could_change_nothing(language: str) -> None:
+    """Each rule runs only where its gate (a character it cannot match without) is found: on texts made to
+    hit every rule, the text set with the gates is the text set by every rule run everywhere."""
+    from samizdat.i18n import typesetting
+
+    rules = typesetting.rules_for(language)
+    gated = [(pattern, replacement) for pattern, replacement, gate in rules if gate is not None]
+    assert gated
+    ungated = tuple((pattern, replacement, None) for pattern, replacement, _ in rules)
+    chooser = random.Random(12)
+    fired = [0] * len(gated)
+    for _ in range(3000):
+        text = "".join(chooser.choice(_PIECES) + chooser.choice(_GAPS) for _ in range(chooser.randint(1, 12)))
+        assert typesetting._apply(text, rules) == typesetting._apply(text, ungated), text
+        for number, (pattern, replacement) in enumerate(gated):
+            fired[number] += pattern.sub(replacement, text) != text
+    assert min(fired) >= 20, fired  # every gated rule did change some of the texts

@@ -16,7 +16,8 @@ _SPACE = r"[ \t\n\r\f]+"
 # A token that is (or holds) an address: its characters must stay exactly as written.
 # Matches start only where a token starts: a hostile megabyte without a space is then read once, not
 # once per character.
-_ADDRESS = re.compile(r"(?<![^\s\x00])[^\s\x00]*?(?:://|www\.|@)[^\s\x00]*")
+_ADDRESS = re.compile(r"((?<![^\s\x00])[^\s\x00]*?(?:://|www\.|@)[^\s\x00]*)")
+_ADDRESS_MARKS = ("@", "://", "www.")  # one of them is in every address: without them, no token is one
 # While the rules run, these stand for the word an inline element brings after a run ("на <a>сайте</a>")
 # and for an address: a word follows, whose letters the rules must not see.
 WORD = "\ue000"
@@ -24,20 +25,25 @@ ADDRESS = "\ue001"
 # The runs of a page are set in one pass, joined by this: no rule reaches across it, as none matches it.
 RUN_END = "\x00"
 _MARKS = (WORD, ADDRESS, RUN_END)
-Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
+# A rule: its pattern, its replacement, and a gate: a pattern that finds something in every text the rule
+# would change (a character the rule cannot match without). Most texts have no dash, digit or "№", and a
+# gate is searched for far faster than the rule, whose leading look-behind makes it try every position.
+Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], re.Pattern[str] | None]
 
 
-def _rules(*pairs: tuple[str, str]) -> tuple[Rule, ...]:
-    return tuple((re.compile(pattern), replacement) for pattern, replacement in pairs)
+def _rules(*rules: tuple[str, str] | tuple[str, str, str]) -> tuple[Rule, ...]:
+    return tuple((re.compile(rule[0]), rule[1], re.compile(rule[2]) if len(rule) > 2 else None)  # type: ignore[misc]
+                 for rule in rules)
 
 
 # Every language: ranges of times and numbers take an en dash without spaces (15:00–17:00, 1941–1945);
 # a space-separated "·" is joined to both its neighbours, so it neither starts nor ends a line (the line
 # breaks inside an item instead; a long unbroken chain still wraps where the theme lets long words wrap).
 COMMON = _rules(
-    (rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])", r"\1–\2"),
-    (r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])", r"\1–\2"),
-    (rf"(?<![ \t\n\r\f]){_SPACE}·{_SPACE}", f"{NBSP}·{NBSP}"),
+    (rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])", r"\1–\2",
+     r"\d[:.]\d\d"),
+    (r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])", r"\1–\2", r"\d—\d"),
+    (rf"(?<![ \t\n\r\f]){_SPACE}·{_SPACE}", f"{NBSP}·{NBSP}", "·"),
 )
 # Russian: an initial stays with the next initial or the surname (А. Политковская); short words and
 # prepositions stay with the word after them; a number with its unit or month; a dash with the word
@@ -46,13 +52,13 @@ _SHORT_RU = r"[а-яёА-ЯЁ]{1,2}|[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|
 RUSSIAN = _rules(
     (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z{WORD}{ADDRESS}])", rf"\1{NBSP}"),
     (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№{WORD}{ADDRESS}])", rf"\1{NBSP}"),
-    (rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)", rf"\1{NBSP}"),
-    (rf"№{_SPACE}(?=\d)", f"№{NBSP}"),
-    (rf"(?<=\S){_SPACE}(?=[—–](?:\s|$))", NBSP),
+    (rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)", rf"\1{NBSP}", r"\d"),
+    (rf"№{_SPACE}(?=\d)", f"№{NBSP}", "№"),
+    (rf"(?<=\S){_SPACE}(?=[—–](?:\s|$))", NBSP, "[—–]"),
     (rf"(?<=\w){_SPACE}(?=(?:же|ли|ль|бы|б|ж)(?!\w))", NBSP),
 )
 ENGLISH = _rules(
-    (rf"(?<=\S){_SPACE}(?=—(?:\s|$))", NBSP),
+    (rf"(?<=\S){_SPACE}(?=—(?:\s|$))", NBSP, "—"),
     (rf"(?<![\w.])([A-Z]\.){_SPACE}(?=[A-Z])", rf"\1{NBSP}"),
 )
 LANGUAGE_RULES: dict[str, tuple[Rule, ...]] = {"ru": RUSSIAN + COMMON, "uk": RUSSIAN + COMMON,
@@ -76,8 +82,10 @@ def typeset_runs(runs: list[tuple[str, bool]], language: str) -> list[str]:
     if not usable:
         return texts
     joined = RUN_END.join(runs[index][0] + (WORD if runs[index][1] else "") for index in usable)
-    addresses = _ADDRESS.findall(joined)
-    pieces = _apply(_ADDRESS.sub(ADDRESS, joined), rules_for(language)).split(ADDRESS)
+    # Split at each address (kept, as the pattern captures it), the rules run with a mark in its place.
+    split = _ADDRESS.split(joined) if any(mark in joined for mark in _ADDRESS_MARKS) else [joined]
+    addresses = split[1::2]
+    pieces = _apply(ADDRESS.join(split[0::2]), rules_for(language)).split(ADDRESS)
     result = pieces[0] + "".join(address + piece for address, piece in zip(addresses, pieces[1:], strict=True))
     for index, text in zip(usable, result.replace(WORD, "").split(RUN_END), strict=True):
         texts[index] = text
@@ -85,7 +93,9 @@ def typeset_runs(runs: list[tuple[str, bool]], language: str) -> list[str]:
 
 
 def _apply(text: str, rules: tuple[Rule, ...]) -> str:
-    for pattern, replacement in rules:
+    for pattern, replacement, gate in rules:
+        if gate is not None and gate.search(text) is None:
+            continue
         text, count = pattern.subn(replacement, text)
         if count:  # again, so that overlapping neighbours (в и на) are both joined: a match takes its space
             text = pattern.sub(replacement, text)
