@@ -96,15 +96,17 @@ def _shape(tree: LexborHTMLParser) -> list[Shape]:
     stack: list[tuple[LexborNode, bool, bool]] = [(root, False, False)]  # not recursive: hostile pages nest deep
     while stack:
         node, literal, follows = stack.pop()
-        if node.tag == "-text":
+        tag = node.tag
+        if tag == "-text":
             shape.append(("-text", node.text_content or "", not literal, follows))
             continue
-        shape.append((node.tag or "", tuple(node.attributes.items()), False, False))
-        children = list(node.iter(include_text=True))
-        for position in range(len(children) - 1, -1, -1):
-            child = children[position]
-            inside = literal or child.tag in LITERAL
-            stack.append((child, inside, position + 1 < len(children) and children[position + 1].tag in INLINE))
+        shape.append((tag or "", tuple(node.attributes.items()), False, False))
+        # Children last to first, so the first is popped first; each knows the tag of the one after it.
+        child, after = node.last_child, None
+        while child is not None:
+            child_tag = child.tag
+            stack.append((child, literal or child_tag in LITERAL, after in INLINE))
+            child, after = child.prev, child_tag
     return shape
 
 
