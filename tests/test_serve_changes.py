@@ -206,3 +206,31 @@ def test_editors_saves_through_the_real_watcher(site: Path, walks: list[int]) ->
         while page(dev.state, url) is not None and time.monotonic() < deadline:
             time.sleep(0.02)
         assert page(dev.state, url) is None, "a folder moved away is still served"
+
+
+def test_translation_status_kept_between_saves_follows_each_source_edit(tmp_path: Path) -> None:
+    """The dev server keeps each key's translation status while its pages are the same: a save of the English
+    home page alone marks its translations out of date, and writing the old text back marks them current."""
+    from tests.conftest import BUNDLED_SITE, copy_site
+
+    site = copy_site(BUNDLED_SITE, tmp_path / "site")
+    english = site / "content/en/index.md"
+    before = english.read_text(encoding="utf-8")
+    state = DevState(site)
+    state.rebuild()
+    notice = 'class="translation-notice"'
+    assert notice not in page(state, "index.html")  # type: ignore[operator]
+    kept = dict(state.caches.parse.status_rows)  # type: ignore[union-attr]
+    assert len(kept) >= 2 and "index" in kept
+    english.write_text(before.replace("freedom for Russians", "freedom and peace for Russians"), encoding="utf-8")
+    assert not state.rebuild({os.fspath(english)}).startswith("error")
+    assert notice in page(state, "index.html")  # type: ignore[operator]
+    assert notice in page(state, "kr/index.html")  # type: ignore[operator]
+    rows = state.caches.parse.status_rows  # type: ignore[union-attr]
+    assert rows["index"][3] is not kept["index"][3]
+    assert all(rows[key][3] is kept[key][3] for key in kept if key != "index")  # the others were kept
+    assert dict(state.output.pages) == cold(site)  # type: ignore[union-attr]
+    english.write_text(before, encoding="utf-8")
+    assert not state.rebuild({os.fspath(english)}).startswith("error")
+    assert notice not in page(state, "index.html")  # type: ignore[operator]
+    assert dict(state.output.pages) == cold(site)  # type: ignore[union-attr]

@@ -99,7 +99,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         index = link_translations(pages, config)
         check_sources_exist(index, held)
         hashes = parse_cache.paragraphs()
-        status = translation_status(index, config, hashes)
+        status = translation_status(index, config, hashes, parse_cache.status_rows)
         parse_cache.keep_paragraphs(hashes)
     with timings.stage("meetings"):
         meetings = load_meetings(config.root, config.timezone)

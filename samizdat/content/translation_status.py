@@ -96,33 +96,57 @@ def source_language(group: dict[str, Page], config: SiteConfig) -> str:
     return code if code in group else next(iter(group))
 
 
-def translation_status(index: TranslationIndex, config: SiteConfig, hashes: dict[Path, str] | None = None) -> Status:
+# The status of each key as the dev server keeps it between saves: the group's pages (the same objects while
+# their files are unchanged; the row holds them, so their ids are not reused), the site's languages, the
+# source and its body's hash. 10,000 rows were worked out again on every save, for one edited page.
+KeptRows = dict[str, tuple[tuple[object, ...], Page, str, dict[str, "PageStatus"]]]
+
+
+def translation_status(index: TranslationIndex, config: SiteConfig, hashes: dict[Path, str] | None = None,
+                       kept: KeptRows | None = None) -> Status:
     """hashes: source path → body_hash of its page, known from an earlier build (the build's store);
-    the hashes worked out here are added to it."""
+    the hashes worked out here are added to it. kept: the rows of the last status (the dev server's),
+    replaced by this one's."""
     status: Status = {}
     hashes = {} if hashes is None else hashes
+    languages = (config.default_language.code, *(language.code for language in config.languages))
+    made: KeptRows = {}
     for key, group in index.by_key.items():
         if generated_key(key):
             continue  # news/page/2, news/2026, tags/…: made by the build, not translated
-        source = group[source_language(group, config)]
+        identity = (languages, *((code, id(page)) for code, page in group.items()))
+        earlier = kept.get(key) if kept is not None else None
+        source = earlier[1] if earlier is not None and earlier[0] == identity else group[source_language(group, config)]
         current = hashes.get(source.path)
         if current is None:
             current = hashes[source.path] = body_hash(source.body)
-        row: dict[str, PageStatus] = {}
-        for language in config.languages:
-            page = group.get(language.code)
-            recorded = recorded_source(page) if page else None
-            if page is None:
-                row[language.code] = PageStatus(MISSING, None, source)
-            elif page is source:
-                row[language.code] = PageStatus(SOURCE, page, None)
-            elif recorded is None or recorded.lang != source.language.code:
-                row[language.code] = PageStatus(UNTRACKED, page, source, recorded)
-            else:
-                state = OK if recorded.hash == current else OUTDATED
-                row[language.code] = PageStatus(state, page, source, recorded)
+        if earlier is not None and earlier[0] == identity and earlier[2] == current:
+            row = earlier[3]
+        else:
+            row = _row(group, source, current, config)
         status[key] = row
+        made[key] = (identity, source, current, row)
+    if kept is not None:
+        kept.clear()
+        kept.update(made)
     return status
+
+
+def _row(group: dict[str, Page], source: Page, current: str, config: SiteConfig) -> dict[str, PageStatus]:
+    row: dict[str, PageStatus] = {}
+    for language in config.languages:
+        page = group.get(language.code)
+        recorded = recorded_source(page) if page else None
+        if page is None:
+            row[language.code] = PageStatus(MISSING, None, source)
+        elif page is source:
+            row[language.code] = PageStatus(SOURCE, page, None)
+        elif recorded is None or recorded.lang != source.language.code:
+            row[language.code] = PageStatus(UNTRACKED, page, source, recorded)
+        else:
+            state = OK if recorded.hash == current else OUTDATED
+            row[language.code] = PageStatus(state, page, source, recorded)
+    return row
 
 
 def outdated_sources(status: Status) -> dict[Path, Page]:

@@ -9,15 +9,18 @@ every language's reader sees the entry change.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from samizdat.config import SiteConfig
 from samizdat.content.collections import Listed
 from samizdat.content.meetings import Meeting
 
-NO_DATE = dt.date(2000, 1, 1)  # a post without any date sorts last
+NO_DATE = dt.date(2000, 1, 1)
+Times = tuple[dt.datetime, dt.datetime]  # published, updated  # a post without any date sorts last
 
 
+@lru_cache(maxsize=16)  # asked once per feed entry, with the build's one time
 def build_day(now: dt.datetime) -> dt.datetime:
     """The build's time as feeds and calendars use it: the start of its day (UTC), so that builds on one
     day give the same bytes and a reader sees an entry change at most once a day, never after the build."""
@@ -30,10 +33,25 @@ def entry_times(config: SiteConfig, item: Listed, now: dt.datetime) -> tuple[dt.
     if item.meeting is not None:
         published = min(item.meeting.announced or first_start(item.meeting), now)
         changed = item.meeting.updated or (now if item.meeting.status != "planned" else None)
-    else:
-        published = min(start_of_day(item.page.date or NO_DATE, config), now)
-        updated = item.page.data.get("updated")
-        changed = start_of_day(updated, config) if isinstance(updated, dt.date) else None
+        return published, max(published, min(changed, now)) if changed else published
+    updated = item.page.data.get("updated")
+    date, updated = item.page.date or NO_DATE, updated if isinstance(updated, dt.date) else None
+    if type(date) is dt.date and (updated is None or type(updated) is dt.date):
+        return _days_times(config.timezone, now, date, updated)
+    return _page_times(config.timezone, now, date, updated)
+
+
+# A feed sorts every post by its times, on every build: most posts carry a day, and days repeat. Only plain
+# days are kept: times of day that are equal at other offsets are equal keys, but are not written the same.
+@lru_cache(maxsize=8192)
+def _days_times(timezone: str, now: dt.datetime, date: dt.date, updated: dt.date | None) -> Times:
+    return _page_times(timezone, now, date, updated)
+
+
+def _page_times(timezone: str, now: dt.datetime, date: dt.date, updated: dt.date | None) -> Times:
+    zone = ZoneInfo(timezone)
+    published = min(_start_of_day(date, zone), now)
+    changed = _start_of_day(updated, zone) if updated is not None else None
     return published, max(published, min(changed, now)) if changed else published
 
 
@@ -48,6 +66,10 @@ def first_start(meeting: Meeting) -> dt.datetime:
 
 
 def start_of_day(day: dt.date, config: SiteConfig) -> dt.datetime:
+    return _start_of_day(day, ZoneInfo(config.timezone))
+
+
+def _start_of_day(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     if isinstance(day, dt.datetime):
-        return day if day.tzinfo else day.replace(tzinfo=ZoneInfo(config.timezone))
-    return dt.datetime.combine(day, dt.time(), ZoneInfo(config.timezone))
+        return day if day.tzinfo else day.replace(tzinfo=zone)
+    return dt.datetime.combine(day, dt.time(), zone)

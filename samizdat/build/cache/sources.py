@@ -29,6 +29,7 @@ from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef, read_plain
+from samizdat.content.translation_status import KeptRows
 from samizdat.errors import ContentError, SamizdatError, raise_all
 from samizdat.sealed import CacheDamaged
 
@@ -63,6 +64,8 @@ class ParseCache:
     dirty: set[str] = field(default_factory=set)  # paths whose row must be written (or removed) on save
     # Paths whose page is not the one the render cache last saw (new, edited, gone): settle() empties it.
     pending: set[str] = field(default_factory=set)
+    # The last translation status, by key, for the next one (a process's memory only: the dev server's)
+    status_rows: KeptRows = field(default_factory=dict)
 
     @classmethod
     def open(cls, store: Store, config: SiteConfig, drafts: bool = False) -> ParseCache:
