@@ -167,7 +167,7 @@ def _signatures(site: LoadedSite, whole_site: str, outdated: dict[Path, Page],
     signatures = {}
     for item in site.parsed:
         page = item.page
-        inputs = (page, whole_site, notice_of(outdated.get(page.path)))
+        inputs = (page, whole_site, notice_of(outdated.get(page.path)) if outdated else "")
         known = memo.get(page.output_path)
         if known is not None and known[0] is page and known[1:3] == inputs[1:]:
             signatures[page.output_path] = str(known[3])

@@ -199,6 +199,9 @@ class RenderCache:
     # The pages a template makes alone, by the site-wide inputs and their arguments → (each read they made
     # with its answer, their HTML): in memory only (build/render_stage.py: _KeptSpecials).
     special_memo: dict[str, tuple[tuple[tuple[tuple[str, ...], str], ...], bytes]] = field(default_factory=dict)
+    # Read number → how many kept pages made it, while this object lives: a save of 10,000 pages counted
+    # every page's reads again (200,000 of them) to find the few that no page makes any more.
+    _uses: dict[int, int] | None = None
 
     @classmethod
     def open(cls, store: Store) -> RenderCache:
@@ -224,10 +227,19 @@ class RenderCache:
     def replace_all(self, entries: dict[str, tuple[str, FinalPage]]) -> None:
         """What this build rendered: entries of pages that are gone are dropped with it, and so are
         reads no page made any more."""
-        self.dirty |= {key for key in entries.keys() | self.entries.keys()
-                       if key not in entries or key not in self.entries or entries[key][1] is not self.entries[key][1]}
+        old = self.entries
+        changed = [key for key, (_, page) in entries.items() if (known := old.get(key)) is None or known[1] is not page]
+        gone = old.keys() - entries.keys()
+        self.dirty.update(changed, gone)
+        uses = self._uses
+        if uses is None:
+            uses = self._uses = {}
+            _count(uses, (page for _, page in entries.values()), 1)
+        else:  # the dev server's next save: only the pages that are not the same objects change the counts
+            _count(uses, (old[key][1] for key in (*changed, *gone) if key in old), -1)
+            _count(uses, (entries[key][1] for key in changed), 1)
         self.entries = entries
-        self.book.keep({number for _, page in entries.values() for number in page.reads})
+        self.book.keep(uses.keys())
 
     def search_entries(self, pages: Iterable[FinalPage]) -> None:
         """The search entries of these pages that are not in memory yet, read a few hundred to a query (the
@@ -294,3 +306,13 @@ def _texts(encoded: str, known: dict[object, tuple[str, ...]]) -> tuple[str, ...
             raise ValueError("a list of texts of the wrong type")
         found = known[encoded] = tuple(value)
     return found
+
+
+def _count(uses: dict[int, int], pages: Iterable[FinalPage], step: int) -> None:
+    for page in pages:
+        for number in page.reads:
+            left = uses.get(number, 0) + step
+            if left:
+                uses[number] = left
+            else:
+                del uses[number]

@@ -95,7 +95,7 @@ class ReadBook:
             result.append(number)
         return tuple(result)
 
-    def keep(self, used: set[int]) -> None:
+    def keep(self, used: Collection[int]) -> None:
         """Drop the reads no kept page made: their answers are not kept up to date."""
         for number in self.reads.keys() - used:
             text, _, _ = self.reads.pop(number)
