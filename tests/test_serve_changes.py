@@ -234,3 +234,60 @@ def test_translation_status_kept_between_saves_follows_each_source_edit(tmp_path
     assert not state.rebuild({os.fspath(english)}).startswith("error")
     assert notice not in page(state, "index.html")  # type: ignore[operator]
     assert dict(state.output.pages) == cold(site)  # type: ignore[union-attr]
+
+
+def test_the_rest_of_a_save_waits_for_the_tabs_told_of_it(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index is filed after the tabs fetched the page the save changed, not beside it."""
+    import threading
+
+    import samizdat.serve.state
+
+    monkeypatch.setattr(samizdat.serve.state, "TABS_WAIT_SECONDS", 30.0)  # only the tab ends the wait here
+    state = DevState(site)
+    state.rebuild()
+    state.open_tabs = lambda: 1
+    events: list[str] = []
+    build = state._build
+
+    def logged(options, changed=None):  # type: ignore[no-untyped-def]
+        events.append("whole build" if options.search_index else "first part")
+        return build(options, changed)
+
+    monkeypatch.setattr(state, "_build", logged)
+    told = state.generation
+
+    def tab() -> None:
+        with state.changed:
+            state.changed.wait_for(lambda: state.generation > told, timeout=30)
+        time.sleep(0.2)  # a slow tab: the rest of the build still waits for it
+        assert "A sentence" in page(state, "en/news/2026-01-02-post/index.html")  # type: ignore[operator]
+        events.append("page sent")
+        state.page_sent()
+
+    fetching = threading.Thread(target=tab)
+    fetching.start()
+    post = site / "content/en/news/2026-01-02-post.md"
+    post.write_text(POST.format(title="Post 2", day=2, text="A sentence saved just now."), encoding="utf-8")
+    report = state.rebuild({os.fspath(post)})
+    fetching.join()
+    assert "then" in report, report  # built in two parts
+    assert events == ["first part", "page sent", "whole build"]
+
+
+def test_a_tab_that_never_asks_delays_the_rest_of_a_save_no_longer_than_the_wait(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import samizdat.serve.state
+
+    monkeypatch.setattr(samizdat.serve.state, "TABS_WAIT_SECONDS", 0.3)
+    state = DevState(site)
+    state.rebuild()
+    state.open_tabs = lambda: 3  # three tabs told, none asks
+    post = site / "content/en/news/2026-01-03-post.md"
+    post.write_text(POST.format(title="Post 3", day=3, text="Saved while no tab listens."), encoding="utf-8")
+    started = time.monotonic()
+    report = state.rebuild({os.fspath(post)})
+    assert time.monotonic() - started >= 0.3  # it did wait for them
+    assert "then" in report and not report.startswith("error"), report
+    assert not state.completing  # and the whole build was served after
+    assert "Saved while no tab listens." in page(state, "en/news/2026-01-03-post/index.html")  # type: ignore[operator]
+    assert any(rel.startswith("search/") or "search" in rel for rel in built(state).output.pages)  # type: ignore[union-attr]

@@ -115,9 +115,12 @@ class DevHandler(BaseHTTPRequestHandler):
 
     def _send_output(self, status: HTTPStatus, name: str, body: bytes) -> None:
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        if kind == "text/html":
-            body = with_livereload(body, self.state.generation)
-        self._send(status, body, kind)
+        if kind != "text/html":
+            self._send(status, body, kind)
+            return
+        self._send(status, with_livereload(body, self.state.generation), kind)
+        self.wfile.flush()
+        self.state.page_sent()
 
     def _send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
         self.send_response(status)

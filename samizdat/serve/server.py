@@ -136,6 +136,7 @@ def _listen_hint(exc: OSError, port: int) -> str:
 
 def make_server(state: DevState, host: str, port: int) -> tuple[PooledHTTPServer, EventHub]:
     hub = EventHub(state)
+    state.open_tabs = hub.__len__  # the tabs told of a save, which the rest of its build waits for
     try:
         server = PooledHTTPServer((host, port), DevHandler)
     except OSError as exc:
