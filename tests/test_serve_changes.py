@@ -291,3 +291,70 @@ def test_a_tab_that_never_asks_delays_the_rest_of_a_save_no_longer_than_the_wait
     assert not state.completing  # and the whole build was served after
     assert "Saved while no tab listens." in page(state, "en/news/2026-01-03-post/index.html")  # type: ignore[operator]
     assert any(rel.startswith("search/") or "search" in rel for rel in built(state).output.pages)  # type: ignore[union-attr]
+
+
+TAGGED = "---\ntitle: {title}\ndate: 2026-02-0{day}\ntags: [{tags}]\n---\n\n{text}\n"
+
+
+def test_a_save_of_bodies_only_keeps_what_front_matter_made(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save that changed only the text of pages keeps the tag index, the listings' order and the feeds'
+    entries of the last build (build/body_only.py), and gives what a cold build gives; a save that changes
+    front matter, or any file beside the pages, makes them again."""
+    import samizdat.build.load
+
+    files = {f"content/en/news/2026-02-0{day}-post.md": TAGGED.format(title=f"Post {day}", day=day,
+                                                                         tags="strike" if day % 2 else "housing",
+                                                                         text=f"Text {day}.")
+             for day in (1, 2, 3, 4)}
+    site = make_site({**files, "content/en/index.md": "---\ntitle: Home\n---\n\nHome.\n",
+                      "content/en/news/index.md": "---\ntitle: News\n---\n\nNews.\n",
+                      "data/banner.yaml": "text: Join\n"})
+    built_indexes: list[int] = []
+    build_index = samizdat.build.load.TagIndex.build
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        built_indexes.append(1)
+        return build_index(*args, **kwargs)
+
+    monkeypatch.setattr(samizdat.build.load.TagIndex, "build", counted)
+    state = DevState(site)
+    state.rebuild()
+    post = site / "content/en/news/2026-02-03-post.md"
+
+    def save(*paths: Path) -> None:
+        built_indexes.clear()
+        report = state.rebuild({os.fspath(path) for path in paths})
+        assert not report.startswith("error"), report
+
+    post.write_text(TAGGED.format(title="Post 3", day=3, tags="strike", text="A body saved alone."), encoding="utf-8")
+    save(post)
+    assert built_indexes == []  # both parts of the save kept the tag index
+    assert "A body saved alone." in page(state, "en/tags/strike/feed.xml")  # type: ignore[operator]
+    assert dict(built(state).output.pages) == cold(site)  # type: ignore[union-attr]
+
+    post.write_text(TAGGED.format(title="Post 3", day=3, tags="housing", text="A body saved alone."),
+                    encoding="utf-8")
+    save(post)
+    assert built_indexes == [1]  # a front-matter edit: made again by the first part (the second part's
+    # site is the first part's, so it keeps what the first made)
+    assert "Post 3" in page(state, "en/tags/housing/index.html")  # type: ignore[operator]
+    assert "Post 3" not in page(state, "en/tags/strike/index.html")  # type: ignore[operator]
+    assert dict(built(state).output.pages) == cold(site)  # type: ignore[union-attr]
+
+    post.write_text(TAGGED.format(title="Post 3", day=3, tags="housing", text="Saved beside a data file."),
+                    encoding="utf-8")
+    banner = site / "data/banner.yaml"
+    banner.write_text("text: Join us\n", encoding="utf-8")
+    save(post, banner)
+    assert built_indexes == [1]  # a file beside the pages: made again
+    assert dict(built(state).output.pages) == cold(site)  # type: ignore[union-attr]
+
+    older = site / "content/en/news/2026-02-02-post.md"
+    listed = page(state, "en/tags/housing/index.html")
+    assert listed is not None and listed.index("Post 3") < listed.index("Post 2")
+    older.write_text(TAGGED.format(title="Post 2", day=9, tags="housing", text="Text 2."), encoding="utf-8")
+    save(older)  # a new date: the listings' and the feeds' order change
+    assert built_indexes == [1]
+    listed = page(state, "en/tags/housing/index.html")
+    assert listed is not None and listed.index("Post 2") < listed.index("Post 3")
+    assert dict(built(state).output.pages) == cold(site)  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from samizdat.build.body_only import LastLoad, bodies_only, carried_tag_index
 from samizdat.build.cache import BuildCaches
 from samizdat.build.cache.sources import ParseCache, Parsed
 from samizdat.build.cache.store import Store
@@ -51,6 +52,7 @@ class LoadedSite:
     findings: list[Finding]
     drafts: list[Page]  # held back from publication (built only with --drafts)
     unchanged: frozenset[str] = frozenset()  # source paths whose page is the one the render cache last saw
+    bodies_only: bool = False  # the last build's site but for the bodies of pages (build/body_only.py)
 
     @property
     def pages(self) -> list[Page]:
@@ -87,7 +89,10 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
         tag_names = TagNames(data.get("tags"), config.root)
-        tags = TagIndex.build([item.page for item in parsed], tag_names)
+        listed = [item.page for item in parsed]
+        last = parse_cache.last_load
+        replaced = bodies_only(last, changed, parse_cache.entries, listed, today)
+        tags = carried_tag_index(last.tag_index, replaced) if last and replaced else TagIndex.build(listed, tag_names)
         tagged = tag_pages(config, tags, tag_names, catalogs)
         made = [*made, *tagged]
         parsed += [Parsed(page, ()) for page in tagged]
@@ -103,19 +108,24 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         parse_cache.keep_paragraphs(hashes)
     with timings.stage("meetings"):
         meetings = load_meetings(config.root, config.timezone)
+        collections = Collections(config, index, meetings, now, tags)
+        if last and replaced:
+            collections.carry_over(last.collections, replaced.pairs)  # type: ignore[arg-type]
+        parse_cache.last_load = LastLoad({page.output_path: page for page in listed}, tags, collections, today)
         return LoadedSite(
             config, theme, parsed, content_files, index, status,
             data=data,
             language_data=load_language_data(config.root, [lang.code for lang in config.languages]),
             catalogs=catalogs,
             meetings=meetings,
-            collections=Collections(config, index, meetings, now, tags),
+            collections=collections,
             now=now,
             findings=check_meeting_pages(pages, meetings) + draft_findings(held, drafts),
             drafts=held,
             # A page the build makes (news pages, tag pages) shares its source's path but follows other pages
             # too: reads of that path are always answered again.
             unchanged=parse_cache.unchanged - {page.path_text for page in made},
+            bodies_only=replaced is not None,
         )
 
 

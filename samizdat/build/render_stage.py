@@ -54,7 +54,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     answers = ReadAnswers(site.config, site.pages, site.collections,
                           SiteSources(site.data, site.catalogs, site.theme.template_dirs))
     # A page is reused when its own inputs are the same and every read it made of others answers the same.
-    cache.book.check(answers, site.unchanged)
+    cache.book.check(answers, site.unchanged, site.bodies_only)
     results = {path: hit for path, signature in signatures.items()
                if (hit := cache.get(path, signature)) and cache.book.holds(hit.reads)}
     todo = [page for page in site.pages if page.output_path not in results]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from samizdat.config import CONFIG_NAME, Language, SiteConfig
@@ -14,7 +14,7 @@ from samizdat.content.translations import TranslationIndex
 from samizdat.i18n.strings import Catalogs
 from samizdat.outputs import paths
 from samizdat.outputs.calendar import CalendarEvent, calendar_bytes
-from samizdat.outputs.feed_times import entry_times, first_start
+from samizdat.outputs.feed_times import build_day, entry_times, first_start
 from samizdat.outputs.feeds import FEED_ENTRIES, FeedEntry, atom_bytes
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.sitemap import SitemapEntry, robots_bytes, sitemap_bytes
@@ -48,9 +48,11 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
     feeds = _Feeds(config, contents, catalogs, collections.now, kept or _Nothing(), content_hashes)
     for language in config.languages:
         if collections.has_feed:  # an empty feed is neither written nor linked
-            items = collections.news(language) + collections.all_meetings(language)
+            path = paths.feed_path(language)
+            newest = feeds.newest(collections, path,
+                                  lambda code=language: collections.news(code) + collections.all_meetings(code))
             title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
-            outputs[paths.feed_path(language)] = feeds.feed(language, items, title, paths.feed_path(language))
+            outputs[path] = feeds.feed(language, newest, title, path)
         outputs |= _tag_feeds(language, collections, feeds)
         if collections.meetings:
             outputs |= _calendars(config, language, collections, contents, catalogs)
@@ -62,13 +64,12 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
 def _tag_feeds(language: Language, collections: Collections, feeds: _Feeds) -> dict[str, bytes]:
     """A feed per tag of this language, beside the tag's page, when the tag has dated pages."""
     outputs = {}
+    prefix = f"{language.prefix}/" if language.prefix else ""
     for tag, _ in collections.tags(language):
-        items = collections.tag_feed(tag.key, language)
-        if items:
-            prefix = f"{language.prefix}/" if language.prefix else ""
-            path = f"{prefix}tags/{tag.slug}/feed.xml"
-            title = f"{language.title}: {tag.name}"
-            outputs[path] = feeds.feed(language, items, title, path)
+        path = f"{prefix}tags/{tag.slug}/feed.xml"
+        newest = feeds.newest(collections, path, lambda key=tag.key: collections.tag_feed(key, language))
+        if newest:
+            outputs[path] = feeds.feed(language, newest, f"{language.title}: {tag.name}", path)
     return outputs
 
 
@@ -85,11 +86,19 @@ class _Feeds:
         self._entries: dict[tuple[str, str], bytes] = {}
         self._times: dict[tuple[str, str], tuple[dt.datetime, dt.datetime]] = {}
 
-    def feed(self, language: Language, items: list[Listed], title: str, path: str) -> bytes:
+    def newest(self, collections: Collections, path: str, items: Callable[[], list[Listed]]) -> list[Listed]:
+        """The entries of a feed: only the newest go into it, and their summaries are the costly part, so
+        they are chosen first. Kept by the listings (Collections.newest), as their order is theirs: a save
+        that changed only bodies takes them from the last build."""
+        def choose() -> list[Listed]:
+            return sorted(items(), key=lambda item: (self._entry_times(item)[1], item.page.key),
+                          reverse=True)[:FEED_ENTRIES]
+
+        return collections.newest(path, (build_day(self.now), self.config.timezone), choose)
+
+    def feed(self, language: Language, newest: list[Listed], title: str, path: str) -> bytes:
+        """The feed of these entries (newest(), in order)."""
         config, now = self.config, self.now
-        # Only the newest entries go into the feed; their summaries are the costly part, so sort first.
-        newest = sorted(items, key=lambda item: (self._entry_times(item)[1], item.page.key),
-                        reverse=True)[:FEED_ENTRIES]
         inputs = self._inputs(language, title, path, newest)
         known = self.kept.get(path, inputs)
         if known is not None:

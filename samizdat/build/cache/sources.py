@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from samizdat.build.body_only import LastLoad
 from samizdat.build.cache.store import Store
 from samizdat.build.plain import NotPlain, from_plain, to_plain
 from samizdat.collector import gc_paused
@@ -66,6 +67,7 @@ class ParseCache:
     pending: set[str] = field(default_factory=set)
     # The last translation status, by key, for the next one (a process's memory only: the dev server's)
     status_rows: KeptRows = field(default_factory=dict)
+    last_load: LastLoad | None = None  # what the last build made of the pages (build/body_only.py)
 
     @classmethod
     def open(cls, store: Store, config: SiteConfig, drafts: bool = False) -> ParseCache:
