@@ -83,17 +83,20 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         if not drafts:
             parsed = [item for item in parsed if not item.page.held]
             content_files = without_bundles(content_files, held, config.root / "content")
-        made = news_pages([item.page for item in parsed], config)
+        own = [item.page for item in parsed]
+        # A save of bodies alone (the dev server's) keeps what the last build made of front matter.
+        last = parse_cache.last_load
+        replaced = bodies_only(last, changed, parse_cache.entries, own, today)
+        kept = last if replaced is not None else None
+        made = kept.news_pages if kept else news_pages(own, config)
         parsed += [Parsed(page, ()) for page in made]
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
         tag_names = TagNames(data.get("tags"), config.root)
         listed = [item.page for item in parsed]
-        last = parse_cache.last_load
-        replaced = bodies_only(last, changed, parse_cache.entries, listed, today)
-        tags = carried_tag_index(last.tag_index, replaced) if last and replaced else TagIndex.build(listed, tag_names)
-        tagged = tag_pages(config, tags, tag_names, catalogs)
+        tags = carried_tag_index(kept.tag_index, replaced) if kept and replaced else TagIndex.build(listed, tag_names)
+        tagged = kept.tag_pages if kept else tag_pages(config, tags, tag_names, catalogs)
         made = [*made, *tagged]
         parsed += [Parsed(page, ()) for page in tagged]
         pages = [item.page for item in parsed]
@@ -109,9 +112,10 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
     with timings.stage("meetings"):
         meetings = load_meetings(config.root, config.timezone)
         collections = Collections(config, index, meetings, now, tags)
-        if last and replaced:
-            collections.carry_over(last.collections, replaced.pairs)  # type: ignore[arg-type]
-        parse_cache.last_load = LastLoad({page.output_path: page for page in listed}, tags, collections, today)
+        if kept and replaced:
+            collections.carry_over(kept.collections, replaced.pairs)  # type: ignore[arg-type]
+        parse_cache.last_load = LastLoad({page.output_path: page for page in own}, made[:len(made) - len(tagged)],
+                                         tags, tagged, collections, today)
         return LoadedSite(
             config, theme, parsed, content_files, index, status,
             data=data,
