@@ -3,9 +3,9 @@
 Templates come from the site folder (a stranger's pull request, a ZIP), so they run in Jinja2's immutable
 sandbox: no attribute starting with `_`, no method that changes a list or dict, no Python internals, so
 `{{ ''.__class__.__mro__ }}` and the like end in one error naming the template and line. Compiled
-templates are not cached on disk: Jinja2's bytecode cache is pickle and marshal, which a file planted in
-the site's cache folder could turn into code run at the next build. They are kept in memory
-(`_CompiledTemplates`), for the dev server's next build.
+templates are kept in memory (`_CompiledTemplates`), for the dev server's next build; on disk only the
+Python text Jinja2 wrote of them is kept, in the build store (build/cache/templates.py), never Jinja2's
+bytecode cache, which is marshalled code.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -32,6 +32,14 @@ SANDBOX_HINT = ("templates may use the page's and site's values and filters, not
                 "(names starting with _) or methods that change a value; remove that code")
 
 
+class CodeStore(Protocol):
+    """Where the Python text of compiled templates is kept between builds (build/cache/templates.py)."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, text: str) -> None: ...
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, with its verdict on each attribute remembered per type: it depends
     only on the object's type and the name (a private name, a function's or frame's internals, a method
@@ -41,6 +49,13 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self._verdicts: dict[tuple[type, str], bool] = {}
         self.on_load: Callable[[str], None] | None = None  # told of every template a page uses
+        self.code_store: CodeStore | None = None
+        self.last_written: tuple[str, str] | None = None  # (file name, Python) of the template compiled last
+
+    def _compile(self, source: str, filename: str) -> CodeType:
+        """Jinja2's last step of compiling a template: its Python text is noted for the code store."""
+        self.last_written = (filename, source)
+        return super()._compile(source, filename)
 
     def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
         """Layouts, includes, imports and parents all come through here: the build records them."""
@@ -77,9 +92,14 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> Bucket:
         checksum = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
-        key = repr((name, filename, checksum, _compiled_with(environment, name)))
-        bucket = Bucket(environment, key, checksum)
+        key = repr((name, filename, checksum, _compiled_with(environment, name), jinja2.__version__))
+        bucket = _Bucket(environment, key, checksum, filename or "<template>")
         self.load_bytecode(bucket)
+        store = getattr(environment, "code_store", None)
+        if bucket.code is None and store is not None:
+            written = store.get(key)
+            if written is not None:  # compiled as Environment._compile compiles what Jinja2 wrote
+                bucket.code = self._code[key] = compile(written, bucket.filename, "exec")
         return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
@@ -93,6 +113,19 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             self._code[bucket.key] = bucket.code
             while len(self._code) > self.LIMIT:
                 self._code.popitem(last=False)
+        # Jinja2 compiled this template just now (loaders.py: compile, then set_bucket): its Python text is
+        # the environment's last written, under the bucket's file name.
+        environment = bucket.environment
+        store, written = getattr(environment, "code_store", None), getattr(environment, "last_written", None)
+        if store is not None and written is not None and isinstance(bucket, _Bucket) and written[0] == bucket.filename:
+            store.put(bucket.key, written[1])
+            environment.last_written = None  # type: ignore[attr-defined]
+
+
+class _Bucket(Bucket):
+    def __init__(self, environment: jinja2.Environment, key: str, checksum: str, filename: str) -> None:
+        super().__init__(environment, key, checksum)
+        self.filename = filename
 
 
 def _compiled_with(env: jinja2.Environment, name: str) -> tuple[object, ...]:
@@ -109,7 +142,8 @@ _COMPILED = _CompiledTemplates()
 
 
 def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Callable[..., Any]],
-                     globals_: Mapping[str, Any], on_load: Callable[[str], None] | None = None) -> jinja2.Environment:
+                     globals_: Mapping[str, Any], on_load: Callable[[str], None] | None = None,
+                     code_store: CodeStore | None = None) -> jinja2.Environment:
     env = _Sandbox(
         # Templates cannot change during one build (serve makes a new environment for each), so Jinja2
         # need not look at each file's time on every include: that was 7 stat calls per page.
@@ -125,6 +159,7 @@ def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Call
     env.filters.update(filters)
     env.globals.update(globals_)
     env.on_load = on_load
+    env.code_store = code_store
     return env
 
 

@@ -131,3 +131,82 @@ def test_a_one_edit_build_reads_the_search_entries_of_the_edited_language_only(
     assert {rel.split("/")[1] for rel in kept_files} >= {"en", "ru"}  # the kept language's files are there too
     assert kept_files == {rel: data for rel, data in cold.pages.items() if rel.startswith("_search/")}
     caches.store.close()
+
+
+def _parsed_templates(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the template files Jinja2 reads and turns into Python (not the text of pages)."""
+    import jinja2
+
+    parsed: list[str] = []
+    parse = jinja2.Environment._parse
+
+    def counting(self, source, name, filename):  # type: ignore[no-untyped-def]
+        if name is not None:
+            parsed.append(name)
+        return parse(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counting)
+    return parsed
+
+
+def test_the_python_of_templates_is_kept_as_text_and_read_again(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process does not turn the theme's templates into Python again: the store keeps the text of
+    what Jinja2 wrote (plain text, never marshalled code), which gives the same pages; a template whose
+    text changed is read again."""
+    import samizdat.templates
+
+    def fresh_process() -> None:  # what a new `samizdat build` has in memory: nothing compiled
+        monkeypatch.setattr(samizdat.templates._COMPILED, "_code", type(samizdat.templates._COMPILED._code)())
+
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    parsed = _parsed_templates(monkeypatch)
+    fresh_process()
+    caches, _ = build(site)
+    caches.save()
+    caches.store.close()
+    assert "base.html" in parsed
+    rows = sqlite3.connect(store_path(site)).execute("SELECT key, typeof(code), code FROM templates").fetchall()
+    assert len(rows) >= len(set(parsed)) > 5
+    assert all(kind == "text" and "def root(context" in code for _, kind, code in rows)
+
+    fresh_process()
+    before = {rel: data for rel, data in render_site(site).pages.items()}
+    fresh_process()
+    parsed.clear()
+    post = site / "content/en/news/2026-01-02-post2.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    caches = BuildCaches.on_disk(site)
+    output = render_site(site, caches=caches)
+    assert output.rendered_count > 0
+    assert parsed == []  # every template came from the store's text
+    fresh_process()
+    assert dict(output.pages) == dict(render_site(site).pages)  # what a build without the store makes
+    assert before["en/about/index.html"] == output.pages["en/about/index.html"]
+    caches.save()
+    caches.store.close()
+
+    footer = site / "templates/partials/footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8") + "<p>Footer changed.</p>\n", encoding="utf-8")
+    fresh_process()
+    parsed.clear()
+    caches = BuildCaches.on_disk(site)
+    output = render_site(site, caches=caches)
+    assert parsed == ["partials/footer.html"]
+    assert b"Footer changed." in output.pages["en/about/index.html"]
+    caches.store.close()
+
+
+def test_a_template_row_of_the_wrong_shape_means_a_cold_build(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    caches, _ = build(site)
+    caches.save()
+    caches.store.close()
+    with sqlite3.connect(store_path(site)) as db:
+        db.execute("UPDATE templates SET code = x'00'")
+    caches, rendered = build(site)
+    assert "thrown away" in capsys.readouterr().err
+    assert rendered == len(caches.render.entries) > 10  # every page rendered again, none from the store
+    caches.store.close()

@@ -47,7 +47,7 @@ class RenderedSite:
 def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     outdated = outdated_sources(site.status)
     renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated,
-                        site.language_data)
+                        site.language_data, cache.templates)
     rules = PageRules.for_site(site.config, frozenset(renderer.theme_scripts))
     whole_site = site_signature(site.config, site.theme, site.pages)  # what every page reads
     signatures = _signatures(site, whole_site, outdated, cache.signature_memo)

@@ -43,6 +43,7 @@ from samizdat.outputs.views import PageView, SiteView
 from samizdat.search.index import chunk_prefix, language_folder
 from samizdat.site_files import site_file
 from samizdat.templates import (
+    CodeStore,
     content_environment,
     get_template,
     make_environment,
@@ -103,7 +104,7 @@ class Renderer:
 
     def __init__(self, config: SiteConfig, theme: ThemePaths, catalogs: Catalogs, index: TranslationIndex,
                  data: dict[str, Any], collections: Collections, outdated: dict[Path, Page] | None = None,
-                 language_data: dict[str, dict[str, Any]] | None = None) -> None:
+                 language_data: dict[str, dict[str, Any]] | None = None, code_store: CodeStore | None = None) -> None:
         self.config, self.catalogs, self.index = config, catalogs, index
         # Each language sees the shared data with its own data/<code>/ files in place of those of the same name.
         self.data = {lang.code: data | (language_data or {}).get(lang.code, {}) for lang in config.languages}
@@ -116,7 +117,7 @@ class Renderer:
         self.search_script = InlineScript(search_file.read_text(encoding="utf-8").strip()) if search_file.is_file() \
             else None
         self.env = make_environment(theme.template_dirs, self._filters(), self._globals(),
-                                    on_load=lambda name: record(("template", name)))
+                                    on_load=lambda name: record(("template", name)), code_store=code_store)
         self.content_env = content_environment(self.env)
         self.shortcode_files = shortcode_names(self.env)
         self.layouts = sorted(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from samizdat.build.cache.reads import ReadBook
 from samizdat.build.cache.store import Store
+from samizdat.build.cache.templates import TemplateCode
 from samizdat.collector import gc_paused
 from samizdat.sealed import CacheDamaged
 
@@ -199,6 +200,8 @@ class RenderCache:
     # The pages a template makes alone, by the site-wide inputs and their arguments → (each read they made
     # with its answer, their HTML): in memory only (build/render_stage.py: _KeptSpecials).
     special_memo: dict[str, tuple[tuple[tuple[tuple[str, ...], str], ...], bytes]] = field(default_factory=dict)
+    # The Python Jinja2 made of each template, kept as text (build/cache/templates.py)
+    templates: TemplateCode = field(default_factory=lambda: TemplateCode(Store(None)))
     # Read number → how many kept pages made it, while this object lives: a save of 10,000 pages counted
     # every page's reads again (200,000 of them) to find the few that no page makes any more.
     _uses: dict[int, int] | None = None
@@ -216,7 +219,7 @@ class RenderCache:
         except CacheDamaged as exc:
             store.discard(exc)
             book, entries = ReadBook(), {}
-        return cls(store, book, entries)
+        return cls(store, book, entries, templates=TemplateCode.open(store))
 
     def get(self, output_path: str, signature: str) -> FinalPage | None:
         entry = self.entries.get(output_path)
@@ -271,6 +274,7 @@ class RenderCache:
                         json.dumps(page.policy), int(page.media), page.content_hash, page.search_hash, page.search,
                         page.content.encode("utf-8"), page.html))
         self.book.save(db)
+        self.templates.save(db)
         self.dirty = set()
 
 
