@@ -15,7 +15,7 @@ from samizdat.build.cache.sources import ParseCache, Parsed
 from samizdat.build.cache.store import Store
 from samizdat.build.timings import Timings
 from samizdat.config import SiteConfig, load_config
-from samizdat.content.collections import Collections, check_meeting_pages
+from samizdat.content.collections import Collections, carry_over, check_meeting_pages
 from samizdat.content.data import load_data, load_language_data
 from samizdat.content.drafts import draft_findings, with_schedule, without_bundles
 from samizdat.content.meetings import Meeting, load_meetings
@@ -113,7 +113,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         meetings = load_meetings(config.root, config.timezone)
         collections = Collections(config, index, meetings, now, tags)
         if kept and replaced:
-            collections.carry_over(kept.collections, replaced.pairs)  # type: ignore[arg-type]
+            carry_over(collections, kept.collections, replaced.pairs)  # type: ignore[arg-type]
         parse_cache.last_load = LastLoad({page.output_path: page for page in own}, made[:len(made) - len(tagged)],
                                          tags, tagged, collections, today)
         return LoadedSite(

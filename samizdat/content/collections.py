@@ -70,34 +70,6 @@ class Collections:
         """Whether the feeds have anything: every language's feed lists the others' posts as fallbacks."""
         return bool(self._keys[NEWS] or self._keys[MEETINGS])
 
-    def carry_over(self, last: Collections, pairs: dict[int, tuple[Page, Page]]) -> None:
-        """Take the last build's sorted news and tag lists, for a save that changed nothing but bodies
-        (build/body_only.py): the same lists, with each replaced page (pairs: id of the old page → old and
-        new page) in place of the old one. The lists are never changed once made: those that hold no
-        replaced page are taken as they are."""
-        def swapped(items: list[Listed]) -> list[Listed]:
-            return [Listed(pair[1], item.language, item.meeting)
-                    if (pair := pairs.get(id(item.page))) is not None and pair[0] is item.page else item
-                    for item in items]
-
-        news = any(old.section == NEWS for old, _ in pairs.values())
-        for code, items in last._news.items():
-            self._news[code] = swapped(items) if news else items
-        tagged = {(old.language.code, f"tags/{tag.id}") for old, _ in pairs.values()
-                  for tag in last.tag_index.of_page.get((old.language.code, old.key), [])}
-        for where, items in last._tagged.items():
-            self._tagged[where] = swapped(items) if where in tagged else items
-        # A feed's entries are a few dozen: every list is looked over
-        self._newest = {path: (depends, swapped(items)) for path, (depends, items) in last._newest.items()}
-
-    def newest(self, path: str, depends: object, choose: Callable[[], list[Listed]]) -> list[Listed]:
-        """A feed's newest entries (outputs/syndication.py chooses them): once a build, or from the last one
-        (carry_over) when `depends` (the build's day) is the same."""
-        known = self._newest.get(path)
-        if known is None or known[0] != depends:
-            known = self._newest[path] = (depends, choose())
-        return known[1]
-
     def meeting_of(self, page: Page) -> Meeting | None:
         return self.meetings.get(page.slug) if page.section == MEETINGS and page.key != MEETINGS else None
 
@@ -193,6 +165,39 @@ class Collections:
     def _version(self, key: str, language: Language) -> Page:
         group = self.index.by_key[key]
         return group.get(language.code) or group.get(self.config.default_language.code) or next(iter(group.values()))
+
+
+# Not methods: templates see the listings' methods (docs/templates.md), and these two are the build's.
+
+def carry_over(collections: Collections, last: Collections, pairs: dict[int, tuple[Page, Page]]) -> None:
+    """Give `collections` the last build's sorted news and tag lists and feeds' entries, for a save that
+    changed nothing but bodies (build/body_only.py): the same lists, with each replaced page (pairs: id of
+    the old page → old and new page) in place of the old one. The lists are never changed once made: those
+    that hold no replaced page are taken as they are."""
+    def swapped(items: list[Listed]) -> list[Listed]:
+        return [Listed(pair[1], item.language, item.meeting)
+                if (pair := pairs.get(id(item.page))) is not None and pair[0] is item.page else item
+                for item in items]
+
+    news = any(old.section == NEWS for old, _ in pairs.values())
+    for code, items in last._news.items():
+        collections._news[code] = swapped(items) if news else items
+    tagged = {(old.language.code, f"tags/{tag.id}") for old, _ in pairs.values()
+              for tag in last.tag_index.of_page.get((old.language.code, old.key), [])}
+    for where, items in last._tagged.items():
+        collections._tagged[where] = swapped(items) if where in tagged else items
+    # A feed's entries are a few dozen: every list is looked over
+    collections._newest = {path: (depends, swapped(items)) for path, (depends, items) in last._newest.items()}
+
+
+def feed_newest(collections: Collections, path: str, depends: object,
+                choose: Callable[[], list[Listed]]) -> list[Listed]:
+    """A feed's newest entries (outputs/syndication.py chooses them): once a build, or from the last one
+    (carry_over) when `depends` (the build's day) is the same."""
+    known = collections._newest.get(path)
+    if known is None or known[0] != depends:
+        known = collections._newest[path] = (depends, choose())
+    return known[1]
 
 
 def check_meeting_pages(pages: list[Page], meetings: dict[str, Meeting]) -> list[Finding]:

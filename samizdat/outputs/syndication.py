@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from samizdat.config import CONFIG_NAME, Language, SiteConfig
-from samizdat.content.collections import Collections, Listed
+from samizdat.content.collections import Collections, Listed, feed_newest
 from samizdat.content.pages import Page
 from samizdat.content.translations import TranslationIndex
 from samizdat.i18n.strings import Catalogs
@@ -88,13 +88,13 @@ class _Feeds:
 
     def newest(self, collections: Collections, path: str, items: Callable[[], list[Listed]]) -> list[Listed]:
         """The entries of a feed: only the newest go into it, and their summaries are the costly part, so
-        they are chosen first. Kept by the listings (Collections.newest), as their order is theirs: a save
+        they are chosen first. Kept with the listings (collections.feed_newest), as their order is theirs: a save
         that changed only bodies takes them from the last build."""
         def choose() -> list[Listed]:
             return sorted(items(), key=lambda item: (self._entry_times(item)[1], item.page.key),
                           reverse=True)[:FEED_ENTRIES]
 
-        return collections.newest(path, (build_day(self.now), self.config.timezone), choose)
+        return feed_newest(collections, path, (build_day(self.now), self.config.timezone), choose)
 
     def feed(self, language: Language, newest: list[Listed], title: str, path: str) -> bytes:
         """The feed of these entries (newest(), in order)."""
