@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from samizdat.content.collections import Collections
 from samizdat.content.pages import Page
 from samizdat.content.tags import TagIndex
 
@@ -37,7 +38,7 @@ class LastLoad:
     news_pages: list[Page]  # the pages the build made of the news list (content/news_pages.py)
     tag_index: TagIndex
     tag_pages: list[Page]  # the pages the build made of the tags (content/tags.py: tag_pages)
-    collections: object  # content.collections.Collections (typed loosely: content imports this package's users)
+    collections: Collections
     today: dt.date
 
 
@@ -47,10 +48,6 @@ class Replaced:
     pairs: id of the old page → (old page, new page); holding the old page keeps its id from being reused."""
 
     pairs: dict[int, tuple[Page, Page]]
-
-    def new(self, page: Page) -> Page:
-        pair = self.pairs.get(id(page))
-        return pair[1] if pair is not None and pair[0] is page else page
 
 
 def bodies_only(last: LastLoad | None, changed: Collection[str] | None, sources: Collection[str],

@@ -113,7 +113,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         meetings = load_meetings(config.root, config.timezone)
         collections = Collections(config, index, meetings, now, tags)
         if kept and replaced:
-            carry_over(collections, kept.collections, replaced.pairs)  # type: ignore[arg-type]
+            carry_over(collections, kept.collections, replaced.pairs)
         parse_cache.last_load = LastLoad({page.output_path: page for page in own}, made[:len(made) - len(tagged)],
                                          tags, tagged, collections, today)
         return LoadedSite(
