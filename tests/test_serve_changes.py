@@ -306,8 +306,10 @@ def test_a_save_of_bodies_only_keeps_what_front_matter_made(make_site, monkeypat
                                                                          tags="strike" if day % 2 else "housing",
                                                                          text=f"Text {day}.")
              for day in (1, 2, 3, 4)}
+    draft = "---\ntitle: {title}\ndraft: true\n---\n\n{text}\n"
     site = make_site({**files, "content/en/index.md": "---\ntitle: Home\n---\n\nHome.\n",
                       "content/en/news/index.md": "---\ntitle: News\n---\n\nNews.\n",
+                      "content/en/plans.md": draft.format(title="Plans", text="Not yet."),
                       "data/banner.yaml": "text: Join\n"})
     built_indexes: list[int] = []
     build_index = samizdat.build.load.TagIndex.build
@@ -347,6 +349,15 @@ def test_a_save_of_bodies_only_keeps_what_front_matter_made(make_site, monkeypat
     banner.write_text("text: Join us\n", encoding="utf-8")
     save(post, banner)
     assert built_indexes == [1]  # a file beside the pages: made again
+    assert dict(built(state).output.pages) == cold(site)  # type: ignore[union-attr]
+
+    plans = site / "content/en/plans.md"
+    plans.write_text(draft.format(title="Plans", text="Still not yet."), encoding="utf-8")
+    save(plans)  # a draft's text: nothing front matter made changes
+    assert built_indexes == []
+    plans.write_text(draft.format(title="Later plans", text="Still not yet."), encoding="utf-8")
+    save(plans)  # a draft's front matter: the checks of translation sources read drafts' keys, made again
+    assert built_indexes == [1]
     assert dict(built(state).output.pages) == cold(site)  # type: ignore[union-attr]
 
     older = site / "content/en/news/2026-02-02-post.md"

@@ -34,7 +34,7 @@ class LastLoad:
     """What the last build of this process made from its pages (the dev server's; the parse cache keeps it,
     so a changed config, which starts that cache afresh, forgets it too)."""
 
-    sources: dict[str, Page]  # output path → the page of a source (not held back)
+    sources: dict[str, Page]  # the source's path (as text) → its page, held back or not
     news_pages: list[Page]  # the pages the build made of the news list (content/news_pages.py)
     tag_index: TagIndex
     tag_pages: list[Page]  # the pages the build made of the tags (content/tags.py: tag_pages)
@@ -53,16 +53,17 @@ class Replaced:
 def bodies_only(last: LastLoad | None, changed: Collection[str] | None, sources: Collection[str],
                 pages: list[Page], today: dt.date) -> Replaced | None:
     """The replaced pages when this save changed nothing but bodies; else None. The pages the build makes
-    (news list pages, tag pages) are made of front matter alone: they are then the last build's.
+    (news list pages, tag pages) are made of front matter alone: they are then the last build's, and the
+    checks of outputs, claims and translation sources (made of front matter too) pass as they did.
     changed: the paths the watcher saw (None: not known); sources: the text of every page source's path;
-    pages: the pages of this build's sources (not held back)."""
+    pages: the page of every source, held back (a draft, a post not due) or not."""
     if last is None or changed is None or today != last.today or len(pages) != len(last.sources):
         return None
     if any(name not in sources for name in changed):
         return None  # a data file, a template, a meeting, an image, the config…: anything but a page's text
     pairs: dict[int, tuple[Page, Page]] = {}
     for page in pages:
-        old = last.sources.get(page.output_path)
+        old = last.sources.get(page.path_text)
         if old is page:
             continue
         if old is None or not same_but_body(old, page):

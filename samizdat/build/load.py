@@ -86,7 +86,8 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         own = [item.page for item in parsed]
         # A save of bodies alone (the dev server's) keeps what the last build made of front matter.
         last = parse_cache.last_load
-        replaced = bodies_only(last, changed, parse_cache.entries, own, today)
+        every = own if drafts else [*own, *held]
+        replaced = bodies_only(last, changed, parse_cache.entries, every, today)
         kept = last if replaced is not None else None
         made = kept.news_pages if kept else news_pages(own, config)
         parsed += [Parsed(page, ()) for page in made]
@@ -102,10 +103,12 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
     with timings.stage("link"):
-        check_unique_outputs(pages)
-        check_claims(page_claims(pages))  # About.md beside about.md: before rendering, as it is cheap
+        if not kept:  # made of front matter and paths: they passed on the last build's, if nothing but bodies changed
+            check_unique_outputs(pages)
+            check_claims(page_claims(pages))  # About.md beside about.md: before rendering, as it is cheap
         index = link_translations(pages, config)
-        check_sources_exist(index, held)
+        if not kept:
+            check_sources_exist(index, held)
         hashes = parse_cache.paragraphs()
         status = translation_status(index, config, hashes, parse_cache.status_rows)
         parse_cache.keep_paragraphs(hashes)
@@ -114,7 +117,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         collections = Collections(config, index, meetings, now, tags)
         if kept and replaced:
             carry_over(collections, kept.collections, replaced.pairs)
-        parse_cache.last_load = LastLoad({page.output_path: page for page in own}, made[:len(made) - len(tagged)],
+        parse_cache.last_load = LastLoad({page.path_text: page for page in every}, made[:len(made) - len(tagged)],
                                          tags, tagged, collections, today)
         return LoadedSite(
             config, theme, parsed, content_files, index, status,
