@@ -96,10 +96,12 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         bucket = _Bucket(environment, key, checksum, filename or "<template>")
         self.load_bytecode(bucket)
         store = getattr(environment, "code_store", None)
-        if bucket.code is None and store is not None:
-            written = store.get(key)
-            if written is not None:  # compiled as Environment._compile compiles what Jinja2 wrote
+        written = store.get(key) if bucket.code is None and store is not None else None
+        if written is not None:
+            try:  # compiled as Environment._compile compiles what Jinja2 wrote
                 bucket.code = self._code[key] = compile(written, bucket.filename, "exec")
+            except (SyntaxError, ValueError):  # a damaged row: Jinja2 compiles the template, and it is put again
+                bucket.code = None
         return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:

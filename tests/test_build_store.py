@@ -210,3 +210,33 @@ def test_a_template_row_of_the_wrong_shape_means_a_cold_build(tmp_path: Path, ca
     assert "thrown away" in capsys.readouterr().err
     assert rendered == len(caches.render.entries) > 10  # every page rendered again, none from the store
     caches.store.close()
+
+
+def test_template_text_that_does_not_compile_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row of the right type whose Python is damaged (cut short, or holding a NUL) gives the pages a build
+    without the store gives, and is replaced by the text Jinja2 writes again."""
+    import samizdat.templates
+
+    def fresh_process() -> None:
+        monkeypatch.setattr(samizdat.templates._COMPILED, "_code", type(samizdat.templates._COMPILED._code)())
+
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    fresh_process()
+    caches, _ = build(site)
+    caches.save()
+    caches.store.close()
+    with sqlite3.connect(store_path(site)) as db:
+        rows = db.execute("SELECT key FROM templates").fetchall()
+        assert len(rows) > 5
+        db.execute("UPDATE templates SET code = substr(code, 1, 40) || ?", ("\0(",))
+    fresh_process()
+    expected = dict(render_site(site).pages)
+    assert expected
+    fresh_process()
+    caches = BuildCaches.on_disk(site)
+    assert dict(render_site(site, caches=caches).pages) == expected
+    caches.save()
+    caches.store.close()
+    codes = sqlite3.connect(store_path(site)).execute("SELECT code FROM templates").fetchall()
+    assert codes and any("def root(context" in code for (code,) in codes)

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from samizdat.build.load import LoadedSite
 from samizdat.content.pages import Page
 from samizdat.outputs.flyers import FLYER_TEMPLATE, FlyerSheet, all_languages_url, flyer_sheet, flyer_url
-from samizdat.outputs.render import Renderer
+from samizdat.outputs.render import SpecialRenderer
 
 # The theme's words a flyer prints, looked up in each sheet's own language.
 FLYER_STRINGS = ("when", "where", "flyer_map_note", "flyer_qr_label", "flyer_scan", "flyer_onion", "status_cancelled",
                  "status_moved", "meeting_cancelled_text")
 
 
-def flyer_pages(renderer: Renderer, site: LoadedSite, rendered: Mapping[str, object]) -> dict[str, bytes]:
+def flyer_pages(renderer: SpecialRenderer, site: LoadedSite, rendered: Mapping[str, object]) -> dict[str, bytes]:
     """Output path → HTML. A page of the site's own at the same path wins (it is never overwritten)."""
     if not renderer.has_template(FLYER_TEMPLATE):
         return {}
@@ -36,11 +36,11 @@ def flyer_pages(renderer: Renderer, site: LoadedSite, rendered: Mapping[str, obj
     return result
 
 
-def _strings(renderer: Renderer, page: Page) -> dict[str, str]:
+def _strings(renderer: SpecialRenderer, page: Page) -> dict[str, str]:
     return {key: renderer.string(page.language.code, key) for key in FLYER_STRINGS}
 
 
-def _add(result: dict[str, bytes], rendered: Mapping[str, object], renderer: Renderer, url: str,
+def _add(result: dict[str, bytes], rendered: Mapping[str, object], renderer: SpecialRenderer, url: str,
          sheets: tuple[FlyerSheet, ...], everyone: str | None, back: str) -> None:
     path = url.lstrip("/") + "index.html"
     if path in rendered or path in result:

@@ -89,8 +89,8 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         every = own if drafts else [*own, *held]
         replaced = bodies_only(last, changed, parse_cache.entries, every, today)
         kept = last if replaced is not None else None
-        made = kept.news_pages if kept else news_pages(own, config)
-        parsed += [Parsed(page, ()) for page in made]
+        news = kept.news_pages if kept else news_pages(own, config)
+        parsed += [Parsed(page, ()) for page in news]
     with timings.stage("data"):
         data = load_data(config.root)
         catalogs = load_catalogs(list(theme.string_dirs), config.languages, config.default_language.code)
@@ -98,7 +98,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         listed = [item.page for item in parsed]
         tags = carried_tag_index(kept.tag_index, replaced) if kept and replaced else TagIndex.build(listed, tag_names)
         tagged = kept.tag_pages if kept else tag_pages(config, tags, tag_names, catalogs)
-        made = [*made, *tagged]
+        made = [*news, *tagged]
         parsed += [Parsed(page, ()) for page in tagged]
         pages = [item.page for item in parsed]
     # Output clashes are checked before rendering so the message names both source files.
@@ -117,8 +117,8 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         collections = Collections(config, index, meetings, now, tags)
         if kept and replaced:
             carry_over(collections, kept.collections, replaced.pairs)
-        parse_cache.last_load = LastLoad({page.path_text: page for page in every}, made[:len(made) - len(tagged)],
-                                         tags, tagged, collections, today)
+        parse_cache.last_load = LastLoad({page.path_text: page for page in every}, news, tags, tagged, collections,
+                                         today)
         return LoadedSite(
             config, theme, parsed, content_files, index, status,
             data=data,

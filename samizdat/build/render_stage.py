@@ -17,6 +17,7 @@ from samizdat.build.flyer_pages import flyer_pages
 from samizdat.build.load import LoadedSite
 from samizdat.build.page_check import CheckedPage, check_page
 from samizdat.build.parallel import render_pages
+from samizdat.config import Language
 from samizdat.content.pages import SECTION_LAYOUTS, Page
 from samizdat.content.tags import TAGS
 from samizdat.content.translation_status import outdated_sources
@@ -24,7 +25,14 @@ from samizdat.errors import SamizdatError, raise_all
 from samizdat.findings import Finding
 from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.reads import Read
-from samizdat.outputs.render import SEARCH_FOLDER, SEARCH_TEMPLATE, VARS_CSS, RenderedPage, Renderer
+from samizdat.outputs.render import (
+    SEARCH_FOLDER,
+    SEARCH_TEMPLATE,
+    VARS_CSS,
+    RenderedPage,
+    Renderer,
+    SpecialRenderer,
+)
 from samizdat.outputs.views import mirrors_url
 from samizdat.search.stage import SearchPage
 from samizdat.theme import THEME_URL
@@ -79,7 +87,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     specials = _KeptSpecials(renderer, cache.special_memo, answers, whole_site)
     extra = (_not_found_pages(specials, site, results) | _mirrors_pages(specials, site, results)
              | _search_pages(specials, site, results))
-    extra |= flyer_pages(specials, site, results)  # type: ignore[arg-type]
+    extra |= flyer_pages(specials, site, results)
     specials.forget_unused()
     scripts: set[str] = set()
     for path, html in extra.items():
@@ -113,7 +121,7 @@ class _KeptSpecials:
     def string(self, code: str, key: str) -> str:
         return self._renderer.string(code, key)
 
-    def render_special(self, name: str, language: Any, url: str, versions: dict[str, str] | None = None,
+    def render_special(self, name: str, language: Language, url: str, versions: dict[str, str] | None = None,
                        title: str = "", extra: dict[str, Any] | None = None) -> bytes:
         # The site-wide inputs are part of the key: when they change, every kept page is made again (and
         # the old entries are forgotten as unused).
@@ -196,7 +204,7 @@ def _final(checked: CheckedPage, rules: PageRules, page: Page | None,
     return FinalPage(rendered.html, rendered.content, checked.scripts, reads, rendered.search), found
 
 
-def _not_found_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+def _not_found_pages(renderer: SpecialRenderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
     """A 404 page per language, and the root 404.html that static hosts serve, unless the site has its own."""
     if not renderer.has_template(NOT_FOUND_TEMPLATE):
         return {}
@@ -210,7 +218,7 @@ def _not_found_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[s
     return result
 
 
-def _mirrors_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+def _mirrors_pages(renderer: SpecialRenderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
     """A page per language listing the site's mirrors and how to check a copy, when there are mirrors."""
     if not site.config.publish.mirrors or not renderer.has_template(MIRRORS_TEMPLATE):
         return {}
@@ -218,7 +226,7 @@ def _mirrors_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str
     return _page_per_language(renderer, site, rendered, MIRRORS_TEMPLATE, urls, "mirrors_title")
 
 
-def _search_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
+def _search_pages(renderer: SpecialRenderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:
     """A search page per language, when the theme has one."""
     if not renderer.has_search:
         return {}
@@ -226,7 +234,7 @@ def _search_pages(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str,
     return _page_per_language(renderer, site, rendered, SEARCH_TEMPLATE, urls, "search_title")
 
 
-def _page_per_language(renderer: _KeptSpecials, site: LoadedSite, rendered: dict[str, FinalPage], template: str,
+def _page_per_language(renderer: SpecialRenderer, site: LoadedSite, rendered: dict[str, FinalPage], template: str,
                        urls: dict[str, str], title_key: str) -> dict[str, bytes]:
     """One page of `template` per language at `urls` (each the others' translation); a page of the site's
     own at that address wins."""

@@ -16,8 +16,8 @@ from samizdat.config import SiteConfig
 from samizdat.content.collections import Listed
 from samizdat.content.meetings import Meeting
 
-NO_DATE = dt.date(2000, 1, 1)
-Times = tuple[dt.datetime, dt.datetime]  # published, updated  # a post without any date sorts last
+NO_DATE = dt.date(2000, 1, 1)  # a post without any date sorts last
+Times = tuple[dt.datetime, dt.datetime]  # published, updated
 
 
 @lru_cache(maxsize=16)  # asked once per feed entry, with the build's one time
@@ -27,7 +27,7 @@ def build_day(now: dt.datetime) -> dt.datetime:
     return now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def entry_times(config: SiteConfig, item: Listed, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+def entry_times(config: SiteConfig, item: Listed, now: dt.datetime) -> Times:
     """(published, updated), neither after `now` (the build's time), updated never before published."""
     now = build_day(now)
     if item.meeting is not None:

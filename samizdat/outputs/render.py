@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from jinja2 import pass_context
@@ -97,6 +97,21 @@ def theme_vars_css(theme: ThemeConfig) -> str:
     stripes = f"linear-gradient({stops})" if stops else "none"
     return (f":root {{ --accent: {theme.accent}; --accent-text: {theme.accent_text}; "
             f"--stripes: {stripes}; }}\n")
+
+
+class SpecialRenderer(Protocol):
+    """What makes the pages a template makes alone (404, search, mirrors, flyers): the Renderer, or the dev
+    server's keeper of such pages in front of it (build/render_stage.py: _KeptSpecials)."""
+
+    @property
+    def has_search(self) -> bool: ...
+
+    def has_template(self, name: str) -> bool: ...
+
+    def string(self, code: str, key: str) -> str: ...
+
+    def render_special(self, name: str, language: Language, url: str, versions: dict[str, str] | None = None,
+                       title: str = "", extra: dict[str, Any] | None = None) -> bytes: ...
 
 
 class Renderer:
