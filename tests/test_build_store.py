@@ -240,3 +240,42 @@ def test_template_text_that_does_not_compile_is_made_again(tmp_path: Path, monke
     caches.store.close()
     codes = sqlite3.connect(store_path(site)).execute("SELECT code FROM templates").fetchall()
     assert codes and any("def root(context" in code for (code,) in codes)
+
+
+def test_template_code_from_the_store_still_runs_in_the_sandbox(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site's template whose escape only runs for one page's front matter: compiled and stored while no
+    page takes that branch, then loaded from the store's text by a new process when one does. The stored
+    code calls the sandbox as Jinja2's own does: the build stops with the template's error."""
+    import samizdat.templates
+    from samizdat.errors import SamizdatError
+
+    def fresh_process() -> None:
+        monkeypatch.setattr(samizdat.templates._COMPILED, "_code", type(samizdat.templates._COMPILED._code)())
+
+    site = tmp_path / "site"
+    files = site_files()
+    files["templates/partials/footer.html"] = (
+        "<footer>\n{% if page.data.escape is defined %}{{ ''.__class__.__mro__[1].__subclasses__() }}{% endif %}\n"
+        "</footer>\n")
+    write_site(site, files)
+    fresh_process()
+    caches, _ = build(site)
+    caches.save()
+    caches.store.close()
+    stored = [code for (code,) in sqlite3.connect(store_path(site)).execute("SELECT code FROM templates")]
+    assert any("__subclasses__" in code for code in stored)  # the footer's Python is in the store
+
+    about = site / "content/en/about.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("menu: 2\n", "menu: 2\nescape: yes\n", 1),
+                     encoding="utf-8")
+    parsed = _parsed_templates(monkeypatch)
+    fresh_process()
+    caches = BuildCaches.on_disk(site)
+    with pytest.raises(SamizdatError) as refused:
+        render_site(site, caches=caches)
+    caches.store.close()
+    assert "partials/footer.html" not in parsed  # loaded from the store's text, not compiled again
+    message = str(refused.value)
+    assert "partials/footer.html:2: template error" in message  # the file and line to edit
+    assert "'__class__' of 'str' object is unsafe" in message and "hint:" in message
