@@ -23,25 +23,32 @@ def search_files(out: Path) -> dict[str, str]:
 
 def test_a_new_process_files_only_the_edited_language(tmp_path: Path, run_cli,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-edit build refiles the edited page's language from the filing the store keeps (refile.py),
+    takes the others' files as they are, and ends with the files of a cold build."""
     site, out = tmp_path / "site", tmp_path / "out"
     write_site(site, site_files())
     assert run_cli("build", site, "-o", out).code == 0
 
     filed: list[str] = []
-    real = samizdat.search.stage.build_language_index
-    monkeypatch.setattr(samizdat.search.stage, "build_language_index",
+    refiled: list[str] = []
+    real, real_refile = samizdat.search.stage.file_language, samizdat.search.stage.refile
+    monkeypatch.setattr(samizdat.search.stage, "file_language",
                         lambda code, numbered: filed.append(code) or real(code, numbered))
+    monkeypatch.setattr(samizdat.search.stage, "refile",
+                        lambda code, *args: refiled.append(code) or real_refile(code, *args))
     samizdat.search.stage._FILED.clear()  # what a new process starts with
     page = site / "content/en/about.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA word added: solidarity.\n", encoding="utf-8")
     assert run_cli("build", site, "-o", out).code == 0
-    assert filed == ["en"]  # the other languages' files came from the store
+    assert (filed, refiled) == ([], ["en"])  # the other languages' files came from the store as they were
 
     samizdat.search.stage._FILED.clear()
     with cold_user_cache(tmp_path / "cold-cache"):
         assert run_cli("build", site, "-o", tmp_path / "cold").code == 0
-    assert sorted(filed) == ["en", "en", "ko", "ru"]  # the cold build filed every language
+    assert sorted(filed) == ["en", "ko", "ru"]  # the cold build filed every language afresh
     assert search_files(out) == search_files(tmp_path / "cold")
+    assert "solidarity" in (out / "_search/en/m.css").read_text() or any(
+        "solidar" in path.read_text(encoding="utf-8") for path in (out / "_search/en").glob("x*.css"))
 
 
 def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: Path, run_cli) -> None:
@@ -54,12 +61,14 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
 
     db = sqlite3.connect(store_path(site))
     (packed,) = db.execute("SELECT data FROM generated WHERE output = ?", (STORED + "en",)).fetchone()
-    files = _unpacked(packed, "en")
+    filing = _unpacked(packed, "en")
+    assert filing is not None and filing.stems  # kept with what refiling it takes
+    files = filing.files
     assert files and all(path.startswith("_search/en/") for path in files)
     russian = site / "content/ru/about.md"
     for planted in ("index.html", "_search/en/../../index.html", "_search/en/m.css.html", "_search/ko/m.css"):
         db.execute("UPDATE generated SET data = ? WHERE output = ?",
-                   (_packed(files | {planted: b"<script>alert(1)</script>"}), STORED + "en"))
+                   (_packed(files | {planted: b"<script>alert(1)</script>"}, filing), STORED + "en"))
         db.commit()
         samizdat.search.stage._FILED.clear()  # a new process: the kept row is all it has for English
         russian.write_text(russian.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change

@@ -50,7 +50,7 @@ class PageEntry:
     def pairs(self) -> list[tuple[str, int]]:
         """Each word with its count, in order."""
         words = self.words.split(" ") if self.words else []
-        return list(zip(words, map(_count_of, self.counts), strict=True))
+        return list(zip(words, map(count_of, self.counts), strict=True))
 
 
 def count_text(counts: Iterable[int]) -> str:
@@ -67,7 +67,7 @@ def _count_char(count: int) -> str:
     return chr(count if count < SURROGATES else count + SHIFT)
 
 
-def _count_of(char: str) -> int:
+def count_of(char: str) -> int:
     point = ord(char)
     return point if point < SURROGATES else point - SHIFT
 

@@ -20,7 +20,7 @@ import re
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
-from samizdat.search.tokens import HANGUL, OTHER, bucket, form_of, word_key
+from samizdat.search.tokens import HANGUL, OTHER, Stems, bucket, form_of, word_key, word_stems
 
 INDEX_FOLDER = "_search"
 # Numbers per document chunk. A quarter to a half of the numbers hold a page (slots.py), so a chunk holds
@@ -58,10 +58,16 @@ def bucket_count(documents: int) -> int:
 def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[str, bytes]:
     """Every chunk file of one language, by output path. numbered: document number → entry (slots.py),
     None for a number no page holds."""
+    return file_language(code, numbered)[0]
+
+
+def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[dict[str, bytes], Stems]:
+    """build_language_index(), and the language's Stems (tokens.py), which refiling it takes (refile.py)."""
     prefix, folder = chunk_prefix(code), language_folder(code)
     buckets = bucket_count(sum(entry is not None for entry in numbered))
+    tables, stems = _term_buckets(code, numbered, buckets)
     files = {f"{folder}/{kind}{n}.css": chunks.encode(f"{prefix}-{kind}{n}", payload)
-             for kind, table in _term_buckets(code, numbered, buckets).items() for n, payload in enumerate(table)}
+             for kind, table in tables.items() for n, payload in enumerate(table)}
     for n in range(0, len(numbered), DOCS_PER_CHUNK):
         payload = [None if d is None else [d.path, d.title, d.date, d.kind, d.snippet]
                    for d in numbered[n: n + DOCS_PER_CHUNK]]
@@ -73,10 +79,10 @@ def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[st
     manifest = {"docs": len(numbered), "buckets": buckets, "per": DOCS_PER_CHUNK, "v": version,
                 "kinds": "".join(HOLE_KIND if d is None else d.kind for d in numbered)}
     files[f"{folder}/m.css"] = chunks.encode(f"{prefix}-m", manifest)
-    return files
+    return files, stems
 
 
-def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> dict[str, list[dict]]:
+def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> tuple[dict[str, list[dict]], Stems]:
     from samizdat.search.postings import postings  # NumPy: loaded when a language is filed, not to render a page
 
     found = postings(code, numbered)
@@ -86,4 +92,4 @@ def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> 
     for root, (ends, listed) in found.stems.items():
         for key in sorted({word_key(form_of(root, end)) for end in ends}):
             result[OTHER][bucket(key, buckets)][root] = [ends, listed]
-    return result
+    return result, word_stems(code, found.pages)

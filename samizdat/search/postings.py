@@ -6,15 +6,13 @@ weighing and sorting of several hundred thousand (document, term) pairs is done 
 one Python object at a time: that work grows with the site, and in Python it was most of what the index
 cost a cold build (docs/search.md).
 
-A term's weight in a page is BM25's: occurrences count less and less, and count less in a long page.
-The length is compared with a fixed one, not the site's average, so that an edit to one page never
-changes the weights of the others (and so their chunks), and each page's weights are its own.
+A term's weight in a page is BM25's, against a fixed length (weights.py): each page's weights are its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
@@ -22,9 +20,8 @@ import numpy as np
 from samizdat.search.entry import SHIFT, SURROGATES, PageEntry
 from samizdat.search.normalise import WORDS, fold
 from samizdat.search.tokens import is_hangul, korean_terms, stem_and_ending
+from samizdat.search.weights import B, K1, REFERENCE_WORDS, TITLE_WEIGHT
 
-K1, B, REFERENCE_WORDS = 1.2, 0.75, 300
-TITLE_WEIGHT = 150  # added when the term is in the title: a title match ranks above most text matches
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,7 @@ class Postings:
 
     hangul: dict[str, list[int]]  # Korean term → postings
     stems: dict[str, tuple[list[str], list[int]]]  # stem → (the endings of its words on the site, sorted), postings
+    pages: dict[str, int] = field(default_factory=dict)  # each distinct word → how many pages hold it (refile.py)
 
 
 class _Terms:
@@ -103,7 +101,23 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     length = np.bincount(pair_document[:len(words)], weights=counts, minlength=len(numbered))  # words in each
     term, document = np.divmod(keys, len(numbered))
     weights = _bm25(body, length[document]) + TITLE_WEIGHT * in_title  # BM25 of no occurrence is 0
-    return _by_term(term, document, weights, terms)
+    found = _by_term(term, document, weights, terms)
+    return Postings(found.hangul, found.stems, _pages_per_word(present, titles, distinct, word_number,
+                                                               pair_word[:len(words)]))
+
+
+def _pages_per_word(present: list[tuple[int, PageEntry]], titles: list[list[str]], distinct: list[str],
+                    word_number: dict[str, int], body_words: np.ndarray) -> dict[str, int]:
+    """How many pages hold each word: a page's text words are distinct, so counting them counts pages;
+    a title word counts once more for a page whose text lacks it."""
+    held = np.bincount(body_words, minlength=len(distinct))
+    for (_, entry), title in zip(present, titles, strict=True):
+        if title:
+            text = f" {entry.words} "
+            for word in title:
+                if f" {word} " not in text:
+                    held[word_number[word]] += 1
+    return dict(zip(distinct, held.tolist(), strict=True))
 
 
 def _terms_of_pairs(pair_word: np.ndarray, starts: np.ndarray, term_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Protocol
 
 from samizdat.collector import gc_paused
@@ -20,7 +21,10 @@ from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
 from samizdat.search.documents import searchable
 from samizdat.search.entry import PageEntry, page_entry, unpack
-from samizdat.search.index import build_language_index, is_index_file
+from samizdat.search.index import file_language, is_index_file
+from samizdat.search.refile import Change, pack_stems, refile, unpack_stems
+from samizdat.search.tokens import Stems
+from samizdat.sealed import CacheDamaged
 from samizdat.search.slots import assign
 
 
@@ -48,23 +52,49 @@ class Kept(Protocol):
 
     def put(self, path: str, inputs: str, data: bytes) -> None: ...
 
+    def latest(self, path: str) -> tuple[str, bytes] | None:
+        """The file kept under `path`, whatever it was made from, with the hash of that."""
 
-# Language code → (what its files were made from, the files), for the life of the process (the dev server).
-_FILED: dict[str, tuple[tuple[object, ...], dict[str, bytes], str]] = {}  # … and the hash of what they were made from
+
+@dataclass(frozen=True)
+class _Filing:
+    """One language's files and what they were made from, for the next build to file from."""
+
+    made_from: tuple[object, ...]  # each number's entry hash (or the page's HTML, should it have no entry)
+    files: dict[str, bytes]
+    inputs: str  # the hash of made_from the store keeps the files under ("" while it keeps none)
+    # refile.Stems, when the filing can be refiled; as the store keeps them (pack_stems) until asked for
+    kept_stems: Stems | bytes | None = None
+    pages: tuple[SearchPage | None, ...] = ()  # each number's page, whose entry the next build may need
+
+    @cached_property
+    def stems(self) -> Stems | None:
+        return unpack_stems(self.kept_stems) if isinstance(self.kept_stems, bytes) else self.kept_stems
+
+
+# Language code → its last filing, for the life of the process (the dev server).
+_FILED: dict[str, _Filing] = {}
 STORED = "search-index:"  # + language code: the name of a language's files in `kept`
+# A filing changed in more pages than this (and a sixteenth of the language) is made afresh: past it, reading
+# every entry and weighing them all in arrays costs less than weighing the changed pages one by one.
+REFILE_AT_MOST = 32
 
 
 def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                    kept: Kept | None = None,
-                   prefetch: Callable[[list[SearchPage]], None] | None = None) -> dict[str, bytes]:
+                   prefetch: Callable[[list[SearchPage]], None] | None = None,
+                   replaced: Mapping[str, SearchPage] | None = None) -> dict[str, bytes]:
     """rendered: output path → the page as rendered. Returns output path → chunk file, for every language.
-    prefetch: told the pages of a language before their entries are read one by one, to read them together."""
+    prefetch: told the pages of a language before their entries are read one by one, to read them together.
+    replaced: output path → the page the last build had there, for the pages rendered anew (their old
+    entries say what a language refiled from its last filing loses: refile.py)."""
     with gc_paused():  # millions of small lists and dicts, none in a cycle (collector.py)
-        return _search_outputs(config, pages, rendered, kept, prefetch)
+        return _search_outputs(config, pages, rendered, kept, prefetch, replaced or {})
 
 
 def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
-                    kept: Kept | None, prefetch: Callable[[list[SearchPage]], None] | None) -> dict[str, bytes]:
+                    kept: Kept | None, prefetch: Callable[[list[SearchPage]], None] | None,
+                    replaced: Mapping[str, SearchPage]) -> dict[str, bytes]:
     searched = [page for page in pages if searchable(page) and page.output_path in rendered]
     files: dict[str, bytes] = {}
     for language in config.languages:
@@ -78,30 +108,83 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
         # A page without an entry is indexed from its HTML, which then stands for it here.
         made_from = tuple(page.html if page is not None and digest == NO_ENTRY else digest
                           for page, digest in zip(sources, hashes, strict=True))
-        known = _FILED.get(language.code)
-        if known is None or known[0] != made_from:
-            inputs = _inputs_hash(language.code, made_from) if store is not None else ""
-            stored = (_unpacked(store.get(STORED + language.code, inputs), language.code)
-                      if store is not None else None)
+        code = language.code
+        known = _FILED.get(code)
+        if known is None or known.made_from != made_from:
+            inputs = _inputs_hash(code, made_from) if store is not None else ""
+            stored = _unpacked(store.get(STORED + code, inputs), code) if store is not None else None
+            if stored is None and NO_ENTRY not in hashes:
+                last = known if known is not None and known.stems is not None else _last_stored(store, code)
+                numbered_pages = [None if path is None else own[path] for path in slots]
+                stored = _refiled(code, last, made_from, sources, numbered_pages, rendered, replaced)
+                if stored is not None:
+                    _keep(store, code, inputs, stored)
             if stored is None:
                 if prefetch is not None:
                     prefetch([page for page in sources if page is not None])
                 numbered = [None if path is None else _entry(own[path], rendered[own[path].output_path])
                             for path in slots]
-                stored = build_language_index(language.code, numbered)
-                _keep(store, language.code, inputs, stored)
-            known = _FILED[language.code] = (made_from, stored, inputs)
+                filed, stems = file_language(code, numbered)
+                stored = _Filing(made_from, filed, inputs, stems if NO_ENTRY not in hashes else None)
+                _keep(store, code, inputs, stored)
+            known = _FILED[code] = replace(stored, made_from=made_from, inputs=inputs, pages=tuple(sources))
         elif store is not None:  # the same files as this process's last build: their row stays in the store
-            inputs = known[2] or _inputs_hash(language.code, made_from)
-            if store.get(STORED + language.code, inputs) is None:
-                _keep(store, language.code, inputs, known[1])
-        files |= known[1]
+            inputs = known.inputs or _inputs_hash(code, made_from)
+            if store.get(STORED + code, inputs) is None:
+                _keep(store, code, inputs, known)
+        files |= known.files
     return files
 
 
-def _keep(store: Kept | None, code: str, inputs: str, files: dict[str, bytes]) -> None:
+def _refiled(code: str, last: _Filing | None, made_from: tuple[object, ...], sources: list[SearchPage | None],
+             numbered: list[Page | None], rendered: Mapping[str, SearchPage],
+             replaced: Mapping[str, SearchPage]) -> _Filing | None:
+    """The language refiled from its last filing (refile.py), when every page kept its number and the old
+    entry of each changed one is at hand, with the hash the last filing has for it; else None."""
+    if last is None or last.stems is None or len(last.made_from) != len(made_from):
+        return None
+    changed = [number for number, (was, now) in enumerate(zip(last.made_from, made_from, strict=True)) if was != now]
+    held = sum(digest is not None for digest in made_from)
+    if not changed or len(changed) > min(REFILE_AT_MOST, max(1, held // 16)):
+        return None
+    changes = []
+    for number in changed:
+        page = numbered[number]
+        if page is None or last.made_from[number] is None:
+            return None  # a page came or went: numbers may have moved
+        # This build's old page first; else the one the last filing in this process had (the dev server's
+        # second part renders nothing: its first part replaced the page)
+        before = replaced.get(page.output_path) or (last.pages[number] if last.pages else None)
+        try:
+            entry = before.entry if before is not None else None
+        except CacheDamaged:  # a page of an earlier build in this process, its row since written over
+            return None
+        if entry is None or hashlib.sha256(entry.encode()).digest() != last.made_from[number]:
+            return None
+        try:
+            old = unpack(entry)
+        except ValueError:
+            return None
+        source = sources[number]
+        assert source is not None
+        changes.append(Change(number, old, _entry(page, source)))
+    refiled = refile(code, last.files, last.stems, changes)
+    if refiled is None:
+        return None
+    return _Filing(made_from, refiled[0], "", refiled[1])
+
+
+def _last_stored(store: Kept | None, code: str) -> _Filing | None:
+    """The filing the store keeps for the language, whatever it was made from."""
+    if store is None:
+        return None
+    found = store.latest(STORED + code)
+    return _unpacked(found[1], code) if found is not None else None
+
+
+def _keep(store: Kept | None, code: str, inputs: str, filing: _Filing) -> None:
     if store is not None:
-        store.put(STORED + code, inputs, _packed(files))
+        store.put(STORED + code, inputs, _packed(filing.files, filing))
 
 
 def _inputs_hash(code: str, made_from: tuple[object, ...]) -> str:
@@ -117,22 +200,34 @@ def _inputs_hash(code: str, made_from: tuple[object, ...]) -> str:
     return hasher.hexdigest()
 
 
-def _packed(files: dict[str, bytes]) -> bytes:
-    """The files as one value for the store: each path and file after its length (eight bytes each).
-    Framing is all it takes, where JSON escaped every quote in the chunks' own JSON again."""
+# Names in a packed filing beside its files: no index file has them (index.is_index_file).
+_HASHES, _STEMS = "#hashes", "#stems"
+_HOLE = b"\0" * 32  # the hash written for a number no page holds
+
+
+def _packed(files: dict[str, bytes], filing: _Filing | None = None) -> bytes:
+    """The files as one value for the store: each path and file after its length (eight bytes each), and
+    what refiling them takes (the entry hash of each number, the stems). Framing is all it takes, where
+    JSON escaped every quote in the chunks' own JSON again."""
+    extra: dict[str, bytes] = {}
+    if filing is not None and filing.kept_stems is not None and all(
+            digest is None or (isinstance(digest, bytes) and len(digest) == 32) for digest in filing.made_from):
+        extra = {_HASHES: b"".join(_HOLE if digest is None else bytes(digest)  # type: ignore[arg-type]
+                                   for digest in filing.made_from),
+                 _STEMS: (filing.kept_stems if isinstance(filing.kept_stems, bytes) else pack_stems(filing.kept_stems))}
     parts = []
-    for path, data in files.items():
+    for path, data in (files | extra).items():
         name = path.encode("utf-8")
         parts += (len(name).to_bytes(8, "little"), name, len(data).to_bytes(8, "little"), data)
     return b"".join(parts)
 
 
-def _unpacked(packed: bytes | None, code: str) -> dict[str, bytes] | None:
+def _unpacked(packed: bytes | None, code: str) -> _Filing | None:
     """_packed() backwards; None for anything it cannot have written (the value comes from the store),
     or a file that is not one of the language's index files (index.is_index_file)."""
     if packed is None:
         return None
-    files, view, at = {}, memoryview(packed), 0
+    files, extra, view, at = {}, {}, memoryview(packed), 0
     try:
         while at < len(view):
             fields = []
@@ -143,13 +238,19 @@ def _unpacked(packed: bytes | None, code: str) -> dict[str, bytes] | None:
                 fields.append(bytes(view[at + 8: at + 8 + size]))
                 at += 8 + size
             path = fields[0].decode("utf-8")
-            if not is_index_file(path, code):
+            if path in (_HASHES, _STEMS):
+                extra[path] = fields[1]
+            elif is_index_file(path, code):
+                files[path] = fields[1]
+            else:
                 return None
-            files[path] = fields[1]
     except UnicodeDecodeError:
         return None
-    return files
-
+    hashes = extra.get(_HASHES, b"")
+    if _STEMS not in extra or len(hashes) % 32:
+        return _Filing((), files, "")
+    made_from = tuple(None if hashes[at: at + 32] == _HOLE else hashes[at: at + 32] for at in range(0, len(hashes), 32))
+    return _Filing(made_from, files, "", extra[_STEMS])  # the stems are read if the language is refiled
 
 
 def _entry(page: Page, rendered: SearchPage) -> PageEntry:

@@ -8,6 +8,7 @@ query.py compute the same buckets with the same hash.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from samizdat.search import korean
@@ -69,3 +70,17 @@ def bucket(key: str, count: int) -> int:
         value ^= data[i] | (data[i + 1] << 8)
         value = (value * 0x01000193) & 0xFFFFFFFF
     return value % count
+
+
+# Stem → each ending its words have on the site → how many pages hold that word (in their text or title).
+Stems = dict[str, dict[str, int]]
+
+
+def word_stems(code: str, pages: Mapping[str, int]) -> Stems:
+    """The Stems of a language whose every distinct word has `pages` pages holding it (postings.py)."""
+    stems: Stems = {}
+    for word, count in pages.items():
+        if not is_hangul(word):
+            root, end = stem_and_ending(word, code)
+            stems.setdefault(root, {})[end] = count
+    return stems

@@ -13,6 +13,7 @@ counted by the pattern itself. tests/test_search_words.py holds both ways to the
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from functools import cache
 from typing import TYPE_CHECKING
@@ -28,7 +29,11 @@ HANGUL_START = ord(HANGUL_FIRST)
 
 
 def count_words(folded: str) -> Counter[str]:
-    """folded: text already through normalise.fold (the pattern's input too)."""
+    """folded: text already through normalise.fold (the pattern's input too). In a process that has not
+    loaded NumPy (a one-edit build renders a page or two, and refiles its index without it: refile.py),
+    the pattern counts: loading NumPy and making the tables would take a hundred times longer."""
+    if "numpy" not in sys.modules:
+        return Counter(WORDS.findall(folded))
     import numpy as np  # the search alone needs it: a build without search, or `samizdat check`, never loads it
 
     try:

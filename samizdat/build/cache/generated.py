@@ -51,6 +51,11 @@ class GeneratedCache:
             entry = self.entries[path] = (inputs, rows[0][0])
         return entry[1]
 
+    def latest(self, path: str) -> tuple[str, bytes] | None:
+        """The file kept under `path` whatever its inputs, with them (a language's index refiles from its last)."""
+        entry = self.entries.get(path)
+        return (entry[0], self.get(path, entry[0]) or b"") if entry is not None else None
+
     def put(self, path: str, inputs: str, data: bytes) -> None:
         self.used.add(path)
         self.entries[path] = (inputs, data)

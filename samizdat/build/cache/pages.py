@@ -202,6 +202,8 @@ class RenderCache:
     special_memo: dict[str, tuple[tuple[tuple[tuple[str, ...], str], ...], bytes]] = field(default_factory=dict)
     # The Python Jinja2 made of each template, kept as text (build/cache/templates.py)
     templates: TemplateCode = field(default_factory=lambda: TemplateCode(Store(None)))
+    # Output path → the page this object held there before the last replace_all put another in its place
+    replaced: dict[str, FinalPage] = field(default_factory=dict)
     # Read number → how many kept pages made it, while this object lives: a save of 10,000 pages counted
     # every page's reads again (200,000 of them) to find the few that no page makes any more.
     _uses: dict[int, int] | None = None
@@ -234,6 +236,7 @@ class RenderCache:
         changed = [key for key, (_, page) in entries.items() if (known := old.get(key)) is None or known[1] is not page]
         gone = old.keys() - entries.keys()
         self.dirty.update(changed, gone)
+        self.replaced = {key: old[key][1] for key in changed if key in old}
         uses = self._uses
         if uses is None:
             uses = self._uses = {}
