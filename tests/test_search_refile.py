@@ -16,7 +16,7 @@ from samizdat.search.index import file_language
 from samizdat.search.normalise import WORDS, fold
 from samizdat.search.refile import Change, doc_terms, pack_stems, refile, unpack_stems
 from samizdat.search.slots import assign
-from samizdat.search.tokens import Stems, is_hangul, stem_and_ending
+from samizdat.search.tokens import Stems, word_stems
 from samizdat.search.weights import TITLE_WEIGHT
 from tests.test_search_words import _text
 
@@ -43,12 +43,7 @@ def _stems(code: str, numbered: list[PageEntry | None]) -> Stems:
     for entry in numbered:
         if entry is not None:
             pages.update(set(entry.words.split(" ") if entry.words else ()) | set(WORDS.findall(fold(entry.title))))
-    stems: Stems = {}
-    for word, count in pages.items():
-        if not is_hangul(word):
-            root, end = stem_and_ending(word, code)
-            stems.setdefault(root, {})[end] = count
-    return stems
+    return word_stems(code, pages)
 
 
 def _site(rng: random.Random, vocabulary: list[str], pages: int) -> list[PageEntry | None]:
@@ -113,7 +108,8 @@ def test_a_kept_filing_that_does_not_agree_with_the_change_is_refused() -> None:
     stranger = PageEntry.of(old.path, "", "", old.kind, "", ["neverseenword"], [1])
     # A page said to have held a word no page held, or to have moved to another address.
     assert refile("en", files, stems, [Change(number, stranger, old)]) is None
-    moved = PageEntry.of("elsewhere/", old.title, old.date, old.kind, old.snippet, old.words.split(), [1] * len(old.counts))
+    moved = PageEntry.of("elsewhere/", old.title, old.date, old.kind, old.snippet, old.words.split(),
+                         [1] * len(old.counts))
     assert refile("en", files, stems, [Change(number, old, moved)]) is None
     # A bucket damaged in the store.
     damaged = {path: (b"not a chunk" if "/x" in path else data) for path, data in files.items()}

@@ -67,10 +67,12 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         with timings.stage("search"):
             on_disk = kept if caches is not None and caches.store.db is not None else None
             prefetch = read_entries(caches.render) if caches is not None and caches.render is not None else None
+            # The pages this build rendered anew had others before: their entries let a language be refiled.
             replaced = caches.render.replaced if caches is not None and caches.render is not None else {}
             generated |= search_outputs(config, pages, {path: StoredSearchPage(page)
                                                         for path, page in rendered_site.pages.items()},
-                                        on_disk, prefetch, {path: StoredSearchPage(page) for path, page in replaced.items()})
+                                        on_disk, prefetch,
+                                        {path: StoredSearchPage(page) for path, page in replaced.items()})
     if kept is not None and not later:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.

@@ -20,8 +20,7 @@ import numpy as np
 from samizdat.search.entry import SHIFT, SURROGATES, PageEntry
 from samizdat.search.normalise import WORDS, fold
 from samizdat.search.tokens import is_hangul, korean_terms, stem_and_ending
-from samizdat.search.weights import B, K1, REFERENCE_WORDS, TITLE_WEIGHT
-
+from samizdat.search.weights import K1, REFERENCE_WORDS, TITLE_WEIGHT, B
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,19 @@ import orjson
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry, count_of
-from samizdat.search.index import DOCS_PER_CHUNK, HOLE_KIND, chunk_prefix, language_folder
+from samizdat.search.index import DOCS_PER_CHUNK, chunk_prefix, language_folder
 from samizdat.search.normalise import WORDS, fold
-from samizdat.search.tokens import HANGUL, OTHER, Stems, bucket, form_of, is_hangul, korean_terms, stem_and_ending, word_key
+from samizdat.search.tokens import (
+    HANGUL,
+    OTHER,
+    Stems,
+    bucket,
+    form_of,
+    is_hangul,
+    korean_terms,
+    stem_and_ending,
+    word_key,
+)
 from samizdat.search.weights import TITLE_WEIGHT, bm25
 
 Term = tuple[str, str]  # (HANGUL or OTHER, the Korean term or the stem)

@@ -4,8 +4,9 @@ entry.py), the index files out.
 The entries come as text (entry.pack); a language none of whose entries or numbers changed keeps its files from
 the last build: in this process (the dev server rebuilds in one process), or else from the build store
 (`kept`, under a hash of the entries), so a one-edit `samizdat build` files one language, not all. What
-decides it is each entry's hash, which the build store keeps beside the entry: the entries themselves are
-read (`prefetch`) only for a language that is filed again.
+decides it is each entry's hash, which the build store keeps beside the entry. A language whose pages kept
+their numbers is refiled from its last filing with the changed pages' old and new entries (refile.py);
+the entries of every page are read (`prefetch`) only for a language filed afresh.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import Protocol
 from samizdat.collector import gc_paused
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
+from samizdat.sealed import CacheDamaged
 from samizdat.search.documents import searchable
 from samizdat.search.entry import PageEntry, page_entry, unpack
 from samizdat.search.index import file_language, is_index_file
 from samizdat.search.refile import Change, pack_stems, refile, unpack_stems
-from samizdat.search.tokens import Stems
-from samizdat.sealed import CacheDamaged
 from samizdat.search.slots import assign
+from samizdat.search.tokens import Stems
 
 
 @dataclass(frozen=True)
