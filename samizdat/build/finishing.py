@@ -77,9 +77,10 @@ def check_static_clashes(copies: dict[str, Path], pages: list[Page], generated: 
     """No page, copied file or generated file (sitemap, feeds, calendars, header files, 404 pages…) takes
     another's place, on any disk. Generated files come last: a site's own file (static/robots.txt) may
     replace one of them on purpose, so only the generated files no site file replaces are claimed."""
-    own = page_claims(pages) + file_claims(copies)
     generated = set(generated)
-    check_claims(own + generated_claims(generated - copies.keys()))
+    claimed = [rel for rel in generated if rel not in copies]
+    outputs = (*(page.output_path for page in pages), *copies, *claimed)
+    check_claims(lambda: page_claims(pages) + file_claims(copies) + generated_claims(claimed), outputs)
     for rel in sorted(copies.keys() & generated):
         _refuse_template(rel, copies[rel])
 

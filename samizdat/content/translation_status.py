@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from samizdat.config import SiteConfig
 from samizdat.content.pages import SECTION_LAYOUTS, Page
@@ -102,7 +102,15 @@ def source_language(group: dict[str, Page], config: SiteConfig) -> str:
 KeptRows = dict[str, tuple[tuple[object, ...], Page, str, dict[str, "PageStatus"]]]
 
 
-def translation_status(index: TranslationIndex, config: SiteConfig, hashes: dict[Path, str] | None = None,
+class BodyHashes(Protocol):
+    """Source path → body_hash of its page, where known; the status adds the ones it works out."""
+
+    def get(self, path: Path) -> str | None: ...
+
+    def __setitem__(self, path: Path, body_hash: str) -> None: ...
+
+
+def translation_status(index: TranslationIndex, config: SiteConfig, hashes: BodyHashes | None = None,
                        kept: KeptRows | None = None) -> Status:
     """hashes: source path → body_hash of its page, known from an earlier build (the build's store);
     the hashes worked out here are added to it. kept: the rows of the last status (the dev server's),
@@ -116,13 +124,15 @@ def translation_status(index: TranslationIndex, config: SiteConfig, hashes: dict
             continue  # news/page/2, news/2026, tags/…: made by the build, not translated
         identity = (languages, *((code, id(page)) for code, page in group.items()))
         earlier = kept.get(key) if kept is not None else None
-        source = earlier[1] if earlier is not None and earlier[0] == identity else group[source_language(group, config)]
-        current = hashes.get(source.path)
-        if current is None:
-            current = hashes[source.path] = body_hash(source.body)
-        if earlier is not None and earlier[0] == identity and earlier[2] == current:
-            row = earlier[3]
+        if earlier is not None and earlier[0] == identity:
+            # The same page objects: the same source, whose body (a page is replaced, never changed) has the
+            # same hash. The row follows from the three.
+            source, current, row = earlier[1], earlier[2], earlier[3]
         else:
+            source = group[source_language(group, config)]
+            current = hashes.get(source.path)
+            if current is None:
+                current = hashes[source.path] = body_hash(source.body)
             row = _row(group, source, current, config)
         status[key] = row
         made[key] = (identity, source, current, row)

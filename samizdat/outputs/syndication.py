@@ -219,11 +219,20 @@ def _pick(value: dict[str, str] | str, language: Language, config: SiteConfig) -
     return value
 
 
+# The last sitemap's table with its hash, for the life of the process: comparing 10,000 entries with the last
+# save's costs a tenth of writing them out and hashing them again.
+_SITEMAP_TABLE: list[tuple[tuple[object, ...], str]] = []
+
+
 def _sitemap(config: SiteConfig, pages: list[Page], index: TranslationIndex, kept: Kept) -> bytes:
     """Every page with its translations: it changes only when a page comes, goes or moves."""
-    table = ((page.key, page.language.code, page.url) for page in pages)  # all _sitemap_entry reads of a page
-    languages = [(language.code, language.is_default) for language in config.languages]
-    inputs = hashlib.sha256(repr((config.base_url, languages, *table)).encode()).hexdigest()
+    table = (config.base_url, [(language.code, language.is_default) for language in config.languages],
+             *((page.key, page.language.code, page.url) for page in pages))  # all _sitemap_entry reads of a page
+    if _SITEMAP_TABLE and _SITEMAP_TABLE[0][0] == table:  # the dev server's save: compared, not written out again
+        inputs = _SITEMAP_TABLE[0][1]
+    else:
+        inputs = hashlib.sha256(repr(table).encode()).hexdigest()
+        _SITEMAP_TABLE[:] = [(table, inputs)]
     known = kept.get("sitemap.xml", inputs)
     if known is None:
         known = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])

@@ -130,16 +130,16 @@ class ParseCache:
         page = make_page(source, config)
         return Known(stat, digest, Parsed(page, tuple(find_placeholders(source.text)), digest))
 
-    def paragraphs(self) -> dict[Path, str]:
+    def paragraphs(self) -> Paragraphs:
         """Source path → body_hash of its page, as far as an earlier build worked it out."""
-        return {known.parsed.page.path: known.parsed.paragraphs for known in self.entries.values()
-                if known.parsed.paragraphs}
+        return Paragraphs(self.entries)
 
-    def keep_paragraphs(self, hashes: dict[Path, str]) -> None:
+    def keep_paragraphs(self, hashes: Paragraphs) -> None:
         """The body hashes the translation status worked out, kept in the sources' rows for the next build."""
-        for key, known in self.entries.items():
-            found = hashes.get(known.parsed.page.path)
-            if found and found != known.parsed.paragraphs:
+        for path, found in hashes.found.items():
+            key = path.as_posix()
+            known = self.entries.get(key)
+            if known is not None and found != known.parsed.paragraphs:
                 self.entries[key] = replace(known, parsed=replace(known.parsed, paragraphs=found))
                 self.dirty.add(key)
 
@@ -166,6 +166,26 @@ class ParseCache:
             db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
                        (key, self.config_digest, json.dumps(known.stat), known.digest, fields, body))
         self.dirty = set()
+
+
+class Paragraphs:
+    """Source path → body_hash of its page (translation_status.BodyHashes): what earlier builds worked out,
+    read from the parsed pages one path at a time, and what this build adds (`found`, for their rows). A
+    dict of every page was made, and walked again, on every save of the dev server."""
+
+    def __init__(self, entries: dict[str, Known]) -> None:
+        self._entries = entries
+        self.found: dict[Path, str] = {}
+
+    def get(self, path: Path) -> str | None:
+        found = self.found.get(path)
+        if found is not None:
+            return found
+        known = self._entries.get(path.as_posix())  # the key each page is kept under (SourceRef.path_text)
+        return known.parsed.paragraphs or None if known is not None else None
+
+    def __setitem__(self, path: Path, body_hash: str) -> None:
+        self.found[path] = body_hash
 
 
 def config_digest(config: SiteConfig, drafts: bool) -> str:
