@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from samizdat.build.output_paths import MARKER
+from tests.conftest import MINIMAL_CONFIG, tree_digest
 from tests.staleness import site_files, write_site
 
 
@@ -68,6 +70,35 @@ def test_building_a_page_imports_neither_numpy_nor_pillow_nor_lxml(module: str) 
              "print(' '.join(sorted(name for name in ('numpy', 'PIL', 'lxml') if name in sys.modules)))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
     assert loaded.stdout.strip() == ""
+
+
+def test_a_one_edit_build_of_a_site_without_photos_loads_neither_numpy_nor_pillow(tmp_path: Path) -> None:
+    """The edited page's words are counted by the word pattern, its language refiled from the last filing
+    (search/refile.py), and a site without raster images has nothing to probe: the build's output is the
+    same as a cold build's, and it did it without loading NumPy or Pillow."""
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, {"samizdat.toml": MINIMAL_CONFIG,
+                      "content/ru/index.md": "---\ntitle: Главная\n---\n\nМитинг против войны.\n",
+                      "content/en/index.md": "---\ntitle: Home\n---\n\nA rally against the war.\n",
+                      "content/en/about.md": "---\ntitle: About\n---\n\nWho we are.\n"})
+    assert command("build", site, "-o", out).returncode == 0
+    about = site / "content/en/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nWe gather every Sunday.\n", encoding="utf-8")
+    probe = ("import sys\n"
+             "from samizdat.cli import main\n"
+             f"code = main(['build', {str(site)!r}, '-o', {str(out)!r}])\n"
+             "print(code, ' '.join(sorted(name for name in ('numpy', 'PIL') if name in sys.modules)))")
+    built = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert built.stdout.strip().splitlines()[-1] == "0", built.stderr
+    assert "sunday" in "".join(path.read_text(encoding="utf-8") for path in (out / "_search/en").glob("x*.css"))
+    cold = tmp_path / "cold"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cold-cache")}
+    assert command("build", site, "-o", cold, env=env).returncode == 0
+    files = tree_digest(out)
+    assert files and files.keys() == tree_digest(cold).keys()
+    # Every file the same, but the output's manifest, which holds each file's modification time.
+    assert {rel: digest for rel, digest in files.items() if rel != MARKER} == {
+        rel: digest for rel, digest in tree_digest(cold).items() if rel != MARKER}
 
 
 def test_nothing_changed_is_answered_without_the_pipeline(tmp_path: Path) -> None:

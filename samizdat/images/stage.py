@@ -162,10 +162,12 @@ def _resolve(ref: Reference, copies: _PublishedFiles) -> Path:
 def _probe_all(config: SiteConfig, cache: ImageCache, refs: dict[Path, Reference],
                copies: dict[str, Path]) -> tuple[list[Source], list[Finding]]:
     """Referenced images must be sound (else an error at the reference); unreferenced bad files are left out."""
+    published = {path for rel, path in copies.items() if is_raster(rel)}
+    if not refs and not published:
+        return [], []  # a site without raster images never loads Pillow
     from samizdat.images.probe import ImageProblem, probe  # Pillow: loaded when the site has images
 
     sources, findings = [], []
-    published = {path for rel, path in copies.items() if is_raster(rel)}
     for path in [*refs, *sorted(published - set(refs))]:
         try:
             sources.append(probe(path, cache.digest(path) if path.is_file() else ""))
