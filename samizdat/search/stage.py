@@ -76,8 +76,8 @@ class _Filing:
 # Language code → its last filing, for the life of the process (the dev server).
 _FILED: dict[str, _Filing] = {}
 STORED = "search-index:"  # + language code: the name of a language's files in `kept`
-# A filing changed in more pages than this (and a sixteenth of the language) is made afresh: past it, reading
-# every entry and weighing them all in arrays costs less than weighing the changed pages one by one.
+# A filing changed in more pages than this, or than a sixteenth of the language, is made afresh: past it,
+# reading every entry and weighing them all in arrays costs less than weighing the changed pages one by one.
 REFILE_AT_MOST = 32
 
 
@@ -117,7 +117,7 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
             if stored is None and NO_ENTRY not in hashes:
                 last = known if known is not None and known.stems is not None else _last_stored(store, code)
                 numbered_pages = [None if path is None else own[path] for path in slots]
-                stored = _refiled(code, last, made_from, sources, numbered_pages, rendered, replaced)
+                stored = _refiled(code, last, made_from, sources, numbered_pages, replaced)
                 if stored is not None:
                     _keep(store, code, inputs, stored)
             if stored is None:
@@ -138,8 +138,7 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
 
 
 def _refiled(code: str, last: _Filing | None, made_from: tuple[object, ...], sources: list[SearchPage | None],
-             numbered: list[Page | None], rendered: Mapping[str, SearchPage],
-             replaced: Mapping[str, SearchPage]) -> _Filing | None:
+             numbered: list[Page | None], replaced: Mapping[str, SearchPage]) -> _Filing | None:
     """The language refiled from its last filing (refile.py), when every page kept its number and the old
     entry of each changed one is at hand, with the hash the last filing has for it; else None."""
     if last is None or last.stems is None or len(last.made_from) != len(made_from):
