@@ -182,7 +182,9 @@ class Paragraphs:
         if found is not None:
             return found
         known = self._entries.get(path.as_posix())  # the key each page is kept under (SourceRef.path_text)
-        return known.parsed.paragraphs or None if known is not None else None
+        if known is None:
+            return None
+        return known.parsed.paragraphs or None  # "": not worked out yet
 
     def __setitem__(self, path: Path, body_hash: str) -> None:
         self.found[path] = body_hash
