@@ -74,7 +74,7 @@ def refile(code: str, files: dict[str, bytes], stems: Stems, changes: Sequence[C
     the kept filing does not agree with the changes (the caller then files the language afresh)."""
     try:
         return _Refiling(code, files, stems).apply(changes)
-    except (KeyError, ValueError, TypeError, IndexError, AttributeError):  # a kept file of another shape
+    except (KeyError, ValueError, TypeError, IndexError):  # a kept file of another shape
         return None
 
 
