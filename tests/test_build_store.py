@@ -296,3 +296,25 @@ def test_template_code_from_the_store_still_runs_in_the_sandbox(tmp_path: Path,
     message = str(refused.value)
     assert "partials/footer.html:2: template error" in message  # the file and line to edit
     assert "'__class__' of 'str' object is unsafe" in message and "hint:" in message
+
+
+def test_a_table_of_inputs_is_hashed_again_only_when_it_differs_from_the_last() -> None:
+    """The dev server's sitemap: its 10,000 entries are compared with the last save's, and hashed again only
+    when one of them changed (GeneratedCache.inputs_of)."""
+    from samizdat.build.cache.generated import GeneratedCache
+    from samizdat.build.cache.store import Store
+
+    kept = GeneratedCache(Store(None))
+    hashed: list[tuple[object, ...]] = []
+
+    def digest(table: tuple[object, ...]) -> str:
+        hashed.append(table)
+        return repr(table)
+
+    first = ("https://example.org", [("ru", True)], ("index", "ru", "/"), ("about", "ru", "/about/"))
+    assert kept.inputs_of("sitemap.xml", first, digest) == repr(first)
+    assert kept.inputs_of("sitemap.xml", tuple(list(first)), digest) == repr(first)  # equal, not the same object
+    moved = (*first[:3], ("about", "ru", "/who/"))
+    assert kept.inputs_of("sitemap.xml", moved, digest) == repr(moved)
+    assert kept.inputs_of("other.xml", moved, digest) == repr(moved)  # each file its own
+    assert hashed == [first, moved, moved]

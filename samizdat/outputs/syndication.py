@@ -28,6 +28,9 @@ class Kept(Protocol):
 
     def put(self, path: str, inputs: str, data: bytes) -> None: ...
 
+    def inputs_of(self, path: str, table: tuple[object, ...], hashed: Callable[[tuple[object, ...]], str]) -> str:
+        """hashed(table), or the hash of an equal table given for `path` before."""
+
 
 class _Nothing:
     def get(self, path: str, inputs: str) -> bytes | None:
@@ -35,6 +38,9 @@ class _Nothing:
 
     def put(self, path: str, inputs: str, data: bytes) -> None:
         pass
+
+    def inputs_of(self, path: str, table: tuple[object, ...], hashed: Callable[[tuple[object, ...]], str]) -> str:
+        return hashed(table)
 
 
 def syndication_outputs(config: SiteConfig, pages: list[Page], index: TranslationIndex, collections: Collections,
@@ -219,20 +225,11 @@ def _pick(value: dict[str, str] | str, language: Language, config: SiteConfig) -
     return value
 
 
-# The last sitemap's table with its hash, for the life of the process: comparing 10,000 entries with the last
-# save's costs a tenth of writing them out and hashing them again.
-_SITEMAP_TABLE: list[tuple[tuple[object, ...], str]] = []
-
-
 def _sitemap(config: SiteConfig, pages: list[Page], index: TranslationIndex, kept: Kept) -> bytes:
     """Every page with its translations: it changes only when a page comes, goes or moves."""
     table = (config.base_url, [(language.code, language.is_default) for language in config.languages],
              *((page.key, page.language.code, page.url) for page in pages))  # all _sitemap_entry reads of a page
-    if _SITEMAP_TABLE and _SITEMAP_TABLE[0][0] == table:  # the dev server's save: compared, not written out again
-        inputs = _SITEMAP_TABLE[0][1]
-    else:
-        inputs = hashlib.sha256(repr(table).encode()).hexdigest()
-        _SITEMAP_TABLE[:] = [(table, inputs)]
+    inputs = kept.inputs_of("sitemap.xml", table, lambda items: hashlib.sha256(repr(items).encode()).hexdigest())
     known = kept.get("sitemap.xml", inputs)
     if known is None:
         known = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])

@@ -10,6 +10,7 @@ table (store.py), one row a file, written only for files made anew; the dev serv
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from samizdat.build.cache.store import Store
@@ -23,6 +24,8 @@ class GeneratedCache:
     entries: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # asked for in this build: the rest are gone on save
     dirty: set[str] = field(default_factory=set)  # rows to write on save
+    # Output path → the last table of inputs handed to inputs_of, with its hash: in memory only (the dev server)
+    tables: dict[str, tuple[tuple[object, ...], str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, store: Store) -> GeneratedCache:
@@ -54,7 +57,18 @@ class GeneratedCache:
     def latest(self, path: str) -> tuple[str, bytes] | None:
         """The file kept under `path` whatever its inputs, with them (a language's index refiles from its last)."""
         entry = self.entries.get(path)
-        return (entry[0], self.get(path, entry[0]) or b"") if entry is not None else None
+        if entry is None:
+            return None
+        data = self.get(path, entry[0])
+        return None if data is None else (entry[0], data)
+
+    def inputs_of(self, path: str, table: tuple[object, ...], hashed: Callable[[tuple[object, ...]], str]) -> str:
+        """hashed(table), unless the table is equal to the last one given for `path`: a save of the dev server
+        compares the sitemap's 10,000 entries with the last save's, a tenth of the work of hashing them again."""
+        known = self.tables.get(path)
+        if known is None or known[0] != table:
+            known = self.tables[path] = (table, hashed(table))
+        return known[1]
 
     def put(self, path: str, inputs: str, data: bytes) -> None:
         self.used.add(path)
