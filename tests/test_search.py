@@ -18,7 +18,7 @@ from samizdat.search.query import MIN_PREFIX, LanguageIndex, search, search_lang
 from samizdat.search.slots import assign
 from samizdat.search.tokens import bucket, word_key
 from samizdat.theme import THEMES_DIR
-from tests.conftest import MINIMAL_CONFIG
+from tests.conftest import MINIMAL_CONFIG, cold_user_cache
 
 SEARCH_JS = (THEMES_DIR / "default" / "static" / "search.js").read_text(encoding="utf-8")
 
@@ -284,6 +284,37 @@ def test_hostile_page_text_stays_text_in_the_index(make_site, run_cli, body: str
     assert chunks.decode(files["m.css"])["kinds"].replace("-", "") == "p" and len(docs) == 1
     assert needle in docs[0][4]
     assert [r.path for r in search(lambda p: (site / "_site" / p).read_bytes(), ["en"], needle)] == ["en/"]
+
+
+@pytest.mark.parametrize(("body", "needle"), [
+    ('Say "}:root{color:red} and </style> done', "root"),
+    ("A link here; url(/etc/passwd) and @import '/x.css' are text", "passwd"),
+])
+def test_hostile_text_an_edit_brings_stays_text_in_the_refiled_index(make_site, run_cli, monkeypatch, body: str,
+                                                                      needle: str) -> None:
+    """The same text arriving by an edit: the language is refiled from the last build's files (refile.py),
+    whose buckets are decoded and written again; each is still one rule holding text, as a cold build's."""
+    import samizdat.search.stage
+
+    site = make_site({"content/en/index.md": "---\ntitle: Home\n---\n\nApples.\n",
+                      "content/en/about.md": "---\ntitle: About\n---\n\nPears.\n"})
+    assert run_cli("build", site).code == 0
+    refiled: list[str] = []
+    real = samizdat.search.stage.refile
+    monkeypatch.setattr(samizdat.search.stage, "refile", lambda code, *args: refiled.append(code) or real(code, *args))
+    about = site / "content/en/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + f"\n{body}\n", encoding="utf-8")
+    assert run_cli("build", site).code == 0
+    assert refiled == ["en"]
+    files = _chunk_files(site)
+    decoded = {name: chunks.decode(data) for name, data in files.items()}  # one rule each, or decode refuses it
+    assert any(needle in doc[4] for name, payload in decoded.items() if name.startswith("d") for doc in payload if doc)
+    assert [r.path for r in search(lambda p: (site / "_site" / p).read_bytes(), ["en"], needle)] == ["en/about/"]
+    samizdat.search.stage._FILED.clear()
+    cold = site.parent / "cold"
+    with cold_user_cache(site.parent / "cold-cache"):
+        assert run_cli("build", site, "-o", cold).code == 0
+    assert files == {path.name: path.read_bytes() for path in (cold / "_search" / "en").iterdir()}
 
 
 def test_a_page_can_leave_the_index_and_listings_are_not_in_it(make_site, run_cli) -> None:
