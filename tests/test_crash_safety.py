@@ -16,7 +16,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -66,9 +65,30 @@ def cold_builds(tmp_path: Path, versions: str) -> dict[str, dict[str, str]]:
     return references
 
 
-def start_build(site: Path, out: Path) -> subprocess.Popen[str]:
-    # Unbuffered: a build's report arrives as it is printed, which tells the order the builds ran in.
-    return subprocess.Popen([sys.executable, "-m", "samizdat", "build", str(site), "-o", str(out)],
+# A build that also says, on stdout, when it took the locks, by the clock every process on the machine shares
+# (CLOCK_MONOTONIC). Its report is printed after it let them go, so the order the reports arrive in is not
+# always the order the builds ran in: under load, the next build can finish before the last one prints.
+_BUILD_SAYING_WHEN_IT_HELD_THE_LOCKS = """
+import contextlib, sys, time
+from samizdat.build import command
+
+real = command.build_locks
+
+@contextlib.contextmanager
+def announced(*where):
+    with real(*where):
+        print("held", time.monotonic_ns(), flush=True)
+        yield
+
+command.build_locks = announced
+from samizdat.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def start_build(site: Path, out: Path, *, saying_when: bool = False) -> subprocess.Popen[str]:
+    command = ["-c", _BUILD_SAYING_WHEN_IT_HELD_THE_LOCKS] if saying_when else ["-m", "samizdat"]
+    return subprocess.Popen([sys.executable, *command, "build", str(site), "-o", str(out)],
                             cwd=REPO, env={**os.environ, ANNOUNCE: "1", "PYTHONUNBUFFERED": "1"}, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -146,20 +166,18 @@ def test_builds_at_once_into_one_folder_take_turns(tmp_path: Path, versions: str
     out.parent.mkdir(exist_ok=True)
     holder = os.open(output_lock_path(out), os.O_RDWR | os.O_CREAT)
     fcntl.flock(holder, fcntl.LOCK_EX)  # the builds all start while another build holds the folder
-    builds = [start_build(site, out) for site in sites]
+    builds = [start_build(site, out, saying_when=True) for site in sites]
     for build in builds:
         assert wait_for_line(build.stderr, "samizdat: another build is using the output folder")
-    reports: list[tuple[float, int, str]] = []  # when each build printed its report: the order they ran in
-    readers = [threading.Thread(target=lambda i=i, b=b: reports.extend(
-        (time.monotonic(), i, line) for line in b.stdout if line.startswith("built"))) for i, b in enumerate(builds)]
-    for reader in readers:
-        reader.start()
     os.close(holder)
-    for build, reader in zip(builds, readers, strict=True):
-        assert build.wait() == 0, build.stderr.read()  # type: ignore[union-attr]
-        reader.join()
-        build.stdout.close()  # type: ignore[union-attr]
-        build.stderr.close()  # type: ignore[union-attr]
+    reports: list[tuple[int, int, str]] = []  # when each build took the locks, which build, its report
+    for index, build in enumerate(builds):
+        stdout, stderr = build.communicate()
+        assert build.returncode == 0, stderr
+        held = [int(line.split()[1]) for line in stdout.splitlines() if line.startswith("held ")]
+        report = [line for line in stdout.splitlines() if line.startswith("built")]
+        assert len(held) == 1 and len(report) == 1, stdout
+        reports.append((held[0], index, report[0]))
     state: str | None = None
     for _, index, report in sorted(reports):
         # It may say "0 written" only if the output held its own site already ("200 written" is not that).
