@@ -191,11 +191,12 @@ def test_editors_saves_through_the_real_watcher(site: Path, walks: list[int]) ->
         post.write_text(POST.format(title="Post 2", day=2, text=text), encoding="utf-8")
 
     with background(site) as dev:
-        save_and_wait(in_place, "The first save, which reads every folder.")
         walks.clear()
+        # The watches were set before the first build: even the first save is built from what they saw.
+        save_and_wait(in_place, "The first save.")
         save_and_wait(in_place, "Saved in place.")
         save_and_wait(renamed_over, "Saved by a rename over the page.")
-        assert walks == [], "an edit of a page that stays where it was needs no walk"
+        assert walks == [], "an edit of a page that stays where it was needs no walk, the first one included"
         save_and_wait(backup_first, "Saved after a backup by rename.")  # the backup is passed over: a walk
         new = site / "content/en/news/2026-01-04-post.md"
         new.write_text(POST.format(title="Post 4", day=4, text="A new post."), encoding="utf-8")
@@ -369,3 +370,33 @@ def test_a_save_of_bodies_only_keeps_what_front_matter_made(make_site, monkeypat
     listed = page(state, "en/tags/housing/index.html")
     assert listed is not None and listed.index("Post 2") < listed.index("Post 3")
     assert dict(built(state).output.pages) == cold(site)  # type: ignore[union-attr]
+
+
+def test_a_save_during_the_first_build_is_served(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watches are set before the first build reads the folders: a save made after it read them is one
+    of the watcher's batches, never lost between the build and the watcher's start."""
+    import samizdat.serve.state
+    from samizdat.serve.server import background
+
+    post = site / "content/en/news/2026-01-02-post.md"
+    real = samizdat.serve.state.render_site
+    calls: list[int] = []
+
+    def saving_after_reading(*args, **kwargs):  # type: ignore[no-untyped-def]
+        output = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:  # the first build's first part has read every file
+            post.write_text(POST.format(title="Post 2", day=2, text="Saved while the first build ran."),
+                            encoding="utf-8")
+        return output
+
+    monkeypatch.setattr(samizdat.serve.state, "render_site", saving_after_reading)
+    with background(site) as dev:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            shown = page(dev.state, "en/news/2026-01-02-post/index.html") if dev.state.output else None
+            if shown and "Saved while the first build ran." in shown and not dev.state.completing:
+                break
+            time.sleep(0.02)
+        assert "Saved while the first build ran." in page(dev.state, "en/news/2026-01-02-post/index.html")  # type: ignore[operator]
+        assert dict(dev.state.output.pages) == cold(site)  # type: ignore[union-attr]

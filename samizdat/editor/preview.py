@@ -8,7 +8,6 @@ rebuilds after changes made outside the editor (a git pull, another program).
 from __future__ import annotations
 
 import mimetypes
-import sys
 import threading
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from samizdat.build.options import BuildOptions
 from samizdat.editor.web import PREVIEW_FRAME, security_headers
 from samizdat.serve.handler import lookup
 from samizdat.serve.state import DevState
-from samizdat.serve.watcher import supervise
+from samizdat.serve.watcher import watch_then_build
 
 PREVIEW_CSP = ("default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; font-src 'self'; "
                f"script-src 'self'; base-uri 'none'; form-action 'none'; {PREVIEW_FRAME}")
@@ -40,13 +39,10 @@ class Preview:
         self.state = SharedState(site_root)
         self.stop = threading.Event()
         if watch:  # a cold first build can take a while (photos): the login link must not wait for it
-            threading.Thread(target=self._first_then_watch, name="watch", daemon=True).start()
+            threading.Thread(target=watch_then_build, args=(self.state, self.stop), name="first build",
+                             daemon=True).start()
         else:
             self.state.rebuild()
-
-    def _first_then_watch(self) -> None:
-        print(self.state.rebuild(), file=sys.stderr)
-        supervise(self.state, self.stop)
 
     def refresh(self) -> None:
         self.state.rebuild()

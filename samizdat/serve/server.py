@@ -21,8 +21,7 @@ from samizdat.serve.events import EventHub
 from samizdat.serve.handler import DevHandler
 from samizdat.serve.hosts import HostPolicy
 from samizdat.serve.state import DevState
-from samizdat.serve.watcher import supervise
-from samizdat.terminal import printable
+from samizdat.serve.watcher import watch_then_build
 
 WORKERS = 16  # requests answered at once; pages come from memory, so a request takes about a millisecond
 BACKLOG = 128  # connections the kernel holds while every worker is busy (Python's default is 5)
@@ -88,9 +87,8 @@ def running(site_root: Path, host: str, port: int, drafts: bool = False) -> Iter
     state = DevState(site_root, drafts)
     server, hub = make_server(state, host, port)
     try:
-        print(printable(state.rebuild()), file=sys.stderr)
         stop = threading.Event()
-        threading.Thread(target=supervise, args=(state, stop), name="watch", daemon=True).start()
+        watch_then_build(state, stop)
         threading.Thread(target=hub.run, args=(stop,), name="events", daemon=True).start()
         try:
             yield DevServer(server, state, hub)

@@ -44,6 +44,7 @@ class DevState:
         self.error: str | None = None
         self.gone = False  # the site folder was renamed, moved or deleted while serving
         self.generation = 0
+        self.builds_started = 0  # counted before a build reads anything (serve/watcher.py)
         self.changed = threading.Condition()
         # Parsed sources and rendered pages stay in memory: a save re-renders only what it touched.
         self.caches = BuildCaches()
@@ -70,6 +71,7 @@ class DevState:
         serves is stale: each of its files is the whole build's, and a request for a file it lacks waits
         for the second part (`output_for`)."""
         with self._building:
+            self.builds_started += 1
             return self._rebuild(self._known_changes(changed))
 
     def _known_changes(self, changed: Collection[str] | None) -> frozenset[str] | None:

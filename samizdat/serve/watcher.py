@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 
 from watchfiles import DefaultFilter
 from watchfiles import watch as watch_changes
@@ -18,6 +19,9 @@ GONE_POLL_SECONDS = 0.3  # how often a missing site folder is looked for
 # (truncate, write, rename) takes well under a millisecond, and one to two steps pass between a save and
 # its rebuild (at 30 ms, 30–60 ms of every save).
 STEP_MS = 5
+# How long the first build waits for the watcher's watches (one per folder: milliseconds, even for a large
+# site); a watcher slower than this only makes the first save read the folders again.
+SETTLE_SECONDS = 5.0
 
 
 class SiteFilter(DefaultFilter):
@@ -36,33 +40,69 @@ class SiteFilter(DefaultFilter):
         return False
 
 
-def supervise(state: DevState, stop: threading.Event) -> None:
-    """Run the watcher until `stop`; restart it whatever it raises, and wait out a missing site folder."""
+def watch_then_build(state: DevState, stop: threading.Event) -> None:
+    """Start the watcher, and build once its watches are set: the first save is then one of the batches it
+    hands over, built from the files it names, not from a new reading of every folder."""
+    settled = threading.Event()
+    threading.Thread(target=supervise, args=(state, stop, settled), name="watch", daemon=True).start()
+    settled.wait(SETTLE_SECONDS)
+    print(printable(state.rebuild()), file=sys.stderr)
+
+
+def supervise(state: DevState, stop: threading.Event, settled: threading.Event | None = None) -> None:
+    """Run the watcher until `stop`; restart it whatever it raises, and wait out a missing site folder.
+    settled: set once the first watches are in place, or when there will be none for a while."""
+    settled = settled or threading.Event()
     while not stop.is_set():
         if not state.site_root.is_dir():
+            settled.set()
             _wait_for_site(state, stop)
             continue
         try:
-            watch(state, stop)
+            watch(state, stop, settled)
         except Exception as exc:  # inotify limits, a vanished folder, a bug: the server must go on
+            settled.set()
             print(f"the file watcher stopped and is restarted: {describe_bug(exc)}", file=sys.stderr)
             stop.wait(RESTART_SECONDS)
 
 
-def watch(state: DevState, stop: threading.Event) -> None:
+class _Watching:
+    """The stop event handed to watchfiles, which asks it on every step of its wait for changes, so only once
+    its watches are in place (its notifier sets them before it returns): the first question says so."""
+
+    def __init__(self, stop: threading.Event, on_first: Callable[[], None]) -> None:
+        self._stop = stop
+        self._on_first: Callable[[], None] | None = on_first
+
+    def is_set(self) -> bool:
+        if self._on_first is not None:
+            self._on_first()
+            self._on_first = None
+        return self._stop.is_set()
+
+
+def watch(state: DevState, stop: threading.Event, settled: threading.Event | None = None) -> None:
     """Rebuild after each batch of changes; return when the site folder disappears or on `stop`."""
-    # yield_on_timeout: a renamed folder sends no event to its own watch, so it is looked for each second.
     site_filter = SiteFilter()
-    whole = False  # whether every change since the last build is known: not before the watcher's first batch
-    for changes in watch_changes(state.site_root, watch_filter=site_filter, stop_event=stop,
+    # A batch holds every change since the last build when that build began after the watches were set;
+    # before that (this watcher's first batch, when the last build is older than it), the folders are read.
+    builds_before: list[int] = []
+
+    def watching() -> None:
+        builds_before.append(state.builds_started)
+        if settled is not None:
+            settled.set()
+
+    # yield_on_timeout: a renamed folder sends no event to its own watch, so it is looked for each second.
+    for changes in watch_changes(state.site_root, watch_filter=site_filter, stop_event=_Watching(stop, watching),
                                  debounce=400, step=STEP_MS, rust_timeout=1000, yield_on_timeout=True):
         if not state.site_root.is_dir():
             return
         if changes:
             names = ", ".join(sorted({path.rsplit("/", 1)[-1] for _, path in changes}))
             print(printable(f"changed: {names}"), file=sys.stderr)
-            known = whole and not site_filter.passed_over
-            site_filter.passed_over, whole = False, True
+            known = bool(builds_before) and state.builds_started > builds_before[0] and not site_filter.passed_over
+            site_filter.passed_over = False
             print(printable(state.rebuild({path for _, path in changes} if known else None)), file=sys.stderr)
 
 
