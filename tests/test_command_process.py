@@ -72,10 +72,11 @@ def test_building_a_page_imports_neither_numpy_nor_pillow_nor_lxml(module: str) 
     assert loaded.stdout.strip() == ""
 
 
-def test_a_one_edit_build_of_a_site_without_photos_loads_neither_numpy_nor_pillow(tmp_path: Path) -> None:
+def test_a_one_edit_build_of_a_site_without_photos_loads_neither_numpy_nor_pillow_nor_lxml(tmp_path: Path) -> None:
     """The edited page's words are counted by the word pattern, its language refiled from the last filing
-    (search/refile.py), and a site without raster images has nothing to probe: the build's output is the
-    same as a cold build's, and it did it without loading NumPy or Pillow."""
+    (search/refile.py), a site without raster images has nothing to probe, and the theme's icon was cleaned
+    by the last build (assets/publish.py): the build's output is the same as a cold build's, and it did it
+    without loading NumPy, Pillow or lxml."""
     site, out = tmp_path / "site", tmp_path / "out"
     write_site(site, {"samizdat.toml": MINIMAL_CONFIG,
                       "content/ru/index.md": "---\ntitle: Главная\n---\n\nМитинг против войны.\n",
@@ -87,7 +88,7 @@ def test_a_one_edit_build_of_a_site_without_photos_loads_neither_numpy_nor_pillo
     probe = ("import sys\n"
              "from samizdat.cli import main\n"
              f"code = main(['build', {str(site)!r}, '-o', {str(out)!r}])\n"
-             "print(code, ' '.join(sorted(name for name in ('numpy', 'PIL') if name in sys.modules)))")
+             "print(code, ' '.join(sorted(name for name in ('numpy', 'PIL', 'lxml') if name in sys.modules)))")
     built = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
     assert built.stdout.strip().splitlines()[-1] == "0", built.stderr
     assert "sunday" in "".join(path.read_text(encoding="utf-8") for path in (out / "_search/en").glob("x*.css"))

@@ -18,10 +18,11 @@ from tests.conftest import tree_digest
 PAGE = "".join(f"![photo {n}](../assets/p{n}.jpg)\n\n" for n in range(4))
 
 
-def image_results(site: Path) -> dict[str, list[str]]:
-    """The photo results in the site's build store: key → digests of the files it publishes."""
+def image_results(site: Path, kind: str = "image:") -> dict[str, list[str]]:
+    """The photo results (or those of another kind: "" for all) in the site's build store: key → digests of
+    the files it publishes."""
     db = sqlite3.connect(store_path(site))
-    rows = db.execute("SELECT key, files FROM products WHERE key LIKE 'image:%'").fetchall()
+    rows = db.execute("SELECT key, files FROM products WHERE key LIKE ?", (f"{kind}%",)).fetchall()
     db.close()
     return {key: json.loads(files) for key, files in rows}
 
@@ -65,7 +66,9 @@ def test_second_build_processes_nothing_and_a_change_redoes_one(make_site, run_c
     third = run_cli("build", site, "-o", out)
     assert counts(third.out) == (1, 3)
     assert len(image_results(site)) == 4  # the old p2 result was pruned, and its files with it
-    assert set(product_files(site)) == {digest for files in image_results(site).values() for digest in files}
+    # Beside them, the results' files: the photos' and the theme's icon's (svg: results)
+    assert set(product_files(site)) == {digest for files in image_results(site, "").values() for digest in files}
+    assert image_results(site, "svg:")
     assert not (site / ".samizdat-cache/images").exists()  # nothing of the images is kept in the site
     assert counts(run_cli("build", site, "-o", out).out) == (0, 4)
     changed = {rel for rel, digest in tree_digest(out).items() if before.get(rel) != digest and rel != MARKER}

@@ -300,3 +300,51 @@ def test_check_notes_what_an_editor_left_in_a_drawing(sandbox: Sandbox, capsys) 
     assert "assets/flyer.svg: info [svg-metadata]: published without: " in outcome.out
     for what in ("comments", "metadata (author, licence)", "editor data (Inkscape, Sodipodi…)"):
         assert what in outcome.out
+
+
+def test_a_drawing_is_cleaned_again_only_when_its_bytes_or_its_kept_result_change(
+        sandbox: Sandbox, capsys, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The build's results keep a cleaned drawing by the hash of its bytes (the theme's icon is on every
+    build): the next build publishes the same bytes and tells the same warning without cleaning it again;
+    a changed drawing, or a kept result whose file no longer hashes to its name, is cleaned again."""
+    import samizdat.assets.svg as svg_module
+    from samizdat.products import folder_for
+
+    cleanings: list[str] = []
+    real = svg_module.clean_svg_report
+
+    def counting(data: bytes, source: Path):  # type: ignore[no-untyped-def]
+        cleanings.append(source.name)
+        return real(data, source)
+
+    monkeypatch.setattr(svg_module, "clean_svg_report", counting)
+    source, _ = HOSTILE_SVGS["script"]
+    sandbox.write({"assets/drawing.svg": source})
+    page = sandbox.site / "content/en/index.md"
+
+    def build_after_an_edit(text: str) -> tuple[bytes, str]:
+        page.write_text(f"---\ntitle: Home\n---\n\n{text}\n", encoding="utf-8")
+        cleanings.clear()
+        outcome = sandbox.build(capsys)
+        assert outcome.code == 0, outcome.err
+        assert "assets/drawing.svg: warning [svg-cleaned]: published without: scripts" in outcome.err
+        published = (sandbox.out / "assets/drawing.svg").read_bytes()
+        assert b"<script" not in published and b"evil" not in published
+        return published, outcome.err
+
+    first, _ = build_after_an_edit("First.")
+    assert "drawing.svg" in cleanings
+    again, _ = build_after_an_edit("Second.")
+    assert cleanings == [] and again == first  # the theme's icon and the drawing, both from the results
+
+    changed = source.replace(b"#0a58ca", b"#b02a37")
+    (sandbox.site / "assets/drawing.svg").write_bytes(changed)
+    recoloured, _ = build_after_an_edit("Third.")
+    assert cleanings == ["drawing.svg"] and b"#b02a37" in recoloured
+
+    kept = [path for path in folder_for(sandbox.site).iterdir() if path.read_bytes() == recoloured]
+    assert len(kept) == 1
+    kept[0].write_bytes(changed)  # the kept result's file, now the drawing with its script
+    mended, _ = build_after_an_edit("Fourth.")
+    assert cleanings == ["drawing.svg"] and mended == recoloured
+    sandbox.assert_untouched()

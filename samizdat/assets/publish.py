@@ -9,6 +9,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from samizdat.assets.svg_report import CleanedSvg
 from samizdat.assets.xml_files import XML_SUFFIXES
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding
@@ -18,8 +19,10 @@ from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE, script_hash
 from samizdat.outputs.site_headers import check_site_headers, site_block
+from samizdat.products import ProductBook
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+SVG_RESULT = "svg:"  # + the sha256 of a drawing's bytes: its cleaning, in the build's results
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,10 @@ class PublishedAssets:
     site_htaccess: bytes = b""  # the site's .htaccess lines, to follow the policy's
 
 
-def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets:
+def publish_assets(copies: dict[str, Path], rules: PageRules, book: ProductBook | None = None) -> PublishedAssets:
     """An HTML file published as it is meets the same rules as a page (it gets no CSP meta of its own,
-    so on a host without headers the rules are all that protects its readers)."""
+    so on a host without headers the rules are all that protects its readers).
+    book: the build's results, where a drawing cleaned before is found by the hash of its bytes."""
     kept: dict[str, Path] = {}
     cleaned: dict[str, bytes] = {}
     findings: list[Finding] = []
@@ -60,9 +64,7 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             htaccess = site_htaccess.site_block(text)
             continue
         if rel.lower().endswith(".svg"):
-            from samizdat.assets.svg import clean_svg_report  # lxml: loaded when the site has an SVG
-
-            svg = clean_svg_report(path.read_bytes(), path)
+            svg = _cleaned_svg(path, book)
             cleaned[rel], notes = svg.data, notes + svg.findings(path)
             continue
         if rel.lower().endswith(".svgz"):
@@ -78,6 +80,33 @@ def publish_assets(copies: dict[str, Path], rules: PageRules) -> PublishedAssets
             scripts += [script_hash(body) for body in scan.scripts]
         kept[rel] = path
     return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts), tuple(notes), htaccess)
+
+
+def _cleaned_svg(path: Path, book: ProductBook | None) -> CleanedSvg:
+    """The drawing cleaned, or as it was cleaned before when its bytes are the same (the theme's icon, on
+    every build): lxml is then not even loaded."""
+    if book is None:
+        return _clean_svg(path)
+    key = f"{SVG_RESULT}{book.digest(path)}"
+    found = book.find(key)
+    if found is not None:
+        value, files = found
+        try:
+            return CleanedSvg(files[value["file"]].read_bytes(), tuple(str(label) for label in value["removed"]))
+        except (OSError, KeyError, TypeError):
+            pass  # a result of another shape, or its file gone since: cleaned again
+    svg = _clean_svg(path)
+    made = book.folder.staging(".svg")
+    made.write_bytes(svg.data)
+    digest = book.folder.put(made)
+    book.keep(key, {"file": digest, "removed": list(svg.removed)}, [digest])
+    return svg
+
+
+def _clean_svg(path: Path) -> CleanedSvg:
+    from samizdat.assets.svg import clean_svg_report  # lxml: loaded when a drawing is cleaned
+
+    return clean_svg_report(path.read_bytes(), path)
 
 
 def _text(path: Path) -> str:

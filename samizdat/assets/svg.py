@@ -11,25 +11,29 @@ another file; what cannot be parsed that way is refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from samizdat.assets.svg_report import (
+    COMMENT,
+    CSS,
+    EDITOR,
+    HANDLER,
+    HTML,
+    METADATA,
+    OUTSIDE,
+    PICTURE,
+    SCRIPT,
+    CleanedSvg,
+)
 from samizdat.assets.xml_files import parse_untrusted
 from samizdat.errors import ContentError, SourceLocation
-from samizdat.findings import Finding, finding
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BYTES = 20 * 1024 * 1024  # far above any drawing; a larger "SVG" is something else
-# What a cleaning removes, as the volunteer is told: code and outside references change what a
-# drawing does (a warning), the rest only what it says about its author (a note).
-SCRIPT, HTML, HANDLER = "scripts", "HTML inside the drawing (foreignObject)", "event handlers or script links"
-OUTSIDE, PICTURE, CSS = "references to other files or sites", "embedded pictures", "CSS imports or url()"
-METADATA, EDITOR, COMMENT = "metadata (author, licence)", "editor data (Inkscape, Sodipodi…)", "comments"
-CODE_LABELS = (SCRIPT, HTML, HANDLER, OUTSIDE, PICTURE, CSS)
 METADATA_NAMESPACES = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://purl.org/dc/elements/1.1/",
                        "http://creativecommons.org/ns#", "http://web.resource.org/cc/"}
 # SVG elements that run code, show another document, or only carry facts about the file.
@@ -42,23 +46,6 @@ ANIMATIONS = {"set", "animate", "animateMotion", "animateTransform"}
 REFERENCE_ATTRIBUTES = {"href", f"{{{XLINK_NS}}}href"}
 _CSS_IMPORT_RE = re.compile(r"@import[^;]*;?", re.IGNORECASE)
 _CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class CleanedSvg:
-    data: bytes
-    removed: tuple[str, ...]  # what went, one label per kind (see CODE_LABELS and NOTE_LABELS)
-
-    def findings(self, source: Path) -> list[Finding]:
-        """What the volunteer should know: code, pictures and outside references are a warning (the
-        drawing may look different); editor data and comments a note."""
-        code = [label for label in self.removed if label in CODE_LABELS]
-        if code:
-            return [finding("svg-cleaned", f"published without: {', '.join(code)}", SourceLocation(source),
-                            hint="check how the drawing looks; save an embedded photo as its own file in assets/")]
-        if self.removed:
-            return [finding("svg-metadata", f"published without: {', '.join(self.removed)}", SourceLocation(source))]
-        return []
 
 
 def clean_svg(data: bytes, source: Path) -> bytes:

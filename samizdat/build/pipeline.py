@@ -82,7 +82,9 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         feeds = [paths.feed_path(language) for language in config.languages]
         check_static_clashes(copies, pages, [*generated.keys() | set(feeds), HEADERS_FILE, NGINX_FILE,
                                                 HTACCESS_FILE])
-        assets = publish_assets(copies, rendered_site.rules)  # SVG cleaned, HTML checked, _headers kept apart
+        products = caches.products if caches else None  # image, document and drawing results, kept in the store
+        # SVG cleaned, HTML checked, _headers kept apart
+        assets = publish_assets(copies, rendered_site.rules, products)
         # A site file may replace a generated one on purpose (static/robots.txt): the site's is published.
         replaced = assets.copies.keys() | assets.cleaned.keys()
         rendered = Pages(rendered_site.pages, {rel: data for rel, data in generated.items()
@@ -103,7 +105,6 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         outputs = secure(config, outputs, scripts, assets.site_headers, assets.site_htaccess)
     # Every published file is recognised by its bytes: office files are refused, PDFs stripped.
     with timings.stage("documents"):
-        products = caches.products if caches else None  # image and document results, kept in the store
         documents = clean_documents(config, dict(outputs.copies), products)
     # Every raster image passes through here: no original is published as it is.
     with timings.stage("images"):
