@@ -512,3 +512,48 @@ def test_the_subtitles_of_a_matroska_file_go(tmp_path: Path, suffix: str, codecs
     assert "the data of a subtitle or data track" in voided
     assert SECRET.encode() not in cleaned.read_bytes() and matroska_file_metadata(cleaned) == []
     assert frames(cleaned, ["0:v:0", "0:a"]) == frames(source, ["0:v:0", "0:a"])
+
+
+@pytest.mark.parametrize("name", ["speech.opus", "speech.mp3"])
+def test_an_ogg_file_with_an_id3_tag_in_front_is_taken_for_what_it_is(
+        sandbox: Sandbox, capsys: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory,
+        name: str) -> None:
+    """Some taggers write an ID3 tag into any sound file: in front of an Ogg one, it hides the OggS the
+    file starts with. Named as an Ogg file, it is published as one, without the tag and its comments;
+    named .mp3, the error says it is an Ogg file, never that it should be named .mp3."""
+    from tests.test_audio_metadata import id3v2_tag
+
+    suffix = Path(name).suffix
+    sandbox.write({"content/en/speech.md": PAGE.format(suffix=suffix)})
+    source = sandbox.site / "content/en" / name
+    make_media(source, "opus")
+    tag = id3v2_tag("tagged-by-" + SECRET)
+    source.write_bytes(tag + source.read_bytes())
+    assert sniff(source).name == "ID3-tagged Ogg audio file"
+    outcome = sandbox.build(capsys)
+    if suffix == ".mp3":
+        assert_refused(outcome, name)
+        assert "is an ID3-tagged Ogg audio file, but its name ends in .mp3" in outcome.err
+        assert "rename it to speech.ogg" in outcome.err
+        return
+    assert outcome.code == 0, outcome.err
+    sandbox.assert_untouched()
+    published = sandbox.out / "en" / name
+    data = published.read_bytes()
+    assert data.startswith(b"OggS") and b"ID3" not in data[:10]
+    for secret in (SECRET, TITLE, PLACE, "METADATA_BLOCK_PICTURE"):
+        assert secret.encode() not in data, secret
+    assert ogg_file_metadata(published) == []
+    without_tag = tmp_path_factory.mktemp("compare") / "without-tag.opus"
+    without_tag.write_bytes(source.read_bytes()[len(tag):])
+    assert frames(published, ["0:a"]) == frames(without_tag, ["0:a"])
+
+
+def test_an_ogg_file_behind_an_id3_tag_never_passes_the_final_check_uncleaned(tmp_path: Path) -> None:
+    from tests.test_audio_metadata import id3v2_tag
+
+    path = tmp_path / "speech.opus"
+    make_media(path, "opus")
+    path.write_bytes(id3v2_tag(SECRET) + path.read_bytes())
+    with pytest.raises(ImageError, match=r"still holds metadata|cannot be read"):
+        verify_published({f"en/{path.name}": path})

@@ -200,6 +200,9 @@ UNCLEANED_MEDIA = {
     "march.wmv": b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c" + b"\x00" * 60,
     "march.flv": b"FLV\x01\x05\x00\x00\x00\x09" + b"\x00" * 60,
     "speech.aiff": b"FORM\x00\x00\x00\x40AIFFCOMM" + b"\x00" * 60,
+    # A camcorder's clip (AVCHD: GPS and time in the video stream), and the same packets as broadcast TS
+    "clip.mts": b"".join(b"\x00\x00\x00\x00\x47\x40\x00\x10" + b"\xff" * 184 for _ in range(4)),
+    "clip.ts": b"".join(b"\x47\x40\x00\x10" + b"\xff" * 184 for _ in range(4)),
 }
 
 

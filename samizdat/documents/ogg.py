@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from samizdat.documents.audio import AudioProblem, skip_id3v2
 from samizdat.documents.spans import shown
 
 ENGINE = "ogg 1"  # raise when this module changes what it writes, so cached copies are made again
@@ -100,9 +101,10 @@ def ogg_crc(data: bytes | bytearray) -> int:
     return int(f"{reflected:032b}"[::-1], 2)
 
 
-def read_pages(data: Buffer) -> Iterator[Page]:
-    """Every page, back to back from the first byte; each checked against its CRC."""
-    at = 0
+def read_pages(data: Buffer, start: int = 0) -> Iterator[Page]:
+    """Every page, back to back from `start` (the first byte, or the end of an ID3 tag some taggers put in
+    front); each checked against its CRC."""
+    at = start
     while at < len(data):
         if data[at:at + 4] != CAPTURE:
             raise OggProblem(f"no Ogg page starts at byte {at}")
@@ -123,11 +125,11 @@ def read_pages(data: Buffer) -> Iterator[Page]:
         at = end
 
 
-def read_streams(data: Buffer) -> tuple[list[Page], list[Stream]]:
-    """The file's pages, and its logical streams with their header packets (a chained file's links one
-    after another, each stream ending at its last page)."""
+def read_streams(data: Buffer, start: int = 0) -> tuple[list[Page], list[Stream]]:
+    """The file's pages from `start`, and its logical streams with their header packets (a chained file's
+    links one after another, each stream ending at its last page)."""
     pages, streams, live = [], [], {}
-    for index, page in enumerate(read_pages(data)):
+    for index, page in enumerate(read_pages(data, start)):
         pages.append(page)
         stream = live.get(page.serial)
         if page.flags & FIRST_PAGE:
@@ -304,13 +306,18 @@ def _packet_pages(packets: list[bytes], serial: int, sequence: int, flags: int) 
 
 
 def clean_ogg_file(source: Path, made: Path) -> OggCleaning:
-    """Write `source` without comments to `made`; OggProblem if it cannot be read as Ogg."""
+    """Write `source` without comments to `made`; OggProblem if it cannot be read as Ogg. An ID3 tag in
+    front of the first page (some taggers write one into any file) is left out with them: only pages are
+    written."""
     with source.open("rb") as file:
         if source.stat().st_size == 0:
             raise OggProblem("the file is empty")
         with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            pages, streams = read_streams(data)
-        removed: list[str] = []
+            try:
+                start, removed = skip_id3v2(data, 0)
+            except AudioProblem as problem:
+                raise OggProblem(str(problem)) from None
+            pages, streams = read_streams(data, start)
         plan: dict[int, bytes] = {}  # page index → what replaces it (b"" drops it)
         shift: dict[int, int] = {}  # page index of a sound page → how far its sequence number moves
         for stream in streams:

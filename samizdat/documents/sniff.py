@@ -8,12 +8,13 @@ every file of a site costs little.
 
 from __future__ import annotations
 
+import mmap
 import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat.documents.audio import is_mpeg_frame
+from samizdat.documents.audio import AudioProblem, is_mpeg_frame, skip_id3v2
 
 HEAD = 1024  # PDF readers look for %PDF- in the first kilobyte, so this much is read of every file
 
@@ -86,7 +87,22 @@ def sniff(path: Path) -> Kind:
     kind = sniff_head(head)
     if kind.family == ARCHIVE and kind.name == "ZIP archive":
         return _zip_kind(path)
+    if head.startswith(b"ID3"):
+        return _behind_id3(path) or kind
     return kind
+
+
+def _behind_id3(path: Path) -> Kind | None:
+    """An Ogg file with an ID3 tag in front (some taggers write one into any sound file), or None: MP3, AAC
+    and FLAC files behind one are the audio cleaner's."""
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        try:
+            start, _ = skip_id3v2(data, 0)
+        except AudioProblem:
+            return None  # the audio cleaner names what is wrong with the tag
+        if data[start:start + 4] == b"OggS":
+            return Kind(OGG, "ID3-tagged Ogg audio file", OGG_SUFFIXES)
+    return None
 
 
 def sniff_head(head: bytes) -> Kind:
@@ -161,6 +177,7 @@ def _iso_brands(head: bytes) -> set[bytes]:
 
 
 MPEG_AUDIO_SUFFIXES = (".mp3", ".mp2", ".mpga")
+OGG_SUFFIXES = (".ogg", ".opus", ".oga", ".ogv", ".spx", ".ogx")
 ISO_MEDIA_SUFFIXES = (".mp4", ".m4v", ".m4a", ".m4b", ".mov", ".qt", ".3gp", ".3g2")
 # Old QuickTime files start with one of these boxes instead of ftyp.
 _QUICKTIME_FIRST_BOXES = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
@@ -174,13 +191,29 @@ def _media_kind(head: bytes) -> Kind | None:
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return Kind(AVI, "AVI video file", (".avi",))
     if head.startswith(b"OggS"):
-        return Kind(OGG, "Ogg audio file", (".ogg", ".opus", ".oga", ".ogv", ".spx", ".ogx"))
+        return Kind(OGG, "Ogg audio file", OGG_SUFFIXES)
     if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
         return Kind(MEDIA, "AIFF sound file")
     for magic, name in _UNCLEANED_MEDIA.items():
         if head.startswith(magic):
             return Kind(MEDIA, name)
+    if _is_transport_stream(head):
+        return Kind(MEDIA, "MPEG transport stream video (TS, or MTS and M2TS from a camcorder)")
     return _audio_kind(head)
+
+
+def _is_transport_stream(head: bytes) -> bool:
+    """Packets of 188 bytes, each starting with the sync byte 0x47 (192 in a camcorder's M2TS, after a 4-byte
+    time code). A camcorder writes its GPS position and the time into the video stream itself (AVCHD's MDPM
+    data), which samizdat cannot take out. Every packet the head holds, at least three, and a NUL byte: 0x47
+    is "G", and a text file never holds a NUL."""
+    if b"\x00" not in head:
+        return False
+    for first, step in ((0, 188), (4, 192)):
+        starts = range(first, len(head), step)
+        if len(starts) >= 3 and all(head[at] == 0x47 for at in starts):
+            return True
+    return False
 
 
 # Video and sound files samizdat recognises but cannot clean: each can hold titles, authors and dates.
