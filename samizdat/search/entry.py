@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.content.pages import Page
 from samizdat.search.documents import SearchDoc, main_text, search_doc, snippet, tree_text
-from samizdat.search.normalise import fold
+from samizdat.search.normalise import WORDS, fold
 from samizdat.search.wordcount import count_words
 
 # Each count is one character of a string, its code point the count: read back as one array (postings.py)
@@ -46,6 +46,10 @@ class PageEntry:
            counts: Iterable[int]) -> PageEntry:
         """words: distinct folded words (no space in any); counts: how often each occurs, at least once."""
         return cls(path, title, date, kind, snippet, " ".join(words), count_text(counts))
+
+    def title_words(self) -> list[str]:
+        """The distinct words of the title, in order: each gives its terms the title's weight (postings.py)."""
+        return list(dict.fromkeys(WORDS.findall(fold(self.title))))
 
     def pairs(self) -> list[tuple[str, int]]:
         """Each word with its count, in order."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
@@ -63,23 +64,46 @@ def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[st
 
 def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[dict[str, bytes], Stems]:
     """build_language_index(), and the language's Stems (tokens.py), which refiling it takes (refile.py)."""
-    prefix, folder = chunk_prefix(code), language_folder(code)
     buckets = bucket_count(sum(entry is not None for entry in numbered))
     tables, stems = _term_buckets(code, numbered, buckets)
-    files = {f"{folder}/{kind}{n}.css": chunks.encode(f"{prefix}-{kind}{n}", payload)
+    files = {index_path(code, f"{kind}{n}"): encode_file(code, f"{kind}{n}", payload)
              for kind, table in tables.items() for n, payload in enumerate(table)}
     for n in range(0, len(numbered), DOCS_PER_CHUNK):
-        payload = [None if d is None else [d.path, d.title, d.date, d.kind, d.snippet]
-                   for d in numbered[n: n + DOCS_PER_CHUNK]]
+        payload = [None if d is None else document_row(d) for d in numbered[n: n + DOCS_PER_CHUNK]]
         if not any(payload):
             continue  # numbers no page holds: nothing will ask for them
-        files[f"{folder}/d{n // DOCS_PER_CHUNK}.css"] = chunks.encode(f"{prefix}-d{n // DOCS_PER_CHUNK}", payload)
-    # The version makes a browser that kept an older manifest or chunk load the set that belongs together.
-    version = hashlib.blake2b(b"".join(files[path] for path in sorted(files)), digest_size=6).hexdigest()
-    manifest = {"docs": len(numbered), "buckets": buckets, "per": DOCS_PER_CHUNK, "v": version,
-                "kinds": "".join(HOLE_KIND if d is None else d.kind for d in numbered)}
-    files[f"{folder}/m.css"] = chunks.encode(f"{prefix}-m", manifest)
+        files[index_path(code, f"d{n // DOCS_PER_CHUNK}")] = encode_file(code, f"d{n // DOCS_PER_CHUNK}", payload)
+    add_manifest(code, files, len(numbered), buckets, "".join(HOLE_KIND if d is None else d.kind for d in numbered))
     return files, stems
+
+
+# What refile.py writes again must be these bytes: the names, rows, buckets and manifest are made here only.
+
+def index_path(code: str, name: str) -> str:
+    """The output path of the language's file `name` (m, h3, x12, d0…)."""
+    return f"{language_folder(code)}/{name}.css"
+
+
+def encode_file(code: str, name: str, payload: object) -> bytes:
+    return chunks.encode(f"{chunk_prefix(code)}-{name}", payload)
+
+
+def document_row(entry: PageEntry) -> list[str]:
+    """A page as a document chunk holds it."""
+    return [entry.path, entry.title, entry.date, entry.kind, entry.snippet]
+
+
+def stem_buckets(root: str, ends: Iterable[str], buckets: int) -> set[int]:
+    """The buckets a stem's entry is in: that of each of its forms' first letters."""
+    return {bucket(word_key(form_of(root, end)), buckets) for end in ends}
+
+
+def add_manifest(code: str, files: dict[str, bytes], documents: int, buckets: int, kinds: str) -> None:
+    """The manifest, after every other file: its version makes a browser that kept an older manifest or
+    chunk load the set that belongs together."""
+    version = hashlib.blake2b(b"".join(files[path] for path in sorted(files)), digest_size=6).hexdigest()
+    manifest = {"docs": documents, "buckets": buckets, "per": DOCS_PER_CHUNK, "v": version, "kinds": kinds}
+    files[index_path(code, "m")] = encode_file(code, "m", manifest)
 
 
 def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> tuple[dict[str, list[dict]], Stems]:
@@ -90,6 +114,6 @@ def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> 
     for term, listed in found.hangul.items():
         result[HANGUL][bucket(term, buckets)][term] = listed
     for root, (ends, listed) in found.stems.items():
-        for key in sorted({word_key(form_of(root, end)) for end in ends}):
-            result[OTHER][bucket(key, buckets)][root] = [ends, listed]
+        for number in stem_buckets(root, ends, buckets):
+            result[OTHER][number][root] = [ends, listed]
     return result, word_stems(code, found.pages)

@@ -18,7 +18,6 @@ from itertools import chain
 import numpy as np
 
 from samizdat.search.entry import SHIFT, SURROGATES, PageEntry
-from samizdat.search.normalise import WORDS, fold
 from samizdat.search.tokens import is_hangul, korean_terms, stem_and_ending
 from samizdat.search.weights import K1, REFERENCE_WORDS, TITLE_WEIGHT, B
 
@@ -77,7 +76,7 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     count_chars = "".join(entry.counts for _, entry in present).encode("utf-32-le")
     counts = np.frombuffer(count_chars, np.uint32).astype(np.int64)
     counts[counts >= SURROGATES] -= SHIFT  # entry.count_text backwards
-    titles = [list(dict.fromkeys(WORDS.findall(fold(entry.title)))) for _, entry in present]
+    titles = [entry.title_words() for _, entry in present]
     title_words = list(chain.from_iterable(titles))
     pair_document = np.concatenate([np.repeat(documents, [len(entry.counts) for _, entry in present]),
                                     np.repeat(documents, [len(title) for title in titles])])

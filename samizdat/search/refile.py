@@ -16,7 +16,6 @@ agree with itself.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,19 +23,8 @@ import orjson
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry, count_of
-from samizdat.search.index import DOCS_PER_CHUNK, chunk_prefix, language_folder
-from samizdat.search.normalise import WORDS, fold
-from samizdat.search.tokens import (
-    HANGUL,
-    OTHER,
-    Stems,
-    bucket,
-    form_of,
-    is_hangul,
-    korean_terms,
-    stem_and_ending,
-    word_key,
-)
+from samizdat.search.index import DOCS_PER_CHUNK, add_manifest, document_row, encode_file, index_path, stem_buckets
+from samizdat.search.tokens import HANGUL, OTHER, Stems, bucket, is_hangul, korean_terms, stem_and_ending
 from samizdat.search.weights import TITLE_WEIGHT, bm25
 
 Term = tuple[str, str]  # (HANGUL or OTHER, the Korean term or the stem)
@@ -89,7 +77,7 @@ def doc_terms(code: str, entry: PageEntry) -> dict[Term, int]:
         for term in _terms(word, code):
             body[term] = body.get(term, 0) + count
     in_title = set()
-    for word in _title_words(entry):
+    for word in entry.title_words():
         for term in _terms(word, code):
             in_title.add(term)
             body.setdefault(term, 0)
@@ -101,10 +89,9 @@ class _Refiling:
     def __init__(self, code: str, files: dict[str, bytes], stems: Stems) -> None:
         self.code, self.files, self.old_stems = code, dict(files), stems
         self.stems: Stems = {}  # the stems whose pages changed, copied before they are counted again
-        self.folder, self.prefix = language_folder(code), chunk_prefix(code)
-        self.manifest = chunks.decode(files[f"{self.folder}/m.css"])
+        self.manifest = chunks.decode(files[index_path(code, "m")])
         self.buckets = int(self.manifest["buckets"])
-        self.tables: dict[str, dict | list] = {}  # chunk file → its decoded payload, once read
+        self.tables: dict[str, dict | list] = {}  # chunk name (h3, d0…) → its decoded payload, once read
 
     def apply(self, changes: Sequence[Change]) -> tuple[dict[str, bytes], Stems] | None:
         kinds = list(self.manifest["kinds"])
@@ -129,15 +116,10 @@ class _Refiling:
             if not self._set_stem(root, moved.get((OTHER, root), {})):
                 return None
         self._documents(changes)
-        for path, table in self.tables.items():
-            name = path[len(self.folder) + 1: -len(".css")]
-            self.files[path] = chunks.encode(f"{self.prefix}-{name}", table)
-        manifest_path = f"{self.folder}/m.css"
-        del self.files[manifest_path]
-        # The version of build_language_index: every other file's bytes, in the order of their names.
-        version = hashlib.blake2b(b"".join(self.files[path] for path in sorted(self.files)), digest_size=6).hexdigest()
-        self.files[manifest_path] = chunks.encode(f"{self.prefix}-m", self.manifest | {"v": version,
-                                                                                    "kinds": "".join(kinds)})
+        for name, table in self.tables.items():
+            self.files[index_path(self.code, name)] = encode_file(self.code, name, table)
+        del self.files[index_path(self.code, "m")]
+        add_manifest(self.code, self.files, int(self.manifest["docs"]), self.buckets, "".join(kinds))
         stems = self.old_stems | self.stems
         return self.files, {root: ends for root, ends in stems.items() if ends}
 
@@ -159,10 +141,10 @@ class _Refiling:
                 del ends[end]
 
     def _table(self, kind: str, number: int) -> dict | list:
-        path = f"{self.folder}/{kind}{number}.css"
-        table = self.tables.get(path)
+        name = f"{kind}{number}"
+        table = self.tables.get(name)
         if table is None:
-            table = self.tables[path] = chunks.decode(self.files[path])
+            table = self.tables[name] = chunks.decode(self.files[index_path(self.code, name)])
             if not isinstance(table, list if kind == "d" else dict):
                 raise ValueError("a chunk of the wrong shape")
         return table
@@ -184,7 +166,7 @@ class _Refiling:
         """The stem's entry in the bucket of each of its forms' first letters, and in no other."""
         old_ends = self.old_stems.get(root, {})
         new_ends = self.stems.get(root, old_ends)
-        before, after = self._places(root, old_ends), self._places(root, new_ends)
+        before, after = stem_buckets(root, old_ends, self.buckets), stem_buckets(root, new_ends, self.buckets)
         listed: list[int] = []
         if before:
             old = self._bucket(OTHER, min(before)).get(root)
@@ -201,14 +183,11 @@ class _Refiling:
             self._bucket(OTHER, number)[root] = [ends, listed]
         return True
 
-    def _places(self, root: str, ends: dict[str, int]) -> set[int]:
-        return {bucket(word_key(form_of(root, end)), self.buckets) for end in ends}
-
     def _documents(self, changes: Sequence[Change]) -> None:
         for change in changes:
             chunk, at = divmod(change.number, DOCS_PER_CHUNK)
             entry = change.new
-            self._table("d", chunk)[at] = [entry.path, entry.title, entry.date, entry.kind, entry.snippet]
+            self._table("d", chunk)[at] = document_row(entry)
 
 
 def _moved(listed: list[int], weights: dict[int, int | None]) -> list[int]:
@@ -239,10 +218,6 @@ def _terms(word: str, code: str) -> list[Term] | tuple[Term, ...]:
     return [(OTHER, stem_and_ending(word, code)[0])]
 
 
-def _title_words(entry: PageEntry) -> list[str]:
-    return list(dict.fromkeys(WORDS.findall(fold(entry.title))))
-
-
 def _words(entry: PageEntry) -> set[str]:
     """The distinct words a page holds, in its text or its title."""
-    return set(entry.words.split(" ") if entry.words else ()) | set(_title_words(entry))
+    return set(entry.words.split(" ") if entry.words else ()) | set(entry.title_words())
