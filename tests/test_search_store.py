@@ -4,6 +4,7 @@ from the build store, and files only the edited language again: the files are th
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
     russian = site / "content/ru/about.md"
     for planted in ("index.html", "_search/en/../../index.html", "_search/en/m.css.html", "_search/ko/m.css"):
         db.execute("UPDATE generated SET data = ? WHERE output = ?",
-                   (_packed(files | {planted: b"<script>alert(1)</script>"}, filing), STORED + "en"))
+                   (_packed(replace(filing, files=files | {planted: b"<script>alert(1)</script>"})), STORED + "en"))
         db.commit()
         samizdat.search.stage._FILED.clear()  # a new process: the kept row is all it has for English
         russian.write_text(russian.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change

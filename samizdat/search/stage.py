@@ -184,7 +184,7 @@ def _last_stored(store: Kept | None, code: str) -> _Filing | None:
 
 def _keep(store: Kept | None, code: str, inputs: str, filing: _Filing) -> None:
     if store is not None:
-        store.put(STORED + code, inputs, _packed(filing.files, filing))
+        store.put(STORED + code, inputs, _packed(filing))
 
 
 def _inputs_hash(code: str, made_from: tuple[object, ...]) -> str:
@@ -205,18 +205,18 @@ _HASHES, _STEMS = "#hashes", "#stems"
 _HOLE = b"\0" * 32  # the hash written for a number no page holds
 
 
-def _packed(files: dict[str, bytes], filing: _Filing | None = None) -> bytes:
-    """The files as one value for the store: each path and file after its length (eight bytes each), and
-    what refiling them takes (the entry hash of each number, the stems). Framing is all it takes, where
-    JSON escaped every quote in the chunks' own JSON again."""
+def _packed(filing: _Filing) -> bytes:
+    """The filing's files as one value for the store: each path and file after its length (eight bytes
+    each), and what refiling them takes (the entry hash of each number, the stems). Framing is all it
+    takes, where JSON escaped every quote in the chunks' own JSON again."""
     extra: dict[str, bytes] = {}
-    if filing is not None and filing.kept_stems is not None and all(
+    if filing.kept_stems is not None and all(
             digest is None or (isinstance(digest, bytes) and len(digest) == 32) for digest in filing.made_from):
         extra = {_HASHES: b"".join(_HOLE if digest is None else bytes(digest)  # type: ignore[arg-type]
                                    for digest in filing.made_from),
                  _STEMS: (filing.kept_stems if isinstance(filing.kept_stems, bytes) else pack_stems(filing.kept_stems))}
     parts = []
-    for path, data in (files | extra).items():
+    for path, data in (filing.files | extra).items():
         name = path.encode("utf-8")
         parts += (len(name).to_bytes(8, "little"), name, len(data).to_bytes(8, "little"), data)
     return b"".join(parts)

@@ -86,10 +86,11 @@ def watch(state: DevState, stop: threading.Event, settled: threading.Event | Non
     site_filter = SiteFilter()
     # A batch holds every change since the last build when that build began after the watches were set;
     # before that (this watcher's first batch, when the last build is older than it), the folders are read.
-    builds_before: list[int] = []
+    watched_from: int | None = None  # how many builds had begun when the watches were set
 
     def watching() -> None:
-        builds_before.append(state.builds_started)
+        nonlocal watched_from
+        watched_from = state.builds_started
         if settled is not None:
             settled.set()
 
@@ -101,7 +102,8 @@ def watch(state: DevState, stop: threading.Event, settled: threading.Event | Non
         if changes:
             names = ", ".join(sorted({path.rsplit("/", 1)[-1] for _, path in changes}))
             print(printable(f"changed: {names}"), file=sys.stderr)
-            known = bool(builds_before) and state.builds_started > builds_before[0] and not site_filter.passed_over
+            known = (watched_from is not None and state.builds_started > watched_from
+                     and not site_filter.passed_over)
             site_filter.passed_over = False
             print(printable(state.rebuild({path for _, path in changes} if known else None)), file=sys.stderr)
 
