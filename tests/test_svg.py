@@ -306,8 +306,10 @@ def test_a_drawing_is_cleaned_again_only_when_its_bytes_or_its_kept_result_chang
         sandbox: Sandbox, capsys, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     """The build's results keep a cleaned drawing by the hash of its bytes (the theme's icon is on every
     build): the next build publishes the same bytes and tells the same warning without cleaning it again;
-    a changed drawing, or a kept result whose file no longer hashes to its name, is cleaned again."""
+    a changed drawing, another lxml, or a kept result whose file no longer hashes to its name, is cleaned
+    again."""
     import samizdat.assets.svg as svg_module
+    from samizdat.assets import publish
     from samizdat.products import folder_for
 
     cleanings: list[str] = []
@@ -341,6 +343,10 @@ def test_a_drawing_is_cleaned_again_only_when_its_bytes_or_its_kept_result_chang
     (sandbox.site / "assets/drawing.svg").write_bytes(changed)
     recoloured, _ = build_after_an_edit("Third.")
     assert cleanings == ["drawing.svg"] and b"#b02a37" in recoloured
+
+    monkeypatch.setattr(publish, "_svg_cleaner", lambda: "lxml 0.0-another")  # lxml upgraded since
+    again, _ = build_after_an_edit("After an upgrade.")
+    assert "drawing.svg" in cleanings and again == recoloured
 
     kept = [path for path in folder_for(sandbox.site).iterdir() if path.read_bytes() == recoloured]
     assert len(kept) == 1

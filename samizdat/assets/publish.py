@@ -4,6 +4,7 @@ are checked and kept after the generated policy instead of replacing it."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from samizdat.outputs.site_headers import check_site_headers, site_block
 from samizdat.products import ProductBook
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
-SVG_RESULT = "svg:"  # + the sha256 of a drawing's bytes: its cleaning, in the build's results
+SVG_RESULT = "svg:"  # + the cleaner and the sha256 of a drawing's bytes: its cleaning, in the build's results
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _cleaned_svg(path: Path, book: ProductBook | None) -> CleanedSvg:
     every build): lxml is then not even loaded."""
     if book is None:
         return _clean_svg(path)
-    key = f"{SVG_RESULT}{book.digest(path)}"
+    key = f"{SVG_RESULT}{_svg_cleaner()}:{book.digest(path)}"
     found = book.find(key)
     if found is not None:
         value, files = found
@@ -101,6 +102,16 @@ def _cleaned_svg(path: Path, book: ProductBook | None) -> CleanedSvg:
     digest = book.folder.put(made)
     book.keep(key, {"file": digest, "removed": list(svg.removed)}, [digest])
     return svg
+
+
+@functools.cache
+def _svg_cleaner() -> str:
+    """What cleans a drawing, beside samizdat's own code (which the build store is keyed by): the lxml
+    installed, whose serialiser writes the bytes. Its version is read from the package alone, which loads
+    nothing of its parser; a drawing cleaned by another lxml is cleaned again, as a cold build would."""
+    import lxml
+
+    return f"lxml {lxml.__version__}"
 
 
 def _clean_svg(path: Path) -> CleanedSvg:
