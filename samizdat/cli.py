@@ -249,8 +249,8 @@ def _iso_date(text: str) -> dt.date:
 
 def _build(args: argparse.Namespace) -> int:
     from samizdat.build.command import build_site
+    from samizdat.build.nothing_changed import NothingChanged
     from samizdat.build.options import BuildOptions
-    from samizdat.build.output import NothingChanged
 
     out = args.output or args.site / "_site"
     result = build_site(args.site, out, BuildOptions(relative=args.relative))

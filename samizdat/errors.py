@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class SourceLocation:
+# Named tuples, not dataclasses, for the few records that "nothing changed" builds: importing dataclasses
+# (and the inspect module it loads) and making a class with it is a sixth of that whole answer's time.
+class SourceLocation(NamedTuple):
     path: Path
     line: int | None = None
     column: int | None = None

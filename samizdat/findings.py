@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from samizdat.errors import SourceLocation
 
@@ -36,8 +36,7 @@ FINDING_CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):  # a named tuple for "nothing changed", as SourceLocation (errors.py)
     severity: str  # "error", "warning" or "info"
     message: str
     location: SourceLocation | None = None
@@ -51,7 +50,7 @@ class Finding:
         return f"{head}\n  hint: {self.hint}" if self.hint else head
 
     def with_severity(self, severity: str) -> Finding:
-        return replace(self, severity=severity)
+        return self._replace(severity=severity)
 
 
 def finding(code: str, message: str, location: SourceLocation | None = None, hint: str | None = None) -> Finding:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import samizdat.search.stage
-from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.caches import BuildCaches
 from samizdat.build.cache.pages import FinalPage, RenderCache
 from samizdat.build.cache.store import store_path
 from samizdat.build.pipeline import render_site

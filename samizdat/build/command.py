@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samizdat.build.cache.record import BuildRecord, fingerprint, forget, load_record, save_record, unchanged
 from samizdat.build.cache.store import Store
 from samizdat.build.lock import build_locks
 from samizdat.build.manifest import output_identity
+from samizdat.build.nothing_changed import NothingChanged
 from samizdat.build.options import BuildOptions
-from samizdat.build.output import BuildResult, NothingChanged, SiteOutput
 from samizdat.build.timings import Timings
 from samizdat.build.writer import check_output_folder, write_output
 from samizdat.collector import few_full_collections
 from samizdat.images.report import ImageReport
 from samizdat.sealed import CacheDamaged
+
+if TYPE_CHECKING:  # the build's outputs are imported when there is something to build
+    from samizdat.build.output import BuildResult, SiteOutput
 
 CACHE_DIR = ".samizdat-cache"
 
@@ -58,7 +62,7 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
 
 def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, timings: Timings,
            store: Store) -> SiteOutput:
-    from samizdat.build.cache import BuildCaches
+    from samizdat.build.cache.caches import BuildCaches
     from samizdat.build.pipeline import render_site
     from samizdat.content.required import refuse_without_home
 

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from samizdat.build.body_only import LastLoad, bodies_only, carried_tag_index
-from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.caches import BuildCaches
 from samizdat.build.cache.sources import ParseCache, Parsed
 from samizdat.build.cache.store import Store
 from samizdat.build.timings import Timings

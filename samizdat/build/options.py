@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class BuildOptions:
+class BuildOptions(NamedTuple):  # a named tuple for "nothing changed", as SourceLocation (errors.py)
     # Every internal URL relative to its own file, so the output works under any sub-path and from
     # file:// (mirrors, USB copies); off by default because /en/-style URLs are shorter and cacheable.
     relative: bool = False

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from samizdat.build.nothing_changed import NothingChanged
 from samizdat.build.timings import Timings
 
 if TYPE_CHECKING:  # "nothing changed" is answered without the config and its locale data
@@ -139,19 +140,6 @@ class SiteOutput:
     @property
     def html_pages(self) -> int:
         return sum(1 for rel in self.pages if rel.endswith(".html"))
-
-
-@dataclass(frozen=True)
-class NothingChanged:
-    """What `samizdat build` answers when every input and the output are as the last build left them:
-    nothing was read, rendered or written. Its own type, so no caller mistakes it for an empty site.
-    It holds no config: the answer reads nothing of the site but its files' stat data."""
-
-    findings: tuple[Finding, ...]  # the last build's, as the user should still see them
-    html_pages: int
-    files: int
-    images: ImageReport
-    timings: Timings
 
 
 BuildResult = SiteOutput | NothingChanged

@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from samizdat.assets.publish import publish_assets
-from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.caches import BuildCaches
 from samizdat.build.cache.pages import RenderCache
 from samizdat.build.cache.store import Store
 from samizdat.build.finishing import check_static_clashes, page_infos, publishing_touches, secure

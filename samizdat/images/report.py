@@ -3,11 +3,10 @@ nothing changed without importing the image stage's model."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ImageReport:
+class ImageReport(NamedTuple):  # a named tuple for "nothing changed", as SourceLocation (errors.py)
     processed: int
     cached: int
     pruned: int

@@ -9,10 +9,9 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Collection
-from dataclasses import replace
 from pathlib import Path
 
-from samizdat.build.cache import BuildCaches
+from samizdat.build.cache.caches import BuildCaches
 from samizdat.build.options import BuildOptions
 from samizdat.build.output import SiteOutput
 from samizdat.build.pipeline import render_site
@@ -91,7 +90,7 @@ class DevState:
     def _rebuild(self, changed: frozenset[str] | None = None) -> str:
         start = time.perf_counter()
         before = self.output
-        first = self._build(replace(self.options, search_index=False) if self.splits else self.options, changed)
+        first = self._build(self.options._replace(search_index=False) if self.splits else self.options, changed)
         if isinstance(first, str):
             return first
         shown = time.perf_counter() - start

@@ -15,10 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from samizdat.build.cache.store import Store
 from samizdat.build.output_paths import MARKER
@@ -34,8 +32,7 @@ THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
 SKIPPED_DIRS = {".git", ".samizdat-cache", "_site", "__pycache__", "node_modules", ".venv"}
 
 
-@dataclass(frozen=True)
-class BuildRecord:
+class BuildRecord(NamedTuple):  # a named tuple, as SourceLocation (errors.py): read before anything else
     fingerprint: str
     next_change: dt.datetime | None  # when a meeting next moves from upcoming to past
     html_pages: int
@@ -118,8 +115,7 @@ def load_record(store: Store) -> BuildRecord | None:
 
 
 def save_record(store: Store, record: BuildRecord) -> None:
-    # Shallow: asdict() would copy every finding deeply, only for the copies to be replaced just below.
-    fields = {field.name: getattr(record, field.name) for field in dataclass_fields(record)} | {
+    fields = record._asdict() | {
         "next_change": record.next_change.isoformat() if record.next_change else None,
         "findings": [_finding_fields(item) for item in record.findings if item.severity != "info"],
     }
