@@ -112,6 +112,13 @@ DECOYS = {
     "text split by a comment": ("<p>в <!-- x --> доме</p>", "<p>в <!-- x --> доме</p>"),
     "text in an attribute that looks like a tag": ('<p title=">в доме<">a</p><p>в доме</p>',
                                                   '<p title=">в доме<">a</p><p>в{NB}доме</p>'),
+    # The edits shift by one: the first lands in the attribute, the second in the first text. Every text
+    # but the last then reads as expected, and the attributes are not compared (typography.py).
+    "the same text twice, after an attribute holding it": (
+        '<p title="в доме">в доме</p><p>в доме</p>', '<p title="в доме">в{NB}доме</p><p>в{NB}доме</p>'),
+    "the same text twice, after a comment and code holding it": (
+        "<!-- в доме --><code>в доме</code><p>в доме</p><p>в доме</p>",
+        "<!-- в доме --><code>в доме</code><p>в{NB}доме</p><p>в{NB}доме</p>"),
 }
 
 
@@ -203,3 +210,40 @@ def test_a_rule_is_skipped_only_where_it_could_change_nothing(language: str) -> 
         for number, (pattern, replacement) in enumerate(gated):
             fired[number] += pattern.sub(replacement, text) != text
     assert min(fired) >= 20, fired  # every gated rule did change some of the texts
+
+
+# The rules that look behind their first character, as they read plainly: looking behind first. Each must
+# match exactly where its plain form does (typesetting.py says why they are written the other way).
+_SPACE = r"[ \t\n\r\f]+"
+_TIMES = rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])"
+_YEARS = r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])"
+_PLAIN = {
+    "ru": {0: rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z\ue000\ue001])",
+           2: rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)",
+           5: rf"(?<=\w){_SPACE}(?=(?:же|ли|ль|бы|б|ж)(?!\w))", 6: _TIMES, 7: _YEARS},
+    "en": {1: rf"(?<![\w.])([A-Z]\.){_SPACE}(?=[A-Z])", 2: _TIMES, 3: _YEARS},
+    "ko": {0: _TIMES, 1: _YEARS},
+}
+
+
+@pytest.mark.parametrize("language", sorted(_PLAIN))
+def test_a_rule_that_looks_behind_its_first_character_matches_as_its_plain_form(language: str) -> None:
+    import re
+
+    from samizdat.i18n import typesetting
+
+    rules = typesetting.rules_for(language)
+    plain = {number: re.compile(pattern) for number, pattern in _PLAIN[language].items()}
+    chooser = random.Random(7)
+    pieces = [*_PIECES, "ль", "ж", "A.", "B.", "1.", "5,5", "x-", "\ue000", "\ue001"]
+    gaps = [*_GAPS, "\r\n", "\f", "-"]
+    fired = dict.fromkeys(plain, 0)
+    for _ in range(20000):
+        text = "".join(chooser.choice(pieces) + chooser.choice(gaps) for _ in range(chooser.randint(1, 14)))
+        for number, pattern in plain.items():
+            own, replacement, _ = rules[number]
+            assert own.pattern != pattern.pattern
+            expected = pattern.sub(replacement, text)
+            assert own.sub(replacement, text) == expected, (number, text)
+            fired[number] += expected != text
+    assert min(fired.values()) >= 20, fired  # every rule changed some of the texts
