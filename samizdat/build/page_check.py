@@ -1,6 +1,7 @@
-"""A rendered page made final where it was rendered: its links cleaned and hardened, its markup checked
-against "no code from content" (outputs/page_rules.py), all on one parse of the page, whose tree the
-search index then reads as well (search/entry.py).
+"""A rendered page made final where it was rendered: its links cleaned, its text typeset for its language
+(outputs/typography.py), its markup checked against "no code from content" (outputs/page_rules.py) and
+its links hardened, all on one parse of the page (two where typesetting changed its text: the check reads
+the tree the change was checked on), whose tree the search index then reads as well (search/entry.py).
 
 This runs in the render workers (build/parallel.py), so the parse is spread over every core instead of
 waiting in the main process, and a searchable page is parsed once, not twice. What needs the main
@@ -21,6 +22,7 @@ from samizdat.outputs.page_rules import Violation, scan_page
 from samizdat.outputs.page_safety import PageRules
 from samizdat.outputs.render import RenderedPage
 from samizdat.outputs.security import harden_external_links, script_hash
+from samizdat.outputs.typography import typeset_tree
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,19 @@ class CheckedPage:
 
 
 def check_page(rendered: RenderedPage, rules: PageRules, source: Path | None,
-               read_search: Callable[[LexborHTMLParser], str] | None = None) -> CheckedPage:
+               read_search: Callable[[LexborHTMLParser], str] | None = None,
+               language: str | None = None) -> CheckedPage:
     """The page made final. read_search: the page's search entry from the tree it was checked on (the page
     before its links were hardened: the same text, the same elements), for a searchable page; a page that
-    breaks a rule is refused and gets none."""
+    breaks a rule is refused and gets none. language: the code its text is typeset for, where the renderer
+    left that to this step (a content page's); None for a page typeset already."""
     html = clean_page_links(rendered.html)
     text = html.decode("utf-8")
     tree = LexborHTMLParser(text)
+    if language is not None:
+        typeset, tree = typeset_tree(text, tree, language)
+        if typeset is not text:
+            text, html = typeset, typeset.encode("utf-8")
     scan = scan_page(tree, rules.trusted, rules.may_run_own(source), rules.origin)
     if scan.links_to_harden:  # only those tags are rewritten; the rest stays byte for byte
         html = harden_external_links(text, rules.origin, scan.links).encode("utf-8")

@@ -52,7 +52,7 @@ def render_all(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[
             results.append(outcome)
             continue
         read_search = partial(tree_entry, page) if renderer.has_search and searchable(page) else None
-        results.append(check_page(outcome, rules, page.path, read_search))
+        results.append(check_page(outcome, rules, page.path, read_search, page.language.code))
     return results
 
 

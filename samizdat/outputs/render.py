@@ -69,7 +69,7 @@ SEARCH_FOLDER = "search"  # each language's search page: <root_url>search/
 
 @dataclass(frozen=True)
 class RenderedPage:
-    html: bytes
+    html: bytes  # a content page's as its layout wrote it: typeset where it is checked (build/page_check.py)
     content: str  # the page's own HTML (Markdown rendered), for feeds and calendars
     reads: tuple[Read, ...] = ()  # what it read of other pages and listings (see reads.py)
     search: str = ""  # what the search index takes of the page (search/entry.py), added by the build's workers
@@ -178,7 +178,7 @@ class Renderer:
         html = render_template(self._layout(page), context)
         if context["page"].original is not None:
             html = self._with_notice(html, context)
-        html = typeset_page(html, page.language.code)
+        # Typeset where it is checked (build/page_check.py), on the tree the check reads.
         return RenderedPage(html.encode("utf-8"), content, log.reads)
 
     def _with_notice(self, html: str, context: dict[str, Any]) -> str:

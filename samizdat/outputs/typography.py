@@ -24,7 +24,14 @@ INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em",
 
 
 def typeset_page(page: str, language: str) -> str:
-    """The page with the text of its prose set for `language`; every other byte stays as it was.
+    """The page with the text of its prose set for `language`; every other byte stays as it was."""
+    return typeset_tree(page, LexborHTMLParser(page), language)[0]
+
+
+def typeset_tree(page: str, tree: LexborHTMLParser, language: str) -> tuple[str, LexborHTMLParser]:
+    """typeset_page(), given the page's tree, with the tree of the page it returns: the same tree when no
+    text changed, else the one the change was checked on. A page is then checked on that tree
+    (build/page_check.py), and parsed once more only where its text changed.
 
     lexbor reads the page; each text node that changes is found again in the page's source, after the
     one before it, and replaced there. The result is read again: unless it is the same tree with exactly
@@ -36,20 +43,23 @@ def typeset_page(page: str, language: str) -> str:
     leaves that text as it was, and the texts differ. Reading every element's attributes was a third of
     the typesetting of a page.
     """
-    before = _shape(LexborHTMLParser(page))
+    before = _shape(tree)
     prose = [index for index, item in enumerate(before) if item[2] and item[1].strip()]
     if not prose:
-        return page
+        return page, tree
     texts = typeset_runs([(before[index][1], before[index][3]) for index in prose], language)
     changes = {index: text for index, text in zip(prose, texts, strict=True) if text != before[index][1]}
     if not changes:
-        return page
+        return page, tree
     edited = _edit_in_place(page, before, prose, changes)
-    expected = [(*item[:1], changes[index], *item[2:]) if index in changes else item
-                for index, item in enumerate(before)]
-    if edited is not None and _shape(LexborHTMLParser(edited)) == expected:
-        return edited
-    return _typeset_tokenized(page, language, before)
+    if edited is not None:
+        expected = [(*item[:1], changes[index], *item[2:]) if index in changes else item
+                    for index, item in enumerate(before)]
+        edited_tree = LexborHTMLParser(edited)
+        if _shape(edited_tree) == expected:
+            return edited, edited_tree
+    typeset = _typeset_tokenized(page, language, before)
+    return typeset, LexborHTMLParser(typeset)
 
 
 def _edit_in_place(page: str, shape: list[Shape], prose: list[int], changes: dict[int, str]) -> str | None:
