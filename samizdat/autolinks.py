@@ -20,7 +20,12 @@ _TRAILING = "?!.,:*_~'\""
 _ENTITY_END_RE = re.compile(r"&[a-zA-Z0-9]+;$")
 
 
+_MARKS = ("://", "www.", "@")  # one of them is in every address the pattern takes
+
+
 def autolink(rendered: str) -> str:
+    if not any(mark in rendered for mark in _MARKS):
+        return rendered  # most pages: nothing to split
     pieces = _PIECES_RE.split(rendered)
     depth = 0  # inside how many elements whose text is not linked
     for index, piece in enumerate(pieces):
@@ -29,7 +34,8 @@ def autolink(rendered: str) -> str:
             if match and match[2].lower() in _SKIP and not piece.endswith("/>"):
                 depth += -1 if match[1] else 1
                 depth = max(depth, 0)
-        elif depth == 0 and piece:
+        elif depth == 0 and any(mark in piece for mark in _MARKS):
+            # The pattern looks behind first, so it is tried at every position of a text: only where it can match
             pieces[index] = _LINK_RE.sub(_link, piece)
     return "".join(pieces)
 
