@@ -117,8 +117,12 @@ def _connect(path: Path) -> sqlite3.Connection:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # the user's only, like the key
     db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     try:
-        db.execute("PRAGMA journal_mode=WAL")  # a crash mid-save leaves the last good state
-        db.execute("PRAGMA synchronous=NORMAL")  # the cache may lose the last save on power loss, never tear
+        # A rollback journal: a crash mid-save, or a power cut with FULL, leaves the last good state. Not a
+        # write-ahead log, which writes every row twice (into the log, then into the file when it is
+        # checkpointed): a cold build saves tens of megabytes at once, and that second write and its
+        # flush were most of its save.
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA trusted_schema=OFF")
         version = f"{engine_id()}.{FORMAT}"
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
