@@ -12,7 +12,6 @@ from samizdat.errors import ContentError, SourceLocation
 from samizdat.images.stage import PageInfo
 from samizdat.outputs import onion
 from samizdat.outputs.claims import check_claims, file_claims, generated_claims, page_claims
-from samizdat.outputs.precompress import precompress
 from samizdat.outputs.relative import relativize_outputs
 from samizdat.outputs.security import SecurityPolicy, apply_page_policy, policy_files
 
@@ -58,6 +57,8 @@ def publishing_touches(config: SiteConfig, outputs: Outputs, relative: bool, com
         files |= {rel: data for rel, data in changed.items() if rel not in pages}  # a rewritten copy: from memory now
         copies = {rel: path for rel, path in copies.items() if rel not in changed}
     if compress:
+        from samizdat.outputs.precompress import precompress  # and Brotli, for a site that asks for it
+
         files |= precompress({**files, **pages}, copies)
     return Outputs.of(pages, files, copies)
 

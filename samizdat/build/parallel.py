@@ -8,7 +8,6 @@ import os
 import sys
 import threading
 from functools import partial
-from multiprocessing import get_context
 
 from samizdat.build.page_check import CheckedPage, check_page
 from samizdat.content.pages import Page
@@ -61,6 +60,8 @@ def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page]) -> lis
     # fork is unsafe in a process with other threads (the dev server): render there in-process.
     if len(pages) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
         return render_all(renderer, rules, pages)
+    from multiprocessing import get_context  # a few milliseconds a one-edit build, which renders in-process, saves
+
     global _renderer, _rules, _pages
     _renderer, _rules, _pages = renderer, rules, pages
     if renderer.has_search:
