@@ -66,27 +66,28 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
     from samizdat.build.pipeline import render_site
     from samizdat.content.required import refuse_without_home
 
-    def render_and_write() -> tuple[BuildCaches, SiteOutput]:
+    def render_and_write() -> SiteOutput:
         caches = BuildCaches(store)
         output = render_site(site_root, options, caches=caches)
         refuse_without_home(output.findings)
         output.timings.stages = timings.stages | output.timings.stages
-        output.written = write_output(out_dir, output.pages, output.copies, output.timings)
-        return caches, output
+
+        def save() -> None:  # once the new site is in place: the caches never run ahead of the output
+            caches.save()
+            html = output.html_pages
+            photos = output.images.processed + output.images.cached if output.images else 0
+            current = f"{sources}:{output_identity(out_dir)}"
+            save_record(store, BuildRecord(current, output.next_change, html,
+                                           len(output.pages) + len(output.copies), photos, tuple(output.findings)))
+
+        output.written = write_output(out_dir, output.pages, output.copies, output.timings, published=save)
+        return output
 
     try:
-        caches, output = render_and_write()
+        return render_and_write()
     except CacheDamaged as exc:  # a kept page's row, read when a stage asked for it, was not as written
         store.discard(exc)
-        caches, output = render_and_write()  # a cold build; the output folder still holds a whole site
-    with output.timings.stage("save"):
-        caches.save()  # only after the output is written: the caches never run ahead of it
-        html = output.html_pages
-        photos = output.images.processed + output.images.cached if output.images else 0
-        current = f"{sources}:{output_identity(out_dir)}"
-        save_record(store, BuildRecord(current, output.next_change, html,
-                                   len(output.pages) + len(output.copies), photos, tuple(output.findings)))
-    return output
+        return render_and_write()  # a cold build; the output folder still holds a whole site
 
 
 def _up_to_date(record: BuildRecord, timings: Timings) -> NothingChanged:

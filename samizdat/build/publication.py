@@ -27,6 +27,7 @@ import shutil
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,10 @@ class Prepared:
 
 
 def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path],
-            timings: Timings | None = None) -> WriteReport:
-    """Write a whole site into out_dir; the caller holds the output's lock (lock.py)."""
+            timings: Timings | None = None, published: Callable[[], None] | None = None) -> WriteReport:
+    """Write a whole site into out_dir; the caller holds the output's lock (lock.py). published: called on a
+    thread of its own once the new site is in place, while step 3 runs (the build saves its state there:
+    SQLite and the file system wait on the disk, not on each other); its error is raised after step 3."""
     timings = timings or Timings()
     check_output_paths([*pages, *copies])
     where = Folders.of(out_dir)
@@ -110,8 +113,13 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     except OSError as exc:
         _undo(where, live)  # only after the pool has finished every write it started
         raise _output_error(where, exc) from exc
-    with timings.stage("mirror"):
-        _mirror(where, prepared, live.entries)
+    with ThreadPoolExecutor(1) if published else nullcontext() as beside:
+        meanwhile = beside.submit(published) if beside and published else None
+        with timings.stage("mirror"):
+            _mirror(where, prepared, live.entries)
+        if meanwhile is not None:
+            with timings.stage("save"):  # the build's save, as far as it took longer than the mirror
+                meanwhile.result()
     removed = len(live.entries.keys() - plan.keys())
     return WriteReport(len(prepared.written), len(plan) - len(prepared.written), removed)
 

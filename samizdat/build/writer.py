@@ -8,7 +8,7 @@ the site, and the write itself. Callers that may run beside another build hold `
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,8 +47,9 @@ def check_output_folder(out_dir: Path, site_root: Path) -> None:
 
 
 def write_output(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path],
-                 timings: Timings | None = None) -> WriteReport:
-    """Publish pages (output path → bytes) and copies (output path → file) as the whole content of out_dir."""
+                 timings: Timings | None = None, published: Callable[[], None] | None = None) -> WriteReport:
+    """Publish pages (output path → bytes) and copies (output path → file) as the whole content of out_dir.
+    published: called once the new site is in place, while the previous one is cleared from beside it."""
     from samizdat.build.publication import publish
 
-    return publish(out_dir, pages, copies, timings)
+    return publish(out_dir, pages, copies, timings, published)
