@@ -27,7 +27,6 @@ import shutil
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,13 +112,13 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     except OSError as exc:
         _undo(where, live)  # only after the pool has finished every write it started
         raise _output_error(where, exc) from exc
-    with ThreadPoolExecutor(1) if published else nullcontext() as beside:
-        meanwhile = beside.submit(published) if beside and published else None
+    with ThreadPoolExecutor(1) as beside:  # its thread starts only with a job
+        saving = beside.submit(published) if published else None
         with timings.stage("mirror"):
             _mirror(where, prepared, live.entries)
-        if meanwhile is not None:
+        if saving is not None:
             with timings.stage("save"):  # the build's save, as far as it took longer than the mirror
-                meanwhile.result()
+                saving.result()
     removed = len(live.entries.keys() - plan.keys())
     return WriteReport(len(prepared.written), len(plan) - len(prepared.written), removed)
 
