@@ -156,6 +156,52 @@ def test_builds_killed_at_random_moments_leave_one_whole_site(tmp_path: Path) ->
     assert_no_leftovers(out)
 
 
+# A build killed once its state is saved, while the previous site is being cleared from the spare tree:
+# the save runs beside that step, so its end cannot be waited for by a kill at a random moment.
+_BUILD_KILLED_WHILE_CLEARING_THE_SPARE = """
+import os, signal, sys, threading
+from samizdat.build import publication
+
+saved = threading.Event()
+real_publish = publication.publish
+
+def publish(out_dir, pages, copies, timings=None, published=None):
+    def save():
+        published()
+        saved.set()
+    return real_publish(out_dir, pages, copies, timings, save)
+
+def mirror(where, prepared, old):
+    assert saved.wait(60)
+    (where.spare / publication.MARKER).unlink()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+publication.publish, publication._mirror = publish, mirror
+from samizdat.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_build_killed_after_its_save_leaves_the_next_one_work_to_do(tmp_path: Path, capsys) -> None:
+    references = cold_builds(tmp_path, "AB")
+    site, out = write_site(tmp_path / "site", "A"), tmp_path / "out"
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    set_version(site, "B")
+    killed = subprocess.run([sys.executable, "-c", _BUILD_KILLED_WHILE_CLEARING_THE_SPARE, "build", str(site),
+                             "-o", str(out)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert which_version(out, references) == "B"  # published, and the build's state saved with it
+    spare = Folders.of(out).spare
+    assert {p.name for p in spare.iterdir()} >= {"en", "index.html"}  # the previous site, not yet cleared
+    capsys.readouterr()
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    assert which_version(out, references) == "B"
+    assert_no_leftovers(out)
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("versions", ["AB", "AAB", "ABC"])
 def test_builds_at_once_into_one_folder_take_turns(tmp_path: Path, versions: str) -> None:
     references = cold_builds(tmp_path, "".join(sorted(set(versions))))

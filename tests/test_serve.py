@@ -7,6 +7,7 @@ import http.client
 import json
 import re
 import socket
+import socketserver
 import threading
 import time
 import urllib.error
@@ -19,7 +20,7 @@ import pytest
 import samizdat.build.pipeline
 from samizdat.serve import events, watcher
 from samizdat.serve.handler import allow_dev_script
-from samizdat.serve.server import WORKERS, DevServer, background
+from samizdat.serve.server import WORKERS, DevServer, PooledHTTPServer, background
 from samizdat.serve.state import TITLE_FAILED, TITLE_GONE, DevState
 
 PAGE = "---\ntitle: Home\n---\n\n{text}\n"
@@ -302,6 +303,38 @@ def test_the_hub_refuses_streams_beyond_its_limit(dev: DevServer, monkeypatch: p
     status, _, _ = raw(dev, "GET", "/__samizdat/events", f"127.0.0.1:{dev.http.server_port}")
     assert status == 503
     first.close()
+
+
+def test_a_stream_handed_over_as_the_server_stops_is_closed(dev: DevServer) -> None:
+    """A tab's request still running when the hub closed every stream: its connection is not kept."""
+    dev.hub.close_all()
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        assert not dev.hub.add(theirs)
+        assert len(dev.hub) == 0
+
+
+def test_connections_no_worker_took_are_closed_when_the_server_stops() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class Slow(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            started.set()
+            release.wait(10)
+
+    server = PooledHTTPServer(("127.0.0.1", 0), Slow, workers=1)  # type: ignore[arg-type]
+    address = server.server_address[:2]
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    with socket.create_connection(address) as busy:
+        assert started.wait(5)  # the only worker is taken
+        with socket.create_connection(address) as waiting:
+            waiting.settimeout(5)
+            time.sleep(0.5)  # accepted within the server's poll interval (0.05 s), then queued for a worker
+            server.shutdown()
+            server.server_close()
+            assert waiting.recv(1) == b""  # closed by the server, not left open until it is collected
+        release.set()
+        assert busy.recv(1) == b""
 
 
 def test_dev_script_joins_the_page_policy() -> None:

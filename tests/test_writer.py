@@ -192,9 +192,11 @@ def test_without_hard_links_whole_sites_are_still_published(sandbox: Sandbox,  #
     monkeypatch.setattr(os, "link", no_links)
     (sandbox.site / "samizdat.toml").write_text(MINIMAL_CONFIG, encoding="utf-8")
     outcome = sandbox.build(capsys)
+    again = sandbox.build(capsys)  # the spare's copy of the manifest says that publication finished
     monkeypatch.undo()
     assert outcome.code == 0, outcome.err
     assert "New " not in (sandbox.out / "en/index.html").read_text(encoding="utf-8")
+    assert again.code == 0 and "nothing changed since the last build" in again.out, again.out
     sandbox.assert_untouched()
 
 

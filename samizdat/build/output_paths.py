@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from samizdat.errors import OutputError
 
 MARKER = ".samizdat-output"  # the manifest: what the last build wrote, with sizes, times and content hashes
 TEMP_SUFFIX = ".samizdat-tmp"  # the writer's own temporary names
+SPARE_TREE = "_site"  # inside the holder beside the output: the tree the next build is made in
 MAX_NAME_BYTES = 255  # the longest file name ext4, APFS, NTFS and most others accept
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PART = r"[A-Za-z0-9_~@+=,%-][A-Za-z0-9._~@+=,%-]{0,254}"  # ASCII, not starting with a dot, ≤ 255 bytes
 _PLAIN = re.compile(rf"{_PART}(?:/{_PART})*")  # the common case, answered by one match
 _HINT = "an output path comes from a site file's name or its front matter; rename it to plain letters"
+
+
+def spare_holder(out: Path) -> Path:
+    """The folder beside an output (resolved) that holds its spare tree: `.OUT.spare`."""
+    return out.parent / f".{out.name}.spare"
 
 
 def path_problem(rel: object) -> str | None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samizdat.build.manifest import Entry, load_manifest, save_manifest
-from samizdat.build.output_paths import MARKER, check_output_paths, parent_folders
+from samizdat.build.output_paths import MARKER, SPARE_TREE, check_output_paths, parent_folders, spare_holder
 from samizdat.build.swap import exchange, recover_aside, remove_any, sync_file, sync_folder, sync_tree
 from samizdat.build.timings import Timings
 from samizdat.build.trees import LiveTree, Tree, sweep
@@ -68,8 +68,8 @@ class Folders:
     @classmethod
     def of(cls, out_dir: Path) -> Folders:
         out = out_dir.resolve()
-        holder = out.parent / f".{out.name}.spare"
-        return cls(out, holder, holder / "_site", holder / "aside")
+        holder = spare_holder(out)
+        return cls(out, holder, holder / SPARE_TREE, holder / "aside")
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,10 @@ def _link_or_copy(source: str, target: Path) -> None:
 
 def _mirror(where: Folders, prepared: Prepared, old: dict[str, Entry]) -> None:
     """Step 3, after the exchange: the previous site in the spare gives way to links to the new one. Old
-    content that cannot be removed is an error (a removed page must not linger); a missing link is not."""
+    content that cannot be removed is an error (a removed page must not linger); a missing link is not.
+    The output's manifest comes last, as the sign that the step finished: the build's state may be saved
+    before it, and a build killed in between must not be taken for one that left nothing to do
+    (build/cache/record.py)."""
     try:
         where.spare.mkdir(exist_ok=True)  # a first build renamed the spare into place
         spare = Tree(where.spare)
@@ -247,7 +250,16 @@ def _mirror(where: Folders, prepared: Prepared, old: dict[str, Entry]) -> None:
                 os.link(where.out / rel, spare.path(rel), follow_symlinks=False)
         os.link(where.out / MARKER, where.spare / MARKER, follow_symlinks=False)
     except OSError:
-        pass
+        _copy_manifest(where)
+
+
+def _copy_manifest(where: Folders) -> None:
+    """The sign that step 3 finished where links cannot be made: a copy, into a name nothing else shares."""
+    try:
+        (where.spare / MARKER).unlink(missing_ok=True)
+        shutil.copyfile(where.out / MARKER, where.spare / MARKER, follow_symlinks=False)
+    except OSError:
+        pass  # no sign: the next build cannot answer "nothing changed" and sweeps the spare itself
 
 
 def _check_holder(where: Folders) -> None:

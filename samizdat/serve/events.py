@@ -25,6 +25,7 @@ class EventHub:
         self._streams: dict[socket.socket, str] = {}  # connection → the last message it was sent
         self._lock = threading.Lock()
         self._last_beat = time.monotonic()
+        self._closed = False  # after close_all: a stream handed over by a request still running is refused
 
     def __len__(self) -> int:
         with self._lock:
@@ -34,9 +35,10 @@ class EventHub:
         return len(self) >= MAX_STREAMS
 
     def add(self, connection: socket.socket) -> bool:
-        """Take over a connection whose response headers are sent; False when there are too many."""
+        """Take over a connection whose response headers are sent; False when there are too many, or when
+        the server is stopping (the caller closes the connection then)."""
         with self._lock:
-            if len(self._streams) >= MAX_STREAMS:
+            if self._closed or len(self._streams) >= MAX_STREAMS:
                 return False
             connection.settimeout(SEND_TIMEOUT_SECONDS)
             self._streams[connection] = ""
@@ -62,6 +64,7 @@ class EventHub:
 
     def close_all(self) -> None:
         with self._lock:
+            self._closed = True
             for connection in list(self._streams):
                 self._close(connection)
 

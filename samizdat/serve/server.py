@@ -35,6 +35,8 @@ class PooledHTTPServer(HTTPServer):
     def __init__(self, address: tuple[str, int], handler: type[DevHandler], workers: int = WORKERS) -> None:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="serve")
         self._kept: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._waiting: set[socket.socket] = set()  # accepted, not yet taken by a worker
+        self._waiting_lock = threading.Lock()
         super().__init__(address, handler)  # binds and listens; closes the pool again if that fails
 
     def server_bind(self) -> None:
@@ -43,9 +45,15 @@ class PooledHTTPServer(HTTPServer):
         self.server_name, self.server_port = self.server_address[:2]
 
     def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:  # type: ignore[override]
+        with self._waiting_lock:
+            self._waiting.add(request)
         self._pool.submit(self._answer, request, client_address)
 
     def _answer(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+        with self._waiting_lock:
+            if request not in self._waiting:
+                return  # the server stopped and closed it
+            self._waiting.remove(request)
         try:
             self.finish_request(request, client_address)
         except ConnectionError:  # the browser went away mid-answer (a reload, a closed tab): nothing to say
@@ -66,8 +74,13 @@ class PooledHTTPServer(HTTPServer):
             super().shutdown_request(request)
 
     def server_close(self) -> None:
+        """Stop listening; connections no worker has taken yet are closed here, not left to the collector."""
         super().server_close()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._waiting_lock:
+            waiting, self._waiting = self._waiting, set()
+        for request in waiting:
+            self.shutdown_request(request)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from samizdat.build.cache.store import Store
-from samizdat.build.output_paths import MARKER
+from samizdat.build.output_paths import MARKER, SPARE_TREE, spare_holder
 from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding
@@ -92,9 +92,14 @@ def unchanged(record: BuildRecord | None, current: str, out_dir: Path, now: dt.d
 
 
 def _output_intact(out_dir: Path) -> bool:
-    """Every file the last build wrote is still there with the size and time it had."""
+    """Every file the last build wrote is still there with the size and time it had, and its publication
+    finished: the build's state is saved while the previous site is cleared from the spare beside the
+    output, and a build killed then leaves that work to the next one."""
     try:
-        files = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))["files"]
+        manifest = (out_dir / MARKER).read_bytes()
+        if not _mirrored(out_dir, manifest):
+            return False
+        files = json.loads(manifest)["files"]
         folder = os.fspath(out_dir) + "/"  # strings, not Path objects: thousands of files
         for rel, (size, mtime_ns, _) in files.items():
             stat = os.stat(folder + rel)
@@ -103,6 +108,15 @@ def _output_intact(out_dir: Path) -> bool:
     except (OSError, ValueError, KeyError, TypeError):
         return False
     return True
+
+
+def _mirrored(out_dir: Path, manifest: bytes) -> bool:
+    """The spare holds the output's manifest, which publication puts there last (a link, else a copy)."""
+    live = out_dir.resolve()
+    spare = spare_holder(live) / SPARE_TREE / MARKER
+    if os.path.samestat(os.lstat(spare), os.stat(live / MARKER)):
+        return True
+    return spare.read_bytes() == manifest
 
 
 def load_record(store: Store) -> BuildRecord | None:
