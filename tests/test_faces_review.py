@@ -71,3 +71,20 @@ def test_a_malformed_rejection_is_refused_at_its_line(value: str, make_site, run
     result = run_cli("build", site, "-o", tmp_path / "out")
     assert result.code == 1
     assert "faces.yaml:2:" in result.err and "`not_faces` must be a list" in result.err
+
+
+@pytest.mark.parametrize("linked", [".samizdat-cache", ".samizdat-cache/faces-review"])
+def test_the_review_page_is_never_written_through_a_link_the_site_brings(linked: str, make_site, run_cli,
+                                                                        tmp_path: Path) -> None:
+    """By default the page goes to SITE/.samizdat-cache/faces-review; a site from a stranger may bring
+    that folder, or the cache folder, as a link to a folder of the volunteer's."""
+    site = make_site({"content/en/index.md": "Hi.\n", "assets/portrait.png": ASTRONAUT.read_bytes()},
+                     config=MINIMAL_CONFIG + "\n[images]\nmask_faces = true\n")
+    elsewhere = tmp_path / "volunteer-files"
+    elsewhere.mkdir()
+    (site / linked).parent.mkdir(parents=True, exist_ok=True)
+    (site / linked).symlink_to(elsewhere, target_is_directory=True)
+    result = run_cli("faces", site)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert f"{linked} is a symbolic link" in result.err
+    assert list(elsewhere.iterdir()) == []

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from samizdat.build.output_paths import MARKER
 from samizdat.content.urls import MAX_NAME_BYTES, UnsafePath, confine, permalink_output
 from samizdat.theme import THEMES_DIR
 from tests import hostile
@@ -308,3 +309,48 @@ def test_confine_gives_nfc_and_keeps_safe_paths() -> None:
     assert confine(".well-known/security.txt") == ".well-known/security.txt"
     assert permalink_output(f"/kr/{NFD_NEWS}/") == (f"/kr/{KOREAN_NEWS}/", f"kr/{KOREAN_NEWS}/index.html")
     assert permalink_output("/") == ("/", "index.html")
+
+
+# A build in a process of its own that stops at the first open, following links, of a file it was given:
+# the audit hook sees every open() and os.open(), with its flags.
+_BUILD_NEVER_OPENING = """
+import os, sys
+watched = os.path.realpath(sys.argv.pop(1))
+
+def never_opened(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)) and not (args[2] or 0) & os.O_NOFOLLOW:
+        if os.path.realpath(args[0]) == watched:
+            sys.stderr.write(f"opened {watched} through {os.fsdecode(args[0])}\\n")
+            os._exit(99)
+
+sys.addaudithook(never_opened)
+from samizdat.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("holder", ["the default output in the site", "the spare tree beside it"])
+def test_a_linked_output_manifest_is_neither_followed_nor_taken_for_samizdat_s(sandbox: Sandbox, holder: str) -> None:
+    """A site may bring its own `_site/.samizdat-output` (the output folder samizdat builds into by default),
+    or the spare tree beside it, with the manifest a link to a file outside. samizdat did not write it:
+    the build opens nothing through it, and an output that holds one is refused, named."""
+    site = sandbox.write({})
+    secret = sandbox.outside / "secret.txt"
+    run = [sys.executable, "-c", _BUILD_NEVER_OPENING, str(secret), "build", str(site)]
+    if holder == "the spare tree beside it":
+        assert subprocess.run(run, capture_output=True, text=True, timeout=120).returncode == 0
+        assert subprocess.run(run, capture_output=True, text=True, timeout=120).returncode == 0  # nothing to do
+        manifest = site / "._site.spare" / "_site" / MARKER
+        manifest.unlink()
+        manifest.symlink_to(secret)
+        built = subprocess.run(run, capture_output=True, text=True, timeout=120)
+        assert built.returncode == 0, built.stderr
+        assert "nothing changed" not in built.stdout  # no sign that the last publication finished
+        assert not manifest.is_symlink()
+        return
+    (site / "_site").mkdir()
+    (site / "_site" / MARKER).symlink_to(secret)
+    built = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    assert_refused(Outcome(built.returncode, built.stdout, built.stderr), "_site")
+    assert "did not write" in built.stderr
+    assert (site / "_site" / MARKER).is_symlink() and secret.read_text(encoding="utf-8") == SECRET + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 from samizdat.build.output_paths import MARKER, is_plain
@@ -22,10 +23,8 @@ Entry = list  # [size, mtime_ns, digest]
 
 def load_manifest(out_dir: Path) -> dict[str, Entry]:
     try:
-        fd = os.open(out_dir / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as file:
-            data = json.loads(file.read().decode("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads((read_manifest(out_dir) or b"").decode("utf-8"))
+    except ValueError:
         return {}
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return {}
@@ -35,13 +34,31 @@ def load_manifest(out_dir: Path) -> dict[str, Entry]:
     return {rel: entry for rel, entry in files.items() if is_plain(rel) and _well_formed(entry)}
 
 
+def read_manifest(folder: Path) -> bytes | None:
+    """The manifest's bytes, or None where the folder holds none: where its name holds anything but a
+    plain file, such as a link or a pipe (the output folder may come with the site, as `SITE/_site/`),
+    nothing is opened through it and nothing waits on it."""
+    try:
+        fd = os.open(folder / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        return file.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
+
+
+def holds_manifest(folder: Path) -> bool:
+    """Whether the folder holds a manifest samizdat can have written: a plain file, not a link to one."""
+    try:
+        return stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
+    except OSError:
+        return False
+
+
 def output_identity(out_dir: Path) -> str:
     """Which build's output the folder holds now: the hash of its manifest (every build writes a new one,
     naming its files' times), so that a record of 'nothing changed' cannot stand for another build's output."""
-    try:
-        return sha256((out_dir / MARKER).read_bytes()).hexdigest()
-    except OSError:
-        return "none"
+    manifest = read_manifest(out_dir)
+    return "none" if manifest is None else sha256(manifest).hexdigest()
 
 
 def _well_formed(entry: object) -> bool:

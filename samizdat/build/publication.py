@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat.build.manifest import Entry, load_manifest, save_manifest
+from samizdat.build.manifest import Entry, holds_manifest, load_manifest, save_manifest
 from samizdat.build.output_paths import MARKER, SPARE_TREE, check_output_paths, parent_folders, spare_holder
 from samizdat.build.swap import exchange, recover_aside, remove_any, sync_file, sync_folder, sync_tree
 from samizdat.build.timings import Timings
@@ -275,7 +275,7 @@ def _check_output(where: Folders) -> bool:
     if not where.out.is_dir():
         raise OutputError(f"the output path {where.out} is a file", SourceLocation(where.out),
                           hint="choose a folder name")
-    if os.path.lexists(where.out / MARKER):
+    if holds_manifest(where.out):
         return True
     if any(where.out.iterdir()):
         raise OutputError(f"{where.out} already holds files that samizdat did not write; refusing to replace them",

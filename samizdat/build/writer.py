@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from samizdat.build.manifest import holds_manifest
 from samizdat.build.output_paths import MARKER, TEMP_SUFFIX
 from samizdat.build.timings import Timings
 from samizdat.errors import OutputError, SourceLocation
@@ -38,7 +39,7 @@ def check_output_folder(out_dir: Path, site_root: Path) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"the output path {out_dir} is a file", SourceLocation(out_dir),
                           hint="choose a folder name")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if out.is_dir() and any(out.iterdir()) and not holds_manifest(out):
         raise OutputError(
             f"{out_dir} already holds files that samizdat did not write; refusing to replace them",
             SourceLocation(out_dir),

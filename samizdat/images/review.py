@@ -104,7 +104,7 @@ def write_face_review(site_root: Path, out_dir: Path | None = None, language: st
         raise ImageError("faces are to be masked, but the face detector (OpenCV) is not installed",
                          SourceLocation(config.config_path), hint=INSTALL_HINT)
     out = out_dir or config.root / REVIEW_DIR
-    _prepare(out)
+    _prepare(out, config.root)
     words = review_words(code)
     found = _FoundFaces(ImageCache(book or transient_book(config.root)))
     reviewed = [_review(path, rel, policy.plan_for(rel), out, index, words, found) for index, (path, rel) in
@@ -134,8 +134,19 @@ def review_words(language: str) -> dict[str, str]:
     return catalog["en"] | catalog.get(language.split("-")[0], {})
 
 
-def _prepare(out: Path) -> None:
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
+def _prepare(out: Path, site_root: Path) -> None:
+    """The folder made empty for the page. By default it lies in the site, which may bring links of its
+    own (`.samizdat-cache` linked to a folder elsewhere): the page is never written through one."""
+    folder = out.absolute()
+    while True:
+        if folder.is_symlink():
+            raise OutputError(f"{folder} is a symbolic link; the review page is not written through it",
+                              SourceLocation(folder), hint="delete the link; samizdat makes that folder itself")
+        if folder == site_root.absolute() or folder.parent == folder or not folder.is_relative_to(site_root.absolute()):
+            break
+        folder = folder.parent
+    marker = out / MARKER
+    if out.exists() and any(out.iterdir()) and not (marker.is_file() and not marker.is_symlink()):
         raise OutputError(f"{out} already holds files that samizdat did not write", SourceLocation(out),
                           hint="choose a new folder for the review page")
     shutil.rmtree(out, ignore_errors=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from samizdat.build.cache.store import Store
+from samizdat.build.manifest import read_manifest
 from samizdat.build.output_paths import MARKER, SPARE_TREE, spare_holder
 from samizdat.engine import engine_id
 from samizdat.errors import SourceLocation
@@ -96,13 +97,13 @@ def _output_intact(out_dir: Path) -> bool:
     finished: the build's state is saved while the previous site is cleared from the spare beside the
     output, and a build killed then leaves that work to the next one."""
     try:
-        manifest = (out_dir / MARKER).read_bytes()
-        if not _mirrored(out_dir, manifest):
+        manifest = read_manifest(out_dir)
+        if manifest is None or not _mirrored(out_dir, manifest):
             return False
         files = json.loads(manifest)["files"]
         folder = os.fspath(out_dir) + "/"  # strings, not Path objects: thousands of files
         for rel, (size, mtime_ns, _) in files.items():
-            stat = os.stat(folder + rel)
+            stat = os.lstat(folder + rel)  # a link in its place is not what the build wrote
             if stat.st_size != size or stat.st_mtime_ns != mtime_ns:
                 return False
     except (OSError, ValueError, KeyError, TypeError):
@@ -113,10 +114,10 @@ def _output_intact(out_dir: Path) -> bool:
 def _mirrored(out_dir: Path, manifest: bytes) -> bool:
     """The spare holds the output's manifest, which publication puts there last (a link, else a copy)."""
     live = out_dir.resolve()
-    spare = spare_holder(live) / SPARE_TREE / MARKER
-    if os.path.samestat(os.lstat(spare), os.stat(live / MARKER)):
+    spare = spare_holder(live) / SPARE_TREE
+    if os.path.samestat(os.lstat(spare / MARKER), os.lstat(live / MARKER)):
         return True
-    return spare.read_bytes() == manifest
+    return read_manifest(spare) == manifest
 
 
 def load_record(store: Store) -> BuildRecord | None:
