@@ -8,6 +8,7 @@ the file (and the `permalink:` line), and change nothing outside the output fold
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,10 +21,11 @@ import pytest
 from PIL import Image
 
 from samizdat.build.output_paths import MARKER
+from samizdat.cli import main
 from samizdat.content.urls import MAX_NAME_BYTES, UnsafePath, confine, permalink_output
 from samizdat.theme import THEMES_DIR
 from tests import hostile
-from tests.conftest import MINIMAL_CONFIG
+from tests.conftest import MINIMAL_CONFIG, tree_digest
 from tests.hostile import SECRET, Outcome, Sandbox, assert_refused
 
 sandbox = hostile.sandbox  # the fixture; a plain name, so that parameters named after it are not redefinitions
@@ -354,3 +356,56 @@ def test_a_linked_output_manifest_is_neither_followed_nor_taken_for_samizdat_s(s
     assert_refused(Outcome(built.returncode, built.stdout, built.stderr), "_site")
     assert "did not write" in built.stderr
     assert (site / "_site" / MARKER).is_symlink() and secret.read_text(encoding="utf-8") == SECRET + "\n"
+
+
+def test_a_parked_output_the_site_brings_as_a_link_is_removed_not_published_into(sandbox: Sandbox,
+                                                                                   capsys: pytest.CaptureFixture[str]):
+    """Without a folder exchange, publication parks the live output in `.OUT.spare/aside` for a moment, and
+    the next build puts back what a killed one left there. A site whose output is its own `_site/` may
+    bring that folder, as a link to another samizdat output of the volunteer's: it is removed, never put
+    in the output's place and written through."""
+    site = sandbox.write({})
+    victim = sandbox.outside / "published"
+    assert main(["build", str(site), "-o", str(victim)]) == 0
+    before = tree_digest(victim)
+    aside = site / "._site.spare" / "aside"
+    aside.parent.mkdir()
+    aside.symlink_to(victim, target_is_directory=True)
+    (site / "content/en/index.md").write_text("---\ntitle: Home\n---\nFrom the stranger.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(site)]) == 0, capsys.readouterr().err
+    assert tree_digest(victim) == before
+    assert "From the stranger." in (site / "_site/en/index.html").read_text(encoding="utf-8")
+    assert not (site / "_site").is_symlink() and not os.path.lexists(aside)
+
+
+def test_an_output_folder_that_came_with_the_site_cannot_vouch_for_its_pages(
+        sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """SITE/_site/ may come with the site, in a ZIP that keeps file times: its manifest names each page's
+    true content while a page holds other bytes of the same size, which would be published unchecked if
+    the manifest were believed. This user's builds did not write it: every file is written anew."""
+    site = sandbox.write({})
+    assert main(["build", str(site)]) == 0  # the stranger's build, on the stranger's machine
+    page = site / "_site/en/index.html"
+    html, info = page.read_bytes(), page.stat()
+    assert b"Hello." in html
+    page.write_bytes(html.replace(b"Hello.", b"Pwned!"))
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "volunteer-cache"))  # the volunteer's machine
+    capsys.readouterr()
+    assert main(["build", str(site)]) == 0
+    assert page.read_bytes() == html
+    assert "0 unchanged" in capsys.readouterr().out
+
+
+def test_after_a_failed_build_the_output_is_still_believed(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]):
+    """A build that fails publishes nothing: the output is still the one this user's last build wrote."""
+    site = sandbox.write({})
+    assert main(["build", str(site)]) == 0
+    (site / "content/en/index.md").write_text("---\ntitle: [unclosed\n---\nHello.\n", encoding="utf-8")
+    assert main(["build", str(site)]) == 1
+    (site / "content/en/index.md").write_text("---\ntitle: Home\n---\nHello again.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(site)]) == 0
+    report = capsys.readouterr().out
+    assert re.search(r"files: [1-9]\d? written, [1-9]\d+ unchanged", report), report

@@ -37,7 +37,7 @@ def test_rebuild_touches_only_what_changed(tmp_path: Path) -> None:
 
     pages["p1/index.html"] = b"page 1, edited"
     del pages["p4/index.html"]
-    second = write_output(out, pages, {"assets/logo.svg": asset})
+    second = write_output(out, pages, {"assets/logo.svg": asset}, made_here=True)
 
     assert (second.written, second.unchanged, second.removed) == (1, 4, 1)
     after = times(out)
@@ -92,7 +92,7 @@ def test_unchanged_files_keep_their_inode_and_time(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_output(out, {"a.html": b"a", "b.html": b"b"}, {})
     before = {name: (out / name).stat() for name in ("a.html", "b.html")}
-    write_output(out, {"a.html": b"a", "b.html": b"b, edited"}, {})
+    write_output(out, {"a.html": b"a", "b.html": b"b, edited"}, {}, made_here=True)
     after = (out / "a.html").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before["a.html"].st_ino, before["a.html"].st_mtime_ns)
     assert (out / "b.html").stat().st_ino != before["b.html"].st_ino

@@ -10,7 +10,15 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samizdat.build.cache.record import BuildRecord, fingerprint, forget, load_record, save_record, unchanged
+from samizdat.build.cache.record import (
+    BuildRecord,
+    fingerprint,
+    forget,
+    load_record,
+    published_output,
+    save_record,
+    unchanged,
+)
 from samizdat.build.cache.store import Store
 from samizdat.build.lock import build_locks
 from samizdat.build.manifest import output_identity
@@ -46,22 +54,27 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
         with timings.stage("check"):
             store = Store.open(site_root)
             sources = fingerprint(site_root, out_dir, options)
-            current = f"{sources}:{output_identity(out_dir)}"  # the same sources, and the output this site wrote
+            identity = output_identity(out_dir)
+            current = f"{sources}:{identity}"  # the same sources, and the output this site wrote
             record = load_record(store)
             if unchanged(record, current, out_dir, dt.datetime.now(dt.UTC)):
                 assert record is not None
                 store.close()
                 return _up_to_date(record, timings)
-        forget(store)  # a build that fails must not leave the record of the one before
+            # The output's manifest names each file's content; it is believed only if this store's last build
+            # wrote it. An output folder that came with the site (SITE/_site/ in a ZIP, file times kept) could
+            # claim a page it altered is the one about to be written, which would then be published unchecked.
+            made_here = published_output(record) == identity
+        forget(store, record)  # a build that fails must not leave the record of the one before
         try:
             with few_full_collections():
-                return _build(site_root, out_dir, options, sources, timings, store)
+                return _build(site_root, out_dir, options, sources, timings, store, made_here)
         finally:
             store.close()
 
 
 def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, timings: Timings,
-           store: Store) -> SiteOutput:
+           store: Store, made_here: bool) -> SiteOutput:
     from samizdat.build.cache.caches import BuildCaches
     from samizdat.build.pipeline import render_site
     from samizdat.content.required import refuse_without_home
@@ -80,7 +93,8 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
             save_record(store, BuildRecord(current, output.next_change, html,
                                            len(output.pages) + len(output.copies), photos, tuple(output.findings)))
 
-        output.written = write_output(out_dir, output.pages, output.copies, output.timings, published=save)
+        output.written = write_output(out_dir, output.pages, output.copies, output.timings, published=save,
+                                      made_here=made_here)
         return output
 
     try:

@@ -87,10 +87,13 @@ class Prepared:
 
 
 def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path],
-            timings: Timings | None = None, published: Callable[[], None] | None = None) -> WriteReport:
+            timings: Timings | None = None, published: Callable[[], None] | None = None,
+            made_here: bool = False) -> WriteReport:
     """Write a whole site into out_dir; the caller holds the output's lock (lock.py). published: called on a
     thread of its own once the new site is in place, while step 3 runs (the build saves its state there:
-    SQLite and the file system wait on the disk, not on each other); its error is raised after step 3."""
+    SQLite and the file system wait on the disk, not on each other); its error is raised after step 3.
+    made_here: the output's manifest is the one the caller's last build wrote, so its files hold what it
+    says (trees.LiveTree); otherwise every file is written anew."""
     timings = timings or Timings()
     check_output_paths([*pages, *copies])
     where = Folders.of(out_dir)
@@ -100,7 +103,7 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     except OSError as exc:
         raise _output_error(where, exc) from exc
     live_exists = _check_output(where)
-    live = LiveTree(where.out, load_manifest(where.out) if live_exists else {})
+    live = LiveTree(where.out, load_manifest(where.out) if live_exists else {}, believed=made_here)
     try:
         with ThreadPoolExecutor(WRITE_THREADS) as pool, timings.stage("write"):
             plan = _plan(pages, copies, pool)
@@ -272,6 +275,9 @@ def _check_output(where: Folders) -> bool:
     """Whether a live output exists; refuses one that samizdat did not write."""
     if not os.path.lexists(where.out):
         return False
+    if where.out.is_symlink():  # resolved when the build began: a link put in its place since
+        raise OutputError(f"the output path {where.out} is a symbolic link", SourceLocation(where.out),
+                          hint="delete the link; samizdat makes the output folder itself")
     if not where.out.is_dir():
         raise OutputError(f"the output path {where.out} is a file", SourceLocation(where.out),
                           hint="choose a folder name")

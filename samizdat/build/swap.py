@@ -13,6 +13,7 @@ import errno
 import functools
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -52,10 +53,14 @@ def exchange(new: Path, live: Path, aside: Path) -> None:
 
 
 def recover_aside(live: Path, spare: Path, aside: Path) -> None:
-    """Undo the fallback exchange that a killed build left half done; every tree in it was complete."""
+    """Undo the fallback exchange that a killed build left half done; every tree in it was complete. Only
+    a folder can have been parked there: anything else (a link to a folder elsewhere, which a site whose
+    output lies in it may bring) is removed, never moved into the output's place."""
     if not os.path.lexists(aside):
         return
-    if not os.path.lexists(live):
+    if not _plain_folder(aside):
+        remove_any(aside)
+    elif not os.path.lexists(live):
         os.rename(aside, live)  # the previous site goes back; the new one was never visible
     elif not os.path.lexists(spare):
         os.rename(aside, spare)
@@ -91,6 +96,10 @@ def _fsync(path: Path, flags: int) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _plain_folder(path: Path) -> bool:
+    return stat.S_ISDIR(os.lstat(path).st_mode)
 
 
 def remove_any(path: Path) -> None:

@@ -63,16 +63,19 @@ class Tree:
 
 
 class LiveTree(Tree):
-    """The live output as the last manifest describes it."""
+    """The live output as the last manifest describes it. believed: whether the manifest is the one a build
+    of this user wrote; any other (an output folder that came with the site: a ZIP keeps file times) may
+    claim any content for its files, and then no file of it is taken for new content."""
 
-    def __init__(self, root: Path, entries: dict[str, Entry]) -> None:
+    def __init__(self, root: Path, entries: dict[str, Entry], believed: bool = True) -> None:
         super().__init__(root)
         self.entries = entries
+        self.believed = believed
 
     def reusable(self, rel: str, digest: str) -> int | None:
         """The inode of the live file at rel if it holds `digest` and is still the file written then."""
         entry = self.entries.get(rel)
-        if entry is None or entry[2] != digest:
+        if entry is None or entry[2] != digest or not self.believed:
             return None
         info = self.file_stat(rel)
         if info is None or [info.st_size, info.st_mtime_ns] != entry[:2]:

@@ -33,6 +33,9 @@ THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
 SKIPPED_DIRS = {".git", ".samizdat-cache", "_site", "__pycache__", "node_modules", ".venv"}
 
 
+FORGOTTEN = "forgotten"  # in place of the sources' fingerprint: no build's sources have it
+
+
 class BuildRecord(NamedTuple):  # a named tuple, as SourceLocation (errors.py): read before anything else
     fingerprint: str
     next_change: dt.datetime | None  # when a meeting next moves from upcoming to past
@@ -139,10 +142,20 @@ def save_record(store: Store, record: BuildRecord) -> None:
             db.execute("INSERT OR REPLACE INTO record VALUES (1, ?)", (json.dumps(fields, ensure_ascii=False),))
 
 
-def forget(store: Store) -> None:
-    with store.writing() as db:
-        if db is not None:
-            db.execute("DELETE FROM record")
+def forget(store: Store, record: BuildRecord | None) -> None:
+    """The last build's record no longer answers "nothing changed" (the build about to run may fail), but
+    still names the output that build published, so that the next build believes its manifest."""
+    if record is None:
+        with store.writing() as db:
+            if db is not None:
+                db.execute("DELETE FROM record")
+        return
+    save_record(store, record._replace(fingerprint=f"{FORGOTTEN}:{published_output(record)}"))
+
+
+def published_output(record: BuildRecord | None) -> str | None:
+    """The identity of the output the recorded build published (manifest.output_identity)."""
+    return record.fingerprint.rpartition(":")[2] if record is not None else None
 
 
 def _finding_fields(item: Finding) -> list[Any]:
