@@ -4,6 +4,7 @@ unless asked to, saying so."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -184,3 +185,34 @@ def test_a_relative_remote_is_read_from_the_current_folder(repo_site: tuple[Sand
     assert outcome.code == 0, outcome.err
     assert str(plain) in outcome.out
     assert "Привет" in git(plain, "show", "gh-pages:index.html")
+
+
+COMMANDING_SETTINGS = {  # a repository's own setting → what it is set to (`{touch}`: a command that leaves a mark)
+    "filter.evil.clean": "{touch}",
+    "core.sshCommand": "{touch}",
+    "credential.helper": "!{touch}",
+    "core.worktree": "{outside}",
+}
+
+
+@pytest.mark.parametrize("command", PUBLISHERS)
+@pytest.mark.parametrize("setting", COMMANDING_SETTINGS)
+def test_a_repository_that_came_with_the_site_runs_no_command_of_its_own(
+        repo_site: tuple[Sandbox, Path], capsys: pytest.CaptureFixture[str], setting: str, command: str) -> None:
+    """A site received as a ZIP brings its `.git/`, whose settings can name commands git runs by itself (a
+    filter runs on `git status` when a file's time changed). samizdat refuses to run git there, naming it."""
+    sandbox, remote = repo_site
+    mark = sandbox.outside / "touch"
+    value = COMMANDING_SETTINGS[setting].replace("{touch}", f"touch {mark}").replace("{outside}", str(sandbox.outside))
+    git(sandbox.site, "config", setting, value)
+    (sandbox.site / ".git/info/attributes").write_text("* filter=evil\n", encoding="utf-8")
+    os.utime(sandbox.site / "content/en/index.md")  # git status then runs the clean filter to compare
+    if setting == "filter.evil.clean":
+        git(sandbox.site, "status", "--porcelain")
+        assert mark.exists()  # what plain git does in this repository
+        mark.unlink()
+    outcome = publish(sandbox, capsys, remote, command)
+    assert outcome.code == 1 and "Traceback" not in outcome.err, outcome.err
+    assert f"sets {setting.lower()}" in outcome.err and "git config --unset" in outcome.err
+    assert not mark.exists()
+    assert nothing_published(sandbox, remote)

@@ -28,7 +28,13 @@ from samizdat.editor.web import render
 from samizdat.errors import SamizdatError
 from samizdat.findings import Finding
 from samizdat.publish.commands import deploy_git
-from samizdat.publish.guards import BUILD_LEFTOVERS, GIT_SAFE_SETTINGS, GIT_TRANSPORTS
+from samizdat.publish.guards import (
+    BUILD_LEFTOVERS,
+    GIT_SAFE_SETTINGS,
+    GIT_TRANSPORTS,
+    PublishRefused,
+    refuse_commanding_settings,
+)
 
 REMOTE = "origin"
 IDENTITY_VARIABLES = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
@@ -96,6 +102,10 @@ def publish(site_root: Path, identity: Identity, message: str) -> Outcome:
         if any(f.severity == "error" for f in findings):
             return Outcome(findings=findings, problem="check_errors")
         git = Git(site_root, identity)
+        try:
+            refuse_commanding_settings(site_root)
+        except PublishRefused as exc:
+            return Outcome(findings=findings, problem=str(exc))
         try:
             return _publish(git, identity, message, findings)
         except GitFailed as exc:

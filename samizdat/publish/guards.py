@@ -62,9 +62,40 @@ def check_branch(branch: str) -> str:
     return branch
 
 
+# Settings of a repository's own configuration that make git run a command of their choosing, or work on
+# files elsewhere (core.worktree), and that `-c` cannot turn off without knowing their names (a filter or
+# diff driver is named by the repository). Those GIT_SAFE_SETTINGS force off are not refused.
+_COMMANDING = re.compile(r"""(?x)
+    filter\..+\.(clean|smudge|process) | diff\.external | diff\..+\.(command|textconv) | merge\..+\.driver
+  | credential\.(.+\.)?helper | gpg\.(.+\.)?program | pager\..+ | sequence\.editor
+  | core\.(sshcommand|gitproxy|pager|editor|askpass|alternaterefscommand|worktree)
+  | remote\..+\.(uploadpack|receivepack) | ssh\.variant""")
+
+
+def refuse_commanding_settings(repository: Path) -> None:
+    """Refuse to run git in a repository whose own settings would run a command: a site may come as a ZIP
+    holding its `.git/`, whose configuration is then a stranger's. Reading it runs nothing; the user's
+    global and system settings are the user's own and are not looked at."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    try:
+        listed = subprocess.run(["git", *GIT_SAFE_SETTINGS, "config", "--list", "--show-scope", "--includes", "-z"],
+                                cwd=repository, env=env, capture_output=True, check=False)
+    except OSError:  # no git: nothing will run it
+        return
+    items = listed.stdout.decode("utf-8", "replace").split("\0")
+    for scope, entry in zip(items[::2], items[1::2], strict=False):
+        key = entry.partition("\n")[0]
+        if scope in ("local", "worktree") and _COMMANDING.fullmatch(key.lower()):
+            raise PublishRefused(f"the site's git repository sets {key}, which makes git run a command "
+                                 "(or work on files elsewhere); samizdat runs no git command there",
+                                 hint=f"if you did not set it yourself, remove it: git config --unset {key} "
+                                 "(a site received as a ZIP brings its .git/config along)")
+
+
 def uncommitted_files(site_root: Path) -> list[str] | None:
     """Files of the site that differ from its repository's HEAD; None outside a git repository."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    refuse_commanding_settings(site_root)
     excluded = [f":(exclude){name}" for name in BUILD_LEFTOVERS]
     try:
         result = subprocess.run(["git", *GIT_SAFE_SETTINGS, "status", "--porcelain", "-z", "--untracked-files=all",
