@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,3 +93,23 @@ def site_file(root: Path, rel: str) -> Path:
         if os.path.lexists(root.joinpath(*parts[:step])):
             check_plain(root.joinpath(*parts[:step]), root, directory=step < len(parts))
     return path
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a file of the site whole: into a new file beside it (a name no one can have put a link at:
+    it is made with O_EXCL), then renamed over it, so an interrupted write never leaves half a file. The
+    file keeps its permissions; a new one is readable by all, as an editor saves it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            try:
+                info = os.lstat(path)
+                mode = stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else 0o644
+            except FileNotFoundError:
+                mode = 0o644
+            os.fchmod(out.fileno(), mode)
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,40 @@ def test_a_good_history_is_still_read_and_extended(make_site, run_cli) -> None:
     history = (site / ".samizdat/translations.json").read_text(encoding="utf-8")
     assert "The source text." in history
     assert run_cli("translated", site / "content/ru/index.md", "--from", "en").code == 0
+
+
+@pytest.mark.parametrize("linked", [".samizdat", ".samizdat/translations.json"])
+@pytest.mark.parametrize("command", ["translated", "status"])
+def test_a_history_linked_out_of_the_site_is_neither_read_nor_written(make_site, run_cli, tmp_path: Path,
+                                                                     linked: str, command: str) -> None:
+    """A site from a stranger may bring the history, or its folder, as a link to a file or folder of the
+    volunteer's: samizdat neither reads nor writes through it, and says so."""
+    site = make_site({"content/en/index.md": SOURCE, "content/ru/index.md": TRANSLATION})
+    elsewhere = tmp_path / "volunteer"
+    elsewhere.mkdir()
+    (elsewhere / "translations.json").write_text('{"secret": ["private notes"]}\n', encoding="utf-8")
+    target = elsewhere if linked == ".samizdat" else elsewhere / "translations.json"
+    (site / linked).parent.mkdir(parents=True, exist_ok=True)
+    (site / linked).symlink_to(target, target_is_directory=target.is_dir())
+    args = ("translated", site / "content/ru/index.md", "--from", "en") if command == "translated" else (command, site)
+    result = run_cli(*args)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "is a symbolic link" in result.err
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["translations.json"]
+    assert (elsewhere / "translations.json").read_text(encoding="utf-8") == '{"secret": ["private notes"]}\n'
+    assert (site / "content/ru/index.md").read_text(encoding="utf-8") == TRANSLATION
+
+
+def test_a_link_at_the_name_a_save_once_wrote_beside_a_page_is_left_alone(make_site, run_cli, tmp_path: Path):
+    """A page is saved whole by writing beside it first; a link a site put where that file once went (its
+    name was the page's and the process number) is never written through."""
+    site = make_site({"content/en/index.md": SOURCE, "content/ru/index.md": TRANSLATION})
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the volunteer's own file\n", encoding="utf-8")
+    victim.chmod(0o600)
+    (site / f"content/ru/.index.md.{os.getpid()}.tmp").symlink_to(victim)
+    assert run_cli("translated", site / "content/ru/index.md", "--from", "en").code == 0
+    assert victim.read_text(encoding="utf-8") == "the volunteer's own file\n"
+    assert victim.stat().st_mode & 0o777 == 0o600
+    page = site / "content/ru/index.md"
+    assert not page.is_symlink() and "translation_of:" in page.read_text(encoding="utf-8")

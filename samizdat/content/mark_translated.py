@@ -8,7 +8,6 @@ changes, `samizdat status` can show what changed.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +23,13 @@ from samizdat.content.translation_status import (
     paragraphs,
     recorded_language,
     recorded_source,
+    refuse_history_links,
     source_language,
     translation_status,
 )
 from samizdat.content.translations import TranslationIndex, link_translations
 from samizdat.errors import ContentError, SourceLocation
+from samizdat.site_files import replace_file
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,11 @@ def _write_front_matter_line(path: Path, line: str) -> None:
             while stop < end and lines[stop][:1] in (" ", "\t"):  # the old value's indented lines
                 stop += 1
             lines[start:stop] = [line + nl]
-    _replace_file(path, (bom + "".join(lines)).encode("utf-8"))
+    replace_file(path, (bom + "".join(lines)).encode("utf-8"))
 
 
 def _check_history_folder(root: Path) -> None:
+    refuse_history_links(root)
     folder = (root / HISTORY_FILE).parent
     if folder.exists() and not folder.is_dir():
         raise ContentError("the translation history's folder is a file", SourceLocation(folder),
@@ -135,16 +137,9 @@ def _save_history(root: Path, history: dict[str, list[str]], digest: str, source
     data = (json.dumps(history, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     try:
         target.parent.mkdir(exist_ok=True)
-        _replace_file(target, data)
+        replace_file(target, data)
     except OSError as exc:
         raise ContentError(f"cannot write the translation history: {exc.strerror or exc}", SourceLocation(target),
                            hint="make the folder writable, then run the command again") from exc
 
 
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write beside, then rename: an interrupted write never leaves half a file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    if path.exists():
-        os.chmod(temporary, path.stat().st_mode)
-    os.replace(temporary, path)

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from samizdat.config import SiteConfig
 from samizdat.content.pages import SECTION_LAYOUTS, Page
+from samizdat.content.sources import read_plain
 from samizdat.content.tags import generated_key
 from samizdat.content.translations import TranslationIndex
 from samizdat.errors import ContentError, SourceLocation
@@ -223,16 +224,27 @@ def _missing(key: str, code: str, source: Page, config: SiteConfig) -> Finding:
     )
 
 
+def refuse_history_links(site_root: Path) -> None:
+    """The history and its folder are the site's own: a link (a site from a stranger may bring one, to a
+    file or folder of the volunteer's) is never read or written through."""
+    for path in (site_root / HISTORY_FILE).parent, site_root / HISTORY_FILE:
+        if os.path.islink(path):
+            raise ContentError(f"{path.name} is a symbolic link (to {os.readlink(path)!r})", SourceLocation(path),
+                               hint="replace the link with the file or folder itself: samizdat reads and writes "
+                                    "only real files inside the site folder")
+
+
 def load_history(site_root: Path) -> dict[str, list[str]]:
     """Source paragraphs by body hash, as `samizdat translated` saved them."""
     path = site_root / HISTORY_FILE
-    if not path.exists() and not path.is_symlink():
+    refuse_history_links(site_root)
+    if not path.exists():
         return {}
     hint = "restore it from version control, or delete it and mark the pages translated again"
     if not path.is_file():
         raise ContentError("the translation history is not a file", SourceLocation(path), hint=hint)
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = json.loads(read_plain(path).decode("utf-8"))
     except (ValueError, UnicodeDecodeError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else exc
         raise ContentError(f"cannot read the translation history: {reason}", SourceLocation(path),

@@ -9,11 +9,11 @@ file the editor's user may change. Writes go to a temporary file beside the targ
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from samizdat.content.urls import UnsafePath, confine
 from samizdat.errors import SamizdatError, SourceLocation
+from samizdat.site_files import replace_file
 
 WRITABLE = ("content", "meetings", "assets", "data")  # the folders a volunteer's work goes to
 
@@ -55,11 +55,7 @@ def write_file(site_root: Path, rel: str, data: bytes) -> Path:
     path = site_path(site_root, rel)
     path.parent.mkdir(parents=True, exist_ok=True)
     site_path(site_root, rel)  # again: the folders just made must not have been links
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.editor-tmp")
-    temporary.write_bytes(data)
-    if path.exists():
-        os.chmod(temporary, path.stat().st_mode)
-    os.replace(temporary, path)
+    replace_file(path, data)
     return path
 
 
