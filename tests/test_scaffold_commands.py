@@ -3,6 +3,7 @@ and `--all`, and `-V`."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,24 @@ def test_version(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main([flag])
     assert exit_.value.code == 0 and capsys.readouterr().out.startswith("samizdat ")
+
+
+@pytest.mark.parametrize("linked", ["meetings", "content/en"])
+def test_new_writes_nothing_through_a_folder_the_site_links_elsewhere(make_site, run_cli, tmp_path: Path,
+                                                                      linked: str) -> None:
+    """A site from a stranger may bring `meetings/` or a language folder as a link to a folder of the
+    volunteer's: `samizdat new` refuses, names the link, and writes nothing anywhere."""
+    site = make_site({"content/ru/index.md": "---\ntitle: Главная\n---\n",
+                      "content/ko/index.md": "---\ntitle: 홈\n---\n"})
+    elsewhere = tmp_path / "volunteer"
+    elsewhere.mkdir()
+    (site / linked).parent.mkdir(parents=True, exist_ok=True)
+    if (site / linked).exists():
+        shutil.rmtree(site / linked)
+    (site / linked).symlink_to(elsewhere, target_is_directory=True)
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    result = run_cli("new", "meeting", site, "--start", "2027-01-02 15:00", "--slug", "demo")
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert f"{linked} is a symbolic link" in result.err
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -74,7 +75,7 @@ def new_meeting(site_root: Path, start: str, slug: str, end: str | None = None,
     ]
     files = {site_root / MEETINGS_DIR / f"{name}.yaml": "\n".join(facts)}
     files |= _texts(config, site_root, f"meetings/{name}.md", "", own)
-    return _write_all(files | _section_pages(config, site_root, "meetings", "meetings_title"))
+    return _write_all(files | _section_pages(config, site_root, "meetings", "meetings_title"), site_root)
 
 
 def new_post(site_root: Path, slug: str, date: dt.date | None = None) -> list[Path]:
@@ -83,7 +84,7 @@ def new_post(site_root: Path, slug: str, date: dt.date | None = None) -> list[Pa
     config = load_config(site_root)
     day = (date or dt.date.today()).isoformat()
     files = _texts(config, site_root, f"news/{day}-{_checked_slug(slug)}.md", f"date: {day}\n")
-    return _write_all(files | _section_pages(config, site_root, "news", "news_title"))
+    return _write_all(files | _section_pages(config, site_root, "news", "news_title"), site_root)
 
 
 def new_page(site_root: Path, path: str) -> list[Path]:
@@ -94,7 +95,7 @@ def new_page(site_root: Path, path: str) -> list[Path]:
         if not _SLUG_RE.match(part):
             raise SamizdatError(f"--path {path!r}: each part may hold only a-z, 0-9 and -",
                                 hint="e.g. --path about or --path about/team")
-    return _write_all(_texts(config, site_root, "/".join(parts) + ".md", ""))
+    return _write_all(_texts(config, site_root, "/".join(parts) + ".md", ""), site_root)
 
 
 SECTION_FILES = ("index.md", "index.markdown", "index.html")
@@ -156,13 +157,24 @@ def _checked_slug(slug: str) -> str:
     return slug
 
 
-def _write_all(files: dict[Path, str]) -> list[Path]:
-    """Every file or none: an existing file is never overwritten."""
-    existing = [path for path in files if path.exists()]
+def _write_all(files: dict[Path, str], site_root: Path) -> list[Path]:
+    """Every file or none: an existing file is never overwritten, and nothing is written through a link a
+    site brings (`meetings/` linked to a folder elsewhere): each file is made new, inside real folders."""
+    for path in files:
+        walked = site_root
+        for part in path.relative_to(site_root).parts:
+            walked = walked / part
+            if walked.is_symlink():
+                raise SamizdatError(f"{walked} is a symbolic link; nothing was written",
+                                    hint="replace the link with the folder or file itself: samizdat writes only "
+                                         "real files inside the site folder")
+    existing = [path for path in files if os.path.lexists(path)]
     if existing:
         raise SamizdatError(f"{existing[0]} already exists; nothing was written",
                             hint="choose another --slug, or edit the existing files")
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
     return list(files)
