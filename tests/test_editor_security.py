@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,16 @@ def test_pages_carry_the_strict_policy_and_no_inline_code(site: Path) -> None:
         assert all(node.attributes.get("src") for node in tree.css("script")), path
         assert not tree.css("style") and not tree.css("[style]"), path
         assert not [n for n in tree.css("*") if any(a.startswith("on") for a in n.attributes)], path
+
+
+def test_the_dashboard_reads_nothing_through_a_folder_linked_out(site: Path, tmp_path: Path) -> None:
+    """The dashboard lists the placeholders left in the site's files; a site from a stranger may bring
+    `data/` as a link to a folder of the volunteer's, whose files it must not read (or show)."""
+    elsewhere = tmp_path / "volunteer"
+    elsewhere.mkdir()
+    (elsewhere / "notes.md").write_text("<<TODO: private 5521>>\n", encoding="utf-8")
+    shutil.rmtree(site / "data", ignore_errors=True)
+    (site / "data").symlink_to(elsewhere, target_is_directory=True)
+    dashboard = client(site).get("/")
+    assert dashboard.status_code == 200
+    assert "private 5521" not in dashboard.text

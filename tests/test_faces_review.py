@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,17 @@ def test_the_review_page_is_never_written_through_a_link_the_site_brings(linked:
     assert result.code == 1 and "Traceback" not in result.err, result.err
     assert f"{linked} is a symbolic link" in result.err
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_faces_file_is_not_read_through_a_linked_data_folder(make_site, run_cli, tmp_path: Path) -> None:
+    site = make_site({"content/en/index.md": "Hi.\n", "assets/portrait.png": ASTRONAUT.read_bytes()},
+                     config=MINIMAL_CONFIG + "\n[images]\nmask_faces = true\n")
+    elsewhere = tmp_path / "volunteer"
+    elsewhere.mkdir()
+    (elsewhere / "faces.yaml").write_text("assets/portrait.png: {mask: false}\n", encoding="utf-8")
+    (site / "data").mkdir(exist_ok=True)
+    shutil.rmtree(site / "data")
+    (site / "data").symlink_to(elsewhere, target_is_directory=True)
+    result = run_cli("faces", site, "-o", tmp_path / "review")
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "data is a symbolic link" in result.err

@@ -522,3 +522,27 @@ def test_a_mistake_only_the_whole_build_finds_keeps_the_last_good_site(site: Pat
     chunk.unlink()
     assert state.rebuild().startswith("rebuilt") and state.error is None
     assert state.output is not None and b"Never shown alone" in state.output.pages["en/index.html"]
+
+
+@pytest.mark.parametrize("when", ["before serve starts", "while it watches"])
+def test_a_link_out_of_the_site_is_not_watched_through(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str], when: str) -> None:
+    """A site from a stranger may hold a link to a folder elsewhere (to `/`, whose watches take minutes and
+    end in /proc): the watcher sets none through it, says so, and watches again once it is gone."""
+    monkeypatch.setattr(watcher, "LINK_POLL_SECONDS", 0.1)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = site / "junk"
+    if when == "before serve starts":
+        link.symlink_to(elsewhere, target_is_directory=True)
+    with background(site) as dev:
+        if when == "while it watches":
+            link.symlink_to(elsewhere, target_is_directory=True)
+        assert wait_for(lambda: "is a symbolic link to a folder" in capsys.readouterr().err, 5)
+        (elsewhere / "note.md").write_text("outside\n", encoding="utf-8")
+        time.sleep(0.5)
+        assert "changed: note.md" not in capsys.readouterr().err  # nothing is watched there
+        link.unlink()
+        time.sleep(0.5)  # watched again within a poll and a watch setting
+        (site / "content/en/index.md").write_text(PAGE.format(text="After the link"), encoding="utf-8")
+        assert wait_for(lambda: "After the link" in get(dev.url + "/en/")[1])

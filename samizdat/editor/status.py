@@ -68,7 +68,9 @@ def translation_todos(site_root: Path) -> list[Todo]:
 def placeholders(site_root: Path) -> list[Placeholder]:
     found = []
     for folder in SCANNED:
-        for path in sorted((site_root / folder).rglob("*")):
+        if (site_root / folder).is_symlink():  # a folder linked elsewhere is not the site's: never read through
+            continue
+        for path in sorted((site_root / folder).rglob("*")):  # rglob enters no linked folder below
             if path.suffix in TEXT_FILES and path.is_file() and not path.is_symlink():
                 text = path.read_text(encoding="utf-8", errors="replace")
                 found += [Placeholder(rel_of(site_root, path), line, mark) for line, mark in find_placeholders(text)]

@@ -18,6 +18,7 @@ from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
 from samizdat.errors import ImageError, SourceLocation
 from samizdat.images.model import FacePlan, Region
+from samizdat.site_files import site_file
 
 FACES_FILE = "data/faces.yaml"
 
@@ -38,7 +39,7 @@ class FacePolicy:
 
 
 def load_face_policy(config: SiteConfig) -> FacePolicy:
-    path = config.root / FACES_FILE
+    path = site_file(config.root, FACES_FILE)  # real folders and a real file: never read through a link
     images = config.images
     if not path.is_file():
         return FacePolicy(images.mask_faces, images.mask_style, {}, {}, path)
