@@ -216,3 +216,23 @@ def test_a_repository_that_came_with_the_site_runs_no_command_of_its_own(
     assert f"sets {setting.lower()}" in outcome.err and "git config --unset" in outcome.err
     assert not mark.exists()
     assert nothing_published(sandbox, remote)
+
+
+@pytest.mark.parametrize("command, setting, option", [("deploy", "remote", "--remote"),
+                                                      ("deploy-rsync", "rsync_target", "--target")])
+def test_a_site_s_settings_do_not_choose_a_folder_on_this_computer(repo_site: tuple[Sandbox, Path],
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   command: str, setting: str, option: str) -> None:
+    """samizdat.toml may name where to publish, but only on another computer: a folder here (a local git
+    repository, another site's folder) must be given on the command line by the volunteer."""
+    sandbox, remote = repo_site
+    victim = remote if command == "deploy" else sandbox.outside / "www"
+    config = (sandbox.site / "samizdat.toml").read_text(encoding="utf-8")
+    (sandbox.site / "samizdat.toml").write_text(f'{config}\n[publish]\n{setting} = "{victim}"\n', encoding="utf-8")
+    git(sandbox.site, "commit", "--quiet", "-am", "Publish elsewhere")
+    outcome = sandbox.run(capsys, command, sandbox.site)
+    assert outcome.code == 1 and "Traceback" not in outcome.err, outcome.err
+    assert f"publish.{setting} in samizdat.toml names a folder on this computer" in outcome.err
+    assert f"{option} {victim}" in outcome.err
+    assert git(remote, "for-each-ref") == "" and not (sandbox.outside / "www").exists()
+    assert sandbox.run(capsys, command, sandbox.site, option, victim).code == 0  # the volunteer's own choice

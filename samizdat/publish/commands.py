@@ -44,6 +44,8 @@ class Guards:
 def deploy_git(site_root: Path, remote: str | None = None, branch: str | None = None,
                relative: bool = False, guards: Guards = Guards()) -> Published:
     publish = load_config(site_root).publish
+    if not remote and publish.remote:
+        _not_a_local_folder(publish.remote, "publish.remote", "--remote")
     remote, branch = remote or publish.remote, check_branch(branch or publish.branch)
     if remote:
         check_address(remote, "remote")
@@ -60,7 +62,10 @@ def deploy_git(site_root: Path, remote: str | None = None, branch: str | None = 
 
 def deploy_rsync(site_root: Path, target: str | None = None, relative: bool = False,
                  guards: Guards = Guards()) -> Published:
-    target = target or load_config(site_root).publish.rsync_target
+    if not target:
+        target = load_config(site_root).publish.rsync_target
+        if target:
+            _not_a_local_folder(target, "publish.rsync_target", "--target")
     if not target:
         raise DeployError("no rsync target", hint="give --target USER@HOST:/PATH or set publish.rsync_target")
     check_address(target, "rsync target")
@@ -78,6 +83,19 @@ def make_mirror(site_root: Path, archive: Path, guards: Guards = Guards()) -> Pu
     with _fresh_build(site_root, BuildOptions(relative=True, precompress=False)) as (folder, _):
         digest = write_archive(folder, archive, top_folder)
     return Published(f"{digest}  {archive.name}", findings, sha256=digest)
+
+
+def _not_a_local_folder(value: str, key: str, option: str) -> None:
+    """A place to publish to that samizdat.toml names must be another computer (host:path, a URL): the
+    site's own settings may come from a stranger, and must not choose a folder on this one to write into."""
+    check_address(value, option.removeprefix("--").replace("-", " "))
+    if "://" in value or ":" in value.split("/", 1)[0]:
+        return
+    if option == "--remote" and "/" not in value and not value.endswith(".git") and not value.startswith("."):
+        return  # the name of a remote of the site's repository (origin), as git reads it
+    raise DeployError(f"{key} in samizdat.toml names a folder on this computer ({value}); a site's own settings "
+                      "do not choose where on this computer files are written",
+                      hint=f"give it on the command line if you mean it: {option} {value}")
 
 
 def _guard(site_root: Path, guards: Guards) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
