@@ -20,7 +20,7 @@ from samizdat.config_sections import (
     SectionReaders,
     SecurityConfig,
 )
-from samizdat.errors import ConfigError, SamizdatError, SourceLocation
+from samizdat.errors import ConfigError, ContentError, SamizdatError, SourceLocation
 from samizdat.site_files import site_file
 
 CONFIG_NAME = "samizdat.toml"
@@ -179,7 +179,7 @@ class _ConfigReader(SectionReaders):
         publish = self._publish(raw.get("publish", {}))
         images = self._images(raw.get("images", {}))
         image = raw.get("image")
-        if isinstance(image, str) and not (self.root / image).is_file():
+        if isinstance(image, str) and not self._site_file(image):
             self._problem("image", f"file {image} not found in the site folder")
         check = self._check(raw.get("check", {}))
         security = self._security(raw.get("security", {}), self.root)
@@ -226,6 +226,14 @@ class _ConfigReader(SectionReaders):
             if tables and line.lstrip().startswith("["):
                 break
         return None
+
+    def _site_file(self, rel: str) -> bool:
+        """Whether rel names a real file of the site, reached through real folders: a path out of the site
+        (`..`, a link) is not looked at, so the settings cannot ask about the volunteer's files."""
+        try:
+            return site_file(self.root, rel).is_file()
+        except ContentError:
+            return False
 
     def _problem(self, key: str, message: str) -> None:
         line = self._line_of(key)
@@ -285,7 +293,7 @@ class _ConfigReader(SectionReaders):
             self._problem(f"{key}.locale", f"unknown locale {locale!r}")
         for image_key in ("flag",):
             image = table.get(image_key)
-            if isinstance(image, str) and not (self.root / image).is_file():
+            if isinstance(image, str) and not self._site_file(image):
                 self._problem(f"{key}.{image_key}", f"file {image} not found in the site folder")
         return Language(
             code=code,

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from samizdat.errors import ContentError
 from samizdat.findings import FINDING_CODES, SEVERITIES
+from samizdat.site_files import site_file
 
 # Each option: type, whether required, and what it means (shown in errors and docs).
 Schema = dict[str, tuple[type | tuple[type, ...], bool, str]]
@@ -174,7 +176,7 @@ class SectionReaders:
         entries = table.get("allow_scripts", [])
         for entry in (entries if isinstance(entries, list) else ()):
             rel = entry.replace("\\", "/").strip("/") if isinstance(entry, str) else ""
-            if not rel or ".." in rel.split("/") or not (root / rel).is_file():
+            if not rel or ".." in rel.split("/") or not _real_site_file(root, rel):
                 self._problem("security.allow_scripts", f"{entry!r} must name a file in the site folder, "
                               "e.g. content/en/tool.md")
             else:
@@ -209,3 +211,11 @@ class SectionReaders:
             sizes=sizes if isinstance(sizes, str) else default.sizes,
             mask_faces=table.get("mask_faces", False) is True, mask_style=style,
         )
+
+
+def _real_site_file(root: Path, rel: str) -> bool:
+    """A real file of the site, reached through real folders (never a link out of it)."""
+    try:
+        return site_file(root, rel).is_file()
+    except ContentError:
+        return False

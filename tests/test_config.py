@@ -106,3 +106,20 @@ desc = "typo"
     assert "publish.precompress: must be true or false, not a string" in message
     assert "line 25: publish.mirrors[1].desc: unknown key (known keys: url, note)" in message
     assert "line 24: publish.mirrors[1].url: 'mirror.example.net' must start with https://" in message
+
+
+@pytest.mark.parametrize("flag", ["../outside.svg", "linked/flag.svg", "/../outside.svg"])
+def test_a_flag_outside_the_site_is_not_looked_for(tmp_path: Path, flag: str) -> None:
+    """The settings may not ask whether a file of the volunteer's exists: a path out of the site, or
+    through a linked folder, is reported as not found in the site, whether or not it exists there."""
+    (tmp_path / "outside.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "flag.svg").write_text("<svg/>", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    text = MINIMAL_CONFIG.replace('title = "Site"', f'title = "Site"\nflag = "{flag}"')
+    (site / "samizdat.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+    assert f"flag: file {flag} not found in the site folder" in str(caught.value)
