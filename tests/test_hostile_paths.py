@@ -409,3 +409,33 @@ def test_after_a_failed_build_the_output_is_still_believed(sandbox: Sandbox, cap
     assert main(["build", str(site)]) == 0
     report = capsys.readouterr().out
     assert re.search(r"files: [1-9]\d? written, [1-9]\d+ unchanged", report), report
+
+
+@pytest.mark.parametrize("name, text", [
+    ("static/leaflet.xhtm", '<html xmlns="http://www.w3.org/1999/xhtml"><body><script>location.href="/x"</script>'
+                            "</body></html>"),
+    ("static/leaflet.shtm", "<!doctype html><html><body><script>location.href='/x'</script></body></html>"),
+    ("assets/route.xpdl", '<?xml version="1.0"?><p xmlns="http://www.w3.org/1999/xhtml"><script>1</script></p>'),
+    ("static/page.ehtml", "<html><body onload=\"location.href='/x'\">hi</body></html>"),
+])
+def test_a_web_page_under_another_name_is_refused(name: str, text: str, sandbox: Sandbox,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Servers send many more names than .html as HTML or XML (Debian's types, Python's http.server), and a
+    browser opening one runs its scripts; such a file is not checked as a page is, so it is refused."""
+    sandbox.write({name: text})
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 1 and "Traceback" not in outcome.err, outcome.err
+    assert name.rsplit("/", 1)[1] in outcome.err
+    assert not (sandbox.out / name.split("/", 1)[1]).exists()
+
+
+@pytest.mark.parametrize("name, text", [("static/route.gpx", '<?xml version="1.0"?><gpx xmlns='
+                                         '"http://www.topografix.com/GPX/1/1" version="1.1"><trk/></gpx>'),
+                                        ("static/notes.txt", "<b>bold</b> is how HTML says it\n"),
+                                        ("static/love.dat", "<3 to everyone who came\n")])
+def test_plain_data_and_text_that_start_with_a_bracket_are_published(name: str, text: str, sandbox: Sandbox,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.write({name: text})
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0, outcome.err
+    assert (sandbox.out / name.split("/", 1)[1]).read_text(encoding="utf-8") == text

@@ -191,3 +191,22 @@ def test_author_sizes_are_kept_and_the_other_side_follows(make_site, run_cli, tm
     (img,) = Elements(read(out, "en/index.html")).all("img")
     assert (img["width"], img["height"], img["sizes"]) == ("128", "160", "128px")
     assert img["loading"] == "lazy"  # 128×160 is not a large image
+
+
+def test_an_img_written_inside_an_attribute_value_stays_text(make_site, run_cli, tmp_path: Path) -> None:
+    """Photos become <picture> after the page was checked; an "<img" inside another tag's attribute value is
+    part of that value. Replacing it would close the value with its first quote and make the rest of it
+    markup that no check saw: a refresh to another site, a script, a handler."""
+    photo = io.BytesIO()
+    Image.new("RGB", (640, 480), "#2255aa").save(photo, "JPEG")
+    title = ("see <img src='/assets/share.jpg' alt='x' onerror='alert(1)'> "
+             "<meta http-equiv=refresh content='0;url=https://elsewhere.example/'>")
+    body = f'<p><a href="/en/" title="{title}">hi</a></p>\n\n<img src="/assets/share.jpg" alt="A real photo">\n'
+    site = make_site({"content/en/index.md": f"---\ntitle: Home\n---\n\n{body}", "assets/share.jpg": photo.getvalue()})
+    out = tmp_path / "out"
+    assert run_cli("build", site, "-o", out).code == 0
+    page = Elements(read(out, "en/index.html"))
+    assert not [m for m in page.all("meta") if (m.get("http-equiv") or "").lower() == "refresh"]
+    assert not [img for img in page.all("img") if img.get("onerror")]
+    assert [a["title"] for a in page.all("a") if a.get("title", "").startswith("see ")] == [title]
+    assert len(page.all("picture")) == 1  # the real photo still becomes a picture

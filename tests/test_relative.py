@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import pytest
 
 from samizdat.outputs.relative import Relativizer
 from tests.publishing import publishing_site
@@ -78,3 +81,22 @@ def test_every_internal_link_of_a_relative_build_resolves_to_a_file(run_cli, tmp
 def test_normal_build_keeps_root_relative_urls(bundled_build: Path) -> None:
     html = (bundled_build / "en/index.html").read_text(encoding="utf-8")
     assert 'href="/"' in html and 'src="/assets/' in html
+
+
+@pytest.mark.parametrize("url, from_file", [("/javascript:alert(1)", "index.html"),
+                                            ("/en/x/javascript:alert(1)", "en/x/index.html"),
+                                            ("/data:text/html,<script>1</script>", "index.html")])
+def test_a_path_never_becomes_a_scheme_when_made_relative(url: str, from_file: str) -> None:
+    """`/javascript:x` from the top folder would be `javascript:x`: a link the check passed as a path
+    must stay a path, or it runs when followed (or at once, in an iframe)."""
+    made = Relativizer("https://example.org", {"index.html", "en/x/index.html"}).url(url, from_file)
+    assert not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", made), made
+    assert made.startswith("./")
+
+
+def test_a_static_page_cannot_smuggle_a_script_link_through_a_relative_build(make_site, run_cli, tmp_path: Path):
+    site = make_site({"static/leaflet.html": "<!doctype html><html lang=en><title>x</title>"
+                      "<iframe src=\"/javascript:parent.document.title='pwned'\"></iframe></html>\n"})
+    assert run_cli("build", site, "-o", tmp_path / "out", "--relative").code == 0
+    html = (tmp_path / "out/leaflet.html").read_text(encoding="utf-8")
+    assert 'src="./javascript:' in html and 'src="javascript:' not in html

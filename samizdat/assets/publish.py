@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from samizdat.assets.svg_report import CleanedSvg
 from samizdat.assets.xml_files import XML_SUFFIXES
 from samizdat.errors import ContentError, SourceLocation
-from samizdat.findings import Finding
+from samizdat.findings import Finding, finding
 from samizdat.outputs import site_htaccess
 from samizdat.outputs.host_files import REDIRECTS_FILE, check_redirects, refuse_server_code
 from samizdat.outputs.page_rules import scan_page
@@ -23,6 +23,10 @@ from samizdat.outputs.site_headers import check_site_headers, site_block
 from samizdat.products import ProductBook
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+# Text that servers send with a type browsers never open as a page: not looked into for markup.
+INERT_TEXT = (".txt", ".md", ".markdown", ".csv", ".tsv", ".json", ".css", ".js", ".mjs", ".ics", ".vcf", ".asc",
+              ".pem", ".yaml", ".yml", ".toml", ".log", ".map", ".webmanifest")
+SNIFFED_BYTES = 4096  # enough to see whether a file starts as markup
 SVG_RESULT = "svg:"  # + the cleaner and the sha256 of a drawing's bytes: its cleaning, in the build's results
 
 
@@ -79,8 +83,33 @@ def publish_assets(copies: dict[str, Path], rules: PageRules, book: ProductBook 
             scan = scan_page(LexborHTMLParser(_html_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
             findings += findings_of(scan.violations, None, rules, fallback=path)
             scripts += [script_hash(body) for body in scan.scripts]
+        elif not rel.lower().endswith((*XML_SUFFIXES, *INERT_TEXT)):
+            findings += _markup_under_another_name(path)
         kept[rel] = path
     return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts), tuple(notes), htaccess)
+
+
+def _markup_under_another_name(path: Path) -> list[Finding]:
+    """A file of any other name that is markup: servers send many names as HTML or XML (`.xhtm`, `.shtm`,
+    `.xpdl`, every `+xml` type), and a browser opening one as a page runs its scripts. XML is checked as
+    the XML files are; HTML, or markup that is not XML, under such a name is refused."""
+    with path.open("rb") as file:
+        head = file.read(SNIFFED_BYTES)
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if not start.startswith(b"<") or start.startswith(b"<<"):
+        return []  # not markup (binary formats do not start with "<" and a letter, "?" or "!")
+    if not (start[1:2].isalpha() or start[1:2] in (b"?", b"!")):
+        return []
+    from samizdat.assets.xml_files import HINT, xml_findings
+
+    html_like = start.startswith((b"<!doctype html", b"<html")) or b"<script" in head.lower()
+    if not html_like:
+        try:
+            return xml_findings(path.read_bytes(), path)
+        except ContentError:
+            pass  # not XML: a browser given it as HTML would read it as a page
+    return [finding("unsafe-markup", f"{path.name} is a web page under another name than .html: a server may send "
+                    "it as one, and it is not checked as pages are", SourceLocation(path), HINT)]
 
 
 def _cleaned_svg(path: Path, book: ProductBook | None) -> CleanedSvg:

@@ -14,8 +14,13 @@ from urllib.parse import unquote, urlsplit
 
 from samizdat.images.model import Photo, Variant
 
-# An <img> tag whose attribute values may hold ">" inside quotes, or a comment to step over.
-_TAG_RE = re.compile(r"<!--.*?-->|<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE | re.DOTALL)
+# Every start tag whole, its attribute values holding ">" or "<img" inside quotes, or a comment to step over:
+# an "<img" inside another tag's attribute value is text of that value, never a tag to replace (replacing
+# it would close the value and make the rest of it markup, after the page was checked). An unclosed comment
+# or quote runs to the end of the page, as in a browser, so no text is scanned twice.
+_TAG_RE = re.compile(r"""<!--.*?(?:-->|\Z)|<[a-zA-Z][^\s/>"']*(?:[^>"']|"[^"]*(?:"|\Z)|'[^']*(?:'|\Z))*(?:>|\Z)""",
+                     re.DOTALL)
+_IMG = re.compile(r"<img[\s/>]", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 EAGER_MIN_PIXELS = 200 * 200  # the first image at least this large is likely above the fold: load it at once
@@ -40,7 +45,7 @@ def find_img_tags(page: str) -> list[ImgTag]:
     tags = []
     for match in _TAG_RE.finditer(page):
         text = match.group(0)
-        if text.startswith("<!--"):
+        if not _IMG.match(text) or not text.endswith(">"):
             continue
         attrs = tuple(
             (m[1].lower(), html.unescape(next((v for v in m.groups()[1:] if v is not None), "")) if m[0] != m[1]

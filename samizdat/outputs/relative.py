@@ -47,6 +47,10 @@ class Relativizer:
         target = self._target_file(path.lstrip("/"))
         folder = posixpath.dirname(from_file) or "."
         relative = posixpath.relpath(target, folder)
+        if ":" in relative.split("/", 1)[0]:
+            # `/javascript:x` made relative from the top folder is `javascript:x`, which a browser reads as
+            # a scheme: the path is kept a path. The page was checked with the link as it was written.
+            relative = f"./{relative}"
         return relative + suffix
 
     def html(self, text: str, from_file: str) -> str:
