@@ -40,10 +40,18 @@ class CodeStore(Protocol):
     def put(self, key: str, text: str) -> None: ...
 
 
+MAX_PRODUCT = 1_000_000  # characters or items a template may make by repeating text or a list
+MAX_POWER = 4_096  # the largest exponent of an integer power (10**4096 has 4,097 digits)
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, with its verdict on each attribute remembered per type: it depends
     only on the object's type and the name (a private name, a function's or frame's internals, a method
     that changes a list or dict), and asking anew on every access doubled the time to render a page."""
+
+    # `{{ 'x' * 10**10 }}` in a page asks for gigabytes, and Jinja2 would work a constant one out while
+    # compiling: products and powers go through call_binop (never folded), bounded as range() is.
+    intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -68,6 +76,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if self.on_load is not None and template.name:
             self.on_load(template.name)
         return template
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if (isinstance(sequence, str | bytes | list | tuple) and isinstance(times, int)
+                        and len(sequence) * times > MAX_PRODUCT):
+                    raise SecurityError(f"a repetition of {times:,} × {len(sequence):,} items is longer than "
+                                        f"{MAX_PRODUCT:,}")
+        if (operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1
+                and right > MAX_POWER):
+            raise SecurityError(f"a power of {right:,} is larger than {MAX_POWER:,}")
+        return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -137,7 +157,8 @@ def _compiled_with(env: jinja2.Environment, name: str) -> tuple[object, ...]:
             env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
             env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
             env.keep_trailing_newline, bool(escape), env.optimized, env.is_async, env.finalize is not None,
-            tuple(sorted(env.extensions)), tuple(sorted(env.filters)), tuple(sorted(env.tests)))
+            tuple(sorted(env.extensions)), tuple(sorted(env.filters)), tuple(sorted(env.tests)),
+            tuple(sorted(getattr(env, "intercepted_binops", ()))))
 
 
 _COMPILED = _CompiledTemplates()

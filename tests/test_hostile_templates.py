@@ -65,3 +65,29 @@ def test_the_bundled_theme_renders_in_the_sandbox(sandbox: Sandbox, capsys: pyte
     assert outcome.code == 0, outcome.err
     assert "<i>2HOME</i>" in (sandbox.out / "en/index.html").read_text(encoding="utf-8")
     sandbox.assert_untouched()
+
+
+BOMBS = {  # template code that asks for gigabytes, or a number of millions of digits
+    "text repeated": "{{ 'x' * 10**10 }}",
+    "constant text repeated": "{% set s = 'x' * 3000000000 %}{{ s|length }}",
+    "a list repeated": "{{ ([1, 2] * 2000000000)|length }}",
+    "the other way round": "{{ (3000000000 * 'ab')|length }}",
+    "a huge power": "{{ 10 ** 100000000 }}",
+}
+
+
+@pytest.mark.parametrize("bomb", BOMBS)
+def test_template_code_cannot_ask_for_gigabytes(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                bomb: str) -> None:
+    """Jinja2 would make these (some while compiling, as constants): the build would take the volunteer's
+    memory or run for hours. Each is one clear error at its line."""
+    sandbox.write({"content/en/about.md": "---\ntitle: About\n---\n" + BOMBS[bomb] + "\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "content/en/about.md", 4)
+    assert "larger than" in outcome.err or "longer than" in outcome.err
+
+
+def test_small_products_and_powers_still_work(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.write({"content/en/about.md": "---\ntitle: About\n---\n{{ '=' * 12 }} {{ 2 ** 10 }} {{ 3 * 4 }}\n"})
+    assert sandbox.build(capsys).code == 0
+    assert "============ 1024 12" in (sandbox.out / "en/about/index.html").read_text(encoding="utf-8")
