@@ -109,6 +109,8 @@ def replace_file(path: Path, data: bytes) -> None:
                 mode = 0o644
             os.fchmod(out.fileno(), mode)
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())  # on the disk before its name replaces the file a person wrote
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -8,8 +8,6 @@ link, and replaced whole (a crash leaves the old file or the new one, never half
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import yaml
 from samizdat.content.safe_yaml import load_yaml
 from samizdat.errors import ImageError, SourceLocation
 from samizdat.images.policy import FACES_FILE
+from samizdat.site_files import replace_file
 
 DECISIONS = {"accept": "regions", "reject": "not_faces"}
 HEADER = "# Faces to mask, by photo (docs/photo-safety.md). Answers from `samizdat faces --review` are written here.\n"
@@ -62,7 +61,8 @@ def record(site_root: Path, decision: Decision) -> Path:
         entry[key] = [*boxes, box] if wanted else boxes
         if not entry[key]:
             del entry[key]
-    _write(path, HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None))
+    text = HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    replace_file(path, text.encode("utf-8"))
     return path
 
 
@@ -88,16 +88,3 @@ def _read(path: Path) -> dict[Any, Any]:
         raise ImageError("faces.yaml must map photo paths to settings", SourceLocation(path, 1),
                          hint="e.g. assets/march.jpg: {mask: true}")
     return data
-
-
-def _write(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".faces-", suffix=".yaml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
