@@ -77,6 +77,11 @@ class TemplateError(SamizdatError):
     """A Jinja2 template (layout, partial or a page's own template code) failed."""
 
 
+class RunawayTemplateError(TemplateError):
+    """Template code took more work or memory than any page needs (template_bounds.py). A layout that does
+    it would do it on every page, so the build stops rendering there."""
+
+
 class OutputError(SamizdatError):
     """The output folder cannot be written safely."""
 

@@ -19,10 +19,13 @@ from types import CodeType
 from typing import Any, Protocol
 
 import jinja2
+from jinja2 import nodes
 from jinja2.bccache import Bucket
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from samizdat.errors import SourceLocation, TemplateError
+from samizdat import template_bounds
+from samizdat.errors import RunawayTemplateError, SamizdatError, SourceLocation, TemplateError
 from samizdat.template_messages import retell
 
 SHORTCODES_DIR = "shortcodes"
@@ -44,14 +47,44 @@ MAX_PRODUCT = 1_000_000  # characters or items a template may make by repeating 
 MAX_POWER = 4_096  # the largest exponent of an integer power (10**4096 has 4,097 digits)
 
 
+class _BoundedCode(CodeGenerator):
+    """Jinja2's compiler, with every `~` measured before it joins its texts and every `{{ … }}` counted
+    against what a run may write (template_bounds.py)."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        else:
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+        self.write(f"{join}(environment.measured_parts((")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write(")))")
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        self.write("environment.measured_output(")
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        super()._output_child_post(node, frame, finalize)
+        self.write(")")
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, with its verdict on each attribute remembered per type: it depends
     only on the object's type and the name (a private name, a function's or frame's internals, a method
-    that changes a list or dict), and asking anew on every access doubled the time to render a page."""
+    that changes a list or dict), and asking anew on every access doubled the time to render a page.
+
+    Template code is also bounded in work and memory (template_bounds.py): every loop turn and call is
+    spent from a budget, and what can make a long text from short inputs is measured before it runs."""
 
     # `{{ 'x' * 10**10 }}` in a page asks for gigabytes, and Jinja2 would work a constant one out while
-    # compiling: products and powers go through call_binop (never folded), bounded as range() is.
-    intercepted_binops = frozenset({"*", "**"})
+    # compiling: products, powers, sums and % formatting go through call_binop (never folded).
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _BoundedCode
+    code_revision = 1  # kept compiled templates made by another version of the code above are not reused
+    concat = staticmethod(template_bounds.bounded_concat)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -59,6 +92,25 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         self.on_load: Callable[[str], None] | None = None  # told of every template a page uses
         self.code_store: CodeStore | None = None
         self.last_written: tuple[str, str] | None = None  # (file name, Python) of the template compiled last
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Every `{% for %}` loops over its values through template_bounds.counted: each turn is spent."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Call(nodes.EnvironmentAttribute("counted_loop"), [loop.iter], [], None, None,
+                                   lineno=loop.iter.lineno)
+        return tree
+
+    @staticmethod
+    def counted_loop(values: Any) -> Any:
+        return template_bounds.counted(values)
+
+    measured_parts = staticmethod(template_bounds.measured_parts)
+    measured_output = staticmethod(template_bounds.measured_output)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        args = template_bounds.checked_call(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def _compile(self, source: str, filename: str) -> CodeType:
         """Jinja2's last step of compiling a template: its Python text is noted for the code store."""
@@ -87,6 +139,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if (operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1
                 and right > MAX_POWER):
             raise SecurityError(f"a power of {right:,} is larger than {MAX_POWER:,}")
+        template_bounds.check_binop(operator, left, right)
         return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -158,7 +211,7 @@ def _compiled_with(env: jinja2.Environment, name: str) -> tuple[object, ...]:
             env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
             env.keep_trailing_newline, bool(escape), env.optimized, env.is_async, env.finalize is not None,
             tuple(sorted(env.extensions)), tuple(sorted(env.filters)), tuple(sorted(env.tests)),
-            tuple(sorted(getattr(env, "intercepted_binops", ()))))
+            tuple(sorted(getattr(env, "intercepted_binops", ()))), getattr(env, "code_revision", 0))
 
 
 _COMPILED = _CompiledTemplates()
@@ -180,6 +233,7 @@ def make_environment(template_dirs: tuple[Path, ...], filters: Mapping[str, Call
         bytecode_cache=_COMPILED,
     )
     env.filters.update(filters)
+    template_bounds.bound_filters(env.filters)
     env.globals.update(globals_)
     env.on_load = on_load
     env.code_store = code_store
@@ -202,9 +256,10 @@ def shortcode_names(env: jinja2.Environment) -> list[str]:
 def shortcodes_for(env: jinja2.Environment, names: list[str], context: dict[str, Any]) -> dict[str, Any]:
     """The macros of every shortcode file, bound to one page's context."""
     macros: dict[str, Any] = {}
-    for name in names:
-        module = env.get_template(name).make_module(context)
-        macros.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
+    with template_bounds.budget():
+        for name in names:
+            module = env.get_template(name).make_module(context)
+            macros.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
     return macros
 
 
@@ -217,15 +272,21 @@ def render_body_template(env: jinja2.Environment, body: str, context: dict[str, 
     """Run a page's own {{ … }} code (Jekyll runs Liquid in pages the same way)."""
     try:
         template = env.from_string(body)
-        return template.render(context)
-    except jinja2.TemplateError as exc:
+        with template_bounds.budget():
+            return template.render(context)
+    except SamizdatError:
+        raise  # a filter's own error, which names its file already
+    except Exception as exc:  # template code is the site's: any failure in it is the site's mistake
         raise template_error(exc, path_hint=(path, first_line), env=env, names=context) from exc
 
 
 def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
     try:
-        return template.render(context)
-    except jinja2.TemplateError as exc:
+        with template_bounds.budget():
+            return template.render(context)
+    except SamizdatError:
+        raise
+    except Exception as exc:
         raise template_error(exc, env=template.environment, names=context) from exc
 
 
@@ -238,12 +299,26 @@ def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
         raise template_error(exc, env=env) from exc
 
 
-def template_error(exc: jinja2.TemplateError, path_hint: tuple[Path, int] | None = None,
-                   env: jinja2.Environment | None = None, names: Mapping[str, Any] | None = None) -> TemplateError:
+# Template code that never ends or asks for more memory than the computer has: Python's own errors, told
+# as the template's, at its line, with what to change.
+_RUNAWAY_MESSAGES = {
+    RecursionError: "the template calls a macro (or a recursive loop) within itself so deep that it would "
+                    "never end",
+    MemoryError: "the template asked for more memory than this computer has",
+}
+
+
+def template_error(exc: Exception, path_hint: tuple[Path, int] | None = None, env: jinja2.Environment | None = None,
+                   names: Mapping[str, Any] | None = None) -> TemplateError:
     """Map a Jinja2 error to the template file and line (or the page's line for page code), in words
     a volunteer can act on (template_messages.py)."""
     frames = _error_frames(exc)
-    message = retell(exc.message or exc.__class__.__name__, env, names or {})
+    if isinstance(exc, RecursionError | MemoryError):
+        message = _RUNAWAY_MESSAGES[RecursionError if isinstance(exc, RecursionError) else MemoryError]
+    elif not isinstance(exc, jinja2.TemplateError):  # 1 + 'a', 1 / 0, int('x'): Python's words for it
+        message = f"{exc}" or type(exc).__name__
+    else:
+        message = retell(exc.message or exc.__class__.__name__, env, names or {})
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template {exc.name!r} not found"
     location = None
@@ -258,11 +333,15 @@ def template_error(exc: jinja2.TemplateError, path_hint: tuple[Path, int] | None
     elif frames:
         name, line = frames[-1]
         location = SourceLocation(Path(name), line) if name else None
+    if isinstance(exc, template_bounds.RunawayTemplate | RecursionError | MemoryError):
+        hint = template_bounds.BUDGET_HINT.format(steps=template_bounds.MAX_STEPS,
+                                                  seconds=template_bounds.MAX_SECONDS, text=template_bounds.MAX_TEXT)
+        return RunawayTemplateError(f"template error: {message}", location, hint=hint)
     hint = SANDBOX_HINT if isinstance(exc, SecurityError) else "check the template code on that line"
     return TemplateError(f"template error: {message}", location, hint=hint)
 
 
-def _error_frames(exc: jinja2.TemplateError) -> list[tuple[str | None, int | None]]:
+def _error_frames(exc: BaseException) -> list[tuple[str | None, int | None]]:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return [(exc.filename or exc.name, exc.lineno)]
     # Jinja2 rewrites tracebacks so template frames carry the template's file and line.

@@ -58,3 +58,16 @@ def test_no_onion_no_tag_and_no_onion_header(bundled_build: Path) -> None:
 
 def test_nginx_directive_passes_the_request_path() -> None:
     assert nginx_directive(ONION) == f"add_header Onion-Location http://{ONION}$request_uri always;"
+
+
+def test_a_page_cannot_offer_another_onion_address(run_cli, tmp_path: Path) -> None:
+    """Tor Browser offers readers the address of an onion-location meta tag: one in a page's text would
+    steer them to a stranger's onion site. Only the layout's, in <head>, may say it."""
+    site = publishing_site(tmp_path / "site")
+    page = site / "content/en/about.md"
+    page.write_text("---\ntitle: About\n---\nText.\n\n"
+                    '<meta http-equiv="onion-location" content="http://evil.onion/">\n', encoding="utf-8")
+    outcome = run_cli("build", site, "-o", tmp_path / "out")
+    assert outcome.code == 1
+    assert "Traceback" not in outcome.err
+    assert "content/en/about.md:6" in outcome.err and "onion-location" in outcome.err

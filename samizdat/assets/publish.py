@@ -16,6 +16,7 @@ from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.outputs import site_htaccess
 from samizdat.outputs.host_files import REDIRECTS_FILE, check_redirects, refuse_server_code
+from samizdat.outputs.nesting import nesting_violation, too_deep
 from samizdat.outputs.page_rules import scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE, script_hash
@@ -80,7 +81,12 @@ def publish_assets(copies: dict[str, Path], rules: PageRules, book: ProductBook 
 
             findings += xml_findings(path.read_bytes(), path)
         if rel.lower().endswith(HTML_SUFFIXES):
-            scan = scan_page(LexborHTMLParser(_html_text(path)), rules.trusted, rules.may_run_own(path), rules.origin)
+            text = _html_text(path)
+            nested = too_deep(text)
+            if nested is not None:  # refused before the parse, which would take minutes
+                findings += findings_of((nesting_violation(nested),), None, rules, fallback=path)
+                continue
+            scan = scan_page(LexborHTMLParser(text), rules.trusted, rules.may_run_own(path), rules.origin)
             findings += findings_of(scan.violations, None, rules, fallback=path)
             scripts += [script_hash(body) for body in scan.scripts]
         elif not rel.lower().endswith((*XML_SUFFIXES, *INERT_TEXT)):

@@ -18,6 +18,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.outputs.links import clean_page_links
+from samizdat.outputs.nesting import nesting_violation, too_deep
 from samizdat.outputs.page_rules import Violation, scan_page
 from samizdat.outputs.page_safety import PageRules
 from samizdat.outputs.render import RenderedPage
@@ -41,6 +42,9 @@ def check_page(rendered: RenderedPage, rules: PageRules, source: Path | None,
     left that to this step (a content page's); None for a page typeset already."""
     html = clean_page_links(rendered.html)
     text = html.decode("utf-8")
+    nested = too_deep(text)
+    if nested is not None:  # refused before the parse, which would take minutes
+        return CheckedPage(rendered, (), (nesting_violation(nested),))
     tree = LexborHTMLParser(text)
     if language is not None:
         typeset, tree = typeset_tree(text, tree, language)

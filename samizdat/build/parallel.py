@@ -11,7 +11,7 @@ from functools import partial
 
 from samizdat.build.page_check import CheckedPage, check_page
 from samizdat.content.pages import Page
-from samizdat.errors import SamizdatError
+from samizdat.errors import RunawayTemplateError, SamizdatError
 from samizdat.outputs.page_safety import PageRules
 from samizdat.outputs.render import RenderedPage, Renderer
 from samizdat.progress import Progress
@@ -21,6 +21,8 @@ from samizdat.search.entry import tree_entry
 
 PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
 PROGRESS_FROM = 2000  # about the number of pages that takes a couple of seconds to render
+
+_NOT_RENDERED = SamizdatError("not rendered: the build stopped rendering after a template ran away (above)")
 
 # Set before the workers fork, so each inherits the prepared renderer instead of receiving it pickled.
 _renderer: Renderer | None = None
@@ -43,6 +45,11 @@ def render_all(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[
     for page in pages:
         try:
             rendered.append(renderer.render(page))
+        except RunawayTemplateError as exc:
+            # A layout that runs away does so on every page: the rest would each take as long again.
+            rendered.append(exc)
+            rendered += [_NOT_RENDERED] * (len(pages) - len(rendered))
+            break
         except SamizdatError as exc:
             rendered.append(exc)
     results: list[CheckedPage | SamizdatError] = []

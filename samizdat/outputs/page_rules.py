@@ -125,9 +125,22 @@ def element_violations(node: LexborNode, origin: str) -> list[Violation]:
         found.append(Violation(tag, f"<{tag}> {FORBIDDEN_ELEMENTS[tag]}", (f"<{tag}",)))
     if tag in ("meta", "link"):
         found += _head_violations(tag, attrs, origin)
+    if tag == "meta" and attrs.get("http-equiv", "").strip().lower() == "onion-location" and not _in_head(node):
+        found.append(Violation("onion-location", '<meta http-equiv="onion-location"> in the page\'s text would '
+                               "offer Tor Browser's readers another onion address than the site's own",
+                               ("onion-location",), "remove it: the theme gives every page the site's own onion "
+                               "address, from publish.onion in samizdat.toml"))
     for name, value in attrs.items():
         found += attribute_violations(tag, name, value, origin)
     return found
+
+
+def _in_head(node: LexborNode) -> bool:
+    """Whether the element is in the page's <head>, where only the layout writes (a page's text is in <body>)."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("head", "body"):
+        parent = parent.parent
+    return parent is not None and parent.tag == "head"
 
 
 def _head_violations(tag: str, attrs: dict[str, str], origin: str) -> list[Violation]:

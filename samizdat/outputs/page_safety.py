@@ -17,6 +17,7 @@ from samizdat.content.pages import Page
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.markdown import html_pieces
+from samizdat.outputs.nesting import NESTING_RULE
 from samizdat.outputs.page_rules import Violation, scan_page
 
 CODE = "unsafe-markup"
@@ -63,7 +64,7 @@ def refuse(findings: list[Finding]) -> None:
 def locate(violation: Violation, page: Page | None, rules: PageRules, fallback: Path | None) -> SourceLocation | None:
     """The Markdown's own markup first (by pulldown-cmark's source ranges), then any line of the page's
     file, a data file or a site template that holds the markup, then the file alone."""
-    if page is not None:
+    if page is not None and violation.rule != NESTING_RULE:  # a page nested too deep is not parsed again
         line = _markdown_line(violation, page, rules)
         if line is not None:
             return SourceLocation(page.path, line)
