@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from samizdat.outputs.nesting import MAX_DEPTH, nesting_depth
+from samizdat.nesting import MAX_DEPTH, nesting_depth
 from tests import hostile
 from tests.hostile import Sandbox, assert_refused
 

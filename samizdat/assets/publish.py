@@ -14,10 +14,10 @@ from samizdat.assets.svg_report import CleanedSvg
 from samizdat.assets.xml_files import XML_SUFFIXES
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
+from samizdat.nesting import too_deep
 from samizdat.outputs import site_htaccess
 from samizdat.outputs.host_files import REDIRECTS_FILE, check_redirects, refuse_server_code
-from samizdat.outputs.nesting import nesting_violation, too_deep
-from samizdat.outputs.page_rules import scan_page
+from samizdat.outputs.page_rules import nesting_violation, scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE, script_hash
 from samizdat.outputs.site_headers import check_site_headers, site_block

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from samizdat.nesting import too_deep
 from samizdat.outputs.links import clean_page_links
-from samizdat.outputs.nesting import nesting_violation, too_deep
-from samizdat.outputs.page_rules import Violation, scan_page
+from samizdat.outputs.page_rules import Violation, nesting_violation, scan_page
 from samizdat.outputs.page_safety import PageRules
 from samizdat.outputs.render import RenderedPage
 from samizdat.outputs.security import harden_external_links, script_hash

@@ -224,3 +224,12 @@ def _short(text: str, limit: int = 60) -> str:
 def _first_line(body: str) -> tuple[str, ...]:
     line = next((part.strip() for part in body.splitlines() if part.strip()), "")
     return (line[:40],) if line else ()
+
+
+NESTING_RULE = "nesting"
+NESTING_HINT = "close the elements the page opens, and quote within a quote a few levels deep at most"
+
+
+def nesting_violation(reason: str) -> Violation:
+    """A page nested deeper than browsers show (samizdat/nesting.py), refused before it is parsed."""
+    return Violation(NESTING_RULE, f"the page cannot be published: {reason}", (), NESTING_HINT)

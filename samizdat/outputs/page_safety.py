@@ -17,8 +17,7 @@ from samizdat.content.pages import Page
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.markdown import html_pieces
-from samizdat.outputs.nesting import NESTING_RULE
-from samizdat.outputs.page_rules import Violation, scan_page
+from samizdat.outputs.page_rules import NESTING_RULE, Violation, scan_page
 
 CODE = "unsafe-markup"
 

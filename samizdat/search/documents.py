@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.content.pages import SECTION_LAYOUTS, Page
-from samizdat.outputs.nesting import too_deep
+from samizdat.nesting import too_deep
 
 KINDS = {"news": "n", "meetings": "m"}  # a page's section → its filter; every other page is "p"
 SNIPPET_TEXT = 1500  # characters of each page kept for snippets: the rest is indexed, not shown
@@ -43,7 +43,7 @@ def search_doc(page: Page, text: str) -> SearchDoc:
 
 def main_text(html: bytes) -> str:
     """The visible text of a page's <main> (of its body when it has none); none of a page nested too deep
-    to be published, which the parser would take minutes over (outputs/nesting.py)."""
+    to be published, which the parser would take minutes over (samizdat/nesting.py)."""
     text = html.decode("utf-8", "replace")
     return "" if too_deep(text) else tree_text(LexborHTMLParser(text))
 

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import re
 
-from samizdat.outputs.page_rules import Violation
-
-NESTING_RULE = "nesting"
-NESTING_HINT = "close the elements the page opens, and quote within a quote a few levels deep at most"
 MAX_DEPTH = 512
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 # Elements that never hold others, or that the parser closes when the next of their kind (or their
@@ -63,6 +59,3 @@ def too_deep(text: str) -> str | None:
     return (f"its elements nest {depth:,} deep, more than the {MAX_DEPTH} browsers show (a long run of `>`, "
             "or of elements opened and never closed)")
 
-
-def nesting_violation(reason: str) -> Violation:
-    return Violation(NESTING_RULE, f"the page cannot be published: {reason}", (), NESTING_HINT)
