@@ -26,6 +26,12 @@ from samizdat.site_files import site_file
 CONFIG_NAME = "samizdat.toml"
 
 
+# The site's address goes into every page, feed, sitemap and robots.txt: a line break in it would add
+# lines of its own to robots.txt, and a quote or space would end an attribute. So only what an address
+# holds: a host (letters of any script, digits, dots, hyphens), a port, and a path of RFC 3986's characters.
+_BASE_URL_RE = re.compile(r"https?://[\w.-]+(?::\d{1,5})?(?:/[\w.~!$&'()*+,;=:@%/-]*)?")
+
+
 @dataclass(frozen=True)
 class Language:
     code: str  # BCP 47 code written in <html lang>, e.g. "ko"
@@ -190,8 +196,9 @@ class _ConfigReader(SectionReaders):
             except (ZoneInfoNotFoundError, ValueError):
                 self._problem("timezone", f"unknown time zone {timezone!r} (use e.g. Asia/Seoul)")
         base_url = raw.get("base_url", "")
-        if isinstance(base_url, str) and base_url and not re.match(r"^https?://[^/]+", base_url):
-            self._problem("base_url", f"{base_url!r} must start with https:// or http://")
+        if isinstance(base_url, str) and base_url and not _BASE_URL_RE.fullmatch(base_url):
+            self._problem("base_url", f"{base_url!r} must be an address like https://example.org or "
+                          "https://example.org/path/, with no spaces, quotes, line breaks, ? or #")
         if self.problems:
             listing = "\n  ".join(self.problems)
             raise ConfigError(

@@ -123,3 +123,26 @@ def test_a_flag_outside_the_site_is_not_looked_for(tmp_path: Path, flag: str) ->
     with pytest.raises(ConfigError) as caught:
         load_config(site)
     assert f"flag: file {flag} not found in the site folder" in str(caught.value)
+
+
+@pytest.mark.parametrize("base_url", [
+    "https://example.org/a\\r\\nDisallow: /\\r\\nSitemap: https://evil.example/s.xml",  # robots.txt lines
+    'https://example.org/\\" onload=\\"x',  # written as TOML escapes, as the others
+    "https://example.org/a b",
+    "https://example.org/?q=1",
+    "https://exa<mple.org",
+])
+def test_base_url_holds_an_address_and_nothing_else(tmp_path: Path, base_url: str) -> None:
+    config = MINIMAL_CONFIG.replace('base_url = "https://example.org"', f'base_url = "{base_url}"')
+    assert base_url.split("\\")[0] in config
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, config))
+    assert "base_url" in str(error.value) and "must be an address like" in str(error.value)
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org", "https://пример.рф/", "http://localhost:8000",
+                                      "https://example.github.io/voices-in-korea/", "https://example.org/~group"])
+def test_base_url_of_every_kind_of_address_is_taken(tmp_path: Path, base_url: str) -> None:
+    config = load_config(write(tmp_path, MINIMAL_CONFIG.replace('base_url = "https://example.org"',
+                                                                f'base_url = "{base_url}"')))
+    assert config.base_url == base_url.rstrip("/")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from samizdat.build.pipeline import render_site
@@ -61,3 +62,16 @@ def test_the_validator_finds_a_broken_feed() -> None:
     broken = (b'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
               b"<title>x</title><entry><title>y</title></entry></feed>")
     assert problems(broken, "https://example.org/feed.xml")
+
+
+def test_control_characters_in_a_title_leave_the_feed_readable(make_site) -> None:
+    """XML has no place for most control characters, even escaped: one pasted into a title made readers
+    refuse the language's whole feed. The entry stays, without them."""
+    site = make_site({"content/en/news/2026-03-01-statement.md":
+                      '---\ntitle: "Meet\\x0b\\x01\\uFFFE here"\n---\nWe stand\x0c with Ukraine.\n'}, config=CONFIG)
+    output = render_site(site, now=NOW)
+    data = output.pages[FEEDS["en"]]
+    assert problems(data, f"https://example.org/{FEEDS['en']}") == []
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert [entry.title for entry in parsed.entries if "Meet" in entry.title] == ["Meet here"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
@@ -64,9 +65,14 @@ def atom_bytes(config: SiteConfig, language: str, title: str, author_name: str, 
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+# Characters XML 1.0 has no place for, even escaped: ElementTree writes them as they are, and one of them
+# (a control character pasted into a title) makes feed readers refuse the whole feed, not just its entry.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
-    element.text = text
+    element.text = _NOT_XML_RE.sub("", text)
     return element
 
 
