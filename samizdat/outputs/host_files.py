@@ -8,6 +8,8 @@ can record who reads what. A redirect within the site is kept; the rest is refus
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +18,30 @@ from samizdat.findings import Finding, finding
 
 REDIRECTS_FILE = "_redirects"
 SERVER_CODE = ("_worker.js", "_routes.json")  # Cloudflare Pages "advanced mode": code run for every request
+# Characters the readers of these files do not agree on. Apache, Netlify and Cloudflare end a line at "\n" only,
+# where Python's splitlines() also ends one at \r, \v, \f, \x1c-\x1e, \x85, U+2028 and U+2029; JavaScript's trim()
+# and \s (Netlify, Cloudflare) take U+FEFF for a space, Python's strip() and split() take \x1c-\x1f and \x85 for
+# one, Apache neither; a NUL ends Apache's reading of the text. A line holding one could be one rule to the host
+# and another to the check, so outside comments only the space and the tab may stand between words.
+_UNAGREED_CHARACTER = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
+
+
+def host_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The numbered lines as the hosts read them: split at "\\n" alone, a Windows "\\r" before it dropped."""
+    for number, line in enumerate(text.split("\n"), 1):
+        yield number, line.removesuffix("\r")
+
+
+def is_comment(line: str) -> bool:
+    """A comment to every reader: "#" after nothing but spaces and tabs."""
+    return line.lstrip(" \t").startswith("#")
+
+
+def unagreed_character(line: str) -> str | None:
+    """The first character of the line that a host and this check could read differently ("U+2028"), or None."""
+    found = _UNAGREED_CHARACTER.search(line)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def refuse_server_code(rel: str, source: Path) -> None:
