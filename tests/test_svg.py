@@ -151,6 +151,17 @@ HEADERS = {
     "preloads a tracker": ("/*\n  Link: <https://tracker.example/p.js>; rel=preload\n", 2),
     "redirects by header": ("/\n  Refresh: 0; url=https://evil.example/\n", 2),
     "fake onion address": ("/*\n  Onion-Location: http://fake.onion/\n", 2),
+    # Hosts trim every line before reading it: indentation does not make a header line.
+    "drops the CSP, not indented": ("/*\n! Content-Security-Policy\n", 2),
+    "drops framing, no space": ("/en/*\n  Cache-Control: max-age=60\n!X-Frame-Options\n", 3),
+    "replaces the CSP, not indented": ("/*\nContent-Security-Policy: default-src *\n", 2),
+    "text served as a page": ("/note.txt\nContent-Type: text/html; charset=utf-8\n", 2),
+    "under a path with its host": ("https://example.org/*\nX-Frame-Options: ALLOWALL\n", 2),
+    "before any path (joins the policy's /*)": ("Content-Security-Policy: default-src *\n/en/*\n  Vary: Accept\n", 1),
+    "a header that looks like an address": ("/*\nContent-Security-Policy://evil.example\n", 2),
+    # Hosts end a line at "\n" only and JavaScript's trim() takes these away: the removal is line 2 to them.
+    "after a line separator": ("/*\n\u2028! Content-Security-Policy\n", 2),
+    "after a byte-order mark": ("/*\n\ufeff! Content-Security-Policy\n", 2),
 }
 
 
@@ -163,15 +174,40 @@ def test_a_sites_headers_cannot_loosen_the_policy(sandbox: Sandbox, capsys, text
     sandbox.assert_untouched()
 
 
-def test_a_sites_harmless_headers_follow_the_policy(sandbox: Sandbox, capsys) -> None:  # noqa: F811
-    own = ("# our caching\n/assets/*\n  Cache-Control: public, max-age=31536000\n"
-           "/en/private/*\n  X-Robots-Tag: noindex\n")
-    sandbox.write({"static/_headers": own})
+def test_every_line_of_a_sites_headers_is_read_as_the_hosts_read_it(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    """Cloudflare trims each line first: unindented, these drop the CSP and the framing rule for every page
+    and serve a text file as HTML. Each such line is named; the path lines are not."""
+    sandbox.write({"static/_headers": "/*\n! Content-Security-Policy\n! X-Frame-Options\n/note.txt\n"
+                                      "Content-Type: text/html; charset=utf-8\n"})
+    assert_refused(sandbox.build(capsys), "static/_headers", 2)
+    assert not sandbox.out.exists()
+    listed = sandbox.run(capsys, "check", sandbox.site).out
+    named = {line for line in range(1, 6) if f"static/_headers:{line}:" in listed}
+    assert named == {2, 3, 5}, listed
+    assert "'Content-Type': a file served as another type" in listed
+    sandbox.assert_untouched()
+
+
+HARMLESS_HEADERS = ("# our caching\n/assets/*\n  Cache-Control: public, max-age=31536000\n"
+                    "/en/private/*\n  X-Robots-Tag: noindex\n")
+
+
+@pytest.mark.parametrize("own", [
+    HARMLESS_HEADERS,
+    # as the hosts also take them: headers not indented, a path with its host, comments anywhere, Windows line
+    # ends, a byte-order mark (left out: after the policy's lines it would not be at the start of the file)
+    "\ufeff/assets/*\r\nCache-Control: public, max-age=31536000\r\n\r\n"
+    "https://example.org/en/private/*\r\n\t# not for search engines\r\nX-Robots-Tag: noindex\r\n",
+], ids=["indented", "as hosts also read it"])
+def test_a_sites_harmless_headers_follow_the_policy(sandbox: Sandbox, capsys, own: str) -> None:  # noqa: F811
+    sandbox.write({"static/_headers": own.encode()})
     assert sandbox.build(capsys).code == 0
-    published = (sandbox.out / "_headers").read_text(encoding="utf-8")
+    published = (sandbox.out / "_headers").read_bytes().decode()
     policy_at = published.index("Content-Security-Policy: default-src 'none'")
-    assert published.index("Cache-Control: public, max-age=31536000") > policy_at
-    assert "X-Robots-Tag: noindex" in published and "X-Frame-Options: DENY" in published
+    assert published.index(own.removeprefix("\ufeff")) > policy_at  # every line, as written, after the policy
+    assert "Cache-Control: public, max-age=31536000" in published and "X-Robots-Tag: noindex" in published
+    assert "X-Frame-Options: DENY" in published and "\ufeff" not in published
+    assert "[unsafe-header]" not in sandbox.run(capsys, "check", sandbox.site).out
     sandbox.assert_untouched()
 
 
