@@ -337,6 +337,11 @@ def test_a_sites_htaccess_saved_on_windows_follows_the_policy(sandbox: Sandbox, 
 @pytest.mark.parametrize("rel, text, line", [
     ("static/_redirects", "/old /en/ 301\n/*  https://evil.example/:splat 302\n", 2),
     ("static/_redirects", "# moved\n/en/join //evil.example/join 301\n", 2),
+    ("static/_redirects", "/old /en/ 301\n/join /\\evil.example/join 302\n", 2),  # "/\\host" is "//host" to a browser
+    ("static/_redirects", "/old id=:id https://evil.example/ 301\n", 1),  # Netlify: query conditions come first
+    ("static/_redirects", "/old\u2028https://evil.example/ 301\n", 1),  # one line to the hosts
+    ("static/_redirects", "/old\ufeffhttps://evil.example/ 301\n", 1),  # a space to JavaScript's split(/\s+/)
+    ("static/_redirects", "/old http://[evil.example 301\n", 1),  # no address to Python, maybe one to a host
     ("static/_worker.js", "export default { fetch(request) { return fetch(request) } }\n", None),
     ("static/_worker.js/index.js", "export default {}\n", None),
     ("static/_routes.json", '{"version": 1, "include": ["/*"]}\n', None),
@@ -350,8 +355,17 @@ def test_host_instructions_cannot_send_readers_away_or_run_code(sandbox: Sandbox
     sandbox.assert_untouched()
 
 
+def test_a_redirect_through_a_backslash_is_named_for_what_it_is(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    sandbox.write({"static/_redirects": "/old /\\evil.example/ 301\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "static/_redirects", 1)
+    assert "a browser reads as another site" in outcome.err
+
+
 def test_redirects_within_the_site_are_kept(sandbox: Sandbox, capsys) -> None:  # noqa: F811
-    rules = "/old-news /en/news/ 301\nhttps://example.org/x /en/ 301\n"
+    rules = ("# moved, see https://old.example/\n/old-news /en/news/ 301 # was https://old.example/news\n"
+             "https://example.org/x /en/ 301\n/store id=:id /en/shop/:id 301\n/ /en/ 302 Language=en\n"
+             "/join https://example.org/en/join/ 301\n")
     sandbox.write({"static/_redirects": rules})
     assert sandbox.build(capsys).code == 0
     assert (sandbox.out / "_redirects").read_text(encoding="utf-8") == rules
