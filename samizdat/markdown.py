@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import pyromark
 
@@ -21,9 +22,12 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_FOOTNOTES
     | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
 )
-_HEADING_RE = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+# A heading pulldown-cmark wrote, <h2>…</h2>: its text runs to the first closing tag of its level.
+_HEADING_OPEN_RE = re.compile(r"<h([1-6])>")
 _TAG_RE = re.compile(r"<[^>]+>")
-_ID_RE = re.compile(r"""<[^>]*?\sid=["']?([^"'\s>]+)""")
+# An id written in a tag. A tag is read no further than the next '<' (or '>'): an id after that '<' is found
+# from it all the same, and the text is read once, not again from each of a run of '<' up to the next '>'.
+_ID_RE = re.compile(r"""<[^<>]*?\sid=["']?([^"'\s>]+)""")
 # Table alignment as pulldown-cmark writes it: style attributes, which the site's CSP blocks; the
 # theme styles these classes instead (.align-left, .align-center, .align-right).
 _ALIGN_RE = re.compile(r'style="text-align: (left|center|right)"')
@@ -52,18 +56,33 @@ def scrolling_tables(rendered: str) -> str:
             return _SCROLL_OPEN + tag if bare[-1] else tag
         return tag + "</div>" if bare and bare.pop() else tag
 
-    wrapped = _TABLE_TAG_RE.sub(wrap, rendered)
+    tags, rest = split_after_last_tag(rendered)
+    wrapped = _TABLE_TAG_RE.sub(wrap, tags) + rest
     return rendered if any(bare) else wrapped  # a table left open: no box rather than one never closed
+
+
+def split_after_last_tag(text: str) -> tuple[str, str]:
+    """The text up to its last '>', and the rest, in which no tag can end. A tag pattern (`<[^>]+>`) tried
+    at a '<' that no '>' follows reads to the end of the text before it fails, and so again from every '<'
+    after it (100,000 of them took a minute); before the last '>' each try ends at the next '>'."""
+    end = text.rfind(">") + 1
+    return text[:end], text[end:]
+
+
+def without_tags(text: str) -> str:
+    """The text with every tag (`<[^>]+>`) taken out."""
+    tags, rest = split_after_last_tag(text)
+    return _TAG_RE.sub("", tags) + rest
 
 
 def add_heading_ids(rendered: str, reserved: frozenset[str] = frozenset()) -> str:
     """Give each heading without an id a readable one, unique within the page: an id written by the
     author (`## Intro {#intro}`, `<p id="x">`) or used by the layout is never given again."""
-    used = set(reserved) | set(_ID_RE.findall(rendered))
+    written = _ID_RE.findall(rendered) if "id=" in rendered else []  # most pages bring no id of their own
+    used = set(reserved) | set(written)
 
-    def anchor(match: re.Match[str]) -> str:
-        level, inner = match[1], match[2]
-        base = slugify(html.unescape(_TAG_RE.sub("", inner))) or "section"
+    def anchor(level: str, inner: str) -> str:
+        base = slugify(html.unescape(without_tags(inner))) or "section"
         slug, count = base, 0
         while slug in used:
             count += 1
@@ -71,7 +90,28 @@ def add_heading_ids(rendered: str, reserved: frozenset[str] = frozenset()) -> st
         used.add(slug)
         return f'<h{level} id="{slug}">{inner}</h{level}>'
 
-    return _HEADING_RE.sub(anchor, rendered)
+    pieces, done = [], 0
+    for start, end, level, inner in _headings(rendered):
+        pieces += [rendered[done:start], anchor(level, inner)]
+        done = end
+    return "".join(pieces) + rendered[done:]
+
+
+def _headings(rendered: str) -> Iterator[tuple[int, int, str, str]]:
+    r"""Each heading's start, end, level and text, as `<h([1-6])>(.*?)</h\1>` finds them. That pattern read
+    from every opening tag to the end of the page when no closing tag of its level came (50,000 unclosed <h1>
+    took most of a minute); here a level never closed further on is passed by."""
+    last_close: dict[str, int] = {}  # where each level's last closing tag is, looked for when first needed
+    done = 0
+    for opening in _HEADING_OPEN_RE.finditer(rendered):
+        level = opening[1]
+        if level not in last_close:
+            last_close[level] = rendered.rfind(f"</h{level}>")
+        if opening.start() < done or last_close[level] < opening.end():
+            continue  # inside the heading before it, or never closed
+        close = rendered.find(f"</h{level}>", opening.end())
+        done = close + len(f"</h{level}>")
+        yield opening.start(), done, level, rendered[opening.end():close]
 
 
 def slugify(text: str) -> str:
@@ -103,4 +143,15 @@ def html_pieces(text: str) -> list[tuple[int, str]]:
                 if kind in tag:
                     url = html.escape(tag[kind]["dest_url"], quote=True)
                     pieces.append((span["start"], span["start"], f'<{element} {attr}="{url}">'))
-    return [(data.count(b"\n", 0, start), markup) for start, _, markup in pieces]
+    lines = _line_numbers(data, [start for start, _, _ in pieces])
+    return [(lines[start], markup) for start, _, markup in pieces]
+
+
+def _line_numbers(data: bytes, offsets: list[int]) -> dict[int, int]:
+    """The line (0-based) of each byte offset, the text's newlines counted once: counted from the top for
+    each of a hundred thousand tags, a hostile page took minutes to be named in its error."""
+    lines, counted, line = {}, 0, 0
+    for offset in sorted(set(offsets)):
+        line += data.count(b"\n", counted, offset)
+        lines[offset], counted = line, offset
+    return lines

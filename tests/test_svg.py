@@ -151,6 +151,17 @@ HEADERS = {
     "preloads a tracker": ("/*\n  Link: <https://tracker.example/p.js>; rel=preload\n", 2),
     "redirects by header": ("/\n  Refresh: 0; url=https://evil.example/\n", 2),
     "fake onion address": ("/*\n  Onion-Location: http://fake.onion/\n", 2),
+    # Hosts trim every line before reading it: indentation does not make a header line.
+    "drops the CSP, not indented": ("/*\n! Content-Security-Policy\n", 2),
+    "drops framing, no space": ("/en/*\n  Cache-Control: max-age=60\n!X-Frame-Options\n", 3),
+    "replaces the CSP, not indented": ("/*\nContent-Security-Policy: default-src *\n", 2),
+    "text served as a page": ("/note.txt\nContent-Type: text/html; charset=utf-8\n", 2),
+    "under a path with its host": ("https://example.org/*\nX-Frame-Options: ALLOWALL\n", 2),
+    "before any path (joins the policy's /*)": ("Content-Security-Policy: default-src *\n/en/*\n  Vary: Accept\n", 1),
+    "a header that looks like an address": ("/*\nContent-Security-Policy://evil.example\n", 2),
+    # Hosts end a line at "\n" only and JavaScript's trim() takes these away: the removal is line 2 to them.
+    "after a line separator": ("/*\n\u2028! Content-Security-Policy\n", 2),
+    "after a byte-order mark": ("/*\n\ufeff! Content-Security-Policy\n", 2),
 }
 
 
@@ -163,15 +174,40 @@ def test_a_sites_headers_cannot_loosen_the_policy(sandbox: Sandbox, capsys, text
     sandbox.assert_untouched()
 
 
-def test_a_sites_harmless_headers_follow_the_policy(sandbox: Sandbox, capsys) -> None:  # noqa: F811
-    own = ("# our caching\n/assets/*\n  Cache-Control: public, max-age=31536000\n"
-           "/en/private/*\n  X-Robots-Tag: noindex\n")
-    sandbox.write({"static/_headers": own})
+def test_every_line_of_a_sites_headers_is_read_as_the_hosts_read_it(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    """Cloudflare trims each line first: unindented, these drop the CSP and the framing rule for every page
+    and serve a text file as HTML. Each such line is named; the path lines are not."""
+    sandbox.write({"static/_headers": "/*\n! Content-Security-Policy\n! X-Frame-Options\n/note.txt\n"
+                                      "Content-Type: text/html; charset=utf-8\n"})
+    assert_refused(sandbox.build(capsys), "static/_headers", 2)
+    assert not sandbox.out.exists()
+    listed = sandbox.run(capsys, "check", sandbox.site).out
+    named = {line for line in range(1, 6) if f"static/_headers:{line}:" in listed}
+    assert named == {2, 3, 5}, listed
+    assert "'Content-Type': a file served as another type" in listed
+    sandbox.assert_untouched()
+
+
+HARMLESS_HEADERS = ("# our caching\n/assets/*\n  Cache-Control: public, max-age=31536000\n"
+                    "/en/private/*\n  X-Robots-Tag: noindex\n")
+
+
+@pytest.mark.parametrize("own", [
+    HARMLESS_HEADERS,
+    # as the hosts also take them: headers not indented, a path with its host, comments anywhere, Windows line
+    # ends, a byte-order mark (left out: after the policy's lines it would not be at the start of the file)
+    "\ufeff/assets/*\r\nCache-Control: public, max-age=31536000\r\n\r\n"
+    "https://example.org/en/private/*\r\n\t# not for search engines\r\nX-Robots-Tag: noindex\r\n",
+], ids=["indented", "as hosts also read it"])
+def test_a_sites_harmless_headers_follow_the_policy(sandbox: Sandbox, capsys, own: str) -> None:  # noqa: F811
+    sandbox.write({"static/_headers": own.encode()})
     assert sandbox.build(capsys).code == 0
-    published = (sandbox.out / "_headers").read_text(encoding="utf-8")
+    published = (sandbox.out / "_headers").read_bytes().decode()
     policy_at = published.index("Content-Security-Policy: default-src 'none'")
-    assert published.index("Cache-Control: public, max-age=31536000") > policy_at
-    assert "X-Robots-Tag: noindex" in published and "X-Frame-Options: DENY" in published
+    assert published.index(own.removeprefix("\ufeff")) > policy_at  # every line, as written, after the policy
+    assert "Cache-Control: public, max-age=31536000" in published and "X-Robots-Tag: noindex" in published
+    assert "X-Frame-Options: DENY" in published and "\ufeff" not in published
+    assert "[unsafe-header]" not in sandbox.run(capsys, "check", sandbox.site).out
     sandbox.assert_untouched()
 
 
@@ -215,6 +251,20 @@ HTACCESS = {
     "require": ("Require all denied\n", 1),
     "error page elsewhere": ("ErrorDocument 404 https://evil.example/track\n", 1),
     "error page with markup": ('ErrorDocument 404 "<script>alert(1)</script>"\n', 1),
+    # Apache sends a value with a space as the page itself (text/html), however it starts: a refresh in it
+    # sends every reader of a missing page away, and the policy does not stop a meta refresh.
+    "error page as a message": ('ErrorDocument 404 "/ <meta http-equiv=refresh content=0;url=https://evil.example/>"\n',
+                                1),
+    "error page message, single quotes": ("ErrorDocument 404 /404.html\nErrorDocument 403 "
+                                          "'/ <meta http-equiv=refresh content=0;url=//evil.example/>'\n", 2),
+    "error page filled in by the server": ("ErrorDocument 404 /%{file:/etc/passwd}\n", 1),
+    "header read from the server's files": ('Header set X-Robots-Tag "expr=%{file:/etc/passwd}"\n', 1),
+    "header asks about a file": ('Header always set X-Robots-Tag noindex "expr=file(\'/home/site/.env\') =~ /^A/"\n',
+                                 1),
+    "header echoes the request": ('Header set Cache-Control "%{Cookie}i"\n', 1),
+    # Apache ends a line at "\n" only and splits words at a vertical tab: one line with three values to it
+    # (a server error on every page), two lines to Python's splitlines().
+    "vertical tab inside a line": ("ErrorDocument 404 /404.html\x0b# x\n", 1),
     "another charset": ("AddDefaultCharset ISO-2022-JP\n", 1),
     "PHP index": ("DirectoryIndex index.php\n", 1),
     "directory section": ("<Directory />\nOptions -Indexes\n</Directory>\n", 1),
@@ -246,7 +296,10 @@ HARMLESS_HTACCESS = """# our server
   Header set Cache-Control "public, max-age=31536000"
 </FilesMatch>
 ErrorDocument 404 /404.html
+ErrorDocument 403 /en/403.html?from=server
 Redirect 301 /old-news /en/news/
+RedirectMatch 301 ^/old/(.*)$ /en/$1
+Redirect gone /removed
 AddType application/manifest+json .webmanifest
 AddCharset utf-8 .txt
 AddDefaultCharset utf-8
@@ -270,9 +323,25 @@ def test_a_sites_harmless_htaccess_follows_the_policy(sandbox: Sandbox, capsys) 
     sandbox.assert_untouched()
 
 
+def test_a_sites_htaccess_saved_on_windows_follows_the_policy(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    """A byte-order mark and CRLF line ends, as some editors save: kept, the mark left out (after the
+    policy's lines Apache would read it as part of a directive's name and fail on every page)."""
+    windows = HARMLESS_HTACCESS.replace("\n", "\r\n")
+    sandbox.write({"static/.htaccess": ("\ufeff" + windows).encode()})
+    assert sandbox.build(capsys).code == 0
+    published = (sandbox.out / ".htaccess").read_bytes().decode()
+    assert windows in published and "\ufeff" not in published
+    sandbox.assert_untouched()
+
+
 @pytest.mark.parametrize("rel, text, line", [
     ("static/_redirects", "/old /en/ 301\n/*  https://evil.example/:splat 302\n", 2),
     ("static/_redirects", "# moved\n/en/join //evil.example/join 301\n", 2),
+    ("static/_redirects", "/old /en/ 301\n/join /\\evil.example/join 302\n", 2),  # "/\\host" is "//host" to a browser
+    ("static/_redirects", "/old id=:id https://evil.example/ 301\n", 1),  # Netlify: query conditions come first
+    ("static/_redirects", "/old\u2028https://evil.example/ 301\n", 1),  # one line to the hosts
+    ("static/_redirects", "/old\ufeffhttps://evil.example/ 301\n", 1),  # a space to JavaScript's split(/\s+/)
+    ("static/_redirects", "/old http://[evil.example 301\n", 1),  # no address to Python, maybe one to a host
     ("static/_worker.js", "export default { fetch(request) { return fetch(request) } }\n", None),
     ("static/_worker.js/index.js", "export default {}\n", None),
     ("static/_routes.json", '{"version": 1, "include": ["/*"]}\n', None),
@@ -286,8 +355,17 @@ def test_host_instructions_cannot_send_readers_away_or_run_code(sandbox: Sandbox
     sandbox.assert_untouched()
 
 
+def test_a_redirect_through_a_backslash_is_named_for_what_it_is(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    sandbox.write({"static/_redirects": "/old /\\evil.example/ 301\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "static/_redirects", 1)
+    assert "a browser reads as another site" in outcome.err
+
+
 def test_redirects_within_the_site_are_kept(sandbox: Sandbox, capsys) -> None:  # noqa: F811
-    rules = "/old-news /en/news/ 301\nhttps://example.org/x /en/ 301\n"
+    rules = ("# moved, see https://old.example/\n/old-news /en/news/ 301 # was https://old.example/news\n"
+             "https://example.org/x /en/ 301\n/store id=:id /en/shop/:id 301\n/ /en/ 302 Language=en\n"
+             "/join https://example.org/en/join/ 301\n")
     sandbox.write({"static/_redirects": rules})
     assert sandbox.build(capsys).code == 0
     assert (sandbox.out / "_redirects").read_text(encoding="utf-8") == rules

@@ -156,7 +156,9 @@ def _clean_svg(path: Path) -> CleanedSvg:
 
 
 def _text(path: Path) -> str:
-    return path.read_bytes().decode("utf-8", errors="replace")
+    """A host file's text without the byte-order mark some editors save first: hosts skip it at the start
+    of a file, but `_headers` and `.htaccess` are kept after the policy's lines, where it would be text."""
+    return path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 def _html_text(path: Path) -> str:
