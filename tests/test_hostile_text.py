@@ -110,3 +110,17 @@ def test_feed_text_of_unclosed_paragraphs_is_made_at_once() -> None:
         (plain_text, ("<p>Hello</p>" + "<" * 400_000,), "Hello\n\n" + "<" * 400_000),  # every '<' for its '>'
         (summary, (f"Hello{open_p}",), f"Hello{open_p}"[:300] + "…"),  # every <p for its '>'
     ])
+
+
+def test_placeholders_are_found_in_step_with_the_text() -> None:
+    """`samizdat check` and the build look for `<<TODO: …>>` in every page: a run of openings with no `>>`
+    after them was read on to the end (or the next `>`) from each one."""
+    many = "<<TODO:" * 200_000
+    check_alone([
+        ("samizdat.content.placeholders:find_placeholders", (many,), []),
+        ("samizdat.content.placeholders:find_placeholders", (many + ">",), []),
+        # a placeholder runs to the first '>' (lines and all), as the pattern took it
+        ("samizdat.content.placeholders:find_placeholders", (many + "\nx>>",), [[1, many + "\nx>>"]]),
+        ("samizdat.content.placeholders:find_placeholders", ("a\n<<TODO: x>> <<TODO:y>\n<<TODO: z>>",),
+         [[2, "<<TODO: x>>"], [3, "<<TODO: z>>"]]),
+    ])
