@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
+import signal
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -83,6 +88,23 @@ class Sandbox:
 
     def build(self, capsys: pytest.CaptureFixture[str], *extra: str) -> Outcome:
         return self.run(capsys, "build", self.site, "-o", self.out, *extra)
+
+    def build_in_a_process(self, timeout: float = 20, memory: int = 4 << 30) -> Outcome:
+        """The build as its own process, under a time limit and a limit on the memory it may reserve: a
+        hang or a runaway allocation fails the test instead of stalling or swapping the machine. The time
+        is a hang detector, far above what the build takes, not a measure of speed."""
+        self.before = self.snapshot()
+        command = [sys.executable, "-m", "samizdat", "build", str(self.site), "-o", str(self.out)]
+        limit = partial(resource.setrlimit, resource.RLIMIT_AS, (memory, memory))
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True, preexec_fn=limit) as build:
+            try:
+                out, err = build.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(build.pid, signal.SIGKILL)  # and any worker it started
+                build.communicate()
+                pytest.fail(f"the build ran past {timeout} s")
+        return Outcome(build.returncode, out, err)
 
     def assert_untouched(self) -> None:
         """Nothing outside the output changed, and no secret reached it."""

@@ -1,5 +1,6 @@
 """YAML aliases in any file of a site (front matter, data, meetings, interface strings) can neither hang
-the build (a "billion laughs") nor crash it (an alias inside its own anchor): one error, file:line."""
+the build (a "billion laughs"), nor crash it (an alias inside its own anchor), nor exhaust its memory
+(a long text repeated thousands of times): one error, file:line."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from samizdat.content.safe_yaml import ALIAS_LIMIT, load_yaml
+from samizdat.content.safe_yaml import ALIAS_LIMIT, ALIAS_TEXT_LIMIT, load_yaml
 from samizdat.errors import ContentError
 from tests import hostile
 from tests.hostile import Sandbox, assert_refused
@@ -23,6 +24,10 @@ LOOPS = {
     "a mapping inside itself": "loop: &loop\n  name: x\n  again: *loop\n",
     "a merge key inside itself": "loop: &loop\n  <<: *loop\n",
 }
+
+# A 10,000-character text and 200 aliases of it: 2,000,000 characters once expanded, in 212 short
+# lines and far under ALIAS_LIMIT values (5,000 aliases of a 1 MB text took 3 GB, then a traceback).
+LONG_TEXTS = "long: &long " + "x" * 10_000 + "\nmany:\n" + "  - *long\n" * 200
 
 WHERE = {  # file → how a YAML document is put in it (front matter goes between --- lines)
     "content/en/about.md": lambda doc: f"---\ntitle: About\n{doc}---\nText.\n",
@@ -47,6 +52,30 @@ def test_billion_laughs_fail_fast_with_the_line(sandbox: Sandbox, capsys: pytest
     assert_refused(outcome, rel, line_of(text, "lol3:"))  # the first block past the limit: 11,111 values
     assert f"{ALIAS_LIMIT:,}" in outcome.err and "hint:" in outcome.err
     sandbox.assert_untouched()
+
+
+@pytest.mark.parametrize("rel", WHERE)
+def test_a_long_text_repeated_is_one_error_with_the_line(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                        rel: str) -> None:
+    text = WHERE[rel](LONG_TEXTS)
+    sandbox.write({rel: text})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, rel, line_of(text, "  - *long"))  # the list of aliases
+    assert f"{ALIAS_TEXT_LIMIT:,} characters" in outcome.err and "hint:" in outcome.err
+    sandbox.assert_untouched()
+
+
+def test_ordinary_aliases_still_build(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.write({
+        "data/places.yaml": "square: &square {name: Square, city: Riga}\nmay: *square\njune: *square\n",
+        "content/en/about.md": "---\ntitle: About\nbase: &base {city: Riga, hall: Blue}\n"
+                               "march:\n  <<: *base\n  hall: Red\napril: *base\n---\n"
+                               "{{ page.data.march.city }}/{{ page.data.march.hall }}/{{ page.data.april.hall }}/"
+                               "{{ data.places.june.name }}\n",
+    })
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0, outcome.err
+    assert "Riga/Red/Blue/Square" in (sandbox.out / "en" / "about" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("rel", WHERE)
@@ -77,6 +106,8 @@ ALLOWED = [
     ("just under the limit", "row: &row [" + ", ".join(["x"] * 99) + "]\nrows: [" +
      ", ".join(["*row"] * 100) + "]\n", None),
     ("a star in a value is not an alias", 'note: "5 * 3"\nrating: "*****"\n', None),
+    ("just under the text limit", f"text: &text {'x' * 9_999}\ntexts: [" + ", ".join(["*text"] * 100) + "]\n",
+     None),
 ]
 
 
@@ -91,4 +122,10 @@ def test_ordinary_aliases_still_load(label: str, doc: str, inside: dict[str, int
 def test_just_past_the_limit_fails() -> None:
     doc = "row: &row [" + ", ".join(["x"] * 100) + "]\nrows: [" + ", ".join(["*row"] * 101) + "]\n"
     with pytest.raises(ContentError, match="aliases"):
+        load_yaml(doc, Path("data/x.yaml"))
+
+
+def test_just_past_the_text_limit_fails() -> None:
+    doc = f"text: &text {'x' * 10_001}\ntexts: [" + ", ".join(["*text"] * 100) + "]\n"
+    with pytest.raises(ContentError, match="characters of text"):
         load_yaml(doc, Path("data/x.yaml"))

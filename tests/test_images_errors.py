@@ -89,3 +89,18 @@ def test_an_unreferenced_bad_file_is_left_out_with_a_warning(good_site, run_cli)
     assert result.code == 0
     assert "scan.tiff: warning: image scan.tiff is in the TIFF format" in result.err
     assert not (out / "assets/scan.tiff").exists()
+
+
+def test_a_photo_with_more_pixels_than_a_photo_needs_is_refused(good_site, run_cli) -> None:
+    """9,400 × 9,400 pixels of one colour are a PNG of a few hundred KB, under Pillow's own limit, that took
+    1.7 GB to process: refused from its header, with the page and line, before a pixel is decoded."""
+    site, out, before = good_site
+    (site / "assets/huge.png").write_bytes(png_bomb(9400, 9400))
+    (site / "content/en/index.md").write_text(GOOD_PAGE + "\nMore.\n\n![huge](../assets/huge.png)\n",
+                                              encoding="utf-8")
+    result = run_cli("build", site, "-o", out)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert ("content/en/index.md:9: image huge.png is too large to process safely (9,400 × 9,400 = 88,360,000 "
+            "pixels; the limit is 60,000,000 pixels)") in result.err, result.err
+    assert "hint: scale it down" in result.err
+    assert tree_digest(out) == before

@@ -3,10 +3,12 @@
 A YAML alias (`*name`) repeats the block its anchor (`&name`) marks. Nine nested aliases make a
 billion values out of a few lines (the "billion laughs"), and an alias inside its own anchor makes a
 value that contains itself: either hangs or crashes whatever walks the data later (templates, hashing,
-the dev server's watcher). So the parsed document is measured before it becomes Python values: aliases
-may add at most ALIAS_LIMIT values, and an alias may not repeat a block it is part of. The measure is
-linear in the document's size whatever the aliases would expand to, and libyaml (the C loader) still
-does the parsing.
+the dev server's watcher). Few values can still be large: a thousand aliases of one long text are a
+thousand copies of it once the parse cache writes the page's values out as JSON (5,000 of a 1 MB line
+took 3 GB). So the parsed document is measured before it becomes Python values: aliases may add at
+most ALIAS_LIMIT values and ALIAS_TEXT_LIMIT characters of text, and an alias may not repeat a block it
+is part of. The measure is linear in the document's size whatever the aliases would expand to, and
+libyaml (the C loader) still does the parsing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 ALIAS_LIMIT = 10_000  # values that aliases may add to a document beyond those written out
+# Characters of text that aliases may add beyond those written out. Real sites repeat a few short
+# blocks (a shared address, `<<: *defaults`): a few thousand characters. A million is ten thousand
+# values (ALIAS_LIMIT) of a hundred characters each, a few MB once encoded, which every later copy
+# (the parse cache's JSON, a template looping over it) handles at once; past it, copies of a long
+# text multiply into gigabytes.
+ALIAS_TEXT_LIMIT = 1_000_000
 
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
@@ -57,8 +65,10 @@ def _single_node(loader: Any, text: str, path: Path, first_line: int) -> yaml.No
 
 
 def check_aliases(root: yaml.Node, path: Path, first_line: int = 1) -> None:
-    """Refuse a document whose aliases repeat a block inside itself or add more than ALIAS_LIMIT values."""
-    sizes: dict[int, int] = {}  # node → how many values it stands for, aliases expanded
+    """Refuse a document whose aliases repeat a block inside itself, or add more than ALIAS_LIMIT values
+    or ALIAS_TEXT_LIMIT characters of text."""
+    values: dict[int, int] = {}  # node → how many values it stands for, aliases expanded
+    text: dict[int, int] = {}  # node → how many characters of text it stands for, aliases expanded
     nodes: dict[int, yaml.Node] = {}
     open_nodes: set[int] = set()  # the nodes being measured: an alias back to one of them is a loop
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -67,9 +77,11 @@ def check_aliases(root: yaml.Node, path: Path, first_line: int = 1) -> None:
         key = id(node)
         if measured:
             open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            children = _children(node)
+            values[key] = 1 + sum(values[id(child)] for child in children)
+            text[key] = _own_text(node) + sum(text[id(child)] for child in children)
             continue
-        if key in sizes:
+        if key in values:
             continue
         open_nodes.add(key)
         nodes[key] = node
@@ -79,11 +91,25 @@ def check_aliases(root: yaml.Node, path: Path, first_line: int = 1) -> None:
                 raise _alias_error("an alias repeats a block that contains it, so its value would never end",
                                    child, path, first_line)
             stack.append((child, False))
-    ceiling = len(sizes) + ALIAS_LIMIT
-    if sizes[id(root)] > ceiling:  # name the smallest block that is too big: where the repeating happens
-        worst = min((key for key, size in sizes.items() if size > ceiling), key=sizes.__getitem__)
-        raise _alias_error(f"aliases (*name) repeat blocks into more than {ALIAS_LIMIT:,} values",
-                           nodes[worst], path, first_line)
+    _refuse_growth(values, len(values) + ALIAS_LIMIT, f"more than {ALIAS_LIMIT:,} values",
+                   nodes, path, first_line)
+    written_text = sum(_own_text(node) for node in nodes.values())
+    _refuse_growth(text, written_text + ALIAS_TEXT_LIMIT, f"more than {ALIAS_TEXT_LIMIT:,} characters of text",
+                   nodes, path, first_line)
+
+
+def _own_text(node: yaml.Node) -> int:
+    return len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+
+
+def _refuse_growth(sizes: dict[int, int], ceiling: int, too_much: str, nodes: dict[int, yaml.Node],
+                   path: Path, first_line: int) -> None:
+    """Past the ceiling (what is written out plus what aliases may add), name the smallest block that is
+    too big: the aliases that do the repeating are inside it."""
+    if max(sizes.values()) <= ceiling:  # the root's: it holds every other block
+        return
+    worst = min((key for key, size in sizes.items() if size > ceiling), key=sizes.__getitem__)
+    raise _alias_error(f"aliases (*name) repeat blocks into {too_much}", nodes[worst], path, first_line)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -33,10 +33,10 @@ from samizdat.editor.files import read_text, site_path, write_file
 from samizdat.editor.web import render, security_headers, translator, ui_language
 from samizdat.images.colour import to_srgb
 from samizdat.images.faces import detect_faces, detector_available, mask_regions
+from samizdat.images.limits import MAX_PHOTO_PIXELS
 from samizdat.images.model import Region
 from samizdat.images.verify import metadata_blocks
 
-MAX_PIXELS = 60_000_000  # a phone's 50-megapixel photo fits; a decompression bomb does not
 PENDING = 16  # photos held in memory for review at once; the oldest is forgotten first
 PHOTO_FOLDER = "assets/photos"
 UPLOADS_DATA = "data/uploads.yaml"  # each written photo with its alt text in every language
@@ -134,7 +134,7 @@ def stripped(data: bytes) -> Image.Image:
     """The photo's pixels, upright and in sRGB, in a new image that carries no metadata."""
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_PIXELS:
+            if image.width * image.height > MAX_PHOTO_PIXELS:  # what the build accepts too
                 raise BadPhoto("too_large")
             upright = ImageOps.exif_transpose(image)
             icc = image.info.get("icc_profile")

@@ -1,4 +1,5 @@
-"""The largest side each output format can hold, and how to fit an image within it.
+"""How large a photo may be, how much memory processing it takes, and the largest side each output format
+can hold (and how to fit an image within it).
 
 A phone's scrolling screenshot (1080 × 20000) is a valid PNG, but WebP stops at 16383 pixels a side:
 such a copy is made smaller, in proportion, instead of failing the build.
@@ -6,7 +7,38 @@ such a copy is made smaller, in proportion, instead of failing the build.
 
 from __future__ import annotations
 
+import os
+
 from PIL import Image
+
+# The most pixels a photo of the site may have. A phone's 50-megapixel photo (8160 × 6144) and a
+# 45-megapixel camera's fit, and pages show photos at most a few thousand pixels wide, so a published
+# photo never needs more. Without it, a PNG of a few hundred KB that says 9,400 × 9,400 pixels of one
+# colour (under Pillow's own limit) took 1.7 GB to process. The editor refuses uploads past the same number.
+MAX_PHOTO_PIXELS = 60_000_000
+# The memory processing one photo takes at its peak, a pixel: decoded, made upright and sRGB, searched
+# for faces, resized and encoded, with copies alive at once. Measured about 20 (0.5 GB for a
+# 24-megapixel photo, 1.7 GB for 88 megapixels), with a margin.
+BYTES_PER_PIXEL = 24
+LEAST_MEMORY_BUDGET = 1 << 30  # a small machine still processes three phone photos (12 megapixels) at once
+
+
+def processing_memory(width: int, height: int) -> int:
+    """About how many bytes processing a photo of this size takes at its peak."""
+    return width * height * BYTES_PER_PIXEL
+
+
+def memory_budget() -> int:
+    """The bytes that photos processed at the same time may take together: a quarter of the machine's
+    memory, since the build itself, the system and the volunteer's other programs need the rest, and at
+    least LEAST_MEMORY_BUDGET. Counted by processors alone, sixteen of them would take sixteen photos at
+    the limit at once, 23 GB."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):  # a system that does not say (Windows)
+        return 2 * LEAST_MEMORY_BUDGET
+    return max(LEAST_MEMORY_BUDGET, memory // 4)
+
 
 # Measured with Pillow's encoders: WebP refuses 16384; libjpeg and libavif refuse beyond 65500.
 MAX_SIDE = {"WEBP": 16383, "JPEG": 65500, "AVIF": 65500, "GIF": 65535, "PNG": 2**31 - 1}

@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from samizdat.documents.sniff import RASTER_NAMES, suffix_of
+from samizdat.images.limits import MAX_PHOTO_PIXELS
 from samizdat.images.model import READABLE_FORMATS, Source
 
 ORIENTATION_TAG = 0x0112
@@ -54,8 +55,8 @@ def _checked(image: Image.Image, path: Path, digest: str) -> Source:
         raise ImageProblem(f"image {path.name} is a {image.format} file, but its name ends in {suffix}",
                            f"rename it to {path.stem}{RASTER_NAMES[image.format][0]} (and the links to it)")
     width, height = image.size
-    if width * height > (Image.MAX_IMAGE_PIXELS or 0):
-        raise _bomb(path, f"{width * height:,} pixels")
+    if width * height > MAX_PHOTO_PIXELS:  # before any pixel is decoded: the header says the size
+        raise _bomb(path, f"{width:,} × {height:,} = {width * height:,} pixels")
     if getattr(image, "n_frames", 1) > 1:
         raise ImageProblem(f"image {path.name} is animated; only still images are published",
                            "use a still frame, or link to the video instead")
@@ -69,8 +70,7 @@ def _checked(image: Image.Image, path: Path, digest: str) -> Source:
 
 
 def _bomb(path: Path, detail: str) -> ImageProblem:
-    limit = Image.MAX_IMAGE_PIXELS or 0
     return ImageProblem(
-        f"image {path.name} is too large to process safely ({detail}; the limit is {limit:,} pixels)",
-        "scale it down to at most a few thousand pixels a side before adding it",
+        f"image {path.name} is too large to process safely ({detail}; the limit is {MAX_PHOTO_PIXELS:,} pixels)",
+        "scale it down before adding it: a few thousand pixels a side is more than a page shows (6000 × 4000 fits)",
     )

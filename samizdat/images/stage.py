@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from samizdat.config import SiteConfig
 from samizdat.errors import ImageError, SourceLocation
@@ -28,6 +30,9 @@ from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_mar
 from samizdat.images.share import check_share_images
 from samizdat.products import ProductBook, transient_book
 from samizdat.progress import Progress
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
 
 OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
 
@@ -241,17 +246,45 @@ def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: 
             results[job.key] = _accept(job, outcome, cache, refs, root)
             progress.step()
         return results
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
+
+    from samizdat.images.limits import memory_budget
 
     # spawn, not fork: the dev server has threads running, and forking those can deadlock.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(run_job, job): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            results[job.key] = _accept(job, future.result(), cache, refs, root)
+        for job, outcome in _as_memory_allows(pool, run_job, jobs, workers, memory_budget()):
+            results[job.key] = _accept(job, outcome, cache, refs, root)
             progress.step()
     return results
+
+
+def _as_memory_allows(pool: Executor, run_job: Callable[[Job], Photo | Failure], jobs: list[Job], workers: int,
+                      budget: int) -> Iterator[tuple[Job, Photo | Failure]]:
+    """Each job with its outcome as it ends. A job starts, in turn, when a worker is free and its memory
+    (limits.processing_memory) fits in the budget beside the running jobs', or when nothing else runs:
+    the workers' count follows the processors, their memory follows the photos' sizes."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    waiting = deque(jobs)
+    running: dict[Future[Photo | Failure], Job] = {}
+    in_use = 0
+    while waiting or running:
+        while waiting and len(running) < workers and (not running or in_use + _memory(waiting[0]) <= budget):
+            job = waiting.popleft()
+            running[pool.submit(run_job, job)] = job
+            in_use += _memory(job)
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            job = running.pop(future)
+            in_use -= _memory(job)
+            yield job, future.result()
+
+
+def _memory(job: Job) -> int:
+    from samizdat.images.limits import processing_memory  # with Pillow, loaded once a photo is processed
+
+    return processing_memory(job.source.width, job.source.height)
 
 
 def _accept(job: Job, outcome: Photo | Failure, cache: ImageCache, refs: dict[Path, Reference],
