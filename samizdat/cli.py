@@ -29,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     except SamizdatError as exc:
         _say(f"error: {exc}", sys.stderr)
         return EXIT_ERROR
+    except MemoryError:
+        # Whatever asked for it (the bounds on templates, YAML, photos and pages hold for every known way),
+        # the volunteer gets words, not a traceback; the output folder is swapped whole or not at all.
+        _say("error: samizdat ran out of memory; the output folder is as it was\n  hint: a file in the site may "
+             "be too large to process (a photo, video, data file or page): look at the files changed last, "
+             "or build on a computer with more memory", sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

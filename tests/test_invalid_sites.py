@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED_SITE, tree_digest
+from tests.conftest import BUNDLED_SITE, MINIMAL_CONFIG, tree_digest, write_files
 
 INVALID = Path(__file__).parent / "sites" / "invalid"
 
@@ -55,3 +55,27 @@ def test_invalid_site_names_file_and_keeps_output(name: str, tmp_path: Path, run
     assert "Traceback" not in result.err
     assert tree_digest(out) == before
     assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_running_out_of_memory_is_one_clear_error(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every known way a site asks for gigabytes is bounded; any other ends in words, not a traceback, and
+    the site built before stays as it was."""
+    import samizdat.build.render_stage as render_stage
+
+    site = tmp_path / "site"
+    write_files(site, {"samizdat.toml": MINIMAL_CONFIG, "content/en/index.md": "---\ntitle: Home\n---\nHi.\n",
+                       "content/ru/index.md": "---\ntitle: Главная\n---\nПривет.\n",
+                       "content/ko/index.md": "---\ntitle: 홈\n---\n안녕.\n"})
+    out = tmp_path / "out"
+    assert run_cli("build", site, "-o", out).code == 0
+    before = (out / "en/index.html").read_bytes()
+
+    def no_memory(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(render_stage, "render_pages", no_memory)
+    (site / "content/en/index.md").write_text("---\ntitle: Home\n---\nChanged.\n", encoding="utf-8")
+    outcome = run_cli("build", site, "-o", out)
+    assert outcome.code == 1
+    assert "Traceback" not in outcome.err and "ran out of memory" in outcome.err
+    assert (out / "en/index.html").read_bytes() == before
