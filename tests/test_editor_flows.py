@@ -426,3 +426,28 @@ def test_photos_forgotten_while_waiting_for_the_search_are_not_searched(monkeypa
     # The first search had begun before any photo was forgotten; the next ones that were forgotten never ran.
     assert searched == [(1, 1)] + [(int(item.name[1:]), 1) for item in kept]
     assert all(item.search.failed for item in items[1:3]) and not any(item.search.failed for item in kept)
+
+
+def test_a_conflict_over_a_file_the_other_side_made_a_link_writes_nothing_through_it(site: Path,
+                                                                                      tmp_path: Path) -> None:
+    """The other volunteer's commit turns the page into a link to a file outside the site: combining the
+    conflict must neither follow it (the editor would write the volunteer's file) nor fail half-way."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("the volunteer's own file\n", encoding="utf-8")
+    other = site_in_repository(tmp_path, "other")[0]
+    rel = "content/en/index.md"
+    (other / rel).unlink()
+    (other / rel).symlink_to(outside)
+    git("add", "-A", cwd=other)
+    git("commit", "-qm", "theirs: a link", cwd=other)
+    git("push", "-q", "origin", "main", cwd=other)
+    (site / rel).write_text("---\ntitle: Home\n---\n\nHello from me.\n", encoding="utf-8")
+    test = client(site)
+    answer = test.post("/publish", data={"csrf": csrf_of(test.get("/publish").text), "name": "Mina"})
+    assert answer.status_code == 409, answer.text
+    resolved = test.post("/publish/resolve", data={"csrf": csrf_of(answer.text), "name": "Mina",
+                                                   f"text:{rel}": "---\ntitle: Home\n---\n\nBoth.\n"})
+    assert resolved.status_code != 500
+    assert outside.read_text(encoding="utf-8") == "the volunteer's own file\n"
+    assert "Hello from me." in (site / rel).read_text(encoding="utf-8")  # the merge was undone, my text stays
+    assert not (site / rel).is_symlink()

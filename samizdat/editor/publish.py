@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from samizdat.checks.runner import check_site
 from samizdat.editor.diff import Piece, side_by_side
-from samizdat.editor.files import write_file
+from samizdat.editor.files import OutsideSite, write_file
 from samizdat.editor.web import render
 from samizdat.errors import SamizdatError
 from samizdat.findings import Finding
@@ -167,9 +167,19 @@ def _write_combined(git: Git, top: Path, site_root: Path, combined: dict[str, st
         if name not in combined:
             git.run("checkout", "--ours", "--", name, cwd=top)
         else:
-            rel = (top / name).resolve().relative_to(site_root.resolve()).as_posix()
-            write_file(site_root, rel, combined[name].replace("\r\n", "\n").encode("utf-8"))
+            write_file(site_root, _site_rel(top / name, site_root),
+                       combined[name].replace("\r\n", "\n").encode("utf-8"))
         git.run("add", "--", name, cwd=top)
+
+
+def _site_rel(path: Path, site_root: Path) -> str:
+    """The file's path in the site, read from its name alone: a file the other side made a link must not
+    be followed out of the site (write_file refuses links inside it, with words)."""
+    rel = os.path.relpath(os.path.normpath(path), site_root.resolve())
+    if rel == ".." or rel.startswith(("../", "/")):
+        raise OutsideSite(f"refused path {path.name!r}: it is outside the site folder",
+                          hint="resolve this conflict with git, outside the editor")
+    return rel
 
 
 def _conflicts(git: Git, top: Path) -> tuple[Conflict, ...]:
