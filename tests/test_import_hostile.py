@@ -1,0 +1,106 @@
+"""`samizdat import` given a source made to hurt it: a page that multiplies a long value, a page of
+hundreds of thousands of tags, two files that want one place in the new site. Each import finishes in
+seconds, with the new site or one clear error, and never with a traceback or half a site.
+
+The slow cases run the command in a child process with a time-out, which detects a hang (the old
+code ran for minutes) without asserting how fast a machine is; the child's memory is capped, so
+a regression cannot take the machine down with it.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from samizdat.importers import REPORT_NAME
+from samizdat.importers.liquid import MAX_EXPANDED
+
+HANG = 20  # seconds: the fixed import needs a few; the old code needed minutes
+MEMORY = 4_000_000_000  # bytes a child import may map
+
+
+@dataclass
+class Imported:
+    code: int
+    out: str
+    err: str
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def _import(kind: str, src: Path, dest: Path) -> Imported:
+    """`samizdat import` in a child process; a time-out fails the test as a hang."""
+    done = subprocess.run([sys.executable, "-m", "samizdat", "import", kind, str(src), str(dest)],
+                          capture_output=True, text=True, timeout=HANG, check=False, preexec_fn=_cap_memory)
+    return Imported(done.returncode, done.stdout, done.stderr)
+
+
+LONG = 600_000  # one setting's length: three fit in the page's budget, not four
+
+
+def test_a_long_setting_named_many_times_is_written_in_up_to_the_limit(tmp_path: Path) -> None:
+    """Each `{{ site.big }}` was written in whole (200 MB from 200 references, and a build that crashed);
+    the page's translation now adds at most MAX_EXPANDED characters and lists the tags past it."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": f'url: https://x.org\nbig: "{"A" * LONG}"\n',
+                 "index.md": "---\ntitle: Home\n---\nBEGIN " + "{{site.big}}" * 200 + " END\n"})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    assert "Traceback" not in done.err
+    page = (dest / "content" / "en" / "index.md").read_text()
+    written_in = MAX_EXPANDED // (LONG + 2)  # each literal is the value in quotes
+    assert page.count("A" * LONG) == written_in
+    assert page.count("{## {{site.big}} ##}") == 200 - written_in
+    assert len(page) < MAX_EXPANDED + 200 * 40
+    report = (dest / REPORT_NAME).read_text()
+    assert "Build: built" in report
+    past = [line for line in report.splitlines() if line.startswith("- `index.md:4`: Liquid '{{site.big}}'")]
+    assert len(past) == 200 - written_in
+    assert f"limit of {MAX_EXPANDED:,} added characters" in past[0] and "write the text in by hand" in past[0]
+    assert "A" * LONG in (dest / "_site" / "index.html").read_text()
+    shown_notes = [line for line in done.out.splitlines() if line.startswith("- `")]
+    needs_a_person = report.split("## Needs a person", 1)[1].split("## Not imported", 1)[0]
+    hidden = len([line for line in needs_a_person.splitlines() if line.startswith("- `")]) - len(shown_notes)
+    assert len(shown_notes) == 40 and f"- … and {hidden} more in the report" in done.out  # alike notes included
+
+
+def test_twenty_thousand_references_to_a_long_setting_do_not_hang(tmp_path: Path) -> None:
+    """Each reference past the limit costs a look-up, whatever the value's length (a regex over the
+    value took a fifth of a second per use)."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": f'url: https://x.org\nbig: "{"A" * 1_000_000}"\n',
+                 "index.md": "---\ntitle: Home\n---\n" + "{{ site.big }} " * 20_000 + "\n"})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    assert (dest / "content" / "en" / "index.md").stat().st_size < MAX_EXPANDED + 20_000 * 40
+
+
+def test_values_includes_and_texts_share_one_budget(tmp_path: Path) -> None:
+    """An include, a translated text and a value written in are paid from the same budget: after a
+    long include, a long value no longer fits, and its tag is kept as a comment with its line."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    half = MAX_EXPANDED // 2 + 10
+    _write(src, {"_config.yml": f'url: https://x.org\nlanguages: [en]\nbig: "{"B" * half}"\n',
+                 "_includes/long.html": "I" * half,
+                 "_i18n/en.yml": f"hello: {'T' * 1000}\n",
+                 "index.md": "---\ntitle: Home\n---\n{% include long.html %}\n{% t hello %}\n{{ site.big }}\n"})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    page = (dest / "content" / "en" / "index.md").read_text()
+    assert "I" * half in page and "T" * 1000 in page and "B" * half not in page
+    assert "{## {{ site.big }} ##}" in page
+    report = (dest / REPORT_NAME).read_text()
+    assert f"`index.md:6`: Liquid '{{{{ site.big }}}}' not written in: the page would grow past the import's " \
+           f"limit of {MAX_EXPANDED:,}" in report
