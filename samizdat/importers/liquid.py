@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from samizdat.importers.liquid_expr import Scope, Segment, known_value, lookup, to_jinja
-from samizdat.importers.markup import escape_jinja, jinja_comment
+from samizdat.importers.markup import LineNumbers, escape_jinja, jinja_comment
 
 TAG = re.compile(r"\{%-?\s*(?P<tag>\w+)(?P<args>.*?)-?%\}|\{\{-?(?P<out>.*?)-?\}\}", re.S)
 BLOCKS = {"if": "endif", "unless": "endif", "for": "endfor", "case": "endif", "capture": "endset"}
@@ -81,13 +81,14 @@ class Translator:
     def run(self, text: str, first_line: int = 1) -> Result:
         out: list[str] = []
         pos = 0
+        lines = LineNumbers(text, first_line)
         while True:
             match = TAG.search(text, pos)
             if match is None:
                 out.append(escape_jinja(text[pos:]))
                 break
             out.append(escape_jinja(text[pos:match.start()]))
-            line = first_line + text.count("\n", 0, match.start())
+            line = lines.at(match.start())
             end = self._special(match, text, out, line)
             if end is None:
                 out.append(self._tag(match, line))
