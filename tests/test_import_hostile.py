@@ -15,6 +15,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from samizdat.cli import main
+from samizdat.errors import ImportSourceError
 from samizdat.importers import REPORT_NAME
 from samizdat.importers.liquid import MAX_EXPANDED
 
@@ -155,3 +159,78 @@ def test_many_attribute_lists_and_scripts_import_in_linear_time(tmp_path: Path) 
     report = (dest / REPORT_NAME).read_text()
     assert len(_notes_at(report, "index.md:4")) == 150_000
     assert len(_notes_at(report, "index.md:6")) == 150_000
+
+
+CLASHES = [  # (case, kind, the old site's files, what the error must say): two files that want one place
+    ("data files named alike", "jekyll", {"_data/a-b.yml": "x: 1\n", "_data/a/b.yml": "y: 2\n"},
+     "`_data/a-b.yml` and `_data/a/b.yml` would both be written as data/a-b.yaml in the new site"),
+    ("one data file in two formats", "jekyll", {"_data/nav.yml": "x: 1\n", "_data/nav.json": '{"y": 2}'},
+     "`_data/nav.json` and `_data/nav.yml` would both be written as data/nav.yaml in the new site"),
+    ("a collection published at the top beside a file there", "jekyll",
+     {"_config.yml": "url: https://x.org\ncollections:\n  root:\n    output: true\n    permalink: /\n",
+      "_root/style.css": "a {}\n", "style.css": "b {}\n"},
+     "`_root/style.css` and `style.css` would both be written as static/style.css in the new site"),
+    ("a page where another page needs a folder", "jekyll",
+     {"a.md": "---\npermalink: /a.html\n---\nA\n", "b.md": "---\npermalink: /a.md/\n---\nB\n"},
+     "`a.md` would be written as the file content/en/a.md, where `b.md` needs a folder (for "
+     "content/en/a.md/index.md)"),
+    ("names that differ only in case", "hugo", {"static/Logo.css": "a {}\n", "static/logo.css": "b {}\n"},
+     "`static/Logo.css` and `static/logo.css` would both be written as static/Logo.css and static/logo.css in "
+     "the new site, one file on macOS and Windows, where names ignore case"),
+    ("Hugo data files named alike", "hugo", {"data/a-b.toml": "x = 1\n", "data/a/b.yaml": "y: 2\n"},
+     "`data/a-b.toml` and `data/a/b.yaml` would both be written as data/a-b.yaml in the new site"),
+]
+
+
+@pytest.mark.parametrize(("case", "kind", "files", "said"), CLASHES, ids=[c[0] for c in CLASHES])
+def test_two_files_for_one_place_refuse_the_import_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, kind: str, files: dict[str, str],
+        said: str) -> None:
+    """The second file crashed the import (FileExistsError, a traceback) and left the new folder half
+    written; now the import names both files and what to do, and the new folder is as it was."""
+    src = tmp_path / "old"
+    home = {"jekyll": {"_config.yml": "url: https://x.org\n", "index.md": "---\ntitle: Home\n---\nhi\n"},
+            "hugo": {"hugo.toml": 'baseURL = "https://x.org/"\n', "content/_index.md": "---\ntitle: Home\n---\nhi\n"}}
+    _write(src, {**home[kind], **files})
+    for dest in (tmp_path / "new", tmp_path / "empty"):
+        existed = dest.name == "empty"
+        if existed:
+            dest.mkdir()
+        assert main(["import", kind, str(src), str(dest)]) == 1
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert f"{said}; nothing was written to the new site's folder" in err, err
+        assert "hint: rename one of them (in a copy of the old site if it is not yours), then import again" in err
+        assert dest.exists() == existed and (not existed or not any(dest.iterdir()))
+
+
+def test_an_address_outside_the_new_site_refuses_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A collection's permalink is hostile too: its static files were refused halfway through writing."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": "url: https://x.org\ncollections:\n  x:\n    permalink: /../../:path\n",
+                 "index.md": "---\ntitle: Home\n---\nhi\n", "_x/a.css": "a {}\n"})
+    assert main(["import", "jekyll", str(src), str(dest)]) == 1
+    err = capsys.readouterr().err
+    assert f"{src / '_x' / 'a.css'}: `_x/a.css` would be written outside the new site, as 'static/../../a.css'; " \
+           "nothing was written" in err, err
+    assert "hint: change its address (permalink)" in err
+    assert not dest.exists()
+
+
+def test_a_write_that_fails_takes_back_what_was_written(tmp_path: Path) -> None:
+    """A failure no check can foresee (here a source file gone since it was listed) leaves the new
+    folder as it was, not half a site."""
+    from samizdat.importers.jekyll_site import plan_jekyll
+    from samizdat.importers.report import ReportBuilder
+    from samizdat.importers.source import walk_source
+    from samizdat.importers.writer import SiteWriter, write_site
+
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": "url: https://x.org\n", "index.md": "---\ntitle: Home\n---\nhi\n",
+                 "_data/nav.yml": "x: 1\n", "css/style.css": "a {}\n"})
+    plan = plan_jekyll(walk_source(src), None, ReportBuilder())
+    (src / "css" / "style.css").unlink()
+    with pytest.raises(ImportSourceError, match="nothing was written to the new site's folder"):
+        write_site(plan, SiteWriter(dest))
+    assert not dest.exists()
