@@ -8,9 +8,9 @@ from pathlib import Path
 from samizdat.errors import SamizdatError
 from samizdat.importers.report import ImportReport, ReportBuilder
 from samizdat.importers.source import walk_source
-from samizdat.importers.writer import SiteWriter, check_dest, write_site
+from samizdat.importers.writer import REPORT_NAME, SiteWriter, check_dest, check_plan, write_site
 
-REPORT_NAME = "IMPORT-REPORT.md"
+__all__ = ["REPORT_NAME", "import_site"]
 
 
 def import_site(kind: str, src: Path, dest: Path, default_language: str | None = None) -> ImportReport:
@@ -28,6 +28,7 @@ def import_site(kind: str, src: Path, dest: Path, default_language: str | None =
     for file in tree.files:
         if file.rel not in report.converted and file.rel not in report.left_out:
             report.leave_out(file.rel, "not imported")
+    check_plan(plan, src)  # before the new site's folder is even made: a refusal leaves it as it was
     writer = SiteWriter(dest)
     write_site(plan, writer)
     sources = {f"content/{page.lang}/{page.rel}": page.source for page in plan.pages}

@@ -68,10 +68,11 @@ def convert_data(files: list[SourceFile], codes: list[str], report: ReportBuilde
         if head in codes and rest:
             per_language.setdefault(name, {})[head] = (data, file.rel)
             continue
-        texts.append(TextPlan(f"data/{name}.yaml", _dump(data), file.rel))
+        texts.append(TextPlan(f"data/{name}.yaml", _dump(data), (file.rel,)))
         report.convert(file.rel, f"data/{name}.yaml")
     for name, versions in per_language.items():
-        texts.append(TextPlan(f"data/{name}.yaml", _dump(_merge({c: d for c, (d, _) in versions.items()})), ""))
+        texts.append(TextPlan(f"data/{name}.yaml", _dump(_merge({c: d for c, (d, _) in versions.items()})),
+                              tuple(source for _, source in versions.values())))
         for _, source in versions.values():
             report.convert(source, f"data/{name}.yaml")
     return texts

@@ -13,7 +13,7 @@ from samizdat.importers.data_files import convert_data
 from samizdat.importers.frontmatter import FrontMatterProblem, split
 from samizdat.importers.hugo_content import HugoSite, Placed, lang_and_inner, page_plan, place, resolver
 from samizdat.importers.languages import display_name, normal_code
-from samizdat.importers.model import CopyPlan, LanguagePlan, SitePlan
+from samizdat.importers.model import CopyPlan, LanguagePlan, SitePlan, TextPlan
 from samizdat.importers.pages import finish_pages
 from samizdat.importers.report import ReportBuilder
 from samizdat.importers.source import SourceFile, SourceTree, image_matches, read_text
@@ -39,7 +39,8 @@ def plan_hugo(tree: SourceTree, default_language: str | None, report: ReportBuil
     pages = [page_plan(p, resolve, site.prefixes.get(p.lang, ""), report) for p in placed]
     news = {p.lang for p in placed if p.rel.startswith("news/") and p.rel != "news/index.md"}
     pages = finish_pages(pages, tuple(languages), news, report)
-    texts = convert_data(data, list(site.codes), report)
+    texts = [TextPlan(text.dest, text.text, tuple(source.removeprefix("_") for source in text.sources))
+             for text in convert_data(data, list(site.codes), report)]  # read as Jekyll's `_data/…`: named as they are
     base = str(_get(config, "baseurl") or "").rstrip("/")
     if not base.startswith(("https://", "http://")) or re.search(r"//(www\.)?example\.(org|com)", base):
         report.note(name or "hugo.toml", "write the site's real address as base_url in samizdat.toml")

@@ -12,7 +12,7 @@ import re
 import shlex
 from collections.abc import Callable
 
-from samizdat.importers.markup import escape_jinja, jinja_comment
+from samizdat.importers.markup import LineNumbers, escape_jinja, jinja_comment
 
 SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*(\w[\w-]*)(.*?)\s*[>%]\}\}", re.S)
 Resolve = Callable[[str], str | None]
@@ -58,11 +58,12 @@ def _link(name: str, positional: list[str], named: dict[str, str]) -> str | None
 def convert_shortcodes(body: str, resolve: Resolve, note: Callable[[int, str], None], first_line: int) -> str:
     out: list[str] = []
     pos = 0
+    lines = LineNumbers(body, first_line)
     for match in SHORTCODE.finditer(body):
         if match.start() < pos:
             continue
         out.append(escape_jinja(body[pos:match.start()]))
-        line = first_line + body.count("\n", 0, match.start())
+        line = lines.at(match.start())
         converted, pos = _one(match, body, resolve)
         if converted is None:
             note(line, f"Hugo shortcode `{match.group(0)[:60]}` kept as a comment: redo it with a samizdat "

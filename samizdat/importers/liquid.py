@@ -5,6 +5,10 @@ Translated: outputs and filters (see liquid_expr), `raw`, `highlight` (a fenced 
 `post_url`, `assign`, `capture`, `if/elsif/else/unless/case/when/for`, `comment`, and
 jekyll-multiple-languages' `t` and `tf`. Anything else is kept as a template comment (invisible to
 readers) and noted with its line, and so is every block whose opening tag could not be translated.
+
+What the translation adds to a page (values written in, includes, translated texts) has one budget per
+page, MAX_EXPANDED: past it, a tag is kept as a comment and noted like any other, so the rest of the
+site imports and a person sees where the page stopped.
 """
 
 from __future__ import annotations
@@ -14,13 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from samizdat.importers.liquid_expr import Scope, Segment, known_value, lookup, to_jinja
-from samizdat.importers.markup import escape_jinja, jinja_comment
+from samizdat.importers.markup import LineNumbers, escape_jinja, jinja_comment
 
 TAG = re.compile(r"\{%-?\s*(?P<tag>\w+)(?P<args>.*?)-?%\}|\{\{-?(?P<out>.*?)-?\}\}", re.S)
 BLOCKS = {"if": "endif", "unless": "endif", "for": "endfor", "case": "endif", "capture": "endset"}
 POST_LOOP = re.compile(r"\s*\w+\s+in\s+(site\.posts|paginator\.posts|site\.categories\.\w+|site\.tags\.\w+)\b")
 MAX_DEPTH = 6  # includes within includes: a loop of includes stops here
-MAX_EXPANDED = 2_000_000  # characters the includes of one page may add: ten includes of ten includes… stop
+# Characters the translation of one page may add: ten includes of ten includes…, or a 1 MB setting named
+# 200 times, stop here instead of writing a page of gigabytes that no build could read.
+MAX_EXPANDED = 2_000_000
+TOO_LONG = (f"not written in: the page would grow past the import's limit of {MAX_EXPANDED:,} added characters "
+            "(values written in, includes, texts), which stops a source that multiplies a page; shorten what "
+            "the page repeats, or write the text in by hand")
 
 
 @dataclass
@@ -34,6 +43,27 @@ class Links:
 
 
 @dataclass
+class Budget:
+    """What the translation of one page (with its includes) may still add. Past the limit, a value is kept
+    as its tag in a comment rather than inlined: at build time samizdat has no `site.` settings of the old
+    site to read, so a Jinja expression naming it would print nothing, while the comment and its note
+    tell a person what was there."""
+
+    left: int = MAX_EXPANDED
+    refusals: int = 0
+    # The includes and translated pieces read for this page: the text of one that fitted when first read,
+    # the length of one that did not, so a file named thousands of times is read once.
+    files: dict[str, str | int] = field(default_factory=dict)
+
+    def afford(self, size: int) -> bool:
+        if size > self.left:
+            self.refusals += 1
+            return False
+        self.left -= size
+        return True
+
+
+@dataclass
 class Result:
     text: str
     notes: list[tuple[int, str]]
@@ -41,22 +71,24 @@ class Result:
 
 class Translator:
     def __init__(self, scope: Scope, links: Links, source: str, depth: int = 0,
-                 budget: list[int] | None = None) -> None:
+                 budget: Budget | None = None) -> None:
         self.scope, self.links, self.source, self.depth = scope, links, source, depth
-        self.budget = budget if budget is not None else [MAX_EXPANDED]  # characters includes may still add
+        self.budget = budget if budget is not None else Budget()  # shared with the includes it writes in
+        self.refusals_before_tag = 0
         self.notes: list[tuple[int, str]] = []
         self.stack: list[tuple[str, bool]] = []  # open blocks: (tag, translated)
 
     def run(self, text: str, first_line: int = 1) -> Result:
         out: list[str] = []
         pos = 0
+        lines = LineNumbers(text, first_line)
         while True:
             match = TAG.search(text, pos)
             if match is None:
                 out.append(escape_jinja(text[pos:]))
                 break
             out.append(escape_jinja(text[pos:match.start()]))
-            line = first_line + text.count("\n", 0, match.start())
+            line = lines.at(match.start())
             end = self._special(match, text, out, line)
             if end is None:
                 out.append(self._tag(match, line))
@@ -71,6 +103,17 @@ class Translator:
     def _note(self, line: int, code: str, why: str = "not translated") -> str:
         self.notes.append((line, f"Liquid `{code.strip()[:80]}` {why}; kept as a comment"))
         return jinja_comment(code)
+
+    def _why(self, usual: str = "not translated") -> str:
+        """Why the tag being translated is kept as a comment: the page's limit when this tag met it."""
+        return TOO_LONG if self.budget.refusals > self.refusals_before_tag else usual
+
+    def _jinja(self, liquid: str) -> str | None:
+        """The expression as Jinja, paid for by the page's budget by what it adds: a value written in."""
+        jinja = to_jinja(liquid, self.scope)
+        if jinja is None or self.budget.afford(max(0, len(jinja) - len(liquid))):
+            return jinja
+        return None
 
     def _special(self, match: re.Match[str], text: str, out: list[str], line: int) -> int | None:
         """Tags whose body is not Liquid: raw, comment, highlight."""
@@ -112,18 +155,19 @@ class Translator:
         return pos
 
     def _tag(self, match: re.Match[str], line: int) -> str:
+        self.refusals_before_tag = self.budget.refusals
         if match.group("out") is not None:
-            expr = to_jinja(match.group("out"), self.scope)
-            return self._note(line, match.group(0)) if expr is None else _output(expr)
+            expr = self._jinja(match.group("out"))
+            return self._note(line, match.group(0), self._why()) if expr is None else _output(expr)
         tag, args = match.group("tag"), match.group("args").strip()
         handler = getattr(self, f"_tag_{tag}", None)
         result = handler(args, line) if handler else None
-        return self._note(line, match.group(0)) if result is None else result
+        return self._note(line, match.group(0), self._why()) if result is None else result
 
     def _open(self, tag: str, jinja: str | None, code: str, line: int) -> str:
         self.stack.append((tag, jinja is not None))
-        return jinja if jinja is not None else self._note(line, code, "(a block) not translated: its inside "
-                                                                     "is shown in every case")
+        return jinja if jinja is not None else self._note(
+            line, code, self._why("(a block) not translated") + ": its inside is shown in every case")
 
     def _close(self, tags: tuple[str, ...], code: str, line: int) -> str:
         if not self.stack or self.stack[-1][0] not in tags:
@@ -137,16 +181,16 @@ class Translator:
         return self._note(line, code)
 
     def _tag_if(self, args: str, line: int) -> str:
-        cond = to_jinja(args, self.scope)
+        cond = self._jinja(args)
         return self._open("if", None if cond is None else "{% if " + cond + " %}", f"{{% if {args} %}}", line)
 
     def _tag_unless(self, args: str, line: int) -> str:
-        cond = to_jinja(args, self.scope)
+        cond = self._jinja(args)
         return self._open("unless", None if cond is None else "{% if not (" + cond + ") %}",
                           f"{{% unless {args} %}}", line)
 
     def _tag_elsif(self, args: str, line: int) -> str:
-        cond = to_jinja(args, self.scope)
+        cond = self._jinja(args)
         return self._middle(None if cond is None else "{% elif " + cond + " %}", f"{{% elsif {args} %}}", line)
 
     def _tag_else(self, args: str, line: int) -> str:
@@ -159,14 +203,14 @@ class Translator:
         return self._close(("unless",), "{% endunless %}", line)
 
     def _tag_case(self, args: str, line: int) -> str:
-        subject = to_jinja(args, self.scope)
+        subject = self._jinja(args)
         self.stack.append(("case", subject is not None))
         self._case = (subject, True)
         return "" if subject is not None else self._note(line, f"{{% case {args} %}}")
 
     def _tag_when(self, args: str, line: int) -> str:
         subject, first = getattr(self, "_case", (None, True))
-        values = [to_jinja(v, self.scope) for v in re.split(r"\s*(?:,|\bor\b)\s*", args)]
+        values = [self._jinja(v) for v in re.split(r"\s*(?:,|\bor\b)\s*", args)]
         if subject is None or any(v is None for v in values):
             return self._note(line, f"{{% when {args} %}}")
         self._case = (subject, False)
@@ -178,7 +222,7 @@ class Translator:
 
     def _tag_for(self, args: str, line: int) -> str:
         match = re.match(r"(\w+)\s+in\s+(.+?)((?:\s+(?:limit|offset):\s*\d+|\s+reversed)*)\s*$", args)
-        seq = to_jinja(match.group(2), self.scope) if match else None
+        seq = self._jinja(match.group(2)) if match else None
         if match and seq is not None:
             self.scope.local.add(match.group(1))
             options = match.group(3)
@@ -197,7 +241,7 @@ class Translator:
 
     def _tag_assign(self, args: str, line: int) -> str | None:
         match = re.match(r"(\w+)\s*=\s*(.+)$", args, re.S)
-        value = to_jinja(match.group(2), self.scope) if match else None
+        value = self._jinja(match.group(2)) if match else None
         if match is None or value is None:
             return None
         self.scope.local.add(match.group(1))
@@ -220,20 +264,35 @@ class Translator:
         name = args.strip().strip("\"'").rsplit("/", 1)[-1]
         return self.links.posts.get(name.removesuffix(".md").removesuffix(".markdown"))
 
+    def _file_text(self, key: str, read: Callable[[], str | None]) -> str | None:
+        """The text of an include or translated piece to write in, if the page can still afford it."""
+        if self.depth >= MAX_DEPTH:
+            return None
+        found = self.budget.files.get(key)
+        if found is None:
+            text = read()
+            if text is None:
+                return None
+            found = self.budget.files[key] = text if len(text) <= self.budget.left else len(text)
+        size = found if isinstance(found, int) else len(found)
+        return found if self.budget.afford(size) and isinstance(found, str) else None
+
     def _tag_include(self, args: str, line: int, relative: bool = False) -> str | None:
         match = re.match(r"""([\w./-]+)\s*(.*)$""", args, re.S)
-        if match is None or self.depth >= MAX_DEPTH or self.budget[0] <= 0:
+        if match is None:
             return None
-        text = self.links.include(match.group(1), relative, self.source)
+        name = match.group(1)
+        text = self._file_text(f"include {relative} {name}", lambda: self.links.include(name, relative, self.source))
+        if text is None:
+            return None
         params = dict(re.findall(r"""(\w+)\s*=\s*("[^"]*"|'[^']*'|[\w.\-\[\]]+)""", match.group(2)))
-        jinja_params = {key: to_jinja(value, self.scope) for key, value in params.items()}
-        if text is None or any(value is None for value in jinja_params.values()):
+        jinja_params = {key: self._jinja(value) for key, value in params.items()}
+        if any(value is None for value in jinja_params.values()):
             return None
         scope = Scope(self.scope.site, self.scope.page, self.scope.base_url,
                       {k: v for k, v in jinja_params.items() if v}, set(self.scope.local), self.scope.i18n,
-                      self.scope.data)
+                      self.scope.data, self.scope.literals)
         inner = Translator(scope, self.links, self.source, self.depth + 1, self.budget).run(text)
-        self.budget[0] -= len(inner.text)
         self.notes.extend((line, f"in include {match.group(1)}: {note}") for _, note in inner.notes)
         return inner.text
 
@@ -245,24 +304,25 @@ class Translator:
         parts: list[Segment] = []
         for part in re.split(r"\.(?![^{]*\}\})", args.strip().strip("\"'")):
             inner = re.fullmatch(r"\{\{\s*(.+?)\s*\}\}", part)
-            jinja = to_jinja(inner.group(1), self.scope) if inner else None
+            jinja = self._jinja(inner.group(1)) if inner else None
             if inner and jinja is None:
                 return None
             parts.append(("var", jinja) if inner and jinja else part)
         if not any(isinstance(part, tuple) for part in parts):
             found, value = lookup(self.scope.i18n, [str(part) for part in parts])
-            return escape_jinja(str(value)) if found and not isinstance(value, (dict, list)) else None
-        known = known_value(self.scope.i18n, parts)
-        return None if known is None else "{{ " + known + " }}"
+            text = str(value) if found and not isinstance(value, (dict, list)) else None
+            return escape_jinja(text) if text is not None and self.budget.afford(len(text)) else None
+        known = known_value(self.scope.i18n, parts, self.scope.literals)
+        return "{{ " + known + " }}" if known is not None and self.budget.afford(len(known)) else None
 
     _tag_translate = _tag_t
 
     def _tag_tf(self, args: str, line: int) -> str | None:
-        text = self.links.i18n_file(args.strip().strip("\"'"))
-        if text is None or self.depth >= MAX_DEPTH or self.budget[0] <= 0:
+        name = args.strip().strip("\"'")
+        text = self._file_text(f"tf {name}", lambda: self.links.i18n_file(name))
+        if text is None:
             return None
         inner = Translator(self.scope, self.links, self.source, self.depth + 1, self.budget).run(text)
-        self.budget[0] -= len(inner.text)
         self.notes.extend((line, f"in {args.strip()}: {note}") for _, note in inner.notes)
         return inner.text
 
@@ -270,11 +330,11 @@ class Translator:
 
 
 def _output(expr: str) -> str:
-    if expr == '""':
-        return ""
-    literal = re.fullmatch(r'"((?:[^"\\]|\\.)*)"', expr)
-    if literal and "\\" not in literal.group(1):
-        return escape_jinja(literal.group(1))
+    """A plain string written in as text, anything else as a Jinja output. Plain means no quote or
+    backslash inside, checked with `in` (a regex over a long value cost a fifth of a second per use)."""
+    inner = expr[1:-1]
+    if len(expr) >= 2 and expr[0] == expr[-1] == '"' and '"' not in inner and "\\" not in inner:
+        return escape_jinja(inner)
     return "{{ " + expr + " }}"
 
 

@@ -38,6 +38,7 @@ class Scope:
     local: set[str] = field(default_factory=set)  # names made by assign, capture and for
     i18n: dict[str, Any] = field(default_factory=dict)  # jekyll-multiple-languages: _i18n/<lang>.yml
     data: dict[str, Any] = field(default_factory=dict)  # _data, in the page's language
+    literals: dict[int, tuple[Any, str | None]] = field(default_factory=dict)  # see literal_of
 
 
 def _tokens(text: str) -> list[tuple[str, str]] | None:
@@ -76,6 +77,16 @@ def _literal(value: Any, depth: int = 0) -> str | None:
 
 
 LITERAL_DEPTH = 20
+
+
+def literal_of(value: Any, remembered: dict[int, tuple[Any, str | None]] | None) -> str | None:
+    """_literal, made once per value: a page may name one long value thousands of times (the config is
+    hostile input), and each further use then costs a look-up, not another pass over the value."""
+    if remembered is None or not isinstance(value, (str, list, dict)):
+        return _literal(value)
+    if id(value) not in remembered:
+        remembered[id(value)] = (value, _literal(value))  # holding the value keeps its id from being reused
+    return remembered[id(value)][1]
 
 
 SEGMENT = re.compile(r"""\.([A-Za-z_][\w-]*)|\[\s*("[^"]*"|'[^']*'|-?\d+|[A-Za-z_][\w.-]*)\s*\]""")
@@ -117,12 +128,13 @@ def _jinja_path(root: str, segments: list[Segment]) -> str:
     return out
 
 
-def known_value(value: Any, segments: list[Segment]) -> str | None:
+def known_value(value: Any, segments: list[Segment],
+                remembered: dict[int, tuple[Any, str | None]] | None = None) -> str | None:
     """A value the importer has (the config, the page's front matter, data files), followed down its
     path and written in as a literal; a key computed at build time only on a table, with .get."""
     for index, seg in enumerate(segments):
         if isinstance(seg, tuple):
-            literal = _literal(value)
+            literal = literal_of(value, remembered)
             if not isinstance(value, dict) or index != len(segments) - 1 or literal is None:
                 return None
             return f'({literal}).get({seg[1]}, "")'
@@ -132,7 +144,7 @@ def known_value(value: Any, segments: list[Segment]) -> str | None:
             value = len(value)
         else:
             return None
-    return _literal(value)
+    return literal_of(value, remembered)
 
 
 def _has(value: Any, seg: str | int) -> bool:
@@ -166,7 +178,7 @@ def name_to_jinja(name: str, scope: Scope) -> str | None:
     if root == "page":
         if len(rest) == 1 and isinstance(rest[0], str) and rest[0] in PAGE_KEYS:
             return PAGE_KEYS[rest[0]]
-        return known_value(scope.page, rest)
+        return known_value(scope.page, rest, scope.literals)
     if root in ("true", "false", "nil", "empty", "blank") and not rest:
         return {"true": "true", "false": "false"}.get(root, "none")
     return None
@@ -182,8 +194,8 @@ def _site_name(rest: list[Segment], scope: Scope) -> str | None:
     if rest == ["title"]:
         return "site.title"
     if rest[:1] == ["data"]:
-        return known_value(scope.data, rest[1:])
-    return known_value(scope.site, rest)
+        return known_value(scope.data, rest[1:], scope.literals)
+    return known_value(scope.site, rest, scope.literals)
 
 
 def _value(kind: str, value: str, scope: Scope) -> str | None:

@@ -37,7 +37,7 @@ class CopyPlan:
 class TextPlan:
     dest: str  # e.g. "data/navigation.yaml"
     text: str
-    source: str
+    sources: tuple[str, ...]  # the old site's files: one, or a language's each for per-language data
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 def shown(text: str) -> str:
     """A name from the old site as the report may print it: a newline or a terminal escape in a file
     name (hostile input) becomes `\\n`, `\\x1b`, so it can neither fake a line nor move the cursor."""
+    if text.isprintable():  # the usual case, checked at C speed: a report may hold a hundred thousand notes
+        return text.replace("`", "'")
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text).replace("`", "'")
 
 
@@ -84,9 +86,21 @@ class ImportReport:
         """For the terminal: the build, the summary and what needs a person; the lists stay in the file."""
         text = self.markdown()
         head = text[:text.index("\n## Not imported")]
-        lines = head.splitlines()
-        cut = [line for line in lines if line.startswith("- `")][limit:]
-        kept = [line for line in lines if line not in set(cut)] if cut else lines
-        more = [f"- … and {len(cut)} more in the report"] if cut else []
+        kept, cut = _first_items(head.splitlines(), limit)
+        more = [f"- … and {cut} more in the report"] if cut else []
         return "\n".join(kept + more + ["", f"{len(self.converted)} files converted, {len(self.left_out)} not "
                                             "imported (each with its reason, in the report)."]) + "\n"
+
+
+def _first_items(lines: list[str], limit: int) -> tuple[list[str], int]:
+    """The lines with only the first `limit` items about a file (a line that starts with "- `"), and how
+    many were cut. Counted by position in one pass: many notes may read alike (one tag repeated on a line)."""
+    kept: list[str] = []
+    items = 0
+    for line in lines:
+        if line.startswith("- `"):
+            items += 1
+            if items > limit:
+                continue
+        kept.append(line)
+    return kept, max(0, items - limit)

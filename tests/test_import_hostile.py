@@ -1,0 +1,236 @@
+"""`samizdat import` given a source made to hurt it: a page that multiplies a long value, a page of
+hundreds of thousands of tags, two files that want one place in the new site. Each import finishes in
+seconds, with the new site or one clear error, and never with a traceback or half a site.
+
+The slow cases run the command in a child process with a time-out, which detects a hang (the old
+code ran for minutes) without asserting how fast a machine is; the child's memory is capped, so
+a regression cannot take the machine down with it.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from samizdat.cli import main
+from samizdat.errors import ImportSourceError
+from samizdat.importers import REPORT_NAME
+from samizdat.importers.liquid import MAX_EXPANDED
+
+HANG = 20  # seconds: the fixed import needs a few; the old code needed minutes
+MEMORY = 4_000_000_000  # bytes a child import may map
+
+
+@dataclass
+class Imported:
+    code: int
+    out: str
+    err: str
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def _import(kind: str, src: Path, dest: Path) -> Imported:
+    """`samizdat import` in a child process; a time-out fails the test as a hang."""
+    done = subprocess.run([sys.executable, "-m", "samizdat", "import", kind, str(src), str(dest)],
+                          capture_output=True, text=True, timeout=HANG, check=False, preexec_fn=_cap_memory)
+    return Imported(done.returncode, done.stdout, done.stderr)
+
+
+LONG = 600_000  # one setting's length: three fit in the page's budget, not four
+
+
+def test_a_long_setting_named_many_times_is_written_in_up_to_the_limit(tmp_path: Path) -> None:
+    """Each `{{ site.big }}` was written in whole (200 MB from 200 references, and a build that crashed);
+    the page's translation now adds at most MAX_EXPANDED characters and lists the tags past it."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": f'url: https://x.org\nbig: "{"A" * LONG}"\n',
+                 "index.md": "---\ntitle: Home\n---\nBEGIN " + "{{site.big}}" * 200 + " END\n"})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    assert "Traceback" not in done.err
+    page = (dest / "content" / "en" / "index.md").read_text()
+    written_in = MAX_EXPANDED // (LONG + 2)  # each literal is the value in quotes
+    assert page.count("A" * LONG) == written_in
+    assert page.count("{## {{site.big}} ##}") == 200 - written_in
+    assert len(page) < MAX_EXPANDED + 200 * 40
+    report = (dest / REPORT_NAME).read_text()
+    assert "Build: built" in report
+    past = [line for line in report.splitlines() if line.startswith("- `index.md:4`: Liquid '{{site.big}}'")]
+    assert len(past) == 200 - written_in
+    assert f"limit of {MAX_EXPANDED:,} added characters" in past[0] and "write the text in by hand" in past[0]
+    assert "A" * LONG in (dest / "_site" / "index.html").read_text()
+    shown_notes = [line for line in done.out.splitlines() if line.startswith("- `")]
+    needs_a_person = report.split("## Needs a person", 1)[1].split("## Not imported", 1)[0]
+    hidden = len([line for line in needs_a_person.splitlines() if line.startswith("- `")]) - len(shown_notes)
+    assert len(shown_notes) == 40 and f"- … and {hidden} more in the report" in done.out  # alike notes included
+
+
+def test_twenty_thousand_references_to_a_long_setting_do_not_hang(tmp_path: Path) -> None:
+    """Each reference past the limit costs a look-up, whatever the value's length (a regex over the
+    value took a fifth of a second per use)."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": f'url: https://x.org\nbig: "{"A" * 1_000_000}"\n',
+                 "index.md": "---\ntitle: Home\n---\n" + "{{ site.big }} " * 20_000 + "\n"})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    assert (dest / "content" / "en" / "index.md").stat().st_size < MAX_EXPANDED + 20_000 * 40
+
+
+def test_values_includes_and_texts_share_one_budget(tmp_path: Path) -> None:
+    """An include, a translated text and a value written in are paid from the same budget: after a
+    long include, a long value no longer fits, and its tag is kept as a comment with its line."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    half = MAX_EXPANDED // 2 + 10
+    _write(src, {"_config.yml": f'url: https://x.org\nlanguages: [en]\nbig: "{"B" * half}"\n',
+                 "_includes/long.html": "I" * half,
+                 "_i18n/en.yml": f"hello: {'T' * 1000}\n",
+                 "index.md": "---\ntitle: Home\n---\n{% include long.html %}\n{% t hello %}\n{{ site.big }}\n"})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    page = (dest / "content" / "en" / "index.md").read_text()
+    assert "I" * half in page and "T" * 1000 in page and "B" * half not in page
+    assert "{## {{ site.big }} ##}" in page
+    report = (dest / REPORT_NAME).read_text()
+    assert f"`index.md:6`: Liquid '{{{{ site.big }}}}' not written in: the page would grow past the import's " \
+           f"limit of {MAX_EXPANDED:,}" in report
+
+
+def _notes_at(report: str, place: str) -> list[str]:
+    return [line for line in report.splitlines() if line.startswith(f"- `{place}`")]
+
+
+def test_line_numbers_are_the_newlines_before_each_place() -> None:
+    from samizdat.importers.markup import LineNumbers  # here, so the other tests also run on code without it
+
+    text = "a\n\nbc\nd\n\n"
+    lines = LineNumbers(text, first_line=4)
+    assert [lines.at(offset) for offset in range(len(text) + 1)] == [
+        4 + text.count("\n", 0, offset) for offset in range(len(text) + 1)]
+
+
+def test_a_jekyll_page_of_many_tags_imports_in_linear_time(tmp_path: Path) -> None:
+    """Each tag's line was counted from the start of the page: 400,000 tags in 2 MB ran past five
+    minutes. Every tag is still listed, with the line it is on."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": "url: https://x.org\n",
+                 "index.md": "---\ntitle: Home\n---\n" + "{%x%}" * 200_000 + "\n\n{% seo %}\n"})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    report = (dest / REPORT_NAME).read_text()
+    assert len(_notes_at(report, "index.md:4")) == 200_000
+    assert _notes_at(report, "index.md:6") == ["- `index.md:6`: Liquid '{% seo %}' not translated; kept as a comment"]
+
+
+def test_a_hugo_page_of_many_shortcodes_imports_in_linear_time(tmp_path: Path) -> None:
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"hugo.toml": 'baseURL = "https://x.org/"\n',
+                 "content/_index.md": "---\ntitle: Home\n---\n" + "{{<x>}}" * 200_000 + "\n\n{{< y >}}\n"})
+    done = _import("hugo", src, dest)
+    assert done.code == 0, done.err
+    report = (dest / REPORT_NAME).read_text()
+    assert len(_notes_at(report, "content/_index.md:4")) == 200_000
+    last = _notes_at(report, "content/_index.md:6")
+    assert len(last) == 1 and "Hugo shortcode '{{< y >}}' kept as a comment" in last[0]
+
+
+def test_many_attribute_lists_and_scripts_import_in_linear_time(tmp_path: Path) -> None:
+    """Kramdown's attribute lists and scripts kept from readers counted their lines the same way."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": "url: https://x.org\n",
+                 "index.md": "---\ntitle: Home\n---\n" + "x {:.a}" * 150_000 + "\n\n"
+                             + "<script>x</script>" * 150_000 + "\n"})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    report = (dest / REPORT_NAME).read_text()
+    assert len(_notes_at(report, "index.md:4")) == 150_000
+    assert len(_notes_at(report, "index.md:6")) == 150_000
+
+
+CLASHES = [  # (case, kind, the old site's files, what the error must say): two files that want one place
+    ("data files named alike", "jekyll", {"_data/a-b.yml": "x: 1\n", "_data/a/b.yml": "y: 2\n"},
+     "`_data/a-b.yml` and `_data/a/b.yml` would both be written as data/a-b.yaml in the new site"),
+    ("one data file in two formats", "jekyll", {"_data/nav.yml": "x: 1\n", "_data/nav.json": '{"y": 2}'},
+     "`_data/nav.json` and `_data/nav.yml` would both be written as data/nav.yaml in the new site"),
+    ("a collection published at the top beside a file there", "jekyll",
+     {"_config.yml": "url: https://x.org\ncollections:\n  root:\n    output: true\n    permalink: /\n",
+      "_root/style.css": "a {}\n", "style.css": "b {}\n"},
+     "`_root/style.css` and `style.css` would both be written as static/style.css in the new site"),
+    ("a page where another page needs a folder", "jekyll",
+     {"a.md": "---\npermalink: /a.html\n---\nA\n", "b.md": "---\npermalink: /a.md/\n---\nB\n"},
+     "`a.md` would be written as the file content/en/a.md, where `b.md` needs a folder (for "
+     "content/en/a.md/index.md)"),
+    ("names that differ only in case", "hugo", {"static/Logo.css": "a {}\n", "static/logo.css": "b {}\n"},
+     "`static/Logo.css` and `static/logo.css` would both be written as static/Logo.css and static/logo.css in "
+     "the new site, one file on macOS and Windows, where names ignore case"),
+    ("Hugo data files named alike", "hugo", {"data/a-b.toml": "x = 1\n", "data/a/b.yaml": "y: 2\n"},
+     "`data/a-b.toml` and `data/a/b.yaml` would both be written as data/a-b.yaml in the new site"),
+]
+
+
+@pytest.mark.parametrize(("case", "kind", "files", "said"), CLASHES, ids=[c[0] for c in CLASHES])
+def test_two_files_for_one_place_refuse_the_import_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, kind: str, files: dict[str, str],
+        said: str) -> None:
+    """The second file crashed the import (FileExistsError, a traceback) and left the new folder half
+    written; now the import names both files and what to do, and the new folder is as it was."""
+    src = tmp_path / "old"
+    home = {"jekyll": {"_config.yml": "url: https://x.org\n", "index.md": "---\ntitle: Home\n---\nhi\n"},
+            "hugo": {"hugo.toml": 'baseURL = "https://x.org/"\n', "content/_index.md": "---\ntitle: Home\n---\nhi\n"}}
+    _write(src, {**home[kind], **files})
+    for dest in (tmp_path / "new", tmp_path / "empty"):
+        existed = dest.name == "empty"
+        if existed:
+            dest.mkdir()
+        assert main(["import", kind, str(src), str(dest)]) == 1
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert f"{said}; nothing was written to the new site's folder" in err, err
+        assert "hint: rename one of them (in a copy of the old site if it is not yours), then import again" in err
+        assert dest.exists() == existed and (not existed or not any(dest.iterdir()))
+
+
+def test_an_address_outside_the_new_site_refuses_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A collection's permalink is hostile too: its static files were refused halfway through writing."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": "url: https://x.org\ncollections:\n  x:\n    permalink: /../../:path\n",
+                 "index.md": "---\ntitle: Home\n---\nhi\n", "_x/a.css": "a {}\n"})
+    assert main(["import", "jekyll", str(src), str(dest)]) == 1
+    err = capsys.readouterr().err
+    assert f"{src / '_x' / 'a.css'}: `_x/a.css` would be written outside the new site, as 'static/../../a.css'; " \
+           "nothing was written" in err, err
+    assert "hint: change its address (permalink)" in err
+    assert not dest.exists()
+
+
+def test_a_write_that_fails_takes_back_what_was_written(tmp_path: Path) -> None:
+    """A failure no check can foresee (here a source file gone since it was listed) leaves the new
+    folder as it was, not half a site."""
+    from samizdat.importers.jekyll_site import plan_jekyll
+    from samizdat.importers.report import ReportBuilder
+    from samizdat.importers.source import walk_source
+    from samizdat.importers.writer import SiteWriter, write_site
+
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": "url: https://x.org\n", "index.md": "---\ntitle: Home\n---\nhi\n",
+                 "_data/nav.yml": "x: 1\n", "css/style.css": "a {}\n"})
+    plan = plan_jekyll(walk_source(src), None, ReportBuilder())
+    (src / "css" / "style.css").unlink()
+    with pytest.raises(ImportSourceError, match="nothing was written to the new site's folder"):
+        write_site(plan, SiteWriter(dest))
+    assert not dest.exists()
