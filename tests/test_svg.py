@@ -162,6 +162,9 @@ HEADERS = {
     # Hosts end a line at "\n" only and JavaScript's trim() takes these away: the removal is line 2 to them.
     "after a line separator": ("/*\n\u2028! Content-Security-Policy\n", 2),
     "after a byte-order mark": ("/*\n\ufeff! Content-Security-Policy\n", 2),
+    # max-age=0 tells browsers to forget to keep the site on HTTPS
+    "forgets HTTPS": ("/*\n  Strict-Transport-Security: max-age=0\n", 2),
+    "keeps HTTPS an hour": ("/*\n  Cache-Control: max-age=60\n  Strict-Transport-Security: max-age=3600\n", 3),
 }
 
 
@@ -273,6 +276,7 @@ HTACCESS = {
     "unclosed quote": ('Header set Cache-Control "max-age=60\n', 1),
     "section left open": ("<IfModule mod_expires.c>\nExpiresActive On\n", 2),
     "section never opened": ("ExpiresActive On\n</IfModule>\n", 2),
+    "forgets HTTPS": ('Header always set Strict-Transport-Security "max-age=0"\n', 1),
 }
 
 
@@ -308,6 +312,7 @@ Options -Indexes -MultiViews
 Header always append Vary Accept-Encoding
 
 Header set X-Robots-Tag noindex
+Header always set Strict-Transport-Security "max-age=63072000; includeSubDomains"
 """
 
 

@@ -12,6 +12,7 @@ any other line sets one, indented or not: each of these is checked.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from samizdat.errors import SourceLocation
@@ -60,6 +61,23 @@ def _line_problem(line: str) -> str | None:
         return f"sets {name!r}: a file served as another type than its own (a .txt as HTML) runs as a page"
     if name.lower() not in ALLOWED_HEADERS:
         return f"sets {name!r}, which could loosen or replace the site's security headers"
+    return short_hsts(name, stripped.partition(":")[2])
+
+
+# Strict-Transport-Security with max-age=0 (or a short one) tells browsers to forget the HTTPS they were
+# told to keep for the site: a reader's next visit may go out unencrypted, where it can be watched.
+HSTS_SHORTEST = 31_536_000  # a year, as browsers' preload lists ask
+_MAX_AGE_RE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+
+
+def short_hsts(name: str, value: str) -> str | None:
+    """Why a Strict-Transport-Security value may not be kept, or None (for any other header too)."""
+    if name.lower() != "strict-transport-security":
+        return None
+    age = _MAX_AGE_RE.search(value)
+    if age is None or int(age[1]) < HSTS_SHORTEST:
+        return (f"sets Strict-Transport-Security with {'no max-age' if age is None else f'max-age={age[1]}'}: "
+                f"less than {HSTS_SHORTEST:,} seconds (a year) makes browsers forget to keep the site on HTTPS")
     return None
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.outputs.host_files import host_lines, is_comment, unagreed_character
-from samizdat.outputs.site_headers import ALLOWED_HEADERS, CODE
+from samizdat.outputs.site_headers import ALLOWED_HEADERS, CODE, short_hsts
 
 HINT = ("remove the line: samizdat writes the security headers into .htaccess from the site's policy, and a "
         "site's .htaccess may only hold ErrorDocument or Redirect to one of the site's own paths written bare "
@@ -121,7 +121,7 @@ def _header_problem(args: list[str]) -> str | None:
     if any("%{" in arg or arg.lower().startswith("expr=") for arg in args[2:]):
         return ("fills a header in from the request or the server (%{…}, expr=), which can read the server's "
                 "files (%{file:…}) or echo what readers send")
-    return None
+    return short_hsts(args[1], " ".join(args[2:]))
 
 
 def _target_problem(name: str, written: list[str]) -> str | None:
