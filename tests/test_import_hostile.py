@@ -234,3 +234,84 @@ def test_a_write_that_fails_takes_back_what_was_written(tmp_path: Path) -> None:
     with pytest.raises(ImportSourceError, match="nothing was written to the new site's folder"):
         write_site(plan, SiteWriter(dest))
     assert not dest.exists()
+
+
+def _jekyll_page(tmp_path: Path, name: str, body: str) -> tuple[Imported, str, str]:
+    """A Jekyll site of one page, imported: the result, the new page and the report."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": "url: https://x.org\n", name: "---\ntitle: Home\n---\n" + body})
+    done = _import("jekyll", src, dest)
+    assert done.code == 0, done.err
+    new_name = name.rsplit(".", 1)[0] + ".md"
+    return done, (dest / "content" / "en" / new_name).read_text(), (dest / REPORT_NAME).read_text()
+
+
+def test_unclosed_loops_over_the_posts_are_noted_in_linear_time(tmp_path: Path) -> None:
+    """The fors and endfors after each loop over the posts were counted again to find its end (5.8 s for
+    4,000 unclosed loops, forty minutes for 2 MB), and a loop without an end vanished without a note.
+    Now a loop without an end is kept as a comment and listed; one with its end still becomes the list."""
+    loops = 20_000
+    body = "{% for p in site.posts %}{{ p.title }}\n" * loops + "{% for p in site.posts limit: 3 %}x{% endfor %}\n"
+    _, page, report = _jekyll_page(tmp_path, "index.md", body)
+    assert page.count("{## {% for p in site.posts %} ##}") == loops and "{{ latest_news(3) }}" in page
+    notes = [line for line in report.splitlines() if "over the posts has no '{% endfor %}'" in line]
+    assert len(notes) == loops
+    assert notes[-1].startswith(f"- `index.md:{3 + loops}`: Liquid '{{% for p in site.posts %}}'")
+    assert "add one where the list of posts ends, or write {{ latest_news() }} there" in notes[0]
+
+
+def test_unclosed_raw_blocks_import_in_linear_time(tmp_path: Path) -> None:
+    """`{% endraw %}` was searched for again from each `{% raw %}` (comment and highlight alike)."""
+    raws = 100_000
+    _, page, report = _jekyll_page(tmp_path, "index.md", "{% raw %}{{ y }}{% endraw %}\n" + "{% raw %}{{x}}\n" * raws)
+    assert '---\n{{ "{{" }} y }}\n' in page and page.count("{## {% raw %} ##}") == raws
+    assert report.count("Liquid '{% raw %}' has no end; kept as a comment") == raws
+
+
+def test_unclosed_hugo_highlights_import_in_linear_time(tmp_path: Path) -> None:
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"hugo.toml": 'baseURL = "https://x.org/"\n',
+                 "content/_index.md": "---\ntitle: Home\n---\n{{< highlight go >}}y{{< /highlight >}}\n"
+                                      + "{{< highlight go >}}x\n" * 100_000})
+    done = _import("hugo", src, dest)
+    assert done.code == 0, done.err
+    page = (dest / "content" / "en" / "index.md").read_text()
+    assert page.count("{## {{< highlight go >}} ##}") == 100_000 and "\n```go\ny\n```\n" in page
+    assert len(_notes_at((dest / REPORT_NAME).read_text(), "content/_index.md:100004")) == 1
+
+
+def test_unclosed_kramdown_extensions_import_in_linear_time(tmp_path: Path) -> None:
+    """Each `{::comment}` was read on to the end of the page for its `{:/}`; one without stays as text."""
+    _, page, report = _jekyll_page(tmp_path, "index.md", "{::nomarkdown}y{:/}z\n" + "{::comment}x\n" * 80_000)
+    assert "---\nz\n{::comment}x\n" in page and page.count("{::comment}") == 80_000
+    assert _notes_at(report, "index.md:4") == ["- `index.md:4`: Kramdown extension '{::nomarkdown}y{:/}' removed"]
+
+
+def test_unclosed_scripts_are_kept_as_comments_in_linear_time(tmp_path: Path) -> None:
+    """Each `<script>` was read on to the end of the page for its `</script>` (35 minutes for 2 MB)."""
+    scripts = 60_000
+    _, page, report = _jekyll_page(tmp_path, "index.md", "<script>y</script>\n" + "<script>x\n" * scripts)
+    assert page.count("{## <script> ##}") == scripts and "{## <script>y</script> ##}" in page
+    assert report.count("would run code or embed a document") == scripts + 1
+
+
+def test_an_html_page_of_unclosed_pre_imports_in_linear_time(tmp_path: Path) -> None:
+    """An `.html` page kept as HTML read on from each `<pre` for its `</pre>`."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    _write(src, {"_config.yml": "url: https://x.org\n",
+                 "index.html": "---\ntitle: Home\n---\n<pre>\n  a\n\n  b\n</pre>\n" + "<pre\n" * 100_000})
+    done = _import("jekyll", src, dest)
+    assert "Traceback" not in done.err, done.err
+    assert "its elements nest 100,001 deep" in (dest / REPORT_NAME).read_text()  # so the build kept it unpublished
+    page = (dest / "content" / "en" / "_index.md").read_text()
+    assert page.count("<pre\n") == 100_000 and "<pre>\n  a\n\n  b\n</pre>" in page
+
+
+def test_a_tag_with_many_handlers_loses_them_in_linear_time(tmp_path: Path) -> None:
+    """One handler came off per pass over the page, so a tag with many took a pass each (five minutes
+    for 2 MB); a long run of spaces in a tag was read again from each space."""
+    handlers = 150_000
+    _, page, report = _jekyll_page(tmp_path, "index.md", "<p" + ' onclick="x"' * handlers + ">a</p>\n"
+                                   + "<b" + " " * 200_000 + ">b</b>\n")
+    assert "<p>a</p>" in page and "onclick" not in page
+    assert len(_notes_at(report, "index.md:4")) == handlers

@@ -12,9 +12,10 @@ import re
 import shlex
 from collections.abc import Callable
 
-from samizdat.importers.markup import LineNumbers, escape_jinja, jinja_comment
+from samizdat.importers.markup import LineNumbers, NextMatch, escape_jinja, jinja_comment
 
 SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*(\w[\w-]*)(.*?)\s*[>%]\}\}", re.S)
+HIGHLIGHT_END = re.compile(r"\{\{[<%]\s*/\s*highlight\s*[>%]\}\}")
 Resolve = Callable[[str], str | None]
 
 
@@ -59,12 +60,13 @@ def convert_shortcodes(body: str, resolve: Resolve, note: Callable[[int, str], N
     out: list[str] = []
     pos = 0
     lines = LineNumbers(body, first_line)
+    highlight_end = NextMatch(HIGHLIGHT_END, body)  # searched once for many unclosed highlights
     for match in SHORTCODE.finditer(body):
         if match.start() < pos:
             continue
         out.append(escape_jinja(body[pos:match.start()]))
         line = lines.at(match.start())
-        converted, pos = _one(match, body, resolve)
+        converted, pos = _one(match, body, resolve, highlight_end)
         if converted is None:
             note(line, f"Hugo shortcode `{match.group(0)[:60]}` kept as a comment: redo it with a samizdat "
                        "shortcode or HTML")
@@ -74,11 +76,11 @@ def convert_shortcodes(body: str, resolve: Resolve, note: Callable[[int, str], N
     return "".join(out)
 
 
-def _one(match: re.Match[str], body: str, resolve: Resolve) -> tuple[str | None, int]:
+def _one(match: re.Match[str], body: str, resolve: Resolve, highlight_end: NextMatch) -> tuple[str | None, int]:
     closing, name = match.group(2), match.group(3)
     positional, named = _args(match.group(4))
     if name == "highlight" and not closing:
-        end = re.compile(r"\{\{[<%]\s*/\s*highlight\s*[>%]\}\}").search(body, match.end())
+        end = highlight_end.after(match.end())
         if end is not None:
             code = body[match.end():end.start()].strip("\n")
             language = positional[0] if positional else ""
