@@ -315,3 +315,52 @@ def test_a_tag_with_many_handlers_loses_them_in_linear_time(tmp_path: Path) -> N
                                    + "<b" + " " * 200_000 + ">b</b>\n")
     assert "<p>a</p>" in page and "onclick" not in page
     assert len(_notes_at(report, "index.md:4")) == handlers
+
+
+def test_unclosed_liquid_tags_import_in_linear_time(tmp_path: Path) -> None:
+    """A `{%` or `{{` with no `%}` or `}}` after it was read on to the end of the page, once for each
+    (8,000 took 1.5 s, the time growing with the square of their number); it stays text, as before."""
+    openings = 50_000
+    _, page, report = _jekyll_page(tmp_path, "index.md", "{% raw %}{{ y }}{% endraw %} {% seo %}\n"
+                                   + "{%x {{x " * openings + "\n")
+    assert '---\n{{ "{{" }} y }} {## {% seo %} ##}\n' in page
+    assert page.count('{{ "{%" }}x {{ "{{" }}x ') == openings
+    assert _notes_at(report, "index.md:4") == ["- `index.md:4`: Liquid '{% seo %}' not translated; kept as a comment"]
+    assert _notes_at(report, "index.md:5") == []
+
+
+def test_unclosed_hugo_shortcodes_import_in_linear_time(tmp_path: Path) -> None:
+    """A `{{<` with no `>}}` after it was read on to the end of the page, once for each (8,000 took 3 s);
+    a long run of spaces inside one was read again from each of its spaces."""
+    src, dest = tmp_path / "old", tmp_path / "new"
+    openings, spaces = 50_000, 200_000
+    _write(src, {"hugo.toml": 'baseURL = "https://x.org/"\n',
+                 "content/_index.md": "---\ntitle: Home\n---\n{{< youtube abc >}}\n"
+                                      + "{{<" + " " * spaces + "! >}}\n{{< x" + " " * spaces + "y >}}\n"
+                                      + "{{<x {{%x " * openings + "\n"})
+    done = _import("hugo", src, dest)
+    assert done.code == 0, done.err
+    page = (dest / "content" / "en" / "index.md").read_text()
+    assert "---\n[YouTube: abc](https://www.youtube.com/watch?v=abc)\n" in page
+    assert '{{ "{{" }}<' + " " * spaces + "! >}}\n" in page  # no name: not a shortcode
+    assert page.count('{{ "{{" }}<x {{ "{{" }}%x ') == openings
+    report = (dest / REPORT_NAME).read_text()
+    assert _notes_at(report, "content/_index.md:6") == [
+        "- `content/_index.md:6`: Hugo shortcode '{{< x" + " " * 55 + "' kept as a comment: redo it with a samizdat "
+        "shortcode or HTML"]
+    assert _notes_at(report, "content/_index.md:7") == []
+
+
+def test_many_attribute_lists_on_one_line_import_in_linear_time(tmp_path: Path) -> None:
+    """Each `{:` of a line without a `}` after it was read on to the end of the line (150,000 on one line
+    took minutes); a long run of spaces after one `{:` was read again from each space."""
+    openings, spaces = 150_000, 400_000
+    _, page, report = _jekyll_page(tmp_path, "index.md", "x {:.a} y\n" + "{:x " * openings + "\n{:"
+                                   + " " * spaces + "z\nw {:" + " " * spaces + ".b}\n")
+    assert "---\nx  y\n" in page and page.count("{:x ") == openings
+    assert "\n{:" + " " * spaces + "z\nw \n" in page
+    assert _notes_at(report, "index.md:4") == [
+        "- `index.md:4`: Kramdown attribute list (add the class in HTML if it matters) '{:.a}' removed"]
+    assert _notes_at(report, "index.md:5") == [] and _notes_at(report, "index.md:6") == []
+    assert len(_notes_at(report, "index.md:7")) == 1
+
