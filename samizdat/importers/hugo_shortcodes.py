@@ -10,11 +10,14 @@ from __future__ import annotations
 import html
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from samizdat.importers.markup import LineNumbers, NextMatch, escape_jinja, jinja_comment
+from samizdat.importers.markup import LineNumbers, NextMatch, TagFinder, escape_jinja, jinja_comment
 
-SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*(\w[\w-]*)(.*?)\s*[>%]\}\}", re.S)
+# The spaces after `{{<` are taken whole (\s*+), and those before `>}}` only from their first (?<!\s):
+# trying each split of a long run of spaces read the rest of the run again for each.
+SHORTCODE = re.compile(r"\{\{([<%])\s*+(/?)\s*(\w[\w-]*)(.*?)(?<!\s)\s*+[>%]\}\}", re.S)
+SHORTCODE_CLOSINGS = {"{{<": (">}}", "%}}"), "{{%": (">}}", "%}}")}  # how a SHORTCODE begins → how it ends
 HIGHLIGHT_END = re.compile(r"\{\{[<%]\s*/\s*highlight\s*[>%]\}\}")
 Resolve = Callable[[str], str | None]
 
@@ -61,7 +64,7 @@ def convert_shortcodes(body: str, resolve: Resolve, note: Callable[[int, str], N
     pos = 0
     lines = LineNumbers(body, first_line)
     highlight_end = NextMatch(HIGHLIGHT_END, body)  # searched once for many unclosed highlights
-    for match in SHORTCODE.finditer(body):
+    for match in _shortcodes(body):
         if match.start() < pos:
             continue
         out.append(escape_jinja(body[pos:match.start()]))
@@ -74,6 +77,16 @@ def convert_shortcodes(body: str, resolve: Resolve, note: Callable[[int, str], N
         out.append(converted)
     out.append(escape_jinja(body[pos:]))
     return "".join(out)
+
+
+def _shortcodes(body: str) -> Iterator[re.Match[str]]:
+    """Each shortcode of the body, as `SHORTCODE.finditer` finds them, an unclosed `{{<` tried only
+    while a `>}}` is still ahead."""
+    tags = TagFinder(SHORTCODE, body, SHORTCODE_CLOSINGS)
+    pos = 0
+    while (match := tags.search(pos)) is not None:
+        yield match
+        pos = match.end()
 
 
 def _one(match: re.Match[str], body: str, resolve: Resolve, highlight_end: NextMatch) -> tuple[str | None, int]:

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from samizdat.importers.liquid_expr import Scope, Segment, known_value, lookup, to_jinja
-from samizdat.importers.markup import LineNumbers, NextMatch, escape_jinja, jinja_comment
+from samizdat.importers.markup import LineNumbers, NextMatch, TagFinder, escape_jinja, jinja_comment
 
 TAG = re.compile(r"\{%-?\s*(?P<tag>\w+)(?P<args>.*?)-?%\}|\{\{-?(?P<out>.*?)-?\}\}", re.S)
+TAG_CLOSINGS = {"{%": ("%}",), "{{": ("}}",)}  # how a TAG begins → how it ends
 BLOCKS = {"if": "endif", "unless": "endif", "for": "endfor", "case": "endif", "capture": "endset"}
 POST_LOOP = re.compile(r"\s*\w+\s+in\s+(site\.posts|paginator\.posts|site\.categories\.\w+|site\.tags\.\w+)\b")
 BODY_ENDS = {"raw": "endraw", "comment": "endcomment", "highlight": "endhighlight"}  # tags whose body is not Liquid
@@ -81,13 +82,13 @@ class LoopEnds:
     them (the body of a raw, comment or highlight block is not Liquid). Counting the fors and endfors
     again from each loop over the posts made a page of unclosed loops quadratic (5.8 s for 4,000)."""
 
-    def __init__(self, text: str, closing: ClosingTags) -> None:
+    def __init__(self, text: str, tags: TagFinder, closing: ClosingTags) -> None:
         self.index: dict[int, int] = {}  # a tag's start → its place in the reading
         self.ends: list[int] = []  # each tag's end (after the block, for a raw, comment, highlight)
         self.depths: list[int] = []  # loops open after each tag
         self.places_at: dict[int, list[int]] = {}  # loops open → the places after which that many are
         depth, pos = 0, 0
-        while (match := TAG.search(text, pos)) is not None:
+        while (match := tags.search(pos)) is not None:
             tag = match.group("tag")
             found = closing.after(tag, match.end()) if tag in BODY_ENDS else None
             pos = found.end() if found is not None else match.end()
@@ -127,10 +128,11 @@ class Translator:
         out: list[str] = []
         pos = 0
         lines = LineNumbers(text, first_line)
+        self.tags = TagFinder(TAG, text, TAG_CLOSINGS)
         self.closing = ClosingTags(text)
         self.loop_ends: LoopEnds | None = None  # read when the first loop over the posts is met
         while True:
-            match = TAG.search(text, pos)
+            match = self.tags.search(pos)
             if match is None:
                 out.append(escape_jinja(text[pos:]))
                 break
@@ -186,7 +188,7 @@ class Translator:
     def _post_list(self, match: re.Match[str], text: str, out: list[str], line: int) -> int:
         """A loop over the posts is what samizdat's `latest_news()` shows: the loop becomes that call."""
         if self.loop_ends is None:
-            self.loop_ends = LoopEnds(text, self.closing)
+            self.loop_ends = LoopEnds(text, self.tags, self.closing)
         end = self.loop_ends.end_of(match)
         if end is None:
             out.append(self._note(line, match.group(0), "over the posts has no `{% endfor %}`: add one where the "

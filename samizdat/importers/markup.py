@@ -48,6 +48,31 @@ class NextMatch:
         return self.found
 
 
+class TagFinder:
+    """The first match of a tag pattern at or after any place, as `pattern.search(text, start)` finds it,
+    for a pattern whose every match begins with one of some openings (`{%`) and ends with one of its
+    closings (`%}`). An opening after the last of its closings cannot begin a match, so it is not tried:
+    trying it read on to the end of the text, once for each unclosed `{%` of a page (quadratic)."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str, closings: dict[str, tuple[str, ...]]) -> None:
+        self.pattern, self.text = pattern, text
+        self.last_closing = {opening: max(text.rfind(end) for end in ends) for opening, ends in closings.items()}
+        self.last = max(self.last_closing.values(), default=-1)
+        # A look-ahead only, so openings that overlap (`{{%`) are each found.
+        self.openings = re.compile("(?=(" + "|".join(map(re.escape, closings)) + "))")
+
+    def search(self, start: int) -> re.Match[str] | None:
+        pos = start
+        while (opening := self.openings.search(self.text, pos)) is not None and opening.start() < self.last:
+            begins = opening.start()
+            if self.last_closing[opening.group(1)] >= begins + len(opening.group(1)):
+                found = self.pattern.match(self.text, begins)
+                if found is not None:
+                    return found
+            pos = begins + 1
+        return None
+
+
 def jinja_comment(text: str) -> str:
     """Old template code kept for a person to redo, invisible to readers."""
     return "{## " + text.replace("##}", "# #}").replace("{##", "{ ##") + " ##}"
@@ -55,7 +80,8 @@ def jinja_comment(text: str) -> str:
 
 _TOC = re.compile(r"^(?:[*-] [^\n]*\n)?\{:\s*(?:\.no_toc\s*)?toc\s*\}[ \t]*$\n?", re.M)
 _IAL_LINE = re.compile(r"^\{:(?!:)[^}\n]*\}[ \t]*$\n?", re.M)
-_IAL_TAIL = re.compile(r"\{:(?!:)\s*[^}\n]*\}")
+_IAL_OPEN = re.compile(r"\{:(?!:)\s*+")  # the spaces after it are read once, not again from each
+_LINE_STOP = re.compile(r"[}\n]")
 _EXTENSION_OPEN = re.compile(r"\{::(\w+)")
 _EXTENSION_CLOSE = re.compile(r"\{:/(\w*)\}")
 Spans = Callable[[str], Iterator[tuple[int, int]]]  # the places (start, end) of what to cut from a text
@@ -103,6 +129,21 @@ def _extensions(text: str) -> Iterator[tuple[int, int]]:
         pos = end
 
 
+def _attribute_lists(text: str) -> Iterator[tuple[int, int]]:
+    """Attribute lists within a line (`text{: .class}`): a `{:` (not `{::`) and the spaces after it (a
+    line may end among them), then up to the first `}` if no line ends before it. The next `}` or line
+    end is remembered: a pattern tried from each `{:` read the rest of its line again for each."""
+    stop = NextMatch(_LINE_STOP, text)
+    pos = 0
+    for opening in _IAL_OPEN.finditer(text):
+        if opening.start() < pos:
+            continue
+        end = stop.after(opening.end())
+        if end is not None and end.group(0) == "}":
+            yield opening.start(), end.end()
+            pos = end.end()
+
+
 def _found(pattern: re.Pattern[str]) -> Spans:
     return lambda text: (match.span() for match in pattern.finditer(text))
 
@@ -114,7 +155,7 @@ def kramdown(text: str) -> tuple[str, list[tuple[int, str]]]:
     attribute_list = "Kramdown attribute list (add the class in HTML if it matters)"
     for spans, what in ((_found(_TOC), "table of contents (samizdat makes none; link the headings by hand)"),
                         (_extensions, "Kramdown extension"), (_found(_IAL_LINE), attribute_list),
-                        (_found(_IAL_TAIL), attribute_list)):
+                        (_attribute_lists, attribute_list)):
         text = _cut(spans, what, text, notes)
     return text, notes
 

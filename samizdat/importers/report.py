@@ -2,12 +2,16 @@
 
 Every file of the old site ends up in exactly one place here: converted (to a new file), or listed
 with the reason it was not. Notes about a converted file (a Liquid tag kept as a comment, a shortcode
-to redo) are listed too, with their line, so nothing is lost without a word.
+to redo) are listed too, with their line, so nothing is lost without a word; a note repeated many
+times on one line is listed a few times, then counted.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+
+SAME_NOTES_LISTED = 3  # identical notes (one file, one line, the same words) listed before the rest are counted
 
 
 def shown(text: str) -> str:
@@ -24,9 +28,12 @@ class Note:
     text: str
     line: int | None = None
 
+    @property
+    def place(self) -> str:
+        return f"{shown(self.source)}:{self.line}" if self.line else shown(self.source)
+
     def __str__(self) -> str:
-        place = f"{shown(self.source)}:{self.line}" if self.line else shown(self.source)
-        return f"`{place}`: {shown(self.text)}"
+        return f"`{self.place}`: {shown(self.text)}"
 
 
 @dataclass
@@ -74,7 +81,7 @@ class ImportReport:
         lines = [f"# Import report: {self.kind} site `{shown(self.source)}`", "", f"Build: {build}", ""]
         lines += [f"- {shown(item)}" for item in self.summary]
         lines += ["", f"## Needs a person ({len(self.notes)})", ""]
-        lines += [f"- {note}" for note in self.notes] or ["Nothing."]
+        lines += _listed_notes(self.notes) or ["Nothing."]
         lines += ["", f"## Not imported ({len(self.left_out)})", ""]
         lines += [f"- `{shown(source)}`: {reason}" for source, reason in self.left_out] or ["Nothing."]
         lines += ["", f"## Converted ({len(self.converted)})", ""]
@@ -90,6 +97,22 @@ class ImportReport:
         more = [f"- … and {cut} more in the report"] if cut else []
         return "\n".join(kept + more + ["", f"{len(self.converted)} files converted, {len(self.left_out)} not "
                                             "imported (each with its reason, in the report)."]) + "\n"
+
+
+def _listed_notes(notes: tuple[Note, ...]) -> list[str]:
+    """The notes as list items, in order; a note given more than SAME_NOTES_LISTED times is listed that
+    many times, then one line counts the rest. A hostile page refused 200,000 alike tags on one line,
+    and the report listed each: a person reads the first few and needs the count, not the copies."""
+    times = Counter(notes)
+    listed: Counter[Note] = Counter()
+    lines: list[str] = []
+    for note in notes:
+        listed[note] += 1
+        if listed[note] <= SAME_NOTES_LISTED:
+            lines.append(f"- {note}")
+        if listed[note] == SAME_NOTES_LISTED < times[note]:
+            lines.append(f"- `{note.place}`: … and the same {times[note] - SAME_NOTES_LISTED} more times")
+    return lines
 
 
 def _first_items(lines: list[str], limit: int) -> tuple[list[str], int]:
