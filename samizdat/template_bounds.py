@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from jinja2.filters import make_attrgetter
+from jinja2.runtime import Macro
 from jinja2.sandbox import SecurityError
 
 MAX_STEPS = 5_000_000  # loop turns and calls one run of a template may take
@@ -48,9 +49,10 @@ class _Budget:
         self.deadline = time.monotonic() + MAX_SECONDS
         self.output = MAX_OUTPUT
 
-    def spend(self) -> None:
-        self.steps -= 1
-        if self.steps % _CLOCK_EVERY:
+    def spend(self, steps: int = 1) -> None:
+        before = self.steps
+        self.steps -= steps
+        if before // _CLOCK_EVERY == self.steps // _CLOCK_EVERY:  # not yet past the next look at the clock
             return
         if self.steps <= 0:
             raise RunawayTemplate(f"the template took more than {MAX_STEPS:,} loop turns and calls")
@@ -75,11 +77,16 @@ def budget() -> Iterator[None]:
         _BUDGET.reset(token)
 
 
-def spend() -> None:
-    """One loop turn or call."""
+# A macro's call costs about as much as this many loop turns: a macro that calls itself twice at every
+# level meets the budget in about a second instead of running into the deadline.
+MACRO_STEPS = 16
+
+
+def spend(steps: int = 1) -> None:
+    """One loop turn or call (a macro's: MACRO_STEPS)."""
     current = _BUDGET.get()
     if current is not None:
-        current.spend()
+        current.spend(steps)
 
 
 def counted(iterable: Iterable[Any]) -> Iterator[Any]:
@@ -187,7 +194,7 @@ def checked_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tup
     """A call from template code, spent from the budget, with the arguments to call it with: a str method
     that would make too long a text is refused before it runs (a join's parts are gathered to be measured,
     and those are what it joins)."""
-    spend()
+    spend(MACRO_STEPS if isinstance(obj, Macro) else 1)
     # the sandbox hands str.format out wrapped (to sandbox the fields it reads): its own is underneath
     owner = getattr(getattr(obj, "__wrapped__", obj), "__self__", None)
     if not isinstance(owner, str):

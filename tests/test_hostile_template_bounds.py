@@ -16,6 +16,8 @@ MILLION = "{% set s = 'x' * 1000000 %}"
 RUNAWAYS = {  # each would run for hours or take gigabytes
     "nested loops": "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
     "a macro that calls itself": "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "a macro that calls itself twice": "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}"
+                                       "{% endmacro %}{{ f(60) }}",
     "str.center": "{{ 'x'.center(10**10) }}",
     "the center filter": "{{ 'x'|center(10**10) }}",
     "a printf width": "{{ '%9999999999d' % 1 }}",
@@ -65,9 +67,11 @@ def test_a_layout_that_runs_away_stops_the_build_there(sandbox: Sandbox, capsys:
 
 def test_a_template_heavy_at_every_turn_meets_its_deadline(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """A macro that calls itself twice doubles its work at every level: far fewer calls than the budget
-    would still take hours. The deadline ends it (shortened here, so that the test is quick)."""
+    """Work that is heavy at each step would take long before the budget of steps ran out. The deadline
+    ends it: here a macro that calls itself twice at every level, with the steps unbounded and the
+    deadline shortened, so that only the deadline can stop it, quickly."""
     monkeypatch.setattr(template_bounds, "MAX_SECONDS", 0.3)
+    monkeypatch.setattr(template_bounds, "MAX_STEPS", 10**15)
     sandbox.write({"content/en/about.md": "---\ntitle: About\n---\n"
                    "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(60) }}\n"})
     outcome = sandbox.build(capsys)
