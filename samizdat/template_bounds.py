@@ -170,17 +170,17 @@ def check_replace(text: str, old: str, new: str, count: int = -1) -> None:
     check_length(len(text) + times * (len(new) - len(old)), "a replaced text")
 
 
-def check_padding(text: Any, width: Any) -> None:
+def check_padding(width: Any) -> None:
     if isinstance(width, int):
         check_length(width, "a padded text")
 
 
 # str's own methods that template code may call and that make a long text from short arguments.
 _STR_CHECKS: dict[str, Callable[..., None]] = {
-    "center": lambda text, width=0, *_, **__: check_padding(text, width),
-    "ljust": lambda text, width=0, *_, **__: check_padding(text, width),
-    "rjust": lambda text, width=0, *_, **__: check_padding(text, width),
-    "zfill": lambda text, width=0, *_, **__: check_padding(text, width),
+    "center": lambda text, width=0, *_, **__: check_padding(width),
+    "ljust": lambda text, width=0, *_, **__: check_padding(width),
+    "rjust": lambda text, width=0, *_, **__: check_padding(width),
+    "zfill": lambda text, width=0, *_, **__: check_padding(width),
     "expandtabs": lambda text, tabsize=8, *_, **__: check_length(len(text) + text.count("\t") * tabsize,
                                                                  "an expanded text"),
     "replace": lambda text, old="", new="", count=-1, *_, **__: check_replace(text, old, new, count),
@@ -218,13 +218,12 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
         check_format(left, right if isinstance(right, tuple) else (right,))
 
 
-def _bounded_filter(name: str, original: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
+def _bounded_filter(original: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
     @functools.wraps(original)  # keeps Jinja2's pass_context / pass_eval_context mark
     def bounded(*args: Any, **kwargs: Any) -> Any:
         check(*_value_args(original, args), **kwargs)
         return original(*args, **kwargs)
 
-    bounded.__name__ = name
     return bounded
 
 
@@ -251,7 +250,7 @@ def _replace_check(text: Any = "", old: Any = "", new: Any = "", count: Any = No
 
 
 _FILTER_CHECKS: dict[str, Callable[..., None]] = {
-    "center": lambda text="", width=80, *_, **kw: check_padding(str(text), kw.get("width", width)),
+    "center": lambda text="", width=80, *_, **kw: check_padding(kw.get("width", width)),
     "indent": _indent_check,
     "wordwrap": _wordwrap_check,
     "replace": _replace_check,
@@ -277,5 +276,5 @@ def bound_filters(filters: dict[str, Callable[..., Any]]) -> None:
     """Jinja2's filters that make a long text from short arguments, each measuring first."""
     for name, check in _FILTER_CHECKS.items():
         if name in filters:
-            filters[name] = _bounded_filter(name, filters[name], check)
+            filters[name] = _bounded_filter(filters[name], check)
     filters["join"] = _bounded_join(filters["join"])

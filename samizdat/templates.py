@@ -299,22 +299,17 @@ def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
         raise template_error(exc, env=env) from exc
 
 
-# Template code that never ends or asks for more memory than the computer has: Python's own errors, told
-# as the template's, at its line, with what to change.
-_RUNAWAY_MESSAGES = {
-    RecursionError: "the template calls a macro (or a recursive loop) within itself so deep that it would "
-                    "never end",
-    MemoryError: "the template asked for more memory than this computer has",
-}
-
-
 def template_error(exc: Exception, path_hint: tuple[Path, int] | None = None, env: jinja2.Environment | None = None,
                    names: Mapping[str, Any] | None = None) -> TemplateError:
     """Map a Jinja2 error to the template file and line (or the page's line for page code), in words
     a volunteer can act on (template_messages.py)."""
     frames = _error_frames(exc)
-    if isinstance(exc, RecursionError | MemoryError):
-        message = _RUNAWAY_MESSAGES[RecursionError if isinstance(exc, RecursionError) else MemoryError]
+    # Template code that never ends or asks for more memory than the computer has: Python's own errors,
+    # told as the template's, at its line, with what to change.
+    if isinstance(exc, RecursionError):
+        message = "the template calls a macro (or a recursive loop) within itself so deep that it would never end"
+    elif isinstance(exc, MemoryError):
+        message = "the template asked for more memory than this computer has"
     elif not isinstance(exc, jinja2.TemplateError):  # 1 + 'a', 1 / 0, int('x'): Python's words for it
         message = f"{exc}" or type(exc).__name__
     else:

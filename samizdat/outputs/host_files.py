@@ -44,7 +44,14 @@ def is_comment(line: str) -> bool:
     return line.lstrip(" \t").startswith("#")
 
 
-def unagreed_character(line: str) -> str | None:
+def odd_line(line: str, reader: str = "the hosts") -> str | None:
+    """Why a line cannot be read alike by `reader` and this check (a character they split or skip
+    differently), or None."""
+    odd = _unagreed_character(line)
+    return None if odd is None else f"holds the character {odd}, which {reader} and this check could read differently"
+
+
+def _unagreed_character(line: str) -> str | None:
     """The first character of the line that a host and this check could read differently ("U+2028"), or None."""
     found = _UNAGREED_CHARACTER.search(line)
     return f"U+{ord(found.group()):04X}" if found else None
@@ -71,9 +78,8 @@ def check_redirects(text: str, source: Path, origin: str) -> list[Finding]:
 def _rule_problem(line: str, origin: str) -> str | None:
     if is_comment(line):
         return None
-    odd = unagreed_character(line)
-    if odd:
-        return f"holds the character {odd}, which the hosts and this check could read differently"
+    if odd := odd_line(line):
+        return odd
     words = _rule_words(line)
     for word in words[1:]:
         if "\\" in word:

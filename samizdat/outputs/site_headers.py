@@ -17,7 +17,7 @@ from pathlib import Path
 
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding, finding
-from samizdat.outputs.host_files import host_lines, is_comment, unagreed_character
+from samizdat.outputs.host_files import host_lines, is_comment, odd_line
 
 CODE = "unsafe-header"
 # Headers a site may add for its own paths: caching, indexing, language, download names, stricter HTTPS.
@@ -45,9 +45,8 @@ def _line_problem(line: str) -> str | None:
     rule to some host (a line before the first path joins the policy's own `/*`)."""
     if is_comment(line):
         return None
-    odd = unagreed_character(line)
-    if odd:
-        return f"holds the character {odd}, which the hosts and this check could read differently"
+    if odd := odd_line(line):
+        return odd
     stripped = line.strip()
     if not stripped or stripped.startswith(_PATH_STARTS):
         return None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding, finding
-from samizdat.outputs.host_files import host_lines, is_comment, unagreed_character
+from samizdat.outputs.host_files import host_lines, is_comment, odd_line
 from samizdat.outputs.site_headers import ALLOWED_HEADERS, CODE, short_hsts
 
 HINT = ("remove the line: samizdat writes the security headers into .htaccess from the site's policy, and a "
@@ -62,9 +62,8 @@ def _line_problem(line: str, open_sections: list[str]) -> str | None:
     """Why one line may not be kept, or None; `open_sections` follows the <IfModule> nesting."""
     if is_comment(line):
         return None
-    odd = unagreed_character(line)
-    if odd:
-        return f"holds the character {odd}, which Apache and this check could read differently"
+    if odd := odd_line(line, "Apache"):
+        return odd
     line = line.strip()
     if not line:
         return None
