@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pyromark
 
 from samizdat.autolinks import autolink
+from samizdat.line_numbers import LineNumbers
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -143,15 +144,5 @@ def html_pieces(text: str) -> list[tuple[int, str]]:
                 if kind in tag:
                     url = html.escape(tag[kind]["dest_url"], quote=True)
                     pieces.append((span["start"], span["start"], f'<{element} {attr}="{url}">'))
-    lines = _line_numbers(data, [start for start, _, _ in pieces])
-    return [(lines[start], markup) for start, _, markup in pieces]
-
-
-def _line_numbers(data: bytes, offsets: list[int]) -> dict[int, int]:
-    """The line (0-based) of each byte offset, the text's newlines counted once: counted from the top for
-    each of a hundred thousand tags, a hostile page took minutes to be named in its error."""
-    lines, counted, line = {}, 0, 0
-    for offset in sorted(set(offsets)):
-        line += data.count(b"\n", counted, offset)
-        lines[offset], counted = line, offset
-    return lines
+    lines = LineNumbers(data, first_line=0)
+    return [(lines.at(start), markup) for start, _, markup in pieces]

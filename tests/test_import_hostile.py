@@ -122,12 +122,16 @@ def _listed_then_counted(note: str, times: int) -> list[str]:
 
 
 def test_line_numbers_are_the_newlines_before_each_place() -> None:
-    from samizdat.importers.markup import LineNumbers  # here, so the other tests also run on code without it
+    from samizdat.line_numbers import LineNumbers  # here, so the other tests also run on code without it
 
     text = "a\n\nbc\nd\n\n"
     lines = LineNumbers(text, first_line=4)
     assert [lines.at(offset) for offset in range(len(text) + 1)] == [
         4 + text.count("\n", 0, offset) for offset in range(len(text) + 1)]
+    data = "ж\nы\n".encode()  # the byte offsets pulldown-cmark gives (markdown.html_pieces)
+    in_bytes = LineNumbers(data, first_line=0)
+    assert [in_bytes.at(offset) for offset in range(len(data) + 1)] == [
+        data.count(b"\n", 0, offset) for offset in range(len(data) + 1)]
 
 
 def test_a_jekyll_page_of_many_tags_imports_in_linear_time(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ import re
 import shlex
 from collections.abc import Callable, Iterator
 
-from samizdat.importers.markup import LineNumbers, NextMatch, TagFinder, escape_jinja, jinja_comment
+from samizdat.importers.markup import NextMatch, TagFinder, escape_jinja, jinja_comment
+from samizdat.line_numbers import LineNumbers
 
 # The spaces after `{{<` are taken whole (\s*+), and those before `>}}` only from their first (?<!\s):
 # trying each split of a long run of spaces read the rest of the run again for each.

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from samizdat.importers.liquid_expr import Scope, Segment, known_value, lookup, to_jinja
-from samizdat.importers.markup import LineNumbers, NextMatch, TagFinder, escape_jinja, jinja_comment
+from samizdat.importers.markup import NextMatch, TagFinder, escape_jinja, jinja_comment
+from samizdat.line_numbers import LineNumbers
 
 TAG = re.compile(r"\{%-?\s*(?P<tag>\w+)(?P<args>.*?)-?%\}|\{\{-?(?P<out>.*?)-?\}\}", re.S)
 TAG_CLOSINGS = {"{%": ("%}",), "{{": ("}}",)}  # how a TAG begins → how it ends

@@ -7,6 +7,8 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 
+from samizdat.line_numbers import LineNumbers
+
 _JINJA_OPENERS = re.compile(r"\{\{|\{%|\{##|\}\}|%\}")
 
 
@@ -15,20 +17,6 @@ def escape_jinja(text: str) -> str:
     template first: each `{{`, `{%`, `{##` becomes an expression that prints it."""
     return _JINJA_OPENERS.sub(lambda m: '{{ "' + m.group(0) + '" }}' if m.group(0)[0] == "{" else m.group(0),
                               text)
-
-
-class LineNumbers:
-    """The line of any place in a text, for the notes. The line starts are found once and each place
-    by bisection: counting the newlines from the start for every tag made a page of many tags
-    quadratic (400,000 tags in 2 MB ran past five minutes)."""
-
-    def __init__(self, text: str, first_line: int = 1) -> None:
-        self.first_line = first_line
-        self.starts = [0, *(newline.end() for newline in re.finditer("\n", text))]
-
-    def at(self, offset: int) -> int:
-        """The same number as `first_line + text.count("\\n", 0, offset)`."""
-        return self.first_line + bisect.bisect_right(self.starts, offset) - 1
 
 
 class NextMatch:
