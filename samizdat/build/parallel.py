@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from functools import partial
 
 from samizdat.build.page_check import CheckedPage, check_page
@@ -21,6 +22,7 @@ from samizdat.search.entry import tree_entry
 
 PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
 PROGRESS_FROM = 2000  # about the number of pages that takes a couple of seconds to render
+SLICE = 32  # pages a worker renders, then checks, then sends back together
 
 _NOT_RENDERED = SamizdatError("not rendered: the build stopped rendering after a template ran away (above)")
 
@@ -62,11 +64,15 @@ def render_all(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[
     return results
 
 
-def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[CheckedPage | SamizdatError]:
+def render_pages(renderer: Renderer, rules: PageRules,
+                 pages: list[Page]) -> Iterator[CheckedPage | SamizdatError]:
+    """Each page's outcome, in the order of `pages`, as soon as it is known: the caller files each one
+    away (the build store keeps its bytes on the disk), so no process holds every rendered page at once."""
     workers = min(len(os.sched_getaffinity(0)), 8)
     # fork is unsafe in a process with other threads (the dev server): render there in-process.
     if len(pages) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
-        return render_all(renderer, rules, pages)
+        yield from render_all(renderer, rules, pages)
+        return
     from multiprocessing import get_context  # a few milliseconds a one-edit build, which renders in-process, saves
 
     global _renderer, _rules, _pages
@@ -74,16 +80,23 @@ def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page]) -> lis
     if renderer.has_search:
         wordcount.prepare()
     try:
-        step = -(-len(pages) // (workers * 4))  # a few slices per worker evens out uneven pages
+        # Small slices: a worker holds one slice's pages until it sends them, and the main process until it
+        # has filed them; more than a few dozen at a time saves nothing measurable.
+        step = max(1, min(SLICE, -(-len(pages) // (workers * 4))))
         slices = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
         progress = Progress("pages", len(pages), sys.stderr, min_items=PROGRESS_FROM)
-        results: list[CheckedPage | SamizdatError] = []
         gc.freeze()  # the workers' collections then never walk (and copy) the site the main process built
         with get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap(_render_slice, slices):  # in order, so results line up with pages
-                results += chunk
+            done = 0
+            for chunk in pool.imap(_render_slice, slices):  # in order, so outcomes line up with pages
+                yield from chunk
+                done += len(chunk)
                 progress.step(len(chunk))
-        return results
+                if any(isinstance(outcome, RunawayTemplateError) for outcome in chunk):
+                    # As in render_all: the other slices would each run away as long again. Leaving the
+                    # pool stops the workers at once.
+                    yield from [_NOT_RENDERED] * (len(pages) - done)
+                    return
     finally:
         gc.unfreeze()
         _renderer, _rules, _pages = None, None, []

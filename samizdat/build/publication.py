@@ -161,7 +161,7 @@ def _plan(pages: Mapping[str, bytes], copies: Mapping[str, Path], pool: ThreadPo
     for rel in pages:
         rendered = as_rendered(rel) if as_rendered is not None else None
         if rendered is not None:
-            plan[rel] = Item(lambda page=rendered: page.html, rendered.digest)
+            plan[rel] = Item(rendered.read_html, rendered.digest)
         else:
             data = pages[rel]
             plan[rel] = Item(data, hashlib.sha256(data).hexdigest())

@@ -68,18 +68,26 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     todo = [page for page in site.pages if page.output_path not in results]
     unsafe: list[Finding] = []
     refused: set[str] = set()  # never cached: the next build must look at them again
-    outcomes = render_pages(renderer, rules, todo)
-    raise_all([outcome for outcome in outcomes if isinstance(outcome, SamizdatError)])
-    for page, checked in zip(todo, outcomes, strict=True):
-        assert isinstance(checked, CheckedPage)
-        results[page.output_path], violations = _final(checked, rules, page, (cache.book, answers))
-        unsafe += violations
-        if violations:
-            refused.add(page.output_path)
+    errors: list[SamizdatError] = []
     # Feeds and calendars need the body HTML of listed pages only; the rest keeps the cache small. A tag's
     # feed lists dated pages of any section: a tagged page keeps its body too.
     listed = {p.output_path for p in site.pages
               if (p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS) or p.data.get(TAGS)}
+    # Each page is filed in the build store as it comes (RenderCache.file): this process keeps its small
+    # facts, and its bytes stay on the disk until a stage or the writer asks for them.
+    for page, outcome in zip(todo, render_pages(renderer, rules, todo), strict=True):
+        if isinstance(outcome, SamizdatError) or errors:
+            errors += [outcome] if isinstance(outcome, SamizdatError) else []
+            continue  # the build stops: nothing more is filed
+        path = page.output_path
+        final, violations = _final(outcome, rules, page, (cache.book, answers))
+        if final.has_content and path not in listed:
+            final = final.without_content()
+        unsafe += violations
+        if violations:
+            refused.add(path)
+        results[path] = final if violations else cache.file(path, signatures[path], final)
+    raise_all(errors)
     # A page taken from the cache stays the same object, so that only pages rendered anew are saved again.
     cache.replace_all({path: (signatures[path], page if path in listed or not page.has_content
                               else page.without_content())
@@ -159,6 +167,9 @@ class StoredSearchPage(SearchPage):
     @property
     def entry_hash(self) -> bytes:
         return self.page.search_hash  # type: ignore[attr-defined, no-any-return]
+
+    def release(self) -> None:
+        self.page.forget_search()  # type: ignore[attr-defined]
 
 
 def read_entries(cache: RenderCache) -> Callable[[list[SearchPage]], None]:

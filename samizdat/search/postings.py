@@ -11,9 +11,11 @@ A term's weight in a page is BM25's, against a fixed length (weights.py): each p
 
 from __future__ import annotations
 
+from array import array
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import count
 
 import numpy as np
 
@@ -70,24 +72,31 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     if not present:
         return Postings({}, {})
     documents = np.array([number for number, _ in present], dtype=np.int64)
-    # Every (document, word) pair of the bodies, then of the titles (each distinct title word once).
-    joined = " ".join(entry.words for _, entry in present if entry.words)
-    words = joined.split(" ") if joined else []
+    # Every (document, word) pair of the bodies, then of the titles (each distinct title word once), its
+    # word as a number, numbered in the order the words first occur. Entry by entry, and in C: the site's
+    # words are never all Python strings at once (two million of them, at 10,000 pages, were over 150 MB).
+    word_number: defaultdict[str, int] = defaultdict(count().__next__)
+    numbered_words = array("q")
+    for _, entry in present:
+        if entry.words:
+            numbered_words.extend(map(word_number.__getitem__, entry.words.split(" ")))
+    body_pairs = len(numbered_words)
+    titles = [entry.title_words() for _, entry in present]
+    for title in titles:
+        numbered_words.extend(map(word_number.__getitem__, title))
+    title_pairs = len(numbered_words) - body_pairs
+    pair_word = np.frombuffer(numbered_words, dtype=np.int64) if numbered_words else np.zeros(0, np.int64)
     count_chars = "".join(entry.counts for _, entry in present).encode("utf-32-le")
     counts = np.frombuffer(count_chars, np.uint32).astype(np.int64)
     counts[counts >= SURROGATES] -= SHIFT  # entry.count_text backwards
-    titles = [entry.title_words() for _, entry in present]
-    title_words = list(chain.from_iterable(titles))
     pair_document = np.concatenate([np.repeat(documents, [len(entry.counts) for _, entry in present]),
                                     np.repeat(documents, [len(title) for title in titles])])
-    pair_count = np.concatenate([counts, np.zeros(len(title_words), np.int64)])
-    pair_in_title = np.concatenate([np.zeros(len(words), np.int64), np.ones(len(title_words), np.int64)])
+    pair_count = np.concatenate([counts, np.zeros(title_pairs, np.int64)])
+    pair_in_title = np.concatenate([np.zeros(body_pairs, np.int64), np.ones(title_pairs, np.int64)])
 
     terms = _Terms(language)
-    distinct = list(dict.fromkeys(chain(words, title_words)))
-    word_number = {word: n for n, word in enumerate(distinct)}
+    distinct = list(word_number)
     starts, term_of = terms.of_words(distinct)
-    pair_word = np.fromiter(map(word_number.__getitem__, chain(words, title_words)), np.int64, len(pair_document))
 
     # One (term, document) key per term of each pair's word, term first, so that sorted keys are the
     # postings in order; summed over the words that give the same term (a stem's forms, a Korean pair
@@ -96,12 +105,12 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     keys, inverse = np.unique(term * len(numbered) + pair_document[pair], return_inverse=True)
     body = np.bincount(inverse, weights=pair_count[pair], minlength=len(keys)).astype(np.int64)
     in_title = np.bincount(inverse, weights=pair_in_title[pair], minlength=len(keys)) > 0
-    length = np.bincount(pair_document[:len(words)], weights=counts, minlength=len(numbered))  # words in each
+    length = np.bincount(pair_document[:body_pairs], weights=counts, minlength=len(numbered))  # words in each
     term, document = np.divmod(keys, len(numbered))
     weights = _bm25(body, length[document]) + TITLE_WEIGHT * in_title  # BM25 of no occurrence is 0
     found = _by_term(term, document, weights, terms)
     return Postings(found.hangul, found.stems, _pages_per_word(present, titles, distinct, word_number,
-                                                               pair_word[:len(words)]))
+                                                               pair_word[:body_pairs]))
 
 
 def _pages_per_word(present: list[tuple[int, PageEntry]], titles: list[list[str]], distinct: list[str],
@@ -143,7 +152,7 @@ def _by_term(term: np.ndarray, documents: np.ndarray, weights: np.ndarray, terms
     gaps[first] = documents[first]
     flat = np.empty(2 * len(gaps), dtype=np.int64)
     flat[0::2], flat[1::2] = gaps, weights
-    listed = flat.tolist()
+    listed = _shared_numbers(flat)
     names = list(terms.numbers)
     hangul: dict[str, list[int]] = {}
     stems: dict[str, tuple[list[str], list[int]]] = {}
@@ -154,3 +163,18 @@ def _by_term(term: np.ndarray, documents: np.ndarray, weights: np.ndarray, terms
         else:
             stems[name] = (sorted(terms.endings[number]), listed[2 * start: 2 * end])
     return Postings(hangul, stems)
+
+
+SHARED_UP_TO = 1 << 20  # numbers up to this are made one Python object each, and shared (_shared_numbers)
+
+
+def _shared_numbers(values: np.ndarray) -> list[int]:
+    """values.tolist(), with each distinct number one object that the list holds wherever it occurs:
+    postings repeat a few thousand gaps and weights millions of times, and an object each (Python caches
+    only -5 to 256) took about a hundred megabytes at 10,000 pages."""
+    if not len(values):
+        return []
+    if int(values.min()) < 0 or int(values.max()) > SHARED_UP_TO:
+        return values.tolist()  # type: ignore[no-any-return]
+    table = np.array(list(range(int(values.max()) + 1)), dtype=object)
+    return table[values].tolist()  # type: ignore[no-any-return]

@@ -42,6 +42,10 @@ class SearchPage:
         """sha256 of the entry's UTF-8 (a page kept in the build store has it without its entry)."""
         return hashlib.sha256(self.entry.encode()).digest()
 
+    def release(self) -> None:
+        """The language is filed: what was read of the page for it may leave memory (a page kept in the
+        build store reads it again if asked)."""
+
 
 NO_ENTRY = hashlib.sha256(b"").digest()  # the entry hash of a page without an entry
 
@@ -125,6 +129,9 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
                     prefetch([page for page in sources if page is not None])
                 numbered = [None if path is None else _entry(own[path], rendered[own[path].output_path])
                             for path in slots]
+                for page in sources:
+                    if page is not None:
+                        page.release()
                 filed, stems = file_language(code, numbered)
                 stored = _Filing(made_from, filed, inputs, stems if NO_ENTRY not in hashes else None)
                 _keep(store, code, inputs, stored)

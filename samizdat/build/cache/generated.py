@@ -71,7 +71,14 @@ class GeneratedCache:
         return known[1]
 
     def put(self, path: str, inputs: str, data: bytes) -> None:
+        """Filed in the store's open transaction at once (Store.begin), where there is a store: a language's
+        packed search files are megabytes that the build need not hold until it saves."""
         self.used.add(path)
+        if self.store.begin():
+            self.store.file(_INSERT, (path, inputs, data))
+            self.entries[path] = (inputs, None)
+            self.dirty.discard(path)
+            return
         self.entries[path] = (inputs, data)
         self.dirty.add(path)
 
@@ -88,5 +95,8 @@ class GeneratedCache:
             if entry is None:
                 db.execute("DELETE FROM generated WHERE output = ?", (path,))
             elif entry[1] is not None:  # (a row put by this build always holds its bytes)
-                db.execute("INSERT OR REPLACE INTO generated VALUES (?, ?, ?)", (path, *entry))
+                db.execute(_INSERT, (path, *entry))
         self.dirty = set()
+
+
+_INSERT = "INSERT OR REPLACE INTO generated VALUES (?, ?, ?)"

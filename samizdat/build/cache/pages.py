@@ -101,6 +101,14 @@ class FinalPage:
             self._html = self._loader.html()
         return self._html
 
+    def read_html(self) -> bytes:
+        """The HTML, without keeping it in memory when it comes from the store: the writer reads each page
+        once, and keeping them all would hold the whole site again."""
+        if self._html is not None:
+            return self._html
+        assert self._loader is not None
+        return self._loader.html()
+
     @property
     def content(self) -> str:
         if self._content is None:
@@ -152,19 +160,25 @@ class FinalPage:
         if self._search is None:
             self._search = entry
 
+    def forget_search(self) -> None:
+        """The entry may go from memory: the search stage has filed it, and the store still holds it."""
+        if self._loader is not None:
+            self._search = None
+
 
 class _RowLoader:
-    """Reads one page's large columns when they are first asked for."""
+    """Reads one page's large columns when they are first asked for. By the row's number, not its output
+    path: a page rendered anew moves its old row aside (RenderCache.file), which this build may still read."""
 
-    __slots__ = ("output", "store")
+    __slots__ = ("row", "store")
 
-    def __init__(self, store: Store, output: str) -> None:
-        self.store, self.output = store, output
+    def __init__(self, store: Store, row: int) -> None:
+        self.store, self.row = store, row
 
     def _column(self, column: str) -> object:
-        rows = self.store.rows(f"SELECT {column} FROM pages WHERE output = ?", (self.output,))
+        rows = self.store.rows(f"SELECT {column} FROM pages WHERE rowid = ?", (self.row,))
         if not rows:
-            raise CacheDamaged(f"the rendered page {self.output} went missing from the build cache")
+            raise CacheDamaged("a rendered page went missing from the build cache")
         return rows[0][0]
 
     def html(self) -> bytes:
@@ -207,6 +221,26 @@ class RenderCache:
     # Read number → how many kept pages made it, while this object lives: a save of 10,000 pages counted
     # every page's reads again (200,000 of them) to find the few that no page makes any more.
     _uses: dict[int, int] | None = None
+    # Output path → the page whose row `file` wrote into the store's open transaction: save() passes over it
+    _filed: dict[str, FinalPage] = field(default_factory=dict)
+    _aside: list[str] = field(default_factory=list)  # the names the rows they replaced were moved to
+
+    def file(self, path: str, signature: str, page: FinalPage) -> FinalPage:
+        """The page's row, written now into the transaction the build commits once its site is published
+        (Store.begin), and the page as read from the store: the small facts in memory, the bytes on the
+        disk until a stage asks for them. A cold build of 10,000 pages held about 200 MB of them until it
+        saved. Where the store keeps nothing (the dev server), the page as it is."""
+        if path in self._filed or not self.store.begin():
+            return page
+        if path in self.entries:  # its old row stays readable by its number until the save (search/stage.py)
+            aside = _ASIDE + path
+            self.store.file("UPDATE pages SET output = ? WHERE output = ?", (aside, path))
+            self._aside.append(aside)
+        row = self.store.file(_INSERT, _row(path, signature, page))
+        stored = FinalPage.stored(_RowLoader(self.store, row), page.scripts, page.reads, page.digest, page.policy,
+                                  page.media, page.content_hash, page.search_hash)
+        self._filed[path] = stored
+        return stored
 
     @classmethod
     def open(cls, store: Store) -> RenderCache:
@@ -214,7 +248,7 @@ class RenderCache:
             book = ReadBook.load(store)
             # typeof() and length() are read from the row's header: the large values themselves are not
             rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, content_hash, "
-                              "search_hash, typeof(search) || typeof(content) || typeof(html) FROM pages")
+                              "search_hash, typeof(search) || typeof(content) || typeof(html), rowid FROM pages")
             texts: dict[object, tuple[str, ...]] = {}  # most pages carry the same scripts and policy tag
             with gc_paused():
                 entries = {str(row[0]): _unpack(row, book, store, texts) for row in rows}
@@ -250,41 +284,50 @@ class RenderCache:
     def search_entries(self, pages: Iterable[FinalPage]) -> None:
         """The search entries of these pages that are not in memory yet, read a few hundred to a query (the
         search stage takes all of a language's entries when it files that language again)."""
-        wanted = {id(page) for page in pages if page._search is None}
-        if not wanted or self.store.db is None:
+        by_row = {page._loader.row: page for page in pages if page._search is None and page._loader is not None}
+        if not by_row or self.store.db is None:
             return
-        by_output = {path: page for path, (_, page) in self.entries.items() if id(page) in wanted}
-        names = sorted(by_output)
-        for start in range(0, len(names), _BY_NAME):
-            part = names[start: start + _BY_NAME]
+        rows = sorted(by_row)
+        for start in range(0, len(rows), _BY_NAME):
+            part = rows[start: start + _BY_NAME]
             marks = ", ".join("?" * len(part))
-            for output, entry in self.store.rows(f"SELECT output, search FROM pages WHERE output IN ({marks})",
-                                                 tuple(part)):
-                if not isinstance(entry, str):
+            for row, entry in self.store.rows(f"SELECT rowid, search FROM pages WHERE rowid IN ({marks})",
+                                              tuple(part)):
+                if not isinstance(entry, str) or row not in by_row:
                     raise CacheDamaged("a rendered page does not have the shape samizdat writes (search)")
-                by_output[str(output)].known_search(entry)
+                by_row[row].known_search(entry)
 
     def save(self, db: sqlite3.Connection) -> None:
         """The changed rows, in the caller's transaction."""
+        for aside in self._aside:
+            db.execute("DELETE FROM pages WHERE output = ?", (aside,))
         for path in sorted(self.dirty):
             entry = self.entries.get(path)
             if entry is None:
                 db.execute("DELETE FROM pages WHERE output = ?", (path,))
                 continue
             signature, page = entry
-            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.digest,
-                        json.dumps(page.policy), int(page.media), page.content_hash, page.search_hash, page.search,
-                        page.content.encode("utf-8"), page.html))
+            if self._filed.get(path) is not page:
+                db.execute(_INSERT, _row(path, signature, page))
         self.book.save(db)
         self.templates.save(db)
-        self.dirty = set()
+        self.dirty, self._filed, self._aside = set(), {}, []
+
+
+_ASIDE = "\0"  # + output path: an old row moved aside (no output path holds a NUL)
+_INSERT = "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _row(path: str, signature: str, page: FinalPage) -> tuple[object, ...]:
+    return (path, signature, json.dumps(page.scripts), array("q", page.reads).tobytes(), page.digest,
+            json.dumps(page.policy), int(page.media), page.content_hash, page.search_hash, page.search,
+            page.content.encode("utf-8"), page.html)
 
 
 def _unpack(row: tuple[object, ...], book: ReadBook, store: Store,
             texts: dict[object, tuple[str, ...]]) -> tuple[str, FinalPage]:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
-    output, signature, scripts_text, reads, digest, policy_text, media, content_hash, search_hash, types = row
+    _output, signature, scripts_text, reads, digest, policy_text, media, content_hash, search_hash, types, rowid = row
     try:
         if types != "textblobblob":
             raise ValueError("a column of the wrong type")
@@ -297,7 +340,9 @@ def _unpack(row: tuple[object, ...], book: ReadBook, store: Store,
         numbers = tuple(array("q", reads))
         if not book.knows(numbers):
             raise ValueError("a read that is not in the book")
-        loader = _RowLoader(store, str(output))
+        if not isinstance(rowid, int):
+            raise ValueError("a row number of the wrong type")
+        loader = _RowLoader(store, rowid)
         return signature, FinalPage.stored(loader, scripts, numbers, digest, policy, bool(media), content_hash,
                                            search_hash)
     except ValueError as exc:

@@ -57,6 +57,8 @@ class Store:
         self.db, self.path = connection, path
         self._reading = _thread.allocate_lock()  # a kept page's bytes are read on the writer's threads (publication.py)
         self.generation = 0  # raised when the file is emptied: rows read before are not there to read again
+        self._open = False  # a build's transaction is open (begin): its rows are filed as they are made
+        self.failed_write = False  # a write to the file failed once: this process files nothing early again
 
     @classmethod
     def open(cls, site_root: Path) -> Store:
@@ -84,18 +86,52 @@ class Store:
         except sqlite3.Error as exc:
             raise CacheDamaged(f"the build cache cannot be read ({exc})") from exc
 
+    def begin(self) -> bool:
+        """Open the transaction a build files its rows in as it makes them (a rendered page's bytes go to
+        the disk, not to the memory of the process); the next `writing()` commits them with the rest, once
+        the new site is published. Closed without it, or by a crash, they are gone: the store never runs
+        ahead of the output. False where nothing can be filed early."""
+        if self.db is None or self.failed_write:
+            return False
+        if not self._open:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._open = True
+        return True
+
+    def file(self, sql: str, parameters: tuple[object, ...]) -> int:
+        """One row into the transaction `begin` opened, and its number; CacheDamaged if the file cannot
+        take it."""
+        assert self.db is not None and self._open
+        try:
+            with self._reading:
+                return self.db.execute(sql, parameters).lastrowid or 0
+        except sqlite3.Error as exc:
+            self.failed_write = True
+            raise CacheDamaged(f"the build cache cannot be written ({exc})") from exc
+
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection | None]:
-        """One transaction: all of a build's changes land together or not at all."""
+        """One transaction: all of a build's changes land together or not at all (with the rows filed
+        since `begin`, if it was called)."""
         if self.db is None:
             yield None
             return
-        with _transaction(self.db):
+        if not self._open:
+            with _transaction(self.db):
+                yield self.db
+            return
+        self._open = False
+        try:
             yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def discard(self, problem: Exception) -> None:
         """Empty the store after a row samizdat cannot have written: the build goes on cold."""
         self.generation += 1
+        self._open = False  # closing the connection rolls back what was filed early
         if self.db is not None and self.path is not None:
             self.db.close()
             _remove(self.path)
@@ -106,9 +142,11 @@ class Store:
                 self.db = None
 
     def close(self) -> None:
+        """What was filed since `begin` and not committed is rolled back with the connection."""
         if self.db is not None:
             self.db.close()
             self.db = None
+            self._open = False
 
 
 def _connect(path: Path) -> sqlite3.Connection:
