@@ -76,7 +76,7 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     # word as a number, numbered in the order the words first occur. Entry by entry, and in C: the site's
     # words are never all Python strings at once (two million of them, at 10,000 pages, were over 150 MB).
     word_number: defaultdict[str, int] = defaultdict(count().__next__)
-    numbered_words = array("q")
+    numbered_words = array("i")
     for _, entry in present:
         if entry.words:
             numbered_words.extend(map(word_number.__getitem__, entry.words.split(" ")))
@@ -85,32 +85,50 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     for title in titles:
         numbered_words.extend(map(word_number.__getitem__, title))
     title_pairs = len(numbered_words) - body_pairs
-    pair_word = np.frombuffer(numbered_words, dtype=np.int64) if numbered_words else np.zeros(0, np.int64)
+    pair_word = np.frombuffer(numbered_words, dtype=np.intc) if numbered_words else np.zeros(0, np.intc)
+    distinct = list(word_number)
+    held = _pages_per_word(present, titles, distinct, word_number, pair_word[:body_pairs])
     count_chars = "".join(entry.counts for _, entry in present).encode("utf-32-le")
-    counts = np.frombuffer(count_chars, np.uint32).astype(np.int64)
+    counts = np.frombuffer(count_chars, np.uint32).astype(np.int32)
+    del count_chars
     counts[counts >= SURROGATES] -= SHIFT  # entry.count_text backwards
+    # The arrays below hold a number per pair (two million of them for 3,000 pages of a language): they
+    # are 32-bit where the numbers fit, and each goes as soon as it is used.
     pair_document = np.concatenate([np.repeat(documents, [len(entry.counts) for _, entry in present]),
-                                    np.repeat(documents, [len(title) for title in titles])])
-    pair_count = np.concatenate([counts, np.zeros(title_pairs, np.int64)])
-    pair_in_title = np.concatenate([np.zeros(body_pairs, np.int64), np.ones(title_pairs, np.int64)])
+                                    np.repeat(documents, [len(title) for title in titles])]).astype(np.int32)
+    length = np.bincount(pair_document[:body_pairs], weights=counts, minlength=len(numbered))  # words in each
+    pair_count = np.concatenate([counts, np.zeros(title_pairs, np.int32)])
+    del counts
 
     terms = _Terms(language)
-    distinct = list(word_number)
     starts, term_of = terms.of_words(distinct)
 
     # One (term, document) key per term of each pair's word, term first, so that sorted keys are the
     # postings in order; summed over the words that give the same term (a stem's forms, a Korean pair
     # in several runs).
     term, pair = _terms_of_pairs(pair_word, starts, term_of)
-    keys, inverse = np.unique(term * len(numbered) + pair_document[pair], return_inverse=True)
-    body = np.bincount(inverse, weights=pair_count[pair], minlength=len(keys)).astype(np.int64)
-    in_title = np.bincount(inverse, weights=pair_in_title[pair], minlength=len(keys)) > 0
-    length = np.bincount(pair_document[:body_pairs], weights=counts, minlength=len(numbered))  # words in each
+    del pair_word, numbered_words
+    key = term * len(numbered)
+    del term
+    key += pair_document[pair]
+    del pair_document
+    # The pairs in key order, and where each key's run starts: what np.unique(return_inverse=True) gives,
+    # without the arrays it makes besides (its peak was most of this function's)
+    order = np.argsort(key)
+    key = key[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    keys = key[first]
+    del key
+    pair = pair[order]
+    del order
+    body = np.add.reduceat(pair_count[pair], first, dtype=np.int64)
+    del pair_count
+    in_title = np.logical_or.reduceat(pair >= body_pairs, first)
+    del pair, first
     term, document = np.divmod(keys, len(numbered))
     weights = _bm25(body, length[document]) + TITLE_WEIGHT * in_title  # BM25 of no occurrence is 0
     found = _by_term(term, document, weights, terms)
-    return Postings(found.hangul, found.stems, _pages_per_word(present, titles, distinct, word_number,
-                                                               pair_word[:body_pairs]))
+    return Postings(found.hangul, found.stems, held)
 
 
 def _pages_per_word(present: list[tuple[int, PageEntry]], titles: list[list[str]], distinct: list[str],
@@ -130,7 +148,7 @@ def _pages_per_word(present: list[tuple[int, PageEntry]], titles: list[list[str]
 def _terms_of_pairs(pair_word: np.ndarray, starts: np.ndarray, term_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each term of each pair's word, and the pair it came from."""
     per_word = starts[pair_word + 1] - starts[pair_word]
-    pair = np.repeat(np.arange(len(pair_word)), per_word)
+    pair = np.repeat(np.arange(len(pair_word), dtype=np.int32), per_word)
     offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_word) - per_word, per_word)
     return term_of[starts[pair_word[pair]] + offset], pair
 
@@ -152,29 +170,29 @@ def _by_term(term: np.ndarray, documents: np.ndarray, weights: np.ndarray, terms
     gaps[first] = documents[first]
     flat = np.empty(2 * len(gaps), dtype=np.int64)
     flat[0::2], flat[1::2] = gaps, weights
-    listed = _shared_numbers(flat)
+    del gaps
+    listed = _shared_numbers(flat)  # each term's list is taken from it: no list of them all is made
+    del flat
     names = list(terms.numbers)
     hangul: dict[str, list[int]] = {}
     stems: dict[str, tuple[list[str], list[int]]] = {}
     for start, end, number in zip(first.tolist(), [*first[1:].tolist(), len(term)], term[first].tolist(), strict=True):
         kind, name = names[number]
         if kind == "h":
-            hangul[name] = listed[2 * start: 2 * end]
+            hangul[name] = listed[2 * start: 2 * end].tolist()
         else:
-            stems[name] = (sorted(terms.endings[number]), listed[2 * start: 2 * end])
+            stems[name] = (sorted(terms.endings[number]), listed[2 * start: 2 * end].tolist())
     return Postings(hangul, stems)
 
 
 SHARED_UP_TO = 1 << 20  # numbers up to this are made one Python object each, and shared (_shared_numbers)
 
 
-def _shared_numbers(values: np.ndarray) -> list[int]:
-    """values.tolist(), with each distinct number one object that the list holds wherever it occurs:
+def _shared_numbers(values: np.ndarray) -> np.ndarray:
+    """The values as an array of Python numbers, each distinct number one object wherever it occurs:
     postings repeat a few thousand gaps and weights millions of times, and an object each (Python caches
-    only -5 to 256) took about a hundred megabytes at 10,000 pages."""
-    if not len(values):
-        return []
-    if int(values.min()) < 0 or int(values.max()) > SHARED_UP_TO:
-        return values.tolist()  # type: ignore[no-any-return]
+    only -5 to 256) took about a hundred megabytes at 10,000 pages. A part's tolist() gives the numbers."""
+    if not len(values) or int(values.min()) < 0 or int(values.max()) > SHARED_UP_TO:
+        return values
     table = np.array(list(range(int(values.max()) + 1)), dtype=object)
-    return table[values].tolist()  # type: ignore[no-any-return]
+    return table[values]  # type: ignore[no-any-return]
