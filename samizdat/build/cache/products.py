@@ -94,8 +94,10 @@ def save_products(book: ProductBook, db: sqlite3.Connection) -> int:
 
 def _make_tables(store: Store) -> None:
     assert store.db is not None
-    try:
-        store.db.executescript(TABLES)
+    try:  # statement by statement: executescript() would first commit what a build filed since Store.begin
+        for statement in TABLES.split(";"):
+            if statement.strip():
+                store.db.execute(statement)
     except sqlite3.Error as exc:
         raise CacheDamaged(f"the build cache cannot be written ({exc})") from exc
 

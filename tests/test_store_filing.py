@@ -1,0 +1,145 @@
+"""A build files each page in its store as the page is rendered, in a transaction it commits only once the
+new site is published (build/cache/store.py: Store.begin). So the build does not hold every rendered
+page in memory, and the store still never runs ahead of the output: a build that fails, or is killed,
+after filing its pages leaves the rows of the last good build, and the next build is right."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samizdat.build import parallel
+from samizdat.build.cache.caches import BuildCaches
+from samizdat.build.cache.store import store_path
+from samizdat.build.pipeline import render_site
+from samizdat.build.publication import ANNOUNCE
+from samizdat.build.writer import write_output
+from samizdat.cli import main
+from tests.conftest import REPO, cold_user_cache, tree_digest
+from tests.hostile import Sandbox, assert_refused
+from tests.staleness import site_files, write_site
+from tests.test_hostile_template_bounds import RUNAWAYS, sandbox  # noqa: F401 (the fixture)
+
+MARKER = ".samizdat-output"
+
+
+def published(out: Path) -> dict[str, str]:
+    files = {rel: digest for rel, digest in tree_digest(out).items() if rel != MARKER}
+    assert len(files) > 10
+    return files
+
+
+def rows(site: Path) -> dict[str, object]:
+    """What the store holds of each page and generated file (a hot journal is rolled back on opening)."""
+    db = sqlite3.connect(store_path(site))
+    try:
+        pages = {str(output): (signature, digest) for output, signature, digest
+                 in db.execute("SELECT output, signature, digest FROM pages")}
+        generated = dict(db.execute("SELECT output, inputs FROM generated"))
+    finally:
+        db.close()
+    assert pages
+    return {"pages": pages, "generated": generated}
+
+
+def cold_reference(tmp_path: Path, site: Path, name: str) -> dict[str, str]:
+    """The site built with nothing kept: a fresh store in a fresh cache folder."""
+    with cold_user_cache(tmp_path / f"cache-{name}"):
+        assert main(["build", str(site), "-o", str(tmp_path / f"cold-{name}")]) == 0
+    return published(tmp_path / f"cold-{name}")
+
+
+def retitle(site: Path, title: str) -> None:
+    """Every page shows the site's title: each is rendered and filed anew."""
+    config = site / "samizdat.toml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index('title = "') + len('title = "')
+    config.write_text(text[:start] + title + text[text.index('"', start):], encoding="utf-8")
+
+
+def test_pages_rendered_anew_are_on_the_disk_and_written_right(tmp_path: Path) -> None:
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    caches = BuildCaches.on_disk(site)
+    output = render_site(site, caches=caches)
+    assert caches.render is not None and output.rendered_count > 10
+    # The pages no later stage read the bytes of (a page with a picture is read by the image stage) hold
+    # only their small facts: the HTML is in the store's open transaction.
+    kept = [page for _, page in caches.render.entries.values() if not page.media]
+    assert len(kept) > 10 and not any(page.loaded for page in kept)
+    write_output(out, output.pages, output.copies, published=caches.save)
+    caches.store.close()
+    assert published(out) == published(_built_in_memory(tmp_path, site))
+
+
+def _built_in_memory(tmp_path: Path, site: Path) -> Path:
+    out = tmp_path / "in-memory"
+    output = render_site(site, caches=BuildCaches())  # no store: every page stays in memory
+    write_output(out, output.pages, output.copies)
+    return out
+
+
+def test_a_build_that_fails_after_rendering_leaves_the_last_good_rows(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    before, live = rows(site), published(out)
+    retitle(site, "Renamed")
+    about = site / "content/en/about.md"
+    good = about.read_text(encoding="utf-8")
+    about.write_text(good + '\n<script>alert("x")</script>\n', encoding="utf-8")  # refused, after rendering
+    capsys.readouterr()
+    assert main(["build", str(site), "-o", str(out)]) != 0
+    assert "about.md" in capsys.readouterr().err
+    assert rows(site) == before  # every page was filed anew, and none of it was committed
+    assert published(out) == live
+    about.write_text(good, encoding="utf-8")
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    assert published(out) == cold_reference(tmp_path, site, "renamed")
+
+
+def test_a_build_killed_after_filing_its_pages_leaves_the_last_good_rows(tmp_path: Path) -> None:
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    before = rows(site)
+    retitle(site, "Killed")
+    build = subprocess.Popen([sys.executable, "-m", "samizdat", "build", str(site), "-o", str(out)], cwd=REPO,
+                             env={**os.environ, ANNOUNCE: "1", "PYTHONUNBUFFERED": "1"}, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert build.stderr is not None
+    # Publication starts after every page was rendered and filed: the store's journal is then hot.
+    assert any(line.startswith("publish: write") for line in iter(build.stderr.readline, ""))
+    os.kill(build.pid, signal.SIGKILL)
+    build.communicate()  # closes the pipes
+    assert Path(f"{store_path(site)}-journal").exists()
+    assert rows(site) == before
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    assert published(out) == cold_reference(tmp_path, site, "killed")
+
+
+def test_a_layout_that_runs_away_stops_every_worker(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],  # noqa: F811
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendered on several processes in small slices, a layout that runs away is reported once: the rest
+    are not rendered, rather than each slice running away as long again."""
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel, "SLICE", 2)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0, 1})  # two workers, on any machine
+    pages = {f"content/en/page-{n}.md": f"---\ntitle: Page {n}\n---\n\nText {n}.\n" for n in range(12)}
+    sandbox.write({"templates/default.html": '{% extends "base.html" %}\n{% block main %}\n'
+                   + RUNAWAYS["nested loops"] + "\n{% endblock %}\n", **pages})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "templates/default.html", 3)
+    ran_away, _, not_rendered = outcome.err.partition("error: not rendered: the build stopped rendering")
+    assert "took more than 5,000,000 loop turns and calls" in ran_away or "ran for more than" in ran_away
+    assert "(the same on" not in ran_away  # one page ran away; a report repeated is counted in one line
+    repeated = re.search(r"\(the same on (\d+) pages\)", not_rendered)
+    assert repeated is not None and int(repeated[1]) >= 12
