@@ -108,6 +108,8 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     # in several runs).
     term, pair = _terms_of_pairs(pair_word, starts, term_of)
     del pair_word, numbered_words
+    if not len(term):  # pages without a word
+        return Postings({}, {}, held)
     key = term * len(numbered)
     del term
     key += pair_document[pair]

@@ -24,6 +24,7 @@ class GeneratedCache:
     entries: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # asked for in this build: the rest are gone on save
     dirty: set[str] = field(default_factory=set)  # rows to write on save
+    made: set[str] = field(default_factory=set)  # files put since the last save (filed at once or kept to write)
     # Output path → the last table of inputs handed to inputs_of, with its hash: in memory only (the dev server)
     tables: dict[str, tuple[tuple[object, ...], str]] = field(default_factory=dict)
 
@@ -74,6 +75,7 @@ class GeneratedCache:
         """Filed in the store's open transaction at once (Store.begin), where there is a store: a language's
         packed search files are megabytes that the build need not hold until it saves."""
         self.used.add(path)
+        self.made.add(path)
         if self.store.begin():
             self.store.file(_INSERT, (path, inputs, data))
             self.entries[path] = (inputs, None)
@@ -96,7 +98,7 @@ class GeneratedCache:
                 db.execute("DELETE FROM generated WHERE output = ?", (path,))
             elif entry[1] is not None:  # (a row put by this build always holds its bytes)
                 db.execute(_INSERT, (path, *entry))
-        self.dirty = set()
+        self.dirty, self.made = set(), set()
 
 
 _INSERT = "INSERT OR REPLACE INTO generated VALUES (?, ?, ?)"
