@@ -76,13 +76,12 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     # Each page is filed in the build store as it comes (RenderCache.file): this process keeps its small
     # facts, and its bytes stay on the disk until a stage or the writer asks for them.
     for page, outcome in zip(todo, render_pages(renderer, rules, todo), strict=True):
-        if isinstance(outcome, SamizdatError) or errors:
-            errors += [outcome] if isinstance(outcome, SamizdatError) else []
+        if isinstance(outcome, SamizdatError):
+            errors.append(outcome)
+        if errors:
             continue  # the build stops: nothing more is filed
         path = page.output_path
-        final, violations = _final(outcome, rules, page, (cache.book, answers))
-        if final.has_content and path not in listed:
-            final = final.without_content()
+        final, violations = _final(outcome, rules, page, (cache.book, answers), keep_content=path in listed)
         unsafe += violations
         if violations:
             refused.add(path)
@@ -205,14 +204,16 @@ def _finish(rendered: RenderedPage, rules: PageRules) -> tuple[FinalPage, list[F
 
 
 def _final(checked: CheckedPage, rules: PageRules, page: Page | None,
-           book: tuple[ReadBook, ReadAnswers] | None = None) -> tuple[FinalPage, list[Finding]]:
+           book: tuple[ReadBook, ReadAnswers] | None = None,
+           keep_content: bool = True) -> tuple[FinalPage, list[Finding]]:
     """The page as the cache keeps it, and a finding at the line to edit for each rule it breaks (which
     reads the site's files, so it is done here, not in the render workers). The page's allowed scripts go
-    to the policy by hash."""
+    to the policy by hash. keep_content: False for a page no feed or calendar lists, whose body is not kept."""
     rendered = checked.page
     found = findings_of(checked.violations, page, rules) if checked.violations else []
     reads = book[0].record(rendered.reads, book[1]) if book else ()
-    return FinalPage(rendered.html, rendered.content, checked.scripts, reads, rendered.search), found
+    content = rendered.content if keep_content else ""
+    return FinalPage(rendered.html, content, checked.scripts, reads, rendered.search), found
 
 
 def _not_found_pages(renderer: SpecialRenderer, site: LoadedSite, rendered: dict[str, FinalPage]) -> dict[str, bytes]:

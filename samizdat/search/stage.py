@@ -127,12 +127,14 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
             if stored is None:
                 if prefetch is not None:
                     prefetch([page for page in sources if page is not None])
-                numbered = []
+                numbered: list[PageEntry | None] = []
                 for path in slots:
-                    source = None if path is None else rendered[own[path].output_path]
-                    numbered.append(None if source is None or path is None else _entry(own[path], source))
-                    if source is not None:
-                        source.release()  # read back as an entry: the packed text may go at once
+                    if path is None:
+                        numbered.append(None)
+                        continue
+                    source = rendered[own[path].output_path]
+                    numbered.append(_entry(own[path], source))
+                    source.release()  # read back as an entry: the packed text may go at once
                 filed, stems = file_language(code, numbered)
                 stored = _Filing(made_from, filed, inputs, stems if NO_ENTRY not in hashes else None)
                 _keep(store, code, inputs, stored)

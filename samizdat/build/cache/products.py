@@ -16,7 +16,7 @@ import sqlite3
 from contextlib import suppress
 from pathlib import Path
 
-from samizdat.build.cache.store import FORMAT, Store, store_path
+from samizdat.build.cache.store import FORMAT, Store, execute_script, store_path
 from samizdat.engine import engine_id
 from samizdat.products import ProductBook, ProductFolder, StatKey, folder_for, is_digest, transient_book
 from samizdat.sealed import CacheDamaged
@@ -94,10 +94,8 @@ def save_products(book: ProductBook, db: sqlite3.Connection) -> int:
 
 def _make_tables(store: Store) -> None:
     assert store.db is not None
-    try:  # statement by statement: executescript() would first commit what a build filed since Store.begin
-        for statement in TABLES.split(";"):
-            if statement.strip():
-                store.db.execute(statement)
+    try:
+        execute_script(store.db, TABLES)
     except sqlite3.Error as exc:
         raise CacheDamaged(f"the build cache cannot be written ({exc})") from exc
 

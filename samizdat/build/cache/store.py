@@ -116,17 +116,9 @@ class Store:
         if self.db is None:
             yield None
             return
-        if not self._open:
-            with _transaction(self.db):
-                yield self.db
-            return
-        self._open = False
-        try:
+        begun, self._open = self._open, False
+        with _transaction(self.db, begun):
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
 
     def discard(self, problem: Exception) -> None:
         """Empty the store after a row samizdat cannot have written: the build goes on cold."""
@@ -174,8 +166,10 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")
+def _transaction(db: sqlite3.Connection, begun: bool = False) -> Iterator[None]:
+    """begun: the transaction is open already (Store.begin), and ends here."""
+    if not begun:
+        db.execute("BEGIN IMMEDIATE")
     try:
         yield
     except BaseException:
@@ -190,10 +184,16 @@ def _reset(db: sqlite3.Connection, tables: set[str], version: str) -> None:
         for table in tables:
             if not table.startswith("sqlite_"):
                 db.execute(f'DROP TABLE "{table}"')
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
+        execute_script(db, SCHEMA)
         db.execute("INSERT INTO meta VALUES ('format', ?)", (version,))
+
+
+def execute_script(db: sqlite3.Connection, script: str) -> None:
+    """Each statement of the script in the caller's transaction: `executescript` would first commit what a
+    build filed since Store.begin."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _remove(path: Path) -> None:
