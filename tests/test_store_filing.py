@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from samizdat.build import parallel
+from samizdat.build.cache import store as store_module
 from samizdat.build.cache.caches import BuildCaches
 from samizdat.build.cache.store import store_path
 from samizdat.build.pipeline import render_site
@@ -143,3 +144,63 @@ def test_a_layout_that_runs_away_stops_every_worker(sandbox: Sandbox, capsys: py
     assert "(the same on" not in ran_away  # one page ran away; a report repeated is counted in one line
     repeated = re.search(r"\(the same on (\d+) pages\)", not_rendered)
     assert repeated is not None and int(repeated[1]) >= 12
+
+
+def test_workers_rendering_kept_pages_leave_the_store_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template edited: every page is rendered again by forked workers, from bodies the last build kept
+    in the store, while this build files pages in its open transaction. A worker that read the store's
+    connection found it locked, and the store was thrown away and the whole site built twice."""
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0, 1})  # two workers, on any machine
+    connect = store_module._connect
+
+    def small_cache(path: Path) -> sqlite3.Connection:
+        """As a site of thousands of pages does, the build's transaction spills from SQLite's page cache
+        into the file while the workers render, and holds its lock."""
+        db = connect(path)
+        db.execute("PRAGMA cache_size = 4")
+        return db
+
+    monkeypatch.setattr(store_module, "_connect", small_cache)
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    base = REPO / "samizdat/themes/default/templates/base.html"
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/base.html").write_text(
+        base.read_text(encoding="utf-8").replace("</body>", "<p>edited layout</p></body>"), encoding="utf-8")
+    store = store_path(site)
+    made = store.stat().st_ino
+    capsys.readouterr()
+    assert main(["build", str(site), "-o", str(out), "--timings"]) == 0
+    report = capsys.readouterr()
+    assert "thrown away" not in report.err
+    rendered = re.search(r"\((\d+) rendered\)", report.out)
+    assert rendered is not None and int(rendered[1]) > 10  # every page, on the workers
+    assert store.stat().st_ino == made  # the same file, not one made afresh
+    assert sum("edited layout" in (out / rel).read_text(encoding="utf-8") for rel in published(out)
+               if rel.endswith(".html")) > 10
+    assert published(out) == cold_reference(tmp_path, site, "layout")
+
+
+def test_a_worker_cannot_use_the_store(tmp_path: Path) -> None:
+    """The guard behind the test above: in a forked process the store refuses, rather than reading pages
+    the main process is changing (or, told they look damaged, removing the file)."""
+    from samizdat.build.cache.store import Store
+
+    site = tmp_path / "site"
+    site.mkdir()
+    store = Store.open(site)
+    assert store.rows("SELECT count(*) FROM pages") == [(0,)]
+    child = os.fork()
+    if child == 0:
+        try:
+            store.rows("SELECT count(*) FROM pages")
+        except RuntimeError:
+            os._exit(0)
+        os._exit(1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert store.rows("SELECT count(*) FROM pages") == [(0,)]
+    store.close()

@@ -229,12 +229,44 @@ class _BodyReader:
 
     def read(self) -> str:
         rows = self.store.rows("SELECT body FROM sources WHERE path = ?", (self.path,))
-        try:
-            if not rows or not isinstance(rows[0][0], bytes):
-                raise ValueError("no body")
-            return str(rows[0][0], "utf-8")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
+        return _body_text(rows[0][0] if rows else None)
+
+
+def _body_text(stored: object) -> str:
+    try:
+        if not isinstance(stored, bytes):
+            raise ValueError("no body")
+        return str(stored, "utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
+
+
+BODIES_AT_ONCE = 500  # paths in one query: SQLite takes up to 32,766 parameters
+
+
+def read_bodies(pages: list[Page]) -> None:
+    """The bodies of the pages kept in the store that are still unread, read now, a few hundred to a query.
+    For the pages that forked workers will render: a worker must never use the store's connection, which
+    the main process holds a transaction open on (SQLite's own rule: a connection does not cross a fork)."""
+    unread: dict[str, list[Any]] = {}
+    stores: dict[str, Store] = {}
+    for page in pages:
+        if isinstance(page, _StoredPage) and "body" not in page.__dict__:
+            reader: _BodyReader = page.__dict__["_reader"]
+            unread.setdefault(reader.path, []).append(page)
+            stores[reader.path] = reader.store
+    paths = list(unread)
+    for start in range(0, len(paths), BODIES_AT_ONCE):
+        part = paths[start: start + BODIES_AT_ONCE]
+        store = stores[part[0]]  # one store: the pages of one build
+        marks = ", ".join("?" * len(part))
+        found = dict(store.rows(f"SELECT path, body FROM sources WHERE path IN ({marks})", tuple(part)))
+        for path in part:
+            body = _body_text(found.get(path))
+            for page in unread[path]:
+                object.__setattr__(page, "body", body)
+                if "body" not in page.front_matter.__dict__:
+                    object.__setattr__(page.front_matter, "body", body)
 
 
 class _Path:

@@ -59,6 +59,7 @@ class Store:
         self.generation = 0  # raised when the file is emptied: rows read before are not there to read again
         self._open = False  # a build's transaction is open (begin): its rows are filed as they are made
         self.failed_write = False  # a write to the file failed once: this process files nothing early again
+        self._owner = os.getpid()
 
     @classmethod
     def open(cls, site_root: Path) -> Store:
@@ -77,9 +78,17 @@ class Store:
             except (sqlite3.Error, CacheDamaged, OSError):
                 return cls(None)  # no store this time: a cold build that keeps nothing
 
+    def _in_owner(self) -> None:
+        """A connection must not cross a fork (SQLite's rule): a worker that reached it would read pages the
+        main process is changing in its open transaction, and, told the file was damaged, remove it."""
+        if os.getpid() != self._owner:
+            raise RuntimeError("the build store was used from a forked worker: read what workers need before "
+                               "they start (build/parallel.py, before_fork)")
+
     def rows(self, sql: str, parameters: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         if self.db is None:
             return []
+        self._in_owner()
         try:
             with self._reading:
                 return self.db.execute(sql, parameters).fetchall()
@@ -93,6 +102,7 @@ class Store:
         ahead of the output. False where nothing can be filed early."""
         if self.db is None or self.failed_write:
             return False
+        self._in_owner()
         if not self._open:
             self.db.execute("BEGIN IMMEDIATE")
             self._open = True
@@ -102,6 +112,7 @@ class Store:
         """One row into the transaction `begin` opened, and its number; CacheDamaged if the file cannot
         take it."""
         assert self.db is not None and self._open
+        self._in_owner()
         try:
             with self._reading:
                 return self.db.execute(sql, parameters).lastrowid or 0
@@ -116,12 +127,14 @@ class Store:
         if self.db is None:
             yield None
             return
+        self._in_owner()
         begun, self._open = self._open, False
         with _transaction(self.db, begun):
             yield self.db
 
     def discard(self, problem: Exception) -> None:
         """Empty the store after a row samizdat cannot have written: the build goes on cold."""
+        self._in_owner()
         self.generation += 1
         self._open = False  # closing the connection rolls back what was filed early
         if self.db is not None and self.path is not None:
