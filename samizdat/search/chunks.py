@@ -37,12 +37,20 @@ def encode(name: str, payload: Any) -> bytes:
 
 def to_json(payload: Any) -> bytes:
     """Compact JSON with sorted keys and every character but the ones JSON must escape as it is, in UTF-8.
-    orjson refuses what no build should hand it (a lone surrogate, an integer beyond 64 bits): such a chunk
-    is written by the standard library with every character escaped, which reads back the same."""
+    A NumPy array of numbers (a term's postings) is written as the list of them. orjson refuses what no
+    build should hand it (a lone surrogate, an integer beyond 64 bits): such a chunk is written by the
+    standard library with every character escaped, which reads back the same."""
     try:
-        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY)
     except orjson.JSONEncodeError:
-        return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("ascii")
+        return json.dumps(payload, separators=(",", ":"), sort_keys=True, default=_listed).encode("ascii")
+
+
+def _listed(value: Any) -> Any:
+    """The standard library's writer's way with an array (json.dumps default=)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def decode(data: bytes) -> Any:

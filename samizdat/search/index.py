@@ -65,9 +65,7 @@ def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[st
 def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[dict[str, bytes], Stems]:
     """build_language_index(), and the language's Stems (tokens.py), which refiling it takes (refile.py)."""
     buckets = bucket_count(sum(entry is not None for entry in numbered))
-    tables, stems = _term_buckets(code, numbered, buckets)
-    files = {index_path(code, f"{kind}{n}"): encode_file(code, f"{kind}{n}", payload)
-             for kind, table in tables.items() for n, payload in enumerate(table)}
+    files, stems = _term_buckets(code, numbered, buckets)
     for n in range(0, len(numbered), DOCS_PER_CHUNK):
         payload = [None if d is None else document_row(d) for d in numbered[n: n + DOCS_PER_CHUNK]]
         if not any(payload):
@@ -106,14 +104,25 @@ def add_manifest(code: str, files: dict[str, bytes], documents: int, buckets: in
     files[index_path(code, "m")] = encode_file(code, "m", manifest)
 
 
-def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> tuple[dict[str, list[dict]], Stems]:
-    from samizdat.search.postings import postings  # NumPy: loaded when a language is filed, not to render a page
+def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> tuple[dict[str, bytes], Stems]:
+    """Every term bucket's file, and the language's Stems. A bucket is written as soon as its terms are
+    known, from views into the postings' one array (postings.TermArrays): only one bucket's terms are
+    ever Python objects at a time."""
+    from samizdat.search.postings import term_arrays  # NumPy: loaded when a language is filed, not to render a page
 
-    found = postings(code, numbered)
-    result: dict[str, list[dict]] = {HANGUL: [{} for _ in range(buckets)], OTHER: [{} for _ in range(buckets)]}
-    for term, listed in found.hangul.items():
-        result[HANGUL][bucket(term, buckets)][term] = listed
-    for root, (ends, listed) in found.stems.items():
-        for number in stem_buckets(root, ends, buckets):
-            result[OTHER][number][root] = [ends, listed]
-    return result, word_stems(code, found.pages)
+    found = term_arrays(code, numbered)
+    terms = list(found.terms())
+    in_bucket: dict[str, list[list[int]]] = {HANGUL: [[] for _ in range(buckets)], OTHER: [[] for _ in range(buckets)]}
+    for i, term in enumerate(terms):
+        if term.kind == HANGUL:
+            in_bucket[HANGUL][bucket(term.name, buckets)].append(i)
+        else:
+            for number in stem_buckets(term.name, term.endings, buckets):
+                in_bucket[OTHER][number].append(i)
+    files: dict[str, bytes] = {}
+    for kind, table in in_bucket.items():
+        for n, held in enumerate(table):
+            payload = {terms[i].name: terms[i].listed if kind == HANGUL else [terms[i].endings, terms[i].listed]
+                       for i in held}
+            files[index_path(code, f"{kind}{n}")] = encode_file(code, f"{kind}{n}", payload)
+    return files, word_stems(code, found.pages)

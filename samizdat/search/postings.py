@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -32,6 +32,34 @@ class Postings:
     hangul: dict[str, list[int]]  # Korean term → postings
     stems: dict[str, tuple[list[str], list[int]]]  # stem → (the endings of its words on the site, sorted), postings
     pages: dict[str, int] = field(default_factory=dict)  # each distinct word → how many pages hold it (refile.py)
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # HANGUL or OTHER (tokens.py)
+    name: str  # a Korean term or a stem
+    endings: list[str]  # a stem's: the endings of its words on the site, sorted; a Korean term's: none
+    listed: np.ndarray  # its postings, as in Postings: a view into one array of them all
+
+
+@dataclass(frozen=True)
+class TermArrays:
+    """The postings of every term, in one array of numbers, not a Python list a term: at 10,000 pages the
+    lists of a language held several million numbers, eight bytes each and more, all at once. A term's
+    list is a view (`terms()`), which a chunk is written from and which then goes (index.py)."""
+
+    names: list[tuple[str, str]]  # term number → (kind, term)
+    endings: dict[int, set[str]]  # a stem's term number → the endings of its words
+    numbers: list[int]  # the term numbers that have postings, in order
+    bounds: list[int]  # where each one's postings start in `flat`, counted in pairs, and where the last ends
+    flat: np.ndarray  # [gap, weight, …] of every term with postings, one after another
+    pages: dict[str, int]  # each distinct word → how many pages hold it (refile.py)
+
+    def terms(self) -> Iterator[Term]:
+        for i, number in enumerate(self.numbers):
+            kind, name = self.names[number]
+            endings = sorted(self.endings[number]) if kind == "x" else []
+            yield Term(kind, name, endings, self.flat[2 * self.bounds[i]: 2 * self.bounds[i + 1]])
 
 
 class _Terms:
@@ -67,10 +95,24 @@ class _Terms:
 
 
 def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
-    """numbered: document number → entry, None for a number no page holds (slots.py)."""
+    """Every term's postings as lists. numbered: document number → entry, None for a number no page holds
+    (slots.py)."""
+    found = term_arrays(language, numbered)
+    hangul: dict[str, list[int]] = {}
+    stems: dict[str, tuple[list[str], list[int]]] = {}
+    for term in found.terms():
+        if term.kind == "h":
+            hangul[term.name] = term.listed.tolist()
+        else:
+            stems[term.name] = (term.endings, term.listed.tolist())
+    return Postings(hangul, stems, found.pages)
+
+
+def term_arrays(language: str, numbered: Sequence[PageEntry | None]) -> TermArrays:
+    """postings(), with each term's list a view into one array."""
     present = [(number, entry) for number, entry in enumerate(numbered) if entry is not None]
     if not present:
-        return Postings({}, {})
+        return TermArrays([], {}, [], [0], np.zeros(0, np.int32), {})
     documents = np.array([number for number, _ in present], dtype=np.int64)
     # Every (document, word) pair of the bodies, then of the titles (each distinct title word once), its
     # word as a number, numbered in the order the words first occur. Entry by entry, and in C: the site's
@@ -109,28 +151,25 @@ def postings(language: str, numbered: Sequence[PageEntry | None]) -> Postings:
     term, pair = _terms_of_pairs(pair_word, starts, term_of)
     del pair_word, numbered_words
     if not len(term):  # pages without a word
-        return Postings({}, {}, held)
-    key = term * len(numbered)
+        return TermArrays([], {}, [], [0], np.zeros(0, np.int32), held)
+    key = term.astype(np.int64)
     del term
+    key *= len(numbered)
     key += pair_document[pair]
     del pair_document
-    # The pairs in key order, and where each key's run starts: what np.unique(return_inverse=True) gives,
-    # without the arrays it makes besides (its peak was most of this function's)
-    order = np.argsort(key)
-    key = key[order]
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    key, pair = _sorted_with(key, pair)
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])  # where each key's run starts
     keys = key[first]
     del key
-    pair = pair[order]
-    del order
     body = np.add.reduceat(pair_count[pair], first, dtype=np.int64)
     del pair_count
     in_title = np.logical_or.reduceat(pair >= body_pairs, first)
     del pair, first
-    term, document = np.divmod(keys, len(numbered))
-    weights = _bm25(body, length[document]) + TITLE_WEIGHT * in_title  # BM25 of no occurrence is 0
-    found = _by_term(term, document, weights, terms)
-    return Postings(found.hangul, found.stems, held)
+    document = (keys % len(numbered)).astype(np.int32)
+    keys //= len(numbered)  # now each posting's term
+    weights = _weights(body, length, document, in_title)
+    del body, in_title
+    return _by_term(keys, document, weights, terms, held)
 
 
 def _pages_per_word(present: list[tuple[int, PageEntry]], titles: list[list[str]], distinct: list[str],
@@ -148,11 +187,45 @@ def _pages_per_word(present: list[tuple[int, PageEntry]], titles: list[list[str]
 
 
 def _terms_of_pairs(pair_word: np.ndarray, starts: np.ndarray, term_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each term of each pair's word, and the pair it came from."""
-    per_word = starts[pair_word + 1] - starts[pair_word]
-    pair = np.repeat(np.arange(len(pair_word), dtype=np.int32), per_word)
-    offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_word) - per_word, per_word)
-    return term_of[starts[pair_word[pair]] + offset], pair
+    """Each term of each pair's word, and the pair it came from: 32-bit numbers, one of each per term of
+    a pair (1.6 million of them for 3,400 pages in Korean, where a word gives several terms)."""
+    per_word = (starts[1:] - starts[:-1])[pair_word]
+    total = int(per_word.sum())
+    index = np.int32 if max(total, len(term_of), len(pair_word)) < 2**31 else np.int64
+    pair = np.repeat(np.arange(len(pair_word), dtype=index), per_word)
+    # A term's place in term_of: its word's first term's place, plus its own place among the pair's terms
+    # (its place among all of them, less the place of the pair's first term)
+    at = np.repeat((starts[pair_word] - (np.cumsum(per_word) - per_word)).astype(index), per_word)
+    at += np.arange(total, dtype=index)
+    return term_of.astype(index)[at], pair
+
+
+def _sorted_with(key: np.ndarray, pair: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The keys sorted, and the pairs in the same order (those of equal keys in any order: what is made of
+    them is a sum and an "any"). Where each key fits in 31 bits, key and pair are sorted as one 64-bit
+    number in place; np.argsort's index and the sorted copies would take three times the memory."""
+    if not len(key) or int(key.max()) >= 2**31 or int(pair.max()) >= 2**32:
+        order = np.argsort(key)
+        return key[order], pair[order]
+    key <<= 32
+    key |= pair
+    del pair
+    key.sort()
+    pair = (key & 0xFFFFFFFF).astype(np.int32 if int(key.max() & 0xFFFFFFFF) < 2**31 else np.int64)
+    key >>= 32
+    return key, pair
+
+
+WEIGHED_AT_ONCE = 1 << 16  # postings: the floating-point steps of BM25 make several arrays their size
+
+
+def _weights(body: np.ndarray, length: np.ndarray, document: np.ndarray, in_title: np.ndarray) -> np.ndarray:
+    """Each posting's weight: BM25 of its count in the body (of no occurrence, 0), and the title's bonus."""
+    weights = np.empty(len(body), dtype=np.int64)
+    for start in range(0, len(body), WEIGHED_AT_ONCE):
+        part = slice(start, start + WEIGHED_AT_ONCE)
+        weights[part] = _bm25(body[part], length[document[part]]) + TITLE_WEIGHT * in_title[part]
+    return weights
 
 
 def _bm25(counts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -162,39 +235,15 @@ def _bm25(counts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.rint(100 * counts * (K1 + 1) / (counts + norm)).astype(np.int64)
 
 
-def _by_term(term: np.ndarray, documents: np.ndarray, weights: np.ndarray, terms: _Terms) -> Postings:
+def _by_term(term: np.ndarray, documents: np.ndarray, weights: np.ndarray, terms: _Terms,
+             held: dict[str, int]) -> TermArrays:
     """term, documents, weights: one per posting, by term and then by document."""
-    if not len(term):  # pages without a word
-        return Postings({}, {})
     first = np.flatnonzero(np.r_[True, term[1:] != term[:-1]])
     gaps = documents.copy()
     gaps[1:] -= documents[:-1]
     gaps[first] = documents[first]
-    flat = np.empty(2 * len(gaps), dtype=np.int64)
+    fits = max(int(gaps.max()), int(weights.max())) <= np.iinfo(np.int32).max  # both are never negative
+    flat = np.empty(2 * len(gaps), dtype=np.int32 if fits else np.int64)
     flat[0::2], flat[1::2] = gaps, weights
-    del gaps
-    listed = _shared_numbers(flat)  # each term's list is taken from it: no list of them all is made
-    del flat
-    names = list(terms.numbers)
-    hangul: dict[str, list[int]] = {}
-    stems: dict[str, tuple[list[str], list[int]]] = {}
-    for start, end, number in zip(first.tolist(), [*first[1:].tolist(), len(term)], term[first].tolist(), strict=True):
-        kind, name = names[number]
-        if kind == "h":
-            hangul[name] = listed[2 * start: 2 * end].tolist()
-        else:
-            stems[name] = (sorted(terms.endings[number]), listed[2 * start: 2 * end].tolist())
-    return Postings(hangul, stems)
-
-
-SHARED_UP_TO = 1 << 20  # numbers up to this are made one Python object each, and shared (_shared_numbers)
-
-
-def _shared_numbers(values: np.ndarray) -> np.ndarray:
-    """The values as an array of Python numbers, each distinct number one object wherever it occurs:
-    postings repeat a few thousand gaps and weights millions of times, and an object each (Python caches
-    only -5 to 256) took about a hundred megabytes at 10,000 pages. A part's tolist() gives the numbers."""
-    if not len(values) or int(values.min()) < 0 or int(values.max()) > SHARED_UP_TO:
-        return values
-    table = np.array(list(range(int(values.max()) + 1)), dtype=object)
-    return table[values]  # type: ignore[no-any-return]
+    return TermArrays(list(terms.numbers), terms.endings, term[first].tolist(), [*first.tolist(), len(term)],
+                      flat, held)
