@@ -75,6 +75,12 @@ def test_pages_rendered_anew_are_on_the_disk_and_written_right(tmp_path: Path) -
     # only their small facts: the HTML is in the store's open transaction.
     kept = [page for _, page in caches.render.entries.values() if not page.media]
     assert len(kept) > 10 and not any(page.loaded for page in kept)
+    # Nor does any page hold its Markdown body: each is read again from its file when asked for.
+    assert caches.parse is not None
+    parsed = [known.parsed.page for known in caches.parse.entries.values()]
+    assert len(parsed) > 10 and not any("body" in page.__dict__ for page in parsed)
+    about = next(page for page in parsed if page.path == site / "content/en/about.md")
+    assert about.body and about.body == (site / "content/en/about.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     write_output(out, output.pages, output.copies, published=caches.save)
     caches.store.close()
     assert published(out) == published(_built_in_memory(tmp_path, site))
@@ -204,3 +210,34 @@ def test_a_worker_cannot_use_the_store(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     assert store.rows("SELECT count(*) FROM pages") == [(0,)]
     store.close()
+
+
+def test_a_source_changed_during_the_build_stops_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's body is read again from its file when it renders, and must be the text its front matter
+    was parsed with: a file saved between the two is an error that names it, and nothing is published."""
+    import samizdat.build.pipeline as pipeline
+
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    live = published(out)
+    about = site / "content/en/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA first edit.\n", encoding="utf-8")
+    render = pipeline.render_site_pages
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> object:
+        about.write_text(about.read_text(encoding="utf-8") + "\nA second edit, saved while it built.\n",
+                         encoding="utf-8")
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "render_site_pages", edited_meanwhile)
+    capsys.readouterr()
+    assert main(["build", str(site), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "content/en/about.md" in err and "changed while samizdat was building" in err and "build again" in err
+    assert published(out) == live
+    monkeypatch.setattr(pipeline, "render_site_pages", render)
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    assert "A second edit" in (out / "en/about/index.html").read_text(encoding="utf-8")
+    assert published(out) == cold_reference(tmp_path, site, "edited")

@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 
 from samizdat.build.page_check import CheckedPage, check_page
@@ -64,12 +64,12 @@ def render_all(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[
     return results
 
 
-def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page],
-                 before_fork: Callable[[list[Page]], None] | None = None) -> Iterator[CheckedPage | SamizdatError]:
+def render_pages(renderer: Renderer, rules: PageRules,
+                 pages: list[Page]) -> Iterator[CheckedPage | SamizdatError]:
     """Each page's outcome, in the order of `pages`, as soon as it is known: the caller files each one
     away (the build store keeps its bytes on the disk), so no process holds every rendered page at once.
-    before_fork: given the pages when workers will render them, before they start (what a page reads
-    lazily from the build store must be read by this process: build/cache/sources.py, read_bodies)."""
+    A worker never uses the build store, whose connection must not cross a fork (store.py): a page's body
+    comes from its source file (build/cache/sources.py)."""
     workers = min(len(os.sched_getaffinity(0)), 8)
     # fork is unsafe in a process with other threads (the dev server): render there in-process.
     if len(pages) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
@@ -77,8 +77,6 @@ def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page],
         return
     from multiprocessing import get_context  # a few milliseconds a one-edit build, which renders in-process, saves
 
-    if before_fork is not None:
-        before_fork(pages)
     global _renderer, _rules, _pages
     _renderer, _rules, _pages = renderer, rules, pages
     if renderer.has_search:

@@ -12,7 +12,6 @@ from typing import Any
 from samizdat.build.cache.pages import FinalPage, RenderCache
 from samizdat.build.cache.reads import ReadBook
 from samizdat.build.cache.signatures import notice_of, page_signature, site_signature
-from samizdat.build.cache.sources import read_bodies
 from samizdat.build.dependencies import ReadAnswers, SiteSources
 from samizdat.build.flyer_pages import flyer_pages
 from samizdat.build.load import LoadedSite
@@ -76,7 +75,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
               if (p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS) or p.data.get(TAGS)}
     # Each page is filed in the build store as it comes (RenderCache.file): this process keeps its small
     # facts, and its bytes stay on the disk until a stage or the writer asks for them.
-    for page, outcome in zip(todo, render_pages(renderer, rules, todo, read_bodies), strict=True):
+    for page, outcome in zip(todo, render_pages(renderer, rules, todo), strict=True):
         if isinstance(outcome, SamizdatError):
             errors.append(outcome)
         if errors:

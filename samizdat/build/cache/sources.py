@@ -5,7 +5,8 @@ when it was parsed (as git's index does): `touch -d` or an editor can put an old
 back, but no program can set the change time or the inode, so an edit is always seen. When they
 differ (a fresh clone, a copy), the file's bytes are hashed, and a file whose bytes are the same is
 not parsed again. Kept in the store's `sources` table (store.py), one row a file, written only for the
-files that changed.
+files that changed. A row holds what was parsed and where the body starts in the file, not the body:
+no page holds its body where a build keeps its state (_ReadAgain).
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from samizdat.config import CONFIG_NAME, SiteConfig
 from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
-from samizdat.content.sources import SourceRef, read_plain
+from samizdat.content.sources import SourceRef, decode_text, read_plain
 from samizdat.content.translation_status import KeptRows
-from samizdat.errors import ContentError, SamizdatError, raise_all
+from samizdat.errors import ContentError, SamizdatError, SourceLocation, raise_all
 from samizdat.sealed import CacheDamaged
 
 
@@ -73,11 +74,10 @@ class ParseCache:
     def open(cls, store: Store, config: SiteConfig, drafts: bool = False) -> ParseCache:
         digest = config_digest(config, drafts)
         try:
-            # typeof() is read from the row's header: the bodies are read when a stage asks for one (_Body)
-            rows = store.rows("SELECT path, stat, digest, fields, typeof(body) FROM sources WHERE config = ?",
-                              (digest,))
+            # A page's body is read from its file when a stage asks for it (_ReadAgain)
+            rows = store.rows("SELECT path, stat, digest, fields FROM sources WHERE config = ?", (digest,))
             with gc_paused():
-                entries = {str(row[0]): _unpack(row, config, store) for row in rows}
+                entries = {str(row[0]): _unpack(row, config) for row in rows}
         except CacheDamaged as exc:
             store.discard(exc)
             entries = {}
@@ -128,6 +128,8 @@ class ParseCache:
         self.pending.add(key)
         source = ref.read(data)  # the bytes just hashed: the digest names exactly the page parsed
         page = make_page(source, config)
+        if self.store.db is not None and source.text.endswith(page.body):  # it always does (split_front_matter)
+            page = _read_again(page, _SourceText(key, digest, len(source.text) - len(page.body)))
         return Known(stat, digest, Parsed(page, tuple(find_placeholders(source.text)), digest))
 
     def paragraphs(self) -> Paragraphs:
@@ -158,13 +160,8 @@ class ParseCache:
                 db.execute("DELETE FROM sources WHERE path = ?", (key,))
                 continue
             assert known is not None
-            fields, body = packed
-            if body is None:  # a body never read: the row keeps the one it holds (the same digest)
-                db.execute("UPDATE sources SET stat = ?, fields = ? WHERE path = ?",
-                           (json.dumps(known.stat), fields, key))
-                continue
-            db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
-                       (key, self.config_digest, json.dumps(known.stat), known.digest, fields, body))
+            db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                       (key, self.config_digest, json.dumps(known.stat), known.digest, packed))
         self.dirty = set()
 
 
@@ -197,76 +194,71 @@ def config_digest(config: SiteConfig, drafts: bool) -> str:
     return hashlib.sha256(text).hexdigest()
 
 
-def _pack(parsed: Parsed) -> tuple[str, bytes | None]:
-    """The row's fields and body; None for a body still in the store (_StoredPage), unread."""
+def _pack(parsed: Parsed) -> str | None:
+    """The row's fields; None for a page whose body is not where its source file says (kept in memory)."""
     page, fm = parsed.page, parsed.page.front_matter
+    source = page.__dict__.get("_source")
+    if not isinstance(source, _SourceText):
+        return None
     fields = [str(page.path), page.language.code, page.key, page.title, page.layout, page.url,
               page.output_path, page.body_line, to_plain(fm.data), list(fm.lines), to_plain(page.date),
-              page.description, [list(mark) for mark in parsed.placeholders], parsed.paragraphs]
-    unread = isinstance(page, _StoredPage) and "body" not in page.__dict__
-    return (json.dumps(fields, ensure_ascii=False, allow_nan=False),
-            None if unread else page.body.encode("utf-8"))
+              page.description, [list(mark) for mark in parsed.placeholders], parsed.paragraphs, source.start]
+    return json.dumps(fields, ensure_ascii=False, allow_nan=False)
 
 
-class _Body:
-    """A page's body, read from the store the first time it is asked for, then kept by the page itself
-    (a value in the instance's own dictionary wins over this class attribute)."""
+class _SourceText:
+    """Where a page's body is in its source file, and the sha256 of the bytes it was parsed from."""
+
+    __slots__ = ("digest", "path", "start")
+
+    def __init__(self, path: str, digest: str, start: int) -> None:
+        self.path, self.digest, self.start = path, digest, start
+
+    def body(self) -> str:
+        path = Path(self.path)
+        data = read_plain(path)
+        if hashlib.sha256(data).hexdigest() != self.digest:
+            raise ContentError("the file changed while samizdat was building", SourceLocation(path),
+                               hint="build again")
+        return decode_text(data, path)[self.start:]
+
+
+class _ReadAgain:
+    """A page's body, read again from its source file each time it is asked for, and never kept.
+
+    Where a build keeps its state, no page holds its body: the main process of a cold build of 10,002
+    files held about 70 MB of them, shared with the render workers it forks, and each worker copied what
+    it touched. Now each worker reads the bodies of the pages it renders, and the main process the few
+    it needs (a translation's source, for its paragraphs' hash). The bytes must still hash to what was
+    parsed: a file changed since is an error, not a page rendered from another text than its front
+    matter's. The store does not keep the bodies either: the source files are the site's own copy."""
 
     def __get__(self, page: object, owner: type | None = None) -> str:
         if page is None:
             return self  # type: ignore[return-value]
-        reader: _BodyReader = page.__dict__["_reader"]
-        body = reader.read()
-        object.__setattr__(page, "body", body)
-        return body
+        source: _SourceText = page.__dict__["_source"]
+        return source.body()
 
 
-class _BodyReader:
-    __slots__ = ("path", "store")
+class _ParsedPage(Page):
+    """A page this build parsed: the same fields, its body read again from the file when asked for."""
 
-    def __init__(self, store: Store, path: str) -> None:
-        self.store, self.path = store, path
-
-    def read(self) -> str:
-        rows = self.store.rows("SELECT body FROM sources WHERE path = ?", (self.path,))
-        return _body_text(rows[0][0] if rows else None)
+    body = _ReadAgain()  # type: ignore[assignment]
 
 
-def _body_text(stored: object) -> str:
-    try:
-        if not isinstance(stored, bytes):
-            raise ValueError("no body")
-        return str(stored, "utf-8")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
+class _StoredFrontMatter(FrontMatter):
+    body = _ReadAgain()  # type: ignore[assignment]
 
 
-BODIES_AT_ONCE = 500  # paths in one query: SQLite takes up to 32,766 parameters
-
-
-def read_bodies(pages: list[Page]) -> None:
-    """The bodies of the pages kept in the store that are still unread, read now, a few hundred to a query.
-    For the pages that forked workers will render: a worker must never use the store's connection, which
-    the main process holds a transaction open on (SQLite's own rule: a connection does not cross a fork)."""
-    unread: dict[str, list[Any]] = {}
-    stores: dict[str, Store] = {}
-    for page in pages:
-        if isinstance(page, _StoredPage) and "body" not in page.__dict__:
-            reader: _BodyReader = page.__dict__["_reader"]
-            unread.setdefault(reader.path, []).append(page)
-            stores[reader.path] = reader.store
-    paths = list(unread)
-    for start in range(0, len(paths), BODIES_AT_ONCE):
-        part = paths[start: start + BODIES_AT_ONCE]
-        store = stores[part[0]]  # one store: the pages of one build
-        marks = ", ".join("?" * len(part))
-        found = dict(store.rows(f"SELECT path, body FROM sources WHERE path IN ({marks})", tuple(part)))
-        for path in part:
-            body = _body_text(found.get(path))
-            for page in unread[path]:
-                object.__setattr__(page, "body", body)
-                if "body" not in page.front_matter.__dict__:
-                    object.__setattr__(page.front_matter, "body", body)
+def _read_again(page: Page, source: _SourceText) -> Page:
+    """The page, its body (and its front matter's) read again from the file when asked for."""
+    front = object.__new__(_StoredFrontMatter)
+    front.__dict__.update({name: value for name, value in page.front_matter.__dict__.items() if name != "body"},
+                          _source=source)
+    made = object.__new__(_ParsedPage)
+    made.__dict__.update({name: value for name, value in page.__dict__.items() if name != "body"},
+                         front_matter=front, _source=source)
+    return made
 
 
 class _Path:
@@ -283,38 +275,33 @@ class _Path:
 
 
 class _StoredPage(Page):
-    """A page parsed by an earlier build: the same fields, its body read from the store when first asked for
-    (a one-edit build renders a few pages; the rest of the bodies stay on disk)."""
+    """A page parsed by an earlier build: the same fields, its body read from the file when asked for."""
 
-    body = _Body()  # type: ignore[assignment]
+    body = _ReadAgain()  # type: ignore[assignment]
     path = _Path()  # type: ignore[assignment]
 
 
-class _StoredFrontMatter(FrontMatter):
-    body = _Body()  # type: ignore[assignment]
-
-
-def _stored(cls: type, reader: _BodyReader, **fields: object) -> Any:
-    """An instance of the frozen dataclass `cls` with every field but its body, which `reader` gives."""
+def _stored(cls: type, source: _SourceText, **fields: object) -> Any:
+    """An instance of the frozen dataclass `cls` with every field but its body, which `source` gives."""
     made = object.__new__(cls)
-    made.__dict__.update(fields, _reader=reader)  # as the dataclass's own __init__ stores them, one at a time
+    made.__dict__.update(fields, _source=source)  # as the dataclass's own __init__ stores them, one at a time
     return made
 
 
-def _unpack(row: tuple[object, ...], config: SiteConfig, store: Store) -> Known:
+def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
     try:
-        path_text, stat_text, digest, fields_text, body_type = row
-        if not (isinstance(stat_text, str) and isinstance(fields_text, str) and body_type == "blob"):
+        path_text, stat_text, digest, fields_text = row
+        if not (isinstance(stat_text, str) and isinstance(fields_text, str)):
             raise ValueError("a column of the wrong type")
         stat, fields = _loads(stat_text), _loads(fields_text)
         (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks,
-         paragraphs) = fields
+         paragraphs, start) = fields
         if not (isinstance(stat, list) and len(stat) == 4 and all(type(number) is int for number in stat)):
             raise ValueError("a file's stat of the wrong shape")
-        texts = (digest, path, code, key, title, layout, url, output, description, paragraphs, *lines)
+        texts = (path_text, digest, path, code, key, title, layout, url, output, description, paragraphs, *lines)
         if (not isinstance(lines, list) or not all(isinstance(text, str) for text in texts)
-                or type(body_line) is not int):
+                or type(body_line) is not int or type(start) is not int or start < 0):
             raise ValueError("a field of the wrong type")
         language = config.language(code)
         data, date = from_plain(data), from_plain(date)
@@ -323,12 +310,12 @@ def _unpack(row: tuple[object, ...], config: SiteConfig, store: Store) -> Known:
             raise ValueError("a field of the wrong type")
     except (ValueError, TypeError, RecursionError) as exc:
         raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
-    reader = _BodyReader(store, str(path_text))
-    front_matter = _stored(_StoredFrontMatter, reader, data=data, body_line=body_line, lines=tuple(lines))
-    page = _stored(_StoredPage, reader, _path_text=path, language=language, key=key, title=title, layout=layout,
+    assert isinstance(path_text, str) and isinstance(digest, str)
+    source = _SourceText(path_text, digest, start)
+    front_matter = _stored(_StoredFrontMatter, source, data=data, body_line=body_line, lines=tuple(lines))
+    page = _stored(_StoredPage, source, _path_text=path, language=language, key=key, title=title, layout=layout,
                    url=url, output_path=output, body_line=body_line, front_matter=front_matter, date=date,
                    description=description, scheduled=False)
-    assert isinstance(digest, str)
     parsed = Parsed(page, tuple((line, text) for line, text in marks), digest, paragraphs)
     return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed)
 

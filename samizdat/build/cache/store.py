@@ -28,13 +28,13 @@ from pathlib import Path
 from samizdat.engine import engine_id
 from samizdat.sealed import CacheDamaged, site_cache
 
-FORMAT = 7  # raise when a table changes shape: an older file is emptied, not misread
+FORMAT = 8  # raise when a table changes shape: an older file is emptied, not misread
 # A row's columns are stored in this order, and a large value spills onto a chain of pages that must be
 # walked to reach what follows it: the small columns a build reads of every page come first.
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (path TEXT PRIMARY KEY, config TEXT NOT NULL, stat TEXT NOT NULL, digest TEXT NOT NULL,
-                      fields TEXT NOT NULL, body BLOB NOT NULL);
+                      fields TEXT NOT NULL);
 CREATE TABLE pages (output TEXT PRIMARY KEY, signature TEXT NOT NULL, scripts TEXT NOT NULL, reads BLOB NOT NULL,
                     digest TEXT NOT NULL, policy TEXT NOT NULL, media INTEGER NOT NULL, content_hash BLOB NOT NULL,
                     search_hash BLOB NOT NULL, search TEXT NOT NULL, content BLOB NOT NULL, html BLOB NOT NULL);
@@ -82,8 +82,8 @@ class Store:
         """A connection must not cross a fork (SQLite's rule): a worker that reached it would read pages the
         main process is changing in its open transaction, and, told the file was damaged, remove it."""
         if os.getpid() != self._owner:
-            raise RuntimeError("the build store was used from a forked worker: read what workers need before "
-                               "they start (build/parallel.py, before_fork)")
+            raise RuntimeError("the build store was used from a forked worker: what workers need must be read "
+                               "before they start, or from elsewhere (the source files: cache/sources.py)")
 
     def rows(self, sql: str, parameters: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         if self.db is None:
