@@ -241,3 +241,29 @@ def test_a_source_changed_during_the_build_stops_it(tmp_path: Path, capsys: pyte
     assert main(["build", str(site), "-o", str(out)]) == 0
     assert "A second edit" in (out / "en/about/index.html").read_text(encoding="utf-8")
     assert published(out) == cold_reference(tmp_path, site, "edited")
+
+
+def test_a_source_made_a_link_during_the_build_is_not_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page put in place of a link to a file outside the site, between parsing and rendering: its body
+    is never read through the link, and the build stops naming the page."""
+    import samizdat.build.pipeline as pipeline
+
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    outside = tmp_path / "secret.md"
+    about = site / "content/en/about.md"
+    outside.write_text(about.read_text(encoding="utf-8"), encoding="utf-8")  # the same bytes, even
+    render = pipeline.render_site_pages
+
+    def linked_meanwhile(*args: object, **kwargs: object) -> object:
+        about.unlink()
+        about.symlink_to(outside)
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "render_site_pages", linked_meanwhile)
+    capsys.readouterr()
+    assert main(["build", str(site), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "content/en/about.md" in err and "changed while samizdat was building" in err
+    assert not out.exists() or not any(out.iterdir())
