@@ -130,7 +130,8 @@ DAMAGES: list[tuple[str, Callable[[Path], None]]] = [
     ("a read's page of the wrong type", sql("UPDATE reads SET page = x'00' WHERE id = (SELECT max(id) FROM reads)")),
     ("source fields of the wrong shape", sql("UPDATE sources SET fields = '[\"x\"]'")),
     ("source stat of the wrong shape", sql("UPDATE sources SET stat = '[1, 2]'")),
-    ("source body of the wrong type", sql("UPDATE sources SET body = 5")),
+    ("source body start of the wrong type", sql("UPDATE sources SET fields = json_replace(fields, '$[14]', 'x')")),
+    ("source body start negative", sql("UPDATE sources SET fields = json_replace(fields, '$[14]', -1)")),
     ("record of the wrong shape", sql("UPDATE record SET value = '{\"fingerprint\": 7}'")),
     ("record not JSON", sql("UPDATE record SET value = '{'")),
     ("a table missing", sql("DROP TABLE reads")),
@@ -163,6 +164,26 @@ def test_a_damaged_store_means_one_note_and_a_cold_build(sandbox: Sandbox, capsy
     sandbox.assert_untouched()
     again = sandbox.build(capsys)  # the thrown-away store was replaced by a good one
     assert again.code == 0 and "note:" not in again.err
+
+
+def test_a_body_start_out_of_place_means_one_note_and_a_cold_build(sandbox: Sandbox,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A kept page's body is read from its file from where the store says it starts: a place that is not
+    where front matter ends (or the file's start) is damage, found when the page renders again (here, for
+    a layout changed), and the page is not rendered from a piece of its text."""
+    site = sandbox.write({"content/en/about.md": "---\ntitle: About\n---\nWho we are.\n",
+                          "content/en/news/2026-01-01-post.md": "---\ntitle: Post\n---\nNews of the day.\n"})
+    assert sandbox.build(capsys).code == 0
+    sql("UPDATE sources SET fields = json_replace(fields, '$[14]', 3)")(store_path(site))
+    (site / "templates").mkdir()
+    (site / "templates/default.html").write_text('{% extends "base.html" %}\n{% block main %}<article>'
+                                                 "{{ page.content }}</article>{% endblock %}\n", encoding="utf-8")
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0, outcome.err
+    notes = [line for line in outcome.err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "build cache" in notes[0] and "from scratch" in notes[0], outcome.err
+    assert "Who we are." in (sandbox.out / "en/about/index.html").read_text(encoding="utf-8")
+    assert output_of(sandbox.out) == cold_build(sandbox, capsys)
 
 
 def test_a_store_of_another_version_is_emptied_quietly(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:

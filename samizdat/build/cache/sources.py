@@ -223,7 +223,16 @@ class _SourceText:
         if data is None or hashlib.sha256(data).hexdigest() != self.digest:
             raise ContentError("the file changed while samizdat was building", SourceLocation(path),
                                hint="build again")
-        return decode_text(data, path)[self.start:]
+        text = decode_text(data, path)
+        if not _body_starts(text, self.start):
+            raise CacheDamaged("a parsed page does not have the shape samizdat writes (where its body starts)")
+        return text[self.start:]
+
+
+def _body_starts(text: str, start: int) -> bool:
+    """Whether a body can start at `start`: the file's start, or right after front matter's closing line
+    (split_front_matter)."""
+    return start == 0 or text[max(0, start - 5):start] == "\n---\n" or (start == len(text) and text.endswith("\n---"))
 
 
 class _ReadAgain:
