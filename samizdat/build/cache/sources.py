@@ -31,7 +31,7 @@ from samizdat.content.frontmatter import FrontMatter
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef, decode_text, read_plain
-from samizdat.content.translation_status import KeptRows
+from samizdat.content.translation_status import KeptRows, body_hash
 from samizdat.errors import ContentError, SamizdatError, SourceLocation, raise_all
 from samizdat.sealed import CacheDamaged
 
@@ -128,9 +128,15 @@ class ParseCache:
         self.pending.add(key)
         source = ref.read(data)  # the bytes just hashed: the digest names exactly the page parsed
         page = make_page(source, config)
-        if self.store.db is not None and source.text.endswith(page.body):  # it always does (split_front_matter)
-            page = _read_again(page, _SourceText(key, digest, len(source.text) - len(page.body)))
-        return Known(stat, digest, Parsed(page, tuple(find_placeholders(source.text)), digest))
+        marks = tuple(find_placeholders(source.text))
+        if self.store.db is None or not source.text.endswith(page.body):  # it always does (split_front_matter)
+            return Known(stat, digest, Parsed(page, marks, digest))
+        # The body is let go here, and read again from the file when a stage asks. The translation status
+        # asks for the body of each translated page's source, mostly a page in the site's first language:
+        # its paragraphs' hash is worked out now, while the text is at hand.
+        hashed = body_hash(page.body) if page.language == config.default_language else ""
+        page = _read_again(page, _SourceText(key, digest, len(source.text) - len(page.body)))
+        return Known(stat, digest, Parsed(page, marks, digest, hashed))
 
     def paragraphs(self) -> Paragraphs:
         """Source path → body_hash of its page, as far as an earlier build worked it out."""
