@@ -129,7 +129,9 @@ class ParseCache:
         source = ref.read(data)  # the bytes just hashed: the digest names exactly the page parsed
         page = make_page(source, config)
         marks = tuple(find_placeholders(source.text))
-        if self.store.db is None or not source.text.endswith(page.body):  # it always does (split_front_matter)
+        # Where nothing is kept (the dev server) the page keeps its body. The body is the end of the text
+        # (split_front_matter), which is checked, not assumed, before the page is told where to find it.
+        if self.store.db is None or not source.text.endswith(page.body):
             return Known(stat, digest, Parsed(page, marks, digest))
         # The body is let go here, and read again from the file when a stage asks. The translation status
         # asks for the body of each translated page's source, mostly a page in the site's first language:
@@ -247,7 +249,8 @@ class _ReadAgain:
     Where a build keeps its state, no page holds its body: the main process of a cold build of 10,002
     files held about 70 MB of them, shared with the render workers it forks, and each worker copied what
     it touched. Now each worker reads the bodies of the pages it renders, and the main process the few
-    it needs (a translation's source, for its paragraphs' hash). The bytes must still hash to what was
+    it needs (a translation's source in another language than the site's first, for its paragraphs'
+    hash, once; ParseCache._known hashes the others while it parses). The bytes must still hash to what was
     parsed: a file changed since is an error, not a page rendered from another text than its front
     matter's. The store does not keep the bodies either: the source files are the site's own copy."""
 
@@ -264,13 +267,15 @@ class _ParsedPage(Page):
     body = _ReadAgain()  # type: ignore[assignment]
 
 
-class _StoredFrontMatter(FrontMatter):
+class _FrontMatterReadAgain(FrontMatter):
+    """The front matter of a _ParsedPage or a _StoredPage, whose body is the page's."""
+
     body = _ReadAgain()  # type: ignore[assignment]
 
 
 def _read_again(page: Page, source: _SourceText) -> Page:
     """The page, its body (and its front matter's) read again from the file when asked for."""
-    front = object.__new__(_StoredFrontMatter)
+    front = object.__new__(_FrontMatterReadAgain)
     front.__dict__.update({name: value for name, value in page.front_matter.__dict__.items() if name != "body"},
                           _source=source)
     made = object.__new__(_ParsedPage)
@@ -330,7 +335,7 @@ def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
         raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
     assert isinstance(path_text, str) and isinstance(digest, str)
     source = _SourceText(path_text, digest, start)
-    front_matter = _stored(_StoredFrontMatter, source, data=data, body_line=body_line, lines=tuple(lines))
+    front_matter = _stored(_FrontMatterReadAgain, source, data=data, body_line=body_line, lines=tuple(lines))
     page = _stored(_StoredPage, source, _path_text=path, language=language, key=key, title=title, layout=layout,
                    url=url, output_path=output, body_line=body_line, front_matter=front_matter, date=date,
                    description=description, scheduled=False)
