@@ -118,12 +118,13 @@ def _hugo(engines: Engines, series: Series, name: str, cold: bool) -> None:
 
 
 def _store_files(site: Path) -> list[Path]:
-    """The site's build store in the user's cache folder (samizdat/build/cache/store.py), with its journal and
-    the folder of image and document files beside it."""
+    """The site's build store in the user's cache folder (samizdat/build/cache/store.py), with its journals
+    (a killed build leaves a hot one, which SQLite would roll back into a fresh store) and the folder of
+    image and document files beside it."""
     from samizdat.build.cache.store import store_path
 
     path = store_path(site)
-    return [*(Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")), path.with_suffix(".files")]
+    return [*(Path(f"{path}{suffix}") for suffix in ("", "-journal", "-wal", "-shm")), path.with_suffix(".files")]
 
 
 def _output_files(out: Path) -> list[Path]:
