@@ -91,6 +91,24 @@ def test_chunk_json_is_byte_for_byte_the_standard_librarys() -> None:
     odd = [["en/x/", "lone \ud800 surrogate", "", "p", "big"], 2**70]
     assert chunks.decode(chunks.encode("en-d0", odd)) == odd
 
+
+def test_postings_as_arrays_are_written_as_their_lists() -> None:
+    """A term bucket holds views into the postings' one array (postings.TermArrays): both writers, orjson
+    and the standard library it falls back to (for a lone surrogate in a term), write each as its list."""
+    import json
+
+    import numpy as np
+
+    flat = np.array([0, 120, 3, 85, 7, 2**31 - 1], dtype=np.int64)
+    for numbers in (flat, flat[:4].astype(np.int32)):
+        as_lists = {"zz": numbers[2:].tolist(), "a": [["", "s"], numbers[:2].tolist()]}
+        as_views = {"zz": numbers[2:], "a": [["", "s"], numbers[:2]]}
+        assert chunks.to_json(as_views) == json.dumps(as_lists, ensure_ascii=False, separators=(",", ":"),
+                                                      sort_keys=True).encode()
+        odd = {"lone \ud800": numbers[2:], "a": [["s"], numbers[:2]]}
+        assert chunks.decode(chunks.encode("en-x0", odd)) == {"lone \ud800": numbers[2:].tolist(),
+                                                              "a": [["s"], numbers[:2].tolist()]}
+
 def _index(docs: dict[str, tuple[str, str, str]], code: str = "ru") -> dict[str, bytes]:
     """docs: path → (title, text, kind)."""
     return build_language_index(code, [entry_of(SearchDoc(path, title, "", kind, text))

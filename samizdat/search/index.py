@@ -105,24 +105,24 @@ def add_manifest(code: str, files: dict[str, bytes], documents: int, buckets: in
 
 
 def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> tuple[dict[str, bytes], Stems]:
-    """Every term bucket's file, and the language's Stems. A bucket is written as soon as its terms are
-    known, from views into the postings' one array (postings.TermArrays): only one bucket's terms are
-    ever Python objects at a time."""
+    """Every term bucket's file, and the language's Stems. The terms are sorted into buckets by number;
+    a bucket is then written from views into the postings' one array (postings.TermArrays), so only one
+    bucket's terms are ever objects at a time."""
     from samizdat.search.postings import term_arrays  # NumPy: loaded when a language is filed, not to render a page
 
     found = term_arrays(code, numbered)
-    terms = list(found.terms())
     in_bucket: dict[str, list[list[int]]] = {HANGUL: [[] for _ in range(buckets)], OTHER: [[] for _ in range(buckets)]}
-    for i, term in enumerate(terms):
-        if term.kind == HANGUL:
-            in_bucket[HANGUL][bucket(term.name, buckets)].append(i)
+    for i, number in enumerate(found.numbers):
+        kind, name = found.names[number]
+        if kind == HANGUL:
+            in_bucket[HANGUL][bucket(name, buckets)].append(i)
         else:
-            for number in stem_buckets(term.name, term.endings, buckets):
-                in_bucket[OTHER][number].append(i)
+            for place in stem_buckets(name, found.endings[number], buckets):
+                in_bucket[OTHER][place].append(i)
     files: dict[str, bytes] = {}
     for kind, table in in_bucket.items():
         for n, held in enumerate(table):
-            payload = {terms[i].name: terms[i].listed if kind == HANGUL else [terms[i].endings, terms[i].listed]
-                       for i in held}
+            terms = [found.term(i) for i in held]
+            payload = {term.name: term.listed if kind == HANGUL else [term.endings, term.listed] for term in terms}
             files[index_path(code, f"{kind}{n}")] = encode_file(code, f"{kind}{n}", payload)
     return files, word_stems(code, found.pages)

@@ -34,7 +34,7 @@ class Postings:
     pages: dict[str, int] = field(default_factory=dict)  # each distinct word → how many pages hold it (refile.py)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     kind: str  # HANGUL or OTHER (tokens.py)
     name: str  # a Korean term or a stem
@@ -46,7 +46,7 @@ class Term:
 class TermArrays:
     """The postings of every term, in one array of numbers, not a Python list a term: at 10,000 pages the
     lists of a language held several million numbers, eight bytes each and more, all at once. A term's
-    list is a view (`terms()`), which a chunk is written from and which then goes (index.py)."""
+    list is a view (`term(i)`), which a chunk is written from and which then goes (index.py)."""
 
     names: list[tuple[str, str]]  # term number → (kind, term)
     endings: dict[int, set[str]]  # a stem's term number → the endings of its words
@@ -55,11 +55,14 @@ class TermArrays:
     flat: np.ndarray  # [gap, weight, …] of every term with postings, one after another
     pages: dict[str, int]  # each distinct word → how many pages hold it (refile.py)
 
+    def term(self, i: int) -> Term:
+        """The i-th term that has postings."""
+        kind, name = self.names[self.numbers[i]]
+        endings = sorted(self.endings[self.numbers[i]]) if kind == "x" else []
+        return Term(kind, name, endings, self.flat[2 * self.bounds[i]: 2 * self.bounds[i + 1]])
+
     def terms(self) -> Iterator[Term]:
-        for i, number in enumerate(self.numbers):
-            kind, name = self.names[number]
-            endings = sorted(self.endings[number]) if kind == "x" else []
-            yield Term(kind, name, endings, self.flat[2 * self.bounds[i]: 2 * self.bounds[i + 1]])
+        return map(self.term, range(len(self.numbers)))
 
 
 class _Terms:
@@ -207,11 +210,12 @@ def _sorted_with(key: np.ndarray, pair: np.ndarray) -> tuple[np.ndarray, np.ndar
     if not len(key) or int(key.max()) >= 2**31 or int(pair.max()) >= 2**32:
         order = np.argsort(key)
         return key[order], pair[order]
+    pair_type = pair.dtype
     key <<= 32
     key |= pair
     del pair
     key.sort()
-    pair = (key & 0xFFFFFFFF).astype(np.int32 if int(key.max() & 0xFFFFFFFF) < 2**31 else np.int64)
+    pair = (key & 0xFFFFFFFF).astype(pair_type)
     key >>= 32
     return key, pair
 

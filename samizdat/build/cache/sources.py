@@ -117,7 +117,7 @@ class ParseCache:
         known = self.entries.get(key)
         if known is not None and known.stat == stat:
             page = known.parsed.page
-            if isinstance(page, _StoredPage) and "path" not in page.__dict__:
+            if isinstance(page, _ParsedPage) and "path" not in page.__dict__:
                 object.__setattr__(page, "path", ref.path)  # the same file: `key` is this path's text
             return known
         self.dirty.add(key)
@@ -261,27 +261,20 @@ class _ReadAgain:
         return source.body()
 
 
-class _ParsedPage(Page):
-    """A page this build parsed: the same fields, its body read again from the file when asked for."""
-
-    body = _ReadAgain()  # type: ignore[assignment]
-
-
 class _FrontMatterReadAgain(FrontMatter):
-    """The front matter of a _ParsedPage or a _StoredPage, whose body is the page's."""
+    """The front matter of a _ParsedPage, whose body is the page's."""
 
     body = _ReadAgain()  # type: ignore[assignment]
 
 
 def _read_again(page: Page, source: _SourceText) -> Page:
-    """The page, its body (and its front matter's) read again from the file when asked for."""
-    front = object.__new__(_FrontMatterReadAgain)
-    front.__dict__.update({name: value for name, value in page.front_matter.__dict__.items() if name != "body"},
-                          _source=source)
-    made = object.__new__(_ParsedPage)
-    made.__dict__.update({name: value for name, value in page.__dict__.items() if name != "body"},
-                         front_matter=front, _source=source)
-    return made
+    """The page this build parsed, its body (and its front matter's) read again from the file when asked for."""
+    front = _stored(_FrontMatterReadAgain, source, **_without_body(page.front_matter))
+    return _stored(_ParsedPage, source, **{**_without_body(page), "front_matter": front})
+
+
+def _without_body(made: object) -> dict[str, object]:
+    return {name: value for name, value in made.__dict__.items() if name != "body"}
 
 
 class _Path:
@@ -297,8 +290,10 @@ class _Path:
         return path
 
 
-class _StoredPage(Page):
-    """A page parsed by an earlier build: the same fields, its body read from the file when asked for."""
+class _ParsedPage(Page):
+    """A page parsed by this build or an earlier one, where the build keeps its state: the same fields, its
+    body read again from the file when asked for. One kept from an earlier build makes its path when first
+    asked (_Path); one parsed now holds it (a value in the instance's dictionary wins)."""
 
     body = _ReadAgain()  # type: ignore[assignment]
     path = _Path()  # type: ignore[assignment]
@@ -336,7 +331,7 @@ def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
     assert isinstance(path_text, str) and isinstance(digest, str)
     source = _SourceText(path_text, digest, start)
     front_matter = _stored(_FrontMatterReadAgain, source, data=data, body_line=body_line, lines=tuple(lines))
-    page = _stored(_StoredPage, source, _path_text=path, language=language, key=key, title=title, layout=layout,
+    page = _stored(_ParsedPage, source, _path_text=path, language=language, key=key, title=title, layout=layout,
                    url=url, output_path=output, body_line=body_line, front_matter=front_matter, date=date,
                    description=description, scheduled=False)
     parsed = Parsed(page, tuple((line, text) for line, text in marks), digest, paragraphs)
