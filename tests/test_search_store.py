@@ -3,9 +3,11 @@ from the build store, and files only the edited language again: the files are th
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -62,14 +64,18 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
 
     db = sqlite3.connect(store_path(site))
     (packed,) = db.execute("SELECT data FROM generated WHERE output = ?", (STORED + "en",)).fetchone()
-    filing = _unpacked(packed, "en")
+    filing = _unpacked(packed, "en", SimpleNamespace(read=lambda path, digest: b""))
     assert filing is not None and filing.stems  # kept with what refiling it takes
     files = filing.files
     assert files and all(path.startswith("_search/en/") for path in files)
     russian = site / "content/ru/about.md"
+    script = b"<script>alert(1)</script>"
     for planted in ("index.html", "_search/en/../../index.html", "_search/en/m.css.html", "_search/ko/m.css"):
+        # The filing names the planted file, and the store holds it under the hash the filing gives
         db.execute("UPDATE generated SET data = ? WHERE output = ?",
-                   (_packed(replace(filing, files=files | {planted: b"<script>alert(1)</script>"})), STORED + "en"))
+                   (_packed(replace(filing, files=files.changed({planted: script}))), STORED + "en"))
+        db.execute("INSERT OR REPLACE INTO generated VALUES (?, ?, ?)",
+                   (planted, hashlib.sha256(script).hexdigest(), script))
         db.commit()
         samizdat.search.stage._FILED.clear()  # a new process: the kept row is all it has for English
         russian.write_text(russian.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change
@@ -80,3 +86,70 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
         assert all(b"alert(1)" not in (out / rel).read_bytes() for rel in now), planted
         assert not (out / "_search/en/m.css.html").exists()
     db.close()
+
+
+def test_index_files_stay_in_the_store_until_publication_reads_the_changed_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build with a store holds none of the index's bytes once a language is filed: each file is read
+    from the store when publication needs it, and a one-edit build reads only the files it changed."""
+    from samizdat.build.cache.caches import BuildCaches
+    from samizdat.build.cache.generated import GeneratedCache
+    from samizdat.build.pipeline import render_site
+    from samizdat.build.writer import write_output
+
+    reads: list[str] = []
+    real = GeneratedCache.read
+    monkeypatch.setattr(GeneratedCache, "read",
+                        lambda cache, path, inputs: reads.append(path) or real(cache, path, inputs))
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    for edit in ("", "\nA word added: solidarity.\n"):
+        page = site / "content/en/about.md"
+        page.write_text(page.read_text(encoding="utf-8") + edit, encoding="utf-8")
+        samizdat.search.stage._FILED.clear()
+        caches = BuildCaches.on_disk(site)
+        output = render_site(site, caches=caches)
+        index = [rel for rel in output.pages if rel.startswith("_search/")]
+        assert len(index) > 6
+        stored = [output.pages.as_stored(rel) for rel in index]
+        assert all(found is not None for found in stored)  # a reader and a hash: no bytes held
+        # Before publication: nothing in a first build; the chunks the edit lands in, in a refiling
+        assert all(path.startswith("_search/en/") for path in reads) and bool(reads) == bool(edit)
+        reads.clear()
+        output.written = write_output(out, output.pages, output.copies, output.timings, published=caches.save,
+                                      made_here=bool(edit))  # the output is the last build's (command.py)
+        caches.store.close()
+        if not edit:
+            assert sorted(reads) == sorted(index)  # a first build writes every file: each read once
+        else:  # the English files the edit changed, no other language's
+            assert reads and all(path.startswith("_search/en/") for path in reads)
+            assert len(reads) < sum(rel.startswith("_search/en/") for rel in index)
+        reads.clear()
+    assert search_files(out) == {rel: hashlib.sha256((out / rel).read_bytes()).hexdigest()
+                                 for rel in search_files(out)}
+
+
+def test_an_index_file_altered_in_the_store_is_damage_not_output(tmp_path: Path, run_cli) -> None:
+    """A kept index file is published only if its bytes hash to what its language's filing names: other
+    bytes in its row (a damaged or hostile store) throw the store away, and the build goes on cold."""
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert run_cli("build", site, "-o", out).code == 0
+    db = sqlite3.connect(store_path(site))
+    altered = db.execute("UPDATE generated SET data = ? WHERE output LIKE '_search/en/%'",
+                         (b":root{--x:\"<script>alert(1)</script>\"}",)).rowcount
+    db.commit()
+    db.close()
+    assert altered >= 2
+    for rel in search_files(out):
+        (out / rel).unlink()  # so that publication must read every kept file, not find it in the output
+    page = site / "content/ru/about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change
+    samizdat.search.stage._FILED.clear()
+    result = run_cli("build", site, "-o", out)
+    assert result.code == 0, result.err
+    assert "was thrown away" in result.err
+    with cold_user_cache(tmp_path / "cold-cache"):
+        assert run_cli("build", site, "-o", tmp_path / "cold").code == 0
+    assert search_files(out) == search_files(tmp_path / "cold")
+    assert all(b"alert(1)" not in (out / rel).read_bytes() for rel in search_files(out))

@@ -34,7 +34,7 @@ def secure(config: SiteConfig, outputs: Outputs, scripts: set[str], site_headers
             changed[rel] = _with_policy(pages[rel], policy)
     headers = {rel: data for rel, data in policy_files(policy, site_headers, site_htaccess).items()
                if rel not in outputs.copies}  # a site file of that name was checked and is published instead
-    return outputs.replace(pages=pages.replace(changed), files={**outputs.files, **headers})
+    return outputs.replace(pages=pages.replace(changed), files=outputs.files.replace(headers))
 
 
 def _with_policy(page: bytes, policy: SecurityPolicy) -> bytes:
@@ -45,21 +45,24 @@ def publishing_touches(config: SiteConfig, outputs: Outputs, relative: bool, com
     """Onion-Location headers, relative URLs for mirrors, precompressed copies: they see the final URLs."""
     # The pages stay a `Pages` (build/output.py): one no touch changes keeps what it knows of itself (publication
     # then needs neither its bytes nor their hash).
-    pages, files, copies = outputs.pages, dict(outputs.files), dict(outputs.copies)
+    # So do the files: the search index's stay in the build store unless a touch reads them.
+    pages, files, copies = outputs.pages, outputs.files, dict(outputs.copies)
     if config.publish.onion and onion.HEADERS_FILE not in copies:
         html = [rel for rel in dict.fromkeys([*files, *pages]) if rel.endswith(".html")]
-        files[onion.HEADERS_FILE] += onion.headers_file(config.publish.onion, html)
+        files = files.replace({onion.HEADERS_FILE: files[onion.HEADERS_FILE]
+                               + onion.headers_file(config.publish.onion, html)})
     if relative:
         text_copies = {rel: path.read_bytes() for rel, path in copies.items() if rel.endswith((".html", ".css"))}
         in_memory = {**files, **pages}
         changed = relativize_outputs(config.base_url, in_memory, text_copies, in_memory.keys() | copies.keys())
         pages = pages.replace({rel: data for rel, data in changed.items() if rel in pages})
-        files |= {rel: data for rel, data in changed.items() if rel not in pages}  # a rewritten copy: from memory now
+        # a rewritten copy: from memory now
+        files = files.replace({rel: data for rel, data in changed.items() if rel not in pages})
         copies = {rel: path for rel, path in copies.items() if rel not in changed}
     if compress:
         from samizdat.outputs.precompress import precompress  # and Brotli, for a site that asks for it
 
-        files |= precompress({**files, **pages}, copies)
+        files = files.replace(precompress({**files, **pages}, copies))
     return Outputs.of(pages, files, copies)
 
 

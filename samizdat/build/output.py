@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from samizdat.build.nothing_changed import NothingChanged
 from samizdat.build.timings import Timings
@@ -21,48 +21,121 @@ if TYPE_CHECKING:  # "nothing changed" is answered without the config and its lo
     from samizdat.images.report import ImageReport
 
 
+class HashedFiles(Protocol):
+    """Files kept outside the process's memory, each read when asked for, their hashes known without
+    their bytes (a language's search index files: search/files.py)."""
+
+    def __getitem__(self, rel: str) -> bytes: ...
+
+    def __iter__(self) -> Iterator[str]: ...
+
+    def digest(self, rel: str) -> str: ...
+
+
 class Pages(Mapping[str, bytes]):
-    """Output path → HTML, read-only. A page no stage has rewritten since it was rendered keeps its
+    """Output path → bytes, read-only. A page no stage has rewritten since it was rendered keeps its
     `FinalPage` (`as_rendered`), whose facts (the hash of its bytes, its policy tag, whether it shows an
     image) answer a later stage without the bytes: a page kept from the last build has them in the store
-    only (build/cache/pages.py), and a one-edit build reads them for the few pages it changes."""
+    only (build/cache/pages.py), and a one-edit build reads them for the few pages it changes. Files
+    `kept` (HashedFiles) are read each time they are asked for, and publication asks only for those the
+    output lacks (`as_stored`)."""
 
-    __slots__ = ("_bytes", "_rendered")
+    __slots__ = ("_bytes", "_kept", "_kept_names", "_rendered")
 
     def __init__(self, rendered: Mapping[str, FinalPage] | None = None,
-                 written: Mapping[str, bytes] | None = None) -> None:
+                 written: Mapping[str, bytes] | None = None, kept: HashedFiles | None = None) -> None:
         self._bytes: dict[str, bytes] = dict(written or {})
         self._rendered: dict[str, FinalPage] = {rel: page for rel, page in (rendered or {}).items()
                                                 if rel not in self._bytes}
+        self._kept = kept
+        self._kept_names: dict[str, None] = {} if kept is None else dict.fromkeys(
+            rel for rel in kept if rel not in self._bytes and rel not in self._rendered)
 
     def __getitem__(self, rel: str) -> bytes:
         data = self._bytes.get(rel)
         if data is not None:
             return data
-        return self._rendered[rel].html
+        page = self._rendered.get(rel)
+        if page is not None:
+            return page.html
+        if rel in self._kept_names:
+            assert self._kept is not None
+            return self._kept[rel]
+        raise KeyError(rel)
 
     def __contains__(self, rel: object) -> bool:
-        return rel in self._bytes or rel in self._rendered
+        return rel in self._bytes or rel in self._rendered or rel in self._kept_names
 
     def __iter__(self) -> Iterator[str]:
         yield from self._rendered
         yield from self._bytes
+        yield from self._kept_names
 
     def __len__(self) -> int:
-        return len(self._rendered) + len(self._bytes)
+        return len(self._rendered) + len(self._bytes) + len(self._kept_names)
 
     def as_rendered(self, rel: str) -> FinalPage | None:
         """The page as rendered, while no stage has given it other bytes."""
         return self._rendered.get(rel)
 
+    def as_stored(self, rel: str) -> tuple[Callable[[], bytes], str] | None:
+        """A reader of the bytes that does not keep them, and their sha256, for a file whose bytes need not
+        be in memory (a page as rendered, a kept file); None for bytes a stage made."""
+        page = self._rendered.get(rel)
+        if page is not None:
+            return page.read_html, page.digest
+        if rel in self._kept_names:
+            kept = self._kept
+            assert kept is not None
+            return (lambda: kept[rel]), kept.digest(rel)
+        return None
+
     def replace(self, changed: Mapping[str, bytes]) -> Pages:
         """These pages with new bytes; the rest as they are."""
-        return Pages(self._rendered, {**self._bytes, **changed}) if changed else self
+        return Pages(self._rendered, {**self._bytes, **changed}, self._kept_view()) if changed else self
 
     def beside(self, files: Mapping[str, bytes]) -> Pages:
         """These pages and other files (a page wins over a file of the same name)."""
-        return Pages(self._rendered, {**{rel: data for rel, data in files.items() if rel not in self},
-                                      **self._bytes})
+        if not isinstance(files, Pages):
+            return Pages(self._rendered, {**{rel: data for rel, data in files.items() if rel not in self},
+                                          **self._bytes}, self._kept_view())
+        if self._kept_names and files._kept_names:
+            raise ValueError("kept files on both sides")  # one store's: the search index's, which is a file
+        return Pages({**{rel: page for rel, page in files._rendered.items() if rel not in self}, **self._rendered},
+                     {**{rel: data for rel, data in files._bytes.items() if rel not in self}, **self._bytes},
+                     _Without(files._kept_view(), self) if files._kept_names else self._kept_view())
+
+    def _kept_view(self) -> HashedFiles | None:
+        return _Only(self._kept, self._kept_names) if self._kept_names else None
+
+
+class _Only:
+    """Of the kept files, the names a Pages still takes from them."""
+
+    __slots__ = ("_kept", "_names")
+
+    def __init__(self, kept: HashedFiles | None, names: Mapping[str, None] | Mapping[str, object]) -> None:
+        assert kept is not None
+        self._kept, self._names = kept, names
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self._names:
+            raise KeyError(rel)
+        return self._kept[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def digest(self, rel: str) -> str:
+        return self._kept.digest(rel)
+
+
+class _Without(_Only):
+    """Kept files but those a Pages has otherwise."""
+
+    def __init__(self, kept: HashedFiles | None, other: Pages) -> None:
+        assert kept is not None
+        super().__init__(kept, {rel: None for rel in kept if rel not in other})
 
 
 Item = TypeVar("Item")
@@ -101,13 +174,13 @@ class Outputs:
     published as they are. Read-only mappings: no stage can change what an earlier one handed on."""
 
     pages: Pages
-    files: Mapping[str, bytes]
+    files: Pages  # written from memory, or kept in the store and read when asked for (the search index)
     copies: Mapping[str, Path]
 
     @classmethod
     def of(cls, pages: Mapping[str, bytes], files: Mapping[str, bytes], copies: Mapping[str, Path]) -> Outputs:
-        return cls(pages if isinstance(pages, Pages) else Pages(written=pages), MappingProxyType(dict(files)),
-                   MappingProxyType(dict(copies)))
+        return cls(pages if isinstance(pages, Pages) else Pages(written=pages),
+                   files if isinstance(files, Pages) else Pages(written=files), MappingProxyType(dict(copies)))
 
     def replace(self, pages: Mapping[str, bytes] | None = None, files: Mapping[str, bytes] | None = None,
                 copies: Mapping[str, Path] | None = None) -> Outputs:

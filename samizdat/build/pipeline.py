@@ -27,6 +27,7 @@ from samizdat.build.timings import Timings
 from samizdat.content.drafts import next_due
 from samizdat.content.required import home_page_findings
 from samizdat.documents.stage import clean_documents
+from samizdat.heap import release_free_memory
 from samizdat.images.stage import process_site_images
 from samizdat.images.verify import verify_published
 from samizdat.outputs import paths
@@ -34,6 +35,7 @@ from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import syndication_outputs
+from samizdat.search.files import IndexFiles
 from samizdat.search.stage import search_outputs
 
 
@@ -51,6 +53,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(Store(None)))
         if caches and caches.parse:
             caches.parse.settle()  # the render cache has caught up with the parsed pages
+        release_free_memory()  # the workers' pages, filed: the build's peak comes later (heap.py)
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):
         contents = Column(rendered_site.pages, lambda page: page.content)  # read for the listed pages only
@@ -61,6 +64,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
     # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
     later: tuple[str, ...] = ()  # stages this build left out, whose files it therefore lacks
+    index = IndexFiles()  # the search index's files, read from the build store when asked for (search/files.py)
     if rendered_site.search and not options.search_index:
         later = ("search",)
     elif rendered_site.search:
@@ -69,10 +73,11 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
             prefetch = read_entries(caches.render) if caches is not None and caches.render is not None else None
             # The pages this build rendered anew had others before: their entries let a language be refiled.
             replaced = caches.render.replaced if caches is not None and caches.render is not None else {}
-            generated |= search_outputs(config, pages, {path: StoredSearchPage(page)
-                                                        for path, page in rendered_site.pages.items()},
-                                        on_disk, prefetch,
-                                        {path: StoredSearchPage(page) for path, page in replaced.items()})
+            index = search_outputs(config, pages, {path: StoredSearchPage(page)
+                                                   for path, page in rendered_site.pages.items()},
+                                   on_disk, prefetch,
+                                   {path: StoredSearchPage(page) for path, page in replaced.items()})
+            release_free_memory()  # each language's postings, dropped once its files were made
     if kept is not None and not later:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
@@ -80,8 +85,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         copies = static_files(config, site.theme.static_dir, site.content_files)
         # A feed's address stays reserved while the site has no feed: readers may come back to it.
         feeds = [paths.feed_path(language) for language in config.languages]
-        check_static_clashes(copies, pages, [*generated.keys() | set(feeds), HEADERS_FILE, NGINX_FILE,
-                                                HTACCESS_FILE])
+        check_static_clashes(copies, pages, [*generated.keys() | index.keys() | set(feeds), HEADERS_FILE,
+                                                NGINX_FILE, HTACCESS_FILE])
         products = caches.products if caches else None  # image, document and drawing results, kept in the store
         # SVG cleaned, HTML checked, _headers kept apart
         assets = publish_assets(copies, rendered_site.rules, products)
@@ -89,11 +94,10 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         replaced = assets.copies.keys() | assets.cleaned.keys()
         rendered = Pages(rendered_site.pages, {rel: data for rel, data in generated.items()
                                                if rel.endswith(".html") and rel not in replaced})
-        outputs = Outputs.of(
-            rendered,
-            {rel: data for rel, data in generated.items() if not rel.endswith(".html") and rel not in replaced}
-            | assets.cleaned,
-            assets.copies)
+        files = {rel: data for rel, data in generated.items() if not rel.endswith(".html") and rel not in replaced}
+        outputs = Outputs.of(rendered, Pages(written=files | assets.cleaned,
+                                             kept=index.changed({}, frozenset(replaced))),
+                             assets.copies)
     # Content may not run code or send readers away: the build stops; `samizdat check` lists findings.
     unsafe = [*rendered_site.unsafe, *assets.findings]
     if options.refuse_unsafe:

@@ -36,6 +36,7 @@ from samizdat.build.swap import exchange, recover_aside, remove_any, sync_file, 
 from samizdat.build.timings import Timings
 from samizdat.build.trees import LiveTree, Tree, sweep
 from samizdat.errors import OutputError, SourceLocation
+from samizdat.heap import release_free_memory
 
 WRITE_THREADS = 8  # creating files is latency-bound on many disks: 8 at once were 5× faster than one
 FSYNC_AT_MOST = 64  # changed names up to which single fsyncs beat one syncfs (which also flushes other programs' data)
@@ -108,6 +109,7 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
         with ThreadPoolExecutor(WRITE_THREADS) as pool, timings.stage("write"):
             plan = _plan(pages, copies, pool)
             prepared = _prepare_spare(where, plan, live, pool)
+        release_free_memory()  # what the writer threads read and wrote: the save and the clearing come next
         with timings.stage("sync"):
             _make_durable(where, prepared)
         with timings.stage("swap"):
@@ -155,13 +157,13 @@ def _plan(pages: Mapping[str, bytes], copies: Mapping[str, Path], pool: ThreadPo
     copied = {rel: source for rel, source in copies.items() if rel not in pages}
     digests = pool.map(_digest, copied.values())
     plan = {rel: Item(source, digest) for (rel, source), digest in zip(copied.items(), digests, strict=True)}
-    # A page as rendered knows the hash of its bytes: one kept in the build store is read only if the live
-    # output does not hold it already (`Pages`, build/output.py).
-    as_rendered = getattr(pages, "as_rendered", None)
+    # A page as rendered, or a file kept in the build store, knows the hash of its bytes: one in the store is
+    # read only if the live output does not hold it already (`Pages`, build/output.py).
+    as_stored = getattr(pages, "as_stored", None)
     for rel in pages:
-        rendered = as_rendered(rel) if as_rendered is not None else None
-        if rendered is not None:
-            plan[rel] = Item(rendered.read_html, rendered.digest)
+        stored = as_stored(rel) if as_stored is not None else None
+        if stored is not None:
+            plan[rel] = Item(*stored)
         else:
             data = pages[rel]
             plan[rel] = Item(data, hashlib.sha256(data).hexdigest())

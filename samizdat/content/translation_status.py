@@ -18,7 +18,6 @@ import json
 import os
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -61,8 +60,9 @@ def paragraphs(body: str) -> list[str]:
     return [block for block in blocks if block.strip()]
 
 
-@lru_cache(maxsize=65536)  # the dev server asks again for every page on every save
 def body_hash(body: str) -> str:
+    """Not memoised: a memo keyed by the body would keep every body it saw (a build lets them go once parsed);
+    the dev server keeps each key's row between saves (KeptRows) and a build has the store's hashes."""
     return hashlib.sha256("\n\n".join(paragraphs(body)).encode("utf-8")).hexdigest()[:HASH_LENGTH]
 
 

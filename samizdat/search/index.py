@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
+from samizdat.search.files import IndexFiles
 from samizdat.search.tokens import HANGUL, OTHER, Stems, bucket, form_of, word_key, word_stems
 
 INDEX_FOLDER = "_search"
@@ -56,13 +57,13 @@ def bucket_count(documents: int) -> int:
     return count
 
 
-def build_language_index(code: str, numbered: list[PageEntry | None]) -> dict[str, bytes]:
+def build_language_index(code: str, numbered: list[PageEntry | None]) -> IndexFiles:
     """Every chunk file of one language, by output path. numbered: document number → entry (slots.py),
     None for a number no page holds."""
     return file_language(code, numbered)[0]
 
 
-def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[dict[str, bytes], Stems]:
+def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[IndexFiles, Stems]:
     """build_language_index(), and the language's Stems (tokens.py), which refiling it takes (refile.py)."""
     buckets = bucket_count(sum(entry is not None for entry in numbered))
     files, stems = _term_buckets(code, numbered, buckets)
@@ -71,8 +72,11 @@ def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[dict[str
         if not any(payload):
             continue  # numbers no page holds: nothing will ask for them
         files[index_path(code, f"d{n // DOCS_PER_CHUNK}")] = encode_file(code, f"d{n // DOCS_PER_CHUNK}", payload)
-    add_manifest(code, files, len(numbered), buckets, "".join(HOLE_KIND if d is None else d.kind for d in numbered))
-    return files, stems
+    digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    path, manifest = manifest_file(code, digests, len(numbered), buckets,
+                                   "".join(HOLE_KIND if d is None else d.kind for d in numbered))
+    files[path], digests[path] = manifest, hashlib.sha256(manifest).hexdigest()
+    return IndexFiles(files, digests=digests), stems
 
 
 # What refile.py writes again must be these bytes: the names, rows, buckets and manifest are made here only.
@@ -96,12 +100,15 @@ def stem_buckets(root: str, ends: Iterable[str], buckets: int) -> set[int]:
     return {bucket(word_key(form_of(root, end)), buckets) for end in ends}
 
 
-def add_manifest(code: str, files: dict[str, bytes], documents: int, buckets: int, kinds: str) -> None:
-    """The manifest, after every other file: its version makes a browser that kept an older manifest or
-    chunk load the set that belongs together."""
-    version = hashlib.blake2b(b"".join(files[path] for path in sorted(files)), digest_size=6).hexdigest()
+def manifest_file(code: str, digests: Mapping[str, str], documents: int, buckets: int,
+                  kinds: str) -> tuple[str, bytes]:
+    """The manifest's path and bytes, after every other file: its version makes a browser that kept an older
+    manifest or chunk load the set that belongs together. It is made from each other file's name and sha256
+    (digests), which a build knows of the files it did not read (files.py)."""
+    listed = "".join(f"{path}\0{digests[path]}\n" for path in sorted(digests) if path != index_path(code, "m"))
+    version = hashlib.blake2b(listed.encode(), digest_size=6).hexdigest()
     manifest = {"docs": documents, "buckets": buckets, "per": DOCS_PER_CHUNK, "v": version, "kinds": kinds}
-    files[index_path(code, "m")] = encode_file(code, "m", manifest)
+    return index_path(code, "m"), encode_file(code, "m", manifest)
 
 
 def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> tuple[dict[str, bytes], Stems]:

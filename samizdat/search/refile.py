@@ -16,14 +16,15 @@ agree with itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import orjson
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry, count_of
-from samizdat.search.index import DOCS_PER_CHUNK, add_manifest, document_row, encode_file, index_path, stem_buckets
+from samizdat.search.files import IndexFiles
+from samizdat.search.index import DOCS_PER_CHUNK, document_row, encode_file, index_path, manifest_file, stem_buckets
 from samizdat.search.tokens import HANGUL, OTHER, Stems, bucket, is_hangul, korean_terms, stem_and_ending
 from samizdat.search.weights import TITLE_WEIGHT, bm25
 
@@ -56,8 +57,8 @@ def unpack_stems(data: bytes) -> Stems | None:
     return stems
 
 
-def refile(code: str, files: dict[str, bytes], stems: Stems, changes: Sequence[Change],
-           ) -> tuple[dict[str, bytes], Stems] | None:
+def refile(code: str, files: Mapping[str, bytes], stems: Stems, changes: Sequence[Change],
+           ) -> tuple[IndexFiles, Stems] | None:
     """The language's files and stems once `changes` are made to the filing `files` and `stems`; None when
     the kept filing does not agree with the changes (the caller then files the language afresh)."""
     try:
@@ -86,14 +87,16 @@ def doc_terms(code: str, entry: PageEntry) -> dict[Term, int]:
 
 
 class _Refiling:
-    def __init__(self, code: str, files: dict[str, bytes], stems: Stems) -> None:
-        self.code, self.files, self.old_stems = code, dict(files), stems
+    def __init__(self, code: str, files: Mapping[str, bytes], stems: Stems) -> None:
+        # The last filing's files are read only where a change lands (a store's are read from it: files.py)
+        self.code, self.old_stems = code, stems
+        self.files = files if isinstance(files, IndexFiles) else IndexFiles(files)
         self.stems: Stems = {}  # the stems whose pages changed, copied before they are counted again
         self.manifest = chunks.decode(files[index_path(code, "m")])
         self.buckets = int(self.manifest["buckets"])
         self.tables: dict[str, dict | list] = {}  # chunk name (h3, d0…) → its decoded payload, once read
 
-    def apply(self, changes: Sequence[Change]) -> tuple[dict[str, bytes], Stems] | None:
+    def apply(self, changes: Sequence[Change]) -> tuple[IndexFiles, Stems] | None:
         kinds = list(self.manifest["kinds"])
         moved: dict[Term, dict[int, int | None]] = {}  # term → number → its new weight (None: gone)
         for change in changes:
@@ -116,12 +119,12 @@ class _Refiling:
             if not self._set_stem(root, moved.get((OTHER, root), {})):
                 return None
         self._documents(changes)
-        for name, table in self.tables.items():
-            self.files[index_path(self.code, name)] = encode_file(self.code, name, table)
-        del self.files[index_path(self.code, "m")]
-        add_manifest(self.code, self.files, int(self.manifest["docs"]), self.buckets, "".join(kinds))
+        made = {index_path(self.code, name): encode_file(self.code, name, table) for name, table in self.tables.items()}
+        files = self.files.changed(made)
+        path, manifest = manifest_file(self.code, {path: files.digest(path) for path in files},
+                                       int(self.manifest["docs"]), self.buckets, "".join(kinds))
         stems = self.old_stems | self.stems
-        return self.files, {root: ends for root, ends in stems.items() if ends}
+        return files.changed({path: manifest}), {root: ends for root, ends in stems.items() if ends}
 
     def _count_words(self, words: set[str], step: int) -> None:
         """Adds `step` pages to the count of each of these words' endings."""

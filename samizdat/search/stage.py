@@ -23,6 +23,7 @@ from samizdat.content.pages import Page
 from samizdat.sealed import CacheDamaged
 from samizdat.search.documents import searchable
 from samizdat.search.entry import PageEntry, page_entry, unpack
+from samizdat.search.files import IndexFiles
 from samizdat.search.index import file_language, is_index_file
 from samizdat.search.refile import Change, pack_stems, refile, unpack_stems
 from samizdat.search.slots import assign
@@ -60,13 +61,19 @@ class Kept(Protocol):
     def latest(self, path: str) -> tuple[str, bytes] | None:
         """The file kept under `path`, whatever it was made from, with the hash of that."""
 
+    def holds(self, path: str, inputs: str) -> bool:
+        """Whether a file is kept under `path` made from `inputs`; kept for the next build if so."""
+
+    def read(self, path: str, inputs: str) -> bytes:
+        """The file `holds` found, read again each time (not kept in memory); CacheDamaged if gone."""
+
 
 @dataclass(frozen=True)
 class _Filing:
     """One language's files and what they were made from, for the next build to file from."""
 
     made_from: tuple[object, ...]  # each number's entry hash (or the page's HTML, should it have no entry)
-    files: dict[str, bytes]
+    files: IndexFiles
     inputs: str  # the hash of made_from the store keeps the files under ("" while it keeps none)
     # refile.Stems, when the filing can be refiled; as the store keeps them (pack_stems) until asked for
     kept_stems: Stems | bytes | None = None
@@ -79,7 +86,7 @@ class _Filing:
 
 # Language code → its last filing, for the life of the process (the dev server).
 _FILED: dict[str, _Filing] = {}
-STORED = "search-index:"  # + language code: the name of a language's files in `kept`
+STORED = "search-filing:"  # + language code: the name of a language's filing in `kept`; its files have their own
 # A filing changed in more pages than this, or than a sixteenth of the language, is made afresh: past it,
 # reading every entry and weighing them all in arrays costs less than weighing the changed pages one by one.
 REFILE_AT_MOST = 32
@@ -88,8 +95,9 @@ REFILE_AT_MOST = 32
 def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                    kept: Kept | None = None,
                    prefetch: Callable[[list[SearchPage]], None] | None = None,
-                   replaced: Mapping[str, SearchPage] | None = None) -> dict[str, bytes]:
-    """rendered: output path → the page as rendered. Returns output path → chunk file, for every language.
+                   replaced: Mapping[str, SearchPage] | None = None) -> IndexFiles:
+    """rendered: output path → the page as rendered. Returns output path → chunk file, for every language
+    (where there is a store, read from it when asked for: files.py).
     prefetch: told the pages of a language before their entries are read one by one, to read them together.
     replaced: output path → the page the last build had there, for the pages rendered anew (their old
     entries say what a language refiled from its last filing loses: refile.py)."""
@@ -99,9 +107,9 @@ def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str,
 
 def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                     kept: Kept | None, prefetch: Callable[[list[SearchPage]], None] | None,
-                    replaced: Mapping[str, SearchPage]) -> dict[str, bytes]:
+                    replaced: Mapping[str, SearchPage]) -> IndexFiles:
     searched = [page for page in pages if searchable(page) and page.output_path in rendered]
-    files: dict[str, bytes] = {}
+    languages: list[IndexFiles] = []
     for language in config.languages:
         own = {page.url.lstrip("/"): page for page in searched if page.language == language}
         slots = assign(own)
@@ -114,16 +122,16 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
         made_from = tuple(page.html if page is not None and digest == NO_ENTRY else digest
                           for page, digest in zip(sources, hashes, strict=True))
         code = language.code
-        known = _FILED.get(code)
+        known = _usable(_FILED.get(code), store, code)
         if known is None or known.made_from != made_from:
             inputs = _inputs_hash(code, made_from) if store is not None else ""
-            stored = _unpacked(store.get(STORED + code, inputs), code) if store is not None else None
+            stored = _kept_filing(store, code, inputs) if store is not None else None
             if stored is None and NO_ENTRY not in hashes:
                 last = known if known is not None and known.stems is not None else _last_stored(store, code)
                 numbered_pages = [None if path is None else own[path] for path in slots]
                 stored = _refiled(code, last, made_from, sources, numbered_pages, replaced)
                 if stored is not None:
-                    _keep(store, code, inputs, stored)
+                    stored = _keep(store, code, inputs, stored)
             if stored is None:
                 if prefetch is not None:
                     prefetch([page for page in sources if page is not None])
@@ -136,15 +144,11 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
                     numbered.append(_entry(own[path], source))
                     source.release()  # read back as an entry: the packed text may go at once
                 filed, stems = file_language(code, numbered)
-                stored = _Filing(made_from, filed, inputs, stems if NO_ENTRY not in hashes else None)
-                _keep(store, code, inputs, stored)
+                stored = _keep(store, code, inputs,
+                               _Filing(made_from, filed, inputs, stems if NO_ENTRY not in hashes else None))
             known = _FILED[code] = replace(stored, made_from=made_from, inputs=inputs, pages=tuple(sources))
-        elif store is not None:  # the same files as this process's last build: their row stays in the store
-            inputs = known.inputs or _inputs_hash(code, made_from)
-            if store.get(STORED + code, inputs) is None:
-                _keep(store, code, inputs, known)
-        files |= known.files
-    return files
+        languages.append(known.files)
+    return IndexFiles.joined(languages)
 
 
 def _refiled(code: str, last: _Filing | None, made_from: tuple[object, ...], sources: list[SearchPage | None],
@@ -184,17 +188,54 @@ def _refiled(code: str, last: _Filing | None, made_from: tuple[object, ...], sou
     return _Filing(made_from, refiled[0], "", refiled[1])
 
 
+def _usable(known: _Filing | None, store: Kept | None, code: str) -> _Filing | None:
+    """This process's last filing of the language, if this build can read its files: held in memory where
+    there is no store (the dev server), else in this build's store (read from it from now on)."""
+    if known is None:
+        return None
+    if store is None:
+        return None if known.files.stored() else known
+    if not known.inputs or not _holds(store, code, known.inputs, known):
+        return None  # another store's (tests build several sites in one process), or gone from it since
+    return replace(known, files=known.files.in_store(store.read))
+
+
 def _last_stored(store: Kept | None, code: str) -> _Filing | None:
     """The filing the store keeps for the language, whatever it was made from."""
     if store is None:
         return None
     found = store.latest(STORED + code)
-    return _unpacked(found[1], code) if found is not None else None
+    return _in(store, code, found[0], _unpacked(found[1], code, store)) if found is not None else None
 
 
-def _keep(store: Kept | None, code: str, inputs: str, filing: _Filing) -> None:
-    if store is not None:
-        store.put(STORED + code, inputs, _packed(filing))
+def _kept_filing(store: Kept, code: str, inputs: str) -> _Filing | None:
+    """The filing the store keeps for the language made from `inputs`, if it holds every one of its files."""
+    return _in(store, code, inputs, _unpacked(store.get(STORED + code, inputs), code, store))
+
+
+def _in(store: Kept, code: str, inputs: str, filing: _Filing | None) -> _Filing | None:
+    return filing if filing is not None and _holds(store, code, inputs, filing) else None
+
+
+def _holds(store: Kept, code: str, inputs: str, filing: _Filing) -> bool:
+    """Whether the store holds the filing and each of its files (which it then keeps for the next build)."""
+    listed = [store.holds(path, digest) for path, digest in filing.files.stored().items()]
+    return store.holds(STORED + code, inputs) and all(listed) and not filing.files.held()
+
+
+def _keep(store: Kept | None, code: str, inputs: str, filing: _Filing) -> _Filing:
+    """The filing, its files in the store (each under the sha256 of its bytes, so a refiled language writes
+    only the files it changed) and read from it from now on; where there is no store, as it is."""
+    if store is None:
+        return filing
+    files = filing.files
+    if not all([store.holds(path, digest) for path, digest in files.stored().items()]):  # each one kept
+        raise CacheDamaged("a search index file went missing from the build cache")
+    for path, data in files.held().items():
+        if not store.holds(path, files.digest(path)):
+            store.put(path, files.digest(path), data)
+    store.put(STORED + code, inputs, _packed(filing))
+    return replace(filing, files=files.in_store(store.read))
 
 
 def _inputs_hash(code: str, made_from: tuple[object, ...]) -> str:
@@ -216,28 +257,31 @@ _HOLE = b"\0" * 32  # the hash written for a number no page holds
 
 
 def _packed(filing: _Filing) -> bytes:
-    """The filing's files as one value for the store: each path and file after its length (eight bytes
-    each), and what refiling them takes (the entry hash of each number, the stems). Framing is all it
-    takes, where JSON escaped every quote in the chunks' own JSON again."""
+    """The filing as one value for the store: each file's path and sha256 (the bytes are rows of their own),
+    and what refiling them takes (the entry hash of each number, the stems), each after its length (eight
+    bytes). Framing is all it takes, where JSON escaped every quote in the stems again."""
     extra: dict[str, bytes] = {}
     if filing.kept_stems is not None and all(
             digest is None or (isinstance(digest, bytes) and len(digest) == 32) for digest in filing.made_from):
         extra = {_HASHES: b"".join(_HOLE if digest is None else bytes(digest)  # type: ignore[arg-type]
                                    for digest in filing.made_from),
                  _STEMS: (filing.kept_stems if isinstance(filing.kept_stems, bytes) else pack_stems(filing.kept_stems))}
+    listed = {path: bytes.fromhex(filing.files.digest(path)) for path in filing.files}
     parts = []
-    for path, data in (filing.files | extra).items():
+    for path, data in (listed | extra).items():
         name = path.encode("utf-8")
         parts += (len(name).to_bytes(8, "little"), name, len(data).to_bytes(8, "little"), data)
     return b"".join(parts)
 
 
-def _unpacked(packed: bytes | None, code: str) -> _Filing | None:
-    """_packed() backwards; None for anything it cannot have written (the value comes from the store),
-    or a file that is not one of the language's index files (index.is_index_file)."""
+def _unpacked(packed: bytes | None, code: str, store: Kept) -> _Filing | None:
+    """_packed() backwards, its files read from `store` when asked for; None for anything it cannot have
+    written (the value comes from the store), or a file that is not one of the language's index files
+    (index.is_index_file)."""
     if packed is None:
         return None
-    files, extra, view, at = {}, {}, memoryview(packed), 0
+    listed: dict[str, str] = {}
+    extra, view, at = {}, memoryview(packed), 0
     try:
         while at < len(view):
             fields = []
@@ -250,12 +294,13 @@ def _unpacked(packed: bytes | None, code: str) -> _Filing | None:
             path = fields[0].decode("utf-8")
             if path in (_HASHES, _STEMS):
                 extra[path] = fields[1]
-            elif is_index_file(path, code):
-                files[path] = fields[1]
+            elif is_index_file(path, code) and len(fields[1]) == 32:
+                listed[path] = fields[1].hex()
             else:
                 return None
     except UnicodeDecodeError:
         return None
+    files = IndexFiles(stored=listed, read=store.read)
     hashes = extra.get(_HASHES, b"")
     if _STEMS not in extra or len(hashes) % 32:
         return _Filing((), files, "")

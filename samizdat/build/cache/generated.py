@@ -55,6 +55,26 @@ class GeneratedCache:
             entry = self.entries[path] = (inputs, rows[0][0])
         return entry[1]
 
+    def holds(self, path: str, inputs: str) -> bool:
+        """Whether a file made from `inputs` is kept under `path`, without reading it; kept for the next
+        build if so (a language's index files: search/files.py)."""
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != inputs:
+            return False
+        self.used.add(path)
+        return True
+
+    def read(self, path: str, inputs: str) -> bytes:
+        """The file `holds` found, read from the store each time it is asked for and not kept in memory
+        (the writer's threads read them: Store.rows takes its lock)."""
+        entry = self.entries.get(path)
+        if entry is not None and entry[0] == inputs and entry[1] is not None:
+            return entry[1]
+        rows = self.store.rows("SELECT data FROM generated WHERE output = ? AND inputs = ?", (path, inputs))
+        if not rows or not isinstance(rows[0][0], bytes):
+            raise CacheDamaged("a generated file went missing from the build cache")
+        return rows[0][0]
+
     def latest(self, path: str) -> tuple[str, bytes] | None:
         """The file kept under `path` whatever its inputs, with them (a language's index refiles from its last)."""
         entry = self.entries.get(path)
