@@ -27,7 +27,6 @@ from samizdat.build.timings import Timings
 from samizdat.content.drafts import next_due
 from samizdat.content.required import home_page_findings
 from samizdat.documents.stage import clean_documents
-from samizdat.heap import release_free_memory
 from samizdat.images.stage import process_site_images
 from samizdat.images.verify import verify_published
 from samizdat.outputs import paths
@@ -53,7 +52,6 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(Store(None)))
         if caches and caches.parse:
             caches.parse.settle()  # the render cache has caught up with the parsed pages
-        release_free_memory()  # the workers' pages, filed: the build's peak comes later (heap.py)
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):
         contents = Column(rendered_site.pages, lambda page: page.content)  # read for the listed pages only
@@ -77,7 +75,6 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
                                                    for path, page in rendered_site.pages.items()},
                                    on_disk, prefetch,
                                    {path: StoredSearchPage(page) for path, page in replaced.items()})
-            release_free_memory()  # each language's postings, dropped once its files were made
     if kept is not None and not later:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.

@@ -36,7 +36,6 @@ from samizdat.build.swap import exchange, recover_aside, remove_any, sync_file, 
 from samizdat.build.timings import Timings
 from samizdat.build.trees import LiveTree, Tree, sweep
 from samizdat.errors import OutputError, SourceLocation
-from samizdat.heap import release_free_memory
 
 WRITE_THREADS = 8  # creating files is latency-bound on many disks: 8 at once were 5× faster than one
 FSYNC_AT_MOST = 64  # changed names up to which single fsyncs beat one syncfs (which also flushes other programs' data)
@@ -109,7 +108,6 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
         with ThreadPoolExecutor(WRITE_THREADS) as pool, timings.stage("write"):
             plan = _plan(pages, copies, pool)
             prepared = _prepare_spare(where, plan, live, pool)
-        release_free_memory()  # what the writer threads read and wrote: the save and the clearing come next
         with timings.stage("sync"):
             _make_durable(where, prepared)
         with timings.stage("swap"):

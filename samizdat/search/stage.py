@@ -122,7 +122,10 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
         made_from = tuple(page.html if page is not None and digest == NO_ENTRY else digest
                           for page, digest in zip(sources, hashes, strict=True))
         code = language.code
-        known = _usable(_FILED.get(code), store, code)
+        # This process's last filing: the dev server's, which keeps no store (a build with one reads it back)
+        known = _FILED.get(code) if store is None else None
+        if known is not None and known.files.stored():
+            known = None  # a build's with a store, earlier in this process (tests): not read from elsewhere
         if known is None or known.made_from != made_from:
             inputs = _inputs_hash(code, made_from) if store is not None else ""
             stored = _kept_filing(store, code, inputs) if store is not None else None
@@ -146,7 +149,11 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
                 filed, stems = file_language(code, numbered)
                 stored = _keep(store, code, inputs,
                                _Filing(made_from, filed, inputs, stems if NO_ENTRY not in hashes else None))
-            known = _FILED[code] = replace(stored, made_from=made_from, inputs=inputs, pages=tuple(sources))
+            known = replace(stored, made_from=made_from, inputs=inputs, pages=tuple(sources))
+            if store is None:
+                _FILED[code] = known
+            else:  # its stems and pages are the largest thing the stage would keep
+                _FILED.pop(code, None)
         languages.append(known.files)
     return IndexFiles.joined(languages)
 
@@ -186,18 +193,6 @@ def _refiled(code: str, last: _Filing | None, made_from: tuple[object, ...], sou
     if refiled is None:
         return None
     return _Filing(made_from, refiled[0], "", refiled[1])
-
-
-def _usable(known: _Filing | None, store: Kept | None, code: str) -> _Filing | None:
-    """This process's last filing of the language, if this build can read its files: held in memory where
-    there is no store (the dev server), else in this build's store (read from it from now on)."""
-    if known is None:
-        return None
-    if store is None:
-        return None if known.files.stored() else known
-    if not known.inputs or not _holds(store, code, known.inputs, known):
-        return None  # another store's (tests build several sites in one process), or gone from it since
-    return replace(known, files=known.files.in_store(store.read))
 
 
 def _last_stored(store: Kept | None, code: str) -> _Filing | None:
