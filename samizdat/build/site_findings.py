@@ -15,7 +15,7 @@ from samizdat.findings import Finding, finding
 
 
 def site_findings(site: LoadedSite) -> list[Finding]:
-    marks = [(item.page.path, item.placeholders) for item in site.parsed]
+    marks = [(item.page.path, item.placeholders) for item in site.parsed if item.placeholders]
     marks += [(meeting.path, tuple(find_placeholders(read_text(meeting.path)))) for meeting in site.meetings.values()]
     return (site.findings + translation_findings(site.status, site.config) + _string_findings(site)
             + missing_language_texts(site.config) + _placeholder_findings(marks))

@@ -104,11 +104,12 @@ KeptRows = dict[str, tuple[tuple[object, ...], Page, str, dict[str, "PageStatus"
 
 
 class BodyHashes(Protocol):
-    """Source path → body_hash of its page, where known; the status adds the ones it works out."""
+    """Source path (`Page.path_text`) → body_hash of its page, where known; the status adds the ones it
+    works out."""
 
-    def get(self, path: Path) -> str | None: ...
+    def get(self, path_text: str) -> str | None: ...
 
-    def __setitem__(self, path: Path, body_hash: str) -> None: ...
+    def __setitem__(self, path_text: str, body_hash: str) -> None: ...
 
 
 def translation_status(index: TranslationIndex, config: SiteConfig, hashes: BodyHashes | None = None,
@@ -131,9 +132,9 @@ def translation_status(index: TranslationIndex, config: SiteConfig, hashes: Body
             source, current, row = earlier[1], earlier[2], earlier[3]
         else:
             source = group[source_language(group, config)]
-            current = hashes.get(source.path)
+            current = hashes.get(source.path_text)
             if current is None:
-                current = hashes[source.path] = body_hash(source.body)
+                current = hashes[source.path_text] = body_hash(source.body)
             row = _row(group, source, current, config)
         status[key] = row
         made[key] = (identity, source, current, row)
