@@ -166,15 +166,22 @@ def test_a_damaged_store_means_one_note_and_a_cold_build(sandbox: Sandbox, capsy
     assert again.code == 0 and "note:" not in again.err
 
 
+ABOUT = "---\ntitle: About\n---\nWho we are.\n\n---\n\nWhat we do.\n"  # a rule (---) in the body
+
+
+@pytest.mark.parametrize("start", [3, ABOUT.index("\n---\n\nWhat") + 5], ids=["mid-line", "after a rule"])
 def test_a_body_start_out_of_place_means_one_note_and_a_cold_build(sandbox: Sandbox,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    """A kept page's body is read from its file from where the store says it starts: a place that is not
-    where front matter ends (or the file's start) is damage, found when the page renders again (here, for
-    a layout changed), and the page is not rendered from a piece of its text."""
-    site = sandbox.write({"content/en/about.md": "---\ntitle: About\n---\nWho we are.\n",
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   start: int) -> None:
+    """A kept page's body is read from its file from where the store says it starts: any place but where
+    front matter ends (or the file's start) is damage, even right after a line of --- in the body, found
+    when the page renders again (here, for a layout changed), and the page is not rendered from a piece
+    of its text."""
+    site = sandbox.write({"content/en/about.md": ABOUT,
                           "content/en/news/2026-01-01-post.md": "---\ntitle: Post\n---\nNews of the day.\n"})
     assert sandbox.build(capsys).code == 0
-    sql("UPDATE sources SET fields = json_replace(fields, '$[14]', 3)")(store_path(site))
+    sql(f"UPDATE sources SET fields = json_replace(fields, '$[14]', {start}) WHERE path LIKE '%about.md'")(
+        store_path(site))
     (site / "templates").mkdir()
     (site / "templates/default.html").write_text('{% extends "base.html" %}\n{% block main %}<article>'
                                                  "{{ page.content }}</article>{% endblock %}\n", encoding="utf-8")

@@ -30,9 +30,7 @@ class FrontMatter:
 def split_front_matter(text: str, path: Path) -> FrontMatter:
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
         return FrontMatter({}, text, 1, ())
-    end = text.find("\n---", 3)
-    while end != -1 and text[end + 4 : end + 5] not in ("\n", ""):
-        end = text.find("\n---", end + 4)
+    end = _closing_line(text)
     if end == -1:
         raise ContentError(
             "front matter starts with --- but never ends",
@@ -52,3 +50,20 @@ def split_front_matter(text: str, path: Path) -> FrontMatter:
             hint="e.g. `title: About us`",
         )
     return FrontMatter(data, text[body_start:], body_line, tuple(block.splitlines()))
+
+
+def body_start(text: str) -> int | None:
+    """Where split_front_matter finds the body of `text` (0 without front matter); None where front matter
+    never ends. A body read again from its file is taken from here (build/cache/sources.py)."""
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return 0
+    end = _closing_line(text)
+    return None if end == -1 else min(end + 5, len(text))
+
+
+def _closing_line(text: str) -> int:
+    """The index of the line holding only --- that closes the front matter `text` opens with, or -1."""
+    end = text.find("\n---", 3)
+    while end != -1 and text[end + 4 : end + 5] not in ("\n", ""):
+        end = text.find("\n---", end + 4)
+    return end

@@ -27,7 +27,7 @@ from samizdat.build.cache.store import Store
 from samizdat.build.plain import NotPlain, from_plain, to_plain
 from samizdat.collector import gc_paused
 from samizdat.config import CONFIG_NAME, SiteConfig
-from samizdat.content.frontmatter import FrontMatter
+from samizdat.content.frontmatter import FrontMatter, body_start
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import SourceRef, decode_text, read_plain
@@ -231,15 +231,11 @@ class _SourceText:
             raise ContentError("the file changed while samizdat was building", SourceLocation(path),
                                hint="build again")
         text = decode_text(data, path)
-        if not _body_starts(text, self.start):
+        # The text is the one parsed (its hash), so its body starts where the parse found it: the store's
+        # number must say so, not merely point after some line of --- (a rule in the body is one)
+        if body_start(text) != self.start:
             raise CacheDamaged("a parsed page does not have the shape samizdat writes (where its body starts)")
         return text[self.start:]
-
-
-def _body_starts(text: str, start: int) -> bool:
-    """Whether a body can start at `start`: the file's start, or right after front matter's closing line
-    (split_front_matter)."""
-    return start == 0 or text[max(0, start - 5):start] == "\n---\n" or (start == len(text) and text.endswith("\n---"))
 
 
 class _ReadAgain:
