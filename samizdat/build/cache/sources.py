@@ -296,8 +296,9 @@ class _ParsedPage(Page):
     @property
     def path_text(self) -> str:  # type: ignore[override]
         """The path's text as the store keeps it: a `Path` made only to write it out again cost 60 ms at
-        10,000 pages."""
-        return self.__dict__["_path_text"]
+        10,000 pages. A copy made by `dataclasses.replace` (a scheduled post) has only its path."""
+        text = self.__dict__.get("_path_text")
+        return text if text is not None else self.path.as_posix()
 
 
 def _stored(cls: type, source: _SourceText, **fields: object) -> Any:
