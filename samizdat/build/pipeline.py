@@ -33,7 +33,7 @@ from samizdat.outputs import paths
 from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
-from samizdat.outputs.syndication import syndication_outputs
+from samizdat.outputs.syndication import forget_summaries, syndication_outputs
 from samizdat.search.files import IndexFiles
 from samizdat.search.stage import search_outputs
 
@@ -54,11 +54,14 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
             caches.parse.settle()  # the render cache has caught up with the parsed pages
     # Feeds and calendars carry the pages' rendered text, so they come after rendering.
     with timings.stage("syndication"):
-        contents = Column(rendered_site.pages, lambda page: page.content)  # read for the listed pages only
+        # read for the listed pages only, and not kept (a page kept in the store reads its body again)
+        contents = Column(rendered_site.pages, lambda page: page.read_content())
         kept = caches.generated if caches else None
         hashes = Column(rendered_site.pages, lambda page: page.content_hash)  # a kept page's, without its body
         generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
                                                               site.catalogs, kept, hashes)
+        if caches is None or caches.store.db is not None:
+            forget_summaries()  # only the dev server, which keeps no store, makes use of them again
     # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
     # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
     later: tuple[str, ...] = ()  # stages this build left out, whose files it therefore lacks

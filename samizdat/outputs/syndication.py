@@ -164,6 +164,12 @@ def _from_content(content: str) -> tuple[str, str]:
     return found
 
 
+def forget_summaries() -> None:
+    """For a build that keeps its state in the store: the memo above serves the dev server's next save, and
+    in a build it would hold every listed page's body (its key) and cleaned text until the process ends."""
+    _contents.clear()
+
+
 def _forget_beyond(memo: dict, limit: int) -> None:  # type: ignore[type-arg]
     if len(memo) >= limit:
         memo.clear()
