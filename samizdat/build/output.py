@@ -92,50 +92,19 @@ class Pages(Mapping[str, bytes]):
 
     def replace(self, changed: Mapping[str, bytes]) -> Pages:
         """These pages with new bytes; the rest as they are."""
-        return Pages(self._rendered, {**self._bytes, **changed}, self._kept_view()) if changed else self
+        return Pages(self._rendered, {**self._bytes, **changed}, self._kept) if changed else self
 
     def beside(self, files: Mapping[str, bytes]) -> Pages:
-        """These pages and other files (a page wins over a file of the same name)."""
+        """These pages and other files (a page wins over a file of the same name). The kept files stay
+        kept: each Pages takes from them only the names nothing else it holds has (__init__)."""
         if not isinstance(files, Pages):
             return Pages(self._rendered, {**{rel: data for rel, data in files.items() if rel not in self},
-                                          **self._bytes}, self._kept_view())
+                                          **self._bytes}, self._kept)
         if self._kept_names and files._kept_names:
             raise ValueError("kept files on both sides")  # one store's: the search index's, which is a file
         return Pages({**{rel: page for rel, page in files._rendered.items() if rel not in self}, **self._rendered},
                      {**{rel: data for rel, data in files._bytes.items() if rel not in self}, **self._bytes},
-                     _Without(files._kept_view(), self) if files._kept_names else self._kept_view())
-
-    def _kept_view(self) -> HashedFiles | None:
-        return _Only(self._kept, self._kept_names) if self._kept_names else None
-
-
-class _Only:
-    """Of the kept files, the names a Pages still takes from them."""
-
-    __slots__ = ("_kept", "_names")
-
-    def __init__(self, kept: HashedFiles | None, names: Mapping[str, None] | Mapping[str, object]) -> None:
-        assert kept is not None
-        self._kept, self._names = kept, names
-
-    def __getitem__(self, rel: str) -> bytes:
-        if rel not in self._names:
-            raise KeyError(rel)
-        return self._kept[rel]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
-
-    def digest(self, rel: str) -> str:
-        return self._kept.digest(rel)
-
-
-class _Without(_Only):
-    """Kept files but those a Pages has otherwise."""
-
-    def __init__(self, kept: HashedFiles | None, other: Pages) -> None:
-        assert kept is not None
-        super().__init__(kept, {rel: None for rel in kept if rel not in other})
+                     self._kept if self._kept_names else files._kept)
 
 
 Item = TypeVar("Item")
