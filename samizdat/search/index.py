@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
@@ -72,11 +72,8 @@ def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[IndexFil
         if not any(payload):
             continue  # numbers no page holds: nothing will ask for them
         files[index_path(code, f"d{n // DOCS_PER_CHUNK}")] = encode_file(code, f"d{n // DOCS_PER_CHUNK}", payload)
-    digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
-    path, manifest = manifest_file(code, digests, len(numbered), buckets,
-                                   "".join(HOLE_KIND if d is None else d.kind for d in numbered))
-    files[path], digests[path] = manifest, hashlib.sha256(manifest).hexdigest()
-    return IndexFiles(files, digests=digests), stems
+    kinds = "".join(HOLE_KIND if d is None else d.kind for d in numbered)
+    return with_manifest(code, IndexFiles(files), len(numbered), buckets, kinds), stems
 
 
 # What refile.py writes again must be these bytes: the names, rows, buckets and manifest are made here only.
@@ -100,15 +97,15 @@ def stem_buckets(root: str, ends: Iterable[str], buckets: int) -> set[int]:
     return {bucket(word_key(form_of(root, end)), buckets) for end in ends}
 
 
-def manifest_file(code: str, digests: Mapping[str, str], documents: int, buckets: int,
-                  kinds: str) -> tuple[str, bytes]:
-    """The manifest's path and bytes, after every other file: its version makes a browser that kept an older
-    manifest or chunk load the set that belongs together. It is made from each other file's name and sha256
-    (digests), which a build knows of the files it did not read (files.py)."""
-    listed = "".join(f"{path}\0{digests[path]}\n" for path in sorted(digests) if path != index_path(code, "m"))
+def with_manifest(code: str, files: IndexFiles, documents: int, buckets: int, kinds: str) -> IndexFiles:
+    """The files with their manifest, made after every other file: its version makes a browser that kept an
+    older manifest or chunk load the set that belongs together. It is made from each other file's name and
+    sha256, which a build knows of the files it did not read (files.py)."""
+    path = index_path(code, "m")
+    listed = "".join(f"{other}\0{files.digest(other)}\n" for other in sorted(files) if other != path)
     version = hashlib.blake2b(listed.encode(), digest_size=6).hexdigest()
     manifest = {"docs": documents, "buckets": buckets, "per": DOCS_PER_CHUNK, "v": version, "kinds": kinds}
-    return index_path(code, "m"), encode_file(code, "m", manifest)
+    return files.changed({path: encode_file(code, "m", manifest)})
 
 
 def _term_buckets(code: str, numbered: list[PageEntry | None], buckets: int) -> tuple[dict[str, bytes], Stems]:

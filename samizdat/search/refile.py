@@ -24,7 +24,7 @@ import orjson
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry, count_of
 from samizdat.search.files import IndexFiles
-from samizdat.search.index import DOCS_PER_CHUNK, document_row, encode_file, index_path, manifest_file, stem_buckets
+from samizdat.search.index import DOCS_PER_CHUNK, document_row, encode_file, index_path, stem_buckets, with_manifest
 from samizdat.search.tokens import HANGUL, OTHER, Stems, bucket, is_hangul, korean_terms, stem_and_ending
 from samizdat.search.weights import TITLE_WEIGHT, bm25
 
@@ -120,11 +120,10 @@ class _Refiling:
                 return None
         self._documents(changes)
         made = {index_path(self.code, name): encode_file(self.code, name, table) for name, table in self.tables.items()}
-        files = self.files.changed(made)
-        path, manifest = manifest_file(self.code, {path: files.digest(path) for path in files},
-                                       int(self.manifest["docs"]), self.buckets, "".join(kinds))
+        files = with_manifest(self.code, self.files.changed(made), int(self.manifest["docs"]), self.buckets,
+                              "".join(kinds))
         stems = self.old_stems | self.stems
-        return files.changed({path: manifest}), {root: ends for root, ends in stems.items() if ends}
+        return files, {root: ends for root, ends in stems.items() if ends}
 
     def _count_words(self, words: set[str], step: int) -> None:
         """Adds `step` pages to the count of each of these words' endings."""
