@@ -91,14 +91,14 @@ def test_feeds_are_made_again_only_when_what_they_list_changed(tmp_path: Path) -
     post.write_text(post.read_text(encoding="utf-8") + "\nA line only feeds carry.\n", encoding="utf-8")
     caches, _ = build(site)
     # (Each file is filed in the store as it is made: the cache holds the hash of its inputs.)
-    made = {path for path, (inputs, _) in caches.generated.entries.items() if inputs != first[path][0]}
+    made = {path for path, entry in caches.generated.entries.items() if entry.inputs != first[path].inputs}
     assert made == caches.generated.made
     # English index files are rows of their own, under the hash of their bytes: only the changed ones
     index = {path for path in made if path.startswith("_search/")}
     assert made - index == {"en/feed.xml", "en/tags/aid/feed.xml", "search-filing:en"}
     assert "_search/en/m.css" in index and all(path.startswith("_search/en/") for path in index)
     assert len(index) < sum(path.startswith("_search/en/") for path in first)
-    made_now = {path: caches.generated.get(path, inputs) for path, (inputs, _) in caches.generated.entries.items()}
+    made_now = {path: caches.generated.get(path, entry.inputs) for path, entry in caches.generated.entries.items()}
     assert b"A line only feeds carry." in (made_now["en/tags/aid/feed.xml"] or b"")
     caches.save()
     caches.store.close()

@@ -72,10 +72,11 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
     script = b"<script>alert(1)</script>"
     for planted in ("index.html", "_search/en/../../index.html", "_search/en/m.css.html", "_search/ko/m.css"):
         # The filing names the planted file, and the store holds it under the hash the filing gives
-        db.execute("UPDATE generated SET data = ? WHERE output = ?",
-                   (_packed(replace(filing, files=files.changed({planted: script}))), STORED + "en"))
-        db.execute("INSERT OR REPLACE INTO generated VALUES (?, ?, ?)",
-                   (planted, hashlib.sha256(script).hexdigest(), script))
+        packed = _packed(replace(filing, files=files.changed({planted: script})))
+        db.execute("UPDATE generated SET data = ?, digest = ? WHERE output = ?",
+                   (packed, hashlib.sha256(packed).hexdigest(), STORED + "en"))
+        digest = hashlib.sha256(script).hexdigest()
+        db.execute("INSERT OR REPLACE INTO generated VALUES (?, ?, ?, ?)", (planted, digest, digest, script))
         db.commit()
         samizdat.search.stage._FILED.clear()  # a new process: the kept row is all it has for English
         russian.write_text(russian.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change
@@ -88,10 +89,10 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
     db.close()
 
 
-def test_index_files_stay_in_the_store_until_publication_reads_the_changed_ones(
+def test_index_files_and_feeds_stay_in_the_store_until_publication_reads_the_changed_ones(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build with a store holds none of the index's bytes once a language is filed: each file is read
-    from the store when publication needs it, and a one-edit build reads only the files it changed."""
+    """A build with a store holds none of the index's or the feeds' bytes once they are filed: each file is
+    read from the store when publication needs it, and a one-edit build reads only the files it changed."""
     from samizdat.build.cache.caches import BuildCaches
     from samizdat.build.cache.generated import GeneratedCache
     from samizdat.build.pipeline import render_site
@@ -100,33 +101,38 @@ def test_index_files_stay_in_the_store_until_publication_reads_the_changed_ones(
     reads: list[str] = []
     real = GeneratedCache.read
     monkeypatch.setattr(GeneratedCache, "read",
-                        lambda cache, path, inputs: reads.append(path) or real(cache, path, inputs))
+                        lambda cache, path, digest: reads.append(path) or real(cache, path, digest))
     site, out = tmp_path / "site", tmp_path / "out"
     write_site(site, site_files())
+    post = site / "content/en/news/2026-01-02-post2.md"
     for edit in ("", "\nA word added: solidarity.\n"):
-        page = site / "content/en/about.md"
-        page.write_text(page.read_text(encoding="utf-8") + edit, encoding="utf-8")
+        post.write_text(post.read_text(encoding="utf-8") + edit, encoding="utf-8")
         samizdat.search.stage._FILED.clear()
         caches = BuildCaches.on_disk(site)
         output = render_site(site, caches=caches)
         index = [rel for rel in output.pages if rel.startswith("_search/")]
-        assert len(index) > 6
-        stored = [output.pages.as_stored(rel) for rel in index]
+        feeds = [rel for rel in output.pages if rel.endswith("feed.xml") or rel == "sitemap.xml"]
+        assert len(index) > 6 and "en/feed.xml" in feeds and "en/tags/aid/feed.xml" in feeds
+        stored = [output.pages.as_stored(rel) for rel in index + feeds]
         assert all(found is not None for found in stored)  # a reader and a hash: no bytes held
         # Before publication: nothing in a first build; the chunks the edit lands in, in a refiling
-        assert all(path.startswith("_search/en/") for path in reads) and bool(reads) == bool(edit)
+        assert all(path.startswith("_search/en/") for path in reads) and bool(reads) == bool(edit), reads
         reads.clear()
         output.written = write_output(out, output.pages, output.copies, output.timings, published=caches.save,
                                       made_here=bool(edit))  # the output is the last build's (command.py)
         caches.store.close()
         if not edit:
-            assert sorted(reads) == sorted(index)  # a first build writes every file: each read once
-        else:  # the English files the edit changed, no other language's
-            assert reads and all(path.startswith("_search/en/") for path in reads)
-            assert len(reads) < sum(rel.startswith("_search/en/") for rel in index)
+            assert sorted(reads) == sorted(index + feeds)  # a first build writes every file: each read once
+        else:  # the English files the edit changed, and the feeds that list the post: no other
+            assert {path for path in reads if not path.startswith("_search/")} == {"en/feed.xml",
+                                                                                   "en/tags/aid/feed.xml"}
+            index_reads = [path for path in reads if path.startswith("_search/")]
+            assert index_reads and all(path.startswith("_search/en/") for path in index_reads)
+            assert len(index_reads) < sum(rel.startswith("_search/en/") for rel in index)
         reads.clear()
     assert search_files(out) == {rel: hashlib.sha256((out / rel).read_bytes()).hexdigest()
                                  for rel in search_files(out)}
+    assert b"A word added: solidarity." in (out / "en/tags/aid/feed.xml").read_bytes()
 
 
 def test_an_index_file_altered_in_the_store_is_damage_not_output(tmp_path: Path, run_cli) -> None:
@@ -153,3 +159,31 @@ def test_an_index_file_altered_in_the_store_is_damage_not_output(tmp_path: Path,
         assert run_cli("build", site, "-o", tmp_path / "cold").code == 0
     assert search_files(out) == search_files(tmp_path / "cold")
     assert all(b"alert(1)" not in (out / rel).read_bytes() for rel in search_files(out))
+
+
+def test_a_feed_altered_in_the_store_is_damage_not_output(tmp_path: Path, run_cli) -> None:
+    """A kept feed is published only if its bytes hash to the sha256 its row holds: a row whose bytes were
+    changed (a damaged or hostile store) throws the store away, and the build goes on cold."""
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    assert run_cli("build", site, "-o", out).code == 0
+    db = sqlite3.connect(store_path(site))
+    planted = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>planted</title></feed>'
+    altered = db.execute("UPDATE generated SET data = ? WHERE output LIKE '%feed.xml' OR output = 'sitemap.xml'",
+                         (planted,)).rowcount
+    db.commit()
+    db.close()
+    kept = sorted(rel for rel in tree_digest(out) if rel.endswith("feed.xml") or rel == "sitemap.xml")
+    assert altered == len(kept) >= 3
+    for rel in kept:
+        (out / rel).unlink()  # so that publication must read every kept feed, not find it in the output
+    page = site / "content/ru/about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change
+    result = run_cli("build", site, "-o", out)
+    assert result.code == 0, result.err
+    assert "was thrown away" in result.err
+    with cold_user_cache(tmp_path / "cold-cache"):
+        assert run_cli("build", site, "-o", tmp_path / "cold").code == 0
+    built, cold = tree_digest(out), tree_digest(tmp_path / "cold")
+    assert {rel: built[rel] for rel in kept} == {rel: cold[rel] for rel in kept}
+    assert all(b"planted" not in (out / rel).read_bytes() for rel in kept)

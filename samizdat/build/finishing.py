@@ -45,7 +45,7 @@ def publishing_touches(config: SiteConfig, outputs: Outputs, relative: bool, com
     """Onion-Location headers, relative URLs for mirrors, precompressed copies: they see the final URLs."""
     # The pages stay a `Pages` (build/output.py): one no touch changes keeps what it knows of itself (publication
     # then needs neither its bytes nor their hash).
-    # So do the files: the search index's stay in the build store unless a touch reads them.
+    # So do the files: the feeds and the search index's stay in the build store unless a touch reads them.
     pages, files, copies = outputs.pages, outputs.files, dict(outputs.copies)
     if config.publish.onion and onion.HEADERS_FILE not in copies:
         html = [rel for rel in dict.fromkeys([*files, *pages]) if rel.endswith(".html")]

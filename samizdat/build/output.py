@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # "nothing changed" is answered without the config and its lo
 
 class HashedFiles(Protocol):
     """Files kept outside the process's memory, each read when asked for, their hashes known without
-    their bytes (a language's search index files: search/files.py)."""
+    their bytes (the feeds, the sitemap, a language's search index files: stored_files.py)."""
 
     def __getitem__(self, rel: str) -> bytes: ...
 
@@ -101,7 +101,7 @@ class Pages(Mapping[str, bytes]):
             return Pages(self._rendered, {**{rel: data for rel, data in files.items() if rel not in self},
                                           **self._bytes}, self._kept)
         if self._kept_names and files._kept_names:
-            raise ValueError("kept files on both sides")  # one store's: the search index's, which is a file
+            raise ValueError("kept files on both sides")  # one store's, all of them files, never pages
         return Pages({**{rel: page for rel, page in files._rendered.items() if rel not in self}, **self._rendered},
                      {**{rel: data for rel, data in files._bytes.items() if rel not in self}, **self._bytes},
                      self._kept if self._kept_names else files._kept)
@@ -143,7 +143,7 @@ class Outputs:
     published as they are. Read-only mappings: no stage can change what an earlier one handed on."""
 
     pages: Pages
-    files: Pages  # written from memory, or kept in the store and read when asked for (the search index)
+    files: Pages  # written from memory, or kept in the store and read when asked for (feeds, search index)
     copies: Mapping[str, Path]
 
     @classmethod

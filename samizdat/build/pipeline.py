@@ -34,8 +34,8 @@ from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
 from samizdat.outputs.syndication import forget_summaries, syndication_outputs
-from samizdat.search.files import IndexFiles
 from samizdat.search.stage import search_outputs
+from samizdat.stored_files import StoredFiles
 
 
 def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.datetime | None = None,
@@ -58,14 +58,15 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         contents = Column(rendered_site.pages, lambda page: page.read_content())
         kept = caches.generated if caches else None
         hashes = Column(rendered_site.pages, lambda page: page.content_hash)  # a kept page's, without its body
-        generated = rendered_site.extra | syndication_outputs(config, pages, site.index, site.collections, contents,
-                                                              site.catalogs, kept, hashes)
+        # feeds and the sitemap: those the store keeps are read from it when asked for (stored_files.py)
+        syndicated = syndication_outputs(config, pages, site.index, site.collections, contents, site.catalogs, kept,
+                                         hashes)
         if caches is None or caches.store.db is not None:
             forget_summaries()  # only the dev server, which keeps no store, makes use of them again
     # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
     # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
     later: tuple[str, ...] = ()  # stages this build left out, whose files it therefore lacks
-    index = IndexFiles()  # the search index's files, read from the build store when asked for (search/files.py)
+    index = StoredFiles()  # the search index's files, read from the build store when asked for
     if rendered_site.search and not options.search_index:
         later = ("search",)
     elif rendered_site.search:
@@ -85,18 +86,21 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         copies = static_files(config, site.theme.static_dir, site.content_files)
         # A feed's address stays reserved while the site has no feed: readers may come back to it.
         feeds = [paths.feed_path(language) for language in config.languages]
-        check_static_clashes(copies, pages, [*generated.keys() | index.keys() | set(feeds), HEADERS_FILE,
-                                                NGINX_FILE, HTACCESS_FILE])
+        # the files the build made besides its pages: the feeds, the sitemap and the search index stay in the store
+        generated = StoredFiles.joined([syndicated, index])
+        extra = rendered_site.extra  # template-only pages (404s, mirrors, flyers) and the theme's variables
+        check_static_clashes(copies, pages, [*extra.keys() | generated.keys() | set(feeds), HEADERS_FILE,
+                                             NGINX_FILE, HTACCESS_FILE])
         products = caches.products if caches else None  # image, document and drawing results, kept in the store
         # SVG cleaned, HTML checked, _headers kept apart
         assets = publish_assets(copies, rendered_site.rules, products)
         # A site file may replace a generated one on purpose (static/robots.txt): the site's is published.
         replaced = assets.copies.keys() | assets.cleaned.keys()
-        rendered = Pages(rendered_site.pages, {rel: data for rel, data in generated.items()
+        rendered = Pages(rendered_site.pages, {rel: data for rel, data in extra.items()
                                                if rel.endswith(".html") and rel not in replaced})
-        files = {rel: data for rel, data in generated.items() if not rel.endswith(".html") and rel not in replaced}
+        files = {rel: data for rel, data in extra.items() if not rel.endswith(".html") and rel not in replaced}
         outputs = Outputs.of(rendered, Pages(written=files | assets.cleaned,
-                                             kept=index.changed({}, frozenset(replaced))),
+                                             kept=generated.changed({}, frozenset(replaced))),
                              assets.copies)
     # Content may not run code or send readers away: the build stops; `samizdat check` lists findings.
     unsafe = [*rendered_site.unsafe, *assets.findings]

@@ -19,6 +19,7 @@ from samizdat.outputs.feeds import FEED_ENTRIES, FeedEntry, atom_bytes
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.sitemap import SitemapEntry, robots_bytes, sitemap_bytes
 from samizdat.outputs.text import plain_text, summary
+from samizdat.stored_files import StoredFiles
 
 
 class Kept(Protocol):
@@ -26,7 +27,14 @@ class Kept(Protocol):
 
     def get(self, path: str, inputs: str) -> bytes | None: ...
 
-    def put(self, path: str, inputs: str, data: bytes) -> None: ...
+    def filed(self, path: str, inputs: str) -> str | None:
+        """The sha256 of the file made from `inputs` kept in the store under `path`, not read; None if not kept
+        there (`get` answers a file held in memory)."""
+
+    def put(self, path: str, inputs: str, data: bytes) -> str | None:
+        """Kept; the sha256 of `data` when it went into the store at once (it is read from there when asked for)."""
+
+    def read(self, path: str, digest: str) -> bytes: ...
 
     def inputs_of(self, path: str, table: tuple[object, ...], hashed: Callable[[tuple[object, ...]], str]) -> str:
         """hashed(table), or the hash of an equal table given for `path` before."""
@@ -36,55 +44,91 @@ class _Nothing:
     def get(self, path: str, inputs: str) -> bytes | None:
         return None
 
-    def put(self, path: str, inputs: str, data: bytes) -> None:
-        pass
+    def filed(self, path: str, inputs: str) -> str | None:
+        return None
+
+    def put(self, path: str, inputs: str, data: bytes) -> str | None:
+        return None
+
+    def read(self, path: str, digest: str) -> bytes:
+        raise KeyError(path)  # nothing is ever filed here
 
     def inputs_of(self, path: str, table: tuple[object, ...], hashed: Callable[[tuple[object, ...]], str]) -> str:
         return hashed(table)
 
 
+class _Made:
+    """The stage's files: held in memory, or named by the sha256 of their bytes where the store keeps them.
+    A feed carries its entries' whole bodies (21 MB of feeds on a 3,000-page site): kept in the store, it
+    is read only if publication finds the live output without it."""
+
+    def __init__(self, kept: Kept) -> None:
+        self.kept = kept
+        self.held: dict[str, bytes] = {}
+        self.stored: dict[str, str] = {}  # path → sha256 of the bytes kept in the store
+
+    def add(self, path: str, data: bytes) -> None:
+        self.held[path] = data
+
+    def kept_or_made(self, path: str, inputs: str, make: Callable[[], bytes]) -> None:
+        """The file kept from `inputs` (not read, where the store has it), or made and kept."""
+        digest = self.kept.filed(path, inputs)
+        if digest is None:
+            data = self.kept.get(path, inputs)
+            if data is None:
+                data = make()
+                digest = self.kept.put(path, inputs, data)
+            if digest is None:
+                self.held[path] = data
+                return
+        self.stored[path] = digest
+
+    def files(self) -> StoredFiles:
+        return StoredFiles(self.held, self.stored, self.kept.read if self.stored else None)
+
+
 def syndication_outputs(config: SiteConfig, pages: list[Page], index: TranslationIndex, collections: Collections,
                         contents: Mapping[str, str], catalogs: Catalogs, kept: Kept | None = None,
-                        content_hashes: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+                        content_hashes: Mapping[str, bytes] | None = None) -> StoredFiles:
     """contents: a page's output path → its rendered body HTML. kept: feeds of earlier builds, taken
     when their inputs are the same (a one-edit build makes again only the feeds that list the edit).
     content_hashes: the sha256 of each body's UTF-8, where known without reading the body (the build store
-    keeps it): a feed taken from `kept` then reads no body at all."""
-    outputs: dict[str, bytes] = {}
-    feeds = _Feeds(config, contents, catalogs, collections.now, kept or _Nothing(), content_hashes)
+    keeps it): a feed taken from `kept` then reads no body at all. The feeds and the sitemap a store keeps
+    are read from it only when asked for."""
+    made = _Made(kept or _Nothing())
+    feeds = _Feeds(config, contents, catalogs, collections.now, made, content_hashes)
     for language in config.languages:
         if collections.has_feed:  # an empty feed is neither written nor linked
             path = paths.feed_path(language)
             newest = feeds.newest(collections, path,
                                   lambda code=language: collections.news(code) + collections.all_meetings(code))
             title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
-            outputs[path] = feeds.feed(language, newest, title, path)
-        outputs |= _tag_feeds(language, collections, feeds)
+            feeds.feed(language, newest, title, path)
+        _tag_feeds(language, collections, feeds)
         if collections.meetings:
-            outputs |= _calendars(config, language, collections, contents, catalogs)
-    outputs["sitemap.xml"] = _sitemap(config, pages, index, kept or _Nothing())
-    outputs["robots.txt"] = robots_bytes(config.base_url)
-    return outputs
+            for path, data in _calendars(config, language, collections, contents, catalogs).items():
+                made.add(path, data)
+    _sitemap(config, pages, index, made)
+    made.add("robots.txt", robots_bytes(config.base_url))
+    return made.files()
 
 
-def _tag_feeds(language: Language, collections: Collections, feeds: _Feeds) -> dict[str, bytes]:
+def _tag_feeds(language: Language, collections: Collections, feeds: _Feeds) -> None:
     """A feed per tag of this language, beside the tag's page, when the tag has dated pages."""
-    outputs = {}
     prefix = f"{language.prefix}/" if language.prefix else ""
     for tag, _ in collections.tags(language):
         path = f"{prefix}tags/{tag.slug}/feed.xml"
         newest = feeds.newest(collections, path, lambda key=tag.key: collections.tag_feed(key, language))
         if newest:
-            outputs[path] = feeds.feed(language, newest, f"{language.title}: {tag.name}", path)
-    return outputs
+            feeds.feed(language, newest, f"{language.title}: {tag.name}", path)
 
 
 class _Feeds:
     """Atom feeds of one build, each taken from `kept` when its inputs hash the same."""
 
     def __init__(self, config: SiteConfig, contents: Mapping[str, str], catalogs: Catalogs, now: dt.datetime,
-                 kept: Kept, content_hashes: Mapping[str, bytes] | None = None) -> None:
-        self.config, self.contents, self.catalogs, self.now, self.kept = config, contents, catalogs, now, kept
+                 made: _Made, content_hashes: Mapping[str, bytes] | None = None) -> None:
+        self.config, self.contents, self.catalogs, self.now, self.made = config, contents, catalogs, now, made
         self.content_hashes = content_hashes
         self._config_text = (config.root / CONFIG_NAME).read_bytes()  # any other config value a feed may show
         # A page is in several feeds (its language's, each of its tags'): its part of the hash and its times
@@ -102,19 +146,16 @@ class _Feeds:
 
         return feed_newest(collections, path, (build_day(self.now), self.config.timezone), choose)
 
-    def feed(self, language: Language, newest: list[Listed], title: str, path: str) -> bytes:
-        """The feed of these entries (newest(), in order)."""
-        config, now = self.config, self.now
-        inputs = self._inputs(language, title, path, newest)
-        known = self.kept.get(path, inputs)
-        if known is not None:
-            return known
-        entries = [_feed_entry(config, item, self.contents[item.page.output_path], now, _status(item, self.catalogs))
-                   for item in newest]
-        data = atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
-                          config.base_url + language.root_url, entries)
-        self.kept.put(path, inputs, data)
-        return data
+    def feed(self, language: Language, newest: list[Listed], title: str, path: str) -> None:
+        """The feed of these entries (newest(), in order), kept or made."""
+        def make() -> bytes:
+            config, now = self.config, self.now
+            entries = [_feed_entry(config, item, self.contents[item.page.output_path], now,
+                                   _status(item, self.catalogs)) for item in newest]
+            return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
+                              config.base_url + language.root_url, entries)
+
+        self.made.kept_or_made(path, self._inputs(language, title, path, newest), make)
 
     def _inputs(self, language: Language, title: str, path: str, newest: list[Listed]) -> str:
         """Everything _feed_entry and atom_bytes read, hashed: the same hash, the same bytes."""
@@ -231,16 +272,14 @@ def _pick(value: dict[str, str] | str, language: Language, config: SiteConfig) -
     return value
 
 
-def _sitemap(config: SiteConfig, pages: list[Page], index: TranslationIndex, kept: Kept) -> bytes:
+def _sitemap(config: SiteConfig, pages: list[Page], index: TranslationIndex, made: _Made) -> None:
     """Every page with its translations: it changes only when a page comes, goes or moves."""
     table = (config.base_url, [(language.code, language.is_default) for language in config.languages],
              *((page.key, page.language.code, page.url) for page in pages))  # all _sitemap_entry reads of a page
-    inputs = kept.inputs_of("sitemap.xml", table, lambda items: hashlib.sha256(repr(items).encode()).hexdigest())
-    known = kept.get("sitemap.xml", inputs)
-    if known is None:
-        known = sitemap_bytes([_sitemap_entry(config, page, index) for page in pages])
-        kept.put("sitemap.xml", inputs, known)
-    return known
+    inputs = made.kept.inputs_of("sitemap.xml", table,
+                                 lambda items: hashlib.sha256(repr(items).encode()).hexdigest())
+    made.kept_or_made("sitemap.xml", inputs,
+                      lambda: sitemap_bytes([_sitemap_entry(config, page, index) for page in pages]))
 
 
 def _sitemap_entry(config: SiteConfig, page: Page, index: TranslationIndex) -> SitemapEntry:

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
-from samizdat.search.files import IndexFiles
 from samizdat.search.tokens import HANGUL, OTHER, Stems, bucket, form_of, word_key, word_stems
+from samizdat.stored_files import StoredFiles
 
 INDEX_FOLDER = "_search"
 # Numbers per document chunk. A quarter to a half of the numbers hold a page (slots.py), so a chunk holds
@@ -57,13 +57,13 @@ def bucket_count(documents: int) -> int:
     return count
 
 
-def build_language_index(code: str, numbered: list[PageEntry | None]) -> IndexFiles:
+def build_language_index(code: str, numbered: list[PageEntry | None]) -> StoredFiles:
     """Every chunk file of one language, by output path. numbered: document number → entry (slots.py),
     None for a number no page holds."""
     return file_language(code, numbered)[0]
 
 
-def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[IndexFiles, Stems]:
+def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[StoredFiles, Stems]:
     """build_language_index(), and the language's Stems (tokens.py), which refiling it takes (refile.py)."""
     buckets = bucket_count(sum(entry is not None for entry in numbered))
     files, stems = _term_buckets(code, numbered, buckets)
@@ -73,7 +73,7 @@ def file_language(code: str, numbered: list[PageEntry | None]) -> tuple[IndexFil
             continue  # numbers no page holds: nothing will ask for them
         files[index_path(code, f"d{n // DOCS_PER_CHUNK}")] = encode_file(code, f"d{n // DOCS_PER_CHUNK}", payload)
     kinds = "".join(HOLE_KIND if d is None else d.kind for d in numbered)
-    return with_manifest(code, IndexFiles(files), len(numbered), buckets, kinds), stems
+    return with_manifest(code, StoredFiles(files), len(numbered), buckets, kinds), stems
 
 
 # What refile.py writes again must be these bytes: the names, rows, buckets and manifest are made here only.
@@ -97,7 +97,7 @@ def stem_buckets(root: str, ends: Iterable[str], buckets: int) -> set[int]:
     return {bucket(word_key(form_of(root, end)), buckets) for end in ends}
 
 
-def with_manifest(code: str, files: IndexFiles, documents: int, buckets: int, kinds: str) -> IndexFiles:
+def with_manifest(code: str, files: StoredFiles, documents: int, buckets: int, kinds: str) -> StoredFiles:
     """The files with their manifest, made after every other file: its version makes a browser that kept an
     older manifest or chunk load the set that belongs together. It is made from each other file's name and
     sha256, which a build knows of the files it did not read (files.py)."""

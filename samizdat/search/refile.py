@@ -23,10 +23,10 @@ import orjson
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry, count_of
-from samizdat.search.files import IndexFiles
 from samizdat.search.index import DOCS_PER_CHUNK, document_row, encode_file, index_path, stem_buckets, with_manifest
 from samizdat.search.tokens import HANGUL, OTHER, Stems, bucket, is_hangul, korean_terms, stem_and_ending
 from samizdat.search.weights import TITLE_WEIGHT, bm25
+from samizdat.stored_files import StoredFiles
 
 Term = tuple[str, str]  # (HANGUL or OTHER, the Korean term or the stem)
 
@@ -58,7 +58,7 @@ def unpack_stems(data: bytes) -> Stems | None:
 
 
 def refile(code: str, files: Mapping[str, bytes], stems: Stems, changes: Sequence[Change],
-           ) -> tuple[IndexFiles, Stems] | None:
+           ) -> tuple[StoredFiles, Stems] | None:
     """The language's files and stems once `changes` are made to the filing `files` and `stems`; None when
     the kept filing does not agree with the changes (the caller then files the language afresh)."""
     try:
@@ -90,13 +90,13 @@ class _Refiling:
     def __init__(self, code: str, files: Mapping[str, bytes], stems: Stems) -> None:
         # The last filing's files are read only where a change lands (a store's are read from it: files.py)
         self.code, self.old_stems = code, stems
-        self.files = files if isinstance(files, IndexFiles) else IndexFiles(files)
+        self.files = files if isinstance(files, StoredFiles) else StoredFiles(files)
         self.stems: Stems = {}  # the stems whose pages changed, copied before they are counted again
         self.manifest = chunks.decode(files[index_path(code, "m")])
         self.buckets = int(self.manifest["buckets"])
         self.tables: dict[str, dict | list] = {}  # chunk name (h3, d0…) → its decoded payload, once read
 
-    def apply(self, changes: Sequence[Change]) -> tuple[IndexFiles, Stems] | None:
+    def apply(self, changes: Sequence[Change]) -> tuple[StoredFiles, Stems] | None:
         kinds = list(self.manifest["kinds"])
         moved: dict[Term, dict[int, int | None]] = {}  # term → number → its new weight (None: gone)
         for change in changes:

@@ -23,11 +23,11 @@ from samizdat.content.pages import Page
 from samizdat.sealed import CacheDamaged
 from samizdat.search.documents import searchable
 from samizdat.search.entry import PageEntry, page_entry, unpack
-from samizdat.search.files import IndexFiles
 from samizdat.search.index import file_language, is_index_file
 from samizdat.search.refile import Change, pack_stems, refile, unpack_stems
 from samizdat.search.slots import assign
 from samizdat.search.tokens import Stems
+from samizdat.stored_files import StoredFiles
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Kept(Protocol):
 
     def get(self, path: str, inputs: str) -> bytes | None: ...
 
-    def put(self, path: str, inputs: str, data: bytes) -> None: ...
+    def put(self, path: str, inputs: str, data: bytes, digest: str | None = None) -> str | None: ...
 
     def latest(self, path: str) -> tuple[str, bytes] | None:
         """The file kept under `path`, whatever it was made from, with the hash of that."""
@@ -64,8 +64,9 @@ class Kept(Protocol):
     def holds(self, path: str, inputs: str) -> bool:
         """Whether a file is kept under `path` made from `inputs`; kept for the next build if so."""
 
-    def read(self, path: str, inputs: str) -> bytes:
-        """The file `holds` found, read again each time (not kept in memory); CacheDamaged if gone."""
+    def read(self, path: str, digest: str) -> bytes:
+        """The file of this sha256 kept under `path`, read again each time (not kept in memory); CacheDamaged
+        if gone. (An index file is kept under the sha256 of its bytes as its inputs.)"""
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class _Filing:
     """One language's files and what they were made from, for the next build to file from."""
 
     made_from: tuple[object, ...]  # each number's entry hash (or the page's HTML, should it have no entry)
-    files: IndexFiles
+    files: StoredFiles
     inputs: str  # the hash of made_from the store keeps the files under ("" while it keeps none)
     # refile.Stems, when the filing can be refiled; as the store keeps them (pack_stems) until asked for
     kept_stems: Stems | bytes | None = None
@@ -95,7 +96,7 @@ REFILE_AT_MOST = 32
 def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                    kept: Kept | None = None,
                    prefetch: Callable[[list[SearchPage]], None] | None = None,
-                   replaced: Mapping[str, SearchPage] | None = None) -> IndexFiles:
+                   replaced: Mapping[str, SearchPage] | None = None) -> StoredFiles:
     """rendered: output path → the page as rendered. Returns output path → chunk file, for every language
     (where there is a store, read from it when asked for: files.py).
     prefetch: told the pages of a language before their entries are read one by one, to read them together.
@@ -107,9 +108,9 @@ def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str,
 
 def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                     kept: Kept | None, prefetch: Callable[[list[SearchPage]], None] | None,
-                    replaced: Mapping[str, SearchPage]) -> IndexFiles:
+                    replaced: Mapping[str, SearchPage]) -> StoredFiles:
     searched = [page for page in pages if searchable(page) and page.output_path in rendered]
-    languages: list[IndexFiles] = []
+    languages: list[StoredFiles] = []
     for language in config.languages:
         own = {page.url.lstrip("/"): page for page in searched if page.language == language}
         slots = assign(own)
@@ -155,7 +156,7 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
             else:  # its stems and pages are the largest thing the stage would keep
                 _FILED.pop(code, None)
         languages.append(known.files)
-    return IndexFiles.joined(languages)
+    return StoredFiles.joined(languages)
 
 
 def _refiled(code: str, last: _Filing | None, made_from: tuple[object, ...], sources: list[SearchPage | None],
@@ -228,7 +229,7 @@ def _keep(store: Kept | None, code: str, inputs: str, filing: _Filing) -> _Filin
         raise CacheDamaged("a search index file went missing from the build cache")
     for path, data in files.held().items():
         if not store.holds(path, files.digest(path)):
-            store.put(path, files.digest(path), data)
+            store.put(path, files.digest(path), data, files.digest(path))
     store.put(STORED + code, inputs, _packed(filing))
     return replace(filing, files=files.in_store(store.read))
 
@@ -295,7 +296,7 @@ def _unpacked(packed: bytes | None, code: str, store: Kept) -> _Filing | None:
                 return None
     except UnicodeDecodeError:
         return None
-    files = IndexFiles(stored=listed, read=store.read)
+    files = StoredFiles(stored=listed, read=store.read)
     hashes = extra.get(_HASHES, b"")
     if _STEMS not in extra or len(hashes) % 32:
         return _Filing((), files, "")

@@ -4,24 +4,33 @@ A feed lists a few pages; a one-edit build changes at most the feeds that list t
 feed's inputs (the listed pages' fields and body HTML, the config, the build's day, its title) are hashed
 by its maker (outputs/syndication.py), which is cheap beside summarising the entries and serialising
 the XML; a feed whose hash is the one kept here is taken as it is. On disk the store's `generated`
-table (store.py), one row a file, written only for files made anew; the dev server keeps them in memory.
+table (store.py), one row a file under the hash of its inputs and the sha256 of its bytes, written only for
+files made anew. A build reads a kept file's bytes only when it must: publication reads the few the live
+output lacks (stored_files.py). The dev server keeps the files in memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from samizdat.build.cache.store import Store
 from samizdat.sealed import CacheDamaged
 
 
+class _Entry(NamedTuple):
+    inputs: str  # the hash of what the file was made from
+    digest: str  # the sha256 of its bytes, as hex
+    data: bytes | None  # None: in the store, read when asked for
+
+
 @dataclass
 class GeneratedCache:
     store: Store
-    # output path → (inputs hash, bytes); None: the bytes are in the store, read when asked for with these inputs
-    entries: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
+    entries: dict[str, _Entry] = field(default_factory=dict)  # by output path
     used: set[str] = field(default_factory=set)  # asked for in this build: the rest are gone on save
     dirty: set[str] = field(default_factory=set)  # rows to write on save
     made: set[str] = field(default_factory=set)  # files put since the last save (filed at once or kept to write)
@@ -31,13 +40,14 @@ class GeneratedCache:
     @classmethod
     def open(cls, store: Store) -> GeneratedCache:
         try:
-            entries: dict[str, tuple[str, bytes | None]] = {}
+            entries: dict[str, _Entry] = {}
             # typeof() is read from the row's header: a file's bytes (a language's search files are megabytes)
             # are read only when a build asks for the file with the inputs it was made from
-            for path, inputs, kind in store.rows("SELECT output, inputs, typeof(data) FROM generated"):
-                if not (isinstance(path, str) and isinstance(inputs, str) and kind == "blob"):
+            for path, inputs, digest, kind in store.rows("SELECT output, inputs, digest, typeof(data) FROM generated"):
+                if not (isinstance(path, str) and isinstance(inputs, str) and isinstance(digest, str)
+                        and kind == "blob"):
                     raise CacheDamaged("a generated file does not have the shape samizdat writes")
-                entries[path] = (inputs, None)
+                entries[path] = _Entry(inputs, digest, None)
         except CacheDamaged as exc:
             store.discard(exc)
             entries = {}
@@ -46,31 +56,45 @@ class GeneratedCache:
     def get(self, path: str, inputs: str) -> bytes | None:
         self.used.add(path)
         entry = self.entries.get(path)
-        if entry is None or entry[0] != inputs:
+        if entry is None or entry.inputs != inputs:
             return None
-        if entry[1] is None:
-            rows = self.store.rows("SELECT data FROM generated WHERE output = ?", (path,))
-            if not rows or not isinstance(rows[0][0], bytes):
-                raise CacheDamaged("a generated file does not have the shape samizdat writes")
-            entry = self.entries[path] = (inputs, rows[0][0])
-        return entry[1]
+        if entry.data is None:
+            data = self._fetch(path, entry.digest)
+            if hashlib.sha256(data).hexdigest() != entry.digest:
+                raise CacheDamaged(f"a generated file in the build cache is not the one filed ({path})")
+            entry = self.entries[path] = entry._replace(data=data)
+        return entry.data
 
     def holds(self, path: str, inputs: str) -> bool:
         """Whether a file made from `inputs` is kept under `path`, without reading it; kept for the next
-        build if so (a language's index files: search/files.py)."""
+        build if so (a language's index files: stored_files.py)."""
         entry = self.entries.get(path)
-        if entry is None or entry[0] != inputs:
+        if entry is None or entry.inputs != inputs:
             return False
         self.used.add(path)
         return True
 
-    def read(self, path: str, inputs: str) -> bytes:
-        """The file `holds` found, read from the store each time it is asked for and not kept in memory
-        (the writer's threads read them: Store.rows takes its lock)."""
+    def filed(self, path: str, inputs: str) -> str | None:
+        """The sha256 of a file made from `inputs` that the store keeps under `path` and this process does not
+        hold, without reading it (`read` reads it when asked for); kept for the next build if so. None where
+        the file is not kept, or is held in memory (`get` answers it)."""
         entry = self.entries.get(path)
-        if entry is not None and entry[0] == inputs and entry[1] is not None:
-            return entry[1]
-        rows = self.store.rows("SELECT data FROM generated WHERE output = ? AND inputs = ?", (path, inputs))
+        if entry is None or entry.inputs != inputs or entry.data is not None:
+            return None
+        self.used.add(path)
+        return entry.digest
+
+    def read(self, path: str, digest: str) -> bytes:
+        """The file of these bytes' sha256 kept under `path`, read from the store each time it is asked for and
+        not kept in memory (the writer's threads read them: Store.rows takes its lock). The caller checks the
+        bytes against the hash (StoredFiles)."""
+        entry = self.entries.get(path)
+        if entry is not None and entry.digest == digest and entry.data is not None:
+            return entry.data
+        return self._fetch(path, digest)
+
+    def _fetch(self, path: str, digest: str) -> bytes:
+        rows = self.store.rows("SELECT data FROM generated WHERE output = ? AND digest = ?", (path, digest))
         if not rows or not isinstance(rows[0][0], bytes):
             raise CacheDamaged("a generated file went missing from the build cache")
         return rows[0][0]
@@ -80,8 +104,8 @@ class GeneratedCache:
         entry = self.entries.get(path)
         if entry is None:
             return None
-        data = self.get(path, entry[0])
-        return None if data is None else (entry[0], data)
+        data = self.get(path, entry.inputs)
+        return None if data is None else (entry.inputs, data)
 
     def inputs_of(self, path: str, table: tuple[object, ...], hashed: Callable[[tuple[object, ...]], str]) -> str:
         """hashed(table), unless the table is equal to the last one given for `path`: a save of the dev server
@@ -91,18 +115,22 @@ class GeneratedCache:
             known = self.tables[path] = (table, hashed(table))
         return known[1]
 
-    def put(self, path: str, inputs: str, data: bytes) -> None:
+    def put(self, path: str, inputs: str, data: bytes, digest: str | None = None) -> str | None:
         """Filed in the store's open transaction at once (Store.begin), where there is a store: a language's
-        packed search files are megabytes that the build need not hold until it saves."""
+        packed search files are megabytes that the build need not hold until it saves. digest: the sha256 of
+        `data`, where the caller has it. Returns it when the file was filed (the caller need not hold the
+        bytes: `read` reads them again), None when it is held here until the save."""
         self.used.add(path)
         self.made.add(path)
+        digest = digest or hashlib.sha256(data).hexdigest()
         if self.store.begin():
-            self.store.file(_INSERT, (path, inputs, data))
-            self.entries[path] = (inputs, None)
+            self.store.file(_INSERT, (path, inputs, digest, data))
+            self.entries[path] = _Entry(inputs, digest, None)
             self.dirty.discard(path)
-            return
-        self.entries[path] = (inputs, data)
+            return digest
+        self.entries[path] = _Entry(inputs, digest, data)
         self.dirty.add(path)
+        return None
 
     def settle(self) -> None:
         """The build is over: files it did not ask for are gone from the site, and from here."""
@@ -116,9 +144,9 @@ class GeneratedCache:
             entry = self.entries.get(path)
             if entry is None:
                 db.execute("DELETE FROM generated WHERE output = ?", (path,))
-            elif entry[1] is not None:  # (a row put by this build always holds its bytes)
+            elif entry.data is not None:  # (a row put by this build always holds its bytes)
                 db.execute(_INSERT, (path, *entry))
         self.dirty, self.made = set(), set()
 
 
-_INSERT = "INSERT OR REPLACE INTO generated VALUES (?, ?, ?)"
+_INSERT = "INSERT OR REPLACE INTO generated VALUES (?, ?, ?, ?)"

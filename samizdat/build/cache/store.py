@@ -28,7 +28,7 @@ from pathlib import Path
 from samizdat.engine import engine_id
 from samizdat.sealed import CacheDamaged, site_cache
 
-FORMAT = 8  # raise when a table changes shape: an older file is emptied, not misread
+FORMAT = 9  # raise when a table changes shape: an older file is emptied, not misread
 # A row's columns are stored in this order, and a large value spills onto a chain of pages that must be
 # walked to reach what follows it: the small columns a build reads of every page come first.
 SCHEMA = """
@@ -39,7 +39,7 @@ CREATE TABLE pages (output TEXT PRIMARY KEY, signature TEXT NOT NULL, scripts TE
                     digest TEXT NOT NULL, policy TEXT NOT NULL, media INTEGER NOT NULL, content_hash BLOB NOT NULL,
                     search_hash BLOB NOT NULL, search TEXT NOT NULL, content BLOB NOT NULL, html BLOB NOT NULL);
 CREATE TABLE reads (id INTEGER PRIMARY KEY, read TEXT NOT NULL UNIQUE, answer TEXT NOT NULL, page TEXT);
-CREATE TABLE generated (output TEXT PRIMARY KEY, inputs TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE generated (output TEXT PRIMARY KEY, inputs TEXT NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE record (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
 CREATE TABLE templates (key TEXT PRIMARY KEY, code TEXT NOT NULL);
 """

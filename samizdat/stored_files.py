@@ -1,10 +1,11 @@
-"""A language's index files by output path: those made in this process held in memory, the rest kept in
-the build store by the sha256 of their bytes and read from it each time they are asked for.
+"""Generated files by output path: those made in this process held in memory, the rest kept in the build
+store by the sha256 of their bytes and read from it each time they are asked for.
 
-A language's files are megabytes (a third of the 39 MB of a 10,000-page site's index), and a build needs
-the bytes of few of them: a one-edit build refiles a handful of chunks and publishes only those, the rest
-being in the output already. Holding every file from the search stage to publication made the files the
-largest thing the build kept.
+A language's search index files are megabytes (a third of the 39 MB of a 10,000-page site's index), and
+the feeds carry their entries' whole bodies (21 MB on a 3,000-page site): a build needs the bytes of few
+of them. A one-edit build refiles a handful of chunks and makes again the feeds that list the edit, and
+publishes only those, the rest being in the output already. Holding every file from its stage to
+publication made these files the largest thing the build kept.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from samizdat.sealed import CacheDamaged
 Reader = Callable[[str, str], bytes]  # (output path, sha256 of the bytes) → the bytes, from the build store
 
 
-class IndexFiles(Mapping[str, bytes]):
+class StoredFiles(Mapping[str, bytes]):
     __slots__ = ("_digests", "_held", "_read", "_stored")
 
     def __init__(self, held: Mapping[str, bytes] | None = None, stored: Mapping[str, str] | None = None,
@@ -39,7 +40,7 @@ class IndexFiles(Mapping[str, bytes]):
         assert self._read is not None
         data = self._read(path, digest)
         if hashlib.sha256(data).hexdigest() != digest:
-            raise CacheDamaged(f"a search index file in the build cache is not the one filed ({path})")
+            raise CacheDamaged(f"a generated file in the build cache is not the one filed ({path})")
         return data
 
     def __contains__(self, path: object) -> bool:
@@ -70,19 +71,19 @@ class IndexFiles(Mapping[str, bytes]):
         """path → sha256 of the files read from the store when asked for."""
         return dict(self._stored)
 
-    def changed(self, made: Mapping[str, bytes], gone: frozenset[str] = frozenset()) -> IndexFiles:
+    def changed(self, made: Mapping[str, bytes], gone: frozenset[str] = frozenset()) -> StoredFiles:
         """These files with `made` held anew (replacing any of the same name) and `gone` left out."""
         keep = {path for path in self if path not in made and path not in gone}
-        return IndexFiles({**{path: data for path, data in self._held.items() if path in keep}, **made},
+        return StoredFiles({**{path: data for path, data in self._held.items() if path in keep}, **made},
                           {path: digest for path, digest in self._stored.items() if path in keep}, self._read,
                           {path: digest for path, digest in self._digests.items() if path in keep})
 
-    def in_store(self, read: Reader) -> IndexFiles:
+    def in_store(self, read: Reader) -> StoredFiles:
         """The same files, all read from the store by `read` once the held ones have been filed there."""
-        return IndexFiles(stored={path: self.digest(path) for path in self}, read=read)
+        return StoredFiles(stored={path: self.digest(path) for path in self}, read=read)
 
     @staticmethod
-    def joined(parts: list[IndexFiles]) -> IndexFiles:
+    def joined(parts: list[StoredFiles]) -> StoredFiles:
         """Several languages' files as one mapping (their paths never meet: each language has its folder)."""
         held: dict[str, bytes] = {}
         digests: dict[str, str] = {}
@@ -94,4 +95,4 @@ class IndexFiles(Mapping[str, bytes]):
             held |= part._held
             digests |= part._digests
             stored |= part._stored
-        return IndexFiles(held, stored, reads[0] if reads else None, digests)
+        return StoredFiles(held, stored, reads[0] if reads else None, digests)
