@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from functools import partial
 
+from samizdat.allocator import map_large_blocks
 from samizdat.build.page_check import CheckedPage, check_page
 from samizdat.content.pages import Page
 from samizdat.errors import RunawayTemplateError, SamizdatError
@@ -79,6 +80,7 @@ def render_pages(renderer: Renderer, rules: PageRules,
 
     global _renderer, _rules, _pages
     _renderer, _rules, _pages = renderer, rules, pages
+    map_large_blocks()  # the workers give back the large strings they free (allocator.py)
     if renderer.has_search:
         wordcount.prepare()
     try:
