@@ -143,7 +143,6 @@ def test_a_one_edit_build_reads_the_search_entries_of_the_edited_language_only(
 
     # Without a filing to refile from (a store of an older samizdat), the English pages kept from the last
     # build are read to file English afresh; the Russian pages' entries are not read at all.
-    samizdat.search.stage._FILED.clear()  # what a new process starts with
     with sqlite3.connect(store_path(site)) as db:
         db.execute("DELETE FROM generated WHERE output = ?", (samizdat.search.stage.STORED + "en",))
     db.close()
@@ -326,3 +325,30 @@ def test_a_table_of_inputs_is_hashed_again_only_when_it_differs_from_the_last() 
     assert kept.inputs_of("sitemap.xml", moved, digest) == repr(moved)
     assert kept.inputs_of("other.xml", moved, digest) == repr(moved)  # each file its own
     assert hashed == [first, moved, moved]
+
+
+def test_the_dev_servers_memos_live_in_its_caches_and_a_build_with_a_store_keeps_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every save of the dev server takes the last one's filings, sitemap entries and feed texts from its own
+    caches (build/cache/memos.py); a second dev server, or a build with a store, starts without them."""
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    filed: list[str] = []
+    real = samizdat.search.stage.file_language
+    monkeypatch.setattr(samizdat.search.stage, "file_language",
+                        lambda code, numbered: filed.append(code) or real(code, numbered))
+    serving = BuildCaches()  # the dev server's: nothing on disk
+    first = render_site(site, caches=serving)
+    memos = serving.memos
+    assert memos is not None and sorted(memos.search_filings) == sorted(filed) == ["en", "ko", "ru"]
+    assert memos.sitemap_entries and memos.feed_texts and memos.image_scans
+    filed.clear()
+    again = render_site(site, caches=serving)
+    assert filed == [] and serving.memos is memos  # each language's filing from the last save
+    assert dict(again.pages) == dict(first.pages)
+    render_site(site, caches=BuildCaches())  # another dev server's memos are its own
+    assert sorted(filed) == ["en", "ko", "ru"]
+
+    stored, _ = build(site)
+    assert stored.memos is None  # a `samizdat build` process builds once: its state is in the store
+    stored.store.close()

@@ -39,13 +39,11 @@ def test_a_new_process_files_only_the_edited_language(tmp_path: Path, run_cli,
                         lambda code, numbered: filed.append(code) or real(code, numbered))
     monkeypatch.setattr(samizdat.search.stage, "refile",
                         lambda code, *args: refiled.append(code) or real_refile(code, *args))
-    samizdat.search.stage._FILED.clear()  # what a new process starts with
     page = site / "content/en/about.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA word added: solidarity.\n", encoding="utf-8")
     assert run_cli("build", site, "-o", out).code == 0
     assert (filed, refiled) == ([], ["en"])  # the other languages' files came from the store as they were
 
-    samizdat.search.stage._FILED.clear()
     with cold_user_cache(tmp_path / "cold-cache"):
         assert run_cli("build", site, "-o", tmp_path / "cold").code == 0
     assert sorted(filed) == ["en", "ko", "ru"]  # the cold build filed every language afresh
@@ -78,7 +76,6 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
         digest = hashlib.sha256(script).hexdigest()
         db.execute("INSERT OR REPLACE INTO generated VALUES (?, ?, ?, ?)", (planted, digest, digest, script))
         db.commit()
-        samizdat.search.stage._FILED.clear()  # a new process: the kept row is all it has for English
         russian.write_text(russian.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change
         assert run_cli("build", site, "-o", out).code == 0
         now = search_files(out)
@@ -107,7 +104,6 @@ def test_index_files_and_feeds_stay_in_the_store_until_publication_reads_the_cha
     post = site / "content/en/news/2026-01-02-post2.md"
     for edit in ("", "\nA word added: solidarity.\n"):
         post.write_text(post.read_text(encoding="utf-8") + edit, encoding="utf-8")
-        samizdat.search.stage._FILED.clear()
         caches = BuildCaches.on_disk(site)
         output = render_site(site, caches=caches)
         index = [rel for rel in output.pages if rel.startswith("_search/")]
@@ -151,7 +147,6 @@ def test_an_index_file_altered_in_the_store_is_damage_not_output(tmp_path: Path,
         (out / rel).unlink()  # so that publication must read every kept file, not find it in the output
     page = site / "content/ru/about.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")  # not a no-change
-    samizdat.search.stage._FILED.clear()
     result = run_cli("build", site, "-o", out)
     assert result.code == 0, result.err
     assert "was thrown away" in result.err

@@ -11,7 +11,7 @@ from samizdat.content.pages import Page
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.images.stage import PageInfo
 from samizdat.outputs import onion
-from samizdat.outputs.claims import check_claims, file_claims, generated_claims, page_claims
+from samizdat.outputs.claims import Passed, check_claims, file_claims, generated_claims, page_claims
 from samizdat.outputs.relative import relativize_outputs
 from samizdat.outputs.security import SecurityPolicy, apply_page_policy, policy_files
 
@@ -77,14 +77,15 @@ def page_infos(pages: list[Page], rendered: Mapping[str, bytes]) -> list[PageInf
     return infos
 
 
-def check_static_clashes(copies: dict[str, Path], pages: list[Page], generated: Iterable[str]) -> None:
+def check_static_clashes(copies: dict[str, Path], pages: list[Page], generated: Iterable[str],
+                         passed: Passed | None = None) -> None:
     """No page, copied file or generated file (sitemap, feeds, calendars, header files, 404 pages…) takes
     another's place, on any disk. Generated files come last: a site's own file (static/robots.txt) may
     replace one of them on purpose, so only the generated files no site file replaces are claimed."""
     generated = set(generated)
     claimed = [rel for rel in generated if rel not in copies]
     outputs = (*(page.output_path for page in pages), *copies, *claimed)
-    check_claims(lambda: page_claims(pages) + file_claims(copies) + generated_claims(claimed), outputs)
+    check_claims(lambda: page_claims(pages) + file_claims(copies) + generated_claims(claimed), outputs, passed)
     for rel in sorted(copies.keys() & generated):
         _refuse_template(rel, copies[rel])
 

@@ -69,8 +69,9 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         theme = theme_paths(config)
         if caches is not None:
             caches.prepare(config, drafts)
+        memos = caches.memos if caches is not None else None  # the dev server's, from its last save
     with timings.stage("discover"):
-        sources, content_files = discover(config, changed)
+        sources, content_files = discover(config, changed, memos.discovered if memos else None)
         # content/ was walked just now, templates/ and strings/ with the theme, data/ and meetings/ are when
         # read; assets/ and static/ are copied at the end, but rendering already opens images there.
         check_site_folders(config.root, ("assets", "static"))
@@ -105,7 +106,8 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
     with timings.stage("link"):
         if not kept:  # made of front matter and paths: they passed on the last build's, if nothing but bodies changed
             check_unique_outputs(pages)
-            check_claims(page_claims(pages))  # About.md beside about.md: before rendering, as it is cheap
+            # About.md beside about.md: before rendering, as it is cheap
+            check_claims(page_claims(pages), passed=memos.claims_passed if memos else None)
         index = link_translations(pages, config)
         if not kept:
             check_sources_exist(index, held)

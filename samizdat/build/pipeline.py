@@ -33,7 +33,7 @@ from samizdat.outputs import paths
 from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
 from samizdat.outputs.static import static_files
-from samizdat.outputs.syndication import forget_summaries, syndication_outputs
+from samizdat.outputs.syndication import syndication_outputs
 from samizdat.search.stage import search_outputs
 from samizdat.stored_files import StoredFiles
 
@@ -48,6 +48,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     timings = Timings()
     site = load_site(site_root, now or dt.datetime.now(dt.UTC), caches, timings, options.drafts, changed)
     config, pages = site.config, site.pages
+    memos = caches.memos if caches else None  # the dev server's, kept from one save to the next (memos.py)
     with timings.stage("render"):
         rendered_site = render_site_pages(site, caches.render if caches and caches.render else RenderCache(Store(None)))
         if caches and caches.parse:
@@ -60,9 +61,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         hashes = Column(rendered_site.pages, lambda page: page.content_hash)  # a kept page's, without its body
         # feeds and the sitemap: those the store keeps are read from it when asked for (stored_files.py)
         syndicated = syndication_outputs(config, pages, site.index, site.collections, contents, site.catalogs, kept,
-                                         hashes)
-        if caches is None or caches.store.db is not None:
-            forget_summaries()  # only the dev server, which keeps no store, makes use of them again
+                                         hashes, memos.feed_texts if memos else None,
+                                         memos.sitemap_entries if memos else None)
     # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
     # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
     later: tuple[str, ...] = ()  # stages this build left out, whose files it therefore lacks
@@ -78,7 +78,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
             index = search_outputs(config, pages, {path: StoredSearchPage(page)
                                                    for path, page in rendered_site.pages.items()},
                                    on_disk, prefetch,
-                                   {path: StoredSearchPage(page) for path, page in replaced.items()})
+                                   {path: StoredSearchPage(page) for path, page in replaced.items()},
+                                   memos.search_filings if memos else None)
     if kept is not None and not later:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
@@ -90,7 +91,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         generated = StoredFiles.joined([syndicated, index])
         extra = rendered_site.extra  # template-only pages (404s, mirrors, flyers) and the theme's variables
         check_static_clashes(copies, pages, [*extra.keys() | generated.keys() | set(feeds), HEADERS_FILE,
-                                             NGINX_FILE, HTACCESS_FILE])
+                                             NGINX_FILE, HTACCESS_FILE], memos.claims_passed if memos else None)
         products = caches.products if caches else None  # image, document and drawing results, kept in the store
         # SVG cleaned, HTML checked, _headers kept apart
         assets = publish_assets(copies, rendered_site.rules, products)
@@ -119,7 +120,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         # A page kept from the last build that shows no image and no share picture gives the stage nothing to do.
         looked = {rel: outputs.pages[rel] for rel in outputs.pages
                   if rel.endswith(".html") and ((page := outputs.pages.as_rendered(rel)) is None or page.media)}
-        images = process_site_images(config, page_infos(pages, looked), looked, documents.copies, book=products)
+        images = process_site_images(config, page_infos(pages, looked), looked, documents.copies, book=products,
+                                     scans=memos.image_scans if memos else None)
         outputs = outputs.replace(pages=outputs.pages.replace({rel: data for rel, data in images.pages.items()
                                                                if data is not looked.get(rel)}),
                                   copies=images.copies)
@@ -131,7 +133,8 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         outputs = publishing_touches(config, outputs, options.relative, compress)
     findings = list(images.findings) + unsafe + list(assets.notes)
     if not later:  # a first part is served only until the whole build, which tells its findings, replaces it
-        findings = home_page_findings(site.index, config, site.drafts) + site_findings(site) + findings
+        findings = (home_page_findings(site.index, config, site.drafts)
+                    + site_findings(site, memos.translation_findings if memos else None) + findings)
     # The next moment the same sources build differently: a meeting becomes past, a scheduled post due.
     due = next_due(site.drafts, ZoneInfo(config.timezone))
     next_change = min([m.ends_at for m in site.meetings.values() if m.ends_at > site.now] + ([due] if due else []),

@@ -57,7 +57,7 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     renderer = Renderer(site.config, site.theme, site.catalogs, site.index, site.data, site.collections, outdated,
                         site.language_data, cache.templates)
     rules = PageRules.for_site(site.config, frozenset(renderer.theme_scripts))
-    whole_site = site_signature(site.config, site.theme, site.pages)  # what every page reads
+    whole_site = site_signature(site.config, site.theme, site.pages, cache.url_table)  # what every page reads
     signatures = _signatures(site, whole_site, outdated, cache.signature_memo)
     answers = ReadAnswers(site.config, site.pages, site.collections,
                           SiteSources(site.data, site.catalogs, site.theme.template_dirs))

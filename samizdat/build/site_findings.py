@@ -9,15 +9,16 @@ from samizdat.build.load import LoadedSite
 from samizdat.content.data_languages import missing_language_texts
 from samizdat.content.placeholders import find_placeholders
 from samizdat.content.sources import read_text
-from samizdat.content.translation_status import translation_findings
+from samizdat.content.translation_status import Made, translation_findings
 from samizdat.errors import SourceLocation
 from samizdat.findings import Finding, finding
 
 
-def site_findings(site: LoadedSite) -> list[Finding]:
+def site_findings(site: LoadedSite, made: Made | None = None) -> list[Finding]:
+    """made: the translation findings of the dev server's last save (build/cache/memos.py), or None."""
     marks = [(item.page.path, item.placeholders) for item in site.parsed if item.placeholders]
     marks += [(meeting.path, tuple(find_placeholders(read_text(meeting.path)))) for meeting in site.meetings.values()]
-    return (site.findings + translation_findings(site.status, site.config) + _string_findings(site)
+    return (site.findings + translation_findings(site.status, site.config, made) + _string_findings(site)
             + missing_language_texts(site.config) + _placeholder_findings(marks))
 
 

@@ -114,7 +114,8 @@ class _Found:
         return self._folders
 
 
-_KNOWN: dict[tuple[str, frozenset[str]], _Found] = {}
+# (content folder, language codes) → what the last discovery found: the dev server's memo (build/cache/memos.py)
+Discovered = dict[tuple[str, frozenset[str]], _Found]
 
 
 def _skipped(name: str) -> bool:
@@ -123,11 +124,12 @@ def _skipped(name: str) -> bool:
     return name.startswith((".", "_")) and name != ".htaccess"
 
 
-def discover(config: SiteConfig, changed: Collection[str] | None = None) -> tuple[list[SourceRef], list[ContentFile]]:
-    """changed: every path below the site folder (as text, resolved) that changed since the last discovery
-    of this site in this process, where the caller knows them all (the dev server's file watcher); when
-    none of them adds, removes or renames a file of content/, the folders are not walked again, and only
-    the changed files are looked at."""
+def discover(config: SiteConfig, changed: Collection[str] | None = None,
+             discovered: Discovered | None = None) -> tuple[list[SourceRef], list[ContentFile]]:
+    """discovered: what the last discovery found, replaced by this one's (the dev server's memo), or None.
+    changed: every path below the site folder (as text, resolved) that changed since that discovery, where
+    the caller knows them all (the dev server's file watcher); when none of them adds, removes or renames a
+    file of content/, the folders are not walked again, and only the changed files are looked at."""
     content_dir = config.root / "content"
     if not content_dir.is_dir():
         raise ContentError(
@@ -137,7 +139,7 @@ def discover(config: SiteConfig, changed: Collection[str] | None = None) -> tupl
         )
     codes = frozenset(lang.code for lang in config.languages)
     prefix = os.fspath(content_dir) + os.sep  # site_files names each file as this folder's path and more
-    known = _KNOWN.get((prefix, codes))
+    known = discovered.get((prefix, codes)) if discovered is not None else None
     if known is not None and changed is not None and _same_names(known, changed, os.fspath(config.root), prefix):
         found = _restat(known, changed)
         if found is not None:
@@ -170,8 +172,9 @@ def discover(config: SiteConfig, changed: Collection[str] | None = None) -> tupl
                 before = ContentFile(Path(name), rel, folder_language)
             others.append(before)
         answers[name] = before
-    _KNOWN.clear()  # one site's paths at a time: a long session renaming files does not grow it
-    _KNOWN[(prefix, codes)] = _Found(places, order, answers)
+    if discovered is not None:
+        discovered.clear()  # one site's paths at a time: a long session renaming files does not grow it
+        discovered[(prefix, codes)] = _Found(places, order, answers)
     return pages, others
 
 

@@ -169,13 +169,15 @@ def outdated_sources(status: Status) -> dict[Path, Page]:
     }
 
 
-# What translation_findings made of each translation, for the dev server's next save: the text depends on
-# nothing but the key below (the working folder, the state, the language, both files' paths and the
-# finding's line), and 2,000 findings a build were formatted again on every save. A build keeps its own.
-_MADE: dict[tuple[object, ...], Finding] = {}
+# What translation_findings made of each translation, for the dev server's next save (build/cache/memos.py):
+# the text depends on nothing but the key (the working folder, the state, the language, both files' paths and
+# the finding's line), and 2,000 findings a build were formatted again on every save.
+Made = dict[tuple[object, ...], Finding]
 
 
-def translation_findings(status: Status, config: SiteConfig) -> list[Finding]:
+def translation_findings(status: Status, config: SiteConfig, last: Made | None = None) -> list[Finding]:
+    """last: the findings the last save made, replaced by this one's; None, and nothing is remembered."""
+    known = last if last is not None else {}
     findings = []
     made: dict[tuple[object, ...], Finding] = {}
     here = os.getcwd()  # paths in the text are shown relative to it
@@ -186,7 +188,7 @@ def translation_findings(status: Status, config: SiteConfig) -> list[Finding]:
                 findings.append(_missing(key, code, source, config))
             elif entry.state == OUTDATED and entry.page and source:
                 place = (here, OUTDATED, code, source.path, entry.page.path, entry.page.location(TRANSLATION_OF))
-                found = made[place] = _MADE.get(place) or finding(
+                found = made[place] = known.get(place) or finding(
                     "translation-outdated",
                     f"this {code} translation is out of date: {SourceLocation(source.path)} changed since",
                     place[-1],
@@ -196,15 +198,16 @@ def translation_findings(status: Status, config: SiteConfig) -> list[Finding]:
                 findings.append(found)
             elif entry.state == UNTRACKED and entry.page and source:
                 place = (here, UNTRACKED, code, source.path, entry.page.path, entry.page.location())
-                found = made[place] = _MADE.get(place) or finding(
+                found = made[place] = known.get(place) or finding(
                     "translation-untracked",
                     f"this {code} page does not record which version of {SourceLocation(source.path)} it follows",
                     place[-1],
                     hint=f"once it matches, run `samizdat translated {SourceLocation(entry.page.path)}`",
                 )
                 findings.append(found)
-    _MADE.clear()
-    _MADE.update(made)
+    if last is not None:
+        last.clear()
+        last.update(made)
     return findings
 
 

@@ -54,12 +54,13 @@ class ImageOutput:
 
 def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dict[str, bytes],
                         copies: dict[str, Path], progress: TextIO | None = sys.stderr,
-                        book: ProductBook | None = None) -> ImageOutput:
-    """book: the build's results (build/cache); without one they are kept for this build only."""
+                        book: ProductBook | None = None, scans: Scans | None = None) -> ImageOutput:
+    """book: the build's results (build/cache); without one they are kept for this build only. scans: the
+    dev server's memo of each page's <img> tags (build/cache/memos.py)."""
     cache = ImageCache(book or transient_book(config.root))
     policy = load_face_policy(config)
     published = _PublishedFiles(copies)
-    found = _scan_pages(pages, rendered, published, config.root)
+    found = _scan_pages(pages, rendered, published, config.root, scans)
     check_share_images(config, ((page.output, page.source, rendered[page.output]) for page in pages), copies)
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
@@ -109,20 +110,23 @@ class _PublishedFiles:
         return path in self._sources
 
 
-# The dev server scans the same unchanged pages on every save: their <img> tags are remembered between
-# builds of one process, keyed by everything the scan reads.
-_scans: dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]] = {}
+# A page's <img> tags by everything the scan reads: the dev server's memo (build/cache/memos.py).
+Scans = dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]]
 
 
 def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes], published: _PublishedFiles,
-                root: Path) -> dict[str, list[tuple[ImgTag, Reference, Path]]]:
-    global _scans
+                root: Path, scans: Scans | None) -> dict[str, list[tuple[ImgTag, Reference, Path]]]:
+    """scans: the last save's, replaced by this build's (the dev server scans the same unchanged pages on
+    every save); None, and nothing is remembered."""
     files = hash(frozenset(published.by_url.items()))
-    fresh: dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]] = {}
+    last = scans if scans is not None else {}
+    fresh: Scans = {}
     for page in pages:
         key = (files, page.output, page.url, page.source, rendered[page.output])
-        fresh[key] = _scans[key] if key in _scans else _page_images(page, rendered[page.output], published, root)
-    _scans = fresh
+        fresh[key] = last[key] if key in last else _page_images(page, rendered[page.output], published, root)
+    if scans is not None:
+        scans.clear()
+        scans.update(fresh)
     return {str(key[1]): images for key, images in fresh.items()}
 
 

@@ -69,22 +69,25 @@ def disk_key(output: str) -> str:
 
 
 # The lists of outputs that passed lately: whether claims clash depends on their outputs alone, and the dev
-# server checks the same few thousand on every save (twice: pages before rendering, every file after).
-_PASSED: list[tuple[str, ...]] = []
-_PASSED_KEPT = 4
+# server checks the same few thousand on every save (twice: pages before rendering, every file after). Its
+# memo (build/cache/memos.py), newest first.
+Passed = list[tuple[str, ...]]
+PASSED_KEPT = 4
 
 
-def check_claims(claims: Iterable[Claim] | Callable[[], list[Claim]], outputs: tuple[str, ...] | None = None) -> None:
-    """claims: a list, or what makes it, with `outputs` (each claim's output, in order), so that a list that
-    passed lately is not made again (the dev server's save makes 10,000 claims for it)."""
-    if outputs is not None and outputs in _PASSED:
+def check_claims(claims: Iterable[Claim] | Callable[[], list[Claim]], outputs: tuple[str, ...] | None = None,
+                 passed: Passed | None = None) -> None:
+    """claims: a list, or what makes it, with `outputs` (each claim's output, in order), so that a list in
+    `passed` (lately) is not made again (the dev server's save makes 10,000 claims for it)."""
+    if outputs is not None and passed and outputs in passed:
         return
     claims = list(claims() if callable(claims) else claims)
     outputs = tuple(claim.output for claim in claims)
-    if outputs in _PASSED:
+    if passed and outputs in passed:
         return
     _check_claims(claims)
-    _PASSED[:] = [outputs, *_PASSED[:_PASSED_KEPT - 1]]
+    if passed is not None:
+        passed[:] = [outputs, *passed[:PASSED_KEPT - 1]]
 
 
 def _check_claims(claims: list[Claim]) -> None:

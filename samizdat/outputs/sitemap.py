@@ -18,21 +18,24 @@ class SitemapEntry:
     alternates: tuple[tuple[str, str], ...]  # (hreflang, absolute URL), x-default included
 
 
-def sitemap_bytes(entries: list[SitemapEntry]) -> bytes:
-    global _written
+# Each entry's text: the dev server writes the sitemap on every save, nearly all of it as before, and keeps
+# the texts of its last sitemap (only its entries, so it never grows past one site): build/cache/memos.py.
+EntryTexts = dict[SitemapEntry, str]
+
+
+def sitemap_bytes(entries: list[SitemapEntry], texts: EntryTexts | None = None) -> bytes:
+    """texts: the last sitemap's entry texts, replaced by this one's; None, and nothing is remembered."""
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">']
+    last = texts if texts is not None else {}
     written = {}
     for entry in sorted(entries, key=lambda e: e.url):
-        written[entry] = _written.get(entry) or _entry_text(entry)
+        written[entry] = last.get(entry) or _entry_text(entry)
         lines.append(written[entry])
-    _written = written
+    if texts is not None:
+        texts.clear()
+        texts.update(written)
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
-
-
-# The dev server writes the sitemap on every save, nearly all of it as before: each entry's text is
-# kept from the last sitemap of this process (only its entries, so it never grows past one site).
-_written: dict[SitemapEntry, str] = {}
 
 
 def _entry_text(entry: SitemapEntry) -> str:

@@ -17,7 +17,7 @@ from samizdat.outputs.calendar import CalendarEvent, calendar_bytes
 from samizdat.outputs.feed_times import build_day, entry_times, first_start
 from samizdat.outputs.feeds import FEED_ENTRIES, FeedEntry, atom_bytes
 from samizdat.outputs.links import clean_page_links
-from samizdat.outputs.sitemap import SitemapEntry, robots_bytes, sitemap_bytes
+from samizdat.outputs.sitemap import EntryTexts, SitemapEntry, robots_bytes, sitemap_bytes
 from samizdat.outputs.text import plain_text, summary
 from samizdat.stored_files import StoredFiles
 
@@ -89,14 +89,16 @@ class _Made:
 
 def syndication_outputs(config: SiteConfig, pages: list[Page], index: TranslationIndex, collections: Collections,
                         contents: Mapping[str, str], catalogs: Catalogs, kept: Kept | None = None,
-                        content_hashes: Mapping[str, bytes] | None = None) -> StoredFiles:
+                        content_hashes: Mapping[str, bytes] | None = None, feed_texts: FeedTexts | None = None,
+                        sitemap_texts: EntryTexts | None = None) -> StoredFiles:
     """contents: a page's output path → its rendered body HTML. kept: feeds of earlier builds, taken
     when their inputs are the same (a one-edit build makes again only the feeds that list the edit).
     content_hashes: the sha256 of each body's UTF-8, where known without reading the body (the build store
     keeps it): a feed taken from `kept` then reads no body at all. The feeds and the sitemap a store keeps
-    are read from it only when asked for."""
+    are read from it only when asked for. feed_texts, sitemap_texts: the dev server's memos (FeedTexts,
+    sitemap.py: EntryTexts), or None."""
     made = _Made(kept or _Nothing())
-    feeds = _Feeds(config, contents, catalogs, collections.now, made, content_hashes)
+    feeds = _Feeds(config, contents, catalogs, collections.now, made, content_hashes, feed_texts)
     for language in config.languages:
         if collections.has_feed:  # an empty feed is neither written nor linked
             path = paths.feed_path(language)
@@ -108,7 +110,7 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
         if collections.meetings:
             for path, data in _calendars(config, language, collections, contents, catalogs).items():
                 made.add(path, data)
-    _sitemap(config, pages, index, made)
+    _sitemap(config, pages, index, made, sitemap_texts)
     made.add("robots.txt", robots_bytes(config.base_url))
     return made.files()
 
@@ -127,9 +129,10 @@ class _Feeds:
     """Atom feeds of one build, each taken from `kept` when its inputs hash the same."""
 
     def __init__(self, config: SiteConfig, contents: Mapping[str, str], catalogs: Catalogs, now: dt.datetime,
-                 made: _Made, content_hashes: Mapping[str, bytes] | None = None) -> None:
+                 made: _Made, content_hashes: Mapping[str, bytes] | None = None,
+                 texts: FeedTexts | None = None) -> None:
         self.config, self.contents, self.catalogs, self.now, self.made = config, contents, catalogs, now, made
-        self.content_hashes = content_hashes
+        self.content_hashes, self.texts = content_hashes, texts
         self._config_text = (config.root / CONFIG_NAME).read_bytes()  # any other config value a feed may show
         # A page is in several feeds (its language's, each of its tags'): its part of the hash and its times
         # are made once.
@@ -151,7 +154,8 @@ class _Feeds:
         def make() -> bytes:
             config, now = self.config, self.now
             entries = [_feed_entry(config, item, self.contents[item.page.output_path], now,
-                                   _status(item, self.catalogs)) for item in newest]
+                                   _status(item, self.catalogs), self.texts)
+                       for item in newest]
             return atom_bytes(config, language.code, title, language.title, config.base_url + "/" + path,
                               config.base_url + language.root_url, entries)
 
@@ -189,39 +193,32 @@ class _Feeds:
         return known
 
 
-# The dev server writes every feed on every save, nearly always as before: the finished feeds and each
-# page's summary and cleaned text are kept for the process's next build, keyed by everything they are
-# made from (the page's rendered text, the entries).
-CONTENTS_KEPT = 4096
-_contents: dict[str, tuple[str, str]] = {}
+# A listed body → its summary and its text with links cleaned: the dev server writes every feed on every
+# save, nearly always as before, and keeps them for its next save (build/cache/memos.py).
+FeedTexts = dict[str, tuple[str, str]]
+TEXTS_KEPT = 4096
 
 
-def _from_content(content: str) -> tuple[str, str]:
+def _from_content(content: str, texts: FeedTexts | None) -> tuple[str, str]:
     """(summary, the text with its links cleaned: feeds too carry no tracking ids)."""
-    found = _contents.get(content)
+    found = texts.get(content) if texts is not None else None
     if found is None:
-        _forget_beyond(_contents, CONTENTS_KEPT)
-        found = _contents[content] = (summary(content), clean_page_links(content.encode("utf-8")).decode("utf-8"))
+        found = (summary(content), clean_page_links(content.encode("utf-8")).decode("utf-8"))
+        if texts is not None:
+            if len(texts) >= TEXTS_KEPT:
+                texts.clear()
+            texts[content] = found
     return found
 
 
-def forget_summaries() -> None:
-    """For a build that keeps its state in the store: the memo above serves the dev server's next save, and
-    in a build it would hold every listed page's body (its key) and cleaned text until the process ends."""
-    _contents.clear()
-
-
-def _forget_beyond(memo: dict, limit: int) -> None:  # type: ignore[type-arg]
-    if len(memo) >= limit:
-        memo.clear()
-
-
-def _feed_entry(config: SiteConfig, item: Listed, content: str, now: dt.datetime, status: str) -> FeedEntry:
+def _feed_entry(config: SiteConfig, item: Listed, content: str, now: dt.datetime, status: str,
+                texts: FeedTexts | None) -> FeedEntry:
     """status: the meeting's status in the entry's language ("Cancelled"), put before the title when it is
     not planned, so that a reader shows what changed; empty for news and planned meetings."""
     page = item.page
     published, updated = entry_times(config, item, now)
     title = page.title or page.key
+    summary_text, cleaned = _from_content(content, texts)
     return FeedEntry(
         key=page.key,
         language=page.language.code,
@@ -229,8 +226,8 @@ def _feed_entry(config: SiteConfig, item: Listed, content: str, now: dt.datetime
         url=config.base_url + page.url,
         updated=updated,
         published=published,
-        summary=page.description or _from_content(content)[0],
-        content_html=_from_content(content)[1],
+        summary=page.description or summary_text,
+        content_html=cleaned,
         dated=(first_start(item.meeting) if item.meeting else published).date(),
     )
 
@@ -272,14 +269,15 @@ def _pick(value: dict[str, str] | str, language: Language, config: SiteConfig) -
     return value
 
 
-def _sitemap(config: SiteConfig, pages: list[Page], index: TranslationIndex, made: _Made) -> None:
+def _sitemap(config: SiteConfig, pages: list[Page], index: TranslationIndex, made: _Made,
+             texts: EntryTexts | None) -> None:
     """Every page with its translations: it changes only when a page comes, goes or moves."""
     table = (config.base_url, [(language.code, language.is_default) for language in config.languages],
              *((page.key, page.language.code, page.url) for page in pages))  # all _sitemap_entry reads of a page
     inputs = made.kept.inputs_of("sitemap.xml", table,
                                  lambda items: hashlib.sha256(repr(items).encode()).hexdigest())
     made.kept_or_made("sitemap.xml", inputs,
-                      lambda: sitemap_bytes([_sitemap_entry(config, page, index) for page in pages]))
+                      lambda: sitemap_bytes([_sitemap_entry(config, page, index) for page in pages], texts))
 
 
 def _sitemap_entry(config: SiteConfig, page: Page, index: TranslationIndex) -> SitemapEntry:

@@ -85,8 +85,8 @@ class _Filing:
         return unpack_stems(self.kept_stems) if isinstance(self.kept_stems, bytes) else self.kept_stems
 
 
-# Language code → its last filing, for the life of the process (the dev server).
-_FILED: dict[str, _Filing] = {}
+# Language code → its last filing: the dev server's memo (build/cache/memos.py), which keeps no store.
+Filings = dict[str, _Filing]
 STORED = "search-filing:"  # + language code: the name of a language's filing in `kept`; its files have their own
 # A filing changed in more pages than this, or than a sixteenth of the language, is made afresh: past it,
 # reading every entry and weighing them all in arrays costs less than weighing the changed pages one by one.
@@ -96,19 +96,22 @@ REFILE_AT_MOST = 32
 def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                    kept: Kept | None = None,
                    prefetch: Callable[[list[SearchPage]], None] | None = None,
-                   replaced: Mapping[str, SearchPage] | None = None) -> StoredFiles:
+                   replaced: Mapping[str, SearchPage] | None = None,
+                   filings: Filings | None = None) -> StoredFiles:
     """rendered: output path → the page as rendered. Returns output path → chunk file, for every language
-    (where there is a store, read from it when asked for: files.py).
+    (where there is a store, read from it when asked for: stored_files.py).
     prefetch: told the pages of a language before their entries are read one by one, to read them together.
     replaced: output path → the page the last build had there, for the pages rendered anew (their old
-    entries say what a language refiled from its last filing loses: refile.py)."""
+    entries say what a language refiled from its last filing loses: refile.py).
+    filings: each language's last filing, where the caller keeps no store (the dev server), updated here."""
     with gc_paused():  # millions of small lists and dicts, none in a cycle (collector.py)
-        return _search_outputs(config, pages, rendered, kept, prefetch, replaced or {})
+        return _search_outputs(config, pages, rendered, kept, prefetch, replaced or {},
+                               filings if filings is not None else {})
 
 
 def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                     kept: Kept | None, prefetch: Callable[[list[SearchPage]], None] | None,
-                    replaced: Mapping[str, SearchPage]) -> StoredFiles:
+                    replaced: Mapping[str, SearchPage], filings: Filings) -> StoredFiles:
     searched = [page for page in pages if searchable(page) and page.output_path in rendered]
     languages: list[StoredFiles] = []
     for language in config.languages:
@@ -124,7 +127,7 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
                           for page, digest in zip(sources, hashes, strict=True))
         code = language.code
         # This process's last filing: the dev server's, which keeps no store (a build with one reads it back)
-        known = _FILED.get(code) if store is None else None
+        known = filings.get(code) if store is None else None
         if known is not None and known.files.stored():
             known = None  # a build's with a store, earlier in this process (tests): not read from elsewhere
         if known is None or known.made_from != made_from:
@@ -152,9 +155,9 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
                                _Filing(made_from, filed, inputs, stems if NO_ENTRY not in hashes else None))
             known = replace(stored, made_from=made_from, inputs=inputs, pages=tuple(sources))
             if store is None:
-                _FILED[code] = known
+                filings[code] = known
             else:  # its stems and pages are the largest thing the stage would keep
-                _FILED.pop(code, None)
+                filings.pop(code, None)
         languages.append(known.files)
     return StoredFiles.joined(languages)
 

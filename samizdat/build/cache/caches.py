@@ -10,6 +10,7 @@ from samizdat.build.cache.store import Store
 
 if TYPE_CHECKING:  # imported when a build needs them: "nothing changed" is answered without them
     from samizdat.build.cache.generated import GeneratedCache
+    from samizdat.build.cache.memos import ProcessMemos
     from samizdat.build.cache.pages import RenderCache
     from samizdat.build.cache.sources import ParseCache
     from samizdat.config import SiteConfig
@@ -23,6 +24,18 @@ class BuildCaches:
     render: RenderCache | None = None
     products: ProductBook | None = None  # image and document results
     generated: GeneratedCache | None = None
+    _memos: ProcessMemos | None = None
+
+    @property
+    def memos(self) -> ProcessMemos | None:
+        """The dev server's memos between saves (memos.py); None for a build that keeps its state in the store."""
+        if self.store.db is not None:
+            return None
+        if self._memos is None:
+            from samizdat.build.cache.memos import ProcessMemos
+
+            self._memos = ProcessMemos()
+        return self._memos
 
     @classmethod
     def on_disk(cls, site_root: Path) -> BuildCaches:

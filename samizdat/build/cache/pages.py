@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from samizdat.build.cache.reads import ReadBook
+from samizdat.build.cache.signatures import UrlTable
 from samizdat.build.cache.store import Store
 from samizdat.build.cache.templates import TemplateCode
 from samizdat.collector import gc_paused
@@ -222,6 +223,8 @@ class RenderCache:
     # The pages a template makes alone, by the site-wide inputs and their arguments → (each read they made
     # with its answer, their HTML): in memory only (build/render_stage.py: _KeptSpecials).
     special_memo: dict[str, tuple[tuple[tuple[tuple[str, ...], str], ...], bytes]] = field(default_factory=dict)
+    # Every page's line of the URL table, kept while the page is the same object (signatures.py)
+    url_table: UrlTable = field(default_factory=UrlTable)
     # The Python Jinja2 made of each template, kept as text (build/cache/templates.py)
     templates: TemplateCode = field(default_factory=lambda: TemplateCode(Store(None)))
     # Output path → the page this object held there before the last replace_all put another in its place

@@ -52,7 +52,7 @@ def _url_line(page: Page) -> str:
             f"{page.title if page.menu is not None else ''}")
 
 
-class _UrlTable:
+class UrlTable:
     """The URL table of the last build, for the dev server's next one: a page that is the same object (the
     parse cache keeps an unchanged source's) has the same line, and the same lines sort the same."""
 
@@ -74,11 +74,9 @@ class _UrlTable:
         return self.digest
 
 
-_URL_TABLE = _UrlTable()
-
-
-def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page]) -> str:
-    url_table = _URL_TABLE.of(pages)  # hashed apart: 10,000 lines, the same from one save to the next
+def site_signature(config: SiteConfig, theme: ThemePaths, pages: list[Page], last: UrlTable | None = None) -> str:
+    """last: the URL table of the last build in this process (RenderCache.url_table), brought up to date here."""
+    url_table = (last or UrlTable()).of(pages)  # hashed apart: 10,000 lines, the same from one save to the next
     root = config.root
     return _digest([
         engine_id(),
