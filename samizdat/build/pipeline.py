@@ -64,7 +64,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
                                          hashes, memos.feed_texts if memos else None,
                                          memos.sitemap_entries if memos else None)
     # Each page's words were analysed as it was rendered: the index only files them. Its files are kept in
-    # the store for the next `samizdat build`; the dev server keeps them in its own memory (search/stage.py).
+    # the store for the next `samizdat build`; the dev server keeps its filings in its memos (memos.py).
     later: tuple[str, ...] = ()  # stages this build left out, whose files it therefore lacks
     index = StoredFiles()  # the search index's files, read from the build store when asked for
     if rendered_site.search and not options.search_index:
