@@ -18,6 +18,14 @@ from samizdat.sealed import CacheDamaged
 Reader = Callable[[str, str], bytes]  # (output path, sha256 of the bytes) → the bytes, from the build store
 
 
+def checked(path: str, data: bytes, digest: str) -> bytes:
+    """The bytes read back for `path` from the build store, if they hash to the sha256 it was filed under: any
+    other bytes (a damaged or altered store) are CacheDamaged, never output."""
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise CacheDamaged(f"a generated file in the build cache is not the one filed ({path})")
+    return data
+
+
 class StoredFiles(Mapping[str, bytes]):
     __slots__ = ("_digests", "_held", "_read", "_stored")
 
@@ -38,10 +46,7 @@ class StoredFiles(Mapping[str, bytes]):
             return data
         digest = self._stored[path]
         assert self._read is not None
-        data = self._read(path, digest)
-        if hashlib.sha256(data).hexdigest() != digest:
-            raise CacheDamaged(f"a generated file in the build cache is not the one filed ({path})")
-        return data
+        return checked(path, self._read(path, digest), digest)
 
     def __contains__(self, path: object) -> bool:
         return path in self._held or path in self._stored

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from samizdat.build.cache.store import Store
 from samizdat.sealed import CacheDamaged
+from samizdat.stored_files import checked
 
 
 class _Entry(NamedTuple):
@@ -59,9 +60,7 @@ class GeneratedCache:
         if entry is None or entry.inputs != inputs:
             return None
         if entry.data is None:
-            data = self._fetch(path, entry.digest)
-            if hashlib.sha256(data).hexdigest() != entry.digest:
-                raise CacheDamaged(f"a generated file in the build cache is not the one filed ({path})")
+            data = checked(path, self._fetch(path, entry.digest), entry.digest)
             entry = self.entries[path] = entry._replace(data=data)
         return entry.data
 
@@ -87,7 +86,7 @@ class GeneratedCache:
     def read(self, path: str, digest: str) -> bytes:
         """The file of these bytes' sha256 kept under `path`, read from the store each time it is asked for and
         not kept in memory (the writer's threads read them: Store.rows takes its lock). The caller checks the
-        bytes against the hash (StoredFiles)."""
+        bytes against the hash (stored_files.py: StoredFiles, checked)."""
         entry = self.entries.get(path)
         if entry is not None and entry.digest == digest and entry.data is not None:
             return entry.data
