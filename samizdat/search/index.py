@@ -100,7 +100,7 @@ def stem_buckets(root: str, ends: Iterable[str], buckets: int) -> set[int]:
 def with_manifest(code: str, files: StoredFiles, documents: int, buckets: int, kinds: str) -> StoredFiles:
     """The files with their manifest, made after every other file: its version makes a browser that kept an
     older manifest or chunk load the set that belongs together. It is made from each other file's name and
-    sha256, which a build knows of the files it did not read (files.py)."""
+    sha256, which a build knows of the files it did not read (stored_files.py)."""
     path = index_path(code, "m")
     listed = "".join(f"{other}\0{files.digest(other)}\n" for other in sorted(files) if other != path)
     version = hashlib.blake2b(listed.encode(), digest_size=6).hexdigest()

@@ -88,7 +88,7 @@ def doc_terms(code: str, entry: PageEntry) -> dict[Term, int]:
 
 class _Refiling:
     def __init__(self, code: str, files: Mapping[str, bytes], stems: Stems) -> None:
-        # The last filing's files are read only where a change lands (a store's are read from it: files.py)
+        # The last filing's files are read only where a change lands (a store's are read from it: stored_files.py)
         self.code, self.old_stems = code, stems
         self.files = files if isinstance(files, StoredFiles) else StoredFiles(files)
         self.stems: Stems = {}  # the stems whose pages changed, copied before they are counted again

@@ -128,8 +128,6 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
         code = language.code
         # This process's last filing: the dev server's, which keeps no store (a build with one reads it back)
         known = filings.get(code) if store is None else None
-        if known is not None and known.files.stored():
-            known = None  # a build's with a store, earlier in this process (tests): not read from elsewhere
         if known is None or known.made_from != made_from:
             inputs = _inputs_hash(code, made_from) if store is not None else ""
             stored = _kept_filing(store, code, inputs) if store is not None else None
