@@ -144,12 +144,13 @@ def _is_feed(rel: str) -> bool:
     ("output LIKE '_search/en/%'", _is_index, b":root{--x:\"<script>alert(1)</script>\"}"),
     ("output LIKE '%feed.xml' OR output = 'sitemap.xml'", _is_feed,
      b'<feed xmlns="http://www.w3.org/2005/Atom"><title><script>alert(1)</script></title></feed>'),
-], ids=["index file", "feed"])
+    ("output LIKE 'search-filing:%'", _is_index, b"<script>alert(1)</script>"),
+], ids=["index file", "feed", "filing"])
 def test_a_file_altered_in_the_store_is_damage_not_output(tmp_path: Path, run_cli, rows: str,
                                                           kind: Callable[[str], bool], planted: bytes) -> None:
-    """A kept index file or feed is published only if its bytes hash to the sha256 its row (and, for an
-    index file, its language's filing) names: other bytes in its row (a damaged or hostile store) throw the
-    store away, and the build goes on cold."""
+    """A kept index file or feed (or a language's filing, read whole) is used only if its bytes hash to the
+    sha256 its row (and, for an index file, its language's filing) names: other bytes in its row (a damaged
+    or hostile store) throw the store away, and the build goes on cold."""
     site, out = tmp_path / "site", tmp_path / "out"
     write_site(site, site_files())
     assert run_cli("build", site, "-o", out).code == 0
