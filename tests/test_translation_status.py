@@ -92,3 +92,27 @@ def test_translated_adds_front_matter_and_refuses_a_page_without_source(make_sit
     result = run_cli("translated", site / "content/ko/alone.md")
     assert result.code == 1 and "a page cannot translate itself" in result.err
     assert (site / "content/ko/alone.md").read_text(encoding="utf-8") == "혼자.\n"
+
+
+def test_an_untracked_translation_is_a_note_for_check_not_work_for_every_build(make_site, run_cli, tmp_path,
+                                                                               monkeypatch) -> None:
+    site = make_site({"content/en/about.md": "---\ntitle: About\n---\nText.\n",
+                      "content/ru/about.md": "---\ntitle: О нас\n---\nТекст.\n"})
+    monkeypatch.chdir(site)
+    note = ("content/en/about.md: info [translation-untracked]: this en page does not record which version of "
+            "content/ru/about.md")
+    checked = run_cli("check")
+    assert note in checked.out, checked.out
+
+    from samizdat.build.command import build_site  # the build's own answer, not only what the command prints
+    built = build_site(site, tmp_path / "out")
+    assert (tmp_path / "out/about/index.html").is_file()
+    assert not [item for item in built.findings if item.severity == "info"], built.findings
+    printed = run_cli("build", site, "-o", tmp_path / "out").err
+    assert "warning [translation-missing]" in printed and "translation-untracked" not in printed
+
+    # A site that wants to hear of it asks `check`, which applies its severity
+    (site / "samizdat.toml").write_text((site / "samizdat.toml").read_text(encoding="utf-8")
+                                        + '\n[check]\nseverity = { "translation-untracked" = "warning" }\n',
+                                        encoding="utf-8")
+    assert note.replace("info", "warning") in run_cli("check").out

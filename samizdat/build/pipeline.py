@@ -134,7 +134,9 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
     findings = list(images.findings) + unsafe + list(assets.notes)
     if not later:  # a first part is served only until the whole build, which tells its findings, replaces it
         findings = (home_page_findings(site.index, config, site.drafts)
-                    + site_findings(site, memos.translation_findings if memos else None) + findings)
+                    + site_findings(site, memos.translation_findings if memos else None, options.notes) + findings)
+    if not options.notes:
+        findings = [item for item in findings if item.severity != "info"]
     # The next moment the same sources build differently: a meeting becomes past, a scheduled post due.
     due = next_due(site.drafts, ZoneInfo(config.timezone))
     next_change = min([m.ends_at for m in site.meetings.values() if m.ends_at > site.now] + ([due] if due else []),

@@ -14,11 +14,12 @@ from samizdat.errors import SourceLocation
 from samizdat.findings import Finding, finding
 
 
-def site_findings(site: LoadedSite, made: Made | None = None) -> list[Finding]:
-    """made: the translation findings of the dev server's last save (build/cache/memos.py), or None."""
+def site_findings(site: LoadedSite, made: Made | None = None, notes: bool = False) -> list[Finding]:
+    """made: the translation findings of the dev server's last save (build/cache/memos.py), or None.
+    notes: the findings of severity info are wanted too (BuildOptions.notes)."""
     marks = [(item.page.path, item.placeholders) for item in site.parsed if item.placeholders]
     marks += [(meeting.path, tuple(find_placeholders(read_text(meeting.path)))) for meeting in site.meetings.values()]
-    return (site.findings + translation_findings(site.status, site.config, made) + _string_findings(site)
+    return (site.findings + translation_findings(site.status, site.config, made, notes) + _string_findings(site)
             + missing_language_texts(site.config) + _placeholder_findings(marks))
 
 

@@ -32,7 +32,7 @@ class CheckReport:
 
 
 def check_site(site_root: Path) -> CheckReport:
-    output = render_site(site_root, BuildOptions(refuse_unsafe=False))  # unsafe markup becomes findings
+    output = render_site(site_root, BuildOptions(refuse_unsafe=False, notes=True))  # unsafe markup: findings
     context = CheckContext.build(output)
     found = list(output.findings)  # the build's own: translations, interface strings
     for check in CHECKS:

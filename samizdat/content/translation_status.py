@@ -175,8 +175,10 @@ def outdated_sources(status: Status) -> dict[Path, Page]:
 Made = dict[tuple[object, ...], Finding]
 
 
-def translation_findings(status: Status, config: SiteConfig, last: Made | None = None) -> list[Finding]:
-    """last: the findings the last save made, replaced by this one's; None, and nothing is remembered."""
+def translation_findings(status: Status, config: SiteConfig, last: Made | None = None,
+                         notes: bool = False) -> list[Finding]:
+    """last: the findings the last save made, replaced by this one's; None, and nothing is remembered.
+    notes: an untracked translation is told too (a note, for `samizdat check`)."""
     known = last if last is not None else {}
     findings = []
     made: dict[tuple[object, ...], Finding] = {}
@@ -196,7 +198,7 @@ def translation_findings(status: Status, config: SiteConfig, last: Made | None =
                     f"`samizdat translated {SourceLocation(entry.page.path)}`",
                 )
                 findings.append(found)
-            elif entry.state == UNTRACKED and entry.page and source:
+            elif notes and entry.state == UNTRACKED and entry.page and source:
                 place = (here, UNTRACKED, code, source.path, entry.page.path, entry.page.location())
                 found = made[place] = known.get(place) or finding(
                     "translation-untracked",
