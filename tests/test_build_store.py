@@ -352,3 +352,40 @@ def test_the_dev_servers_memos_live_in_its_caches_and_a_build_with_a_store_keeps
     stored, _ = build(site)
     assert stored.memos is None  # a `samizdat build` process builds once: its state is in the store
     stored.store.close()
+
+
+def test_a_clash_check_that_passed_is_done_again_only_for_other_outputs(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import samizdat.outputs.claims
+    from samizdat.errors import ContentError
+
+    checked: list[int] = []
+    check = samizdat.outputs.claims._check_claims
+    monkeypatch.setattr(samizdat.outputs.claims, "_check_claims", lambda claims: checked.append(len(claims))
+                        or check(claims))
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    caches, _ = build(site)
+    caches.save()
+    caches.store.close()
+    assert len(checked) == 2 and checked[0] > 10  # the pages before rendering, every output after
+
+    post = site / "content/en/news/2026-01-02-post2.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    checked.clear()
+    caches, rendered = build(site)  # the same outputs: both lists passed on the last build
+    caches.save()
+    caches.store.close()
+    assert rendered >= 1 and checked == []
+
+    # One more page: both checks again, and they still catch a clash
+    (site / "content/en/About.md").write_text("---\ntitle: About, again\n---\nText.\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="clashes with the page"):
+        build(site)
+    assert len(checked) == 1
+    (site / "content/en/About.md").unlink()
+    (site / "content/en/contact.md").write_text("---\ntitle: Contact\n---\nText.\n", encoding="utf-8")
+    checked.clear()
+    caches, _ = build(site)
+    caches.store.close()
+    assert len(checked) == 2

@@ -83,7 +83,7 @@ def check_static_clashes(copies: dict[str, Path], pages: list[Page], generated: 
     another's place, on any disk. Generated files come last: a site's own file (static/robots.txt) may
     replace one of them on purpose, so only the generated files no site file replaces are claimed."""
     generated = set(generated)
-    claimed = [rel for rel in generated if rel not in copies]
+    claimed = sorted(rel for rel in generated if rel not in copies)  # in one order from run to run (Passed)
     outputs = (*(page.output_path for page in pages), *copies, *claimed)
     check_claims(lambda: page_claims(pages) + file_claims(copies) + generated_claims(claimed), outputs, passed)
     for rel in sorted(copies.keys() & generated):

@@ -107,7 +107,7 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
         if not kept:  # made of front matter and paths: they passed on the last build's, if nothing but bodies changed
             check_unique_outputs(pages)
             # About.md beside about.md: before rendering, as it is cheap
-            check_claims(page_claims(pages), passed=memos.claims_passed if memos else None)
+            check_claims(page_claims(pages), passed=caches.passed("pages") if caches else None)
         index = link_translations(pages, config)
         if not kept:
             check_sources_exist(index, held)

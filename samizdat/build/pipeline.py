@@ -80,6 +80,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
                                    on_disk, prefetch,
                                    {path: StoredSearchPage(page) for path, page in replaced.items()},
                                    memos.search_filings if memos else None)
+    passed = caches.passed("outputs") if caches else None  # before settle(): its row in the store is kept
     if kept is not None and not later:
         kept.settle()  # what this build did not ask for (a removed tag's feed, a language's index) goes
     # Every writer of the output is known here: a page in the sitemap's place is an error, not a lost page.
@@ -91,7 +92,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         generated = StoredFiles.joined([syndicated, index])
         extra = rendered_site.extra  # template-only pages (404s, mirrors, flyers) and the theme's variables
         check_static_clashes(copies, pages, [*extra.keys() | generated.keys() | set(feeds), HEADERS_FILE,
-                                             NGINX_FILE, HTACCESS_FILE], memos.claims_passed if memos else None)
+                                             NGINX_FILE, HTACCESS_FILE], passed)
         products = caches.products if caches else None  # image, document and drawing results, kept in the store
         # SVG cleaned, HTML checked, _headers kept apart
         assets = publish_assets(copies, rendered_site.rules, products)

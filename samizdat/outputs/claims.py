@@ -12,7 +12,7 @@ import posixpath
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from samizdat.content.pages import Page
 from samizdat.errors import ContentError, SourceLocation
@@ -68,26 +68,48 @@ def disk_key(output: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", output).casefold())
 
 
-# The lists of outputs that passed lately: whether claims clash depends on their outputs alone, and the dev
-# server checks the same few thousand on every save (twice: pages before rendering, every file after). Its
-# memo (build/cache/memos.py), newest first.
-Passed = list[tuple[str, ...]]
-PASSED_KEPT = 4
+class Passed(Protocol):
+    """Lists of outputs that passed the check lately: whether claims clash depends on their outputs alone. The
+    dev server's memo holds the last few (RecentPasses); a build that keeps its state in the store files the
+    hash of the last list of each check (build/cache/generated.py: FiledPasses)."""
+
+    def __contains__(self, outputs: object) -> bool: ...
+
+    def add(self, outputs: tuple[str, ...]) -> None: ...
+
+
+class RecentPasses:
+    """The dev server's: it checks the same few thousand outputs on every save (twice: pages before rendering,
+    every file after), so the last few lists are kept, newest first."""
+
+    KEPT = 4
+
+    def __init__(self) -> None:
+        self.lists: list[tuple[str, ...]] = []
+
+    def __contains__(self, outputs: object) -> bool:
+        return outputs in self.lists
+
+    def add(self, outputs: tuple[str, ...]) -> None:
+        self.lists[:] = [outputs, *self.lists[:self.KEPT - 1]]
 
 
 def check_claims(claims: Iterable[Claim] | Callable[[], list[Claim]], outputs: tuple[str, ...] | None = None,
                  passed: Passed | None = None) -> None:
-    """claims: a list, or what makes it, with `outputs` (each claim's output, in order), so that a list in
-    `passed` (lately) is not made again (the dev server's save makes 10,000 claims for it)."""
-    if outputs is not None and passed and outputs in passed:
-        return
-    claims = list(claims() if callable(claims) else claims)
-    outputs = tuple(claim.output for claim in claims)
-    if passed and outputs in passed:
-        return
+    """claims: a list, or what makes it, with `outputs` (each claim's output, in order), so that a list that
+    passed lately is not made again (a save of the dev server makes 10,000 claims for it)."""
+    if outputs is None:
+        claims = list(claims() if callable(claims) else claims)
+        outputs = tuple(claim.output for claim in claims)
+        if passed is not None and outputs in passed:
+            return
+    else:
+        if passed is not None and outputs in passed:
+            return
+        claims = list(claims() if callable(claims) else claims)
     _check_claims(claims)
     if passed is not None:
-        passed[:] = [outputs, *passed[:PASSED_KEPT - 1]]
+        passed.add(outputs)
 
 
 def _check_claims(claims: list[Claim]) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # imported when a build needs them: "nothing changed" is answ
     from samizdat.build.cache.pages import RenderCache
     from samizdat.build.cache.sources import ParseCache
     from samizdat.config import SiteConfig
+    from samizdat.outputs.claims import Passed
     from samizdat.products import ProductBook
 
 
@@ -36,6 +37,18 @@ class BuildCaches:
 
             self._memos = ProcessMemos()
         return self._memos
+
+    def passed(self, check: str) -> Passed | None:
+        """The output lists that passed one clash check lately (outputs/claims.py), where they are kept: the
+        dev server's memo, or the store's row for `check`; None before the caches are prepared."""
+        memos = self.memos
+        if memos is not None:
+            return memos.claims_passed
+        if self.generated is None:
+            return None
+        from samizdat.build.cache.generated import FiledPasses
+
+        return FiledPasses(self.generated, check)
 
     @classmethod
     def on_disk(cls, site_root: Path) -> BuildCaches:

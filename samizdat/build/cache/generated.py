@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import orjson
+
 from samizdat.build.cache.store import Store
 from samizdat.sealed import CacheDamaged
 from samizdat.stored_files import checked
@@ -149,3 +151,23 @@ class GeneratedCache:
 
 
 _INSERT = "INSERT OR REPLACE INTO generated VALUES (?, ?, ?, ?)"
+
+
+class FiledPasses:
+    """The list of outputs that last passed one clash check (outputs/claims.py: Passed), kept in the store as the
+    hash of the list, in an empty row of its own: the check of 12,000 outputs was a tenth of a second of every
+    one-edit build at 10,002 files, for a list that an edit of a page's body leaves as it was."""
+
+    def __init__(self, generated: GeneratedCache, name: str) -> None:
+        self.generated, self.key = generated, f"claims-passed:{name}"
+        generated.used.add(self.key)  # kept for the next build whatever this one's list (settle)
+
+    def __contains__(self, outputs: object) -> bool:
+        return isinstance(outputs, tuple) and self.generated.holds(self.key, _list_hash(outputs))
+
+    def add(self, outputs: tuple[str, ...]) -> None:
+        self.generated.put(self.key, _list_hash(outputs), b"")
+
+
+def _list_hash(outputs: tuple[str, ...]) -> str:
+    return hashlib.sha256(orjson.dumps(outputs)).hexdigest()  # a JSON array: no two lists make the same text

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from samizdat.outputs.claims import RecentPasses
+
 if TYPE_CHECKING:
     from samizdat.content.sources import Discovered
     from samizdat.content.translation_status import Made
     from samizdat.images.stage import Scans
-    from samizdat.outputs.claims import Passed
     from samizdat.outputs.sitemap import EntryTexts
     from samizdat.outputs.syndication import FeedTexts
     from samizdat.search.stage import Filings
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 @dataclass
 class ProcessMemos:
     discovered: Discovered = field(default_factory=dict)  # what discovery found, for the watcher's changes
-    claims_passed: Passed = field(default_factory=list)  # the output lists that passed the clash check lately
+    claims_passed: RecentPasses = field(default_factory=RecentPasses)  # output lists that passed the clash check
     translation_findings: Made = field(default_factory=dict)  # each outdated or untracked translation's
     image_scans: Scans = field(default_factory=dict)  # each page's <img> tags
     search_filings: Filings = field(default_factory=dict)  # each language's last filing
