@@ -132,6 +132,14 @@ DAMAGES: list[tuple[str, Callable[[Path], None]]] = [
     ("source stat of the wrong shape", sql("UPDATE sources SET stat = '[1, 2]'")),
     ("source body start of the wrong type", sql("UPDATE sources SET fields = json_replace(fields, '$[14]', 'x')")),
     ("source body start negative", sql("UPDATE sources SET fields = json_replace(fields, '$[14]', -1)")),
+    ("source stat of floats", sql("UPDATE sources SET stat = '[1.5, 2, 3, 4]'")),
+    ("source title not text", sql("UPDATE sources SET fields = json_replace(fields, '$[3]', 7)")),
+    ("source front matter line not text", sql("UPDATE sources SET fields = json_replace(fields, '$[9]', json('[1]'))")),
+    ("source language unknown", sql("UPDATE sources SET fields = json_replace(fields, '$[1]', 'xx')")),
+    ("source date of an unknown tag", sql("UPDATE sources SET fields = json_replace(fields, '$[10]', "
+                                          "json('{\"\\u0000samizdat\": \"moon\", \"v\": \"x\"}'))")),
+    ("source front matter of a tagged value", sql("UPDATE sources SET fields = json_replace(fields, '$[8]', "
+                                                  "json('{\"d\": {\"\\u0000samizdat\": \"date\", \"v\": 7}}'))")),
     ("record of the wrong shape", sql("UPDATE record SET value = '{\"fingerprint\": 7}'")),
     ("record not JSON", sql("UPDATE record SET value = '{'")),
     ("a table missing", sql("DROP TABLE reads")),

@@ -33,16 +33,21 @@ def to_plain(value: Any) -> Any:
 
 
 def from_plain(value: Any) -> Any:
-    """The value to_plain was given; ValueError for anything it cannot have made."""
-    if value is None or isinstance(value, (str, bool, int, float)):
+    """The value to_plain was given; ValueError for anything it cannot have made. Every page's front matter is
+    read back by every build: texts and numbers, most of its values, are taken without a call each."""
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if isinstance(value, list):
-        return [from_plain(item) for item in value]
-    if isinstance(value, dict):
+    if kind is list:
+        return [item if type(item) in _SCALARS else from_plain(item) for item in value]
+    if kind is dict:
         if TAG in value:
             return _tagged(value)
-        return {name: from_plain(item) for name, item in value.items()}
-    raise ValueError(f"unexpected {type(value).__name__}")
+        return {name: item if type(item) in _SCALARS else from_plain(item) for name, item in value.items()}
+    raise ValueError(f"unexpected {kind.__name__}")
+
+
+_SCALARS = frozenset({str, bool, int, float, type(None)})  # as JSON reads them: never a subclass
 
 
 def _tagged(value: dict[str, Any]) -> dt.date:

@@ -24,9 +24,9 @@ import orjson
 
 from samizdat.build.body_only import LastLoad
 from samizdat.build.cache.store import Store
-from samizdat.build.plain import NotPlain, from_plain, to_plain
+from samizdat.build.plain import TAG, NotPlain, from_plain, to_plain
 from samizdat.collector import gc_paused
-from samizdat.config import CONFIG_NAME, SiteConfig
+from samizdat.config import CONFIG_NAME, Language, SiteConfig
 from samizdat.content.frontmatter import FrontMatter, body_start
 from samizdat.content.pages import Page, make_page
 from samizdat.content.placeholders import find_placeholders
@@ -76,8 +76,9 @@ class ParseCache:
         try:
             # A page's body is read from its file when a stage asks for it (_ReadAgain)
             rows = store.rows("SELECT path, stat, digest, fields FROM sources WHERE config = ?", (digest,))
+            languages = {language.code: language for language in config.languages}
             with gc_paused():
-                entries = {str(row[0]): _unpack(row, config) for row in rows}
+                entries = {str(row[0]): _unpack(row, languages) for row in rows}
         except CacheDamaged as exc:
             store.discard(exc)
             entries = {}
@@ -308,25 +309,29 @@ def _stored(cls: type, source: _SourceText, **fields: object) -> Any:
     return made
 
 
-def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
-    """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
+def _unpack(row: tuple[object, ...], languages: dict[str, Language]) -> Known:
+    """The row as save() wrote it; CacheDamaged for anything save() cannot have written. languages: the
+    config's, by code. Every page of the site is unpacked by every build, so the checks are made on whole
+    tuples at once (`map`), not one Python step per field."""
     try:
         path_text, stat_text, digest, fields_text = row
-        if not (isinstance(stat_text, str) and isinstance(fields_text, str)):
+        if type(stat_text) is not str or type(fields_text) is not str:
             raise ValueError("a column of the wrong type")
         stat, fields = _loads(stat_text), _loads(fields_text)
         (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks,
          paragraphs, start) = fields
-        if not (isinstance(stat, list) and len(stat) == 4 and all(type(number) is int for number in stat)):
+        if type(stat) is not list or len(stat) != 4 or set(map(type, stat)) != _INT:
             raise ValueError("a file's stat of the wrong shape")
-        texts = (path_text, digest, path, code, key, title, layout, url, output, description, paragraphs, *lines)
-        if (not isinstance(lines, list) or not all(isinstance(text, str) for text in texts)
-                or type(body_line) is not int or type(start) is not int or start < 0):
+        if type(lines) is not list or type(body_line) is not int or type(start) is not int or start < 0:
             raise ValueError("a field of the wrong type")
-        language = config.language(code)
-        data, date = from_plain(data), from_plain(date)
-        if (language is None or not isinstance(data, dict) or not (date is None or isinstance(date, dt.date))
-                or not all(_is_mark(mark) for mark in marks)):
+        texts = (path_text, digest, path, code, key, title, layout, url, output, description, paragraphs)
+        if set(map(type, texts)) != _STR or (lines and set(map(type, lines)) != _STR):
+            raise ValueError("a field of the wrong type")
+        language = languages.get(code)
+        data = from_plain(data) if type(data) is dict and _TAGGED in fields_text else data
+        date = None if date is None else from_plain(date)
+        if (language is None or type(data) is not dict or not (date is None or isinstance(date, dt.date))
+                or (marks and not all(map(_is_mark, marks)))):
             raise ValueError("a field of the wrong type")
     except (ValueError, TypeError, RecursionError) as exc:
         raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
@@ -338,6 +343,12 @@ def _unpack(row: tuple[object, ...], config: SiteConfig) -> Known:
                    description=description, scheduled=False)
     parsed = Parsed(page, tuple((line, text) for line, text in marks), digest, paragraphs)
     return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed)
+
+
+_INT, _STR = {int}, {str}
+# How json.dumps writes plain.TAG: a row whose text lacks it holds no date or time in its front matter, whose
+# values JSON then gives exactly as they were (a text holding these characters only makes the check run).
+_TAGGED = json.dumps(TAG)[1:-1]
 
 
 def _loads(text: str) -> Any:
