@@ -135,6 +135,7 @@ DAMAGES: list[tuple[str, Callable[[Path], None]]] = [
     ("source stat of floats", sql("UPDATE sources SET stat = '[1.5, 2, 3, 4]'")),
     ("source title not text", sql("UPDATE sources SET fields = json_replace(fields, '$[3]', 7)")),
     ("source front matter line not text", sql("UPDATE sources SET fields = json_replace(fields, '$[9]', json('[1]'))")),
+    ("source placeholders not a list", sql("UPDATE sources SET fields = json_replace(fields, '$[12]', 0)")),
     ("source language unknown", sql("UPDATE sources SET fields = json_replace(fields, '$[1]', 'xx')")),
     ("source date of an unknown tag", sql("UPDATE sources SET fields = json_replace(fields, '$[10]', "
                                           "json('{\"\\u0000samizdat\": \"moon\", \"v\": \"x\"}'))")),

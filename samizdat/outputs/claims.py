@@ -98,15 +98,13 @@ def check_claims(claims: Iterable[Claim] | Callable[[], list[Claim]], outputs: t
                  passed: Passed | None = None) -> None:
     """claims: a list, or what makes it, with `outputs` (each claim's output, in order), so that a list that
     passed lately is not made again (a save of the dev server makes 10,000 claims for it)."""
+    if outputs is not None and passed is not None and outputs in passed:
+        return
+    claims = list(claims() if callable(claims) else claims)
     if outputs is None:
-        claims = list(claims() if callable(claims) else claims)
         outputs = tuple(claim.output for claim in claims)
         if passed is not None and outputs in passed:
             return
-    else:
-        if passed is not None and outputs in passed:
-            return
-        claims = list(claims() if callable(claims) else claims)
     _check_claims(claims)
     if passed is not None:
         passed.add(outputs)

@@ -331,7 +331,7 @@ def _unpack(row: tuple[object, ...], languages: dict[str, Language]) -> Known:
         data = from_plain(data) if type(data) is dict and _TAGGED in fields_text else data
         date = None if date is None else from_plain(date)
         if (language is None or type(data) is not dict or not (date is None or isinstance(date, dt.date))
-                or (marks and not all(map(_is_mark, marks)))):
+                or type(marks) is not list or not all(map(_is_mark, marks))):
             raise ValueError("a field of the wrong type")
     except (ValueError, TypeError, RecursionError) as exc:
         raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
