@@ -267,3 +267,33 @@ def test_a_source_made_a_link_during_the_build_is_not_followed(tmp_path: Path, c
     err = capsys.readouterr().err
     assert "content/en/about.md" in err and "changed while samizdat was building" in err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_listings_render_in_the_main_process_once_the_workers_have_ended(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listing reads fields of every page it lists: rendered in a worker, it copies their memory into it.
+    The main process renders the listings, after the workers, and the site is the one a build on one core
+    makes, byte for byte."""
+    site = tmp_path / "site"
+    write_site(site, site_files())
+    reference = cold_reference(tmp_path, site, "one core")  # fewer pages than PARALLEL_FROM: in-process
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel, "SLICE", 2)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0, 1})  # two workers, on any machine
+    here: list[tuple[str, bool]] = []  # (page, whether the workers had ended), as this process rendered them
+    render_all = parallel.render_all
+
+    def recording(renderer: object, rules: object, pages: list) -> list:
+        here.extend((page.key, parallel._renderer is None) for page in pages)  # set only while workers run
+        return render_all(renderer, rules, pages)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "render_all", recording)
+    with cold_user_cache(tmp_path / "cache-workers"):
+        assert main(["build", str(site), "-o", str(tmp_path / "workers")]) == 0
+    listed = {key for key, _ in here}
+    assert {"news", "meetings", "tags"} <= listed, listed
+    assert any(key.startswith("tags/") for key in listed), listed
+    assert not any(key.startswith("news/20") or key in ("index", "about") for key in listed), listed
+    assert all(ended for _, ended in here)
+    assert published(tmp_path / "workers") == reference

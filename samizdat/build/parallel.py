@@ -65,17 +65,43 @@ def render_all(renderer: Renderer, rules: PageRules, pages: list[Page]) -> list[
     return results
 
 
-def render_pages(renderer: Renderer, rules: PageRules,
-                 pages: list[Page]) -> Iterator[CheckedPage | SamizdatError]:
-    """Each page's outcome, in the order of `pages`, as soon as it is known: the caller files each one
-    away (the build store keeps its bytes on the disk), so no process holds every rendered page at once.
-    A worker never uses the build store, whose connection must not cross a fork (store.py): a page's body
-    comes from its source file (build/cache/sources.py)."""
+def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page],
+                 listings: list[Page] | None = None) -> Iterator[tuple[Page, CheckedPage | SamizdatError]]:
+    """Each page with its outcome as soon as it is known: the caller files each one away (the build store
+    keeps its bytes on the disk), so no process holds every rendered page at once. A worker never uses the
+    build store, whose connection must not cross a fork (store.py): a page's body comes from its source file
+    (build/cache/sources.py).
+
+    listings: pages that list others (tag pages, the news pages), rendered last, in this process, once the
+    workers have ended. Each reads fields of hundreds of pages, and a worker that touches a page object
+    copies the memory around it from the main process (reference counts): rendered in the workers, the
+    listings of 3,000 linked files made the build's peak 17 MiB higher. Rendered here, they take one core
+    instead of every core (rendering took 4 % longer at 3,000 files and 9 % at 10,002; the whole build no
+    longer than the noise between runs)."""
+    listings = listings or []
     workers = min(len(os.sched_getaffinity(0)), 8)
     # fork is unsafe in a process with other threads (the dev server): render there in-process.
-    if len(pages) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or os.name != "posix":
-        yield from render_all(renderer, rules, pages)
+    if (len(pages) + len(listings) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
+            or os.name != "posix"):
+        everything = [*pages, *listings]
+        yield from zip(everything, render_all(renderer, rules, everything), strict=True)
         return
+    progress = Progress("pages", len(pages) + len(listings), sys.stderr, min_items=PROGRESS_FROM)
+    stopped = False
+    for page, outcome in zip(pages, _render_on_workers(renderer, rules, pages, workers, progress), strict=True):
+        stopped = stopped or isinstance(outcome, RunawayTemplateError)
+        yield page, outcome
+    for page in listings:
+        # After a template ran away (as in render_all), every other page would run away as long again
+        outcome = _NOT_RENDERED if stopped else render_all(renderer, rules, [page])[0]
+        stopped = stopped or isinstance(outcome, RunawayTemplateError)
+        progress.step(1)
+        yield page, outcome
+
+
+def _render_on_workers(renderer: Renderer, rules: PageRules, pages: list[Page], workers: int,
+                       progress: Progress) -> Iterator[CheckedPage | SamizdatError]:
+    """Each page's outcome, in the order of `pages`, rendered on `workers` forked processes."""
     from multiprocessing import get_context  # a few milliseconds a one-edit build, which renders in-process, saves
 
     global _renderer, _rules, _pages
@@ -88,7 +114,6 @@ def render_pages(renderer: Renderer, rules: PageRules,
         # has filed them; more than a few dozen at a time saves nothing measurable.
         step = max(1, min(SLICE, -(-len(pages) // (workers * 4))))
         slices = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
-        progress = Progress("pages", len(pages), sys.stderr, min_items=PROGRESS_FROM)
         gc.freeze()  # the workers' collections then never walk (and copy) the site the main process built
         with get_context("fork").Pool(workers) as pool:
             done = 0

@@ -19,7 +19,7 @@ from samizdat.build.page_check import CheckedPage, check_page
 from samizdat.build.parallel import render_pages
 from samizdat.config import Language
 from samizdat.content.pages import SECTION_LAYOUTS, Page
-from samizdat.content.tags import TAGS
+from samizdat.content.tags import TAGS, generated_key
 from samizdat.content.translation_status import outdated_sources
 from samizdat.errors import SamizdatError, raise_all
 from samizdat.findings import Finding
@@ -74,8 +74,11 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     listed = {p.output_path for p in site.pages
               if (p.section in SECTION_LAYOUTS and p.key not in SECTION_LAYOUTS) or p.data.get(TAGS)}
     # Each page is filed in the build store as it comes (RenderCache.file): this process keeps its small
-    # facts, and its bytes stay on the disk until a stage or the writer asks for them.
-    for page, outcome in zip(todo, render_pages(renderer, rules, todo), strict=True):
+    # facts, and its bytes stay on the disk until a stage or the writer asks for them. The listings come
+    # last (parallel.py), and the pages are then taken in their own order, as every later stage sees them.
+    listings = [page for page in todo if _lists_pages(page)]
+    made: dict[str, FinalPage] = {}
+    for page, outcome in render_pages(renderer, rules, [page for page in todo if not _lists_pages(page)], listings):
         if isinstance(outcome, SamizdatError):
             errors.append(outcome)
         if errors:
@@ -85,8 +88,9 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
         unsafe += violations
         if violations:
             refused.add(path)
-        results[path] = final if violations else cache.file(path, signatures[path], final)
+        made[path] = final if violations else cache.file(path, signatures[path], final)
     raise_all(errors)
+    results |= {page.output_path: made[page.output_path] for page in todo}
     # A page taken from the cache stays the same object, so that only pages rendered anew are saved again.
     cache.replace_all({path: (signatures[path], page if path in listed or not page.has_content
                               else page.without_content())
@@ -104,6 +108,11 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
         unsafe += violations
     extra[THEME_URL.strip("/") + "/" + VARS_CSS] = renderer.vars_css()
     return RenderedSite(results, extra, len(todo), rules, tuple(unsafe), tuple(sorted(scripts)), renderer.has_search)
+
+
+def _lists_pages(page: Page) -> bool:
+    """A page made to list others: a section's index (news, meetings), a page of the news or a tag's page."""
+    return page.key in SECTION_LAYOUTS or generated_key(page.key)
 
 
 class _KeptSpecials:
