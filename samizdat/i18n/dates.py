@@ -34,7 +34,12 @@ def format_day(value: dt.date, locale: str, style: str = "long") -> str:
     """E.g. 27 февраля 2022 г. / 27 February 2022 / 2022년 2월 27일."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, format=style, locale=_locale(locale))
+    return _format_day(value, locale, style)
+
+
+@lru_cache(maxsize=8192)  # a listing shows the date of each page it lists: babel takes 20 µs for each
+def _format_day(day: dt.date, locale: str, style: str) -> str:
+    return format_date(day, format=style, locale=_locale(locale))
 
 
 def format_when(start: dt.datetime | dt.date, end: dt.datetime | dt.date | None, locale: str,
