@@ -76,8 +76,8 @@ def render_pages(renderer: Renderer, rules: PageRules, pages: list[Page],
     workers have ended. Each reads fields of hundreds of pages, and a worker that touches a page object
     copies the memory around it from the main process (reference counts): rendered in the workers, the
     listings of 3,000 linked files made the build's peak 17 MiB higher. Rendered here, they take one core
-    instead of every core (rendering took 4 % longer at 3,000 files and 9 % at 10,002; the whole build no
-    longer than the noise between runs)."""
+    instead of every core: rendering took 4 % longer at 3,000 linked files and 9 % at 10,002, where the
+    whole cold build took 8 % longer (docs/performance.md)."""
     listings = listings or []
     workers = min(len(os.sched_getaffinity(0)), 8)
     # fork is unsafe in a process with other threads (the dev server): render there in-process.
