@@ -128,9 +128,12 @@ def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright, shared by every browser test (no browser download)."""
+    """Debian's Chromium driven by Playwright, shared by the browser tests of one module (no browser
+    download). Not by the whole session: Playwright runs a thread while it is started, and a build in a
+    process with another thread renders in-process (fork is unsafe there), so every later test that
+    means to render on workers would not."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, INSTALL_CHROMIUM

@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -134,13 +135,19 @@ def test_a_build_killed_after_filing_its_pages_leaves_the_last_good_rows(tmp_pat
     assert published(out) == cold_reference(tmp_path, site, "killed")
 
 
+def on_two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in this process render on two forked workers, on any machine, from two pages on."""
+    assert threading.active_count() == 1, f"a thread runs, so a build would render in-process: {threading.enumerate()}"
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0, 1})
+
+
 def test_a_layout_that_runs_away_stops_every_worker(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],  # noqa: F811
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Rendered on several processes in small slices, a layout that runs away is reported once: the rest
     are not rendered, rather than each slice running away as long again."""
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    on_two_workers(monkeypatch)
     monkeypatch.setattr(parallel, "SLICE", 2)
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0, 1})  # two workers, on any machine
     pages = {f"content/en/page-{n}.md": f"---\ntitle: Page {n}\n---\n\nText {n}.\n" for n in range(12)}
     sandbox.write({"templates/default.html": '{% extends "base.html" %}\n{% block main %}\n'
                    + RUNAWAYS["nested loops"] + "\n{% endblock %}\n", **pages})
@@ -158,8 +165,7 @@ def test_workers_rendering_kept_pages_leave_the_store_whole(tmp_path: Path, caps
     """A template edited: every page is rendered again by forked workers, from bodies the last build kept
     in the store, while this build files pages in its open transaction. A worker that read the store's
     connection found it locked, and the store was thrown away and the whole site built twice."""
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0, 1})  # two workers, on any machine
+    on_two_workers(monkeypatch)
     connect = store_module._connect
 
     def small_cache(path: Path) -> sqlite3.Connection:
