@@ -160,6 +160,24 @@ def test_a_layout_that_runs_away_stops_every_worker(sandbox: Sandbox, capsys: py
     assert repeated is not None and int(repeated[1]) >= 12
 
 
+def test_a_listing_layout_that_runs_away_in_the_main_process_stops_the_other_listings(
+        sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The listings render in the main process after the workers (parallel.py): a tag layout that runs away
+    there is reported once, at its line, and the other tag pages are not rendered."""
+    on_two_workers(monkeypatch)
+    posts = {f"content/en/news/2026-01-{n:02d}-post.md": f"---\ntitle: Post {n}\ntags: [t{n}]\n---\n\nText {n}.\n"
+             for n in range(1, 5)}
+    sandbox.write({"templates/tag.html": '{% extends "base.html" %}\n{% block main %}\n'
+                   + RUNAWAYS["nested loops"] + "\n{% endblock %}\n", **posts})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "templates/tag.html", 3)
+    ran_away, _, not_rendered = outcome.err.partition("error: not rendered: the build stopped rendering")
+    assert "took more than 5,000,000 loop turns and calls" in ran_away or "ran for more than" in ran_away
+    assert "(the same on" not in ran_away  # one tag page ran away
+    repeated = re.search(r"\(the same on (\d+) pages\)", not_rendered)
+    assert repeated is not None and int(repeated[1]) >= 3, outcome.err  # the other tag pages
+
+
 def test_workers_rendering_kept_pages_leave_the_store_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A template edited: every page is rendered again by forked workers, from bodies the last build kept
