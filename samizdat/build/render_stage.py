@@ -76,9 +76,12 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     # Each page is filed in the build store as it comes (RenderCache.file): this process keeps its small
     # facts, and its bytes stay on the disk until a stage or the writer asks for them. The listings come
     # last (parallel.py), and the pages are then taken in their own order, as every later stage sees them.
-    listings = [page for page in todo if _lists_pages(page)]
+    listings: list[Page] = []
+    others: list[Page] = []
+    for page in todo:
+        (listings if _lists_pages(page) else others).append(page)
     made: dict[str, FinalPage] = {}
-    for page, outcome in render_pages(renderer, rules, [page for page in todo if not _lists_pages(page)], listings):
+    for page, outcome in render_pages(renderer, rules, others, listings):
         if isinstance(outcome, SamizdatError):
             errors.append(outcome)
         if errors:

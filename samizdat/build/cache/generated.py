@@ -161,13 +161,16 @@ class FiledPasses:
     def __init__(self, generated: GeneratedCache, name: str) -> None:
         self.generated, self.key = generated, f"claims-passed:{name}"
         generated.used.add(self.key)  # kept for the next build whatever this one's list (settle)
+        self._last: tuple[tuple[str, ...], str] | None = None  # a list asked about, then added: hashed once
 
     def __contains__(self, outputs: object) -> bool:
-        return isinstance(outputs, tuple) and self.generated.holds(self.key, _list_hash(outputs))
+        return isinstance(outputs, tuple) and self.generated.holds(self.key, self._hash(outputs))
 
     def add(self, outputs: tuple[str, ...]) -> None:
-        self.generated.put(self.key, _list_hash(outputs), b"")
+        self.generated.put(self.key, self._hash(outputs), b"")
 
-
-def _list_hash(outputs: tuple[str, ...]) -> str:
-    return hashlib.sha256(orjson.dumps(outputs)).hexdigest()  # a JSON array: no two lists make the same text
+    def _hash(self, outputs: tuple[str, ...]) -> str:
+        if self._last is None or self._last[0] is not outputs:
+            # a JSON array: no two lists make the same text
+            self._last = (outputs, hashlib.sha256(orjson.dumps(outputs)).hexdigest())
+        return self._last[1]
