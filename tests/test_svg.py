@@ -347,6 +347,10 @@ def test_a_sites_htaccess_saved_on_windows_follows_the_policy(sandbox: Sandbox, 
     ("static/_redirects", "/old\u2028https://evil.example/ 301\n", 1),  # one line to the hosts
     ("static/_redirects", "/old\ufeffhttps://evil.example/ 301\n", 1),  # a space to JavaScript's split(/\s+/)
     ("static/_redirects", "/old http://[evil.example 301\n", 1),  # no address to Python, maybe one to a host
+    # /blog//evil.example: the splat is "/evil.example", the target "//evil.example"
+    ("static/_redirects", "/old /en/ 301\n/blog/*  /:splat 301\n", 2),
+    ("static/_redirects", "/blog/* :splat 302\n", 1),
+    ("static/_redirects", "/archive/:year/*  /:year/:splat 301\n", 1),  # /archive//… leaves :year empty
     ("static/_worker.js", "export default { fetch(request) { return fetch(request) } }\n", None),
     ("static/_worker.js/index.js", "export default {}\n", None),
     ("static/_routes.json", '{"version": 1, "include": ["/*"]}\n', None),
@@ -360,6 +364,14 @@ def test_host_instructions_cannot_send_readers_away_or_run_code(sandbox: Sandbox
     sandbox.assert_untouched()
 
 
+def test_a_redirect_to_what_the_request_holds_says_how_to_keep_it(sandbox: Sandbox, capsys) -> None:  # noqa: F811
+    sandbox.write({"static/_redirects": "/blog/* /:splat 301\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "static/_redirects", 1)
+    assert "/:splat of /blog//evil.example is //evil.example" in outcome.err
+    assert "start the target with a folder of the site (/news/:splat)" in outcome.err
+
+
 def test_a_redirect_through_a_backslash_is_named_for_what_it_is(sandbox: Sandbox, capsys) -> None:  # noqa: F811
     sandbox.write({"static/_redirects": "/old /\\evil.example/ 301\n"})
     outcome = sandbox.build(capsys)
@@ -370,6 +382,7 @@ def test_a_redirect_through_a_backslash_is_named_for_what_it_is(sandbox: Sandbox
 def test_redirects_within_the_site_are_kept(sandbox: Sandbox, capsys) -> None:  # noqa: F811
     rules = ("# moved, see https://old.example/\n/old-news /en/news/ 301 # was https://old.example/news\n"
              "https://example.org/x /en/ 301\n/store id=:id /en/shop/:id 301\n/ /en/ 302 Language=en\n"
+             "/blog/* /en/news/:splat 301\n/archive/:year/* https://example.org/en/:year/:splat 301\n"
              "/join https://example.org/en/join/ 301\n")
     sandbox.write({"static/_redirects": rules})
     assert sandbox.build(capsys).code == 0

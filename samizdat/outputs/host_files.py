@@ -23,6 +23,8 @@ from samizdat.findings import Finding, finding
 REDIRECTS_FILE = "_redirects"
 _REDIRECTS_HINT = ("redirect only to the site's own pages (a path such as /en/news/); link to the other site from "
                   "a page instead")
+_PLACEHOLDER_HINT = ("start the target with a folder of the site (/news/:splat), or redirect each old address on a "
+                     "line of its own")
 SERVER_CODE = ("_worker.js", "_routes.json")  # Cloudflare Pages "advanced mode": code run for every request
 # Characters the readers of these files do not agree on. Apache, Netlify and Cloudflare end a line at "\n" only,
 # where Python's splitlines() also ends one at \r, \v, \f, \x1c-\x1e, \x85, U+2028 and U+2029; JavaScript's trim()
@@ -70,25 +72,36 @@ def check_redirects(text: str, source: Path, origin: str) -> list[Finding]:
     for number, line in host_lines(text):
         problem = _rule_problem(line, origin)
         if problem:
-            found.append(finding("unsafe-markup", f"_redirects {problem}", SourceLocation(source, number),
-                                 hint=_REDIRECTS_HINT))
+            found.append(finding("unsafe-markup", f"_redirects {problem[0]}", SourceLocation(source, number),
+                                 hint=problem[1]))
     return found
 
 
-def _rule_problem(line: str, origin: str) -> str | None:
+def _rule_problem(line: str, origin: str) -> tuple[str, str] | None:
+    """What is wrong with a rule, and what to do about it; None for a rule that keeps readers on the site."""
     if is_comment(line):
         return None
     if odd := odd_line(line):
-        return odd
+        return odd, _REDIRECTS_HINT
     words = _rule_words(line)
     for word in words[1:]:
         if "\\" in word:
             # A browser reads a backslash in a web address as a slash: Location "/\evil.example/" is
             # "//evil.example/", another site, though it looks like a path.
-            return f"sends readers of {words[0]} to {word}, which a browser reads as another site (\\ is / to it)"
+            return (f"sends readers of {words[0]} to {word}, which a browser reads as another site (\\ is / to it)",
+                    _REDIRECTS_HINT)
         if _another_site(word, origin):
-            return f"sends readers of {words[0]} to {word}"
+            return f"sends readers of {words[0]} to {word}", _REDIRECTS_HINT
+        if _LEADING_PLACEHOLDER.match(word):
+            return (f"sends readers of {words[0]} to {word}, which is another site's address when the requested "
+                    f"path holds \"//\" (/:splat of /blog//evil.example is //evil.example)", _PLACEHOLDER_HINT)
     return None
+
+
+# A target whose path starts with a part of the requested path (`/:splat`, `:year/…`): the hosts put it in as
+# it was asked for, so a request holding "//" (or an empty part) makes the target "//host", another site.
+# Apache's Redirect needs no such check: it puts the site's own address before a target that is a path.
+_LEADING_PLACEHOLDER = re.compile(r"/?:[A-Za-z_]")
 
 
 def _rule_words(line: str) -> list[str]:
