@@ -110,7 +110,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         args = template_bounds.checked_call(__obj, args, kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        template_bounds.charge(result)  # `s.split()` on a long text: the clock is looked at after such calls
+        return result
 
     def _compile(self, source: str, filename: str) -> CodeType:
         """Jinja2's last step of compiling a template: its Python text is noted for the code store."""

@@ -4,6 +4,7 @@ these ran for hours or asked for gigabytes before; each is now one clear error a
 
 from __future__ import annotations
 
+import jinja2.defaults
 import pytest
 
 from samizdat import template_bounds
@@ -77,6 +78,40 @@ def test_a_template_heavy_at_every_turn_meets_its_deadline(sandbox: Sandbox, cap
     outcome = sandbox.build(capsys)
     assert_refused(outcome, "content/en/about.md")
     assert "the template ran for more than 0 seconds" in outcome.err
+
+
+def test_a_long_call_at_every_turn_meets_its_deadline(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each turn makes one call on a text of a million characters (about a tenth of a second). The clock was
+    looked at every 4,096 steps, and a turn is one: 4,096 calls, minutes past a deadline of 0.3 s (hours,
+    on 16 million characters). A call is now charged a step per 4,096 characters of its value and result."""
+    calls: list[int] = []
+    title = jinja2.defaults.DEFAULT_FILTERS["title"]
+
+    def counted_title(value: str) -> str:
+        calls.append(len(value))
+        return title(value)
+
+    monkeypatch.setitem(jinja2.defaults.DEFAULT_FILTERS, "title", counted_title)
+    monkeypatch.setattr(template_bounds, "MAX_SECONDS", 0.3)
+    monkeypatch.setattr(template_bounds, "MAX_STEPS", 10**15)
+    sandbox.write({"content/en/about.md": "---\ntitle: About\n---\n{% set s = 'x ' * 500000 %}"
+                   "{% for i in range(100000) %}{% set t = s|title %}{% endfor %}\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "content/en/about.md")
+    assert "the template ran for more than 0 seconds" in outcome.err
+    assert calls and set(calls) == {1_000_000}
+    assert len(calls) < 100  # the clock is looked at after every ~8 calls (2 × 244 steps each)
+
+
+def test_a_str_method_is_charged_for_its_text_and_its_result() -> None:
+    long_text = "x " * 500_000
+    with template_bounds.budget():
+        before = template_bounds._BUDGET.get().steps  # type: ignore[union-attr]
+        template_bounds.checked_call(long_text.split, (" ",), {})
+        template_bounds.charge(long_text.split(" "))
+        spent = before - template_bounds._BUDGET.get().steps  # type: ignore[union-attr]
+    assert spent == 1 + 1_000_000 // 4_096 + 500_001 // 4_096
 
 
 def test_what_themes_write_still_works(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
