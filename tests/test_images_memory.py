@@ -3,6 +3,7 @@ header, and the photos processed at once fit a memory budget, not only the numbe
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from samizdat.images.limits import MAX_PHOTO_PIXELS, processing_memory
+from samizdat.images import limits
+from samizdat.images.limits import LEAST_MEMORY_BUDGET, MAX_PHOTO_PIXELS, memory_budget, processing_memory
 from samizdat.images.model import FacePlan, Failure, Job, Settings, Source
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.stage import _as_memory_allows
@@ -95,3 +97,45 @@ def test_small_photos_keep_every_worker_busy() -> None:
     workers = Workers(meet=4)  # each job waits until all four run at once
     assert len(list(run_all(photo_jobs(*[(4000, 3000)] * 4), workers, budget=1 << 40))) == 4
     assert workers.peak_count == 4
+
+
+GIB = 1 << 30
+
+
+def meminfo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    path = tmp_path / "meminfo"
+    path.write_text(text, encoding="ascii")
+    monkeypatch.setattr(limits, "MEMINFO", str(path))
+
+
+def test_photos_at_once_fit_in_half_the_memory_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 16 GB laptop with a browser open and 1 GB left: a quarter of its memory (4 GB) was the budget, room
+    for thirteen phone photos at once. Now half of what is left: one at a time."""
+    meminfo(tmp_path, monkeypatch, f"MemTotal:       {16 * GIB // 1024} kB\nMemFree:          123456 kB\n"
+                                   f"MemAvailable:    {GIB // 1024} kB\n")
+    assert memory_budget() == GIB // 2
+    workers = Workers()
+    jobs = photo_jobs(*[(4000, 3000)] * 4)  # 12 megapixels, 288 MB each to process
+    assert len(list(run_all(jobs, workers, memory_budget()))) == 4
+    assert workers.peak_count == 1 and workers.alone == {job.key for job in jobs}
+
+
+def test_a_machine_with_memory_to_spare_gives_photos_a_quarter(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    meminfo(tmp_path, monkeypatch, f"MemTotal: {16 * GIB // 1024} kB\nMemAvailable: {12 * GIB // 1024} kB\n")
+    assert memory_budget() == 4 * GIB
+    meminfo(tmp_path, monkeypatch, f"MemTotal: {2 * GIB // 1024} kB\nMemAvailable: {3 * GIB // 1024} kB\n")
+    assert memory_budget() == LEAST_MEMORY_BUDGET  # a small machine: at least three phone photos
+
+
+@pytest.mark.parametrize("text", ["", "MemTotal: lots\nMemAvailable: 12 MB\n", "\xff\xfe"])
+def test_without_the_memory_left_the_budget_is_a_quarter_of_the_machine(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        text: str) -> None:
+    path = tmp_path / "meminfo"
+    path.write_bytes(text.encode("latin-1"))
+    monkeypatch.setattr(limits, "MEMINFO", str(path))
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert memory_budget() == max(LEAST_MEMORY_BUDGET, total // 4)
+    monkeypatch.setattr(limits, "MEMINFO", str(tmp_path / "missing"))
+    assert memory_budget() == max(LEAST_MEMORY_BUDGET, total // 4)

@@ -31,13 +31,37 @@ def processing_memory(width: int, height: int) -> int:
 def memory_budget() -> int:
     """The bytes that photos processed at the same time may take together: a quarter of the machine's
     memory, since the build itself, the system and the volunteer's other programs need the rest, and at
-    least LEAST_MEMORY_BUDGET. Counted by processors alone, sixteen of them would take sixteen photos at
-    the limit at once, 23 GB."""
+    least LEAST_MEMORY_BUDGET; but never more than half the memory still available when the build starts
+    (a laptop with a browser open may have a tenth of its memory left, and photos past it are swapped or
+    killed, or make the system kill another program). Counted by processors alone, sixteen of them would
+    take sixteen photos at the limit at once, 23 GB. A photo larger than the budget still runs, alone."""
+    total, available = machine_memory()
+    budget = 2 * LEAST_MEMORY_BUDGET if total is None else max(LEAST_MEMORY_BUDGET, total // 4)
+    return budget if available is None else min(budget, available // 2)
+
+
+MEMINFO = "/proc/meminfo"
+
+
+def machine_memory() -> tuple[int | None, int | None]:
+    """The machine's memory and the memory available now (free, or given back on demand: caches), in bytes;
+    None for what the system does not say (available memory outside Linux, both on Windows)."""
+    total = available = None
     try:
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, OSError, ValueError):  # a system that does not say (Windows)
-        return 2 * LEAST_MEMORY_BUDGET
-    return max(LEAST_MEMORY_BUDGET, memory // 4)
+        with open(MEMINFO, encoding="ascii") as meminfo:
+            for line in meminfo:
+                name, _, value = line.partition(":")
+                if name in ("MemTotal", "MemAvailable") and value.split()[1:] == ["kB"]:
+                    number = int(value.split()[0]) * 1024
+                    total, available = (number, available) if name == "MemTotal" else (total, number)
+    except (OSError, ValueError, UnicodeDecodeError):
+        pass
+    if total is None:
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (AttributeError, OSError, ValueError):  # a system that does not say (Windows)
+            total = None
+    return total, available
 
 
 # Measured with Pillow's encoders: WebP refuses 16384; libjpeg and libavif refuse beyond 65500.
