@@ -129,3 +129,37 @@ def test_just_past_the_text_limit_fails() -> None:
     doc = f"text: &text {'x' * 10_001}\ntexts: [" + ", ".join(["*text"] * 100) + "]\n"
     with pytest.raises(ContentError, match="characters of text"):
         load_yaml(doc, Path("data/x.yaml"))
+
+
+IMPOSSIBLE_VALUES = {  # PyYAML reads these as a date or a number, then Python cannot make it: a traceback
+    "30 February": ("when: 2024-02-30\n", "2024-02-30 is not a real date or time (day is out of range for month)",
+                    "with a day that exists"),
+    "month 13": ("when: 2024-13-01\n", "2024-13-01 is not a real date or time (month must be in 1..12)",
+                 "with a day that exists"),
+    "hour 25": ("when: 2024-01-01 25:00:00\n", "is not a real date or time (hour must be in 0..23)",
+                "with a day that exists"),
+    "5,000 digits": ("when: " + "1" * 5000 + "\n", "(5,000 characters) is not a number samizdat can read",
+                     "quote the value to keep it as text"),
+}
+
+
+@pytest.mark.parametrize("rel", WHERE)
+@pytest.mark.parametrize("value", IMPOSSIBLE_VALUES)
+def test_a_date_or_number_that_cannot_be_is_one_error_at_its_line(sandbox: Sandbox,
+                                                                 capsys: pytest.CaptureFixture[str],
+                                                                 rel: str, value: str) -> None:
+    document, message, hint = IMPOSSIBLE_VALUES[value]
+    text = WHERE[rel](document)
+    sandbox.write({rel: text})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, rel, line_of(text, "when:"))
+    assert "Traceback" not in outcome.err
+    assert message in outcome.err and hint in outcome.err
+    sandbox.assert_untouched()
+
+
+def test_the_same_dates_quoted_are_texts(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.write({"content/en/about.md": '---\ntitle: About\nwhen: "2024-02-30"\n---\n{{ page.data.when }}\n'})
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0, outcome.err
+    assert "2024-02-30" in (sandbox.out / "en" / "about" / "index.html").read_text(encoding="utf-8")

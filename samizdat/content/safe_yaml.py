@@ -21,9 +21,9 @@ import yaml
 from samizdat.errors import ContentError, SourceLocation
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
 
 ALIAS_LIMIT = 10_000  # values that aliases may add to a document beyond those written out
 # Characters of text that aliases may add beyond those written out. Real sites repeat a few short
@@ -32,6 +32,38 @@ ALIAS_LIMIT = 10_000  # values that aliases may add to a document beyond those w
 # (the parse cache's JSON, a template looping over it) handles at once; past it, copies of a long
 # text multiply into gigabytes.
 ALIAS_TEXT_LIMIT = 1_000_000
+DATE_HINT = "write a date as YYYY-MM-DD with a day that exists (2024-02-29), or quote the value to keep it as text"
+NUMBER_HINT = "quote the value to keep it as text"
+
+
+class _ValueProblem(yaml.constructor.ConstructorError):
+    """A value written in a form YAML reads as a date or a number that is none (2024-02-30, a 5,000-digit
+    number): PyYAML raised Python's ValueError, which ended the build in a traceback."""
+
+    def __init__(self, problem: str, node: yaml.Node, hint: str) -> None:
+        super().__init__(None, None, problem, node.start_mark)
+        self.hint = hint
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, whose dates and whole numbers are refused at their line when they cannot be made."""
+
+
+def _at_its_line(construct: Any, what: str, hint: str) -> Any:
+    def constructed(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError) as exc:
+            shown = node.value if len(node.value) <= 40 else f"{node.value[:40]}… ({len(node.value):,} characters)"
+            reason = "" if "digits" in str(exc) else f" ({exc})"  # Python's own advice on digits is not for users
+            raise _ValueProblem(f"{shown} is not {what}{reason}", node, hint) from None
+    return constructed
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _at_its_line(
+    yaml.constructor.SafeConstructor.construct_yaml_timestamp, "a real date or time", DATE_HINT))
+_Loader.add_constructor("tag:yaml.org,2002:int", _at_its_line(
+    yaml.constructor.SafeConstructor.construct_yaml_int, "a number samizdat can read", NUMBER_HINT))
 
 
 def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
@@ -143,5 +175,6 @@ def yaml_error(exc: yaml.YAMLError, path: Path, first_line: int) -> ContentError
     return ContentError(
         f"invalid YAML: {problem}",
         SourceLocation(path, line, column),
-        hint="check indentation and quote values that hold a colon, e.g. title: \"Note: …\"",
+        hint=exc.hint if isinstance(exc, _ValueProblem)
+        else "check indentation and quote values that hold a colon, e.g. title: \"Note: …\"",
     )
