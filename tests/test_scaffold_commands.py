@@ -77,6 +77,14 @@ def test_translated_without_pages_is_a_clear_error(run_cli) -> None:
     assert result.code == 1 and "--all" in result.err
 
 
+def test_translated_given_the_site_folder_says_what_to_give(make_site, run_cli) -> None:
+    """It said the site folder was "not inside a site folder"."""
+    site = make_site(MINIMAL_PAGES)
+    result = run_cli("translated", site)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "the site folder is not a page" in result.err and "--all" in result.err
+
+
 @pytest.mark.parametrize("flag", ["-V", "--version"])
 def test_version(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:

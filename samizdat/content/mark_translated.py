@@ -40,6 +40,10 @@ class Marked:
 
 
 def site_root_of(path: Path) -> Path:
+    if (path / CONFIG_NAME).is_file():
+        raise ContentError("the site folder is not a page", SourceLocation(path),
+                           hint="give the translated pages (content/ru/about.md), or add --all to mark every "
+                           "translation that records no source yet")
     for folder in path.resolve().parents:
         if (folder / CONFIG_NAME).is_file():
             return folder
