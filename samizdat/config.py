@@ -158,6 +158,9 @@ def load_config(site_root: Path) -> SiteConfig:
         raise ConfigError("file is not UTF-8 text", SourceLocation(path), hint="save it as UTF-8") from exc
     try:
         raw = tomllib.loads(text)
+    except RecursionError as exc:  # tomllib reads nested arrays and tables by recursion
+        raise ConfigError("invalid TOML: values nested too deep to read (arrays or tables within each other)",
+                          SourceLocation(path), hint="samizdat's settings nest two or three levels at most") from exc
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+), column (\d+)", str(exc))
         line, col = (int(match[1]), int(match[2])) if match else (None, None)

@@ -184,7 +184,7 @@ class ProductBook:
             files[digest] = path
         try:
             value = json.loads(found[0])
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         self.used.add(key)
         return value, files

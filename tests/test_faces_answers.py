@@ -102,6 +102,7 @@ def test_an_answer_not_from_the_page_is_refused_and_writes_nothing(served: Revie
     {"photo": PHOTO, "box": [1, 2, 3, 4], "decision": "reject", "mask": False},  # nothing else is set
     ["not", "a", "map"],
     b"{not json",
+    b"[" * 4000,  # nested past the reader's depth (a RecursionError, not a ValueError)
 ])
 def test_a_malformed_answer_is_refused_and_writes_nothing(served: ReviewServer, body: object) -> None:
     before = _faces_yaml(served)

@@ -79,3 +79,38 @@ def test_running_out_of_memory_is_one_clear_error(run_cli, tmp_path: Path, monke
     assert outcome.code == 1
     assert "Traceback" not in outcome.err and "ran out of memory" in outcome.err
     assert (out / "en/index.html").read_bytes() == before
+
+
+DEEP_ARRAY = "[" * 5_000 + "]" * 5_000  # tomllib and json read nesting by recursion: a RecursionError traceback
+
+
+def minimal_site(root: Path, extra: dict[str, str] | None = None) -> Path:
+    write_files(root, {"samizdat.toml": MINIMAL_CONFIG, "content/en/index.md": "---\ntitle: Home\n---\nHi.\n",
+                       "content/ru/index.md": "---\ntitle: Главная\n---\nПривет.\n",
+                       "content/ko/index.md": "---\ntitle: 홈\n---\n안녕.\n"} | (extra or {}))
+    return root
+
+
+def test_settings_nested_too_deep_are_one_error(run_cli, tmp_path: Path) -> None:
+    site = minimal_site(tmp_path / "site")
+    (site / "samizdat.toml").write_text(MINIMAL_CONFIG + f"\n[extra]\nx = {DEEP_ARRAY}\n", encoding="utf-8")
+    result = run_cli("build", site, "-o", tmp_path / "out")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{site / 'samizdat.toml'}: invalid TOML: values nested too deep to read" in result.err
+
+
+def test_a_translation_history_nested_too_deep_is_one_error(run_cli, tmp_path: Path) -> None:
+    site = minimal_site(tmp_path / "site", {".samizdat/translations.json": "[" * 100_000 + "]" * 100_000})
+    result = run_cli("status", site)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "cannot read the translation history: it nests values too deep to read" in result.err
+
+
+def test_a_hugo_config_nested_too_deep_is_reported_not_a_traceback(run_cli, tmp_path: Path) -> None:
+    source = tmp_path / "hugo"
+    write_files(source, {"hugo.toml": f'baseURL = "https://example.org/"\nx = {DEEP_ARRAY}\n',
+                         "content/_index.md": "---\ntitle: Home\n---\nHi.\n"})
+    result = run_cli("import", "hugo", source, tmp_path / "site")
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    report = (tmp_path / "site" / "IMPORT-REPORT.md").read_text(encoding="utf-8")
+    assert "`hugo.toml`: cannot be read: it nests values too deep to read; Hugo's defaults were used" in report

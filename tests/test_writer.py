@@ -298,8 +298,11 @@ def tampered_entries(box: Sandbox) -> dict[str, dict[str, list[object]]]:
     }
 
 
+DEEP = '{"version": 1, "files": ' + "[" * 100_000 + "]" * 100_000 + "}"  # Python's reader recurses: a traceback
+
+
 @pytest.mark.parametrize("case", ["parent", "deep parent", "absolute", "link", "backslash",
-                                  "a page through a link", "not a list", "not json", "not an object"])
+                                  "a page through a link", "not a list", "not json", "not an object", "nested deep"])
 def test_a_tampered_manifest_never_reaches_outside(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],  # noqa: F811
                                                   case: str) -> None:
     sandbox.write({})
@@ -311,6 +314,8 @@ def test_a_tampered_manifest_never_reaches_outside(sandbox: Sandbox, capsys: pyt
         manifest.write_text("{not json", encoding="utf-8")
     elif case == "not an object":
         manifest.write_text("[1, 2, 3]", encoding="utf-8")
+    elif case == "nested deep":
+        manifest.write_text(DEEP, encoding="utf-8")
     else:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         data["files"] |= tampered_entries(sandbox)[case]
@@ -323,6 +328,25 @@ def test_a_tampered_manifest_never_reaches_outside(sandbox: Sandbox, capsys: pyt
     assert {k: v for k, v in tree_digest(sandbox.out).items() if k != MARKER} == expected
     assert not (sandbox.out / "link").exists()
     assert_nothing_left(sandbox.out)
+
+
+def test_a_manifest_nested_deep_is_not_taken_for_an_intact_output(sandbox: Sandbox,  # noqa: F811
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """With no source changed, the build asks whether the output is still what the last one wrote, reading
+    the manifest in the output and in the spare beside it, both anyone's to edit."""
+    sandbox.write({})
+    assert sandbox.build(capsys).code == 0
+    expected = {k: v for k, v in tree_digest(sandbox.out).items() if k != MARKER}
+    spare = sandbox.out.parent / f".{sandbox.out.name}.spare" / "_site" / MARKER
+    for manifest in (sandbox.out / MARKER, spare):
+        manifest.unlink()
+        manifest.write_text(DEEP, encoding="utf-8")
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0 and "Traceback" not in outcome.err, outcome.err
+    assert "nothing changed" not in outcome.out  # every file written again, as for any manifest it cannot read
+    assert {k: v for k, v in tree_digest(sandbox.out).items() if k != MARKER} == expected
+    assert json.loads((sandbox.out / MARKER).read_text(encoding="utf-8"))["files"]
+    sandbox.assert_untouched()
 
 
 @pytest.mark.parametrize("name", ["._site.lock", "._site.spare", "_site"])

@@ -24,7 +24,7 @@ Entry = list  # [size, mtime_ns, digest]
 def load_manifest(out_dir: Path) -> dict[str, Entry]:
     try:
         data = json.loads((read_manifest(out_dir) or b"").decode("utf-8"))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested a hundred thousand deep
         return {}
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return {}

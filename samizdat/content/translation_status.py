@@ -251,8 +251,9 @@ def load_history(site_root: Path) -> dict[str, list[str]]:
         raise ContentError("the translation history is not a file", SourceLocation(path), hint=hint)
     try:
         data: Any = json.loads(read_plain(path).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else exc
+    except (ValueError, UnicodeDecodeError, OSError, RecursionError) as exc:
+        reason = (exc.strerror if isinstance(exc, OSError)
+                  else "it nests values too deep to read" if isinstance(exc, RecursionError) else exc)
         raise ContentError(f"cannot read the translation history: {reason}", SourceLocation(path),
                            hint=hint) from exc
     if not _is_history(data):

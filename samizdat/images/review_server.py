@@ -86,7 +86,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             decision = parse_decision(json.loads(self.rfile.read(length)), review.photos)
             with self.server.lock:
                 record(review.site_root, decision)
-        except (ValueError, SamizdatError) as problem:  # json's errors are ValueErrors too
+        except (ValueError, SamizdatError, RecursionError) as problem:  # json's errors are ValueErrors too
             return self._answer(400, str(problem))
         self._answer(204, b"")
 

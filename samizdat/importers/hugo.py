@@ -107,8 +107,9 @@ def _config(tree: SourceTree, report: ReportBuilder) -> tuple[str | None, dict[s
         text = read_text(files[name]) or ""
         try:
             data = tomllib.loads(text) if name.endswith(".toml") else load_yaml(text, files[name].path)
-        except (tomllib.TOMLDecodeError, ContentError) as exc:
-            report.note(name, f"cannot be read: {exc}; Hugo's defaults were used")
+        except (tomllib.TOMLDecodeError, ContentError, RecursionError) as exc:
+            reason = "it nests values too deep to read" if isinstance(exc, RecursionError) else exc
+            report.note(name, f"cannot be read: {reason}; Hugo's defaults were used")
             report.leave_out(name, "a broken configuration")
             return None, {}
         report.convert(name, "samizdat.toml")
