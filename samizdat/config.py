@@ -8,7 +8,6 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
@@ -22,6 +21,7 @@ from samizdat.config_sections import (
 )
 from samizdat.errors import ConfigError, ContentError, SamizdatError, SourceLocation
 from samizdat.site_files import site_file
+from samizdat.zones import find_zone
 
 CONFIG_NAME = "samizdat.toml"
 
@@ -193,11 +193,9 @@ class _ConfigReader(SectionReaders):
         check = self._check(raw.get("check", {}))
         security = self._security(raw.get("security", {}), self.root)
         timezone = raw.get("timezone", "UTC")
-        if isinstance(timezone, str):
-            try:
-                ZoneInfo(timezone)
-            except (ZoneInfoNotFoundError, ValueError):
-                self._problem("timezone", f"unknown time zone {timezone!r} (use e.g. Asia/Seoul)")
+        if isinstance(timezone, str) and find_zone(timezone) is None:
+            shown = repr(timezone) if len(timezone) <= 60 else repr(timezone[:60]) + "…"
+            self._problem("timezone", f"unknown time zone {shown} (use e.g. Asia/Seoul: a region and a city)")
         base_url = raw.get("base_url", "")
         if isinstance(base_url, str) and base_url and not _BASE_URL_RE.fullmatch(base_url):
             self._problem("base_url", f"{base_url!r} must be an address like https://example.org or "

@@ -49,6 +49,15 @@ def test_unknown_timezone_and_two_defaults(tmp_path: Path) -> None:
     assert "exactly one language must have default = true" in str(caught.value)
 
 
+@pytest.mark.parametrize("zone", ["America", "Europe", "x" * 300, "Asia/", "/etc/localtime"])
+def test_a_zone_that_is_a_folder_or_no_name_at_all_is_unknown(tmp_path: Path, zone: str) -> None:
+    """A region alone is a folder of the zone database (IsADirectoryError), 300 letters too long a file name
+    (OSError): each was a traceback, not "unknown time zone"."""
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, f'timezone = "{zone}"\n' + MINIMAL_CONFIG))
+    assert f"unknown time zone {repr(zone)[:61]}" in str(caught.value) and "a region and a city" in str(caught.value)
+
+
 def test_single_language_is_default_at_root(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, 'base_url = "https://x.org"\n[languages.de]\nname = "Deutsch"\ntitle = "T"\n'))
     assert config.default_language.code == "de"

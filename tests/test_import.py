@@ -302,6 +302,17 @@ def test_config_defaults_and_kramdown(tmp_path: Path) -> None:
     assert sum("Kramdown attribute list" in str(n) for n in report.notes) == 2
 
 
+def test_a_jekyll_time_zone_that_is_a_region_alone_is_left_out(tmp_path: Path) -> None:
+    """"America" is a folder of the zone database: reading it was an IsADirectoryError, and the import stopped."""
+    src = tmp_path / "old"
+    _write(src / "_config.yml", "title: T\nurl: https://example.net\ntimezone: America\n")
+    _write(src / "index.md", "---\ntitle: Home\n---\nHi\n")
+    dest = tmp_path / "new"
+    report = import_site("jekyll", src, dest)
+    assert not report.build.startswith("FAILED"), report.build
+    assert "America" not in (dest / "samizdat.toml").read_text()
+
+
 def test_code_in_pages_is_kept_from_readers(tmp_path: Path) -> None:
     """Scripts, handlers and `javascript:` links (Google Analytics, Disqus…) are kept as comments and
     listed; markup the import does not foresee makes the build set that page aside, unpublished."""

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from samizdat.config import load_config
 
 
@@ -69,7 +71,8 @@ def test_init_writes_the_time_zone(run_cli, tmp_path: Path, monkeypatch) -> None
     assert load_config(tmp_path / "seoul").timezone == "Asia/Seoul"
 
 
-def test_init_refuses_an_unknown_time_zone(run_cli, tmp_path: Path) -> None:
-    result = run_cli("init", tmp_path / "x", "--languages", "de", "--timezone", "Berlin/Mitte")
-    assert result.code == 1 and "unknown time zone" in result.err and "Traceback" not in result.err
+@pytest.mark.parametrize("zone", ["Berlin/Mitte", "Europe"])  # a region alone: an IsADirectoryError
+def test_init_refuses_an_unknown_time_zone(run_cli, tmp_path: Path, zone: str) -> None:
+    result = run_cli("init", tmp_path / "x", "--languages", "de", "--timezone", zone)
+    assert result.code == 1 and f"unknown time zone {zone!r}" in result.err and "Traceback" not in result.err
     assert not (tmp_path / "x").exists()

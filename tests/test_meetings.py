@@ -219,6 +219,20 @@ BAD_MEETINGS = {
                      "unknown time zone"),
     "unknown status": ('start: "2026-12-05 15:00"\nstatus: postponed\nplace:\n  name: X\n', ":2:",
                        "unknown status 'postponed'"),
+    # a region alone is a folder of the zone database: an IsADirectoryError, then a traceback
+    "a region for a zone": ('start: "2026-12-05 15:00"\ntimezone: America\nplace:\n  name: X\n', ":2:",
+                            "unknown time zone 'America'"),
+    "a zone name too long for a file name": ('start: "2026-12-05 15:00"\ntimezone: ' + "x" * 300
+                                             + '\nplace:\n  name: X\n', ":2:", "unknown time zone 'xxx"),
+    # float() of each of these was a traceback
+    "a latitude that is text": ('start: "2026-12-05 15:00"\nplace:\n  name: X\n  lat: "37.5 N"\n  lon: 126.9\n',
+                                ":4:", "place lat: '37.5 N' is not a number of degrees from -90 to 90"),
+    "a longitude that is a list": ('start: "2026-12-05 15:00"\nplace:\n  name: X\n  lat: 37.5\n  lon: [126, 9]\n',
+                                   ":5:", "place lon: [126, 9] is not a number of degrees from -180 to 180"),
+    "a latitude past the pole": ('start: "2026-12-05 15:00"\nplace:\n  name: X\n  lat: 126.9\n  lon: 37.5\n',
+                                 ":4:", "place lat: 126.9 is not a number of degrees"),
+    "no number": ('start: "2026-12-05 15:00"\nplace:\n  name: X\n  lat: .nan\n  lon: 126.9\n', ":4:",
+                  "place lat: nan is not a number of degrees"),
 }
 
 

@@ -8,13 +8,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_moment
 from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
 from samizdat.errors import ContentError, SourceLocation, raise_all
 from samizdat.site_files import site_files
+from samizdat.zones import find_zone
 
 MEETINGS_DIR = "meetings"
 STATUSES = ("planned", "moved", "cancelled")
@@ -146,11 +147,12 @@ class _Facts:
                             hint=hint)
 
     def zone(self, name: Any) -> ZoneInfo:
-        try:
-            return ZoneInfo(str(name))
-        except (ZoneInfoNotFoundError, ValueError):
-            raise self.error("timezone", f"unknown time zone {name!r}",
-                             "use an IANA zone such as Asia/Seoul or Europe/Berlin") from None
+        zone = find_zone(str(name))
+        if zone is None:
+            shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:60] + "…"
+            raise self.error("timezone", f"unknown time zone {shown}",
+                             "use an IANA zone such as Asia/Seoul or Europe/Berlin (a region and a city)")
+        return zone
 
     def moment(self, value: Any, key: str, zone: ZoneInfo) -> dt.datetime | dt.date:
         """A date ("2022-02-27": all day) or a local date and time ("2026-12-05 15:00") in the zone."""
@@ -178,12 +180,22 @@ class _Facts:
         for key in raw:
             if key not in PLACE_KEYS:
                 raise self.error(key, f"unknown place key {key!r}", f"known keys: {', '.join(PLACE_KEYS)}")
-        lat, lon = raw.get("lat"), raw.get("lon")
+        lat, lon = self.degrees(raw, "lat", 90), self.degrees(raw, "lon", 180)
         map_url = raw.get("map")
         if map_url is None and isinstance(lat, int | float) and isinstance(lon, int | float):
             map_url = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
         if map_url is not None and not str(map_url).startswith("https://www.openstreetmap.org/"):
             raise self.error("map", "the map link must point to www.openstreetmap.org",
                              "other map services track visitors; give lat: and lon: instead")
-        return Place(raw["name"], raw.get("address", ""), map_url,
-                     float(lat) if lat is not None else None, float(lon) if lon is not None else None)
+        return Place(raw["name"], raw.get("address", ""), map_url, lat, lon)
+
+    def degrees(self, raw: dict[str, Any], key: str, limit: int) -> float | None:
+        """place.lat or place.lon as a number of degrees (37.5701), or None when it is not given."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not -limit <= value <= limit:
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+            raise self.error(key, f"place {key}: {shown} is not a number of degrees from {-limit} to {limit}",
+                             "copy the two numbers from the map, e.g. lat: 37.5701 and lon: 126.9835")
+        return float(value)

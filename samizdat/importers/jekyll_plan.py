@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +11,7 @@ from samizdat.importers.jekyll import OldDoc
 from samizdat.importers.languages import code_of_prefix, display_name, guess_language, normal_code
 from samizdat.importers.model import LanguagePlan
 from samizdat.importers.report import ReportBuilder
+from samizdat.zones import find_zone
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,7 @@ def timezone(config: dict[str, Any]) -> str | None:
     zone = config.get("timezone")
     if not isinstance(zone, str):
         return None
-    try:
-        zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-    return zone
+    return zone if find_zone(zone) is not None else None
 
 
 def base_url(config: dict[str, Any], report: ReportBuilder, cname: str | None = None) -> str:

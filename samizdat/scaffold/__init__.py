@@ -8,13 +8,13 @@ import re
 import unicodedata
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from babel import Locale, UnknownLocaleError
 
 from samizdat.config import CONFIG_NAME
 from samizdat.errors import SamizdatError
+from samizdat.zones import find_zone
 
 WELCOME = Path(__file__).with_name("welcome.yaml")
 _MASK_FACES = ("\n[images]\n# The site publishes photos of people: every face found is masked before publishing.\n"
@@ -74,11 +74,9 @@ def _config(codes: list[str], title: str | None, texts: dict[str, Any], zone: st
 
 
 def checked_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    if find_zone(name) is None:
         raise SamizdatError(f"unknown time zone {name!r}; nothing was written",
-                            hint="use an IANA zone such as Europe/Berlin, Asia/Seoul or America/Sao_Paulo") from None
+                            hint="use an IANA zone such as Europe/Berlin, Asia/Seoul or America/Sao_Paulo")
     return name
 
 
@@ -93,12 +91,8 @@ def local_zone() -> str:
     with contextlib.suppress(OSError):
         candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
     for name in candidates:
-        if ("/" in name) or name == "UTC":
-            try:
-                ZoneInfo(name)
-                return "UTC" if name in ("Etc/UTC", "Etc/UCT", "UCT", "Universal", "Zulu") else name
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
+        if (("/" in name) or name == "UTC") and find_zone(name) is not None:
+            return "UTC" if name in ("Etc/UTC", "Etc/UCT", "UCT", "Universal", "Zulu") else name
     return "UTC"
 
 
