@@ -19,6 +19,7 @@ from samizdat.errors import ContentError, SourceLocation
 
 # Every folder of a site the build reads from (samizdat.toml is checked where it is read).
 SITE_FOLDERS = ("content", "assets", "static", "data", "meetings", "strings", "templates")
+MAX_NAME_BYTES = 255  # the longest file name ext4, APFS, NTFS and most others accept
 
 
 def site_files(folder: Path, skip: Callable[[str], bool] = lambda name: False) -> list[Path]:
@@ -89,6 +90,11 @@ def site_file(root: Path, rel: str) -> Path:
     if ".." in parts or any(part.startswith(".") for part in parts) or not parts:
         raise ContentError(f"{rel!r} is not a file of the site", SourceLocation(path),
                            hint="name a file below the site folder, e.g. /assets/photo.jpg")
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in parts):
+        # No file can have such a name, and asking the system about it is an error of its own, not "no file".
+        shown = rel if len(rel) <= 60 else rel[:60] + "…"
+        raise ContentError(f"{shown!r} is not a file of the site: a name in it is longer than {MAX_NAME_BYTES} bytes",
+                           SourceLocation(root), hint="name a file below the site folder, e.g. /assets/photo.jpg")
     for step in range(1, len(parts) + 1):
         if os.path.lexists(root.joinpath(*parts[:step])):
             check_plain(root.joinpath(*parts[:step]), root, directory=step < len(parts))

@@ -58,6 +58,24 @@ def test_a_zone_that_is_a_folder_or_no_name_at_all_is_unknown(tmp_path: Path, zo
     assert f"unknown time zone {repr(zone)[:61]}" in str(caught.value) and "a region and a city" in str(caught.value)
 
 
+LONG_NAME = "x" * 300
+LONG_FILE_SETTINGS = {
+    "image": f'image = "assets/{LONG_NAME}.jpg"\n' + MINIMAL_CONFIG,
+    "theme.mark": MINIMAL_CONFIG + f'\n[theme]\nmark = "assets/{LONG_NAME}.svg"\n',
+    "languages.en.flag": MINIMAL_CONFIG.replace('prefix = "en"', f'prefix = "en"\nflag = "assets/{LONG_NAME}.svg"'),
+}
+
+
+@pytest.mark.parametrize("setting", LONG_FILE_SETTINGS)
+def test_a_file_name_too_long_for_any_file_is_not_found(tmp_path: Path, setting: str) -> None:
+    """Asking the system about a name of 300 letters is an error of its own (ENAMETOOLONG), which pathlib
+    does not take for "no such file": a traceback."""
+    (tmp_path / "assets").mkdir()  # the system looks at the long name only past a folder that exists
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, LONG_FILE_SETTINGS[setting]))
+    assert f"{setting}:" in str(caught.value) and "x" * 40 in str(caught.value)
+
+
 def test_single_language_is_default_at_root(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, 'base_url = "https://x.org"\n[languages.de]\nname = "Deutsch"\ntitle = "T"\n'))
     assert config.default_language.code == "de"

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from samizdat.errors import OutputError
+from samizdat.site_files import MAX_NAME_BYTES
 
 MARKER = ".samizdat-output"  # the manifest: what the last build wrote, with sizes, times and content hashes
 TEMP_SUFFIX = ".samizdat-tmp"  # the writer's own temporary names
 SPARE_TREE = "_site"  # inside the holder beside the output: the tree the next build is made in
-MAX_NAME_BYTES = 255  # the longest file name ext4, APFS, NTFS and most others accept
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PART = r"[A-Za-z0-9_~@+=,%-][A-Za-z0-9._~@+=,%-]{0,254}"  # ASCII, not starting with a dot, ≤ 255 bytes
