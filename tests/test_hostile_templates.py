@@ -91,3 +91,63 @@ def test_small_products_and_powers_still_work(sandbox: Sandbox, capsys: pytest.C
     sandbox.write({"content/en/about.md": "---\ntitle: About\n---\n{{ '=' * 12 }} {{ 2 ** 10 }} {{ 3 * 4 }}\n"})
     assert sandbox.build(capsys).code == 0
     assert "============ 1024 12" in (sandbox.out / "en/about/index.html").read_text(encoding="utf-8")
+
+
+# Python's format language reads attributes and items: with an object from the template, a strings file
+# reached the builder's environment outside the sandbox (the deploy token of a CI run, printed in the page).
+TOKEN = "ghp_not-a-real-token-but-a-secret"
+LEAK = "{p.__class__.__init__.__globals__[__loader__].__class__.__init__.__globals__[sys].modules[os].environ[SMZ_T]}"
+
+
+@pytest.mark.parametrize("place", ["content/en/about.md", "templates/default.html"])
+def test_an_interface_string_cannot_read_python_through_a_placeholder(sandbox: Sandbox,
+                                                                      capsys: pytest.CaptureFixture[str],
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      place: str) -> None:
+    monkeypatch.setenv("SMZ_T", TOKEN)
+    call = "{{ t('leak', p=page) }}"
+    files = {"content/en/about.md": "---\ntitle: About\n---\n" + call + "\n"} if place.startswith("content") else {
+        "templates/default.html": '{% extends "base.html" %}\n{% block main %}\n' + call + "\n{% endblock %}\n"}
+    sandbox.write(files | {"strings/en.yaml": f"# a string for the page\nleak: \"{LEAK}\"\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "strings/en.yaml", 2)
+    assert "is not a placeholder: one may only name a value" in outcome.err
+    assert TOKEN not in outcome.err + outcome.out
+    sandbox.assert_untouched()
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("{site:>9999999999}: news", "is not a placeholder"),  # a width: gigabytes of spaces
+    ("{site!r}: news", "is not a placeholder"),
+    ("{site[0]}: news", "is not a placeholder"),
+    ("{name}: news", "{name} names no value here (it may use {site})"),
+    ("{site}: news {", "a lone { or }"),
+])
+def test_a_theme_string_overridden_keeps_its_placeholders(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                          text: str, words: str) -> None:
+    sandbox.write({"strings/en.yaml": f'feed_title: "{text}"\n'})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "strings/en.yaml", 1)
+    assert words in outcome.err and "Traceback" not in outcome.err
+    sandbox.assert_untouched()
+
+
+def test_strings_with_placeholders_and_braces_still_fill_in(sandbox: Sandbox,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.write({"strings/en.yaml": 'feed_title: "{{{site}}}: news"\nhello: "Hi {name}, {{not a field}}"\n'
+                                      'plain: "a { brace shown as it is"\n',
+                   "content/en/about.md": "---\ntitle: About\n---\n{{ t('hello', name='Ann') }} / {{ t('plain') }} / "
+                                          "{{ t('feed_title', site='S') }}\n"})
+    outcome = sandbox.build(capsys)
+    assert outcome.code == 0, outcome.err
+    assert "Hi Ann, {not a field} / a { brace shown as it is / {S}: news" in (
+        sandbox.out / "en/about/index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_string_its_template_cannot_fill_is_an_error_at_the_template(
+        sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox.write({"strings/en.yaml": 'hello: "Hi {name} {"\n',  # a lone brace: shown as it is unless filled
+                   "content/en/about.md": "---\ntitle: About\n---\n{{ t('hello', name='Ann') }}\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "content/en/about.md", 4)
+    assert "the interface string 'hello' cannot be filled in" in outcome.err and "Traceback" not in outcome.err

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from samizdat.build.load import LoadedSite
 from samizdat.content.pages import Page
+from samizdat.i18n.strings import fill
 from samizdat.outputs.flyers import FLYER_TEMPLATE, FlyerSheet, all_languages_url, flyer_sheet, flyer_url
 from samizdat.outputs.render import SpecialRenderer
 
@@ -46,6 +47,6 @@ def _add(result: dict[str, bytes], rendered: Mapping[str, object], renderer: Spe
     if path in rendered or path in result:
         return
     language = sheets[0].language
-    title = renderer.string(language.code, "flyer_title").format(title=sheets[0].title)
+    title = fill(renderer.string(language.code, "flyer_title"), {"title": sheets[0].title})
     context = {"sheets": sheets, "all_languages_url": everyone, "meeting_url": back}
     result[path] = renderer.render_special(FLYER_TEMPLATE, language, url, title=title, extra=context)

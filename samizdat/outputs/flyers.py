@@ -18,6 +18,7 @@ from samizdat.config import Language, SiteConfig
 from samizdat.content.meetings import Meeting
 from samizdat.content.pages import Page
 from samizdat.i18n.dates import format_when
+from samizdat.i18n.strings import fill
 from samizdat.i18n.typesetting import typeset_text
 from samizdat.outputs.onion import onion_url
 
@@ -83,14 +84,15 @@ def flyer_sheet(config: SiteConfig, page: Page, meeting: Meeting, strings: dict[
     place = meeting.place
     map_note = ""
     if place.lat is not None and place.lon is not None:
-        map_note = strings["flyer_map_note"].format(coordinates=f"{place.lat:.5f}, {place.lon:.5f}")
+        map_note = fill(strings["flyer_map_note"], {"coordinates": f"{place.lat:.5f}, {place.lon:.5f}"})
     status = {"cancelled": "status_cancelled", "moved": "status_moved"}.get(meeting.status, "")
+    qr_label = strings["flyer_qr_label"]
     return FlyerSheet(
         language=language, group=text(language.title), title=text(page.title), description=text(page.description),
         when=text(when), place=text(_in(place.name, language, config)), address=text(_in(place.address, language,
                                                                                           config)),
-        map_note=text(map_note), status=status, page=qr_code(address, strings["flyer_qr_label"].format(url=address)),
-        onion=qr_code(onion, strings["flyer_qr_label"].format(url=onion)) if onion else None,
+        map_note=text(map_note), status=status, page=qr_code(address, fill(qr_label, {"url": address})),
+        onion=qr_code(onion, fill(qr_label, {"url": onion})) if onion else None,
         words={key: text(value) for key, value in strings.items()},
     )
 

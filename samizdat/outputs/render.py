@@ -17,7 +17,7 @@ from samizdat.content.collections import Collections
 from samizdat.content.pages import Page
 from samizdat.content.translations import Alternate, TranslationIndex
 from samizdat.errors import ContentError
-from samizdat.i18n.strings import Catalogs
+from samizdat.i18n.strings import Catalogs, fill
 from samizdat.markdown import render_markdown
 from samizdat.outputs import paths
 from samizdat.outputs.filters import (
@@ -289,7 +289,12 @@ class Renderer:
             except KeyError:
                 raise jinja2.TemplateRuntimeError(
                     f"no interface string {key!r}; add it to strings/{ctx['lang'].code}.yaml") from None
-            return text.format(**values) if values else text
+            if not values:
+                return text
+            try:
+                return fill(text, values)
+            except ValueError as exc:  # a site's string a site's template fills (the theme's are checked on load)
+                raise jinja2.TemplateRuntimeError(f"the interface string {key!r} cannot be filled in: {exc}") from None
 
         def theme_url(name: str) -> str:
             digest = self.theme_hashes.get(name)

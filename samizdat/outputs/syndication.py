@@ -11,7 +11,7 @@ from samizdat.config import CONFIG_NAME, Language, SiteConfig
 from samizdat.content.collections import Collections, Listed, feed_newest
 from samizdat.content.pages import Page
 from samizdat.content.translations import TranslationIndex
-from samizdat.i18n.strings import Catalogs
+from samizdat.i18n.strings import Catalogs, fill
 from samizdat.outputs import paths
 from samizdat.outputs.calendar import CalendarEvent, calendar_bytes
 from samizdat.outputs.feed_times import build_day, entry_times, first_start
@@ -104,7 +104,7 @@ def syndication_outputs(config: SiteConfig, pages: list[Page], index: Translatio
             path = paths.feed_path(language)
             newest = feeds.newest(collections, path,
                                   lambda code=language: collections.news(code) + collections.all_meetings(code))
-            title = catalogs.lookup(language.code, "feed_title").format(site=language.title)
+            title = fill(catalogs.lookup(language.code, "feed_title"), {"site": language.title})
             feeds.feed(language, newest, title, path)
         _tag_feeds(language, collections, feeds)
         if collections.meetings:
@@ -240,7 +240,7 @@ def _status(item: Listed, catalogs: Catalogs) -> str:
 
 def _calendars(config: SiteConfig, language: Language, collections: Collections, contents: Mapping[str, str],
                catalogs: Catalogs) -> dict[str, bytes]:
-    name = catalogs.lookup(language.code, "calendar_name").format(site=language.title)
+    name = fill(catalogs.lookup(language.code, "calendar_name"), {"site": language.title})
     events = []
     outputs = {}
     for item in collections.all_meetings(language):
