@@ -51,6 +51,41 @@ def test_new_page_refuses_a_path_that_is_not_plain(make_site, run_cli, path: str
     assert sorted(p for p in site.parent.rglob("*")) == before
 
 
+@pytest.mark.parametrize("command", [("post", "--slug", "x" * 300), ("page", "--path", "team/" + "x" * 300),
+                                     ("meeting", "--start", "2027-01-02 15:00", "--slug", "x" * 300)])
+def test_new_refuses_a_name_too_long_for_a_file(make_site, run_cli, command: tuple[str, ...]) -> None:
+    """300 letters were an OSError (a file name too long) and a traceback, after `page` made a folder."""
+    site = make_site(MINIMAL_PAGES)
+    before = sorted(p for p in site.parent.rglob("*"))
+    result = run_cli("new", command[0], site, *command[1:])
+    assert result.code == 1 and "Traceback" not in result.err and "(at most 80 of them)" in result.err
+    assert sorted(p for p in site.parent.rglob("*")) == before
+
+
+def test_new_writes_every_file_or_none_when_the_disk_refuses(make_site, run_cli, monkeypatch) -> None:
+    import errno
+    import os
+
+    import samizdat.scaffold.new as new
+
+    site = make_site(MINIMAL_PAGES)
+    before = sorted(p for p in site.parent.rglob("*"))
+    opened: list[str] = []
+    real_open = os.open
+
+    def full_after_one(path: str, *args: object) -> int:
+        opened.append(str(path))
+        if len(opened) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_open(path, *args)
+
+    monkeypatch.setattr(new.os, "open", full_after_one)
+    result = run_cli("new", "page", site, "--path", "team/board")
+    assert len(opened) == 2 and result.code == 1 and "Traceback" not in result.err
+    assert "No space left on device; nothing was written" in result.err
+    assert sorted(p for p in site.parent.rglob("*")) == before  # the first file and the folders made are gone
+
+
 def test_translated_takes_several_pages(make_site, run_cli) -> None:
     site = make_site(MINIMAL_PAGES | {"content/en/about.md": SOURCE, "content/ru/about.md": "---\n---\nО нас.\n",
                                       "content/ko/about.md": "---\n---\n소개.\n"})

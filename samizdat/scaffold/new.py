@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -20,7 +21,8 @@ from samizdat.errors import SamizdatError
 from samizdat.i18n.strings import load_catalogs
 from samizdat.theme import theme_paths
 
-_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_SLUG = 80  # characters: a short name for a URL, far below the 255 bytes a file's name may hold
+_SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG - 1}}}$")
 STATUSES = ("planned", "moved", "cancelled")
 
 
@@ -93,7 +95,8 @@ def new_page(site_root: Path, path: str) -> list[Path]:
     parts = path.strip().strip("/").removesuffix(".md").split("/")
     for part in parts:
         if not _SLUG_RE.match(part):
-            raise SamizdatError(f"--path {path!r}: each part may hold only a-z, 0-9 and -",
+            raise SamizdatError(f"--path {_shown(path)}: each part may hold only a-z, 0-9 and - "
+                                f"(at most {MAX_SLUG} of them)",
                                 hint="e.g. --path about or --path about/team")
     return _write_all(_texts(config, site_root, "/".join(parts) + ".md", ""), site_root)
 
@@ -153,8 +156,13 @@ def _as_moment(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
 
 def _checked_slug(slug: str) -> str:
     if not _SLUG_RE.match(slug):
-        raise SamizdatError(f"--slug {slug!r} may hold only a-z, 0-9 and -", hint="e.g. --slug bosingak")
+        raise SamizdatError(f"--slug {_shown(slug)} may hold only a-z, 0-9 and - (at most {MAX_SLUG} of them)",
+                            hint="e.g. --slug bosingak")
     return slug
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 60 else repr(text[:60]) + "…"
 
 
 def _write_all(files: dict[Path, str], site_root: Path) -> list[Path]:
@@ -172,9 +180,21 @@ def _write_all(files: dict[Path, str], site_root: Path) -> list[Path]:
     if existing:
         raise SamizdatError(f"{existing[0]} already exists; nothing was written",
                             hint="choose another --slug, or edit the existing files")
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
+    made: list[Path] = []  # files, and folders that did not exist, in the order they were made
+    try:
+        for path, text in files.items():
+            missing = [folder for folder in path.parents if folder.is_relative_to(site_root) and not folder.exists()]
+            for folder in reversed(missing):
+                folder.mkdir()
+                made.append(folder)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            made.append(path)
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(text)
+    except OSError as exc:  # a full disk, a folder that is not writable: what was made so far goes
+        for made_path in reversed(made):
+            with contextlib.suppress(OSError):
+                made_path.rmdir() if made_path.is_dir() else made_path.unlink()
+        raise SamizdatError(f"could not write {exc.filename or site_root}: {exc.strerror or exc}; nothing was written",
+                            hint="check that the site folder is writable and the disk has room") from exc
     return list(files)
