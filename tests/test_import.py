@@ -313,6 +313,39 @@ def test_a_jekyll_time_zone_that_is_a_region_alone_is_left_out(tmp_path: Path) -
     assert "America" not in (dest / "samizdat.toml").read_text()
 
 
+def test_a_jekyll_collection_listed_by_name_is_imported(tmp_path: Path) -> None:
+    """`collections: [staff]` is Jekyll's short form: the import read it as a table and stopped."""
+    src = tmp_path / "old"
+    _write(src / "_config.yml", "title: T\nurl: https://example.net\ncollections:\n  - staff\n")
+    _write(src / "index.md", "---\ntitle: Home\n---\nHi\n")
+    _write(src / "_staff" / "ann.md", "---\ntitle: Ann\n---\nOrganiser.\n")
+    report = import_site("jekyll", src, tmp_path / "new")
+    assert not report.build.startswith("FAILED"), report.build
+    assert "Organiser." in (tmp_path / "new" / "content" / "en" / "ann.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("setting", ["exclude: 123", "plugins: true", "languages: 7", "defaults: yes",
+                                     "collections: 5", "gems: {a: b}"])
+def test_a_jekyll_setting_of_the_wrong_shape_is_left_out_with_a_note(tmp_path: Path, setting: str) -> None:
+    src = tmp_path / "old"
+    _write(src / "_config.yml", f"title: T\nurl: https://example.net\n{setting}\n")
+    _write(src / "index.md", "---\ntitle: Home\n---\nHi\n")
+    report = import_site("jekyll", src, tmp_path / "new")
+    assert not report.build.startswith("FAILED"), report.build
+    key = setting.split(":")[0]
+    assert any(f"`{key}:` should be a list" in note.text for note in report.notes), report.notes
+
+
+@pytest.mark.parametrize("setting", ["languages = [1, 2]", "languages = 7", 'Languages = "en"'])
+def test_hugo_languages_that_are_not_a_table_are_left_out_with_a_note(tmp_path: Path, setting: str) -> None:
+    src = tmp_path / "old"
+    _write(src / "hugo.toml", f'baseURL = "https://example.net/"\ntitle = "T"\n{setting}\n')
+    _write(src / "content" / "_index.md", "---\ntitle: Home\n---\nHi\n")
+    report = import_site("hugo", src, tmp_path / "new")
+    assert not report.build.startswith("FAILED"), report.build
+    assert any("should be a table of languages" in note.text for note in report.notes), report.notes
+
+
 def test_code_in_pages_is_kept_from_readers(tmp_path: Path) -> None:
     """Scripts, handlers and `javascript:` links (Google Analytics, Disqus…) are kept as comments and
     listed; markup the import does not foresee makes the build set that page aside, unpublished."""

@@ -113,9 +113,20 @@ def _config(tree: SourceTree, report: ReportBuilder) -> tuple[str | None, dict[s
             report.leave_out(name, "a broken configuration")
             return None, {}
         report.convert(name, "samizdat.toml")
-        return name, data if isinstance(data, dict) else {}
+        return name, _with_shapes(data, name, report) if isinstance(data, dict) else {}
     report.summary.append("no hugo.toml or config.toml: Hugo's defaults were used")
     return None, {}
+
+
+def _with_shapes(config: dict[str, Any], name: str, report: ReportBuilder) -> dict[str, Any]:
+    """The config without a `languages` that is not a table of languages (a list or a number stopped the
+    import with a traceback): it is left out, with a note."""
+    shaped = dict(config)
+    for key, value in config.items():
+        if str(key).lower() == "languages" and not isinstance(value, dict):
+            report.note(name, f"`{key}` should be a table of languages ([languages.en]); it was left out")
+            del shaped[key]
+    return shaped
 
 
 def _languages(config: dict[str, Any], wanted: str | None) -> list[LanguagePlan]:

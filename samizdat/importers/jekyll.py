@@ -50,9 +50,35 @@ def read_config(tree: SourceTree, report: ReportBuilder) -> dict[str, Any]:
                 report.leave_out(file.rel, "a broken configuration")
                 return {}
             report.convert(file.rel, "samizdat.toml")
-            return data if isinstance(data, dict) else {}
+            return _with_shapes(data, file.rel, report) if isinstance(data, dict) else {}
     report.summary.append("no _config.yml: Jekyll's defaults were used")
     return {}
+
+
+# The settings the import reads as lists (of texts or of tables) or as a table. Jekyll takes a list of
+# collection names or a table of them; any other shape is dropped with a note, not read as it is (a
+# number where a list was expected stopped the import with a traceback).
+LIST_SETTINGS = ("exclude", "include", "plugins", "gems", "languages", "defaults")
+
+
+def _with_shapes(config: dict[str, Any], rel: str, report: ReportBuilder) -> dict[str, Any]:
+    shaped = dict(config)
+    for key in LIST_SETTINGS:
+        value = shaped.get(key)
+        if value is None or isinstance(value, list):
+            continue
+        if isinstance(value, str) and key != "defaults":
+            shaped[key] = [value]  # one name written without a list
+            continue
+        report.note(rel, f"`{key}:` should be a list; it was left out")
+        del shaped[key]
+    collections = shaped.get("collections")
+    if isinstance(collections, list):
+        shaped["collections"] = {str(name): {} for name in collections if isinstance(name, str | int)}
+    elif collections is not None and not isinstance(collections, dict):
+        report.note(rel, "`collections:` should be a list or a table of collections; it was left out")
+        del shaped["collections"]
+    return shaped
 
 
 def classify(tree: SourceTree, config: dict[str, Any], report: ReportBuilder) -> tuple[list[OldDoc], list[SourceFile],
@@ -75,9 +101,7 @@ def classify(tree: SourceTree, config: dict[str, Any], report: ReportBuilder) ->
 
 
 def collections_of(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = config.get("collections") or {}
-    if isinstance(found, list):
-        found = {str(name): {} for name in found}
+    found = config.get("collections") or {}  # a table: read_config gave it its shape
     return {str(k): (v if isinstance(v, dict) else {}) for k, v in found.items() if str(k) != "posts"}
 
 

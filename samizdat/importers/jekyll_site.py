@@ -93,7 +93,7 @@ def _place_one(doc: OldDoc, config: dict[str, Any], lang: str, prefixes: dict[st
     if doc.kind in ("post", "draft"):
         url, day, rel = _post_place(doc, front, style)
     else:
-        collection = config.get("collections", {}).get(doc.kind, {}) if doc.kind != "page" else {}
+        collection = (config.get("collections") or {}).get(doc.kind, {}) if doc.kind != "page" else {}
         link = front.get("permalink") or (collection.get("permalink") if isinstance(collection, dict) else None)
         url = urls.page_url(doc.inner, style, link, doc.kind)
         day, rel = as_date(front.get("date")), ""
