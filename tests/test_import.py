@@ -346,6 +346,18 @@ def test_hugo_languages_that_are_not_a_table_are_left_out_with_a_note(tmp_path: 
     assert any("should be a table of languages" in note.text for note in report.notes), report.notes
 
 
+@pytest.mark.parametrize(("aliases", "shown"), [("[/old/, /older/]", "/older/"), ("/old/", "/old/"), ("123", "123")])
+def test_hugo_aliases_one_or_many_are_noted(tmp_path: Path, aliases: str, shown: str) -> None:
+    """A single alias written without a list (or a number) stopped the import with a traceback."""
+    src = tmp_path / "old"
+    _write(src / "hugo.toml", 'baseURL = "https://example.net/"\ntitle = "T"\n')
+    _write(src / "content" / "_index.md", "---\ntitle: Home\n---\nHi\n")
+    _write(src / "content" / "posts" / "post.md", f"---\ntitle: Post\ndate: 2024-02-01\naliases: {aliases}\n---\nHi\n")
+    report = import_site("hugo", src, tmp_path / "new")
+    assert not report.build.startswith("FAILED"), report.build
+    assert any(f"the old address {shown} (aliases)" in note.text for note in report.notes), report.notes
+
+
 def test_code_in_pages_is_kept_from_readers(tmp_path: Path) -> None:
     """Scripts, handlers and `javascript:` links (Google Analytics, Disqus…) are kept as comments and
     listed; markup the import does not foresee makes the build set that page aside, unpublished."""

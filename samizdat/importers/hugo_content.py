@@ -114,7 +114,8 @@ def page_plan(placed: Placed, resolve: Any, prefix: str, report: ReportBuilder) 
         out["draft"] = True
         report.note(placed.file.rel, "a draft: written with `draft: true`, not published (`samizdat serve --drafts` "
                     "shows it; remove the line to publish it)")
-    for alias in front.get("aliases") or []:
+    aliases = front.get("aliases") or []
+    for alias in aliases if isinstance(aliases, list) else [aliases]:  # one address written without a list
         report.note(placed.file.rel, f"the old address {alias} (aliases) gets no redirect: samizdat writes none")
 
     def note(line: int, text: str) -> None:
