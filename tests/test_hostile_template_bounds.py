@@ -66,13 +66,18 @@ def test_a_layout_that_runs_away_stops_the_build_there(sandbox: Sandbox, capsys:
     assert "not rendered: the build stopped rendering after a template ran away" in outcome.err
 
 
-def test_a_template_heavy_at_every_turn_meets_its_deadline(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work that is heavy at each step would take long before the budget of steps ran out. The deadline
-    ends it: here a macro that calls itself twice at every level, with the steps unbounded and the
-    deadline shortened, so that only the deadline can stop it, quickly."""
+@pytest.fixture
+def only_a_short_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The steps unbounded and the deadline shortened to 0.3 s: only the deadline can stop a run, quickly."""
     monkeypatch.setattr(template_bounds, "MAX_SECONDS", 0.3)
     monkeypatch.setattr(template_bounds, "MAX_STEPS", 10**15)
+
+
+@pytest.mark.usefixtures("only_a_short_deadline")
+def test_a_template_heavy_at_every_turn_meets_its_deadline(sandbox: Sandbox,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Work that is heavy at each step would take long before the budget of steps ran out. The deadline
+    ends it: here a macro that calls itself twice at every level."""
     sandbox.write({"content/en/about.md": "---\ntitle: About\n---\n"
                    "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(60) }}\n"})
     outcome = sandbox.build(capsys)
@@ -80,6 +85,7 @@ def test_a_template_heavy_at_every_turn_meets_its_deadline(sandbox: Sandbox, cap
     assert "the template ran for more than 0 seconds" in outcome.err
 
 
+@pytest.mark.usefixtures("only_a_short_deadline")
 def test_a_long_call_at_every_turn_meets_its_deadline(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Each turn makes one call on a text of a million characters (about a tenth of a second). The clock was
@@ -93,8 +99,6 @@ def test_a_long_call_at_every_turn_meets_its_deadline(sandbox: Sandbox, capsys: 
         return title(value)
 
     monkeypatch.setitem(jinja2.defaults.DEFAULT_FILTERS, "title", counted_title)
-    monkeypatch.setattr(template_bounds, "MAX_SECONDS", 0.3)
-    monkeypatch.setattr(template_bounds, "MAX_STEPS", 10**15)
     sandbox.write({"content/en/about.md": "---\ntitle: About\n---\n{% set s = 'x ' * 500000 %}"
                    "{% for i in range(100000) %}{% set t = s|title %}{% endfor %}\n"})
     outcome = sandbox.build(capsys)
