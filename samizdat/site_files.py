@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,6 +104,8 @@ def replace_file(path: Path, data: bytes) -> None:
     """Write a file of the site whole: into a new file beside it (a name no one can have put a link at:
     it is made with O_EXCL), then renamed over it, so an interrupted write never leaves half a file. The
     file keeps its permissions; a new one is readable by all, as an editor saves it."""
+    import tempfile  # it loads shutil, which the "nothing changed" answer does without (build/output_paths.py)
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
