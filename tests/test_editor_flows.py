@@ -383,6 +383,28 @@ def test_hostile_meeting_ids_write_nothing(site: Path, tmp_path: Path, meeting_i
     assert tree_digest(tmp_path) == before
 
 
+@pytest.mark.parametrize("form", [{"id": "2031-01-01-gone", "status": "cancelled"},  # removed by someone else
+                                  {"id": "2022-02-27-bosingak", "status": "postponed"}])
+def test_a_status_for_no_such_meeting_is_a_message_not_a_server_error(site: Path, form: dict[str, str]) -> None:
+    """The message page needed a detail it was not given: a 500 instead of the answer."""
+    test = client(site)
+    before = tree_digest(site)
+    answer = test.post("/meetings/status", data={"csrf": csrf_of(test.get("/meetings").text), **form},
+                       follow_redirects=False)
+    assert answer.status_code == 400 and "There is no such meeting or status." in answer.text
+    assert tree_digest(site) == before
+
+
+def test_saving_a_file_that_is_no_markdown_page_is_a_message_not_a_server_error(site: Path) -> None:
+    (site / "content/ru/notes.txt").write_text("plain text\n", encoding="utf-8")
+    test = client(site)
+    page = test.get("/page?path=content/ru/index.md").text
+    answer = test.post("/page/save", data={"csrf": csrf_of(page), "path": "content/ru/notes.txt", "body": "x"},
+                       follow_redirects=False)
+    assert answer.status_code == 400 and "This page is not a Markdown file" in answer.text
+    assert (site / "content/ru/notes.txt").read_text(encoding="utf-8") == "plain text\n"
+
+
 def test_accounts_are_added_from_the_command_line(site: Path, tmp_path: Path, monkeypatch, run_cli) -> None:
     accounts = tmp_path / "private" / "accounts"
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))

@@ -69,7 +69,7 @@ def change_status(request: Request, form: FormData) -> Response:
     path = site_path(editor.site_root, rel, (MEETINGS_DIR,))
     status = str(form.get("status", ""))
     if status not in STATUSES or not path.is_file():
-        return render(request, "message.html", status=400, message_key="bad_meeting")
+        return render(request, "message.html", status=400, message_key="bad_meeting", detail="")
     zone = ZoneInfo(config.timezone)
     changes: dict[str, object] = {"status": status,
                                   "updated": dt.datetime.now(zone).strftime("%Y-%m-%d %H:%M")}

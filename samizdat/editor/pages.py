@@ -122,7 +122,7 @@ def save(request: Request, form: FormData) -> Response:
     rel = str(form.get("path", ""))
     path = site_path(editor.site_root, rel, ("content",))
     if path.suffix not in MARKDOWN:
-        return render(request, "message.html", status=400, message_key="not_markdown")
+        return render(request, "message.html", status=400, message_key="not_markdown", detail="")
     body = str(form.get("body", "")).replace("\r\n", "\n")
     current = read_text(path)
     if fingerprint(path) != form.get("base"):
