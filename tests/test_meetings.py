@@ -236,6 +236,14 @@ BAD_MEETINGS = {
 }
 
 
+def test_whole_degrees_make_the_same_map_link_as_ever(make_site, run_cli, tmp_path: Path) -> None:
+    facts = 'start: "2026-12-05 15:00"\nplace:\n  name: X\n  lat: 37\n  lon: -127\n'
+    site = make_site({"meetings/2026-12-05-x.yaml": facts, "content/en/meetings/2026-12-05-x.md": text("x")})
+    assert run_cli("build", site, "-o", tmp_path / "out").code == 0
+    html = read(tmp_path / "out", "en/meetings/2026-12-05-x/index.html")
+    assert 'href="https://www.openstreetmap.org/?mlat=37&amp;mlon=-127#map=18/37/-127"' in html
+
+
 @pytest.mark.parametrize("case", sorted(BAD_MEETINGS))
 def test_bad_meeting_names_file_and_line(case: str, make_site, run_cli, tmp_path: Path) -> None:
     facts, line, words = BAD_MEETINGS[case]

@@ -187,10 +187,12 @@ class _Facts:
         if map_url is not None and not str(map_url).startswith("https://www.openstreetmap.org/"):
             raise self.error("map", "the map link must point to www.openstreetmap.org",
                              "other map services track visitors; give lat: and lon: instead")
-        return Place(raw["name"], raw.get("address", ""), map_url, lat, lon)
+        return Place(raw["name"], raw.get("address", ""), map_url, None if lat is None else float(lat),
+                     None if lon is None else float(lon))
 
-    def degrees(self, raw: dict[str, Any], key: str, limit: int) -> float | None:
-        """place.lat or place.lon as a number of degrees (37.5701), or None when it is not given."""
+    def degrees(self, raw: dict[str, Any], key: str, limit: int) -> int | float | None:
+        """place.lat or place.lon as written (37.5701, or 37 in the map link as before), checked to be a number
+        of degrees; None when it is not given."""
         value = raw.get(key)
         if value is None:
             return None
@@ -198,4 +200,4 @@ class _Facts:
             shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
             raise self.error(key, f"place {key}: {shown} is not a number of degrees from {-limit} to {limit}",
                              "copy the two numbers from the map, e.g. lat: 37.5701 and lon: 126.9835")
-        return float(value)
+        return value
