@@ -19,7 +19,7 @@ from samizdat.config_sections import (
     SectionReaders,
     SecurityConfig,
 )
-from samizdat.errors import ConfigError, ContentError, SamizdatError, SourceLocation
+from samizdat.errors import ConfigError, ContentError, SamizdatError, SourceLocation, shown
 from samizdat.site_files import site_file
 from samizdat.zones import find_zone
 
@@ -194,8 +194,7 @@ class _ConfigReader(SectionReaders):
         security = self._security(raw.get("security", {}), self.root)
         timezone = raw.get("timezone", "UTC")
         if isinstance(timezone, str) and find_zone(timezone) is None:
-            shown = repr(timezone) if len(timezone) <= 60 else repr(timezone[:60]) + "…"
-            self._problem("timezone", f"unknown time zone {shown} (use e.g. Asia/Seoul: a region and a city)")
+            self._problem("timezone", f"unknown time zone {shown(timezone)} (use e.g. Asia/Seoul: a region and a city)")
         base_url = raw.get("base_url", "")
         if isinstance(base_url, str) and base_url and not _BASE_URL_RE.fullmatch(base_url):
             self._problem("base_url", f"{base_url!r} must be an address like https://example.org or "

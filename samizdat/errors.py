@@ -126,3 +126,10 @@ def raise_all(errors: list[SamizdatError]) -> None:
 
 class ImportSourceError(SamizdatError):
     """`samizdat import` cannot read the old site or cannot write the new one safely."""
+
+
+def shown(value: object, limit: int = 61) -> str:
+    """A value as a message quotes it (its repr), cut after `limit` characters: a 3,000-letter zone or
+    slug from a site's files would otherwise fill the volunteer's terminal."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from samizdat.errors import ContentError, SourceLocation
+from samizdat.errors import ContentError, SourceLocation, shown
 
 # Every folder of a site the build reads from (samizdat.toml is checked where it is read).
 SITE_FOLDERS = ("content", "assets", "static", "data", "meetings", "strings", "templates")
@@ -91,8 +91,8 @@ def site_file(root: Path, rel: str) -> Path:
                            hint="name a file below the site folder, e.g. /assets/photo.jpg")
     if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in parts):
         # No file can have such a name, and asking the system about it is an error of its own, not "no file".
-        shown = rel if len(rel) <= 60 else rel[:60] + "…"
-        raise ContentError(f"{shown!r} is not a file of the site: a name in it is longer than {MAX_NAME_BYTES} bytes",
+        raise ContentError(f"{shown(rel)} is not a file of the site: a name in it is longer than "
+                           f"{MAX_NAME_BYTES} bytes",
                            SourceLocation(root), hint="name a file below the site folder, e.g. /assets/photo.jpg")
     for step in range(1, len(parts) + 1):
         if os.path.lexists(root.joinpath(*parts[:step])):

@@ -26,7 +26,7 @@ from samizdat.build.publication import ANNOUNCE
 from samizdat.build.writer import write_output
 from samizdat.cli import main
 from tests.conftest import REPO, cold_user_cache, tree_digest
-from tests.hostile import Sandbox, assert_refused
+from tests.hostile import Outcome, Sandbox, assert_refused
 from tests.staleness import site_files, write_site
 from tests.test_hostile_template_bounds import RUNAWAYS, sandbox  # noqa: F401 (the fixture)
 
@@ -142,6 +142,17 @@ def on_two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0, 1})
 
 
+def assert_ran_away_once(outcome: Outcome, layout: str, at_least: int) -> None:
+    """The layout is refused at its line (3) for one page; a report repeated is counted in one line, for at
+    least `at_least` pages not rendered."""
+    assert_refused(outcome, layout, 3)
+    ran_away, _, not_rendered = outcome.err.partition("error: not rendered: the build stopped rendering")
+    assert "took more than 5,000,000 loop turns and calls" in ran_away or "ran for more than" in ran_away
+    assert "(the same on" not in ran_away  # one page ran away
+    repeated = re.search(r"\(the same on (\d+) pages\)", not_rendered)
+    assert repeated is not None and int(repeated[1]) >= at_least, outcome.err
+
+
 def test_a_layout_that_runs_away_stops_every_worker(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],  # noqa: F811
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Rendered on several processes in small slices, a layout that runs away is reported once: the rest
@@ -151,13 +162,7 @@ def test_a_layout_that_runs_away_stops_every_worker(sandbox: Sandbox, capsys: py
     pages = {f"content/en/page-{n}.md": f"---\ntitle: Page {n}\n---\n\nText {n}.\n" for n in range(12)}
     sandbox.write({"templates/default.html": '{% extends "base.html" %}\n{% block main %}\n'
                    + RUNAWAYS["nested loops"] + "\n{% endblock %}\n", **pages})
-    outcome = sandbox.build(capsys)
-    assert_refused(outcome, "templates/default.html", 3)
-    ran_away, _, not_rendered = outcome.err.partition("error: not rendered: the build stopped rendering")
-    assert "took more than 5,000,000 loop turns and calls" in ran_away or "ran for more than" in ran_away
-    assert "(the same on" not in ran_away  # one page ran away; a report repeated is counted in one line
-    repeated = re.search(r"\(the same on (\d+) pages\)", not_rendered)
-    assert repeated is not None and int(repeated[1]) >= 12
+    assert_ran_away_once(sandbox.build(capsys), "templates/default.html", at_least=12)
 
 
 def test_a_listing_layout_that_runs_away_in_the_main_process_stops_the_other_listings(
@@ -169,13 +174,7 @@ def test_a_listing_layout_that_runs_away_in_the_main_process_stops_the_other_lis
              for n in range(1, 5)}
     sandbox.write({"templates/tag.html": '{% extends "base.html" %}\n{% block main %}\n'
                    + RUNAWAYS["nested loops"] + "\n{% endblock %}\n", **posts})
-    outcome = sandbox.build(capsys)
-    assert_refused(outcome, "templates/tag.html", 3)
-    ran_away, _, not_rendered = outcome.err.partition("error: not rendered: the build stopped rendering")
-    assert "took more than 5,000,000 loop turns and calls" in ran_away or "ran for more than" in ran_away
-    assert "(the same on" not in ran_away  # one tag page ran away
-    repeated = re.search(r"\(the same on (\d+) pages\)", not_rendered)
-    assert repeated is not None and int(repeated[1]) >= 3, outcome.err  # the other tag pages
+    assert_ran_away_once(sandbox.build(capsys), "templates/tag.html", at_least=3)  # the other tag pages
 
 
 def test_workers_rendering_kept_pages_leave_the_store_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str],

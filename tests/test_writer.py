@@ -337,6 +337,7 @@ def test_a_manifest_nested_deep_is_not_taken_for_an_intact_output(sandbox: Sandb
     sandbox.write({})
     assert sandbox.build(capsys).code == 0
     expected = {k: v for k, v in tree_digest(sandbox.out).items() if k != MARKER}
+    assert expected  # the built files compared below
     spare = sandbox.out.parent / f".{sandbox.out.name}.spare" / "_site" / MARKER
     for manifest in (sandbox.out / MARKER, spare):
         manifest.unlink()

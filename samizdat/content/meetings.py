@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_moment
 from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
-from samizdat.errors import ContentError, SourceLocation, raise_all
+from samizdat.errors import ContentError, SourceLocation, raise_all, shown
 from samizdat.site_files import site_files
 from samizdat.zones import find_zone
 
@@ -149,8 +149,7 @@ class _Facts:
     def zone(self, name: Any) -> ZoneInfo:
         zone = find_zone(str(name))
         if zone is None:
-            shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:60] + "…"
-            raise self.error("timezone", f"unknown time zone {shown}",
+            raise self.error("timezone", f"unknown time zone {shown(name)}",
                              "use an IANA zone such as Asia/Seoul or Europe/Berlin (a region and a city)")
         return zone
 
@@ -197,7 +196,7 @@ class _Facts:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or not -limit <= value <= limit:
-            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
-            raise self.error(key, f"place {key}: {shown} is not a number of degrees from {-limit} to {limit}",
+            raise self.error(key, f"place {key}: {shown(value, 40)} is not a number of degrees from {-limit} to "
+                             f"{limit}",
                              "copy the two numbers from the map, e.g. lat: 37.5701 and lon: 126.9835")
         return value

@@ -73,14 +73,18 @@ def _names(values: Mapping[str, object]) -> str:
 
 def placeholder_problem(text: str, theirs: str | None) -> str | None:
     """Why a site's string cannot stand where the theme's string `theirs` (same key) is filled in, or None:
-    a placeholder that names more than a value, or one the theme's string does not have. A string the theme
-    fills with no value (theirs holds no placeholder) is shown as it is, braces and all."""
-    if theirs is None or not _fields(theirs):
-        return _fields_problem(text)
+    a placeholder that names more than a value (fill's rule), or one the theme's string does not have. A
+    string the theme fills with no value is shown as it is, lone braces and all; its placeholders, if any,
+    must still be names, as a site's template may fill it."""
+    names = _fields(theirs or "")
     try:
-        fill(text, dict.fromkeys(_fields(theirs), ""))
-    except ValueError as exc:
-        return str(exc) if isinstance(exc, PlaceholderError) else "a lone { or }: write {{ or }} for a brace"
+        own = [field for _, field, _, _ in _FORMAT.parse(text) if field is not None]
+    except ValueError:
+        return "a lone { or }: write {{ or }} for a brace" if names else None
+    try:
+        fill(text, dict.fromkeys(names or own, ""))
+    except PlaceholderError as exc:
+        return str(exc)
     return None
 
 
@@ -89,18 +93,6 @@ def _fields(text: str) -> list[str]:
         return [field for _, field, _, _ in _FORMAT.parse(text) if field]
     except ValueError:
         return []
-
-
-def _fields_problem(text: str) -> str | None:
-    """A string a site's template may fill: each placeholder it holds must name a value and nothing more."""
-    try:
-        fields = [(field, spec, conversion) for _, field, spec, conversion in _FORMAT.parse(text) if field is not None]
-    except ValueError:
-        return None  # shown as it is unless a template fills it, which then says so at its line
-    for field, spec, conversion in fields:
-        if not field.isidentifier() or spec or conversion:
-            return f"{{{field}}} is not a placeholder: one may only name a value, such as {{site}}"
-    return None
 
 
 def load_catalogs(folders: list[Path], languages: tuple[Language, ...], default: str) -> Catalogs:

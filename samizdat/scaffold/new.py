@@ -17,7 +17,7 @@ from samizdat.config import SiteConfig, load_config
 from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_moment
 from samizdat.content.meetings import MEETINGS_DIR
 from samizdat.content.placeholders import placeholder
-from samizdat.errors import SamizdatError
+from samizdat.errors import SamizdatError, shown
 from samizdat.i18n.strings import load_catalogs
 from samizdat.theme import theme_paths
 
@@ -95,7 +95,7 @@ def new_page(site_root: Path, path: str) -> list[Path]:
     parts = path.strip().strip("/").removesuffix(".md").split("/")
     for part in parts:
         if not _SLUG_RE.match(part):
-            raise SamizdatError(f"--path {_shown(path)}: each part may hold only a-z, 0-9 and - "
+            raise SamizdatError(f"--path {shown(path)}: each part may hold only a-z, 0-9 and - "
                                 f"(at most {MAX_SLUG} of them)",
                                 hint="e.g. --path about or --path about/team")
     return _write_all(_texts(config, site_root, "/".join(parts) + ".md", ""), site_root)
@@ -156,13 +156,10 @@ def _as_moment(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
 
 def _checked_slug(slug: str) -> str:
     if not _SLUG_RE.match(slug):
-        raise SamizdatError(f"--slug {_shown(slug)} may hold only a-z, 0-9 and - (at most {MAX_SLUG} of them)",
+        raise SamizdatError(f"--slug {shown(slug)} may hold only a-z, 0-9 and - (at most {MAX_SLUG} of them)",
                             hint="e.g. --slug bosingak")
     return slug
 
-
-def _shown(text: str) -> str:
-    return repr(text) if len(text) <= 60 else repr(text[:60]) + "…"
 
 
 def _write_all(files: dict[Path, str], site_root: Path) -> list[Path]:
