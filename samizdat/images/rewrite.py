@@ -23,6 +23,7 @@ _TAG_RE = re.compile(r"""<!--.*?(?:-->|\Z)|<[a-zA-Z][^\s/>"']*(?:[^>"']|"[^"]*(?
 _IMG = re.compile(r"<img[\s/>]", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+_REMOTE_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 EAGER_MIN_PIXELS = 200 * 200  # the first image at least this large is likely above the fold: load it at once
 REPLACED = ("src", "srcset", "sizes", "width", "height")
 
@@ -54,6 +55,12 @@ def find_img_tags(page: str) -> list[ImgTag]:
         )
         tags.append(ImgTag(match.start(), match.end(), attrs))
     return tags
+
+
+def remote_sources(tag: ImgTag) -> list[str]:
+    """The addresses on another host (a scheme and a host, or //host) the tag's src and srcset name."""
+    candidates = [tag.src, *(part.split()[0] for part in (tag.get("srcset") or "").split(",") if part.strip())]
+    return [src for src in candidates if _REMOTE_RE.match(src) and urlsplit(src).netloc]
 
 
 def site_path_of(src: str, page_url: str) -> str | None:

@@ -16,7 +16,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
+from urllib.parse import urlsplit
 
 from samizdat.config import SiteConfig
 from samizdat.errors import ImageError, SourceLocation
@@ -26,7 +27,7 @@ from samizdat.images.locate import Reference, locate
 from samizdat.images.model import Failure, Job, Photo, Settings, Source, Variant, is_raster
 from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.report import ImageReport
-from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, site_path_of
+from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, remote_sources, site_path_of
 from samizdat.images.share import check_share_images
 from samizdat.products import ProductBook, transient_book
 from samizdat.progress import Progress
@@ -60,7 +61,8 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     cache = ImageCache(book or transient_book(config.root))
     policy = load_face_policy(config)
     published = _PublishedFiles(copies)
-    found = _scan_pages(pages, rendered, published, config.root, scans)
+    scanned = _scan_pages(pages, rendered, published, config.root, scans)
+    found = {output: scan.local for output, scan in scanned.items()}
     check_share_images(config, ((page.output, page.source, rendered[page.output]) for page in pages), copies)
     first_refs = {src: ref for images in found.values() for _, ref, src in images}
     sources, findings = _probe_all(config, cache, first_refs, copies)
@@ -80,6 +82,7 @@ def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dic
     pruned = cache.pruned()
     report = ImageReport(len(todo), cached_count, pruned)
     findings += unreviewed_findings(photos, config.root)
+    findings += blocked_image_findings(config, pages, scanned)
     return ImageOutput(new_pages, kept | published_photos, report, tuple(findings))
 
 
@@ -97,6 +100,28 @@ def unreviewed_findings(photos: dict[Path, Photo], root: Path) -> list[Finding]:
     return found
 
 
+def blocked_image_findings(config: SiteConfig, pages: list[PageInfo], scanned: dict[str, PageScan]) -> list[Finding]:
+    """An <img> from another host, one warning at the line that names it. The page's security policy blocks
+    it (readers see no picture), which `samizdat check` calls an error; the build says so at once, on every
+    build while the page shows it, so that a volunteer who sees a blank picture learns why."""
+    allowed = {config.origin, *config.check.allow_origins}
+    found: dict[tuple[str, str], Finding] = {}
+    for page in pages:
+        for src in scanned[page.output].remote:
+            parts = urlsplit(src)
+            if f"{parts.scheme or 'https'}://{parts.netloc}".lower() in allowed:
+                continue
+            where = locate(Reference(src, src, page.output, page.source), config.root)
+            message = (f"<img> loads {src} from another host ({parts.netloc}): the page's security policy blocks it, "
+                       "so readers see no picture there")
+            found.setdefault((str(where), message), finding(
+                "third-party-load", message, where,
+                hint="save the picture in assets/ and show it from there; a request to another host tells it who "
+                     f"read the page. If {parts.netloc} must be allowed, add its origin to [check] allow_origins "
+                     "in samizdat.toml").with_severity("warning"))
+    return list(found.values())
+
+
 class _PublishedFiles:
     """The published files by URL, and by resolved source path only when a page needs it (rarely)."""
 
@@ -110,12 +135,21 @@ class _PublishedFiles:
         return path in self._sources
 
 
+class PageScan(NamedTuple):
+    """A page's <img> tags: those of local raster images, each with the file it shows, and the addresses of
+    images on any other host (whose origin the site may allow: decided after the scan, not kept in it)."""
+
+    local: list[tuple[ImgTag, Reference, Path]]
+    remote: tuple[str, ...]
+
+
 # A page's <img> tags by everything the scan reads: the dev server's memo (build/cache/memos.py).
-Scans = dict[tuple[object, ...], list[tuple[ImgTag, Reference, Path]]]
+Scans = dict[tuple[object, ...], PageScan]
+_NO_IMAGES = PageScan([], ())
 
 
 def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes], published: _PublishedFiles,
-                root: Path, scans: Scans | None) -> dict[str, list[tuple[ImgTag, Reference, Path]]]:
+                root: Path, scans: Scans | None) -> dict[str, PageScan]:
     """scans: the last save's, replaced by this build's (the dev server scans the same unchanged pages on
     every save); None, and nothing is remembered."""
     files = hash(frozenset(published.by_url.items()))
@@ -130,13 +164,13 @@ def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes], published: _P
     return {str(key[1]): images for key, images in fresh.items()}
 
 
-def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles,
-                 root: Path) -> list[tuple[ImgTag, Reference, Path]]:
-    """The page's <img> tags of local raster images, each with the file it shows."""
+def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles, root: Path) -> PageScan:
+    """The page's <img> tags of local raster images, each with the file it shows, and those on other hosts."""
     text = body.decode("utf-8")
     if "<img" not in text and "<IMG" not in text:
-        return []
+        return _NO_IMAGES
     result = []
+    remote: list[str] = []
     for tag in find_img_tags(text):
         if _is_raster_data(tag.src):
             raise ImageError(
@@ -145,10 +179,11 @@ def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles,
                 hint="save the picture as a file in assets/ and show it with ![what it shows](/assets/name.jpg)")
         site_path = site_path_of(tag.src, page.url)
         if site_path is None or not is_raster(site_path):
+            remote += remote_sources(tag)  # a local photo's tag is written anew, its srcset with it
             continue
         ref = Reference(tag.src, site_path, page.output, page.source)
         result.append((tag, ref, _resolve(ref, copies)))
-    return result
+    return PageScan(result, tuple(dict.fromkeys(remote)))
 
 
 def _is_raster_data(src: str) -> bool:
