@@ -251,6 +251,13 @@ def test_a_write_that_fails_takes_back_what_was_written(tmp_path: Path) -> None:
     with pytest.raises(ImportSourceError, match="nothing was written to the new site's folder"):
         write_site(plan, SiteWriter(dest))
     assert not dest.exists()
+    # A new site asked for deeper, below folders that do not exist yet: those the import made go too, and a
+    # folder that was there before stays, with what else it holds.
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "keep.txt").write_text("mine\n")
+    with pytest.raises(ImportSourceError, match="nothing was written to the new site's folder"):
+        write_site(plan, SiteWriter(tmp_path / "sites" / "2026" / "groups" / "new"))
+    assert sorted(path.name for path in (tmp_path / "sites").iterdir()) == ["keep.txt"]
 
 
 def _jekyll_page(tmp_path: Path, name: str, body: str) -> tuple[Imported, str, str]:

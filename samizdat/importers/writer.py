@@ -116,7 +116,9 @@ def _refusal(src: Path, planned: Planned, message: str, change: str) -> ImportSo
 class SiteWriter:
     def __init__(self, dest: Path) -> None:
         check_dest(dest)
-        self.made_root = not dest.exists()
+        # The folders this writer makes for the new site, the deepest last: taken back with it (new/deep/site)
+        self.made: list[Path] = [folder for folder in (*reversed(dest.absolute().parents), dest.absolute())
+                                 if not folder.exists()]
         dest.mkdir(parents=True, exist_ok=True)
         self.root = dest.resolve()
         self.written: list[str] = []
@@ -151,8 +153,8 @@ class SiteWriter:
             handle.write(data)
 
     def take_back(self) -> None:
-        """Remove what this writer wrote and the folders left empty, and the new site's folder if this
-        writer made it: after a failed write, the folder is as the user gave it."""
+        """Remove what this writer wrote and the folders left empty, and the new site's folder and those
+        above it that this writer made: after a failed write, the disk is as the user gave it."""
         for rel in reversed(self.written):
             path = self.root.joinpath(*rel.split("/"))
             if path.parent.resolve().is_relative_to(self.root):
@@ -162,8 +164,9 @@ class SiteWriter:
             path = self.root.joinpath(*folder.parts)
             if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
                 path.rmdir()
-        if self.made_root and not any(self.root.iterdir()):
-            self.root.rmdir()
+        for folder in reversed(self.made):  # the new site's folder first, then the folders made above it
+            if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                folder.rmdir()
         self.written.clear()
 
 
