@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from PIL import Image
 
@@ -120,3 +121,33 @@ def test_an_image_from_a_template_on_every_page_is_one_warning(make_site) -> Non
     found = blocked(output.findings)
     assert output.html_pages > 5
     assert [(path, line) for path, line, *_ in found] == [("templates/partials/footer.html", 1)]
+
+
+def test_a_page_of_many_is_ten_warnings_and_a_count_each_file_read_once(make_site, monkeypatch) -> None:
+    """A stranger's page of thousands of images from other hosts: each warning searched its file again,
+    so 20,000 of them took 100 s; now ten are named at their lines, the rest counted, and each file read once."""
+    images = "\n".join(f'<img src="https://h{n}.example/x.png" alt="{n}">' for n in range(25))
+    files = {"content/en/many.md": f"# Many\n\n{images}\n",
+             "templates/partials/footer.html": '<footer><img src="https://badge.example/b.png" alt="b"></footer>\n'}
+    files |= {f"content/en/page-{n}.md": f"# Page {n}\n\nText.\n" for n in range(3)}
+    site = make_site(files)
+    first = build_site(site)
+    assert first.html_pages > 4
+    # The next build, with another page edited, reads the files again to locate each warning: once each.
+    (site / "content/en/page-0.md").write_text("# Page 0\n\nText, edited.\n", encoding="utf-8")
+    reads: dict[str, int] = {}
+    real_read_text = Path.read_text
+
+    def counted(self: Path, *args: object, **kwargs: object) -> str:
+        reads[self.name] = reads.get(self.name, 0) + 1
+        return real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    found = blocked(build_site(site).findings)
+    many = [(line, message) for path, line, _, message in found if path == "content/en/many.md"]
+    assert [line for line, _ in many] == [*range(3, 13), None]
+    # the fifteen left of the page and the footer's badge, which every page shows
+    assert many[-1][1] == "16 more <img> on the page /en/many/ load from other hosts, which its security policy blocks"
+    assert [(path, line) for path, line, *_ in found if path != "content/en/many.md"] == [
+        ("templates/partials/footer.html", 1)]
+    assert reads["many.md"] == 1 and reads["footer.html"] == 1, reads

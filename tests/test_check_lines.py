@@ -26,3 +26,23 @@ def test_each_broken_link_has_its_line(sandbox: Sandbox, capsys: pytest.CaptureF
     found = [int(line) for line in re.findall(r"content/ko/news\.md:(\d+): error \[broken-(?:link|anchor)\]",
                                               outcome.out)]
     assert found == lines, outcome.out
+
+
+def test_a_page_of_thousands_of_problems_is_checked_in_bounded_time(
+        sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each finding searched its page's lines, so a stranger's page of 20,000 images from other hosts, one a
+    line, made `samizdat check` (and the editor's publish, which runs it) look at 400 million lines for two
+    minutes. The lines looked at are counted: past the limit (made small here), every problem is still
+    reported, naming its page alone, as where the line cannot be told."""
+    import samizdat.checks.locate as locate
+
+    monkeypatch.setattr(locate, "LINES_LOOKED_AT", 1_000)
+    images = "\n".join(f'<img src="https://h{n}.example/x.png" alt="{n}">' for n in range(60))
+    sandbox.write({"content/ko/news.md": f"---\ntitle: T\n---\n\n{images}\n"})
+    outcome = sandbox.run(capsys, "check", sandbox.site)
+    assert outcome.code == 1
+    found = re.findall(r"content/ko/news\.md(:\d+)?: error \[third-party-load\]: <img> loads https://h(\d+)\.",
+                       outcome.out)
+    assert sorted(int(n) for _, n in found) == list(range(60))  # every one reported
+    located = {int(n): int(line[1:]) for line, n in found if line}
+    assert 0 < len(located) < 60 and all(located[n] == 5 + n for n in located)

@@ -16,26 +16,41 @@ from samizdat.images.stage import OUTPUT_DIR as IMAGES_DIR
 _VARIANT_RE = re.compile(rf"/{IMAGES_DIR}/[0-9a-f]+/(.+)-\d+\.\w+$")
 
 
+# Lines looked at by one check's searches, all together. Each finding searches its page's lines, so a page
+# of twenty thousand problems, each on its own line, would cost 400 million looks (two minutes): past this,
+# a finding names its file alone, as where samizdat cannot tell the line.
+LINES_LOOKED_AT = 20_000_000
+
+
 class Locator:
     """Finds the first line that holds a piece of the offending markup: page first, then data, then templates."""
 
     def __init__(self, data_files: list[Path], template_files: list[Path]) -> None:
         self.data_files, self.template_files = data_files, template_files
         self._texts: dict[Path, list[str]] = {}
+        self._looked = 0
 
     def find(self, page: Page | None, needles: Iterable[str], occurrence: int = 0) -> SourceLocation | None:
         """occurrence: which of the page's lines holding a needle (0: the first), so that the same
         address written on two lines is reported at each; past the last, the last."""
         wanted = [n for n in dict.fromkeys(needles) if n and n.strip()]
         if page:
+            if not self._may_look(page.path):
+                return SourceLocation(page.path)
             lines = self._lines_of(page.path, wanted)
             if lines:
                 return SourceLocation(page.path, lines[min(occurrence, len(lines) - 1)])
         for path in self.data_files + self.template_files:
+            if not self._may_look(path):
+                break
             line = self._line_of(path, wanted)
             if line:
                 return SourceLocation(path, line)
         return SourceLocation(page.path) if page else None
+
+    def _may_look(self, path: Path) -> bool:
+        self._looked += len(self._lines(path))
+        return self._looked <= LINES_LOOKED_AT
 
     def _lines_of(self, path: Path, needles: list[str]) -> list[int]:
         return [number for number, text in enumerate(self._lines(path), start=1)

@@ -23,7 +23,7 @@ from samizdat.config import SiteConfig
 from samizdat.errors import ImageError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.images.cache import ImageCache
-from samizdat.images.locate import Reference, locate
+from samizdat.images.locate import Reference, SourceLines, locate
 from samizdat.images.model import Failure, Job, Photo, Settings, Source, Variant, is_raster
 from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.report import ImageReport
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
 
 OUTPUT_DIR = "_images"  # variants are published at /_images/<content key>/…: cacheable for ever
+SHOWN_PER_PAGE = 10  # warnings about images from other hosts named one by one on a page; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -103,15 +104,16 @@ def unreviewed_findings(photos: dict[Path, Photo], root: Path) -> list[Finding]:
 def blocked_image_findings(config: SiteConfig, pages: list[PageInfo], scanned: dict[str, PageScan]) -> list[Finding]:
     """An <img> from another host, one warning at the line that names it. The page's security policy blocks
     it (readers see no picture), which `samizdat check` calls an error; the build says so at once, on every
-    build while the page shows it, so that a volunteer who sees a blank picture learns why."""
+    build while the page shows it, so that a volunteer who sees a blank picture learns why. A page with
+    more than SHOWN_PER_PAGE of them gets one more warning that counts the rest (`check` names each)."""
     allowed = {config.origin, *config.check.allow_origins}
+    lines = SourceLines(config.root)
     found: dict[tuple[str, str], Finding] = {}
     for page in pages:
-        for src in scanned[page.output].remote:
-            parts = urlsplit(src)
-            if f"{parts.scheme or 'https'}://{parts.netloc}".lower() in allowed:
-                continue
-            where = locate(Reference(src, src, page.output, page.source), config.root)
+        remote = [(src, parts) for src in scanned[page.output].remote
+                  if f"{(parts := urlsplit(src)).scheme or 'https'}://{parts.netloc}".lower() not in allowed]
+        for src, parts in remote[:SHOWN_PER_PAGE]:
+            where = locate(Reference(src, src, page.output, page.source), config.root, lines)
             message = (f"<img> loads {src} from another host ({parts.netloc}): the page's security policy blocks it, "
                        "so readers see no picture there")
             found.setdefault((str(where), message), finding(
@@ -119,6 +121,13 @@ def blocked_image_findings(config: SiteConfig, pages: list[PageInfo], scanned: d
                 hint="save the picture in assets/ and show it from there; a request to another host tells it who "
                      f"read the page. If {parts.netloc} must be allowed, add its origin to [check] allow_origins "
                      "in samizdat.toml").with_severity("warning"))
+        if len(remote) > SHOWN_PER_PAGE:
+            where = SourceLocation(page.source or config.root / page.output)
+            message = (f"{len(remote) - SHOWN_PER_PAGE} more <img> on the page {page.url} load from other hosts, "
+                       "which its security policy blocks")
+            found.setdefault((str(where), message), finding(
+                "third-party-load", message, where, hint="`samizdat check` names each at its line").with_severity(
+                    "warning"))
     return list(found.values())
 
 
