@@ -281,3 +281,37 @@ def test_a_site_template_without_the_policy_tag_still_gets_it(sandbox: Sandbox, 
         policies = [node.attributes.get("content") for node in head.css("meta[http-equiv]")]
         assert len(policies) == 1 and str(policies[0]).startswith("default-src 'none';"), policies
         assert "script-src *" not in html and "<title>Home</title>" in html
+
+
+def test_a_page_of_thousands_of_broken_rules_is_read_once_and_each_named(sandbox: Sandbox, capsys,  # noqa: F811
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stranger's page of 6,000 `onclick`s: each finding read the page's Markdown again for its markup and
+    scanned it, so the build took 62 s to refuse it (twenty thousand: twelve minutes, and `check` and the
+    dev server as long). The page's markup is now read and scanned once; the rule is still refused at its
+    line and listed by `check`."""
+    import samizdat.outputs.page_safety as page_safety
+
+    reads, parses = [], []
+    real_pieces, real_parser = page_safety.html_pieces, page_safety.LexborHTMLParser
+
+    def counted_pieces(body: str) -> list[tuple[int, str]]:
+        reads.append(len(body))
+        return real_pieces(body)
+
+    def counted_parser(markup: str) -> LexborHTMLParser:
+        parses.append(len(markup))
+        return real_parser(markup)
+
+    monkeypatch.setattr(page_safety, "html_pieces", counted_pieces)
+    monkeypatch.setattr(page_safety, "LexborHTMLParser", counted_parser)
+    pieces = 300
+    sandbox.write({PAGE: HEAD + "\n\n".join(f'<p onclick="step{n}()">{n}</p>' for n in range(pieces)) + "\n"})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, PAGE, 6)
+    assert f"(and {pieces - 1} more; `samizdat check` lists them all)" in outcome.err
+    assert len(reads) == 1 and len(parses) == pieces  # once each (it was once a finding: 300 and 300)
+    reads.clear()
+    listed = sandbox.run(capsys, "check", sandbox.site)  # the same rule broken the same way is one finding
+    assert listed.code == 1
+    assert len(re.findall(rf"{re.escape(PAGE)}:6: error \[unsafe-markup\]: <p onclick=…>", listed.out)) == 1
+    assert len(reads) == 1
