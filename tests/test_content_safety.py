@@ -315,3 +315,26 @@ def test_a_page_of_thousands_of_broken_rules_is_read_once_and_each_named(sandbox
     assert listed.code == 1
     assert len(re.findall(rf"{re.escape(PAGE)}:6: error \[unsafe-markup\]: <p onclick=…>", listed.out)) == 1
     assert len(reads) == 1
+
+
+def test_a_template_on_every_page_is_traced_to_its_line_once(sandbox: Sandbox, capsys,  # noqa: F811
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Markup a site template puts on every page broke the rule on each page, and each page's finding read
+    the data files and templates again to find its line: the template is now read once a build."""
+    import samizdat.outputs.page_safety as page_safety
+
+    reads: list[str] = []
+    real_read = page_safety._read
+
+    def counted(path):  # type: ignore[no-untyped-def]
+        reads.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(page_safety, "_read", counted)
+    pages = {f"content/en/page-{n}.md": f"---\ntitle: Page {n}\n---\nText {n}.\n" for n in range(30)}
+    sandbox.write({**pages, "templates/default.html": SITE_TEMPLATE.replace("<p>MARKUP</p>",
+                                                                            '<p onclick="steal()">x</p>')})
+    outcome = sandbox.build(capsys)
+    assert_refused(outcome, "templates/default.html", 5)
+    assert "(and 3" in outcome.err  # every page of every language broke it: each one a finding
+    assert reads.count("default.html") == 1, reads

@@ -29,6 +29,7 @@ class Locator:
         self.data_files, self.template_files = data_files, template_files
         self._texts: dict[Path, list[str]] = {}
         self._looked = 0
+        self._elsewhere: dict[tuple[str, ...], SourceLocation | None] = {}  # needles → their data or template line
 
     def find(self, page: Page | None, needles: Iterable[str], occurrence: int = 0) -> SourceLocation | None:
         """occurrence: which of the page's lines holding a needle (0: the first), so that the same
@@ -40,13 +41,22 @@ class Locator:
             lines = self._lines_of(page.path, wanted)
             if lines:
                 return SourceLocation(page.path, lines[min(occurrence, len(lines) - 1)])
+        key = tuple(wanted)
+        if key not in self._elsewhere:  # the same for every page: a template's markup is looked for once
+            self._elsewhere[key] = self._in_data_or_templates(wanted)
+        found = self._elsewhere[key]
+        if found is not None:
+            return found
+        return SourceLocation(page.path) if page else None
+
+    def _in_data_or_templates(self, wanted: list[str]) -> SourceLocation | None:
         for path in self.data_files + self.template_files:
             if not self._may_look(path):
-                break
+                return None
             line = self._line_of(path, wanted)
             if line:
                 return SourceLocation(path, line)
-        return SourceLocation(page.path) if page else None
+        return None
 
     def _may_look(self, path: Path) -> bool:
         self._looked += len(self._lines(path))

@@ -7,7 +7,7 @@ its own. The build refuses a page that breaks a rule; `samizdat check` lists eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
@@ -28,6 +28,9 @@ class PageRules:
     trusted: frozenset[str]  # the theme's script bodies, stripped
     allow_scripts: frozenset[Path]  # source files whose own scripts may run
     search: tuple[Path, ...]  # where markup that is not the page's own may come from: data, site templates
+    # Where each needle is in those files, found once a build: markup a template puts on every page is
+    # traced to its line once, not once a page (_Tracer).
+    searched: SearchedFiles = field(default_factory=lambda: SearchedFiles(), compare=False, repr=False)
 
     @classmethod
     def for_site(cls, config: SiteConfig, trusted: frozenset[str]) -> PageRules:
@@ -44,10 +47,10 @@ class UnsafeMarkupError(ContentError):
     """A page, template, data value or published HTML file carries code or a way off the site."""
 
 
-# Lines looked at while tracing one page's broken rules back to their files. A stranger's page of 6,000
+# Lines looked at while tracing a build's broken rules back to their files. A stranger's page of 6,000
 # `onclick`s made every finding parse all of the page's markup again and read its files again (62 s; 20,000
-# would take twelve minutes): the markup is now scanned once a page, and past this many lines a finding
-# names its file alone, as where the line cannot be told.
+# would take twelve minutes): the markup is now scanned once a page, each file read once a build, and
+# past this many lines a finding names its file alone, as where the line cannot be told.
 LINES_LOOKED_AT = 20_000_000
 
 
@@ -67,14 +70,32 @@ def refuse(findings: list[Finding]) -> None:
         raise UnsafeMarkupError(first.message + more, first.location, first.hint)
 
 
+class SearchedFiles:
+    """Files read once (lower-cased, by line), the lines looked at counted, and where each needle was found in
+    the site's data files and templates (the same for every page of a build)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[Path, list[str]] = {}
+        self.looked = 0
+        self.in_search: dict[str, SourceLocation | None] = {}
+
+    def line_of(self, path: Path, needle: str) -> int | bool | None:
+        """The first line of path holding needle; None where none does; False past LINES_LOOKED_AT."""
+        lines = self.lines.get(path)
+        if lines is None:
+            lines = self.lines[path] = _read(path).lower().splitlines()
+        self.looked += len(lines)
+        if self.looked > LINES_LOOKED_AT:
+            return False
+        return _needle_line(lines, (needle,))
+
+
 class _Tracer:
     """Where one page's broken rules were written: each file read once, the page's own markup scanned once."""
 
     def __init__(self, page: Page | None, rules: PageRules, fallback: Path | None) -> None:
         self.page, self.rules, self.fallback = page, rules, fallback
         self._pieces: dict[tuple[str, str], tuple[int, str]] | None = None
-        self._lines: dict[Path, list[str]] = {}
-        self._looked = 0
 
     def locate(self, violation: Violation) -> SourceLocation | None:
         """The Markdown's own markup first (by pulldown-cmark's source ranges), then any line of the page's
@@ -84,17 +105,32 @@ class _Tracer:
             line = self._markdown_line(violation, page)
             if line is not None:
                 return SourceLocation(page.path, line)
-        paths = ([page.path] if page else []) + ([self.fallback] if self.fallback else []) + list(self.rules.search)
+        files = self.rules.searched
+        own = ([page.path] if page else []) + ([self.fallback] if self.fallback else [])
         for needle in violation.needles:  # the most telling needle in any file before a vaguer one
-            for path in paths:
-                lines = self._lower_lines(path)
-                self._looked += len(lines)
-                if self._looked > LINES_LOOKED_AT:
-                    break
-                line = _needle_line(lines, (needle,))
+            for path in own:
+                line = files.line_of(path, needle)
+                if line is False:
+                    return self._alone()
                 if line is not None:
                     return SourceLocation(path, line)
-        source = page.path if page else self.fallback
+            if needle not in files.in_search:
+                files.in_search[needle] = self._in_search(needle)
+            if files.in_search[needle] is not None:
+                return files.in_search[needle]
+        return self._alone()
+
+    def _in_search(self, needle: str) -> SourceLocation | None:
+        for path in self.rules.search:
+            line = self.rules.searched.line_of(path, needle)
+            if line is False:
+                return None
+            if line is not None:
+                return SourceLocation(path, line)
+        return None
+
+    def _alone(self) -> SourceLocation | None:
+        source = self.page.path if self.page else self.fallback
         return SourceLocation(source) if source else None
 
     def _markdown_line(self, violation: Violation, page: Page) -> int | None:
@@ -113,12 +149,6 @@ class _Tracer:
         first, markup = found
         tag_first = sorted(violation.needles, key=lambda needle: not needle.startswith("<"))  # where it opens
         return page.body_line + first + (_needle_line(markup.splitlines(), tuple(tag_first)) or 1) - 1
-
-    def _lower_lines(self, path: Path) -> list[str]:
-        lines = self._lines.get(path)
-        if lines is None:
-            lines = self._lines[path] = _read(path).lower().splitlines()
-        return lines
 
 
 def _needle_line(lines: list[str], needles: tuple[str, ...]) -> int | None:
