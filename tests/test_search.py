@@ -14,7 +14,7 @@ from samizdat.search.documents import SearchDoc
 from samizdat.search.entry import entry_of, pack
 from samizdat.search.index import DOCS_PER_CHUNK, bucket_count, build_language_index
 from samizdat.search.normalise import fold, words
-from samizdat.search.query import MIN_PREFIX, LanguageIndex, search, search_language
+from samizdat.search.query import MIN_PREFIX, QUERY_WORDS, LanguageIndex, folder_reader, search, search_language
 from samizdat.search.slots import assign
 from samizdat.search.tokens import bucket, word_key
 from samizdat.theme import THEMES_DIR
@@ -53,6 +53,7 @@ def test_search_js_has_the_same_particles_prefix_length_and_hash_as_python() -> 
     assert listed is not None and re.findall(r'"([^"]+)"', listed[1]) == list(korean.PARTICLES)
     assert f'var PLURAL = "{korean.PLURAL}";' in SEARCH_JS
     assert f"MIN_PREFIX = {MIN_PREFIX}," in SEARCH_JS
+    assert f"QUERY_WORDS = {QUERY_WORDS};" in SEARCH_JS
     assert "0x811c9dc5" in SEARCH_JS and "0x01000193" in SEARCH_JS
     # Known FNV-1a values over UTF-16 code units (computed by hand for "a": 0xe40c292c).
     assert bucket("a", 2**32) == 0xE40C292C
@@ -416,3 +417,36 @@ def test_the_index_file_names_are_the_ones_build_language_index_gives() -> None:
     for path in ("_search/en/m.css", "_search/ru/../m.css", "_search/ru/index.html", "ru/index.html",
                  "_search/ru/x1.css/../../../a", "_search/ru/m.css\n", "_search/ru/d-1.css", "_search/ru/"):
         assert not is_index_file(path, "ru"), path
+
+
+# The first words of the bundled English page about the first protest, each once.
+PROTEST_WORDS = ["on", "sunday", "27", "february", "2022", "three", "days", "after", "russia", "invaded", "ukraine",
+                 "russians", "ukrainians", "belarusians", "and", "koreans", "came", "together", "in", "front", "of",
+                 "bosingak", "pavilion", "jongno", "seoul", "to", "protest", "against", "the", "war", "our", "group"]
+
+
+def test_a_query_looks_each_distinct_word_up_once_and_the_first_32_only(bundled_build: Path, monkeypatch) -> None:
+    """A reader who pastes a paragraph, or a word five thousand times: each word was a look through a bucket of
+    the index (a word that matches 3,267 pages, three thousand times: 3.2 s in the CLI, and as long in the
+    reader's browser). Each distinct word is looked up once, and no more than 32 of them (words are ANDed)."""
+    import samizdat.search.query as query
+
+    looked: list[str] = []
+    real_word_matches = query.word_matches
+
+    def counted(index, text, script):  # type: ignore[no-untyped-def]
+        looked.append(text)
+        return real_word_matches(index, text, script)
+
+    monkeypatch.setattr(query, "word_matches", counted)
+    read = folder_reader(bundled_build)
+    once = [r.path for r in search(read, ["en"], "protest")]
+    assert once and once[0] == "en/meetings/2022-02-27-bosingak/"
+    looked.clear()
+    assert [r.path for r in search(read, ["en"], "protest Protest PROTEST " * 1000)] == once
+    assert looked == ["protest"]
+    assert len(PROTEST_WORDS) == QUERY_WORDS == len(set(PROTEST_WORDS))
+    looked.clear()
+    paragraph = " ".join(PROTEST_WORDS) + " zzzqqq " + " ".join(f"w{n}" for n in range(200))
+    assert [r.path for r in search(read, ["en"], paragraph)] == ["en/meetings/2022-02-27-bosingak/"]
+    assert looked == PROTEST_WORDS  # the 33rd word on is not looked for

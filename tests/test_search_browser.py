@@ -28,6 +28,11 @@ QUERIES = [  # (reader's language, query, the page that must come first)
     ("en", "protests", "en/meetings/2022-02-27-bosingak/"),
     ("en", "Bosingak", "en/meetings/2022-02-27-bosingak/"),
     ("en", "보신각", "kr/meetings/2022-02-27-bosingak/"),  # another language's page, after the reader's (none)
+    ("en", "protests Protests PROTESTS protests", "en/meetings/2022-02-27-bosingak/"),  # each word once
+    # The first 32 distinct words of that page, then words it does not have: the 33rd word on is not looked for.
+    ("en", "on sunday 27 february 2022 three days after russia invaded ukraine russians ukrainians belarusians and "
+           "koreans came together in front of bosingak pavilion jongno seoul to protest against the war our group "
+           "zzzqqq nowhere", "en/meetings/2022-02-27-bosingak/"),
 ]
 RECORD_CSP_VIOLATIONS = """
 window.__csp = [];

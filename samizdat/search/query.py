@@ -14,10 +14,11 @@ from typing import Any
 
 from samizdat.search import chunks, korean
 from samizdat.search.index import language_folder
-from samizdat.search.normalise import script_of, words
+from samizdat.search.normalise import Word, script_of, words
 from samizdat.search.tokens import HANGUL, OTHER, bucket, word_key
 
 MIN_PREFIX = 3  # a word this long also finds the words it begins (as the reader types)
+QUERY_WORDS = 32  # distinct words of a query that are looked for (search.js: QUERY_WORDS); words are ANDed
 Reader = Callable[[str], bytes | None]  # output path → file bytes, None when missing
 
 
@@ -109,9 +110,15 @@ def fleeting_matches(entries: dict[str, Any], word: str) -> set[str]:
     return found
 
 
+def query_words(query: str) -> list[Word]:
+    """The query's distinct words, the first QUERY_WORDS of them: each word is a look through a bucket of the
+    index, and a reader who pastes a paragraph (or "слово" five thousand times: 33 s) waits for every one."""
+    return list(dict.fromkeys(words(query)))[:QUERY_WORDS]
+
+
 def search_language(index: LanguageIndex, query: str, kinds: str = "nmp") -> list[Result]:
     scores: dict[int, int] | None = None
-    for word in words(query):
+    for word in query_words(query):
         matches = word_matches(index, word.text, word.script)
         scores = matches if scores is None else {n: s + matches[n] for n, s in scores.items() if n in matches}
         if not scores:

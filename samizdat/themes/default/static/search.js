@@ -11,7 +11,7 @@
   var PARTICLES = ["에서는", "에서", "에게", "으로", "부터", "까지", "처럼", "보다", "하고", "이랑", "라고",
     "를", "을", "는", "은", "이", "가", "에", "의", "도", "와", "과", "로", "만", "랑"];
   var PLURAL = "들"; // dropped after the particle, as korean.py does
-  var MIN_PREFIX = 3, PAGE = 20, SNIPPET = 220;
+  var MIN_PREFIX = 3, PAGE = 20, SNIPPET = 220, QUERY_WORDS = 32;
   var form = box.querySelector("form"), input = box.querySelector("input[type=search]");
   var status = box.querySelector("[role=status]"), list = box.querySelector("ol");
   var more = box.querySelector("button.search-more"), filters = box.querySelectorAll("input[name=kind]");
@@ -22,6 +22,12 @@
     return (fold(text).match(WORD) || []).map(function (w) {
       return { text: w, script: HANGUL.test(w) ? "hangul" : /[\u0400-\u04ff]/.test(w) ? "cyrillic" : "other" };
     });
+  }
+  // The query's distinct words, the first QUERY_WORDS of them (query.py: query_words): each is a look
+  // through a bucket, and a pasted paragraph would have the reader wait for every one.
+  function queryWords(text) {
+    var seen = new Set();
+    return words(text).filter(function (w) { return !seen.has(w.text) && seen.add(w.text); }).slice(0, QUERY_WORDS);
   }
   function bucket(key, count) {
     var value = 0x811c9dc5;
@@ -152,7 +158,7 @@
     });
   }
   function searchLanguage(index, query, kinds, needles) {
-    var list = words(query);
+    var list = queryWords(query);
     if (!list.length || !index.manifest) { return Promise.resolve([]); }
     return Promise.all(list.map(function (w) { return wordMatches(index, w, needles); })).then(function (maps) {
       var scores = maps[0];
