@@ -165,7 +165,7 @@ class SectionReaders:
             if not isinstance(origin, str) or not _ORIGIN_RE.match(origin):
                 self._problem("check.allow_origins", f"{origin!r} must be an origin such as https://media.example.org")
             else:
-                allowed.append(origin.rstrip("/"))
+                allowed.append(origin.rstrip("/").lower())  # as every origin is compared: Media.Example.org
         return CheckConfig(tuple(pairs), tuple(allowed))
 
     def _security(self, table: Any, root: Path) -> SecurityConfig:

@@ -74,14 +74,17 @@ def test_the_build_warns_at_the_line_on_every_build_while_the_page_shows_it(make
     assert blocked(build_site(site).findings) == []
 
 
-def test_hosts_the_site_allows_and_its_own_are_not_warned_about(make_site) -> None:
+def test_hosts_the_site_allows_and_its_own_are_not_warned_about(make_site, run_cli) -> None:
     page = PAGE.replace("https://tracker.example/pixel.png", "https://media.example.net/pixel.png") + (
         '\n<img src="https://example.org/assets/own.png" alt="ours, by its full address">\n')
-    config = MINIMAL_CONFIG + '\n[check]\nallow_origins = ["https://media.example.net"]\n'
+    config = MINIMAL_CONFIG + '\n[check]\nallow_origins = ["https://Media.Example.net"]\n'  # as a host is written
     site = make_site({"content/en/rally.md": page}, config=config)
     output = build_site(site)
     assert output.html_pages > 0
     assert blocked(output.findings) == []
+    checked = run_cli("check", site)  # nor by the check: an origin is compared in lower case
+    assert checked.out.count("[third-party-load]") == 0 and "checked" in checked.out
+    assert "https://media.example.net" in (site / "_site/en/rally/index.html").read_text(encoding="utf-8")
     # The same page without the allowance: one warning, for the other host only.
     (site / "samizdat.toml").write_text(MINIMAL_CONFIG, encoding="utf-8")
     assert [message.split(" from ")[0] for *_, message in blocked(build_site(site).findings)] == [

@@ -154,7 +154,6 @@ class PageScan(NamedTuple):
 
 # A page's <img> tags by everything the scan reads: the dev server's memo (build/cache/memos.py).
 Scans = dict[tuple[object, ...], PageScan]
-_NO_IMAGES = PageScan([], ())
 
 
 def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes], published: _PublishedFiles,
@@ -177,7 +176,7 @@ def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles, root: Pat
     """The page's <img> tags of local raster images, each with the file it shows, and those on other hosts."""
     text = body.decode("utf-8")
     if "<img" not in text and "<IMG" not in text:
-        return _NO_IMAGES
+        return PageScan([], ())
     result = []
     remote: list[str] = []
     for tag in find_img_tags(text):
