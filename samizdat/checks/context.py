@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +25,7 @@ class CheckContext:
     parsed: dict[str, ParsedPage]  # output path → the page's elements (HTML pages only)
     locator: Locator
     source_files: list[Path]  # every file a volunteer writes: pages, data, the site's templates and strings
+    _ids: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, output: SiteOutput) -> CheckContext:
@@ -38,6 +39,13 @@ class CheckContext:
         pages = sorted(page.path for page in output.sources.values())
         locator = Locator(data_files, all_templates)
         return cls(config, output, parsed, locator, pages + data_files + site_templates + strings)
+
+    def ids_of(self, output_path: str) -> frozenset[str]:
+        """The ids on a page, as a set made once (a page of 20,000 anchors was a list looked through per link)."""
+        ids = self._ids.get(output_path)
+        if ids is None:
+            ids = self._ids[output_path] = frozenset(self.parsed[output_path].ids)
+        return ids
 
     def page_of(self, output_path: str) -> Page | None:
         return self.output.sources.get(output_path)

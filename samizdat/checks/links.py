@@ -40,14 +40,14 @@ def _check_link(context: CheckContext, output_path: str, href: str, occurrence: 
     if path is None:
         return []
     target = context.output_file(path)
-    where = context.locate(output_path, url_needles(href), occurrence)
     if target is None:
-        return [finding("broken-link", f"link to {href}: there is no page or file at {path}", where,
-                        hint=_missing_hint(context, path))]
+        return [finding("broken-link", f"link to {href}: there is no page or file at {path}",
+                        context.locate(output_path, url_needles(href), occurrence), hint=_missing_hint(context, path))]
     fragment = unquote(urlsplit(href).fragment)
-    if fragment and target in context.parsed and fragment not in context.parsed[target].ids:
+    if fragment and target in context.parsed and fragment not in context.ids_of(target):
         on = "this page" if target == output_path else path
-        return [finding("broken-anchor", f"link to {href}: {on} has no element with id {fragment!r}", where,
+        return [finding("broken-anchor", f"link to {href}: {on} has no element with id {fragment!r}",
+                        context.locate(output_path, url_needles(href), occurrence),
                         hint="headings get ids from their text (see the page's <h2 id=…>); "
                         "correct the part after # or add {#id} to the heading")]
     return []
