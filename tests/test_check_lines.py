@@ -73,3 +73,17 @@ def test_a_link_that_works_is_not_looked_for_in_the_sources(sandbox: Sandbox, ca
     assert re.findall(r"content/ko/news\.md:(\d+): error \[broken-anchor\]", outcome.out) == [str(5 + 4 * n)]
     assert [needles for needles in looked if "#no-such-part" in needles] and not [
         needles for needles in looked if any("#part-" in needle or needle == "/kr/" for needle in needles)]
+
+
+def test_the_check_reads_a_page_as_a_browser_does(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    """A repeated attribute is its first value in a browser: `<img src="https://tracker…" src="/local">` loads
+    the tracker. The check read pages with Python's HTMLParser, which keeps the last value, and so passed it.
+    A `<template>`'s content is inert: nothing in it loads, and nothing in it is reported."""
+    sandbox.write({"content/ko/news.md": (
+        "---\ntitle: T\n---\n\n"
+        '<img src="https://tracker.example/p.png" src="/kr/" alt="x">\n\n'
+        '<template><img src="https://inert.example/p.png" alt="y"></template>\n')})
+    outcome = sandbox.run(capsys, "check", sandbox.site)
+    assert outcome.code == 1
+    assert re.findall(r"content/ko/news\.md:(\d+): error \[third-party-load\]: <img> loads (\S+)", outcome.out) == [
+        ("5", "https://tracker.example/p.png")]

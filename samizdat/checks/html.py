@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from selectolax.lexbor import LexborHTMLParser
 
 
 @dataclass(frozen=True)
@@ -30,44 +31,31 @@ class ParsedPage:
         return [e for e in self.elements if e.tag == tag and attr in e.attrs]
 
 
-class _Reader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = ParsedPage()
-        self._heading: tuple[int, str, list[str]] | None = None
-        self._in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        self.page.elements.append(Element(tag, values))
-        if "id" in values:
-            self.page.ids.append(values["id"])
-        if "style" in values:
-            self.page.css.append(values["style"])
-        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
-            self._heading = (int(tag[1]), values.get("id", ""), [])
-        self._in_style = tag == "style"
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._heading and tag == f"h{self._heading[0]}":
-            level, anchor, parts = self._heading
-            self.page.headings.append(Heading(level, " ".join("".join(parts).split()), anchor))
-            self._heading = None
-        if tag == "style":
-            self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._heading:
-            self._heading[2].append(data)
-        if self._in_style:
-            self.page.css.append(data)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
 def parse_page(html: str) -> ParsedPage:
-    reader = _Reader()
-    reader.feed(html)
-    reader.close()
-    return reader.page
+    """Read as a browser reads the page (lexbor, as the build's own markup check does): a repeated attribute
+    is its first value, a `<template>`'s content is inert and not an element of the page. Python's
+    HTMLParser was three times slower on the bench's 3,084 pages, and kept an attribute's last value."""
+    page = ParsedPage()
+    for node in LexborHTMLParser(html).root.traverse(include_text=False):
+        tag = node.tag
+        if tag is None or tag.startswith(("-", "#", "_")):  # a comment, the doctype
+            continue
+        tag = tag.lower()  # foreignObject: as the checks name elements
+        values = {name: value or "" for name, value in node.attributes.items()}
+        page.elements.append(Element(tag, values))
+        if "id" in values:
+            page.ids.append(values["id"])
+        if "style" in values:
+            page.css.append(values["style"])
+        level = _HEADINGS.get(tag)
+        if level is not None:
+            page.headings.append(Heading(level, " ".join(node.text(deep=True).split()), values.get("id", "")))
+        elif tag == "style":
+            page.css.append(node.text(deep=True))
+    return page
 
 
 def srcset_urls(value: str) -> list[str]:
