@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -269,11 +270,36 @@ def _is_history(data: object) -> bool:
         for paragraphs in data.values())
 
 
+# Paragraphs of the old and the new text, multiplied, up to which they are matched in order. Matching is
+# slow where many paragraphs are the same ("* * *", "Photo:"): 6,000 of one text took 2.8 s, 20,000 half a
+# minute of `samizdat status`. Past this, a paragraph is changed when the other text has fewer of it.
+PARAGRAPHS_MATCHED = 4_000_000
+
+
 def changed_paragraphs(old: list[str], new: list[str]) -> list[tuple[str, str]]:
     """("-", paragraph) for text the source lost, ("+", paragraph) for text it gained, in order."""
+    start = 0  # what both begin and end with is the same: only the middle is matched
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    old, new = old[start:len(old) - end], new[start:len(new) - end]
+    if len(old) * len(new) > PARAGRAPHS_MATCHED:
+        kept_old, kept_new = Counter(new), Counter(old)
+        lost = [("-", text) for text in old if not _taken(kept_old, text)]
+        return lost + [("+", text) for text in new if not _taken(kept_new, text)]
     changes: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag != "equal":
             changes += [("-", text) for text in old[a1:a2]] + [("+", text) for text in new[b1:b2]]
     return changes
+
+
+def _taken(counts: Counter[str], text: str) -> bool:
+    """Whether the other text still has one of this paragraph, which it then has one less of."""
+    if counts[text] > 0:
+        counts[text] -= 1
+        return True
+    return False
