@@ -36,13 +36,19 @@ def build_locks(out_dir: Path, cache_dir: Path) -> Iterator[None]:
     """The output's lock, then the cache's: always in this order, so two builds cannot wait on each other."""
     lock = output_lock_path(out_dir)
     _make_folder(lock.parent)
-    with _held(lock, f"the output folder {out_dir}"):
-        _make_folder(cache_dir)
-        if cache_dir.is_symlink():
-            raise OutputError(f"{cache_dir} is a symbolic link", SourceLocation(cache_dir),
-                              hint="delete it; samizdat keeps its caches in a folder of its own there")
-        with _held(cache_dir / CACHE_LOCK, f"the site's cache {cache_dir}"):
-            yield
+    with _held(lock, f"the output folder {out_dir}"), cache_lock(cache_dir):
+        yield
+
+
+@contextmanager
+def cache_lock(cache_dir: Path) -> Iterator[None]:
+    """The site cache's lock alone: what `samizdat check` holds while it reads the build store."""
+    _make_folder(cache_dir)
+    if cache_dir.is_symlink():
+        raise OutputError(f"{cache_dir} is a symbolic link", SourceLocation(cache_dir),
+                          hint="delete it; samizdat keeps its caches in a folder of its own there")
+    with _held(cache_dir / CACHE_LOCK, f"the site's cache {cache_dir}"):
+        yield
 
 
 @contextmanager
