@@ -137,3 +137,19 @@ def assert_refused(outcome: Outcome, file_name: str, line: int | None = None) ->
     assert file_name in outcome.err, outcome.err
     if line is not None:
         assert f"{file_name}:{line}" in outcome.err, outcome.err
+
+
+def counted_matchers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """len(a) × len(b) of every difflib.SequenceMatcher made from here to the test's end, in order: the work
+    of matching grows with that product, so a hostile text's cost shows in it without timing anything."""
+    import difflib
+
+    sizes: list[int] = []
+    real_matcher = difflib.SequenceMatcher
+
+    def counted(*args, a=(), b=(), **kwargs):  # type: ignore[no-untyped-def]
+        sizes.append(len(a) * len(b))
+        return real_matcher(*args, a=a, b=b, **kwargs)
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", counted)
+    return sizes

@@ -18,6 +18,7 @@ from samizdat.editor.auth import load_accounts
 from samizdat.images.verify import metadata_blocks
 from tests.conftest import tree_digest
 from tests.editing import client, csrf_of, git, site_in_repository
+from tests.hostile import counted_matchers
 from tests.imagefiles import SECRETS, jpeg_with_everything
 
 MEETING = {"date": "2031-05-17", "time": "15:00", "end_time": "17:00", "slug": "bosingak", "status": "planned"}
@@ -479,18 +480,9 @@ def test_two_long_versions_side_by_side_mark_the_changed_words_in_bounded_work(m
     """Every word of one version was matched against every word of the other: two versions of a 6,000-word
     page took 9.5 s to show, a long report minutes. Paragraphs are matched first, then the words of changed
     ones: each side still reads as its whole text, and a word changed in each paragraph is marked alone."""
-    import difflib
-
     from samizdat.editor import diff
 
-    compared: list[int] = []
-    real_matcher = difflib.SequenceMatcher
-
-    def counted(*args, a=(), b=(), **kwargs):  # type: ignore[no-untyped-def]
-        compared.append(len(a) * len(b))
-        return real_matcher(*args, a=a, b=b, **kwargs)
-
-    monkeypatch.setattr(diff.difflib, "SequenceMatcher", counted)
+    compared = counted_matchers(monkeypatch)
     theirs = "\n\n".join(f"Paragraph {n} of the report: the rally went on for hours. " * 12 for n in range(300))
     mine = theirs.replace("for hours", "for days")
     left, right = diff.side_by_side(theirs, mine)

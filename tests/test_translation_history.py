@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile import counted_matchers
+
 SOURCE = "---\ntitle: Home\n---\n\nThe source text.\n"
 TRANSLATION = "---\ntitle: Дом\n---\n\nПеревод.\n"
 
@@ -111,18 +113,9 @@ def test_what_changed_in_a_source_is_found_in_bounded_work(monkeypatch) -> None:
     """`samizdat status` matched the old and new paragraphs in order, which is slow where many are the same
     (a separator "* * *" on every other line: 6,000 paragraphs took 2.8 s, 20,000 half a minute). What both
     texts begin and end with is left out first; past PARAGRAPHS_MATCHED the changes are counted instead."""
-    import difflib
-
     from samizdat.content import translation_status
 
-    compared: list[int] = []
-    real_matcher = difflib.SequenceMatcher
-
-    def counted(*args, a=(), b=(), **kwargs):  # type: ignore[no-untyped-def]
-        compared.append(len(a) * len(b))
-        return real_matcher(*args, a=a, b=b, **kwargs)
-
-    monkeypatch.setattr(translation_status.difflib, "SequenceMatcher", counted)
+    compared = counted_matchers(monkeypatch)
     changed = translation_status.changed_paragraphs
     # An edit in the middle of a long text: only the middle is matched, and the change is as before.
     old = [f"Paragraph {n}." for n in range(5_000)]
