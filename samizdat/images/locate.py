@@ -19,50 +19,57 @@ class Reference:
 
 
 class SourceLines:
-    """Each file's lines, read once: a build that locates many references (a warning on every page) reads
-    every page, data file and template once, not once a reference."""
+    """Files read once for a build that locates many references (a warning on every page): the data files
+    and templates, and where each reference's needles are in them, for the whole build (the same on every
+    page: an image in the footer is looked for once); a page's own lines only until the next page's are
+    asked for, so that a site of 10,000 pages is not held in memory as lines."""
 
     def __init__(self, site_root: Path) -> None:
         self.site_root = site_root
-        self._lines: dict[Path, list[str]] = {}
-        self._templates: list[Path] | None = None
+        self._shared: dict[Path, list[str]] = {}
+        self._page: tuple[Path, list[str]] | None = None
+        self._elsewhere: dict[tuple[str, ...], SourceLocation | None] = {}
 
-    def of(self, path: Path) -> list[str]:
-        lines = self._lines.get(path)
-        if lines is None:
-            try:
-                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                lines = []
-            self._lines[path] = lines
-        return lines
+    def of_page(self, path: Path) -> list[str]:
+        if self._page is None or self._page[0] != path:
+            self._page = (path, _read_lines(path))
+        return self._page[1]
 
-    def data_files(self) -> list[Path]:
-        return sorted((self.site_root / "data").glob("*.y*ml"))
+    def in_data_or_templates(self, needles: list[str]) -> SourceLocation | None:
+        """The data file line (photo rows), else the template line, that holds a needle."""
+        key = tuple(needles)
+        if key not in self._elsewhere:
+            self._elsewhere[key] = self._search(needles)
+        return self._elsewhere[key]
 
-    def templates(self) -> list[Path]:
-        if self._templates is None:
-            self._templates = sorted((self.site_root / "templates").rglob("*.html"))
-        return self._templates
+    def _search(self, needles: list[str]) -> SourceLocation | None:
+        for path in [*sorted((self.site_root / "data").glob("*.y*ml")),
+                     *sorted((self.site_root / "templates").rglob("*.html"))]:
+            if path not in self._shared:
+                self._shared[path] = _read_lines(path)
+            line = _first_line(self._shared[path], needles)
+            if line:
+                return SourceLocation(path, line)
+        return None
 
 
 def locate(ref: Reference, site_root: Path, lines: SourceLines | None = None) -> SourceLocation:
-    """The page's own line that names the image, else the data file line (photo rows), else the page."""
+    """The page's own line that names the image, else the data file line (photo rows), else the template
+    line, else the page."""
     lines = lines or SourceLines(site_root)
     needles = [ref.src, ref.site_path, "/" + ref.site_path]
     if ref.page_source is not None:
-        line = _first_line(lines.of(ref.page_source), needles)
+        line = _first_line(lines.of_page(ref.page_source), needles)
         if line:
             return SourceLocation(ref.page_source, line)
-    for data_file in lines.data_files():
-        line = _first_line(lines.of(data_file), needles)
-        if line:
-            return SourceLocation(data_file, line)
-    for template in lines.templates():
-        line = _first_line(lines.of(template), needles)
-        if line:
-            return SourceLocation(template, line)
-    return SourceLocation(ref.page_source or site_root / ref.page_output)
+    return lines.in_data_or_templates(needles) or SourceLocation(ref.page_source or site_root / ref.page_output)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 def _first_line(lines: list[str], needles: list[str]) -> int | None:
