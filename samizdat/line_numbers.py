@@ -7,6 +7,12 @@ from __future__ import annotations
 
 import bisect
 
+# Lines looked at while tracing findings back to the line to edit, in one build or one check, all together.
+# Each finding looks through its file's lines, so a stranger's page of twenty thousand problems, one a
+# line, would cost 400 million looks (minutes): past this many, a finding names its file alone, as where
+# samizdat cannot tell the line (checks/locate.py, outputs/page_safety.py).
+LINES_LOOKED_AT = 20_000_000
+
 
 class LineNumbers:
     """Places are offsets into `text`: characters of a str, bytes of a bytes (pulldown-cmark's ranges)."""

@@ -11,15 +11,10 @@ from urllib.parse import unquote
 from samizdat.content.pages import Page
 from samizdat.errors import SourceLocation
 from samizdat.images.stage import OUTPUT_DIR as IMAGES_DIR
+from samizdat.line_numbers import LINES_LOOKED_AT
 
 # A processed photo is published as /_images/<key>/<original name>-<width>.<format>; its source names the original.
 _VARIANT_RE = re.compile(rf"/{IMAGES_DIR}/[0-9a-f]+/(.+)-\d+\.\w+$")
-
-
-# Lines looked at by one check's searches, all together. Each finding searches its page's lines, so a page
-# of twenty thousand problems, each on its own line, would cost 400 million looks (two minutes): past this,
-# a finding names its file alone, as where samizdat cannot tell the line.
-LINES_LOOKED_AT = 20_000_000
 
 
 class Locator:

@@ -16,6 +16,7 @@ from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
+from samizdat.line_numbers import LINES_LOOKED_AT
 from samizdat.markdown import html_pieces
 from samizdat.outputs.page_rules import NESTING_RULE, Violation, scan_page
 
@@ -47,13 +48,6 @@ class UnsafeMarkupError(ContentError):
     """A page, template, data value or published HTML file carries code or a way off the site."""
 
 
-# Lines looked at while tracing a build's broken rules back to their files. A stranger's page of 6,000
-# `onclick`s made every finding parse all of the page's markup again and read its files again (62 s; 20,000
-# would take twelve minutes): the markup is now scanned once a page, each file read once a build, and
-# past this many lines a finding names its file alone, as where the line cannot be told.
-LINES_LOOKED_AT = 20_000_000
-
-
 def findings_of(violations: tuple[Violation, ...], page: Page | None, rules: PageRules,
                 fallback: Path | None = None) -> list[Finding]:
     """One finding per broken rule, at the line to edit. `fallback`: the file to name when no source says
@@ -72,7 +66,8 @@ def refuse(findings: list[Finding]) -> None:
 
 class SearchedFiles:
     """Files read once (lower-cased, by line), the lines looked at counted, and where each needle was found in
-    the site's data files and templates (the same for every page of a build)."""
+    the site's data files and templates (the same for every page of a build). A stranger's page of 6,000
+    `onclick`s made every finding parse all of the page's markup again and read its files again (62 s)."""
 
     def __init__(self) -> None:
         self.lines: dict[Path, list[str]] = {}
