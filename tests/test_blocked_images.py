@@ -154,3 +154,19 @@ def test_a_page_of_many_is_ten_warnings_and_a_count_each_file_read_once(make_sit
     assert [(path, line) for path, line, *_ in found if path != "content/en/many.md"] == [
         ("templates/partials/footer.html", 1)]
     assert reads["many.md"] == 1 and reads["footer.html"] == 1, reads
+
+
+def test_past_the_lines_looked_at_a_warning_names_its_page(make_site, monkeypatch) -> None:
+    """Each warning looks through its page's lines; the lines looked at are counted as the check counts
+    them, and past the limit (made small here) a warning names its page alone: a stranger's site cannot
+    make the build look through a long page again for every image of every page."""
+    import samizdat.images.locate as locate
+
+    monkeypatch.setattr(locate, "LINES_LOOKED_AT", 2_500)
+    filler = "Text.\n\n" * 50  # 100 lines before each image
+    images = "".join(f'{filler}<img src="https://h{n}.example/x.png" alt="{n}">\n\n' for n in range(5))
+    site = make_site({"content/en/many.md": f"# Many\n\n{images}"})
+    found = [(path, line) for path, line, *_ in blocked(build_site(site).findings)]
+    assert [path for path, _ in found] == ["content/en/many.md"] * 5
+    located = [line for _, line in found if line is not None]
+    assert 0 < len(located) < 5 and located == [103 + 102 * n for n in range(len(located))]

@@ -447,3 +447,22 @@ def test_a_forged_image_result_never_reaches_the_output(sandbox: Sandbox, capsys
     assert rebuilt == cold_build(sandbox, capsys)
     assert all(path.read_bytes() not in planted for path in files if path.exists())  # made again in their place
     sandbox.assert_untouched()
+
+
+@pytest.mark.parametrize("planted", ["folder", "lock"])
+def test_check_takes_the_cache_lock_through_no_link_a_site_brings(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                                   planted: str) -> None:
+    """`samizdat check` now takes the site cache's lock before it reads the build store. A site that
+    brings `.samizdat-cache` as a link to the volunteer's own folder, or its lock file as a link to one of
+    their files, gets a check that renders everything without the store, and nothing outside changes."""
+    site = sandbox.write({})
+    if planted == "folder":
+        (site / CACHE).symlink_to(sandbox.outside, target_is_directory=True)
+    else:
+        (site / CACHE).mkdir()
+        (site / CACHE / "build.lock").symlink_to(sandbox.outside / "secret.txt")
+    before = sorted(path.name for path in sandbox.outside.iterdir())
+    outcome = sandbox.run(capsys, "check", site)
+    assert "Traceback" not in outcome.err and "checked" in outcome.out, outcome.err
+    assert sorted(path.name for path in sandbox.outside.iterdir()) == before  # no lock file made there
+    sandbox.assert_untouched()

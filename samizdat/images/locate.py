@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samizdat.errors import SourceLocation
+from samizdat.line_numbers import LINES_LOOKED_AT
 
 
 @dataclass(frozen=True)
@@ -22,18 +23,20 @@ class SourceLines:
     """Files read once for a build that locates many references (a warning on every page): the data files
     and templates, and where each reference's needles are in them, for the whole build (the same on every
     page: an image in the footer is looked for once); a page's own lines only until the next page's are
-    asked for, so that a site of 10,000 pages is not held in memory as lines."""
+    asked for, so that a site of 10,000 pages is not held in memory as lines. The lines looked at are
+    counted, as the check's are (line_numbers.LINES_LOOKED_AT): past the limit a reference names its page."""
 
     def __init__(self, site_root: Path) -> None:
         self.site_root = site_root
-        self._shared: dict[Path, list[str]] = {}
+        self._shared: dict[Path, list[str]] | None = None  # the data files, then the site's templates
         self._page: tuple[Path, list[str]] | None = None
         self._elsewhere: dict[tuple[str, ...], SourceLocation | None] = {}
+        self._looked = 0
 
-    def of_page(self, path: Path) -> list[str]:
+    def in_page(self, path: Path, needles: list[str]) -> int | None:
         if self._page is None or self._page[0] != path:
             self._page = (path, _read_lines(path))
-        return self._page[1]
+        return self._first_line(self._page[1], needles)
 
     def in_data_or_templates(self, needles: list[str]) -> SourceLocation | None:
         """The data file line (photo rows), else the template line, that holds a needle."""
@@ -43,14 +46,19 @@ class SourceLines:
         return self._elsewhere[key]
 
     def _search(self, needles: list[str]) -> SourceLocation | None:
-        for path in [*sorted((self.site_root / "data").glob("*.y*ml")),
-                     *sorted((self.site_root / "templates").rglob("*.html"))]:
-            if path not in self._shared:
-                self._shared[path] = _read_lines(path)
-            line = _first_line(self._shared[path], needles)
+        if self._shared is None:
+            files = [*sorted((self.site_root / "data").glob("*.y*ml")),
+                     *sorted((self.site_root / "templates").rglob("*.html"))]
+            self._shared = {path: _read_lines(path) for path in files}
+        for path, lines in self._shared.items():
+            line = self._first_line(lines, needles)
             if line:
                 return SourceLocation(path, line)
         return None
+
+    def _first_line(self, lines: list[str], needles: list[str]) -> int | None:
+        self._looked += len(lines)
+        return _first_line(lines, needles) if self._looked <= LINES_LOOKED_AT else None
 
 
 def locate(ref: Reference, site_root: Path, lines: SourceLines | None = None) -> SourceLocation:
@@ -59,7 +67,7 @@ def locate(ref: Reference, site_root: Path, lines: SourceLines | None = None) ->
     lines = lines or SourceLines(site_root)
     needles = [ref.src, ref.site_path, "/" + ref.site_path]
     if ref.page_source is not None:
-        line = _first_line(lines.of_page(ref.page_source), needles)
+        line = lines.in_page(ref.page_source, needles)
         if line:
             return SourceLocation(ref.page_source, line)
     return lines.in_data_or_templates(needles) or SourceLocation(ref.page_source or site_root / ref.page_output)

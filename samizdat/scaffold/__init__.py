@@ -13,7 +13,7 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from samizdat.config import CONFIG_NAME
-from samizdat.errors import SamizdatError
+from samizdat.errors import SamizdatError, shown
 from samizdat.zones import find_zone
 
 WELCOME = Path(__file__).with_name("welcome.yaml")
@@ -75,7 +75,7 @@ def _config(codes: list[str], title: str | None, texts: dict[str, Any], zone: st
 
 def checked_zone(name: str) -> str:
     if find_zone(name) is None:
-        raise SamizdatError(f"unknown time zone {name!r}; nothing was written",
+        raise SamizdatError(f"unknown time zone {shown(name)}; nothing was written",
                             hint="use an IANA zone such as Europe/Berlin, Asia/Seoul or America/Sao_Paulo")
     return name
 

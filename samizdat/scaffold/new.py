@@ -161,7 +161,6 @@ def _checked_slug(slug: str) -> str:
     return slug
 
 
-
 def _write_all(files: dict[Path, str], site_root: Path) -> list[Path]:
     """Every file or none: an existing file is never overwritten, and nothing is written through a link a
     site brings (`meetings/` linked to a folder elsewhere): each file is made new, inside real folders."""
