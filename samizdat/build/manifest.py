@@ -9,9 +9,9 @@ The format is unchanged since version 1 (`build/cache/record.py` reads the same 
 
 from __future__ import annotations
 
-import json
 import os
 import stat
+from collections.abc import Collection
 from pathlib import Path
 
 from samizdat.build.output_paths import MARKER, is_plain
@@ -21,17 +21,21 @@ MANIFEST_VERSION = 1
 Entry = list  # [size, mtime_ns, digest]
 
 
-def load_manifest(out_dir: Path) -> dict[str, Entry]:
+def load_manifest(out_dir: Path, checked: Collection[str] = ()) -> dict[str, Entry]:
+    """checked: names this build checked already (output_paths.check_output_paths): not checked again."""
+    import orjson  # here: it loads dataclasses, which "nothing changed" (build/cache/record.py) does without
+
     try:
-        data = json.loads((read_manifest(out_dir) or b"").decode("utf-8"))
-    except (ValueError, RecursionError):  # RecursionError: arrays nested a hundred thousand deep
+        # orjson refuses nesting deeper than 1,024 and integers beyond 64 bits: such a manifest is dropped
+        data = orjson.loads(read_manifest(out_dir) or b"")
+    except orjson.JSONDecodeError:
         return {}
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return {}
     files = data.get("files")
     if not isinstance(files, dict):
         return {}
-    return {rel: entry for rel, entry in files.items() if is_plain(rel) and _well_formed(entry)}
+    return {rel: entry for rel, entry in files.items() if (rel in checked or is_plain(rel)) and _well_formed(entry)}
 
 
 def read_manifest(folder: Path) -> bytes | None:
@@ -68,10 +72,12 @@ def _well_formed(entry: object) -> bool:
 
 def save_manifest(folder: Path, files: dict[str, Entry]) -> None:
     """A new file (never written into an existing one: that inode may be shared with the live output)."""
-    text = json.dumps({"version": MANIFEST_VERSION, "about": "written by `samizdat build`; do not edit",
-                       "files": files}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    import orjson
+
+    text = orjson.dumps({"version": MANIFEST_VERSION, "about": "written by `samizdat build`; do not edit",
+                         "files": files}, option=orjson.OPT_SORT_KEYS)
     path = folder / MARKER
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     with os.fdopen(fd, "wb") as file:
-        file.write(text.encode("utf-8"))
+        file.write(text)

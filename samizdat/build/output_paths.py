@@ -55,26 +55,28 @@ def is_plain(rel: object) -> bool:
     return path_problem(rel) is None
 
 
-def check_output_paths(paths: Iterable[str]) -> None:
-    """Every path plain, and none where another needs a folder (`a` and `a/b.html`)."""
+def check_output_paths(paths: Iterable[str]) -> set[str]:
+    """Every path plain, and none where another needs a folder (`a` and `a/b.html`); the folders they need
+    (parent_folders), which the writer makes."""
     files = set(paths)
-    folders: set[str] = set()
-    for rel in sorted(files):
-        problem = path_problem(rel)
-        if problem:
-            raise OutputError(f"refusing to write the output path {rel!r}: {problem}", hint=_HINT)
-        parts = rel.split("/")
-        folders.update("/".join(parts[:end]) for end in range(1, len(parts)))
+    if not all(map(is_plain, files)):  # the first refused path in name order is named, always the same one
+        rel, problem = next((rel, problem) for rel in sorted(files) if (problem := path_problem(rel)))
+        raise OutputError(f"refusing to write the output path {rel!r}: {problem}", hint=_HINT)
+    folders = parent_folders(files)
     clashes = sorted(files & folders)
     if clashes:
         raise OutputError(f"the output path {clashes[0]!r} would be both a file and a folder",
                           hint="two pages or files want the same name; rename one of them")
+    return folders
 
 
 def parent_folders(paths: Iterable[str]) -> set[str]:
-    """Every folder the paths need, '' (the output folder itself) excluded."""
+    """Every folder the paths need, '' (the output folder itself) excluded. A folder's own parents are in
+    the set once it is: files of one folder (most of a site) add one name each, not every prefix again."""
     folders: set[str] = set()
     for rel in paths:
-        parts = rel.split("/")
-        folders.update("/".join(parts[:end]) for end in range(1, len(parts)))
+        cut = rel.rfind("/")
+        while cut > 0 and (folder := rel[:cut]) not in folders:
+            folders.add(folder)
+            cut = rel.rfind("/", 0, cut)
     return folders

@@ -95,7 +95,7 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     made_here: the output's manifest is the one the caller's last build wrote, so its files hold what it
     says (trees.LiveTree); otherwise every file is written anew."""
     timings = timings or Timings()
-    check_output_paths([*pages, *copies])
+    folders = check_output_paths([*pages, *copies])
     where = Folders.of(out_dir)
     _check_holder(where)
     try:
@@ -103,11 +103,12 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     except OSError as exc:
         raise _output_error(where, exc) from exc
     live_exists = _check_output(where)
-    live = LiveTree(where.out, load_manifest(where.out) if live_exists else {}, believed=made_here)
+    live = LiveTree(where.out, load_manifest(where.out, checked=pages.keys() | copies.keys()) if live_exists else {},
+                    believed=made_here)
     try:
         with ThreadPoolExecutor(WRITE_THREADS) as pool, timings.stage("write"):
             plan = _plan(pages, copies, pool)
-            prepared = _prepare_spare(where, plan, live, pool)
+            prepared = _prepare_spare(where, plan, folders, live, pool)
         with timings.stage("sync"):
             _make_durable(where, prepared)
         with timings.stage("swap"):
@@ -175,14 +176,14 @@ def _digest(content: bytes | Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def _prepare_spare(where: Folders, plan: dict[str, Item], live: LiveTree, pool: ThreadPoolExecutor) -> Prepared:
-    """Step 1: the spare becomes the new site; the live output is only read."""
+def _prepare_spare(where: Folders, plan: dict[str, Item], folders: set[str], live: LiveTree,
+                   pool: ThreadPoolExecutor) -> Prepared:
+    """Step 1: the spare becomes the new site; the live output is only read. folders: those the plan needs."""
     if os.environ.get(ANNOUNCE):
         print("publish: write", file=sys.stderr, flush=True)
-    keep = {rel: inode for rel, item in plan.items() if (inode := live.reusable(rel, item.digest)) is not None}
+    keep = live.reusable({rel: item.digest for rel, item in plan.items()})
     where.spare.mkdir(parents=True, exist_ok=True)
     (where.spare / MARKER).unlink(missing_ok=True)
-    folders = parent_folders(plan)
     removed: list[str] = []
     standing: set[str] = set()  # the folders the sweep kept: they need no look of their own
 

@@ -72,15 +72,25 @@ class LiveTree(Tree):
         self.entries = entries
         self.believed = believed
 
-    def reusable(self, rel: str, digest: str) -> int | None:
-        """The inode of the live file at rel if it holds `digest` and is still the file written then."""
-        entry = self.entries.get(rel)
-        if entry is None or entry[2] != digest or not self.believed:
-            return None
-        info = self.file_stat(rel)
-        if info is None or [info.st_size, info.st_mtime_ns] != entry[:2]:
-            return None
-        return info.st_ino
+    def reusable(self, digests: dict[str, str]) -> dict[str, int]:
+        """Of the files named (with the hash of the content each should hold), those the live output holds
+        as the manifest vouches, by their inodes: still the file written then (size and time), with that
+        content. A stat of each: one loop, every file of the site on every build."""
+        if not self.believed:
+            return {}
+        entries, plain_folder, root = self.entries, self.plain_folder, f"{self.root}/"
+        found: dict[str, int] = {}
+        for rel, digest in digests.items():
+            entry = entries.get(rel)
+            if entry is None or entry[2] != digest or not plain_folder(rel.rpartition("/")[0]):
+                continue
+            try:
+                info = os.lstat(root + rel)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_size == entry[0] and info.st_mtime_ns == entry[1]:
+                found[rel] = info.st_ino
+        return found
 
 
 def sweep(root: Path, keep_file: Callable[[str, int], bool], keep_folder: Callable[[str], bool],
