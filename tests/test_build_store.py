@@ -389,3 +389,45 @@ def test_a_clash_check_that_passed_is_done_again_only_for_other_outputs(tmp_path
     caches, _ = build(site)
     caches.store.close()
     assert len(checked) == 2
+
+
+def test_a_build_stats_each_page_once_and_an_edit_after_that_stat_is_built_next_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import samizdat.build.cache.record
+    import samizdat.content.sources
+    from samizdat.build.command import build_site
+
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, site_files())
+    build_site(site, out)
+    post = site / "content/en/news/2026-01-02-post2.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nFirst edit.\n", encoding="utf-8")
+    stats: list[str] = []
+    walk = samizdat.build.cache.record.fingerprint
+
+    def fingerprint_then_edit(*args: object) -> str:
+        answer = walk(*args)  # type: ignore[arg-type]
+        # Edited after the walk took its stat, before discovery: the walk's stat decides only what is read again
+        post.write_text(post.read_text(encoding="utf-8") + "\nSecond edit.\n", encoding="utf-8")
+        return answer
+
+    class CountedOs:
+        def __getattr__(self, name: str) -> object:
+            return getattr(os, name)
+
+        @staticmethod
+        def stat(path: object, *args: object, **kwargs: object) -> os.stat_result:
+            stats.append(os.fspath(path))  # type: ignore[arg-type]
+            return os.stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(samizdat.content.sources, "os", CountedOs())
+    monkeypatch.setattr(samizdat.build.command, "fingerprint", fingerprint_then_edit)
+    build_site(site, out)
+    assert not [path for path in stats if path.endswith(".md")]  # discovery took the walk's stat of each page
+    html = (out / "en/news/2026-01-02-post2/index.html").read_text(encoding="utf-8")
+    assert "First edit." in html
+    monkeypatch.undo()
+    build_site(site, out)  # the record names the stat the walk saw, not the file's now: this build is not skipped
+    assert "Second edit." in (out / "en/news/2026-01-02-post2/index.html").read_text(encoding="utf-8")

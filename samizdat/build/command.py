@@ -7,6 +7,7 @@ The pipeline's modules are imported only when there is something to build, so th
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,8 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
         timings = Timings()
         with timings.stage("check"):
             store = Store.open(site_root)
-            sources = fingerprint(site_root, out_dir, options)
+            seen: dict[str, os.stat_result] = {}
+            sources = fingerprint(site_root, out_dir, options, seen)
             identity = output_identity(out_dir)
             current = f"{sources}:{identity}"  # the same sources, and the output this site wrote
             record = load_record(store)
@@ -68,19 +70,19 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
         forget(store, record)  # a build that fails must not leave the record of the one before
         try:
             with few_full_collections():
-                return _build(site_root, out_dir, options, sources, timings, store, made_here)
+                return _build(site_root, out_dir, options, sources, timings, store, made_here, seen)
         finally:
             store.close()
 
 
 def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, timings: Timings,
-           store: Store, made_here: bool) -> SiteOutput:
+           store: Store, made_here: bool, seen: dict[str, os.stat_result]) -> SiteOutput:
     from samizdat.build.cache.caches import BuildCaches
     from samizdat.build.pipeline import render_site
     from samizdat.content.required import refuse_without_home
 
     def render_and_write() -> SiteOutput:
-        caches = BuildCaches(store)
+        caches = BuildCaches(store, seen=seen)
         output = render_site(site_root, options, caches=caches)
         refuse_without_home(output.findings)
         output.timings.stages = timings.stages | output.timings.stages

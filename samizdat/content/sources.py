@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -124,9 +124,11 @@ def _skipped(name: str) -> bool:
     return name.startswith((".", "_")) and name != ".htaccess"
 
 
-def discover(config: SiteConfig, changed: Collection[str] | None = None,
-             discovered: Discovered | None = None) -> tuple[list[SourceRef], list[ContentFile]]:
+def discover(config: SiteConfig, changed: Collection[str] | None = None, discovered: Discovered | None = None,
+             seen: Mapping[str, os.stat_result] | None = None) -> tuple[list[SourceRef], list[ContentFile]]:
     """discovered: what the last discovery found, replaced by this one's (the dev server's memo), or None.
+    seen: the stat of files by their paths, taken moments ago by the walk that found a change (it only
+    decides which files are read and hashed again: cache/sources.py).
     changed: every path below the site folder (as text, resolved) that changed since that discovery, where
     the caller knows them all (the dev server's file watcher); when none of them adds, removes or renames a
     file of content/, the folders are not walked again, and only the changed files are looked at."""
@@ -160,7 +162,9 @@ def discover(config: SiteConfig, changed: Collection[str] | None = None,
         _, rel, folder_language, is_page = places[name]
         before = known.answers.get(name)
         if is_page:
-            info = os.stat(name)
+            info = seen.get(name) if seen else None
+            if info is None:
+                info = os.stat(name)
             if not (isinstance(before, SourceRef) and before.size == info.st_size
                     and before.mtime_ns == info.st_mtime_ns and before.ctime_ns == info.st_ctime_ns
                     and before.inode == info.st_ino):

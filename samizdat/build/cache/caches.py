@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,9 @@ class BuildCaches:
     render: RenderCache | None = None
     products: ProductBook | None = None  # image and document results
     generated: GeneratedCache | None = None
+    # Each site file's stat by its path, from the walk that found something changed (record.py: fingerprint):
+    # the build that follows at once takes it instead of a stat of each page again (content/sources.py).
+    seen: dict[str, os.stat_result] | None = None
     _memos: ProcessMemos | None = None
 
     @property

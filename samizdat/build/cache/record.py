@@ -48,17 +48,19 @@ class BuildRecord(NamedTuple):  # a named tuple, as SourceLocation (errors.py): 
     findings: tuple[Finding, ...]
 
 
-def fingerprint(site_root: Path, out_dir: Path, options: object) -> str:
+def fingerprint(site_root: Path, out_dir: Path, options: object, seen: dict[str, os.stat_result] | None = None) -> str:
+    """seen: filled with each file's stat by its path, for a build that follows (discovery need not stat the
+    same files again; content/sources.py)."""
     hasher = sha256(f"{engine_id()}\n{out_dir.resolve()}\n{options!r}\n".encode())
     out = os.fspath(out_dir.resolve())
     lines: list[str] = []
     for folder in (site_root.resolve(), THEMES_DIR):
-        _stat_lines(os.fspath(folder), out, lines)
+        _stat_lines(os.fspath(folder), out, lines, seen)
     hasher.update("".join(lines).encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
 
 
-def _stat_lines(top: str, out: str, lines: list[str]) -> None:
+def _stat_lines(top: str, out: str, lines: list[str], seen: dict[str, os.stat_result] | None = None) -> None:
     """A line per file below top, each folder's files in name order; folders are entered, never links to
     them, and from a stack, not by recursion (a ZIP may nest folders thousands deep). Directory entries and
     strings only: "nothing changed" does this for every file of the site."""
@@ -84,6 +86,8 @@ def _stat_lines(top: str, out: str, lines: list[str]) -> None:
                 lines.append(f"{entry.path}\t?\n")
                 continue
             lines.append(f"{entry.path}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ctime_ns}\t{stat.st_ino}\n")
+            if seen is not None:
+                seen[entry.path] = stat
         pending += reversed(inner)
 
 
