@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from samizdat.content.frontmatter import FrontMatter, split_front_matter
 from samizdat.content.sources import SourceFile
 from samizdat.content.urls import UnsafePath, confine, permalink_output
 from samizdat.errors import ContentError, SourceLocation
+from samizdat.kept import kept
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,16 @@ class Page:
 
     # Kept once asked: listings, feeds, the translation status and the checks ask every page, many times a
     # build (80,000 times in a save of 10,000 pages). A page is never changed, only replaced.
-    @functools.cached_property
+    @kept
     def data(self) -> dict[str, Any]:
         return self.front_matter.data
 
-    @functools.cached_property  # asked of every page, many times a build, by listings and feeds
+    @kept  # asked of every page, many times a build, by listings and feeds
     def section(self) -> str:
         """The first folder of the page's key ("news" for news/2026-03-01-statement), or ""."""
         return self.key.split("/", 1)[0] if "/" in self.key else ""
 
-    @functools.cached_property
+    @kept
     def path_text(self) -> str:
         """The source's path as text with forward slashes: how recorded reads and the caches name the page."""
         return self.path.as_posix()
@@ -52,7 +52,7 @@ class Page:
     def slug(self) -> str:
         return self.key.rsplit("/", 1)[-1]
 
-    @functools.cached_property
+    @kept
     def draft(self) -> bool:
         """`draft: true` (Hugo) or `published: false` (Jekyll): never published; `serve --drafts` shows it."""
         return self.data.get("draft") is True or self.data.get("published") is False
@@ -62,7 +62,7 @@ class Page:
         """Not published: a draft, or a post whose date has not come yet."""
         return self.draft or self.scheduled
 
-    @functools.cached_property
+    @kept
     def menu(self) -> int | None:
         """Front matter `menu: N` puts the page in the site's navigation, ordered by N."""
         value = self.data.get("menu")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 from collections.abc import Collection, Mapping
@@ -12,6 +11,7 @@ from pathlib import Path
 from samizdat.config import SiteConfig
 from samizdat.content.urls import UnsafePath, confine
 from samizdat.errors import ContentError, SourceLocation
+from samizdat.kept import kept
 from samizdat.site_files import site_file_names
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html")
@@ -37,11 +37,11 @@ class SourceRef:
     ctime_ns: int = 0  # with the inode, what the parse cache compares: one stat a file serves both
     inode: int = 0
 
-    @functools.cached_property
+    @kept
     def path(self) -> Path:
         return Path(self.name)
 
-    @functools.cached_property
+    @kept
     def path_text(self) -> str:
         """The path as the caches name it; kept, as the dev server hands over the same refs build after build.
         Discovery's names are made of a folder's path and the names in it: already as `Path` writes them."""
