@@ -302,7 +302,8 @@ DEEP = '{"version": 1, "files": ' + "[" * 100_000 + "]" * 100_000 + "}"  # Pytho
 
 
 @pytest.mark.parametrize("case", ["parent", "deep parent", "absolute", "link", "backslash",
-                                  "a page through a link", "not a list", "not json", "not an object", "nested deep"])
+                                  "a page through a link", "not a list", "not json", "not an object", "nested deep",
+                                  "beyond 64 bits"])
 def test_a_tampered_manifest_never_reaches_outside(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],  # noqa: F811
                                                   case: str) -> None:
     sandbox.write({})
@@ -316,6 +317,8 @@ def test_a_tampered_manifest_never_reaches_outside(sandbox: Sandbox, capsys: pyt
         manifest.write_text("[1, 2, 3]", encoding="utf-8")
     elif case == "nested deep":
         manifest.write_text(DEEP, encoding="utf-8")
+    elif case == "beyond 64 bits":  # a number the manifest's reader does not take: the whole manifest is dropped
+        manifest.write_text(f'{{"version": 1, "files": {{"en/index.html": [{2**70}, 1, "00"]}}}}', encoding="utf-8")
     else:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         data["files"] |= tampered_entries(sandbox)[case]
