@@ -9,7 +9,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.i18n.typesetting import typeset_runs, typeset_text
-from samizdat.outputs.typography import _typeset_tokenized, typeset_page
+from samizdat.outputs.typography import INLINE, LITERAL, Shape, _shape, _typeset_tokenized, typeset_page
 
 NB = "\u00a0"
 
@@ -139,6 +139,53 @@ def test_a_short_word_keeps_to_the_link_after_it() -> None:
 def test_a_deeply_nested_page_is_set_without_error() -> None:
     page = "<div>" * 5000 + "в доме" + "</div>" * 5000
     assert f"в{NB}доме" in typeset_page(page, "ru")
+
+
+def _shape_node_by_node(tree: LexborHTMLParser) -> list[Shape]:
+    """typography._shape() read the plain way: each node's children from Python, with what holds them."""
+    if tree.root is None:
+        return []
+    shape: list[Shape] = []
+    stack = [(tree.root, False, False)]
+    while stack:
+        node, literal, follows = stack.pop()
+        if node.tag == "-text":
+            shape.append(("-text", node.text_content or "", not literal, follows))
+            continue
+        shape.append((node.tag or "", "", False, False))
+        child, after = node.last_child, None
+        while child is not None:
+            stack.append((child, literal or child.tag in LITERAL, after in INLINE))
+            child, after = child.prev, child.tag
+    return shape
+
+
+_MARKUP = ["<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", "<a href=x>", "</a>", "<em>", "</em>", "<b>",
+           "</b>", "<span>", "</span>", "<div>", "</div>", "<svg>", "</svg>", "<math>", "</math>", "<text>",
+           "<script>", "</script>", "<style>", "</style>", "<textarea>", "</textarea>", "<title>", "</title>",
+           "<template>", "</template>", "<noscript>", "</noscript>", "<table>", "<td>", "</table>", "<li>",
+           "<!-- c -->", "<br>", "<img src=y>", "<![CDATA[z]]>", "<kbd>", "<var>", "<xmp>", "</xmp>",
+           "<iframe>", "</iframe>", "&amp;", "&nbsp;", "<!DOCTYPE html>", "<html>", "<head>", "<body>",
+           "<frameset>", "<select>", "<option>", "<plaintext>"]
+_WORDS = ["в доме", " ", "\n", "А. Б", "x", "1—2", ""]
+
+
+def test_a_page_reads_as_the_same_shape_as_node_by_node() -> None:
+    chooser = random.Random(5)
+    pages = ["", "x", "<div>" * 3000 + "в <code>" * 3000 + "x" + "</code></div>" * 3000]
+    for _ in range(3000):
+        pages.append("".join(chooser.choice(_MARKUP) + chooser.choice(_WORDS) for _ in range(chooser.randint(1, 40))))
+    for page in pages:
+        tree = LexborHTMLParser(page)
+        assert _shape(tree) == _shape_node_by_node(tree), page
+
+
+def test_bundled_pages_read_as_the_same_shape_as_node_by_node(bundled_build: Path) -> None:
+    pages = sorted(bundled_build.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
+        assert _shape(tree) == _shape_node_by_node(tree), path
 
 
 def _texts(out: Path, name: str) -> list[str]:
