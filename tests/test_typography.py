@@ -264,6 +264,11 @@ def test_a_rule_is_skipped_only_where_it_could_change_nothing(language: str) -> 
 _SPACE = r"[ \t\n\r\f]+"
 _TIMES = rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])"
 _YEARS = r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])"
+_SHORT_RU = r"[а-яёА-ЯЁ]{1,2}|[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|[Пп]ро|[Пп]ри|[Оо]бо|[Ии]зо|[Чч]то|[Кк]ак|[Вв]се|[Ээ]то"
+# A rule that starts from the space after the word it keeps, as it reads plainly, with its own replacement.
+_PLAIN_FROM_THE_WORD = {
+    "ru": {1: (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№\ue000\ue001])", rf"\1{NB}")},
+}
 _PLAIN = {
     "ru": {0: rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z\ue000\ue001])",
            2: rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)",
@@ -280,17 +285,20 @@ def test_a_rule_that_looks_behind_its_first_character_matches_as_its_plain_form(
     from samizdat.i18n import typesetting
 
     rules = typesetting.rules_for(language)
-    plain = {number: re.compile(pattern) for number, pattern in _PLAIN[language].items()}
+    plain = {number: (re.compile(pattern), rules[number][1]) for number, pattern in _PLAIN[language].items()}
+    plain.update({number: (re.compile(pattern), replacement)
+                  for number, (pattern, replacement) in _PLAIN_FROM_THE_WORD.get(language, {}).items()})
     chooser = random.Random(7)
-    pieces = [*_PIECES, "ль", "ж", "A.", "B.", "1.", "5,5", "x-", "\ue000", "\ue001"]
+    pieces = [*_PIECES, "ль", "ж", "A.", "B.", "1.", "5,5", "x-", "\ue000", "\ue001", "для", "Без", "обо",
+              "дляя", "же", "ль", "жеж", "ё", "\x00", "«"]
     gaps = [*_GAPS, "\r\n", "\f", "-"]
     fired = dict.fromkeys(plain, 0)
     for _ in range(20000):
         text = "".join(chooser.choice(pieces) + chooser.choice(gaps) for _ in range(chooser.randint(1, 14)))
-        for number, pattern in plain.items():
+        for number, (pattern, plain_replacement) in plain.items():
             own, replacement, _ = rules[number]
             assert own.pattern != pattern.pattern
-            expected = pattern.sub(replacement, text)
+            expected = pattern.sub(plain_replacement, text)
             assert own.sub(replacement, text) == expected, (number, text)
             fired[number] += expected != text
     assert min(fired.values()) >= 20, fired  # every rule changed some of the texts
