@@ -265,15 +265,17 @@ _SPACE = r"[ \t\n\r\f]+"
 _TIMES = rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])"
 _YEARS = r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])"
 _SHORT_RU = r"[а-яёА-ЯЁ]{1,2}|[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|[Пп]ро|[Пп]ри|[Оо]бо|[Ии]зо|[Чч]то|[Кк]ак|[Вв]се|[Ээ]то"
-# A rule that starts from the space after the word it keeps, as it reads plainly, with its own replacement.
+# The rules that start after the word they keep (from its dot or the space after it), as they read plainly,
+# each with its own replacement.
 _PLAIN_FROM_THE_WORD = {
-    "ru": {1: (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№\ue000\ue001])", rf"\1{NB}")},
+    "ru": {0: (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z\ue000\ue001])", rf"\1{NB}"),
+           1: (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№\ue000\ue001])", rf"\1{NB}")},
+    "en": {1: (rf"(?<![\w.])([A-Z]\.){_SPACE}(?=[A-Z])", rf"\1{NB}")},
 }
 _PLAIN = {
-    "ru": {0: rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z\ue000\ue001])",
-           2: rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)",
+    "ru": {2: rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)",
            5: rf"(?<=\w){_SPACE}(?=(?:же|ли|ль|бы|б|ж)(?!\w))", 6: _TIMES, 7: _YEARS},
-    "en": {1: rf"(?<![\w.])([A-Z]\.){_SPACE}(?=[A-Z])", 2: _TIMES, 3: _YEARS},
+    "en": {2: _TIMES, 3: _YEARS},
     "ko": {0: _TIMES, 1: _YEARS},
 }
 

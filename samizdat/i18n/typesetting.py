@@ -58,7 +58,8 @@ COMMON = _rules(
 )
 # Russian: an initial stays with the next initial or the surname (А. Политковская); short words and
 # prepositions stay with the word after them; a number with its unit or month; a dash with the word
-# before it; particles (же, ли, бы) with the word before them.
+# before it; particles (же, ли, бы) with the word before them. The rule for initials starts from the
+# initial's dot, which is rarer than a capital (3 µs a page, not 22; in English too).
 # A short word is one or two letters (but a particle, which keeps to the word before it) or a preposition
 # of three. Its rule starts from the space after it and looks behind for the word, one look for each length:
 # a space is a rarer place to try than a letter, in Russian text (56 µs a page, not 160).
@@ -66,7 +67,7 @@ _SHORT_RU = ("[а-яёА-ЯЁ]", "(?!же|ли|ль|бы)[а-яёА-ЯЁ]{2}",
              "(?:[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|[Пп]ро|[Пп]ри|[Оо]бо|[Ии]зо|[Чч]то|[Кк]ак|[Вв]се|[Ээ]то)")
 _AFTER_SHORT_RU = "|".join(rf"(?<=(?<![\w\-]){word}[ \t\n\r\f])" for word in _SHORT_RU)
 RUSSIAN = _rules(
-    (rf"([А-ЯЁA-Z](?<![\w.].)\.){_SPACE}(?=[А-ЯЁA-Z{WORD}{ADDRESS}])", rf"\1{NBSP}"),
+    (rf"\.(?<=(?<![\w.])[А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z{WORD}{ADDRESS}])", f".{NBSP}"),
     (rf"[ \t\n\r\f](?:{_AFTER_SHORT_RU})[ \t\n\r\f]*(?=[\w«„\"(№{WORD}{ADDRESS}])", NBSP),
     (rf"(\d(?<![\w\-.,].)[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)", rf"\1{NBSP}", r"\d"),
     (rf"№{_SPACE}(?=\d)", f"№{NBSP}", "№"),
@@ -75,7 +76,7 @@ RUSSIAN = _rules(
 )
 ENGLISH = _rules(
     (rf"(?<=\S){_SPACE}(?=—(?:\s|$))", NBSP, "—"),
-    (rf"([A-Z](?<![\w.].)\.){_SPACE}(?=[A-Z])", rf"\1{NBSP}"),
+    (rf"\.(?<=(?<![\w.])[A-Z]\.){_SPACE}(?=[A-Z])", f".{NBSP}"),
 )
 LANGUAGE_RULES: dict[str, tuple[Rule, ...]] = {"ru": RUSSIAN + COMMON, "uk": RUSSIAN + COMMON,
                                                "en": ENGLISH + COMMON}
