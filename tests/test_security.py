@@ -7,7 +7,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from samizdat.outputs.page_rules import scan_page
+from samizdat.outputs.page_rules import CHECKED_ATTRIBUTES, attribute_violations, scan_page
 from samizdat.outputs.security import SecurityPolicy, harden_external_links, script_hash
 from samizdat.theme import THEMES_DIR
 from tests.conftest import MINIMAL_CONFIG
@@ -110,3 +110,20 @@ def test_links_are_found_again_exactly_even_beside_look_alikes() -> None:
     # Without look-alikes the quick look is used, and it agrees with the full tokenizer.
     body = page.split("<body>")[1]
     assert harden_external_links(body, own, scan.links) == harden_external_links(body, own)
+
+
+def test_only_the_checked_attributes_and_handlers_can_break_a_rule() -> None:
+    """scan_page() asks attribute_violations() of those attributes alone: no other may ever be refused."""
+    hostile = ["javascript:alert(1)", "data:text/html,<script>", "https://elsewhere.example/", "//elsewhere.example/",
+               "steal()", "1", ""]
+    tags = ["a", "form", "button", "iframe", "img", "set", "animate", "use", "div", "meta", "link", "svg", "object"]
+    others = ["class", "id", "style", "name", "content", "rel", "type", "target", "title", "lang", "http-equiv",
+              "charset", "value", "values2", "to-do", "xlink:title", "attributename", "begin", "download", "form",
+              "referrerpolicy", "integrity", "crossorigin", "sandbox", "allow", "is", "slot", "o", "n"]
+    for tag in tags:
+        for name in others:
+            assert name not in CHECKED_ATTRIBUTES and not name.startswith("on")
+            assert all(attribute_violations(tag, name, value, "https://example.org") == [] for value in hostile)
+    for name in [*CHECKED_ATTRIBUTES, "onclick", "onload"]:
+        tag = "animate" if name in ("to", "from", "values", "by") else "form"
+        assert any(attribute_violations(tag, name, value, "https://example.org") for value in hostile), name

