@@ -16,6 +16,7 @@ from bench.engines import Engines
 from bench.measure import Sample
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+_ELSEWHERE = "the newest figures are in the sections below, each with its date and engine."
 DOC_INTRO = """\
 # Performance
 
@@ -55,12 +56,19 @@ def render_report(engines: Engines, results: list[SizeResult], reloads: list[str
         lines += [*_against_baseline(results, engines.baseline_name), ""]
     lines += ["samizdat's stages in the last cold build (`samizdat build --timings`):", ""]
     lines += [*(f"- {result.files:,} files: {result.stages}" for result in results), ""]
+    # A part this run skipped is named, not dropped: --write-doc replaces the whole block, and a reader of
+    # docs/performance.md must know to look for its last figures below the block.
     if reloads:
         lines += ["Save-to-reload in `samizdat serve` (a paragraph or heading saved → the open tab shows it,",
                   "Chromium driven by Playwright, `bench/reload.py`):", "", *reloads, ""]
+    else:
+        lines += [f"Save-to-reload in `samizdat serve` was not measured in this run (`--no-reload`): {_ELSEWHERE}", ""]
     if serve_loads:
         lines += ["`samizdat serve` with many clients at once on the bundled site (pages from memory, a connection",
                   "per request, 3,000 requests, `bench/serve_load.py`):", "", *serve_loads, ""]
+    else:
+        lines += ["`samizdat serve` with many clients at once was not measured in this run (`--no-serve-load`): "
+                  f"{_ELSEWHERE}", ""]
     lines += _method()
     return "\n".join(lines)
 

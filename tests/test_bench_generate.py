@@ -81,3 +81,22 @@ def test_hugo_builds_the_same_site(tmp_path: Path) -> None:
                    check=True)
     check_output(out, manifest, "hugo")
     assert '<html lang="ko"' in (out / "kr/news/item-00001/index.html").read_text(encoding="utf-8")
+
+
+def test_a_report_names_the_measurements_its_run_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--write-doc replaces the whole block: a skipped part must say so, not vanish from the page."""
+    from bench import report
+    from bench.measure import Sample
+    from bench.report import SizeResult, render_report
+
+    monkeypatch.setattr(report, "_machine", lambda engines, load: ["- Machine: a test"])
+    names = ("samizdat cold", "hugo cold", "samizdat no-change", "samizdat one-edit", "hugo after edit")
+    result = SizeResult(1000, 3000, {name: [Sample(1.0, 2**20, 2**20)] for name in names},
+                        {"samizdat": {"ru": 1, "en": 1, "ko": 1}}, "check 1 ms")
+    skipped = render_report(None, [result], [], "python -m bench.run --no-reload --no-serve-load", 1,  # type: ignore[arg-type]
+                            (0.0, 0.0, 0.0), [])
+    assert "Save-to-reload in `samizdat serve` was not measured in this run (`--no-reload`)" in skipped
+    assert "many clients at once was not measured in this run (`--no-serve-load`)" in skipped
+    measured = render_report(None, [result], ["- synthetic site, samizdat serve: median 57 ms"], "python -m bench.run",  # type: ignore[arg-type]
+                             1, (0.0, 0.0, 0.0), ["- 20 clients: p50 4 ms"])
+    assert "median 57 ms" in measured and "p50 4 ms" in measured and "not measured" not in measured
