@@ -95,7 +95,8 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     made_here: the output's manifest is the one the caller's last build wrote, so its files hold what it
     says (trees.LiveTree); otherwise every file is written anew."""
     timings = timings or Timings()
-    folders = check_output_paths([*pages, *copies])
+    names = {*pages, *copies}
+    folders = check_output_paths(names)
     where = Folders.of(out_dir)
     _check_holder(where)
     try:
@@ -103,8 +104,7 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     except OSError as exc:
         raise _output_error(where, exc) from exc
     live_exists = _check_output(where)
-    live = LiveTree(where.out, load_manifest(where.out, checked=pages.keys() | copies.keys()) if live_exists else {},
-                    believed=made_here)
+    live = LiveTree(where.out, load_manifest(where.out, checked=names) if live_exists else {}, believed=made_here)
     try:
         with ThreadPoolExecutor(WRITE_THREADS) as pool, timings.stage("write"):
             plan = _plan(pages, copies, pool)
