@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from samizdat.build.cache.caches import BuildCaches
 from samizdat.build.cache.pages import FinalPage, RenderCache
 from samizdat.build.cache.store import store_path
 from samizdat.build.pipeline import render_site
-from tests.staleness import site_files, write_site
+from tests.staleness import post, site_files, write_site
 
 
 def build(site: Path) -> tuple[BuildCaches, int]:
@@ -58,6 +59,49 @@ def test_the_store_is_plain_rows_queryable_page_by_page(tmp_path: Path) -> None:
     db.close()
     assert row is not None and b"About en" in row[1] and len(row[0]) == 64
     assert reads and all(text.startswith('["page",') for (text,) in reads)  # what the listings read of a post
+
+
+def test_a_page_rendered_anew_finds_the_reads_it_shares_with_kept_pages_under_their_numbers(tmp_path: Path) -> None:
+    """A one-edit build reads from the store only the reads it checks: the site-wide ones and those of pages
+    that changed (cache/reads.py). The news listing, rendered anew for an edit of its own text, reads fields
+    of posts that did not change. It must find those reads under their numbers: filed again under new ones,
+    each would take the row of the same text, which kept pages name."""
+    site = tmp_path / "site"
+    # Enough posts that the reads of pages' fields outnumber the site-wide ones, as on any real site: with
+    # fewer, the build reads the whole book at once.
+    more = {f"content/en/news/2025-02-{day:02d}-more{day}.md": post(f"More {day}", f"more{day}")
+            for day in range(1, 29)}
+    write_site(site, site_files() | more)
+    caches, _ = build(site)
+    caches.save()
+    caches.store.close()
+    first = (site / "content/en/news/2026-01-01-post1.md").as_posix()
+    query = "SELECT read, id, answer FROM reads WHERE page = ?"
+    with sqlite3.connect(store_path(site)) as db:
+        before = db.execute(query, (first,)).fetchall()
+        total = db.execute("SELECT count(*) FROM reads").fetchone()[0]
+    assert before
+
+    listing = site / "content/en/news/index.md"
+    listing.write_text(listing.read_text(encoding="utf-8").replace("News.", "News, and more."), encoding="utf-8")
+    caches, rendered = build(site)
+    assert "en/news/index.html" in caches.render.dirty and rendered < len(caches.render.entries)
+    assert 0 < len(caches.render.book.reads) < total  # the reads of unchanged pages stayed in the store
+    caches.save()
+    caches.store.close()
+    with sqlite3.connect(store_path(site)) as db:
+        assert db.execute(query, (first,)).fetchall() == before  # the same reads, numbers and answers
+        numbers = {number for (number,) in db.execute("SELECT id FROM reads")}
+        named = [set(array("q", blob)) for (blob,) in db.execute("SELECT reads FROM pages")]
+    assert named and all(reads <= numbers for reads in named)  # no page names a read the store lost
+
+    # The listing kept from now on still follows the posts it lists.
+    post_file = Path(first)
+    post_file.write_text(post_file.read_text(encoding="utf-8").replace("Post 1 en", "Post one, renamed"),
+                         encoding="utf-8")
+    caches, _ = build(site)
+    assert b"Post one, renamed" in caches.render.entries["en/news/index.html"][1].html
+    caches.store.close()
 
 
 def test_a_cache_folder_that_cannot_be_written_means_cold_builds_not_a_failure(

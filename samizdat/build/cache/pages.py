@@ -258,10 +258,11 @@ class RenderCache:
     @classmethod
     def open(cls, store: Store) -> RenderCache:
         try:
-            book = ReadBook.load(store)
-            # typeof() and length() are read from the row's header: the large values themselves are not
-            rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, content_hash, "
-                              "search_hash, typeof(search) || typeof(content) || typeof(html), rowid FROM pages")
+            with gc_paused():  # tens of thousands of rows, each a few new objects: nothing for the collector
+                book = ReadBook.load(store)
+                # typeof() and length() are read from the row's header: the large values themselves are not
+                rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, content_hash, "
+                                  "search_hash, typeof(search) || typeof(content) || typeof(html), rowid FROM pages")
             texts: dict[object, tuple[str, ...]] = {}  # most pages carry the same scripts and policy tag
             with gc_paused():
                 entries = {str(row[0]): _unpack(row, book, store, texts) for row in rows}

@@ -9,6 +9,11 @@ are); every other read is answered on the current site and compared.
 The invariant that makes this sound: after each build every read in the book holds the answer it has
 on that build's site. A read whose answer changed has every page that made it rendered again (which
 records the new answer), and reads no kept page made are dropped.
+
+Where the book lives in the store, a build reads only the reads it checks: every read's number and page
+when the store opens, then the text and answer of the reads that are not of an unchanged page (at 10,000
+pages, the few hundred site-wide reads and those of the edited page, of 20,000). A page rendered anew
+that reads a field of an unchanged page looks that read up by its text, so it keeps its number.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from samizdat.outputs.reads import UNRECORDED, Read
 from samizdat.sealed import CacheDamaged
 
 UNDECODED: Read = ("\0undecoded",)  # not decoded yet; no read has this shape
+_AT_ONCE = 500  # values named in one query: SQLite allows a few hundred parameters everywhere
+_NONE = object()
 
 
 class Answers(Protocol):
@@ -34,11 +41,18 @@ class ReadBook:
     """Reads are kept as their encoded text (encode_read) and decoded only when asked again: a one-edit
     build decodes the few reads that are not of an unchanged page."""
 
-    def __init__(self, reads: dict[int, tuple[str, str, str | None]] | None = None) -> None:
+    def __init__(self, reads: dict[int, tuple[str, str, str | None]] | None = None,
+                 pages: dict[int, object] | None = None, store: Store | None = None) -> None:
+        """reads: those in memory; pages: every read's number with its page column, where the others are
+        read from `store` when first needed (load)."""
         self.reads: dict[int, tuple[str, str, str | None]] = reads or {}  # number → (read, answer, page path)
         self.numbers = {text: number for number, (text, _, _) in self.reads.items()}
         self.broken: frozenset[int] = frozenset()  # reads whose answer changed since the book was written
-        self._next = max(self.reads, default=0) + 1
+        self._pages = pages  # number → page column, of every read in the store; None: every read is in memory
+        self._store = store
+        self._numbers: set[int] = set(self.reads) if pages is None else set(pages)  # every read's number
+        self._next = max(self._numbers, default=0) + 1
+        self._checked = False  # check() ran since the last keep(): the reads it did not read hold their answers
         self._dirty: set[int] = set()  # to be written on save
         self._refreshed: set[int] = set()  # answered anew in this build
         self._decoded: dict[str, Read | None] = {}  # text → read, for the dev server's next save
@@ -59,17 +73,62 @@ class ReadBook:
                            "OR typeof(answer) != 'text' OR typeof(page) NOT IN ('text', 'null')")
         if not wrong or wrong[0][0]:
             raise CacheDamaged("a recorded read does not have the shape samizdat writes")
-        rows = store.rows("SELECT id, read, answer, page FROM reads")
-        return cls({number: (text, answer, page) for number, text, answer, page in rows})  # type: ignore[misc]
+        return cls({}, dict(store.rows("SELECT id, page FROM reads")), store)  # type: ignore[arg-type]
 
     def knows(self, numbers: Iterable[int]) -> bool:
-        return self.reads.keys() >= set(numbers)
+        return self._numbers.issuperset(numbers)
+
+    def _load(self, unchanged: Collection[str]) -> None:
+        """The reads check() asks again: all but those of an unchanged page's field."""
+        if self._pages is None or self._store is None:
+            return
+        reads = self.reads  # in memory already: what this process answered since may be newer than the row
+        wanted: list[object] = [number for number, page in self._pages.items()
+                                if (page is None or page not in unchanged) and number not in reads]
+        everything = 2 * len(wanted) > len(self._pages)
+        rows = self._store.rows("SELECT id, read, answer, page FROM reads") if everything else self._rows("id", wanted)
+        for number, text, answer, page in rows:
+            if number not in reads:
+                self._take(number, text, answer, page)  # type: ignore[arg-type]
+        if everything:
+            self._pages = None
+
+    def _rows(self, column: str, values: list[object]) -> list[tuple[object, ...]]:
+        assert self._store is not None
+        rows: list[tuple[object, ...]] = []
+        for start in range(0, len(values), _AT_ONCE):
+            part = values[start: start + _AT_ONCE]
+            rows += self._store.rows(f"SELECT id, read, answer, page FROM reads WHERE {column} IN "
+                                     f"({', '.join('?' * len(part))})", tuple(part))
+        return rows
+
+    def _take(self, number: int, text: str, answer: str, page: str | None) -> None:
+        self.reads[number] = (text, answer, page)
+        self.numbers[text] = number
+
+    def _look_up(self, texts: dict[str, Read]) -> None:
+        """The numbers of reads the store holds but this book has not read: a page rendered anew that
+        reads an unchanged page's field makes a read that is there already, under its number (a second
+        number for the same text would take the first one's row, which other pages name). texts: each
+        read's text, with the read."""
+        if self._pages is None:
+            return
+        missing: list[object] = [text for text in texts if text not in self.numbers]
+        if not missing:
+            return
+        for number, text, answer, page in self._rows("read", missing):
+            if (not isinstance(text, str) or text not in texts or _page_of(texts[text]) != page
+                    or self._pages.get(number, _NONE) != page or not isinstance(answer, str)):
+                raise CacheDamaged("a recorded read does not have the shape samizdat writes")
+            self._take(number, text, answer, page)  # type: ignore[arg-type]
 
     def check(self, answers: Answers, unchanged: Collection[str], bodies_only: bool = False) -> None:
         """Which reads answer differently on this build's site. unchanged: source paths whose page
         is the one the book's answers were taken from. bodies_only: this build's site differs from the
         last one's in the bodies of pages alone (build/body_only.py), so reads of listings and tags answer
         as they did."""
+        self._load(unchanged)
+        self._checked = True
         broken = set()
         for number, (text, answer, page) in self.reads.items():
             if page is not None and page in unchanged:
@@ -88,15 +147,26 @@ class ReadBook:
 
     def record(self, reads: Iterable[Read], answers: Answers) -> tuple[int, ...]:
         """A freshly rendered page's reads as numbers, with the answers they gave just now."""
-        result = []
+        if self._pages is not None and not self._checked:
+            self._load(())  # a read not in memory holds its answer only once check() has read the others
+        reads = tuple(reads)
+        texts: dict[str, Read] = {}
         for read in reads:
             text = self._encoded.get(read)
             if text is None:
                 text = self._encoded[read] = encode_read(read)
+            texts[text] = read
+        self._look_up(texts)
+        result = []
+        for read in reads:
+            text = self._encoded[read]
             number = self.numbers.get(text)
             if number is None:
                 number, self._next = self._next, self._next + 1
                 self.numbers[text] = number
+                self._numbers.add(number)
+                if self._pages is not None:
+                    self._pages[number] = _page_of(read)
             if number not in self._refreshed and (number in self.broken or number not in self.reads):
                 # a new read, or one whose answer changed: the answer it gives now, for every page that makes it
                 self.reads[number] = (text, answers.hash(read), _page_of(read))
@@ -107,12 +177,16 @@ class ReadBook:
 
     def keep(self, used: Collection[int]) -> None:
         """Drop the reads no kept page made: their answers are not kept up to date."""
-        for number in self.reads.keys() - used:
-            text, _, _ = self.reads.pop(number)
-            del self.numbers[text]
-            self._decoded.pop(text, None)
+        for number in self._numbers.difference(used):
+            entry = self.reads.pop(number, None)
+            if entry is not None:
+                del self.numbers[entry[0]]
+                self._decoded.pop(entry[0], None)
+            if self._pages is not None:
+                del self._pages[number]
             self._dirty.add(number)
-        self.broken, self._refreshed, self._encoded = frozenset(), set(), {}
+        self._numbers.intersection_update(used)
+        self.broken, self._refreshed, self._encoded, self._checked = frozenset(), set(), {}, False
 
     def save(self, db: sqlite3.Connection) -> None:
         for number in sorted(self._dirty):
