@@ -29,6 +29,23 @@ See [`bench/`](../bench/) for how the site is generated and how each build is ch
 
 
 @dataclass(frozen=True)
+class Reload:
+    """Save-to-reload times of one server on one site (bench/reload.py)."""
+
+    site: str  # as the report names it
+    files: int | None  # source files of the synthetic site; None for a site of its own (the bundled one)
+    server: str  # "samizdat serve", "hugo server", or samizdat's own rebuild times ("…, its rebuild alone")
+    times: list[float]  # seconds, one per edit
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+Reloads = list[Reload] | str  # a str: why they were not measured
+
+
+@dataclass(frozen=True)
 class SizeResult:
     pages_per_language: int
     files: int
@@ -47,10 +64,12 @@ class SizeResult:
         return statistics.median(sample.peak_pss for sample in self.samples[name]) / 2**20
 
 
-def render_report(engines: Engines, results: list[SizeResult], reloads: list[str], command: str, runs: int,
+def render_report(engines: Engines, results: list[SizeResult], reloads: Reloads | None, command: str, runs: int,
                   load_at_start: tuple[float, float, float], serve_loads: list[str] | None = None) -> str:
+    """reloads: None when the run skipped them (--no-reload)."""
     lines = [f"Command: `{command}`, from the repository's folder ({runs} runs of each build; medians, with the",
              "fastest and slowest run in brackets).", "", *_machine(engines, load_at_start), ""]
+    lines += [*_targets(results, reloads), ""]
     lines += [*_table(results), "", *_counts(results), "", *_flatness(results), ""]
     if "before cold" in results[0].samples:
         lines += [*_against_baseline(results, engines.baseline_name), ""]
@@ -58,9 +77,9 @@ def render_report(engines: Engines, results: list[SizeResult], reloads: list[str
     lines += [*(f"- {result.files:,} files: {result.stages}" for result in results), ""]
     # A part this run skipped is named, not dropped: --write-doc replaces the whole block, and a reader of
     # docs/performance.md must know to look for its last figures below the block.
-    if reloads:
+    if reloads is not None:
         lines += ["Save-to-reload in `samizdat serve` (a paragraph or heading saved → the open tab shows it,",
-                  "Chromium driven by Playwright, `bench/reload.py`):", "", *reloads, ""]
+                  "Chromium driven by Playwright, `bench/reload.py`):", "", *reload_rows(reloads), ""]
     else:
         lines += [f"Save-to-reload in `samizdat serve` was not measured in this run (`--no-reload`): {_ELSEWHERE}", ""]
     if serve_loads:
@@ -176,11 +195,68 @@ def _flatness(results: list[SizeResult]) -> list[str]:
     return [f"Time per source file from {small.files:,} to {large.files:,} files: " + "; ".join(parts) + "."]
 
 
-def reload_rows(reloads: dict[str, list[float]] | str) -> list[str]:
+def reload_rows(reloads: Reloads) -> list[str]:
     if isinstance(reloads, str):
         return [f"- {reloads}"]
-    return [f"- {site}: median {1000 * statistics.median(times):.0f} ms "
-            f"(runs: {', '.join(f'{1000 * t:.0f}' for t in times)} ms)" for site, times in reloads.items()]
+    return [f"- {reload.site}, {reload.server}: median {1000 * reload.median:.0f} ms "
+            f"(runs: {', '.join(f'{1000 * t:.0f}' for t in reload.times)} ms)" for reload in reloads]
+
+
+# The incremental engine's targets (issue 12, docs/performance.md): what each run is held to, size by size.
+COLD_AT_MOST = 0.5  # × Hugo's cold build
+PSS_AT_MOST = 0.25  # × Hugo's peak PSS
+ONE_EDIT_AT_MOST = 5.0  # % of Hugo's rebuild after the same edit
+NO_CHANGE_AT_MOST = 3.0  # % of Hugo's rebuild after the edit
+RELOAD_AT_MOST = 0.150  # seconds from a save to the open tab showing it
+FLAT_WITHIN = 20.0  # % change of the time per source file from the smallest size to the largest
+
+
+def _verdict(met: bool) -> str:
+    return "**met**" if met else "missed"
+
+
+def _targets(results: list[SizeResult], reloads: Reloads | None) -> list[str]:
+    """Each target with this run's figure and whether it is met, at every size."""
+    head = "| Target | " + " | ".join(f"{r.files:,} files" for r in results) + " |"
+    rows = ["Where the targets stand in this run:", "", head, "|---|" + "---|" * len(results)]
+
+    def row(label: str, cell: Callable[[SizeResult], str]) -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
+
+    def ratio(r: SizeResult, name: str, hugo: str, limit: float, percent: bool = False) -> str:
+        value = r.wall(name) / r.wall(hugo) * (100 if percent else 1)
+        return f"{value:.1f} %: {_verdict(value <= limit)}" if percent else f"{value:.2f}: {_verdict(value <= limit)}"
+
+    row(f"cold build ≤ {COLD_AT_MOST} × Hugo's", lambda r: ratio(r, "samizdat cold", "hugo cold", COLD_AT_MOST))
+    row("peak memory (PSS) ≤ ¼ of Hugo's", lambda r: (
+        f"{r.peak_pss('samizdat cold') / r.peak_pss('hugo cold'):.2f}: "
+        f"{_verdict(r.peak_pss('samizdat cold') <= PSS_AT_MOST * r.peak_pss('hugo cold'))}"
+        if r.peak_pss("hugo cold") else "not measured"))
+    row(f"one-edit rebuild ≤ {ONE_EDIT_AT_MOST:.0f} % of Hugo's rebuild",
+        lambda r: ratio(r, "samizdat one-edit", "hugo after edit", ONE_EDIT_AT_MOST, percent=True))
+    row(f"no-change rebuild ≤ {NO_CHANGE_AT_MOST:.0f} % of Hugo's rebuild",
+        lambda r: ratio(r, "samizdat no-change", "hugo after edit", NO_CHANGE_AT_MOST, percent=True))
+    row(f"save-to-reload ≤ {1000 * RELOAD_AT_MOST:.0f} ms (`hugo server` beside it)",
+        lambda r: _reload_cell(r.files, reloads))
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        change = 100 * ((large.wall("samizdat cold") / large.files) / (small.wall("samizdat cold") / small.files) - 1)
+        rows += ["", f"Time per source file flat (± {FLAT_WITHIN:.0f} %) from {small.files:,} to {large.files:,} "
+                 f"files: {change:+.0f} %, {_verdict(abs(change) <= FLAT_WITHIN)}."]
+    return rows
+
+
+def _reload_cell(files: int, reloads: Reloads | None) -> str:
+    if reloads is None:
+        return "not measured (`--no-reload`)"
+    if isinstance(reloads, str):
+        return "not measured (see below)"
+    found = {reload.server: reload for reload in reloads if reload.files == files}
+    samizdat, hugo = found.get("samizdat serve"), found.get("hugo server")
+    if samizdat is None:
+        return "not measured at this size"
+    beside = f" (hugo server {1000 * hugo.median:.0f} ms)" if hugo is not None else ""
+    return f"{1000 * samizdat.median:.0f} ms{beside}: {_verdict(samizdat.median <= RELOAD_AT_MOST)}"
 
 
 def _method() -> list[str]:

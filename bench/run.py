@@ -7,8 +7,9 @@ For each size (pages per language; ×3 languages gives the number of source file
 in both formats, then per run: a cold samizdat build (cache and output deleted), a cold Hugo build, a
 samizdat rebuild with nothing changed, one paragraph edited in one page, a samizdat rebuild and a Hugo
 rebuild. Each build is a fresh process; its output is checked page by page before its time counts.
-Then save-to-reload of `samizdat serve` on the bundled site and on the size nearest 3,000 files, and the
-dev server's latency with 20 and 50 clients at once on the bundled site (`bench/serve_load.py`).
+Then save-to-reload of `samizdat serve` on the bundled site and on the synthetic site of each size, beside
+`hugo server`, and the dev server's latency with 20 and 50 clients at once on the bundled site
+(`bench/serve_load.py`). The report opens with where each target stands (bench/report.py).
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ from bench.check import check_output
 from bench.engines import Engines, baseline_engine, find_engines
 from bench.generate import PROFILES, Manifest, PageVersion, apply_edit, generate
 from bench.measure import Sample, run_measured
-from bench.report import SizeResult, reload_rows, render_report, write_doc
+from bench.report import Reload, Reloads, SizeResult, render_report, write_doc
 
 REPO = Path(__file__).resolve().parent.parent
-RELOAD_SIZE = 1000  # pages per language: the ~3,000-file site
 SAMIZDAT_SOURCES = {"samizdat.toml", "content"}
 HUGO_SOURCES = {"hugo.toml", "content", "layouts"}
 
@@ -147,22 +147,25 @@ def _remove(*paths: Path) -> None:
     os.sync()
 
 
-def bench_reload(work: Path, runs: int) -> dict[str, list[float]]:
-    """Save-to-reload on the bundled site, and on the ~3,000-file synthetic site beside `hugo server`."""
+def bench_reload(work: Path, runs: int, sizes: list[int], profile: str) -> list[Reload]:
+    """Save-to-reload on the bundled site, and on the synthetic site of each size beside `hugo server`."""
     from bench import reload  # Playwright is only needed here
 
-    results = {"bundled site (`site/`), samizdat serve": reload.measure(REPO / "site", "/en/", "content/en/index.md",
-                                                                          runs)}
-    files = f"{RELOAD_SIZE * 3:,}"
-    for name, times in reload.measure_synthetic(work / "reload", RELOAD_SIZE, runs).items():
-        results[f"synthetic site, {files} files, {name}"] = times
+    results = [Reload("bundled site (`site/`)", None, "samizdat serve",
+                      reload.measure(REPO / "site", "/en/", "content/en/index.md", runs))]
+    for pages in sizes:
+        measured = reload.measure_synthetic(work / f"reload-{pages}", pages, runs, profile=profile)
+        files = pages * 3
+        results += [Reload(f"synthetic site, {files:,} files", files, server, times)
+                    for server, times in measured.items()]
+        shutil.rmtree(work / f"reload-{pages}", ignore_errors=True)
     return results
 
 
-def _reload_or_reason(work: Path, runs: int) -> dict[str, list[float]] | str:
+def _reload_or_reason(work: Path, runs: int, sizes: list[int], profile: str) -> Reloads:
     """The build figures are kept when the browser part fails (no Chromium, a changed server API)."""
     try:
-        return bench_reload(work, runs)
+        return bench_reload(work, runs, sizes, profile)
     except Exception as exc:  # reported in the table instead of losing the whole run
         return f"not measured: {type(exc).__name__}: {exc}".splitlines()[0]
 
@@ -204,13 +207,13 @@ def main() -> None:
         for pages in sizes:
             print(f"{pages} pages per language ({pages * 3:,} files)", flush=True)
             results.append(bench_size(engines, work / f"p{pages}", pages, args.runs, args.profile))
-        reloads = {} if args.no_reload else _reload_or_reason(work, args.reload_runs)
+        reloads = None if args.no_reload else _reload_or_reason(work, args.reload_runs, sizes, args.profile)
         loads = [] if args.no_serve_load else serve_load_rows()
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     command = "python -m bench.run " + " ".join(sys.argv[1:])
-    report = render_report(engines, results, reload_rows(reloads), command.strip(), args.runs, load_at_start,
+    report = render_report(engines, results, reloads, command.strip(), args.runs, load_at_start,
                            loads)
     print("\n" + report)
     if args.write_doc:

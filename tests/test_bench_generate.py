@@ -87,16 +87,57 @@ def test_a_report_names_the_measurements_its_run_skipped(monkeypatch: pytest.Mon
     """--write-doc replaces the whole block: a skipped part must say so, not vanish from the page."""
     from bench import report
     from bench.measure import Sample
-    from bench.report import SizeResult, render_report
+    from bench.report import Reload, SizeResult, render_report
 
     monkeypatch.setattr(report, "_machine", lambda engines, load: ["- Machine: a test"])
     names = ("samizdat cold", "hugo cold", "samizdat no-change", "samizdat one-edit", "hugo after edit")
     result = SizeResult(1000, 3000, {name: [Sample(1.0, 2**20, 2**20)] for name in names},
                         {"samizdat": {"ru": 1, "en": 1, "ko": 1}}, "check 1 ms")
-    skipped = render_report(None, [result], [], "python -m bench.run --no-reload --no-serve-load", 1,  # type: ignore[arg-type]
+    skipped = render_report(None, [result], None, "python -m bench.run --no-reload --no-serve-load", 1,  # type: ignore[arg-type]
                             (0.0, 0.0, 0.0), [])
     assert "Save-to-reload in `samizdat serve` was not measured in this run (`--no-reload`)" in skipped
     assert "many clients at once was not measured in this run (`--no-serve-load`)" in skipped
-    measured = render_report(None, [result], ["- synthetic site, samizdat serve: median 57 ms"], "python -m bench.run",  # type: ignore[arg-type]
+    assert "| save-to-reload ≤ 150 ms (`hugo server` beside it) | not measured (`--no-reload`) |" in skipped
+    reloads = [Reload("synthetic site, 3,000 files", 3000, "samizdat serve", [0.057])]
+    measured = render_report(None, [result], reloads, "python -m bench.run",  # type: ignore[arg-type]
                              1, (0.0, 0.0, 0.0), ["- 20 clients: p50 4 ms"])
     assert "median 57 ms" in measured and "p50 4 ms" in measured and "not measured" not in measured
+
+
+def _sample(seconds: float, pss_mib: float = 100) -> list[object]:
+    """One run's sample: its wall time, and its peak memory as RSS and as PSS."""
+    from bench.measure import Sample
+
+    return [Sample(seconds, int(pss_mib * 2**20), int(pss_mib * 2**20))]
+
+
+def test_the_report_opens_with_each_target_met_or_missed_at_each_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures of two sizes against the targets: each row says the value and its verdict, size by size,
+    and save-to-reload is looked up by the size of the site it was measured on."""
+    from bench import report
+    from bench.report import Reload, SizeResult, render_report
+
+    monkeypatch.setattr(report, "_machine", lambda engines, load: ["- Machine: a test"])
+    counts = {"samizdat": {"ru": 1, "en": 1, "ko": 1}}
+    small = SizeResult(1000, 3000, {"samizdat cold": _sample(4.0, 30), "hugo cold": _sample(2.0, 120),
+                                    "samizdat no-change": _sample(0.05), "samizdat one-edit": _sample(0.4),
+                                    "hugo after edit": _sample(2.0)}, counts, "")
+    large = SizeResult(3334, 10002, {"samizdat cold": _sample(4.0, 60), "hugo cold": _sample(10.0, 200),
+                                     "samizdat no-change": _sample(0.1), "samizdat one-edit": _sample(0.3),
+                                     "hugo after edit": _sample(10.0)}, counts, "")
+    reloads = [Reload("synthetic site, 3,000 files", 3000, "samizdat serve", [0.05, 0.06, 0.07]),
+               Reload("synthetic site, 3,000 files", 3000, "hugo server", [0.4]),
+               Reload("synthetic site, 10,002 files", 10002, "samizdat serve", [0.2, 0.16, 0.3])]
+    text = render_report(None, [small, large], reloads, "python -m bench.run", 1,  # type: ignore[arg-type]
+                         (0.0, 0.0, 0.0), [])
+    rows = {line.split(" | ")[0].strip("| "): line.split(" | ")[1:] for line in text.splitlines()
+            if line.startswith("| ") and " | " in line}
+    assert rows["cold build ≤ 0.5 × Hugo's"] == ["2.00: missed", "0.40: **met** |"]
+    assert rows["peak memory (PSS) ≤ ¼ of Hugo's"] == ["0.25: **met**", "0.30: missed |"]
+    assert rows["one-edit rebuild ≤ 5 % of Hugo's rebuild"] == ["20.0 %: missed", "3.0 %: **met** |"]
+    assert rows["no-change rebuild ≤ 3 % of Hugo's rebuild"] == ["2.5 %: **met**", "1.0 %: **met** |"]
+    assert rows["save-to-reload ≤ 150 ms (`hugo server` beside it)"] == [
+        "60 ms (hugo server 400 ms): **met**", "200 ms: missed |"]
+    # 4.0 s for 3,000 files, then 4.0 s for 10,002: the time per file fell by 70 %, which is not flat either
+    assert "from 3,000 to 10,002 files: -70 %, missed." in text
+    assert text.index("Where the targets stand") < text.index("| samizdat cold build |")
