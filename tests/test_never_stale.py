@@ -214,3 +214,24 @@ def test_reads_round_trip_and_only_changed_reads_break(tmp_path: Path) -> None:
     assert book.reads[5][1] == answers.hash(("page", "content/gone.md", "title"))  # the answer it gives now
     book.keep(set(numbers))
     assert set(book.reads) == set(numbers)
+
+
+def test_a_build_that_renders_few_pages_drops_the_reads_that_broke_and_no_page_made_again(tmp_path: Path) -> None:
+    """`samizdat build` of one edit does not count every page's reads: it drops the reads whose answers
+    changed that no page rendered anew made again. A read no page makes any more stays only while its answer
+    holds, so a page that makes it later finds it true."""
+    write_site(tmp_path, site_files())
+    config = load_config(tmp_path)
+    listings = Collections(config, TranslationIndex({}, config.languages), {}, dt.datetime.now(dt.UTC))
+    answers = ReadAnswers(config, [], listings, SiteSources({}, load_catalogs([], config.languages, "ru"), ()))
+    book = ReadBook.of({2: (("data", "nothing"), answers.hash(("data", "nothing"))),
+                        5: (("page", "content/gone.md", "title"), "old answer"),
+                        6: (("data", "other"), "old answer")})
+    book.check(answers, unchanged=set())
+    assert book.broken == {5, 6}
+    assert book.record([("data", "other")], answers) == (6,)  # a page rendered anew makes 6 again
+    book.drop_broken()
+    assert set(book.reads) == {2, 6}  # 5 broke and no page made it again; 2 holds, though no page made it
+    assert book.reads[6][1] == answers.hash(("data", "other"))
+    book.check(answers, unchanged=set())
+    assert not book.broken  # what stayed answers as it does on this site

@@ -285,13 +285,20 @@ class RenderCache:
         gone = old.keys() - entries.keys()
         self.dirty.update(changed, gone)
         self.replaced = {key: old[key][1] for key in changed if key in old}
+        self.entries = entries
         uses = self._uses
-        if uses is None:  # every kept page's reads, counted in C: a one-edit build of 10,000 pages does this
+        if uses is None and self.store.db is not None and _FEW * len(changed) < len(entries):
+            # `samizdat build`, a few pages rendered anew: the reads to drop are those whose answer changed,
+            # which no page made again (ReadBook.drop_broken); counting every page's reads (200,000 at 10,000
+            # pages) would find, besides them, the reads no page makes any more whose answers still hold.
+            # Those may stay until a build that renders many pages counts them (below).
+            self.book.drop_broken()
+            return
+        if uses is None:  # every kept page's reads, counted in C
             uses = self._uses = Counter(chain.from_iterable(page.reads for _, page in entries.values()))
         else:  # the dev server's next save: only the pages that are not the same objects change the counts
             _count(uses, (old[key][1] for key in (*changed, *gone) if key in old), -1)
             _count(uses, (entries[key][1] for key in changed), 1)
-        self.entries = entries
         self.book.keep(uses.keys())
 
     def search_entries(self, pages: Iterable[FinalPage]) -> None:
@@ -327,6 +334,7 @@ class RenderCache:
         self.dirty, self._filed, self._aside = set(), {}, []
 
 
+_FEW = 4  # a build that renders fewer than a page in this many drops only the reads that broke (replace_all)
 _ASIDE = "\0"  # + output path: an old row moved aside (no output path holds a NUL)
 _INSERT = "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 

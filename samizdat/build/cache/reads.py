@@ -8,7 +8,9 @@ are); every other read is answered on the current site and compared.
 
 The invariant that makes this sound: after each build every read in the book holds the answer it has
 on that build's site. A read whose answer changed has every page that made it rendered again (which
-records the new answer), and reads no kept page made are dropped.
+records the new answer), or, where no page made it again, is dropped. A read no page makes any more
+may stay while its answer holds (a build that renders a few pages does not count every page's reads to
+find it); a build that renders many drops it (RenderCache.replace_all).
 
 Where the book lives in the store, a build reads only the reads it checks: every read's number and page
 when the store opens, then the text and answer of the reads that are not of an unchanged page (at 10,000
@@ -175,17 +177,27 @@ class ReadBook:
             result.append(number)
         return tuple(result)
 
+    def drop_broken(self) -> None:
+        """Drop the reads whose answer changed that no page made again in this build: no page the build keeps
+        makes one (it would have been rendered anew, and recorded the new answer). Every read that stays
+        holds its answer on this build's site, which is all the book promises: a read no page makes any
+        more is harmless until a page makes it again, and then it answers as it should."""
+        self._drop(self.broken - self._refreshed)
+
     def keep(self, used: Collection[int]) -> None:
         """Drop the reads no kept page made: their answers are not kept up to date."""
-        for number in self._numbers.difference(used):
+        self._drop(self._numbers.difference(used))
+
+    def _drop(self, numbers: Iterable[int]) -> None:
+        for number in numbers:
             entry = self.reads.pop(number, None)
             if entry is not None:
                 del self.numbers[entry[0]]
                 self._decoded.pop(entry[0], None)
             if self._pages is not None:
                 del self._pages[number]
+            self._numbers.discard(number)
             self._dirty.add(number)
-        self._numbers.intersection_update(used)
         self.broken, self._refreshed, self._encoded, self._checked = frozenset(), set(), {}, False
 
     def save(self, db: sqlite3.Connection) -> None:
