@@ -1,4 +1,4 @@
-"""What each page's output depends on, as content hashes: equal signature, equal bytes.
+"""What each page's output depends on, named by content hashes: equal signature, equal bytes.
 
 A page depends on the site-wide inputs every page reads (engine, config, theme files, meeting facts,
 which template files exist, and the table of every page's URL and menu entry, which the switcher and
@@ -103,5 +103,11 @@ def page_signature(page: Page, site: str, notice: str, source_digest: str = "") 
     apart (dependencies.py). notice: notice_of() the page this translation follows, when that changed since.
     source_digest: the sha256 of the source file's bytes (sources.py: Parsed.digest), which with the config
     (in `site`) decide the page: its text is then not hashed again. Empty for pages the build makes."""
-    own = [source_digest] if source_digest else ["\n".join(page.front_matter.lines), page.body]
-    return _digest([site, page.path_text, *own, notice, "scheduled" if page.scheduled else ""])
+    scheduled = "scheduled" if page.scheduled else ""
+    if source_digest:
+        # Named, not hashed: every build compares the signature of each of thousands of kept pages, and
+        # hashing them was most of that. `site` and the digest are 64 hex digits, the lengths set the path
+        # and the notice apart, so two different sets of inputs never write the same text.
+        path = page.path_text
+        return f"{site}{source_digest}{len(path)}:{path}{len(notice)}:{notice}{scheduled}"
+    return _digest([site, page.path_text, "\n".join(page.front_matter.lines), page.body, notice, scheduled])
