@@ -93,6 +93,26 @@ def test_chunk_json_is_byte_for_byte_the_standard_librarys() -> None:
     assert chunks.decode(chunks.encode("en-d0", odd)) == odd
 
 
+def test_a_chunk_reads_back_as_the_standard_library_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """chunks.decode reads with orjson what writes back to the same bytes, and leaves the rest to the standard
+    library: an integer beyond 64 bits (a float to orjson), a lone surrogate, CSS escapes JSON has no word
+    for or reads otherwise."""
+    import json
+
+    odd = [{"a": [2**70, 1], "b": [2**64, -(2**63) - 1, 10**30]}, ["lone \ud800"], None, [1.5, "(@<\\\"\n"]]
+    for payload in odd:
+        assert chunks.decode(chunks.encode("en-x0", payload)) == payload
+    assert chunks.decode(chunks.encode("en-x0", {"a": [2**70]}))["a"][0] == 2**70  # not 1.1805916207174113e21
+    # A CSS string's \u0041 is "u0041", its \n is "n": a JSON string's would be "A" and a line break.
+    assert chunks.decode(b':root{--sz-en-d0:"[\\"\\u0041\\n\\"]"}\n') == ["u0041n"]
+    # What orjson wrote, orjson reads: the standard library is not asked.
+    ordinary = {"a": [["", "s"], [0, 1, 2**63 - 1]], "\u0416(": [[], [-3]]}
+    monkeypatch.setattr(chunks.json, "loads", None)
+    assert chunks.decode(chunks.encode("en-x0", ordinary)) == ordinary
+    monkeypatch.undo()
+    assert chunks.decode(chunks.encode("en-x0", ordinary)) == json.loads(chunks.to_json(ordinary))
+
+
 def test_postings_as_arrays_are_written_as_their_lists() -> None:
     """A term bucket holds views into the postings' one array (postings.TermArrays): both writers, orjson
     and the standard library it falls back to (for a lone surrogate in a term), write each as its list."""
