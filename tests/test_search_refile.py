@@ -115,4 +115,9 @@ def test_a_kept_filing_that_does_not_agree_with_the_change_is_refused() -> None:
     damaged = {path: (b"not a chunk" if "/x" in path else data) for path, data in files.items()}
     assert refile("en", damaged, stems, [Change(number, old, _edited(rng, vocabulary, old))]) is None
     assert unpack_stems(b"[1, 2]") is None and unpack_stems(b'{"a": {"": 0}}') is None
+    for odd in (b'{"a": {}}', b'{"a": []}', b'{"a": null}', b'{"a": 1}', b'{"a": {"": true}}', b'{"a": {"": 1.0}}',
+                b'{"a": {"": "1"}}', b'{"a": {"": 2}, "b": {"s": -1}}', b'{"a": {"": 2}, "b": {"": 1, "s": []}}',
+                b'{"a": {"": 2}', b"not json"):
+        assert unpack_stems(odd) is None, odd
+    assert unpack_stems(b"{}") == {} and unpack_stems(b'{"a": {"": 2, "s": 1}}') == {"a": {"": 2, "s": 1}}
     assert chunks.decode(files["_search/en/m.css"])["docs"] == len(numbered)
