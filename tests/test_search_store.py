@@ -16,7 +16,7 @@ import samizdat.search.stage
 from samizdat.build.cache.store import store_path
 from samizdat.search.index import index_path
 from samizdat.search.refile import pack_stems
-from samizdat.search.stage import _HASHES, _PATHS, STORED, _Filing, _packed, _unpacked
+from samizdat.search.stage import _HASHES, _PATHS, STORED, _Filing, _inputs_hash, _packed, _unpacked
 from samizdat.stored_files import StoredFiles
 from tests.conftest import cold_user_cache, tree_digest
 from tests.staleness import site_files, write_site
@@ -92,6 +92,18 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
         assert all(b"alert(1)" not in (out / rel).read_bytes() for rel in now), planted
         assert not (out / "_search/en/m.css.html").exists()
     db.close()
+
+
+def test_a_language_is_kept_under_its_addresses_and_entries() -> None:
+    """The hash a language's files are kept under tells apart any two tables of addresses and entry hashes,
+    an address that only the standard library writes (a lone surrogate) included."""
+    one, two = hashlib.sha256(b"1").digest(), hashlib.sha256(b"2").digest()
+    tables = [{}, {"a/": one}, {"a/": two}, {"b/": one}, {"a/": one, "b/": two}, {"a/": two, "b/": one},
+              {"a/\", b/": one}, {"lone\ud800/": one}, {"lone\\ud800/": one}, {'"': one}]
+    hashes = [_inputs_hash("en", table) for table in tables]
+    assert len(set(hashes)) == len(tables)
+    assert _inputs_hash("ko", tables[1]) != hashes[1]
+    assert _inputs_hash("en", {"b/": two, "a/": one}) == hashes[4]  # the order the pages come in is not asked
 
 
 def _frame(field: str, data: bytes) -> bytes:

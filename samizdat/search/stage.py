@@ -12,10 +12,13 @@ the entries of every page are read (`prefetch`) only for a language filed afresh
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Protocol
+
+import orjson
 
 from samizdat.collector import gc_paused
 from samizdat.config import Language, SiteConfig
@@ -260,10 +263,12 @@ def _inputs_hash(code: str, digests: Mapping[str, bytes]) -> str:
     """Everything a language's files are made from: its code, and each page's address with its entry hash
     (the pages' numbers are the addresses' to give: slots.py), in the order of the addresses."""
     paths = sorted(digests)
-    fields = [path.encode() for path in paths] + [bytes(digests[path]) for path in paths]
-    # The addresses, then the entry hashes, each after its length: no two tables of pages give the same bytes
-    sizes = [len(field).to_bytes(8, "little") for field in fields]
-    return hashlib.sha256(b"".join([code.encode(), b"\0", *sizes, *fields])).hexdigest()
+    table = [code, paths, [bytes(digests[path]).hex() for path in paths]]
+    try:
+        text = orjson.dumps(table)
+    except orjson.JSONEncodeError:  # a lone surrogate, which the standard library writes as an escape
+        text = json.dumps(table).encode()
+    return hashlib.sha256(text).hexdigest()  # JSON reads back one way only: no two tables give the same text
 
 
 # The fields of a packed filing: its files' paths (one a line: no index file's name holds a line break) and
