@@ -382,6 +382,29 @@ def test_minimal_site_has_search_pages_in_every_language(make_site, run_cli) -> 
     assert (site / "_site/en/search/index.html").is_file()
 
 
+def test_pages_of_one_home_number_take_their_numbers_in_the_order_of_their_addresses() -> None:
+    """The numbering every build of every version gives (chunks name numbers): pages placed in the order of
+    their own numbers, those of one number in the order of their addresses, each at the next free number."""
+    from samizdat.search.slots import home
+
+    def by_definition(paths: list[str]) -> list[str | None]:
+        addresses = sorted(set(paths))
+        capacity = 4
+        while capacity < 2 * len(addresses):
+            capacity *= 2
+        slots: list[str | None] = [None] * capacity
+        for own, path in sorted((home(path, capacity), path) for path in addresses):
+            while slots[own] is not None:
+                own = (own + 1) % capacity
+            slots[own] = path
+        return slots
+
+    for count in (0, 1, 2, 3, 5, 9, 40, 300):  # small tables: many pages share a home number
+        paths = [f"p{n * 7919 % 1000}/" for n in range(count)]
+        assert assign(paths) == by_definition(paths)
+    assert assign(["c/", "b/"]) == [None, "b/", "c/", None]  # both at home 1: the first address takes it
+
+
 def test_document_numbers_depend_on_the_set_of_pages_only_and_a_new_page_moves_few() -> None:
     paths = [f"en/news/p{n:03d}/" for n in range(300)]
     slots = assign(paths)

@@ -115,8 +115,7 @@ def search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str,
 def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
                     kept: Kept | None, prefetch: Callable[[list[SearchPage]], None] | None,
                     replaced: Mapping[str, SearchPage], filings: Filings) -> StoredFiles:
-    searched = [page for page in pages if searchable(page) and page.output_path in rendered]
-    by_language = _by_language(config, searched)
+    by_language = _by_language(config, pages, rendered)
     languages: list[StoredFiles] = []
     for language in config.languages:
         own = by_language[language.code]
@@ -171,12 +170,15 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
     return StoredFiles.joined(languages)
 
 
-def _by_language(config: SiteConfig, searched: list[Page]) -> dict[str, dict[str, Page]]:
-    """Language code → the URL path (without its leading slash) of each of its pages → the page, in one pass
-    over the site (a language's code is its name in samizdat.toml: no two share one)."""
+def _by_language(config: SiteConfig, pages: list[Page], rendered: Mapping[str, SearchPage],
+                 ) -> dict[str, dict[str, Page]]:
+    """Language code → the URL path (without its leading slash) of each of its searchable pages → the page, in
+    one pass over the site (a language's code is its name in samizdat.toml: no two share one)."""
     grouped: dict[str, tuple[Language, dict[str, Page]]] = {language.code: (language, {})
                                                             for language in config.languages}
-    for page in searched:
+    for page in pages:
+        if not searchable(page) or page.output_path not in rendered:
+            continue
         group = grouped.get(page.language.code)
         # `is` first: a page's language is the config's own object, and comparing fields costs ten times more
         if group is not None and (page.language is group[0] or page.language == group[0]):
@@ -286,10 +288,10 @@ def _packed(filing: _Filing) -> bytes:
     paths = list(filing.files)
     fields = {_PATHS: "\n".join(paths).encode("utf-8"),
               _DIGESTS: bytes.fromhex("".join([filing.files.digest(path) for path in paths]))}
-    if filing.kept_stems is not None and all(
-            digest is None or (isinstance(digest, bytes) and len(digest) == 32) for digest in filing.made_from):
-        fields[_HASHES] = b"".join(_HOLE if digest is None else bytes(digest)  # type: ignore[arg-type]
-                                   for digest in filing.made_from)
+    hashes = [_HOLE if digest is None else digest for digest in filing.made_from]
+    # Kept to refile from where each number's is an entry hash (a page's HTML stands for a page without one)
+    if filing.kept_stems is not None and set(map(type, hashes)) <= {bytes} and set(map(len, hashes)) <= {32}:
+        fields[_HASHES] = b"".join(hashes)  # type: ignore[arg-type]
         fields[_STEMS] = filing.kept_stems if isinstance(filing.kept_stems, bytes) else pack_stems(filing.kept_stems)
     parts = []
     for field, data in fields.items():
