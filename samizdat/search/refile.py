@@ -127,8 +127,13 @@ class _Refiling:
         made = {index_path(self.code, name): encode_file(self.code, name, table) for name, table in self.tables.items()}
         files = with_manifest(self.code, self.files.changed(made), int(self.manifest["docs"]), self.buckets,
                               "".join(kinds))
-        stems = self.old_stems | self.stems
-        return files, {root: ends for root, ends in stems.items() if ends}
+        stems = dict(self.old_stems)
+        for root, ends in self.stems.items():  # only a stem whose pages changed may have lost its last ending
+            if ends:
+                stems[root] = ends
+            else:
+                stems.pop(root, None)
+        return files, stems
 
     def _count_words(self, words: set[str], step: int) -> None:
         """Adds `step` pages to the count of each of these words' endings."""
