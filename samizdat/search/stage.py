@@ -270,7 +270,10 @@ def _inputs_hash(code: str, digests: Mapping[str, bytes]) -> str:
     """Everything a language's files are made from: its code, and each page's address with its entry hash
     (the pages' numbers are the addresses' to give: slots.py), in the order of the addresses."""
     paths = sorted(digests)
-    table = [code, paths, [bytes(digests[path]).hex() for path in paths]]
+    hashes = [digests[path] for path in paths]
+    # The hashes as one text where each is a sha256 (32 bytes), as a list of texts should one not be
+    listed = b"".join(hashes).hex() if set(map(len, hashes)) <= {32} else [bytes(digest).hex() for digest in hashes]
+    table = [code, paths, listed]
     try:
         text = orjson.dumps(table)
     except orjson.JSONEncodeError:  # a lone surrogate, which the standard library writes as an escape
