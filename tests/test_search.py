@@ -93,6 +93,26 @@ def test_chunk_json_is_byte_for_byte_the_standard_librarys() -> None:
     assert chunks.decode(chunks.encode("en-d0", odd)) == odd
 
 
+def test_a_chunk_reads_back_as_the_standard_library_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """chunks.decode reads with orjson what writes back to the same bytes, and leaves the rest to the standard
+    library: an integer beyond 64 bits (a float to orjson), a lone surrogate, CSS escapes JSON has no word
+    for or reads otherwise."""
+    import json
+
+    odd = [{"a": [2**70, 1], "b": [2**64, -(2**63) - 1, 10**30]}, ["lone \ud800"], None, [1.5, "(@<\\\"\n"]]
+    for payload in odd:
+        assert chunks.decode(chunks.encode("en-x0", payload)) == payload
+    assert chunks.decode(chunks.encode("en-x0", {"a": [2**70]}))["a"][0] == 2**70  # not 1.1805916207174113e21
+    # A CSS string's \u0041 is "u0041", its \n is "n": a JSON string's would be "A" and a line break.
+    assert chunks.decode(b':root{--sz-en-d0:"[\\"\\u0041\\n\\"]"}\n') == ["u0041n"]
+    # What orjson wrote, orjson reads: the standard library is not asked.
+    ordinary = {"a": [["", "s"], [0, 1, 2**63 - 1]], "\u0416(": [[], [-3]]}
+    monkeypatch.setattr(chunks.json, "loads", None)
+    assert chunks.decode(chunks.encode("en-x0", ordinary)) == ordinary
+    monkeypatch.undo()
+    assert chunks.decode(chunks.encode("en-x0", ordinary)) == json.loads(chunks.to_json(ordinary))
+
+
 def test_postings_as_arrays_are_written_as_their_lists() -> None:
     """A term bucket holds views into the postings' one array (postings.TermArrays): both writers, orjson
     and the standard library it falls back to (for a lone surrogate in a term), write each as its list."""
@@ -360,6 +380,29 @@ def test_minimal_site_has_search_pages_in_every_language(make_site, run_cli) -> 
     site = make_site({"content/en/index.md": "Hello.\n"}, config=MINIMAL_CONFIG)
     assert run_cli("build", site).code == 0
     assert (site / "_site/en/search/index.html").is_file()
+
+
+def test_pages_of_one_home_number_take_their_numbers_in_the_order_of_their_addresses() -> None:
+    """The numbering every build of every version gives (chunks name numbers): pages placed in the order of
+    their own numbers, those of one number in the order of their addresses, each at the next free number."""
+    from samizdat.search.slots import home
+
+    def by_definition(paths: list[str]) -> list[str | None]:
+        addresses = sorted(set(paths))
+        capacity = 4
+        while capacity < 2 * len(addresses):
+            capacity *= 2
+        slots: list[str | None] = [None] * capacity
+        for own, path in sorted((home(path, capacity), path) for path in addresses):
+            while slots[own] is not None:
+                own = (own + 1) % capacity
+            slots[own] = path
+        return slots
+
+    for count in (0, 1, 2, 3, 5, 9, 40, 300):  # small tables: many pages share a home number
+        paths = [f"p{n * 7919 % 1000}/" for n in range(count)]
+        assert assign(paths) == by_definition(paths)
+    assert assign(["c/", "b/"]) == [None, "b/", "c/", None]  # both at home 1: the first address takes it
 
 
 def test_document_numbers_depend_on_the_set_of_pages_only_and_a_new_page_moves_few() -> None:

@@ -14,7 +14,7 @@ from samizdat.search import chunks
 from samizdat.search.entry import PageEntry, pack, unpack
 from samizdat.search.index import file_language
 from samizdat.search.normalise import WORDS, fold
-from samizdat.search.refile import Change, doc_terms, pack_stems, refile, unpack_stems
+from samizdat.search.refile import Change, _moved, doc_terms, pack_stems, refile, unpack_stems
 from samizdat.search.slots import assign
 from samizdat.search.tokens import Stems, word_stems
 from samizdat.search.weights import TITLE_WEIGHT
@@ -115,4 +115,48 @@ def test_a_kept_filing_that_does_not_agree_with_the_change_is_refused() -> None:
     damaged = {path: (b"not a chunk" if "/x" in path else data) for path, data in files.items()}
     assert refile("en", damaged, stems, [Change(number, old, _edited(rng, vocabulary, old))]) is None
     assert unpack_stems(b"[1, 2]") is None and unpack_stems(b'{"a": {"": 0}}') is None
+    for odd in (b'{"a": {}}', b'{"a": []}', b'{"a": null}', b'{"a": 1}', b'{"a": {"": true}}', b'{"a": {"": 1.0}}',
+                b'{"a": {"": "1"}}', b'{"a": {"": 2}, "b": {"s": -1}}', b'{"a": {"": 2}, "b": {"": 1, "s": []}}',
+                b'{"a": {"": 2}', b"not json"):
+        assert unpack_stems(odd) is None, odd
+    assert unpack_stems(b"{}") == {} and unpack_stems(b'{"a": {"": 2, "s": 1}}') == {"a": {"": 2, "s": 1}}
     assert chunks.decode(files["_search/en/m.css"])["docs"] == len(numbered)
+
+
+def _moved_by_definition(listed: list[int], weights: dict[int, int | None]) -> list[int]:
+    """Every number with its weight, the changes made, and the gaps taken again."""
+    found, number = {}, 0
+    for at in range(0, len(listed), 2):
+        number += listed[at]
+        found[number] = listed[at + 1]
+    for number, weight in weights.items():
+        if weight is None:
+            found.pop(number, None)
+        else:
+            found[number] = weight
+    result, last = [], 0
+    for number in sorted(found):
+        result += (number - last, found[number])
+        last = number
+    return result
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_postings_list_moves_only_what_changed(seed: int) -> None:
+    """_moved writes again the gaps beside each changed number: the list is the one made whole, for numbers
+    added, reweighed and taken out at either end, beside each other and in an empty list."""
+    rng = random.Random(seed)
+    for _ in range(2000):
+        numbers = sorted(rng.sample(range(40), rng.randrange(0, 25)))
+        listed = [value for at, number in enumerate(numbers)
+                  for value in (number - (numbers[at - 1] if at else 0), rng.randrange(0, 300))]
+        weights = {rng.randrange(40): rng.choice([None, rng.randrange(0, 300)]) for _ in range(rng.randrange(0, 6))}
+        kept = list(listed)
+        assert _moved(listed, weights) == _moved_by_definition(listed, weights)
+        assert listed == kept  # the table's own list is not changed in place
+
+
+def test_a_postings_list_of_another_shape_is_refused() -> None:
+    for odd in ([3, 10, 0, 5], [3, 10, -1, 5], [-1, 10], [3, 10, 2], [3, 10.0, 2, 5], [3, "10"], [3, [10]]):
+        with pytest.raises((ValueError, TypeError)):
+            _moved(odd, {1: 7})

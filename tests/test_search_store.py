@@ -14,7 +14,10 @@ import pytest
 
 import samizdat.search.stage
 from samizdat.build.cache.store import store_path
-from samizdat.search.stage import STORED, _packed, _unpacked
+from samizdat.search.index import index_path
+from samizdat.search.refile import pack_stems
+from samizdat.search.stage import _HASHES, _PATHS, STORED, _Filing, _inputs_hash, _packed, _unpacked
+from samizdat.stored_files import StoredFiles
 from tests.conftest import cold_user_cache, tree_digest
 from tests.staleness import site_files, write_site
 
@@ -35,7 +38,10 @@ def test_a_new_process_files_only_the_edited_language(tmp_path: Path, run_cli,
 
     filed: list[str] = []
     refiled: list[str] = []
+    numbered: list[int] = []
     real, real_refile = samizdat.search.stage.file_language, samizdat.search.stage.refile
+    real_assign = samizdat.search.stage.assign
+    monkeypatch.setattr(samizdat.search.stage, "assign", lambda own: numbered.append(len(own)) or real_assign(own))
     monkeypatch.setattr(samizdat.search.stage, "file_language",
                         lambda code, numbered: filed.append(code) or real(code, numbered))
     monkeypatch.setattr(samizdat.search.stage, "refile",
@@ -44,6 +50,7 @@ def test_a_new_process_files_only_the_edited_language(tmp_path: Path, run_cli,
     page.write_text(page.read_text(encoding="utf-8") + "\nA word added: solidarity.\n", encoding="utf-8")
     assert run_cli("build", site, "-o", out).code == 0
     assert (filed, refiled) == ([], ["en"])  # the other languages' files came from the store as they were
+    assert len(numbered) == 1  # without numbering their pages again
 
     with cold_user_cache(tmp_path / "cold-cache"):
         assert run_cli("build", site, "-o", tmp_path / "cold").code == 0
@@ -85,6 +92,58 @@ def test_a_kept_index_naming_a_file_outside_its_folder_is_made_again(tmp_path: P
         assert all(b"alert(1)" not in (out / rel).read_bytes() for rel in now), planted
         assert not (out / "_search/en/m.css.html").exists()
     db.close()
+
+
+def test_a_language_is_kept_under_its_addresses_and_entries() -> None:
+    """The hash a language's files are kept under tells apart any two tables of addresses and entry hashes,
+    an address that only the standard library writes (a lone surrogate) included."""
+    one, two = hashlib.sha256(b"1").digest(), hashlib.sha256(b"2").digest()
+    tables = [{}, {"a/": one}, {"a/": two}, {"b/": one}, {"a/": one, "b/": two}, {"a/": two, "b/": one},
+              {"a/\", b/": one}, {"lone\ud800/": one}, {"lone\\ud800/": one}, {'"': one},
+              {"a/": one[:16], "b/": one[16:] + two}, {"a/": one + two[:16], "b/": two[16:]}]  # not sha256s
+    hashes = [_inputs_hash("en", table) for table in tables]
+    assert len(set(hashes)) == len(tables)
+    assert _inputs_hash("ko", tables[1]) != hashes[1]
+    assert _inputs_hash("en", {"b/": two, "a/": one}) == hashes[4]  # the order the pages come in is not asked
+
+
+def _frame(field: str, data: bytes) -> bytes:
+    """One field of a packed filing, as _packed frames it."""
+    name = field.encode()
+    return len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data
+
+
+def test_a_packed_filing_reads_back_and_a_damaged_one_does_not() -> None:
+    """A filing's files come back with their hashes, and with what refiling takes only when asked for; a value
+    _packed() cannot have written is no filing (the language is filed afresh), whichever field it damages."""
+    files = StoredFiles({index_path("en", "m"): b"m", index_path("en", "x3"): b"x", index_path("en", "d0"): b"d"})
+    made_from = (hashlib.sha256(b"a").digest(), None, hashlib.sha256(b"b").digest(), None)
+    stems = {"protest": {"": 2, "s": 1}, "happi": {"=happy": 1}}
+    packed = _packed(_Filing(made_from, files, "", stems))
+    store = SimpleNamespace(read=lambda path, digest: b"")
+    back = _unpacked(packed, "en", store)
+    digests = {path: hashlib.sha256(files[path]).hexdigest() for path in files}
+    assert back is not None and back.files.stored() == digests
+    assert back.made_from == made_from and back.kept_stems == pack_stems(stems) and back.stems == stems
+    bare = _unpacked(packed, "en", store, refiling=False)
+    assert bare is not None and bare.files.stored() == digests and bare.made_from == () and bare.stems is None
+
+    paths = "\n".join(digests).encode()
+    hashes = b"".join(bytes.fromhex(digest) for digest in digests.values())
+    damaged = [packed[:-1], packed + b"\0", packed + packed,  # cut short, trailing bytes, every field twice
+               packed + _frame("#other", b""),  # a field it does not write
+               _frame(_PATHS, paths) + _frame("#digests", hashes[:-1]),  # a hash short
+               _frame(_PATHS, paths + b"\nindex.html") + _frame("#digests", hashes + bytes(32)),  # a file elsewhere
+               _frame(_PATHS, b"\xff" + paths) + _frame("#digests", hashes),  # not UTF-8
+               _frame(_PATHS, paths),  # no hashes
+               _frame(_HASHES, b"")]  # no files
+    for value in damaged:
+        assert _unpacked(value, "en", store) is None, value
+    assert _unpacked(packed, "ko", store) is None  # another language's folder
+    # Hashes of the wrong length: the files, without what refiling takes
+    odd = _unpacked(_frame(_PATHS, paths) + _frame("#digests", hashes) + _frame(_HASHES, b"x")
+                    + _frame("#stems", b"{}"), "en", store)
+    assert odd is not None and odd.files.stored() == digests and odd.stems is None
 
 
 def test_index_files_and_feeds_stay_in_the_store_until_publication_reads_the_changed_ones(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from samizdat.search import chunks
 from samizdat.search.entry import PageEntry
@@ -36,6 +37,7 @@ def language_folder(code: str) -> str:
     return f"{INDEX_FOLDER}/{chunk_prefix(code)}"
 
 
+@lru_cache(maxsize=64)  # asked for each file a kept filing names (is_index_file): hundreds a language
 def chunk_prefix(code: str) -> str:
     return re.sub(r"[^a-z0-9]", "-", code.lower())
 

@@ -16,8 +16,10 @@ agree with itself.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import orjson
 
@@ -50,9 +52,14 @@ def unpack_stems(data: bytes) -> Stems | None:
         stems = orjson.loads(data)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(stems, dict) or not all(
-            isinstance(ends, dict) and ends and all(type(count) is int and count > 0 for count in ends.values())
-            for ends in stems.values()):
+    if not isinstance(stems, dict):
+        return None
+    # Checked by the set of types, not stem by stem: the stems of a language are tens of thousands of values
+    groups = list(stems.values())
+    if set(map(type, groups)) - {dict} or not all(groups):
+        return None
+    counts = [count for ends in groups for count in ends.values()]
+    if set(map(type, counts)) - {int} or min(counts, default=1) <= 0:
         return None
     return stems
 
@@ -122,8 +129,13 @@ class _Refiling:
         made = {index_path(self.code, name): encode_file(self.code, name, table) for name, table in self.tables.items()}
         files = with_manifest(self.code, self.files.changed(made), int(self.manifest["docs"]), self.buckets,
                               "".join(kinds))
-        stems = self.old_stems | self.stems
-        return files, {root: ends for root, ends in stems.items() if ends}
+        stems = dict(self.old_stems)
+        for root, ends in self.stems.items():  # only a stem whose pages changed may have lost its last ending
+            if ends:
+                stems[root] = ends
+            else:
+                stems.pop(root, None)
+        return files, stems
 
     def _count_words(self, words: set[str], step: int) -> None:
         """Adds `step` pages to the count of each of these words' endings."""
@@ -193,24 +205,35 @@ class _Refiling:
 
 
 def _moved(listed: list[int], weights: dict[int, int | None]) -> list[int]:
-    """A postings list ([gap, weight, …], postings.py) with each number's new weight, or without it."""
+    """A postings list ([gap, weight, …], postings.py) with each number's new weight, or without it. A common
+    stem's list holds thousands of numbers and an edit moves one: the numbers are summed in C and only the
+    gaps beside a changed number are written again. A list of another shape (not integers, numbers out of
+    order) is ValueError, or TypeError."""
     if not weights:
         return listed
-    found: dict[int, int] = {}
-    number = 0
-    for at in range(0, len(listed), 2):
-        number += listed[at]
-        found[number] = listed[at + 1]
+    gaps, values = listed[0::2], listed[1::2]
+    # Integers only (a float makes the sum one, a string or a list makes it TypeError), each number past the last
+    if len(gaps) != len(values) or type(sum(listed)) is not int or min(gaps[:1], default=0) < 0 or min(
+            gaps[1:], default=1) < 1:
+        raise ValueError("a postings list of the wrong shape")
+    numbers = list(accumulate(gaps))
     for number, weight in weights.items():
-        if weight is None:
-            found.pop(number, None)
-        else:
-            found[number] = weight
-    result: list[int] = []
-    last = 0
-    for number in sorted(found):
-        result += (number - last, found[number])
-        last = number
+        at = bisect_left(numbers, number)
+        if at < len(numbers) and numbers[at] == number:
+            if weight is not None:
+                values[at] = weight
+                continue
+            if at + 1 < len(gaps):  # the next number's gap spans the one taken out
+                gaps[at + 1] += gaps[at]
+            del numbers[at], gaps[at], values[at]
+        elif weight is not None:
+            if at < len(gaps):
+                gaps[at] = numbers[at] - number
+            gaps.insert(at, number - (numbers[at - 1] if at else 0))
+            numbers.insert(at, number)
+            values.insert(at, weight)
+    result = [0] * (2 * len(gaps))
+    result[0::2], result[1::2] = gaps, values
     return result
 
 

