@@ -1,14 +1,15 @@
 """Discovery places a folder's files from what it made of the first one: the answer for each file, and the
-file refused first, must be those of placing every file on its own."""
+file refused first, must be those of placing every file on its own. And the record of each page found."""
 
 from __future__ import annotations
 
 import os
 import unicodedata
+from dataclasses import FrozenInstanceError, fields, replace
 
 import pytest
 
-from samizdat.content.sources import _place, _places
+from samizdat.content.sources import SourceRef, _place, _places
 from samizdat.errors import ContentError
 
 PREFIX = os.path.join(os.sep, "site", "content") + os.sep
@@ -25,6 +26,7 @@ FINE = [path(rel) for rel in (
     "index.md", "robots.txt", "en/index.md", "en/About.MD", "en/photo.jpg", "en/news/a.md", "en/news/b.markdown",
     "en/news/c.HTML", "en/news/deep/er/d.md", "en/news/deep/er/e.txt", f"ko/{NFD}/가.md", f"ko/{NFD}/{NFD}.md",
     f"ko/{NFD}/{ACUTE}x.md", f"ko/e/{ACUTE}x.md", "ko/e/y.md", "ru/.well-known/security.txt", "ru/a.b.c.md",
+    "ru/README", "ru/x.md.txt", "ru/y.MarkDown",
 )]
 
 
@@ -65,3 +67,17 @@ def test_files_are_in_the_order_of_their_names_folder_by_folder() -> None:
     placed = _places(sorted(names), PREFIX, frozenset(rel.partition("/")[0] for rel in rels))
     by_names = sorted(names, key=lambda name: tuple(os.path.normcase(part) for part in name.split(os.sep)))
     assert sorted(names, key=lambda name: placed[name][0]) == by_names
+
+
+def test_a_found_page_holds_every_field_it_is_given_and_stays_frozen() -> None:
+    """SourceRef fills its fields itself (dataclass's own __init__ was slow): a field added to the class and
+    not to that __init__ fails here."""
+    values = {field.name: f"value {n}" for n, field in enumerate(fields(SourceRef))}
+    ref = SourceRef(**values)  # type: ignore[arg-type]
+    assert vars(ref) == values
+    assert ref == SourceRef(**values) and hash(ref) == hash(SourceRef(**values))  # type: ignore[arg-type]
+    assert vars(replace(ref, size=5)) == values | {"size": 5}
+    assert vars(SourceRef("a", "b", None, 1, 2)) == {"name": "a", "rel": "b", "folder_language": None, "size": 1,
+                                                     "mtime_ns": 2, "ctime_ns": 0, "inode": 0}
+    with pytest.raises(FrozenInstanceError):
+        ref.size = 6  # type: ignore[misc]
