@@ -133,10 +133,12 @@ def _skipped(name: str) -> bool:
 
 
 def discover(config: SiteConfig, changed: Collection[str] | None = None, discovered: Discovered | None = None,
-             seen: Mapping[str, os.stat_result] | None = None) -> tuple[list[SourceRef], list[ContentFile]]:
+             seen: Mapping[str, os.stat_result] | None = None,
+             listed: Mapping[str, list[os.DirEntry[str]]] | None = None) -> tuple[list[SourceRef], list[ContentFile]]:
     """discovered: what the last discovery found, replaced by this one's (the dev server's memo), or None.
     seen: the stat of files by their paths, taken moments ago by the walk that found a change (it only
-    decides which files are read and hashed again: cache/sources.py).
+    decides which files are read and hashed again: cache/sources.py); listed: the same walk's entries of
+    each folder by its path, which content/'s walk takes instead of reading the folders again.
     changed: every path below the site folder (as text, resolved) that changed since that discovery, where
     the caller knows them all (the dev server's file watcher); when none of them adds, removes or renames a
     file of content/, the folders are not walked again, and only the changed files are looked at."""
@@ -155,7 +157,7 @@ def discover(config: SiteConfig, changed: Collection[str] | None = None, discove
         if found is not None:
             return found
     known = known or _Found({}, [], {})
-    names = site_file_names(content_dir, skip=_skipped)
+    names = site_file_names(content_dir, skip=_skipped, listed=listed)
     # Sorted as text, so that the first refused path is named, always the same one: sorting `Path`s (their
     # comparisons in Python) was a third of finding 10,000 files.
     unknown = sorted(name for name in names if name not in known.places)
