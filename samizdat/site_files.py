@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from samizdat.errors import ContentError, SourceLocation, shown
@@ -27,14 +27,20 @@ def site_files(folder: Path, skip: Callable[[str], bool] = lambda name: False) -
     return sorted(Path(name) for name in site_file_names(folder, skip))
 
 
-def site_file_names(folder: Path, skip: Callable[[str], bool] = lambda name: False) -> list[str]:
-    """`site_files` as path strings, in the order the folders are read: for a caller that keeps what it
-    made of each path (content/sources.py: `discover`), to which a `Path` per file is most of the walk."""
+def site_file_names(folder: Path, skip: Callable[[str], bool] = lambda name: False,
+                    listed: Mapping[str, list[os.DirEntry[str]]] | None = None) -> list[str]:
+    """`site_files` as path strings, in the order the folders are read (or listed): for a caller that keeps
+    what it made of each path (content/sources.py: `discover`), to which a `Path` per file is most of the walk.
+    listed: each folder's entries by its path, as a walk of the site read them moments ago (the build's
+    check for changes, build/cache/record.py); they stand in for reading the folders again."""
     if not os.path.lexists(folder):
         return []
     root = folder.parent  # the site: every folder walked here is one of its SITE_FOLDERS
     check_plain(folder, root, directory=True)
-    found: list[str] = []
+    found = _listed_names(os.fspath(folder), skip, listed) if listed is not None else None
+    if found is not None:
+        return found
+    found = []
     pending = [os.fspath(folder)]  # a stack, not recursion: a ZIP may nest folders thousands deep
     while pending:
         top = pending.pop()
@@ -48,6 +54,29 @@ def site_file_names(folder: Path, skip: Callable[[str], bool] = lambda name: Fal
                     found.append(entry.path)
                 else:
                     check_plain(Path(entry.path), root)  # raises: a link or a special file
+    return found
+
+
+def _listed_names(top: str, skip: Callable[[str], bool],
+                  listed: Mapping[str, list[os.DirEntry[str]]]) -> list[str] | None:
+    """The walk of `site_file_names` through the folders as listed; None where the listing cannot stand in
+    for it: a folder it did not enter (that walk skips some by name), or anything but a file or a folder,
+    which is refused as the walk meets it, in the order the system gives, not the listing's."""
+    found: list[str] = []
+    pending = [top]
+    while pending:
+        entries = listed.get(pending.pop())
+        if entries is None:
+            return None
+        for entry in entries:
+            if skip(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                found.append(entry.path)
+            else:
+                return None
     return found
 
 

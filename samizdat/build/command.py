@@ -55,7 +55,8 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
         with timings.stage("check"):
             store = Store.open(site_root)
             seen: dict[str, os.stat_result] = {}
-            sources = fingerprint(site_root, out_dir, options, seen)
+            listed: dict[str, list[os.DirEntry[str]]] = {}
+            sources = fingerprint(site_root, out_dir, options, seen, listed)
             identity = output_identity(out_dir)
             current = f"{sources}:{identity}"  # the same sources, and the output this site wrote
             record = load_record(store)
@@ -70,19 +71,20 @@ def build_site(site_root: Path, out_dir: Path | None = None, options: BuildOptio
         forget(store, record)  # a build that fails must not leave the record of the one before
         try:
             with few_full_collections():
-                return _build(site_root, out_dir, options, sources, timings, store, made_here, seen)
+                return _build(site_root, out_dir, options, sources, timings, store, made_here, seen, listed)
         finally:
             store.close()
 
 
 def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, timings: Timings,
-           store: Store, made_here: bool, seen: dict[str, os.stat_result]) -> SiteOutput:
+           store: Store, made_here: bool, seen: dict[str, os.stat_result],
+           listed: dict[str, list[os.DirEntry[str]]]) -> SiteOutput:
     from samizdat.build.cache.caches import BuildCaches
     from samizdat.build.pipeline import render_site
     from samizdat.content.required import refuse_without_home
 
     def render_and_write() -> SiteOutput:
-        caches = BuildCaches(store, seen=seen)
+        caches = BuildCaches(store, seen=seen, listed=listed)
         output = render_site(site_root, options, caches=caches)
         refuse_without_home(output.findings)
         output.timings.stages = timings.stages | output.timings.stages

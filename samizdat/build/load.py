@@ -71,10 +71,10 @@ def load_site(site_root: Path, now: dt.datetime, caches: BuildCaches | None, tim
             caches.prepare(config, drafts)
         memos = caches.memos if caches is not None else None  # the dev server's, from its last save
     with timings.stage("discover"):
-        seen = caches.seen if caches is not None else None
+        seen, listed = (caches.seen, caches.listed) if caches is not None else (None, None)
         if caches is not None:
-            caches.seen = None  # a walk's stat serves the build that follows it, and no later one
-        sources, content_files = discover(config, changed, memos.discovered if memos else None, seen)
+            caches.seen = caches.listed = None  # a walk serves the build that follows it, and no later one
+        sources, content_files = discover(config, changed, memos.discovered if memos else None, seen, listed)
         # content/ was walked just now, templates/ and strings/ with the theme, data/ and meetings/ are when
         # read; assets/ and static/ are copied at the end, but rendering already opens images there.
         check_site_folders(config.root, ("assets", "static"))

@@ -29,6 +29,7 @@ class BuildCaches:
     # Each site file's stat by its path, from the walk that found something changed (record.py: fingerprint):
     # the build that follows at once takes it instead of a stat of each page again (content/sources.py).
     seen: dict[str, os.stat_result] | None = None
+    listed: dict[str, list[os.DirEntry[str]]] | None = None  # and each folder's entries, for discovery's walk
     _memos: ProcessMemos | None = None
 
     @property

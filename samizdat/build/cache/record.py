@@ -48,19 +48,22 @@ class BuildRecord(NamedTuple):  # a named tuple, as SourceLocation (errors.py): 
     findings: tuple[Finding, ...]
 
 
-def fingerprint(site_root: Path, out_dir: Path, options: object, seen: dict[str, os.stat_result] | None = None) -> str:
+def fingerprint(site_root: Path, out_dir: Path, options: object, seen: dict[str, os.stat_result] | None = None,
+                listed: dict[str, list[os.DirEntry[str]]] | None = None) -> str:
     """seen: filled with each file's stat by its path, for a build that follows (discovery need not stat the
-    same files again; content/sources.py)."""
+    same files again; content/sources.py). listed: filled with each folder's entries by its path, for the
+    same build (discovery need not read the same folders again; site_files.py)."""
     hasher = sha256(f"{engine_id()}\n{out_dir.resolve()}\n{options!r}\n".encode())
     out = os.fspath(out_dir.resolve())
     lines: list[str] = []
     for folder in (site_root.resolve(), THEMES_DIR):
-        _stat_lines(os.fspath(folder), out, lines, seen)
+        _stat_lines(os.fspath(folder), out, lines, seen, listed)
     hasher.update("".join(lines).encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
 
 
-def _stat_lines(top: str, out: str, lines: list[str], seen: dict[str, os.stat_result] | None = None) -> None:
+def _stat_lines(top: str, out: str, lines: list[str], seen: dict[str, os.stat_result] | None = None,
+                listed: dict[str, list[os.DirEntry[str]]] | None = None) -> None:
     """A line per file below top, each folder's files in name order; folders are entered, never links to
     them, and from a stack, not by recursion (a ZIP may nest folders thousands deep). Directory entries and
     strings only: "nothing changed" does this for every file of the site."""
@@ -74,6 +77,8 @@ def _stat_lines(top: str, out: str, lines: list[str], seen: dict[str, os.stat_re
         except OSError:  # unreadable: the build itself says so, if it needs the folder
             lines.append(f"{folder}\t?\n")
             continue
+        if listed is not None:
+            listed[folder] = entries
         inner = []
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
