@@ -37,35 +37,27 @@ def site_file_names(folder: Path, skip: Callable[[str], bool] = lambda name: Fal
         return []
     root = folder.parent  # the site: every folder walked here is one of its SITE_FOLDERS
     check_plain(folder, root, directory=True)
-    found = _listed_names(os.fspath(folder), skip, listed) if listed is not None else None
-    if found is not None:
-        return found
-    found = []
-    pending = [os.fspath(folder)]  # a stack, not recursion: a ZIP may nest folders thousands deep
-    while pending:
-        top = pending.pop()
-        with os.scandir(top) as entries:
-            for entry in entries:
-                if skip(entry.name):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(entry.path)
-                elif entry.is_file(follow_symlinks=False):
-                    found.append(entry.path)
-                else:
-                    check_plain(Path(entry.path), root)  # raises: a link or a special file
-    return found
+    top = os.fspath(folder)
+    found = _walk(top, skip, listed.get, None) if listed is not None else None
+    return found if found is not None else _walk(top, skip, _read_folder, root)  # type: ignore[return-value]
 
 
-def _listed_names(top: str, skip: Callable[[str], bool],
-                  listed: Mapping[str, list[os.DirEntry[str]]]) -> list[str] | None:
-    """The walk of `site_file_names` through the folders as listed; None where the listing cannot stand in
-    for it: a folder it did not enter (that walk skips some by name), or anything but a file or a folder,
-    which is refused as the walk meets it, in the order the system gives, not the listing's."""
+def _read_folder(path: str) -> list[os.DirEntry[str]]:
+    with os.scandir(path) as entries:
+        return list(entries)
+
+
+def _walk(top: str, skip: Callable[[str], bool], entries_of: Callable[[str], list[os.DirEntry[str]] | None],
+          root: Path | None) -> list[str] | None:
+    """The files below top, folder by folder as `entries_of` gives them. root: the site, where anything but a
+    file or a folder is refused as the walk meets it (a walk of the folders themselves). None: a walk of
+    the folders as a walk of the site listed them, given up (None) at a folder that walk did not enter (it
+    skips some by name) or at anything but a file or a folder, which the walk of the folders then refuses
+    in the order the system gives."""
     found: list[str] = []
-    pending = [top]
+    pending = [top]  # a stack, not recursion: a ZIP may nest folders thousands deep
     while pending:
-        entries = listed.get(pending.pop())
+        entries = entries_of(pending.pop())
         if entries is None:
             return None
         for entry in entries:
@@ -75,8 +67,10 @@ def _listed_names(top: str, skip: Callable[[str], bool],
                 pending.append(entry.path)
             elif entry.is_file(follow_symlinks=False):
                 found.append(entry.path)
-            else:
+            elif root is None:
                 return None
+            else:
+                check_plain(Path(entry.path), root)  # raises: a link or a special file
     return found
 
 

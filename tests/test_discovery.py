@@ -15,7 +15,7 @@ from samizdat.build.cache.record import fingerprint
 from samizdat.config import load_config
 from samizdat.content.sources import SourceRef, _place, _places, _skipped, discover
 from samizdat.errors import ContentError
-from samizdat.site_files import _listed_names, site_file_names
+from samizdat.site_files import _walk, site_file_names
 from tests.conftest import write_files
 
 PREFIX = os.path.join(os.sep, "site", "content") + os.sep
@@ -119,7 +119,7 @@ def walk(site: Path, listed: dict[str, list[os.DirEntry[str]]] | None = None) ->
 def test_the_listing_finds_what_the_walk_finds(tmp_path: Path) -> None:
     write_files(tmp_path, LISTED)
     listed = listing(tmp_path)
-    assert _listed_names(os.fspath(tmp_path.resolve() / "content"), _skipped, listed) is not None  # it is used
+    assert _walk(os.fspath(tmp_path.resolve() / "content"), _skipped, listed.get, None) is not None  # it is used
     assert walk(tmp_path, listed) == walk(tmp_path)
     assert len(walk(tmp_path)) == 5  # .htaccess among them: discovery names it, to refuse it
 
