@@ -34,7 +34,6 @@ from samizdat.sealed import CacheDamaged
 # quote, so each tag in a page is exactly one match.
 _POLICY_TAG = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 _NO_CONTENT = hashlib.sha256(b"").digest()  # the content hash of a page that keeps no body
-_BY_NAME = 500  # outputs named in one query: SQLite allows a few hundred parameters everywhere
 # What makes the image stage look at a page (images/stage.py, images/share.py): without any of these
 # it finds no <img> tag and no share picture, and hands the page on as it is.
 _MEDIA_MARKS = (b"<img", b"<IMG", b":image")
@@ -258,14 +257,14 @@ class RenderCache:
     @classmethod
     def open(cls, store: Store) -> RenderCache:
         try:
+            texts: dict[object, tuple[str, ...]] = {}  # most pages carry the same scripts and policy tag
             with gc_paused():  # tens of thousands of rows, each a few new objects: nothing for the collector
                 book = ReadBook.load(store)
                 # typeof() and length() are read from the row's header: the large values themselves are not
                 rows = store.rows("SELECT output, signature, scripts, reads, digest, policy, media, content_hash, "
                                   "search_hash, typeof(search) || typeof(content) || typeof(html), rowid FROM pages")
-            texts: dict[object, tuple[str, ...]] = {}  # most pages carry the same scripts and policy tag
-            with gc_paused():
-                entries = {str(row[0]): _unpack(row, book, store, texts) for row in rows}
+                held = book.numbers_held()
+                entries = {str(row[0]): _unpack(row, held, store, texts) for row in rows}
         except CacheDamaged as exc:
             store.discard(exc)
             book, entries = ReadBook(), {}
@@ -307,15 +306,10 @@ class RenderCache:
         by_row = {page._loader.row: page for page in pages if page._search is None and page._loader is not None}
         if not by_row or self.store.db is None:
             return
-        rows = sorted(by_row)
-        for start in range(0, len(rows), _BY_NAME):
-            part = rows[start: start + _BY_NAME]
-            marks = ", ".join("?" * len(part))
-            for row, entry in self.store.rows(f"SELECT rowid, search FROM pages WHERE rowid IN ({marks})",
-                                              tuple(part)):
-                if not isinstance(entry, str) or row not in by_row:
-                    raise CacheDamaged("a rendered page does not have the shape samizdat writes (search)")
-                by_row[row].known_search(entry)
+        for row, entry in self.store.rows_in("SELECT rowid, search FROM pages WHERE rowid IN ({})", sorted(by_row)):
+            if not isinstance(entry, str) or row not in by_row:
+                raise CacheDamaged("a rendered page does not have the shape samizdat writes (search)")
+            by_row[row].known_search(entry)
 
     def save(self, db: sqlite3.Connection) -> None:
         """The changed rows, in the caller's transaction."""
@@ -345,7 +339,7 @@ def _row(path: str, signature: str, page: FinalPage) -> tuple[object, ...]:
             page.content.encode("utf-8"), page.html)
 
 
-def _unpack(row: tuple[object, ...], book: ReadBook, store: Store,
+def _unpack(row: tuple[object, ...], held: set[int], store: Store,
             texts: dict[object, tuple[str, ...]]) -> tuple[str, FinalPage]:
     """The row as save() wrote it; CacheDamaged for anything save() cannot have written."""
     _output, signature, scripts_text, reads, digest, policy_text, media, content_hash, search_hash, types, rowid = row
@@ -359,7 +353,7 @@ def _unpack(row: tuple[object, ...], book: ReadBook, store: Store,
             raise ValueError("a column of the wrong type")
         scripts, policy = _texts(scripts_text, texts), _texts(policy_text, texts)
         numbers = tuple(array("q", reads))
-        if not book.knows(numbers):
+        if not held.issuperset(numbers):
             raise ValueError("a read that is not in the book")
         if not isinstance(rowid, int):
             raise ValueError("a row number of the wrong type")

@@ -31,8 +31,6 @@ from samizdat.outputs.reads import UNRECORDED, Read
 from samizdat.sealed import CacheDamaged
 
 UNDECODED: Read = ("\0undecoded",)  # not decoded yet; no read has this shape
-_AT_ONCE = 500  # values named in one query: SQLite allows a few hundred parameters everywhere
-_NONE = object()
 
 
 class Answers(Protocol):
@@ -44,16 +42,16 @@ class ReadBook:
     build decodes the few reads that are not of an unchanged page."""
 
     def __init__(self, reads: dict[int, tuple[str, str, str | None]] | None = None,
-                 pages: dict[int, object] | None = None, store: Store | None = None) -> None:
-        """reads: those in memory; pages: every read's number with its page column, where the others are
-        read from `store` when first needed (load)."""
+                 unread: dict[int, str | None] | None = None, store: Store | None = None) -> None:
+        """reads: those in memory; unread: the number and page column of each read `store` holds that this
+        book has not read yet (check() reads those it asks again, record() those a page makes again)."""
         self.reads: dict[int, tuple[str, str, str | None]] = reads or {}  # number → (read, answer, page path)
         self.numbers = {text: number for number, (text, _, _) in self.reads.items()}
         self.broken: frozenset[int] = frozenset()  # reads whose answer changed since the book was written
-        self._pages = pages  # number → page column, of every read in the store; None: every read is in memory
+        self._unread = unread or {}
         self._store = store
-        self._numbers: set[int] = set(self.reads) if pages is None else set(pages)  # every read's number
-        self._next = max(self._numbers, default=0) + 1
+        self._unchanged: Collection[str] = frozenset()  # the sources whose reads check() left unread
+        self._next = max((*self.reads, *self._unread), default=0) + 1
         self._checked = False  # check() ran since the last keep(): the reads it did not read hold their answers
         self._dirty: set[int] = set()  # to be written on save
         self._refreshed: set[int] = set()  # answered anew in this build
@@ -77,52 +75,53 @@ class ReadBook:
             raise CacheDamaged("a recorded read does not have the shape samizdat writes")
         return cls({}, dict(store.rows("SELECT id, page FROM reads")), store)  # type: ignore[arg-type]
 
-    def knows(self, numbers: Iterable[int]) -> bool:
-        return self._numbers.issuperset(numbers)
+    def numbers_held(self) -> set[int]:
+        """Every read's number, in memory or in the store: what a kept page's reads must be among."""
+        return set(self.reads).union(self._unread)
 
     def _load(self, unchanged: Collection[str]) -> None:
         """The reads check() asks again: all but those of an unchanged page's field."""
-        if self._pages is None or self._store is None:
+        self._unchanged = unchanged
+        unread = self._unread
+        if not unread or self._store is None:
             return
-        reads = self.reads  # in memory already: what this process answered since may be newer than the row
-        wanted: list[object] = [number for number, page in self._pages.items()
-                                if (page is None or page not in unchanged) and number not in reads]
-        everything = 2 * len(wanted) > len(self._pages)
-        rows = self._store.rows("SELECT id, read, answer, page FROM reads") if everything else self._rows("id", wanted)
+        wanted = [number for number, page in unread.items() if page is None or page not in unchanged]
+        if 2 * len(wanted) > len(unread):
+            rows = self._store.rows("SELECT id, read, answer, page FROM reads")
+        else:
+            rows = self._store.rows_in("SELECT id, read, answer, page FROM reads WHERE id IN ({})", wanted)
         for number, text, answer, page in rows:
-            if number not in reads:
+            if number in unread:  # not one in memory already: what this process answered since is newer
+                del unread[number]
                 self._take(number, text, answer, page)  # type: ignore[arg-type]
-        if everything:
-            self._pages = None
-
-    def _rows(self, column: str, values: list[object]) -> list[tuple[object, ...]]:
-        assert self._store is not None
-        rows: list[tuple[object, ...]] = []
-        for start in range(0, len(values), _AT_ONCE):
-            part = values[start: start + _AT_ONCE]
-            rows += self._store.rows(f"SELECT id, read, answer, page FROM reads WHERE {column} IN "
-                                     f"({', '.join('?' * len(part))})", tuple(part))
-        return rows
 
     def _take(self, number: int, text: str, answer: str, page: str | None) -> None:
         self.reads[number] = (text, answer, page)
         self.numbers[text] = number
 
-    def _look_up(self, texts: dict[str, Read]) -> None:
+    def _look_up(self, reads: tuple[Read, ...]) -> None:
         """The numbers of reads the store holds but this book has not read: a page rendered anew that
         reads an unchanged page's field makes a read that is there already, under its number (a second
-        number for the same text would take the first one's row, which other pages name). texts: each
-        read's text, with the read."""
-        if self._pages is None:
+        number for the same text would take the first one's row, which other pages name). Only such a read
+        can be there unread: check() read every other."""
+        unread = self._unread
+        if self._store is None:
             return
-        missing: list[object] = [text for text in texts if text not in self.numbers]
-        if not missing:
-            return
-        for number, text, answer, page in self._rows("read", missing):
+        texts = {text: read for read in reads
+                 if _page_of(read) in self._unchanged and (text := self._text(read)) not in self.numbers}
+        for number, text, answer, page in self._store.rows_in(
+                "SELECT id, read, answer, page FROM reads WHERE read IN ({})", list(texts)):
             if (not isinstance(text, str) or text not in texts or _page_of(texts[text]) != page
-                    or self._pages.get(number, _NONE) != page or not isinstance(answer, str)):
+                    or number not in unread or unread[number] != page or not isinstance(answer, str)):
                 raise CacheDamaged("a recorded read does not have the shape samizdat writes")
+            del unread[number]
             self._take(number, text, answer, page)  # type: ignore[arg-type]
+
+    def _text(self, read: Read) -> str:
+        text = self._encoded.get(read)
+        if text is None:
+            text = self._encoded[read] = encode_read(read)
+        return text
 
     def check(self, answers: Answers, unchanged: Collection[str], bodies_only: bool = False) -> None:
         """Which reads answer differently on this build's site. unchanged: source paths whose page
@@ -149,26 +148,20 @@ class ReadBook:
 
     def record(self, reads: Iterable[Read], answers: Answers) -> tuple[int, ...]:
         """A freshly rendered page's reads as numbers, with the answers they gave just now."""
-        if self._pages is not None and not self._checked:
+        if self._unread and not self._checked:
             self._load(())  # a read not in memory holds its answer only once check() has read the others
         reads = tuple(reads)
-        texts: dict[str, Read] = {}
-        for read in reads:
-            text = self._encoded.get(read)
-            if text is None:
-                text = self._encoded[read] = encode_read(read)
-            texts[text] = read
-        self._look_up(texts)
+        if self._unread:
+            self._look_up(reads)
         result = []
         for read in reads:
-            text = self._encoded[read]
+            text = self._encoded.get(read)  # _text(), inline: a cold build records 60,000 reads at 3,000 pages
+            if text is None:
+                text = self._encoded[read] = encode_read(read)
             number = self.numbers.get(text)
             if number is None:
                 number, self._next = self._next, self._next + 1
                 self.numbers[text] = number
-                self._numbers.add(number)
-                if self._pages is not None:
-                    self._pages[number] = _page_of(read)
             if number not in self._refreshed and (number in self.broken or number not in self.reads):
                 # a new read, or one whose answer changed: the answer it gives now, for every page that makes it
                 self.reads[number] = (text, answers.hash(read), _page_of(read))
@@ -186,7 +179,7 @@ class ReadBook:
 
     def keep(self, used: Collection[int]) -> None:
         """Drop the reads no kept page made: their answers are not kept up to date."""
-        self._drop(self._numbers.difference(used))
+        self._drop((self.reads.keys() | self._unread.keys()).difference(used))
 
     def _drop(self, numbers: Iterable[int]) -> None:
         for number in numbers:
@@ -194,9 +187,7 @@ class ReadBook:
             if entry is not None:
                 del self.numbers[entry[0]]
                 self._decoded.pop(entry[0], None)
-            if self._pages is not None:
-                del self._pages[number]
-            self._numbers.discard(number)
+            self._unread.pop(number, None)
             self._dirty.add(number)
         self.broken, self._refreshed, self._encoded, self._checked = frozenset(), set(), {}, False
 

@@ -21,13 +21,14 @@ import _thread
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from samizdat.engine import engine_id
 from samizdat.sealed import CacheDamaged, site_cache
 
+_AT_ONCE = 500  # values named in one query (Store.rows_in)
 FORMAT = 9  # raise when a table changes shape: an older file is emptied, not misread
 # A row's columns are stored in this order, and a large value spills onto a chain of pages that must be
 # walked to reach what follows it: the small columns a build reads of every page come first.
@@ -94,6 +95,15 @@ class Store:
                 return self.db.execute(sql, parameters).fetchall()
         except sqlite3.Error as exc:
             raise CacheDamaged(f"the build cache cannot be read ({exc})") from exc
+
+    def rows_in(self, sql: str, values: Sequence[object]) -> list[tuple[object, ...]]:
+        """rows() of a query that names many values in `IN ({})`, a few hundred to a query: SQLite allows
+        a few hundred parameters everywhere."""
+        found: list[tuple[object, ...]] = []
+        for start in range(0, len(values), _AT_ONCE):
+            part = tuple(values[start: start + _AT_ONCE])
+            found += self.rows(sql.format(", ".join("?" * len(part))), part)
+        return found
 
     def begin(self) -> bool:
         """Open the transaction a build files its rows in as it makes them (a rendered page's bytes go to
