@@ -38,8 +38,13 @@ def site_file_names(folder: Path, skip: Callable[[str], bool] = lambda name: Fal
     root = folder.parent  # the site: every folder walked here is one of its SITE_FOLDERS
     check_plain(folder, root, directory=True)
     top = os.fspath(folder)
-    found = _walk(top, skip, listed.get, None) if listed is not None else None
-    return found if found is not None else _walk(top, skip, _read_folder, root)  # type: ignore[return-value]
+    if listed is not None:
+        found = _walk(top, skip, listed.get, None)
+        if found is not None:
+            return found
+    walked = _walk(top, skip, _read_folder, root)
+    assert walked is not None  # given the site, the walk refuses what it cannot take rather than give up
+    return walked
 
 
 def _read_folder(path: str) -> list[os.DirEntry[str]]:
