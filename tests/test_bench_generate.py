@@ -141,3 +141,19 @@ def test_the_report_opens_with_each_target_met_or_missed_at_each_size(monkeypatc
     # 4.0 s for 3,000 files, then 4.0 s for 10,002: the time per file fell by 70 %, which is not flat either
     assert "from 3,000 to 10,002 files: -70 %, missed." in text
     assert text.index("Where the targets stand") < text.index("| samizdat cold build |")
+
+
+def test_a_run_takes_its_build_stores_with_it(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
+    """The stores live in the user's cache folder, outside the run's folder: removing that folder left them."""
+    from bench.run import forget_stores
+    from samizdat.build.cache.store import store_path
+
+    work, other = tmp_path / "work", tmp_path / "other"
+    generate(work / "p3", 3)
+    generate(other, 3)
+    for site in (work / "p3" / "samizdat", other / "samizdat"):
+        assert run_cli("build", site, "-o", site.parent / "out").code == 0
+    ran, kept = store_path(work / "p3" / "samizdat"), store_path(other / "samizdat")
+    assert ran.is_file() and kept.is_file() and ran != kept
+    forget_stores(work, [3, 1000])  # a size the run did not reach has nothing to remove
+    assert not ran.exists() and kept.is_file()

@@ -42,7 +42,7 @@ from samizdat.documents.ogg import (
     read_pages,
 )
 from samizdat.documents.sniff import sniff
-from samizdat.documents.stage import CLEANERS, clean_documents
+from samizdat.documents.stage import clean_documents, cleaner_for
 from samizdat.errors import ImageError
 from samizdat.images.verify import verify_published
 from samizdat.products import transient_book
@@ -473,7 +473,7 @@ def test_a_cleaned_recording_is_taken_from_the_build_results_the_next_time(sandb
     assert (first.cleaned, first.cached, second.cleaned, second.cached) == (3, 0, 0, 3)
     assert first.copies == second.copies and all(first.copies[rel] != path for rel, path in sources.items())
     verify_published(second.copies)  # the final read-back finds nothing left in the cached copies
-    keys = {DocumentCache(book).key(path, f"{CLEANERS[sniff(path).family].engine}\n{path.suffix}")
+    keys = {DocumentCache(book).key(path, f"{cleaner_for(sniff(path).family).engine}\n{path.suffix}")
             for path in sources.values()}
     assert keys <= set(book.results)
 

@@ -9,12 +9,12 @@ the list: the image stage cleans them next. Nothing here changes a file in the s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from samizdat.config import SiteConfig
-from samizdat.documents import audio, avi, isomedia, matroska, ogg
 from samizdat.documents.cache import DocumentCache
 from samizdat.documents.sniff import (
     ARCHIVE,
@@ -55,8 +55,9 @@ def clean_documents(config: SiteConfig, copies: dict[str, Path], book: ProductBo
     for rel, path in copies.items():
         kind = sniff(path)
         check_kind(rel, path, kind)
-        if kind.family == PDF or kind.family in CLEANERS:
-            operation = "" if kind.family == PDF else f"{CLEANERS[kind.family].engine}\n{suffix_of(rel)}"
+        cleaner = None if kind.family == PDF else cleaner_for(kind.family)
+        if kind.family == PDF or cleaner is not None:
+            operation = "" if cleaner is None else f"{cleaner.engine}\n{suffix_of(rel)}"
             key = cache.key(path, operation) if operation else cache.key(path)
             copy = cache.cleaned(key)
             if copy is not None:
@@ -101,23 +102,36 @@ class Cleaner:
     hint: str
 
 
-CLEANERS = {
-    ISO_MEDIA: Cleaner(isomedia.clean_iso_file, isomedia.ENGINE, isomedia.MediaProblem, "a video or sound file",
-                       "export it again from the phone or editor, or convert it (e.g. ffmpeg -i in.mov "
-                       "-map_metadata -1 out.mp4)"),
-    AUDIO: Cleaner(audio.clean_audio_file, audio.ENGINE, audio.AudioProblem, "the sound file it starts as",
-                   "export it again from the recorder or sound editor, or convert it "
-                   "(e.g. ffmpeg -i in.mp3 -map_metadata -1 out.mp3)"),
-    OGG: Cleaner(ogg.clean_ogg_file, ogg.ENGINE, ogg.OggProblem, "the Ogg sound file it starts as",
-                 "export it again from the recorder or messenger, or convert it "
-                 "(e.g. ffmpeg -i in.ogg -map_metadata -1 -c:a libopus out.opus)"),
-    MATROSKA: Cleaner(matroska.clean_matroska_file, matroska.ENGINE, matroska.MatroskaProblem,
-                      "the WebM or Matroska file it starts as", "export it again from the editor, or convert it "
-                      "(e.g. ffmpeg -i in.webm -map_metadata -1 out.mp4)"),
-    AVI: Cleaner(avi.clean_avi_file, avi.ENGINE, avi.AviProblem, "the AVI file it starts as",
-                 "export it again from the camera or editor, or convert it (e.g. ffmpeg -i in.avi "
-                 "-map_metadata -1 out.mp4)"),
-}
+def cleaner_for(family: str) -> Cleaner | None:
+    """How a video or sound file of this family is cleaned; None for any other file. The readers are loaded
+    when a site publishes such a file: a build that publishes none spent about 10 ms loading them."""
+    return _cleaners()[family] if family in _CLEANED else None
+
+
+_CLEANED = frozenset({ISO_MEDIA, AUDIO, OGG, MATROSKA, AVI})
+
+
+@functools.cache
+def _cleaners() -> dict[str, Cleaner]:
+    from samizdat.documents import audio, avi, isomedia, matroska, ogg
+
+    return {
+        ISO_MEDIA: Cleaner(isomedia.clean_iso_file, isomedia.ENGINE, isomedia.MediaProblem, "a video or sound file",
+                           "export it again from the phone or editor, or convert it (e.g. ffmpeg -i in.mov "
+                           "-map_metadata -1 out.mp4)"),
+        AUDIO: Cleaner(audio.clean_audio_file, audio.ENGINE, audio.AudioProblem, "the sound file it starts as",
+                       "export it again from the recorder or sound editor, or convert it "
+                       "(e.g. ffmpeg -i in.mp3 -map_metadata -1 out.mp3)"),
+        OGG: Cleaner(ogg.clean_ogg_file, ogg.ENGINE, ogg.OggProblem, "the Ogg sound file it starts as",
+                     "export it again from the recorder or messenger, or convert it "
+                     "(e.g. ffmpeg -i in.ogg -map_metadata -1 -c:a libopus out.opus)"),
+        MATROSKA: Cleaner(matroska.clean_matroska_file, matroska.ENGINE, matroska.MatroskaProblem,
+                          "the WebM or Matroska file it starts as", "export it again from the editor, or convert it "
+                          "(e.g. ffmpeg -i in.webm -map_metadata -1 out.mp4)"),
+        AVI: Cleaner(avi.clean_avi_file, avi.ENGINE, avi.AviProblem, "the AVI file it starts as",
+                     "export it again from the camera or editor, or convert it (e.g. ffmpeg -i in.avi "
+                     "-map_metadata -1 out.mp4)"),
+    }
 
 
 def _clean(path: Path, made: Path, family: str) -> None:
@@ -125,10 +139,13 @@ def _clean(path: Path, made: Path, family: str) -> None:
     if family == PDF:
         _strip_pdf(path, made)
         return
-    cleaner = CLEANERS[family]
+    from samizdat.documents.ogg import UnknownStream
+
+    cleaner = cleaner_for(family)
+    assert cleaner is not None
     try:
         cleaner.clean(path, made)
-    except ogg.UnknownStream as unknown:
+    except UnknownStream as unknown:
         raise ContentError(f"{path.name} holds {unknown.what}, which samizdat cannot clean of metadata, so it "
                            "is not published", SourceLocation(path), hint=CONVERT_MEDIA) from None
     except cleaner.problem as problem:

@@ -10,11 +10,6 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from samizdat.documents.audio import audio_file_metadata
-from samizdat.documents.avi import avi_file_metadata
-from samizdat.documents.isomedia import iso_file_metadata
-from samizdat.documents.matroska import matroska_file_metadata
-from samizdat.documents.ogg import ogg_file_metadata
 from samizdat.documents.sniff import (
     ARCHIVE,
     AUDIO,
@@ -74,12 +69,20 @@ def _metadata(path: Path, family: str) -> list[str]:
 
         return pdf_metadata(path)
     if family in _MEDIA_READERS:
-        return _MEDIA_READERS[family](path)
+        return _media_metadata(path, family)
     return ["a file of a kind that is never published"]
 
 
-_MEDIA_READERS = {ISO_MEDIA: iso_file_metadata, AUDIO: audio_file_metadata, OGG: ogg_file_metadata,
-                  MATROSKA: matroska_file_metadata, AVI: avi_file_metadata}
+_MEDIA_READERS = frozenset({ISO_MEDIA, AUDIO, OGG, MATROSKA, AVI})  # families with a reader of their own
+
+
+def _media_metadata(path: Path, family: str) -> list[str]:
+    # loaded when a site publishes a video or a sound (documents/stage.py: cleaner_for)
+    from samizdat.documents import audio, avi, isomedia, matroska, ogg
+
+    readers = {ISO_MEDIA: isomedia.iso_file_metadata, AUDIO: audio.audio_file_metadata, OGG: ogg.ogg_file_metadata,
+               MATROSKA: matroska.matroska_file_metadata, AVI: avi.avi_file_metadata}
+    return readers[family](path)
 
 
 def _verify_icon(output: str, path: Path) -> None:
