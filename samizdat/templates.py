@@ -26,7 +26,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from samizdat import template_bounds
 from samizdat.errors import RunawayTemplateError, SamizdatError, SourceLocation, TemplateError
-from samizdat.template_messages import retell
 
 SHORTCODES_DIR = "shortcodes"
 # A page holding any of these runs as a template; `{##` too, or its comment would be published as text.
@@ -315,6 +314,8 @@ def template_error(exc: Exception, path_hint: tuple[Path, int] | None = None, en
     elif not isinstance(exc, jinja2.TemplateError):  # 1 + 'a', 1 / 0, int('x'): Python's words for it
         message = f"{exc}" or type(exc).__name__
     else:
+        from samizdat.template_messages import retell  # loaded only to explain a template error
+
         message = retell(exc.message or exc.__class__.__name__, env, names or {})
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template {exc.name!r} not found"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from samizdat.build.output_paths import MARKER
 from tests.conftest import MINIMAL_CONFIG, tree_digest
@@ -103,6 +104,49 @@ def test_a_one_edit_build_of_a_site_without_photos_loads_neither_numpy_nor_pillo
     # Every file the same, but the output's manifest, which holds each file's modification time.
     assert {rel: digest for rel, digest in files.items() if rel != MARKER} == {
         rel: digest for rel, digest in tree_digest(cold).items() if rel != MARKER}
+
+
+# Stage modules a build imports only when their stage has work (build/pipeline.py, build/render_stage.py):
+# the image pipeline, the flyers of meetings, the calendars, the checks of a site's own .htaccess, the
+# words that explain a template error.
+LAZY_STAGES = ("samizdat.images.stage", "samizdat.images.model", "samizdat.images.rewrite",
+               "samizdat.outputs.flyers", "samizdat.outputs.calendar", "samizdat.outputs.site_htaccess",
+               "samizdat.template_messages")
+
+
+def _modules_after_build(site: Path, out: Path) -> tuple[str, set[str]]:
+    """The build's exit code, and every module its process had imported once it was over."""
+    probe = ("import sys\n"
+             "from samizdat.cli import main\n"
+             f"code = main(['build', {str(site)!r}, '-o', {str(out)!r}])\n"
+             "print(code)\n"
+             "print(' '.join(sorted(sys.modules)))")
+    built = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    lines = built.stdout.strip().splitlines()
+    assert len(lines) >= 2, built.stderr
+    return lines[-2], set(lines[-1].split())
+
+
+def test_a_build_imports_a_stage_only_when_the_stage_has_work(tmp_path: Path,
+                                                               make_site: Callable[..., Path]) -> None:
+    """A site without photos, meetings or an .htaccess, whose templates raise no error, builds without the
+    modules of those stages; the same site once a page shows a photo imports the image pipeline, which
+    processes it."""
+    pages = {"content/en/about.md": "---\ntitle: About\n---\n\nWho we are.\n"}
+    plain = make_site(pages, name="plain")
+    code, modules = _modules_after_build(plain, tmp_path / "plain-out")
+    assert code == "0"
+    assert "samizdat.build.pipeline" in modules  # the build did run, in this process
+    assert sorted(modules & set(LAZY_STAGES)) == []
+
+    photo = make_site({**pages, "content/en/photo.md": "---\ntitle: Photo\n---\n\n![A rally](/assets/rally.png)\n"},
+                      name="photo")
+    (photo / "assets").mkdir()
+    Image.new("RGB", (64, 48), "#2255aa").save(photo / "assets/rally.png", "PNG")
+    code, modules = _modules_after_build(photo, tmp_path / "photo-out")
+    assert code == "0"
+    assert {"samizdat.images.stage", "samizdat.images.model", "samizdat.images.rewrite"} <= modules
+    assert "<picture" in (tmp_path / "photo-out/en/photo/index.html").read_text(encoding="utf-8")
 
 
 def test_nothing_changed_is_answered_without_the_pipeline(tmp_path: Path) -> None:

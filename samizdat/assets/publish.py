@@ -15,12 +15,10 @@ from samizdat.assets.xml_files import XML_SUFFIXES
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.nesting import too_deep
-from samizdat.outputs import site_htaccess
 from samizdat.outputs.host_files import REDIRECTS_FILE, check_redirects, refuse_server_code
 from samizdat.outputs.page_rules import nesting_violation, scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE, script_hash
-from samizdat.outputs.site_headers import check_site_headers, site_block
 from samizdat.products import ProductBook
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -60,11 +58,15 @@ def publish_assets(copies: dict[str, Path], rules: PageRules, book: ProductBook 
         if rel == REDIRECTS_FILE:
             findings += check_redirects(_text(path), path, rules.origin)
         if rel == HEADERS_FILE:
+            from samizdat.outputs.site_headers import check_site_headers, site_block  # for a site with a _headers
+
             text = _text(path)
             findings += check_site_headers(text, path)
             headers = site_block(text)
             continue
         if rel == HTACCESS_FILE:
+            from samizdat.outputs import site_htaccess  # and shlex: loaded for a site with an .htaccess
+
             text = _text(path)
             findings += site_htaccess.check_site_htaccess(text, path)
             htaccess = site_htaccess.site_block(text)

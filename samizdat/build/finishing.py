@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samizdat.build.output import Outputs
 from samizdat.config import SiteConfig
 from samizdat.content.pages import Page
 from samizdat.errors import ContentError, SourceLocation
-from samizdat.images.stage import PageInfo
 from samizdat.outputs import onion
 from samizdat.outputs.claims import Passed, check_claims, file_claims, generated_claims, page_claims
-from samizdat.outputs.relative import relativize_outputs
 from samizdat.outputs.security import SecurityPolicy, apply_page_policy, policy_files
+
+if TYPE_CHECKING:
+    from samizdat.images.stage import PageInfo
 
 
 def secure(config: SiteConfig, outputs: Outputs, scripts: set[str], site_headers: bytes = b"",
@@ -52,6 +54,8 @@ def publishing_touches(config: SiteConfig, outputs: Outputs, relative: bool, com
         files = files.replace({onion.HEADERS_FILE: files[onion.HEADERS_FILE]
                                + onion.headers_file(config.publish.onion, html)})
     if relative:
+        from samizdat.outputs.relative import relativize_outputs  # loaded when a build is asked for relative links
+
         text_copies = {rel: path.read_bytes() for rel, path in copies.items() if rel.endswith((".html", ".css"))}
         in_memory = {**files, **pages}
         changed = relativize_outputs(config.base_url, in_memory, text_copies, in_memory.keys() | copies.keys())
@@ -68,6 +72,8 @@ def publishing_touches(config: SiteConfig, outputs: Outputs, relative: bool, com
 
 def page_infos(pages: list[Page], rendered: Mapping[str, bytes]) -> list[PageInfo]:
     """Every rendered HTML page with its URL and source file (none for template-only pages such as 404)."""
+    from samizdat.images.stage import PageInfo  # the image pipeline: loaded when the build has an image to look at
+
     by_output = {page.output_path: page for page in pages}
     infos = []
     for rel in rendered:

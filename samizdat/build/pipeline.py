@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from samizdat.assets.publish import publish_assets
 from samizdat.build.cache.caches import BuildCaches
-from samizdat.build.cache.pages import RenderCache
+from samizdat.build.cache.pages import RenderCache, shows_media
 from samizdat.build.cache.store import Store
 from samizdat.build.finishing import check_static_clashes, page_infos, publishing_touches, secure
 from samizdat.build.load import load_site
@@ -27,8 +27,8 @@ from samizdat.build.timings import Timings
 from samizdat.content.drafts import next_due
 from samizdat.content.required import home_page_findings
 from samizdat.documents.stage import clean_documents
-from samizdat.images.stage import process_site_images
 from samizdat.images.verify import verify_published
+from samizdat.images.work import has_image_work, no_image_work
 from samizdat.outputs import paths
 from samizdat.outputs.page_safety import refuse
 from samizdat.outputs.security import HEADERS_FILE, HTACCESS_FILE, NGINX_FILE
@@ -121,8 +121,13 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
         # A page kept from the last build that shows no image and no share picture gives the stage nothing to do.
         looked = {rel: outputs.pages[rel] for rel in outputs.pages
                   if rel.endswith(".html") and ((page := outputs.pages.as_rendered(rel)) is None or page.media)}
-        images = process_site_images(config, page_infos(pages, looked), looked, documents.copies, book=products,
-                                     scans=memos.image_scans if memos else None)
+        if any(shows_media(data) for data in looked.values()) or has_image_work(config.root, documents.copies):
+            from samizdat.images.stage import process_site_images  # when a page shows an image or the site has one
+
+            images = process_site_images(config, page_infos(pages, looked), looked, documents.copies, book=products,
+                                         scans=memos.image_scans if memos else None)
+        else:  # what the stage would return: the pages and files as they are
+            images = no_image_work(looked, documents.copies, products)
         outputs = outputs.replace(pages=outputs.pages.replace({rel: data for rel, data in images.pages.items()
                                                                if data is not looked.get(rel)}),
                                   copies=images.copies)

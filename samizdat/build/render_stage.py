@@ -13,7 +13,6 @@ from samizdat.build.cache.pages import FinalPage, RenderCache
 from samizdat.build.cache.reads import ReadBook
 from samizdat.build.cache.signatures import notice_of, page_signature, site_signature
 from samizdat.build.dependencies import ReadAnswers, SiteSources
-from samizdat.build.flyer_pages import flyer_pages
 from samizdat.build.load import LoadedSite
 from samizdat.build.page_check import CheckedPage, check_page
 from samizdat.build.parallel import render_pages
@@ -101,7 +100,10 @@ def render_site_pages(site: LoadedSite, cache: RenderCache) -> RenderedSite:
     specials = _KeptSpecials(renderer, cache.special_memo, answers, whole_site)
     extra = (_not_found_pages(specials, site, results) | _mirrors_pages(specials, site, results)
              | _search_pages(specials, site, results))
-    extra |= flyer_pages(specials, site, results)
+    if site.collections.meetings:  # flyers are meetings': a site without any makes none
+        from samizdat.build.flyer_pages import flyer_pages  # and the flyer modules, loaded for a site with meetings
+
+        extra |= flyer_pages(specials, site, results)
     specials.forget_unused()
     scripts: set[str] = set()
     for path, html in extra.items():

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_moment
 from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
 from samizdat.errors import ContentError, SourceLocation, raise_all, shown
@@ -155,6 +154,9 @@ class _Facts:
 
     def moment(self, value: Any, key: str, zone: ZoneInfo) -> dt.datetime | dt.date:
         """A date ("2022-02-27": all day) or a local date and time ("2026-12-05 15:00") in the zone."""
+        # loaded when a site has meetings
+        from samizdat.content.clock import FORMAT_HINT, BadMoment, clock_change, parse_moment
+
         if isinstance(value, dt.datetime) and value.tzinfo:
             return value.astimezone(zone)
         if isinstance(value, dt.datetime):

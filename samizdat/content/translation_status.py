@@ -12,7 +12,6 @@ show which paragraphs changed since.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -289,6 +288,8 @@ def changed_paragraphs(old: list[str], new: list[str]) -> list[tuple[str, str]]:
         kept_old, kept_new = Counter(new), Counter(old)
         lost = [("-", text) for text in old if not _taken(kept_old, text)]
         return lost + [("+", text) for text in new if not _taken(kept_new, text)]
+    import difflib  # loaded when a translation's source has changed
+
     changes: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():

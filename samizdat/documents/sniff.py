@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import mmap
 import struct
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samizdat.documents.audio import AudioProblem, is_mpeg_frame, skip_id3v2
+
+if TYPE_CHECKING:
+    import zipfile
 
 HEAD = 1024  # PDF readers look for %PDF- in the first kilobyte, so this much is read of every file
 
@@ -246,6 +249,8 @@ def _quicktime_box(head: bytes) -> bool:
 
 def _zip_kind(path: Path) -> Kind:
     """Office files and e-books are ZIP files: told apart by the names inside."""
+    import zipfile  # loaded when a published file is a ZIP file
+
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()

@@ -25,10 +25,10 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
+from samizdat.images.work import KIND
 from samizdat.products import ProductBook
 
 ENGINE_VERSION = "5"  # raise when process.py changes what it writes, so old entries are not reused
-KIND = "image:"
 FOUND_KIND = "found:"  # what the detector found in a photo, before any answer
 
 

@@ -5,19 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from samizdat.documents.sniff import RASTER_SUFFIXES
-
 # Pillow format → (suffix of a resized copy, MIME type). Other formats are refused with a hint.
 FALLBACK_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
 MODERN_FORMATS = {"avif": ("AVIF", "image/avif"), "webp": ("WEBP", "image/webp")}
 READABLE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "AVIF"})
-
-
-def is_raster(path: str) -> bool:
-    """Named as a raster image. A raster under any other name never gets this far: the documents stage
-    recognises every published file by its bytes and refuses a name that hides what the file is."""
-    dot = path.rfind(".")
-    return dot != -1 and path[dot:].lower() in RASTER_SUFFIXES
 
 
 @dataclass(frozen=True)

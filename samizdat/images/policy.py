@@ -18,9 +18,8 @@ from samizdat.content.frontmatter import load_yaml
 from samizdat.content.sources import read_text
 from samizdat.errors import ImageError, SourceLocation
 from samizdat.images.model import FacePlan, Region
+from samizdat.images.work import FACES_FILE
 from samizdat.site_files import site_file
-
-FACES_FILE = "data/faces.yaml"
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,11 @@ from samizdat.images.faces import (
     mask_regions,
     without_rejected,
 )
-from samizdat.images.model import FacePlan, Region, is_raster
+from samizdat.images.model import FacePlan, Region
 from samizdat.images.policy import load_face_policy
 from samizdat.images.probe import ImageProblem, probe
 from samizdat.images.process import encode, load_upright
+from samizdat.images.work import is_raster
 from samizdat.outputs.static import static_files
 from samizdat.products import ProductBook, transient_book
 from samizdat.theme import theme_paths

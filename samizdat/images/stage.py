@@ -24,11 +24,12 @@ from samizdat.errors import ImageError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.images.cache import ImageCache
 from samizdat.images.locate import Reference, SourceLines, locate
-from samizdat.images.model import Failure, Job, Photo, Settings, Source, Variant, is_raster
+from samizdat.images.model import Failure, Job, Photo, Settings, Source, Variant
 from samizdat.images.policy import FacePolicy, load_face_policy
 from samizdat.images.report import ImageReport
 from samizdat.images.rewrite import ImgTag, find_img_tags, is_large, picture_markup, remote_sources, site_path_of
 from samizdat.images.share import check_share_images
+from samizdat.images.work import ImageOutput, is_raster
 from samizdat.products import ProductBook, transient_book
 from samizdat.progress import Progress
 
@@ -44,14 +45,6 @@ class PageInfo:
     output: str  # e.g. en/index.html
     url: str  # e.g. /en/
     source: Path | None
-
-
-@dataclass(frozen=True)
-class ImageOutput:
-    pages: dict[str, bytes]
-    copies: dict[str, Path]
-    report: ImageReport
-    findings: tuple[Finding, ...]
 
 
 def process_site_images(config: SiteConfig, pages: list[PageInfo], rendered: dict[str, bytes],

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from samizdat.config import SiteConfig
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Feed readers poll often, over slow connections too: the newest entries are what they need, and the
@@ -39,6 +42,8 @@ def entry_id(config: SiteConfig, entry: FeedEntry) -> str:
 
 def atom_bytes(config: SiteConfig, language: str, title: str, author_name: str, feed_url: str, home_url: str,
                entries: list[FeedEntry]) -> bytes:
+    import xml.etree.ElementTree as ET  # loaded when a build writes a feed, not when it keeps them all
+
     entries = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)[:FEED_ENTRIES]
     entries = sorted(_distinct_updates(entries), key=lambda e: (e.updated, e.key), reverse=True)
     # Plain tag names under an xmlns attribute: ElementTree's own prefixes would read ns0:feed.
@@ -71,6 +76,8 @@ _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    import xml.etree.ElementTree as ET  # loaded by atom_bytes already
+
     element = ET.SubElement(parent, tag)
     element.text = _NOT_XML_RE.sub("", text)
     return element

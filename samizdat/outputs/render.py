@@ -33,7 +33,6 @@ from samizdat.outputs.filters import (
     url_filter,
     when_filter,
 )
-from samizdat.outputs.flyers import FLYER_TEMPLATE, flyer_url
 from samizdat.outputs.onion import onion_url
 from samizdat.outputs.own_files import site_icon, site_stylesheet
 from samizdat.outputs.reads import HAS_FEED, Read, ReadLog, RecordedSiteData, RecordingCollections, record, recording
@@ -316,7 +315,11 @@ class Renderer:
         @pass_context
         def page_flyer(ctx: Any, page: PageView) -> str | None:
             """The printable flyer of a meeting's page (see outputs/flyers.py), when the theme makes them."""
-            return flyer_url(page.url) if ctx.get("meeting") and self.has_template(FLYER_TEMPLATE) else None
+            if not ctx.get("meeting"):
+                return None
+            from samizdat.outputs.flyers import FLYER_TEMPLATE, flyer_url  # loaded when a meeting's page is rendered
+
+            return flyer_url(page.url) if self.has_template(FLYER_TEMPLATE) else None
 
         return {
             "t": t,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from samizdat.outputs.tag_edit import StartTag, quick_start_tags, rewrite_tags, start_tags, write_tag
+if TYPE_CHECKING:
+    from samizdat.outputs.tag_edit import StartTag
 
 HEADERS_FILE = "_headers"  # read by Netlify and Cloudflare Pages
 NGINX_FILE = "samizdat-headers.conf"  # for `include` in an nginx server block
@@ -106,6 +108,8 @@ def _quoted(value: str) -> str:
 def apply_page_policy(page: str, policy: SecurityPolicy) -> str:
     """Fill every CSP meta tag of the page with the final policy (it knows the scripts only once pages
     exist); a page whose template left the tag out gets one, first in its head."""
+    from samizdat.outputs.tag_edit import rewrite_tags, start_tags, write_tag  # when a page's policy tag changes
+
     tag = write_tag("meta", (("http-equiv", "Content-Security-Policy"), ("content", policy.meta_csp())))
     if any(_is_csp(found) for found in start_tags(page, _META)):
         return rewrite_tags(page, start_tags(page, _META), lambda found: tag if _is_csp(found) else None)
@@ -123,6 +127,8 @@ def harden_external_links(page: str, own_origin: str, hrefs: tuple[str, ...] | N
     """Add rel="noopener noreferrer" to links that leave the site; only those tags are rewritten.
     hrefs: every <a>/<area> href in the parsed page, in order (PageScan.links). When the quick look at
     the text finds the same links, its positions are used; else the whole page is tokenized."""
+    # loaded when a rendered page links to another site without rel="noopener noreferrer"
+    from samizdat.outputs.tag_edit import quick_start_tags, rewrite_tags, start_tags, write_tag
 
     def fix(tag: StartTag) -> str | None:
         if not missing_rel(tag.get("href") or "", tag.get("rel") or "", own_origin):

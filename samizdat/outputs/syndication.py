@@ -13,12 +13,10 @@ from samizdat.content.pages import Page
 from samizdat.content.translations import TranslationIndex
 from samizdat.i18n.strings import Catalogs, fill
 from samizdat.outputs import paths
-from samizdat.outputs.calendar import CalendarEvent, calendar_bytes
 from samizdat.outputs.feed_times import build_day, entry_times, first_start
 from samizdat.outputs.feeds import FEED_ENTRIES, FeedEntry, atom_bytes
 from samizdat.outputs.links import clean_page_links
 from samizdat.outputs.sitemap import EntryTexts, SitemapEntry, robots_bytes, sitemap_bytes
-from samizdat.outputs.text import plain_text, summary
 from samizdat.stored_files import StoredFiles
 
 
@@ -203,6 +201,8 @@ def _from_content(content: str, texts: FeedTexts | None) -> tuple[str, str]:
     """(summary, the text with its links cleaned: feeds too carry no tracking ids)."""
     found = texts.get(content) if texts is not None else None
     if found is None:
+        from samizdat.outputs.text import summary  # loaded when a build writes a feed, not when it keeps them all
+
         found = (summary(content), clean_page_links(content.encode("utf-8")).decode("utf-8"))
         if texts is not None:
             if len(texts) >= TEXTS_KEPT:
@@ -240,6 +240,9 @@ def _status(item: Listed, catalogs: Catalogs) -> str:
 
 def _calendars(config: SiteConfig, language: Language, collections: Collections, contents: Mapping[str, str],
                catalogs: Catalogs) -> dict[str, bytes]:
+    from samizdat.outputs.calendar import CalendarEvent, calendar_bytes  # loaded for a site with meetings
+    from samizdat.outputs.text import plain_text
+
     name = fill(catalogs.lookup(language.code, "calendar_name"), {"site": language.title})
     events = []
     outputs = {}
