@@ -130,6 +130,21 @@ def test_markdown_html_and_data_images_become_pictures(make_site, run_cli, tmp_p
     assert loading == ["eager", "lazy"]  # the first large image only
 
 
+def test_an_image_tag_in_mixed_case_is_a_picture_too(make_site, run_cli, tmp_path: Path) -> None:
+    """The stage reads a tag's name in any case; a page whose only image was written <Img …> was taken for
+    one that shows none, and published pointing at the photo as it is, at its full size (<IMG> and <img> were
+    seen)."""
+    site = make_site({
+        "content/en/rally.md": '---\ntitle: Rally\n---\n\nWe met.\n\n<Img Src="/assets/rally.jpg" alt="The rally">\n',
+        "assets/rally.jpg": jpeg_with_everything(halves((900, 600), "red", "blue", vertical=True)),
+    })
+    out = tmp_path / "out"
+    assert run_cli("build", site, "-o", out).code == 0
+    images = Elements(read(out, "en/rally/index.html")).all("img")
+    assert [img["alt"] for img in images] == ["The rally"]
+    assert images[0]["src"].startswith("/_images/") and images[0].get("srcset"), images[0]
+
+
 def test_variants_are_never_upscaled(make_site, run_cli, tmp_path: Path) -> None:
     site, _ = metadata_site(make_site)
     out = tmp_path / "out"

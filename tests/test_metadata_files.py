@@ -51,6 +51,21 @@ def shown(src: str) -> str:
     return f"---\ntitle: Home\n---\nHello.\n\n![march]({src})\n"
 
 
+def carried(markup: str) -> str:
+    """A page with `markup` on its line 6, where PHOTO stands for a photo with GPS written as a data: URL."""
+    return f"---\ntitle: Home\n---\nHello.\n\n{markup.replace('PHOTO', photo_data())}\n"
+
+
+def photo_data(kind: str = "image/jpeg") -> str:
+    return f"data:{kind};base64,{base64.b64encode(jpeg_with_gps()).decode()}"
+
+
+def drawing_with_photo() -> str:
+    """An SVG drawing that shows the photo, itself written as a data: URL."""
+    drawing = f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{photo_data()}"/></svg>'
+    return f"data:image/svg+xml;base64,{base64.b64encode(drawing.encode()).decode()}"
+
+
 # name → (site files, where the cleaned copy is published). Each source carries GPS or text chunks.
 RASTERS_CLEANED = {
     "jfif": ({"assets/march.jfif": jpeg_with_gps()}, "assets/march.jfif"),
@@ -89,6 +104,26 @@ REFUSED = {
     "plain zip of photos": ({"assets/photos.zip": plain_zip()}, "photos.zip", None),
     "photo pasted into a page as data": ({PAGE: shown("data:image/jpeg;base64,"
                                                       + base64.b64encode(jpeg_with_gps()).decode())}, PAGE, 6),
+    # A browser shows or opens a photo written as a data: URL from any of these; none was refused.
+    "photo as data in <Img>": ({PAGE: carried('<Img src="PHOTO" alt="the march">')}, PAGE, 6),
+    "photo as data behind a link": ({PAGE: carried("[the march](PHOTO)")}, PAGE, 6),
+    "photo as data in a style": ({PAGE: carried('<p style="background: url(PHOTO)">The march</p>')}, PAGE, 6),
+    "photo as data in a style, CSS-escaped": (
+        {PAGE: carried('<p style="background: url(\\64 ata:' + photo_data()[5:] + ')">The march</p>')}, PAGE, 6),
+    "photo as data in a <style>": ({PAGE: carried("<style>main { background: url('PHOTO') }</style>")}, PAGE, 6),
+    "photo as data in an inline drawing": ({PAGE: carried('<svg><image href="PHOTO" width="9" height="9"/></svg>')},
+                                           PAGE, 6),
+    "photo as data in an image button": ({PAGE: carried('<input type="image" src="PHOTO" alt="Go">')}, PAGE, 6),
+    "photo as data in a video's poster": ({PAGE: carried('<video poster="PHOTO"></video>')}, PAGE, 6),
+    "photo as data that calls itself text": ({PAGE: carried(f'<p style="background: url({photo_data("text/plain")})">'
+                                                            "x</p>")}, PAGE, 6),
+    "photo as data in a drawing as data": ({PAGE: carried(f'<p style="background: url({drawing_with_photo()})">'
+                                                          "x</p>")}, PAGE, 6),
+    "photo as data in a page's data block": ({PAGE: carried('<script type="application/ld+json">{"image": "PHOTO"}'
+                                                            "</script>")}, PAGE, 6),
+    "photo as data in a stylesheet": ({"assets/extra.css": f"body {{ color: #222 }}\nmain {{ background: "
+                                                           f"url({photo_data()}) }}\n"}, "extra.css", 2),
+    "photo as data in a JSON file": ({"static/march.json": f'{{"photo": "{photo_data()}"}}'}, "march.json", 1),
 }
 OFFICE_REFUSED = {
     **{f"{kind}": ({f"assets/leaflet.{kind}": office(kind)}, f"leaflet.{kind}")
@@ -120,6 +155,8 @@ PASSED = {
     "font": ({"assets/font.woff2": b"wOF2\x00\x01\x00\x00" + bytes(range(256)) * 4}, "assets/font.woff2"),
     "clean icon": ({"static/favicon.ico": icon(text_chunk=False)}, "favicon.ico"),
     "json": ({"content/en/data.json": b'{"meeting": "Saturday"}'}, "en/data.json"),
+    "css naming data: URLs": ({"assets/notes.css": b"/* icons as data:image/png;base64, URLs are refused */\n"
+                                                   b"a { color: #222 }\n"}, "assets/notes.css"),
 }
 
 

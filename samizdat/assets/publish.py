@@ -15,6 +15,7 @@ from samizdat.assets.xml_files import XML_SUFFIXES
 from samizdat.errors import ContentError, SourceLocation
 from samizdat.findings import Finding, finding
 from samizdat.nesting import too_deep
+from samizdat.outputs.data_urls import carried_file, css_text
 from samizdat.outputs.host_files import REDIRECTS_FILE, check_redirects, refuse_server_code
 from samizdat.outputs.page_rules import nesting_violation, scan_page
 from samizdat.outputs.page_safety import PageRules, findings_of
@@ -93,8 +94,29 @@ def publish_assets(copies: dict[str, Path], rules: PageRules, book: ProductBook 
             scripts += [script_hash(body) for body in scan.scripts]
         elif not rel.lower().endswith((*XML_SUFFIXES, *INERT_TEXT)):
             findings += _markup_under_another_name(path)
+        else:  # a stylesheet, a script, a data or text file: a photo may be written into it as a data: URL
+            findings += _carried_in_text(path)
         kept[rel] = path
     return PublishedAssets(kept, cleaned, headers, tuple(findings), tuple(scripts), tuple(notes), htaccess)
+
+
+def _carried_in_text(path: Path) -> list[Finding]:
+    """A photo (or any file samizdat cleans) written into a text file as a data: URL (outputs/data_urls.py):
+    published with the file, it would keep its metadata."""
+    data = path.read_bytes()
+    if b":" not in data:
+        return []
+    text = data.decode("utf-8", "replace")
+    carried = carried_file(css_text(text))
+    if carried is None:
+        return []
+    kind, written = carried
+    at = text.find(written[:20])
+    where = SourceLocation(path, text.count("\n", 0, at) + 1 if at != -1 else None)
+    return [finding("unsafe-markup", f"{path.name} carries a file as a data: URL ({kind}), where its metadata (a "
+                    "photo's GPS position, camera and time) cannot be removed", where,
+                    "save the file in assets/ and link to it from here (url(/assets/name.jpg)): samizdat removes "
+                    "the metadata of the files it publishes")]
 
 
 def _markup_under_another_name(path: Path) -> list[Finding]:

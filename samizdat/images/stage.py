@@ -168,7 +168,7 @@ def _scan_pages(pages: list[PageInfo], rendered: dict[str, bytes], published: _P
 def _page_images(page: PageInfo, body: bytes, copies: _PublishedFiles, root: Path) -> PageScan:
     """The page's <img> tags of local raster images, each with the file it shows, and those on other hosts."""
     text = body.decode("utf-8")
-    if "<img" not in text and "<IMG" not in text:
+    if "<img" not in text.lower():  # the tag's name in any case, as find_img_tags reads it
         return PageScan([], ())
     result = []
     remote: list[str] = []

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from samizdat.outputs.data_urls import carried_file, css_text, may_carry
 from samizdat.outputs.security import missing_rel
 
 # Elements that run code, load a document of their own, or change where the page's links lead.
@@ -52,6 +53,8 @@ _C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 SCRIPT_HINT = ("remove the script; a script from a page's content would run for every reader. If this page "
                "truly needs it, list the file in [security] allow_scripts in samizdat.toml (see docs/security.md)")
 REMOVE_HINT = "remove it: content may not run code or send readers elsewhere without a click"
+CARRIED_HINT = ("save the file in assets/ and show or link it from there, e.g. ![what it shows](/assets/name.jpg): "
+                "samizdat removes the metadata of the files it publishes")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ def scan_page(tree: LexborHTMLParser, trusted: frozenset[str], own_scripts: bool
             body = _script(node, trusted, own_scripts, violations)
             if body is not None:
                 scripts.append(body)
+        if tag in ("style", "script"):  # CSS, and data blocks (JSON-LD) published in the page
+            violations += carried_violations(f"<{tag}>", node.text(deep=True))
         if attrs or tag in FORBIDDEN_ELEMENTS:  # most elements: nothing to look at
             violations += element_violations(node, tag or "", attrs, origin)  # a trusted script's handlers too
         if tag in ("a", "area"):
@@ -134,7 +139,20 @@ def element_violations(node: LexborNode, tag: str, raw: dict[str, str | None], o
     for name, value in attrs.items():
         if name in CHECKED_ATTRIBUTES or name.startswith("on"):
             found += attribute_violations(tag, name, value, origin)
+        if may_carry(value):  # any attribute: a style, an SVG fill, a link, a picture's source
+            found += carried_violations(f"<{tag} {name}=…>", value)
     return found
+
+
+def carried_violations(where: str, text: str) -> list[Violation]:
+    """A photo (or any file samizdat cleans) carried in the text as a data: URL (data_urls.py)."""
+    carried = carried_file(css_text(text))
+    if carried is None:
+        return []
+    kind, written = carried
+    return [Violation("data-file", f"{where} carries a file inside the page as a data: URL ({kind}), where its "
+                      "metadata (a photo's GPS position, camera and time) cannot be removed",
+                      (written[:40], written[:20], "data:"), CARRIED_HINT)]
 
 
 def _in_head(node: LexborNode) -> bool:

