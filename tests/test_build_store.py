@@ -12,8 +12,11 @@ import pytest
 import samizdat.search.stage
 from samizdat.build.cache.caches import BuildCaches
 from samizdat.build.cache.pages import FinalPage, RenderCache
-from samizdat.build.cache.store import store_path
+from samizdat.build.cache.sources import ParseCache
+from samizdat.build.cache.store import Store, store_path
 from samizdat.build.pipeline import render_site
+from samizdat.config import load_config
+from samizdat.content.sources import discover
 from tests.staleness import post, site_files, write_site
 
 
@@ -59,6 +62,51 @@ def test_the_store_is_plain_rows_queryable_page_by_page(tmp_path: Path) -> None:
     db.close()
     assert row is not None and b"About en" in row[1] and "content/en/about.md" in row[0]
     assert reads and all(text.startswith('["page",') for (text,) in reads)  # what the listings read of a post
+
+
+DATED = {  # every way a page gets its date, and dates elsewhere in front matter
+    "content/en/dated.md": "---\ntitle: Dated\ndate: 2024-05-01\n---\nBody.\n",
+    "content/en/timed.md": "---\ntitle: Timed\ndate: 2024-05-01 10:30:00\n---\nBody.\n",
+    "content/en/quoted.md": "---\ntitle: Quoted\ndate: \"2024-05-02\"\n---\nBody.\n",
+    "content/en/news/2026-01-03-named.md": "---\ntitle: Named\n---\nBody.\n",
+    "content/en/undated.md": "---\ntitle: Undated\nevents: [2024-06-01, {day: 2024-06-02}]\n---\nBody.\n",
+    "content/en/renamed.md": "---\ntitle: Renamed\ndate: 2024-05-01\nwhen: 2024-05-01\n---\nBody.\n",
+    "content/en/plain.md": "Body without front matter.\n",
+}
+
+
+def test_a_kept_page_reads_back_as_its_parse_made_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site, {**site_files(), **DATED})
+    config = load_config(site)
+    store = Store.open(site)
+    cache = ParseCache.open(store, config)
+    cache.parse_all(discover(config)[0], config)
+    with store.writing() as db:
+        assert db is not None
+        cache.save(db)
+    store.close()
+
+    store = Store.open(site)
+    kept = ParseCache.open(store, config).entries
+    store.close()
+    parsed = {item.page.path_text: item for item in ParseCache(Store(None)).parse_all(discover(config)[0], config)}
+    assert kept.keys() == parsed.keys() and len(kept) > len(DATED)
+    for path, known in kept.items():
+        page, fresh = known.parsed.page, parsed[path].page
+        assert _facts(page) == _facts(fresh), path
+        assert type(page.date) is type(fresh.date), path
+        # the front matter's own date object, as the parse made it, where the page is dated by it
+        assert (page.date is page.data.get("date")) == (fresh.date is fresh.data.get("date")), path
+        assert known.parsed.placeholders == parsed[path].placeholders, path
+        assert known.digest == parsed[path].digest and known.stat == (fresh.path.stat().st_size, *known.stat[1:])
+
+
+def _facts(page: object) -> tuple[object, ...]:
+    names = ("path", "path_text", "language", "key", "title", "layout", "url", "output_path", "body", "body_line",
+             "date", "description", "scheduled", "data")
+    return (*(getattr(page, name) for name in names), page.front_matter.data, page.front_matter.lines,
+            page.front_matter.body_line, page.front_matter.body)
 
 
 def test_a_page_rendered_anew_finds_the_reads_it_shares_with_kept_pages_under_their_numbers(tmp_path: Path) -> None:

@@ -117,6 +117,22 @@ def sql(statement: str) -> Callable[[Path], None]:
     return damage
 
 
+# A source's row is one JSON list in UTF-8 (build/cache/sources.py: _pack): the stat's four numbers, then
+# digest, path, language, key, title, layout, url, output path, description, paragraphs' hash, body line,
+# body start, front matter, its lines, date and placeholders (indexes 0 to 19).
+FIELDS = "CAST(fields AS TEXT)"  # what SQLite's JSON functions take
+
+
+def source_fields(edited: str) -> Callable[[Path], None]:
+    """Every source row's fields replaced by the SQL expression `edited` (of FIELDS), as UTF-8."""
+    return sql(f"UPDATE sources SET fields = CAST({edited} AS BLOB)")
+
+
+def source_field(index: int, value: str) -> Callable[[Path], None]:
+    """Every source row's field at `index` replaced by the SQL value `value`."""
+    return source_fields(f"json_replace({FIELDS}, '$[{index}]', {value})")
+
+
 DAMAGES: list[tuple[str, Callable[[Path], None]]] = [
     ("garbage", damage_garbage),
     ("truncated", damage_truncated),
@@ -128,19 +144,27 @@ DAMAGES: list[tuple[str, Callable[[Path], None]]] = [
     ("page text not UTF-8", sql("UPDATE pages SET content = x'ff'")),
     ("a read's answer not text", sql("UPDATE reads SET answer = x'01' WHERE id IN (SELECT min(id) FROM reads)")),
     ("a read's page of the wrong type", sql("UPDATE reads SET page = x'00' WHERE id = (SELECT max(id) FROM reads)")),
-    ("source fields of the wrong shape", sql("UPDATE sources SET fields = '[\"x\"]'")),
-    ("source stat of the wrong shape", sql("UPDATE sources SET stat = '[1, 2]'")),
-    ("source body start of the wrong type", sql("UPDATE sources SET fields = json_replace(fields, '$[14]', 'x')")),
-    ("source body start negative", sql("UPDATE sources SET fields = json_replace(fields, '$[14]', -1)")),
-    ("source stat of floats", sql("UPDATE sources SET stat = '[1.5, 2, 3, 4]'")),
-    ("source title not text", sql("UPDATE sources SET fields = json_replace(fields, '$[3]', 7)")),
-    ("source front matter line not text", sql("UPDATE sources SET fields = json_replace(fields, '$[9]', json('[1]'))")),
-    ("source placeholders not a list", sql("UPDATE sources SET fields = json_replace(fields, '$[12]', 0)")),
-    ("source language unknown", sql("UPDATE sources SET fields = json_replace(fields, '$[1]', 'xx')")),
-    ("source date of an unknown tag", sql("UPDATE sources SET fields = json_replace(fields, '$[10]', "
-                                          "json('{\"\\u0000samizdat\": \"moon\", \"v\": \"x\"}'))")),
-    ("source front matter of a tagged value", sql("UPDATE sources SET fields = json_replace(fields, '$[8]', "
-                                                  "json('{\"d\": {\"\\u0000samizdat\": \"date\", \"v\": 7}}'))")),
+    ("source fields as text", sql("UPDATE sources SET fields = CAST(fields AS TEXT)")),
+    ("source fields of the wrong shape", sql("UPDATE sources SET fields = CAST('[\"x\"]' AS BLOB)")),
+    ("source fields not UTF-8", sql("UPDATE sources SET fields = x'5b22ff225d'")),
+    ("source stat cut short", source_fields(f"json_remove({FIELDS}, '$[3]')")),
+    ("source stat of floats", source_field(0, "1.5")),
+    ("source body start of the wrong type", source_field(15, "'x'")),
+    ("source body start negative", source_field(15, "-1")),
+    ("source title not text", source_field(8, "7")),
+    ("source front matter line not text", source_field(17, "json('[1]')")),
+    ("source placeholders not a list", source_field(19, "0")),
+    ("source placeholder of the wrong shape", source_field(19, "json('[[1, 2]]')")),
+    ("source language unknown", source_field(6, "'xx'")),
+    ("source date not a date", source_field(18, "'moon'")),
+    ("source date spelled otherwise", source_field(18, "'20260101'")),
+    ("source date of the wrong type", source_field(18, "7")),
+    ("source date as its front matter's, which has none", source_field(18, "json('true')")),
+    ("source date false", source_field(18, "json('false')")),
+    ("source front matter of an unknown tag", source_field(16, "json('{\"d\": {\"\\u0000samizdat\": \"moon\", "
+                                                                "\"v\": \"x\"}}')")),
+    ("source front matter of a tagged value", source_field(16, "json('{\"d\": {\"\\u0000samizdat\": \"date\", "
+                                                                "\"v\": 7}}')")),
     ("record of the wrong shape", sql("UPDATE record SET value = '{\"fingerprint\": 7}'")),
     ("record not JSON", sql("UPDATE record SET value = '{'")),
     ("a table missing", sql("DROP TABLE reads")),
@@ -189,8 +213,8 @@ def test_a_body_start_out_of_place_means_one_note_and_a_cold_build(sandbox: Sand
     site = sandbox.write({"content/en/about.md": ABOUT,
                           "content/en/news/2026-01-01-post.md": "---\ntitle: Post\n---\nNews of the day.\n"})
     assert sandbox.build(capsys).code == 0
-    sql(f"UPDATE sources SET fields = json_replace(fields, '$[14]', {start}) WHERE path LIKE '%about.md'")(
-        store_path(site))
+    sql(f"UPDATE sources SET fields = CAST(json_replace({FIELDS}, '$[15]', {start}) AS BLOB) "
+        "WHERE path LIKE '%about.md'")(store_path(site))
     (site / "templates").mkdir()
     (site / "templates/default.html").write_text('{% extends "base.html" %}\n{% block main %}<article>'
                                                  "{{ page.content }}</article>{% endblock %}\n", encoding="utf-8")

@@ -75,10 +75,11 @@ class ParseCache:
         digest = config_digest(config, drafts)
         try:
             # A page's body is read from its file when a stage asks for it (_ReadAgain)
-            rows = store.rows("SELECT path, stat, digest, fields FROM sources WHERE config = ?", (digest,))
+            rows = store.rows("SELECT path, fields FROM sources WHERE config = ?", (digest,))
             languages = {language.code: language for language in config.languages}
+            dates: dict[str, dt.date] = {}  # each page date's text → one object for every page of that day
             with gc_paused():
-                entries = {str(row[0]): _unpack(row, languages) for row in rows}
+                entries = {str(row[0]): _unpack(row, languages, dates) for row in rows}
         except CacheDamaged as exc:
             store.discard(exc)
             entries = {}
@@ -161,15 +162,14 @@ class ParseCache:
             packed = None
             if known is not None:
                 try:
-                    packed = _pack(known.parsed)
+                    packed = _pack(known, key)
                 except (NotPlain, RecursionError):  # front matter JSON cannot carry exactly: parsed again next time
                     packed = None
             if packed is None:
                 db.execute("DELETE FROM sources WHERE path = ?", (key,))
                 continue
             assert known is not None
-            db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-                       (key, self.config_digest, json.dumps(known.stat), known.digest, packed))
+            db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (key, self.config_digest, packed))
         self.dirty = set()
 
 
@@ -202,16 +202,32 @@ def config_digest(config: SiteConfig, drafts: bool) -> str:
     return hashlib.sha256(text).hexdigest()
 
 
-def _pack(parsed: Parsed) -> str | None:
-    """The row's fields; None for a page whose body is not where its source file says (kept in memory)."""
+def _pack(known: Known, key: str) -> bytes | None:
+    """The row's fields, as one JSON text in UTF-8 (_unpack); None for a page whose body is not where its source
+    file says (kept in memory). key: the path the row is kept under, which most pages' own path is."""
+    parsed = known.parsed
     page, fm = parsed.page, parsed.page.front_matter
     source = page.__dict__.get("_source")
     if not isinstance(source, _SourceText):
         return None
-    fields = [str(page.path), page.language.code, page.key, page.title, page.layout, page.url,
-              page.output_path, page.body_line, to_plain(fm.data), list(fm.lines), to_plain(page.date),
-              page.description, [list(mark) for mark in parsed.placeholders], parsed.paragraphs, source.start]
-    return json.dumps(fields, ensure_ascii=False, allow_nan=False)
+    path = str(page.path)
+    fields = [*known.stat, known.digest, "" if path == key else path, page.language.code, page.key, page.title,
+              page.layout, page.url, page.output_path, page.description, parsed.paragraphs, page.body_line,
+              source.start, to_plain(fm.data), list(fm.lines), _packed_date(page.date, fm.data),
+              [list(mark) for mark in parsed.placeholders]]
+    return json.dumps(fields, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _packed_date(date: dt.date | None, data: dict[str, Any]) -> str | bool | None:
+    """A page's date as its row holds it: true where it is the front matter's own `date` (decoded once, and one
+    object, as the parse made it), else its ISO text."""
+    if date is None:
+        return None
+    if type(date) is not dt.date:  # a page's date is never a time (pages.py: _date)
+        raise NotPlain(type(date).__name__)
+    if data.get("date") is date:
+        return True
+    return date.isoformat()
 
 
 class _SourceText:
@@ -265,8 +281,9 @@ class _FrontMatterReadAgain(FrontMatter):
 
 def _read_again(page: Page, source: _SourceText) -> Page:
     """The page this build parsed, its body (and its front matter's) read again from the file when asked for."""
-    front = _stored(_FrontMatterReadAgain, source, **_without_body(page.front_matter))
-    return _stored(_ParsedPage, source, **{**_without_body(page), "front_matter": front, "_path_text": source.path})
+    front = _made(_FrontMatterReadAgain, {**_without_body(page.front_matter), "_source": source})
+    return _made(_ParsedPage, {**_without_body(page), "front_matter": front, "_path_text": source.path,
+                               "_source": source})
 
 
 def _without_body(made: object) -> dict[str, object]:
@@ -302,58 +319,92 @@ class _ParsedPage(Page):
         return text if text is not None else self.path.as_posix()
 
 
-def _stored(cls: type, source: _SourceText, **fields: object) -> Any:
-    """An instance of the frozen dataclass `cls` with every field but its body, which `source` gives."""
+def _unpack(row: tuple[object, ...], languages: dict[str, Language], dates: dict[str, dt.date]) -> Known:
+    """The row as save() wrote it; CacheDamaged for anything save() cannot have written. languages: the
+    config's, by code; dates: the page dates read so far, by their text (pages share them). Every page of the
+    site is unpacked by every build, so the fields' types are checked as one tuple, against the shapes
+    save() writes, not one Python step per field."""
+    try:
+        path_text, fields_text = row
+        if type(path_text) is not str or type(fields_text) is not bytes:
+            raise ValueError("a column of the wrong type")
+        fields = _loads(fields_text)
+        if type(fields) is not list or tuple(map(type, fields)) not in _SHAPES:
+            raise ValueError("a field of the wrong type")
+        (size, mtime, ctime, inode, digest, path, code, key, title, layout, url, output, description, paragraphs,
+         body_line, start, data, lines, date, marks) = fields
+        if start < 0 or (lines and set(map(type, lines)) != _STR):
+            raise ValueError("a field of the wrong type")
+        language = languages.get(code)
+        if language is None:
+            raise ValueError("a language this config does not have")
+        if _TAGGED in fields_text:
+            data = from_plain(data)
+        date = _unpacked_date(date, data, dates)
+        placeholders = _unpacked_marks(marks) if marks else ()
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
+    source = _SourceText(path_text, digest, start)
+    front_matter = _made(_FrontMatterReadAgain, {"data": data, "body_line": body_line, "lines": tuple(lines),
+                                                 "_source": source})
+    page = _made(_ParsedPage, {"_path_text": path or path_text, "language": language, "key": key, "title": title,
+                               "layout": layout, "url": url, "output_path": output, "body_line": body_line,
+                               "front_matter": front_matter, "date": date, "description": description,
+                               "scheduled": False, "_source": source})
+    parsed = _made(Parsed, {"page": page, "placeholders": placeholders, "digest": digest, "paragraphs": paragraphs})
+    return _made(Known, {"stat": (size, mtime, ctime, inode), "digest": digest, "parsed": parsed})
+
+
+def _made(cls: type, fields: dict[str, object]) -> Any:
+    """An instance of the frozen dataclass `cls` holding `fields` (a page's or its front matter's: every field but
+    the body, and the `_source` that gives it), as the dataclass's own __init__ stores them, without the call
+    to object.__setattr__ it makes for each: 600 ns for Known's three, each of 10,002 rows a build."""
     made = object.__new__(cls)
-    made.__dict__.update(fields, _source=source)  # as the dataclass's own __init__ stores them, one at a time
+    made.__dict__.update(fields)
     return made
 
 
-def _unpack(row: tuple[object, ...], languages: dict[str, Language]) -> Known:
-    """The row as save() wrote it; CacheDamaged for anything save() cannot have written. languages: the
-    config's, by code. Every page of the site is unpacked by every build, so the checks are made on whole
-    tuples at once (`map`), not one Python step per field."""
-    try:
-        path_text, stat_text, digest, fields_text = row
-        if type(stat_text) is not str or type(fields_text) is not str:
-            raise ValueError("a column of the wrong type")
-        stat, fields = _loads(stat_text), _loads(fields_text)
-        (path, code, key, title, layout, url, output, body_line, data, lines, date, description, marks,
-         paragraphs, start) = fields
-        if type(stat) is not list or len(stat) != 4 or set(map(type, stat)) != _INT:
-            raise ValueError("a file's stat of the wrong shape")
-        if type(lines) is not list or type(body_line) is not int or type(start) is not int or start < 0:
-            raise ValueError("a field of the wrong type")
-        texts = (path_text, digest, path, code, key, title, layout, url, output, description, paragraphs)
-        if set(map(type, texts)) != _STR or (lines and set(map(type, lines)) != _STR):
-            raise ValueError("a field of the wrong type")
-        language = languages.get(code)
-        data = from_plain(data) if type(data) is dict and _TAGGED in fields_text else data
-        date = None if date is None else from_plain(date)
-        if (language is None or type(data) is not dict or not (date is None or isinstance(date, dt.date))
-                or type(marks) is not list or not all(map(_is_mark, marks))):
-            raise ValueError("a field of the wrong type")
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise CacheDamaged(f"a parsed page does not have the shape samizdat writes ({exc})") from exc
-    assert isinstance(path_text, str) and isinstance(digest, str)
-    source = _SourceText(path_text, digest, start)
-    front_matter = _stored(_FrontMatterReadAgain, source, data=data, body_line=body_line, lines=tuple(lines))
-    page = _stored(_ParsedPage, source, _path_text=path, language=language, key=key, title=title, layout=layout,
-                   url=url, output_path=output, body_line=body_line, front_matter=front_matter, date=date,
-                   description=description, scheduled=False)
-    parsed = Parsed(page, tuple((line, text) for line, text in marks), digest, paragraphs)
-    return Known((stat[0], stat[1], stat[2], stat[3]), digest, parsed)
+def _unpacked_date(packed: object, data: dict[str, Any], dates: dict[str, dt.date]) -> dt.date | None:
+    """The page's date from what _packed_date wrote; ValueError for anything it cannot have written."""
+    if packed is None:
+        return None
+    if packed is True:
+        date = data.get("date")
+        if type(date) is not dt.date:
+            raise ValueError("a page dated as its front matter, which holds no date")
+        return date
+    if type(packed) is not str:
+        raise ValueError("a date of the wrong type")
+    date = dates.get(packed)
+    if date is None:
+        date = dt.date.fromisoformat(packed)
+        if date.isoformat() != packed:  # fromisoformat takes other spellings too, which isoformat never writes
+            raise ValueError("a date not written as samizdat writes it")
+        dates[packed] = date
+    return date
 
 
-_INT, _STR = {int}, {str}
-# How json.dumps writes plain.TAG: a row whose text lacks it holds no date or time in its front matter, whose
-# values JSON then gives exactly as they were (a text holding these characters only makes the check run).
-_TAGGED = json.dumps(TAG)[1:-1]
+def _unpacked_marks(marks: list[Any]) -> tuple[tuple[int, str], ...]:
+    if not all(map(_is_mark, marks)):
+        raise ValueError("a placeholder of the wrong shape")
+    return tuple((line, text) for line, text in marks)
 
 
-def _loads(text: str) -> Any:
+# The types of a row's fields, in order, as _pack writes them: the stat, then digest, path, code, key, title,
+# layout, url, output path, description and paragraphs' hash, then body line and body start, front matter,
+# its lines, the date (none, the front matter's, or its own) and the placeholders.
+_SHAPES = frozenset((int, int, int, int, *[str] * 10, int, int, dict, list, date, list)
+                    for date in (type(None), bool, str))
+_STR = {str}
+# How json.dumps writes plain.TAG, in UTF-8: a row whose text lacks it holds no date or time in its front matter,
+# whose values JSON then gives exactly as they were (a text holding these characters only makes the check run).
+_TAGGED = json.dumps(TAG)[1:-1].encode("utf-8")
+
+
+def _loads(text: bytes) -> Any:
     """json.loads, at twice the speed for the text json.dumps wrote: orjson reads the same values, save an
-    integer beyond 64 bits, which only the standard library's reader takes."""
+    integer beyond 64 bits, which only the standard library's reader takes. Bytes, not text: orjson reads
+    UTF-8, which a text would first be encoded to again, after SQLite's text was decoded from it."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

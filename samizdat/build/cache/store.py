@@ -29,13 +29,12 @@ from samizdat.engine import engine_id
 from samizdat.sealed import CacheDamaged, site_cache
 
 _AT_ONCE = 500  # values named in one query (Store.rows_in)
-FORMAT = 9  # raise when a table changes shape: an older file is emptied, not misread
+FORMAT = 10  # raise when a table changes shape: an older file is emptied, not misread
 # A row's columns are stored in this order, and a large value spills onto a chain of pages that must be
 # walked to reach what follows it: the small columns a build reads of every page come first.
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE sources (path TEXT PRIMARY KEY, config TEXT NOT NULL, stat TEXT NOT NULL, digest TEXT NOT NULL,
-                      fields TEXT NOT NULL);
+CREATE TABLE sources (path TEXT PRIMARY KEY, config TEXT NOT NULL, fields BLOB NOT NULL);
 CREATE TABLE pages (output TEXT PRIMARY KEY, signature TEXT NOT NULL, scripts TEXT NOT NULL, reads BLOB NOT NULL,
                     digest TEXT NOT NULL, policy TEXT NOT NULL, media INTEGER NOT NULL, content_hash BLOB NOT NULL,
                     search_hash BLOB NOT NULL, search TEXT NOT NULL, content BLOB NOT NULL, html BLOB NOT NULL);
