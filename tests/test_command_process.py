@@ -73,6 +73,19 @@ def test_building_a_page_imports_neither_numpy_nor_pillow_nor_lxml(module: str) 
     assert loaded.stdout.strip() == ""
 
 
+def _modules_after_build(site: Path, out: Path) -> tuple[str, set[str]]:
+    """The build's exit code, and every module its process had imported once it was over."""
+    probe = ("import sys\n"
+             "from samizdat.cli import main\n"
+             f"code = main(['build', {str(site)!r}, '-o', {str(out)!r}])\n"
+             "print(code)\n"
+             "print(' '.join(sorted(sys.modules)))")
+    built = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    lines = built.stdout.strip().splitlines()
+    assert len(lines) >= 2, built.stderr
+    return lines[-2], set(lines[-1].split())
+
+
 def test_a_one_edit_build_of_a_site_without_photos_loads_neither_numpy_nor_pillow_nor_lxml(tmp_path: Path) -> None:
     """The edited page's words are counted by the word pattern, its language refiled from the last filing
     (search/refile.py), a site without raster images has nothing to probe, and the theme's icon was cleaned
@@ -87,14 +100,10 @@ def test_a_one_edit_build_of_a_site_without_photos_loads_neither_numpy_nor_pillo
     assert command("build", site, "-o", out).returncode == 0
     about = site / "content/en/about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\nWe gather every Sunday.\n", encoding="utf-8")
-    probe = ("import sys\n"
-             "from samizdat.cli import main\n"
-             f"code = main(['build', {str(site)!r}, '-o', {str(out)!r}])\n"
-             # lxml's parser: the package itself (its version, for the kept drawing's key) is a few lines
-             "unwanted = ('numpy', 'PIL', 'lxml.etree', 'multiprocessing', 'brotli')\n"
-             "print(code, ' '.join(sorted(name for name in unwanted if name in sys.modules)))")
-    built = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
-    assert built.stdout.strip().splitlines()[-1] == "0", built.stderr
+    code, modules = _modules_after_build(site, out)
+    assert code == "0"
+    # lxml's parser: the package itself (its version, for the kept drawing's key) is a few lines
+    assert sorted(modules & {"numpy", "PIL", "lxml.etree", "multiprocessing", "brotli"}) == []
     assert "sunday" in "".join(path.read_text(encoding="utf-8") for path in (out / "_search/en").glob("x*.css"))
     cold = tmp_path / "cold"
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cold-cache")}
@@ -112,19 +121,6 @@ def test_a_one_edit_build_of_a_site_without_photos_loads_neither_numpy_nor_pillo
 LAZY_STAGES = ("samizdat.images.stage", "samizdat.images.model", "samizdat.images.rewrite",
                "samizdat.outputs.flyers", "samizdat.outputs.calendar", "samizdat.outputs.site_htaccess",
                "samizdat.template_messages")
-
-
-def _modules_after_build(site: Path, out: Path) -> tuple[str, set[str]]:
-    """The build's exit code, and every module its process had imported once it was over."""
-    probe = ("import sys\n"
-             "from samizdat.cli import main\n"
-             f"code = main(['build', {str(site)!r}, '-o', {str(out)!r}])\n"
-             "print(code)\n"
-             "print(' '.join(sorted(sys.modules)))")
-    built = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
-    lines = built.stdout.strip().splitlines()
-    assert len(lines) >= 2, built.stderr
-    return lines[-2], set(lines[-1].split())
 
 
 def test_a_build_imports_a_stage_only_when_the_stage_has_work(tmp_path: Path,
