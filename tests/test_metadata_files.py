@@ -124,6 +124,7 @@ REFUSED = {
     "photo as data in a stylesheet": ({"assets/extra.css": f"body {{ color: #222 }}\nmain {{ background: "
                                                            f"url({photo_data()}) }}\n"}, "extra.css", 2),
     "photo as data in a JSON file": ({"static/march.json": f'{{"photo": "{photo_data()}"}}'}, "march.json", 1),
+    "photo as data in a text file of no known name": ({"static/march.note": f"See {photo_data()}\n"}, "march.note", 1),
 }
 OFFICE_REFUSED = {
     **{f"{kind}": ({f"assets/leaflet.{kind}": office(kind)}, f"leaflet.{kind}")

@@ -93,7 +93,7 @@ def publish_assets(copies: dict[str, Path], rules: PageRules, book: ProductBook 
             findings += findings_of(scan.violations, None, rules, fallback=path)
             scripts += [script_hash(body) for body in scan.scripts]
         elif not rel.lower().endswith((*XML_SUFFIXES, *INERT_TEXT)):
-            findings += _markup_under_another_name(path)
+            findings += _markup_under_another_name(path) + _carried_in_text(path)
         else:  # a stylesheet, a script, a data or text file: a photo may be written into it as a data: URL
             findings += _carried_in_text(path)
         kept[rel] = path
@@ -101,9 +101,13 @@ def publish_assets(copies: dict[str, Path], rules: PageRules, book: ProductBook 
 
 
 def _carried_in_text(path: Path) -> list[Finding]:
-    """A photo (or any file samizdat cleans) written into a text file as a data: URL (outputs/data_urls.py):
-    published with the file, it would keep its metadata."""
-    data = path.read_bytes()
+    """A photo (or any file samizdat cleans) written into a text file, under any name, as a data: URL
+    (outputs/data_urls.py): published with the file, it would keep its metadata."""
+    with path.open("rb") as file:
+        head = file.read(SNIFFED_BYTES)
+        if b"\x00" in head:  # a binary file (a photo, a font, a video): its own stage looks into it
+            return []
+        data = head + file.read()
     if b":" not in data:
         return []
     text = data.decode("utf-8", "replace")
