@@ -66,7 +66,7 @@ def sha256_of(path: Path) -> str:
 
 
 def is_digest(name: object) -> bool:
-    return isinstance(name, str) and len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+    return isinstance(name, str) and len(name) == 64 and not name.strip("0123456789abcdef")
 
 
 class ProductFolder:
@@ -76,6 +76,9 @@ class ProductFolder:
     def __init__(self, folder: Path | None, verified: dict[str, StatKey] | None = None) -> None:
         self._folder = folder
         self.verified: dict[str, StatKey] = dict(verified or {})  # digest → stat when its bytes last hashed right
+        # digest → its file, checked by `get` in this build: a photo's variants are asked for by the image
+        # stage, the check of what is published, and publication (a stat each, thousands on a large site)
+        self.checked: dict[str, Path] = {}
 
     @property
     def folder(self) -> Path:
@@ -105,9 +108,12 @@ class ProductFolder:
 
     def get(self, digest: str) -> Path | None:
         """The file whose bytes hash to `digest`, or None (missing, not a plain file, or other bytes)."""
-        if not is_digest(digest):
+        path = self.checked.get(digest)
+        if path is not None:
+            return path
+        if not is_digest(digest) or self._folder is None:  # nothing kept yet: the folder is made by `put`
             return None
-        path = self.folder / digest
+        path = self._folder / digest
         try:
             info = os.lstat(path)
             if not stat.S_ISREG(info.st_mode):
@@ -119,6 +125,7 @@ class ProductFolder:
                 self.verified[digest] = known
         except OSError:
             return None
+        self.checked[digest] = path
         return path
 
     def prune(self, keep: set[str]) -> int:
@@ -140,6 +147,7 @@ class ProductFolder:
             else:
                 entry.unlink(missing_ok=True)
             self.verified.pop(entry.name, None)
+            self.checked.pop(entry.name, None)
             removed += 1
         return removed
 
@@ -154,11 +162,18 @@ class ProductBook:
     sources: dict[str, tuple[StatKey, str]] = field(default_factory=dict)  # path → (stat, sha256)
     used: set[str] = field(default_factory=set)  # result keys this build used or made
     used_sources: dict[str, tuple[StatKey, str]] = field(default_factory=dict)
+    # Files read back clean by images/verify.py: digest → the reader that found nothing (verify.py: VERIFIED)
+    clean: dict[str, str] = field(default_factory=dict)
+    used_clean: dict[str, str] = field(default_factory=dict)
     changed: bool = False  # a result was made, or a source hashed anew
 
     def start(self) -> None:
-        """A new build: nothing used yet (the dev server keeps one book from build to build)."""
-        self.used, self.used_sources = set(), {}
+        """A new build: nothing used yet. The dev server keeps one book from build to build and saves none: what
+        its last build learnt of files (their digests, which were read back clean) serves the next one."""
+        self.sources.update(self.used_sources)
+        self.clean.update(self.used_clean)
+        self.used, self.used_sources, self.used_clean = set(), {}, {}
+        self.folder.checked = {}  # files may have been written since the last build looked
 
     def digest(self, path: Path) -> str:
         """sha256 of a source file's bytes; hashed again whenever the file may have been written since."""
@@ -170,6 +185,27 @@ class ProductBook:
             digest, self.changed = sha256_of(path), True
         self.used_sources[str(path)] = (key, digest)
         return digest
+
+    def published_digest(self, path: Path) -> str:
+        """sha256 of a file about to be published. One of the folder's is known by its name, once its stat
+        data or its bytes say it was not written since (ProductFolder.get); any other file by `digest`. A
+        site's hundreds of photo variants are then not read again on each build to learn what they hold."""
+        name, folder = path.name, self.folder
+        if folder.checked.get(name) == path or (path.parent == folder._folder and folder.get(name) == path):
+            return name
+        return self.digest(path)
+
+    def read_clean(self, digest: str, reader: str) -> bool:
+        """Whether a file with these bytes was read back clean by this reader, by this engine (the store is
+        its alone) on this computer; the answer is kept for the next build as long as it publishes them."""
+        if self.clean.get(digest) == reader or self.used_clean.get(digest) == reader:
+            self.used_clean[digest] = reader
+            return True
+        return False
+
+    def found_clean(self, digest: str, reader: str) -> None:
+        self.used_clean[digest] = reader
+        self.changed = True
 
     def find(self, key: str) -> tuple[Any, dict[str, Path]] | None:
         """The result and its files by digest, each file checked; None: make it again."""
@@ -203,10 +239,12 @@ class ProductBook:
 
     def finish(self) -> None:
         """The build is over: the results it did not use go (the store rewrites its rows from these)."""
-        if any(key not in self.used for key in self.results) or self.sources.keys() != self.used_sources.keys():
+        if (any(key not in self.used for key in self.results) or self.sources.keys() != self.used_sources.keys()
+                or self.clean.keys() != self.used_clean.keys()):
             self.changed = True
         self.results = {key: value for key, value in self.results.items() if key in self.used}
         self.sources = dict(self.used_sources)
+        self.clean = dict(self.used_clean)
 
 
 def transient_book(site_root: Path) -> ProductBook:

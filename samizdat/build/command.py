@@ -97,8 +97,9 @@ def _build(site_root: Path, out_dir: Path, options: BuildOptions, sources: str, 
             save_record(store, BuildRecord(current, output.next_change, html,
                                            len(output.pages) + len(output.copies), photos, tuple(output.findings)))
 
+        products = caches.products  # the copies' digests, where the store knows them
         output.written = write_output(out_dir, output.pages, output.copies, output.timings, published=save,
-                                      made_here=made_here)
+                                      made_here=made_here, digest_of=products.published_digest if products else None)
         return output
 
     try:

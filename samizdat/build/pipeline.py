@@ -133,7 +133,7 @@ def render_site(site_root: Path, options: BuildOptions | None = None, now: dt.da
                                   copies=images.copies)
     # Every file to be published is read back: metadata left in any is a build error, never a publish.
     with timings.stage("verify"):
-        verify_published(images.copies)
+        verify_published(images.copies, products)
     with timings.stage("publishing"):
         compress = config.publish.precompress if options.precompress is None else options.precompress
         outputs = publishing_touches(config, outputs, options.relative, compress)

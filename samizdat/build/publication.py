@@ -88,12 +88,13 @@ class Prepared:
 
 def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path],
             timings: Timings | None = None, published: Callable[[], None] | None = None,
-            made_here: bool = False) -> WriteReport:
+            made_here: bool = False, digest_of: Callable[[Path], str] | None = None) -> WriteReport:
     """Write a whole site into out_dir; the caller holds the output's lock (lock.py). published: called on a
     thread of its own once the new site is in place, while step 3 runs (the build saves its state there:
     SQLite and the file system wait on the disk, not on each other); its error is raised after step 3.
     made_here: the output's manifest is the one the caller's last build wrote, so its files hold what it
-    says (trees.LiveTree); otherwise every file is written anew."""
+    says (trees.LiveTree); otherwise every file is written anew. digest_of: the sha256 of a copied file's
+    bytes as the build's store knows it (ProductBook.published_digest); without it, each is read."""
     timings = timings or Timings()
     names = {*pages, *copies}
     folders = check_output_paths(names)
@@ -107,7 +108,7 @@ def publish(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path
     live = LiveTree(where.out, load_manifest(where.out, checked=names) if live_exists else {}, believed=made_here)
     try:
         with ThreadPoolExecutor(WRITE_THREADS) as pool, timings.stage("write"):
-            plan = _plan(pages, copies, pool)
+            plan = _plan(pages, copies, pool, digest_of)
             prepared = _prepare_spare(where, plan, folders, live, pool)
         with timings.stage("sync"):
             _make_durable(where, prepared)
@@ -149,12 +150,14 @@ def _swap(where: Folders, live_exists: bool) -> None:
     sync_folder(where.holder)
 
 
-def _plan(pages: Mapping[str, bytes], copies: Mapping[str, Path], pool: ThreadPoolExecutor) -> dict[str, Item]:
+def _plan(pages: Mapping[str, bytes], copies: Mapping[str, Path], pool: ThreadPoolExecutor,
+          digest_of: Callable[[Path], str] | None = None) -> dict[str, Item]:
     """Every file with the hash of its content (a copy's too: its size and time could be put back by hand).
     Pages are hashed here (hashing bytes in memory costs less than handing them to a thread); files on
-    the threads, which wait on the disk."""
+    the threads, which wait on the disk, unless the store knows them: then a stat of each tells whether it
+    was written since (its change time and inode cannot be set back)."""
     copied = {rel: source for rel, source in copies.items() if rel not in pages}
-    digests = pool.map(_digest, copied.values())
+    digests = map(digest_of, copied.values()) if digest_of is not None else pool.map(_digest, copied.values())
     plan = {rel: Item(source, digest) for (rel, source), digest in zip(copied.items(), digests, strict=True)}
     # A page as rendered, or a file kept in the build store, knows the hash of its bytes: one in the store is
     # read only if the live output does not hold it already (`Pages`, build/output.py).

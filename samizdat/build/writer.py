@@ -49,11 +49,12 @@ def check_output_folder(out_dir: Path, site_root: Path) -> None:
 
 def write_output(out_dir: Path, pages: Mapping[str, bytes], copies: Mapping[str, Path],
                  timings: Timings | None = None, published: Callable[[], None] | None = None,
-                 made_here: bool = False) -> WriteReport:
+                 made_here: bool = False, digest_of: Callable[[Path], str] | None = None) -> WriteReport:
     """Publish pages (output path → bytes) and copies (output path → file) as the whole content of out_dir.
     published: called once the new site is in place, while the previous one is cleared from beside it.
     made_here: out_dir holds what the caller's last build wrote there (its files are then taken as they are,
-    where unchanged); otherwise every file is written anew."""
+    where unchanged); otherwise every file is written anew. digest_of: the sha256 of a copied file, as the
+    build's store knows it (ProductBook.published_digest)."""
     from samizdat.build.publication import publish
 
-    return publish(out_dir, pages, copies, timings, published, made_here)
+    return publish(out_dir, pages, copies, timings, published, made_here, digest_of)

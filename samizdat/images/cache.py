@@ -24,12 +24,14 @@ import shutil
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from samizdat.images.model import FacePlan, Photo, Region, Settings, Variant
+from samizdat.documents.sniff import suffix_of
+from samizdat.images.model import READABLE_FORMATS, FacePlan, Photo, Region, Settings, Source, Variant
 from samizdat.images.work import KIND
 from samizdat.products import ProductBook
 
 ENGINE_VERSION = "5"  # raise when process.py changes what it writes, so old entries are not reused
 FOUND_KIND = "found:"  # what the detector found in a photo, before any answer
+PROBE_KIND = "probe:"  # what a sound image's header says (probe.py)
 
 
 class ImageCache:
@@ -69,6 +71,29 @@ class ImageCache:
 
     def store_found(self, key: str, found: tuple[Region, ...]) -> None:
         self.book.keep(FOUND_KIND + key, {"key": key, "found": [asdict(r) for r in found]}, [])
+
+    def probed(self, path: Path, digest: str) -> Source | None:
+        """The image as probe.py found it on an earlier build: the same bytes under a name with the same
+        ending, read by the same Pillow. Only sound images are kept: a problem is found, and told, anew."""
+        kept = self.book.find(self._probe_key(path, digest))
+        if kept is None:
+            return None
+        try:
+            value = kept[0]
+            found = Source(path, digest, str(value["format"]), int(value["width"]), int(value["height"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        return found if found.format in READABLE_FORMATS else None
+
+    def keep_probed(self, source: Source) -> None:
+        self.book.keep(self._probe_key(source.path, source.digest),
+                       {"format": source.format, "width": source.width, "height": source.height}, [])
+
+    @staticmethod
+    def _probe_key(path: Path, digest: str) -> str:
+        import PIL
+
+        return f"{PROBE_KIND}{digest}:{suffix_of(path.name)}:{PIL.__version__}"
 
     def staging(self) -> Path:
         """A folder of the job's own for a worker to write the photo's files into."""

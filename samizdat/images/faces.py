@@ -84,9 +84,10 @@ def detector_available() -> bool:
 SEARCH_VERSION = 4  # raise when the search's code changes what it finds (its settings are counted below)
 
 
-def detector_version() -> str:
+def detector_version(model: str | None = None) -> str:
     """Part of the image cache key: the model, its runtime, and how the photo is searched with it, so a
-    photo masked with other bars or padding is masked again."""
+    photo masked with other bars or padding is masked again. model: the model's version where the caller
+    knows it already (images/runtime.py); else the network is loaded to ask it."""
     import hashlib
 
     from samizdat.images.centerface import model_version
@@ -94,7 +95,7 @@ def detector_version() -> str:
     settings = repr((SEARCH_VERSION, NEEDED_SCORE, OVERVIEW_SIDE, ENLARGE, SEARCH, FLAT_CELL, FLAT_SPREAD,
                      FLAT_MARGIN, REACH, CASCADE_MOST, MERGE_ROUNDS, OVERLAP, TRUSTED, MERGE_IOU,
                      UNION_IOU, QUICK_SCORE, PADDING))
-    return f"{model_version(SEARCH.model)}/search-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
+    return f"{model or model_version(SEARCH.model)}/search-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
 
 
 def detect_faces(image: Image.Image, quick: bool = False, search: Search = SEARCH) -> tuple[Region, ...]:

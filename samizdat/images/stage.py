@@ -215,7 +215,12 @@ def _probe_all(config: SiteConfig, cache: ImageCache, refs: dict[Path, Reference
     sources, findings = [], []
     for path in [*refs, *sorted(published - set(refs))]:
         try:
-            sources.append(probe(path, cache.digest(path) if path.is_file() else ""))
+            digest = cache.digest(path) if path.is_file() else ""
+            source = cache.probed(path, digest) if digest else None
+            if source is None:
+                source = probe(path, digest)
+                cache.keep_probed(source)
+            sources.append(source)
         except ImageProblem as problem:
             if path in refs:
                 raise ImageError(problem.message, locate(refs[path], config.root), hint=problem.hint) from None
@@ -230,7 +235,7 @@ def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: li
         return []  # a site without photos loads neither Pillow nor the face detector
     from PIL import features
 
-    from samizdat.images.faces import detector_available, detector_version
+    from samizdat.images.runtime import detector_available, detector_version
 
     settings = Settings(config.images.widths, config.images.quality,
                         tuple(f for f in config.images.formats if f != "avif" or features.check("avif")))
@@ -239,7 +244,7 @@ def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: li
         if rel not in by_rel:
             raise ImageError(f"{rel} is not an image the site publishes", policy.location_of(rel),
                              hint="write the photo's path from the site folder, e.g. assets/march.jpg")
-    detector = _detector_version(config, policy, by_rel)
+    detector = _detector_version(config, policy, by_rel, cache.book)
     jobs = []
     # Warn about faces in photos neither masked nor reviewed, if it can see them. Asked only when there is
     # such a photo: loading the detector's library takes half a second, longer than a one-edit build.
@@ -247,28 +252,29 @@ def _jobs(config: SiteConfig, cache: ImageCache, policy: FacePolicy, sources: li
     for rel, source in by_rel.items():
         plan = policy.plan_for(rel)
         if not plan.detect and rel not in policy.plans and not rel.startswith("theme:"):
-            look = detector_available() if look is None else look
+            look = detector_available(cache.book) if look is None else look
             if look:
                 plan = replace(plan, look=True)
-                detector = detector or detector_version()
+                detector = detector or detector_version(cache.book)
         key = cache.key(source.digest, settings, plan, detector)
         found = cache.load_found(cache.found_key(source.digest, detector)) if plan.detect else None
         jobs.append(Job(source, settings, plan, key, cache.staging(), found, detector))
     return jobs
 
 
-def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, Source]) -> str:
-    from samizdat.images.faces import INSTALL_HINT, detector_available, detector_version
+def _detector_version(config: SiteConfig, policy: FacePolicy, by_rel: dict[str, Source], book: ProductBook) -> str:
+    from samizdat.images.faces import INSTALL_HINT
+    from samizdat.images.runtime import detector_available, detector_version
 
     wanted = [rel for rel in by_rel if policy.plan_for(rel).detect]
     if not wanted:
         return ""
-    if not detector_available():
+    if not detector_available(book):
         where = policy.location_of(wanted[0]) if wanted[0] in policy.plans else SourceLocation(
             config.config_path, _line_of(config.config_path, "mask_faces"))
         raise ImageError("faces are to be masked, but the face detector (OpenCV) is not installed", where,
                          hint=INSTALL_HINT)
-    return detector_version()
+    return detector_version(book)
 
 
 def _run(jobs: list[Job], cache: ImageCache, refs: dict[Path, Reference], root: Path,

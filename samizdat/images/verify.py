@@ -25,6 +25,7 @@ from samizdat.documents.sniff import (
     sniff,
 )
 from samizdat.errors import ImageError, SourceLocation
+from samizdat.products import ProductBook
 
 # JPEG markers that carry metadata: APP1 (EXIF, XMP) … APP15, APP13 is IPTC; COM is a comment.
 _JPEG_ALLOWED_APP = {0xE0}  # APP0 is JFIF: version and pixel density only
@@ -48,9 +49,20 @@ def metadata_blocks(data: bytes) -> list[str]:
 BUG_HINT = "this is a bug in samizdat: please report it with the file that caused it"
 
 
-def verify_published(files: dict[str, Path]) -> None:
-    """Every file about to be published, read back: metadata left in any is a build error, never a publish."""
+def verify_published(files: dict[str, Path], book: ProductBook | None = None) -> None:
+    """Every file about to be published, read back: metadata left in any is a build error, never a publish.
+
+    book: the build's results, where the images and icons read back clean are remembered by the digest of
+    their bytes (ProductBook.read_clean), so that a site's thousands of photo variants are not all read
+    again on each build. The walkers below are this engine's code, and the store is this engine's alone;
+    Pillow's version, which reads the other image formats, is part of what is remembered. PDFs, videos and
+    sounds are read again every time: their readers are libraries, and they are few. Files whose first
+    bytes say there is nothing to read in them (a stylesheet, a font) are remembered too."""
+    reader = ""
     for output, path in files.items():
+        digest = book.published_digest(path) if book is not None else None
+        if digest is not None and book is not None and book.read_clean(digest, reader := reader or _image_reader()):
+            continue
         family = sniff(path).family
         if family == ICON:
             _verify_icon(output, path)
@@ -59,6 +71,15 @@ def verify_published(files: dict[str, Path]) -> None:
             if found:
                 raise ImageError(f"the output file {output} still holds metadata ({', '.join(found)}); "
                                  "nothing was published", SourceLocation(path), hint=BUG_HINT)
+        if digest is not None and book is not None and family not in _READ_BY_LIBRARIES:
+            book.found_clean(digest, reader)
+
+
+def _image_reader() -> str:
+    """What read an image back besides this engine's walkers: the Pillow that reads the formats they do not."""
+    from PIL import __version__ as pillow
+
+    return f"pillow-{pillow}"
 
 
 def _metadata(path: Path, family: str) -> list[str]:
@@ -74,6 +95,7 @@ def _metadata(path: Path, family: str) -> list[str]:
 
 
 _MEDIA_READERS = frozenset({ISO_MEDIA, AUDIO, OGG, MATROSKA, AVI})  # families with a reader of their own
+_READ_BY_LIBRARIES = _MEDIA_READERS | {PDF, OFFICE, ARCHIVE, MEDIA}  # never taken as clean from memory
 
 
 def _media_metadata(path: Path, family: str) -> list[str]:

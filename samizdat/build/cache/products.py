@@ -4,7 +4,9 @@
 variants, masked regions; a cleaned document: nothing more) and the sha256 of each of its files, which
 are in the folder beside the store (samizdat/products.py). `product_files`: each kept file's stat
 data when its bytes last hashed right, so an unchanged file is not read again. `product_sources`: the
-digest of every image and document the build read, by path and stat data.
+digest of every image and document the build read, and of every file it published, by path and stat
+data. `clean_files`: the digests of the published files that images/verify.py read back clean, with
+the reader that did.
 
 The tables are made when first needed, so a store written before them is used as it is.
 """
@@ -25,6 +27,7 @@ TABLES = """
 CREATE TABLE IF NOT EXISTS products (key TEXT PRIMARY KEY, value TEXT NOT NULL, files TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS product_files (digest TEXT PRIMARY KEY, stat TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS product_sources (path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS clean_files (digest TEXT PRIMARY KEY, reader TEXT NOT NULL);
 """
 
 
@@ -51,7 +54,8 @@ def _book(store: Store, folder: Path) -> ProductBook:
     verified = {_digest(digest): _stat(stat) for digest, stat in store.rows("SELECT digest, stat FROM product_files")}
     sources = {_text(path): (_stat(stat), _digest(digest))
                for path, stat, digest in store.rows("SELECT path, stat, digest FROM product_sources")}
-    return ProductBook(ProductFolder(folder, verified), results, sources)
+    clean = {_digest(digest): _text(reader) for digest, reader in store.rows("SELECT digest, reader FROM clean_files")}
+    return ProductBook(ProductFolder(folder, verified), results, sources, clean=clean)
 
 
 def _read_only(site_root: Path) -> ProductBook:
@@ -88,6 +92,8 @@ def save_products(book: ProductBook, db: sqlite3.Connection) -> int:
     db.execute("DELETE FROM product_sources")
     db.executemany("INSERT INTO product_sources VALUES (?, ?, ?)",
                    [(path, json.dumps(stat), digest) for path, (stat, digest) in book.sources.items()])
+    db.execute("DELETE FROM clean_files")
+    db.executemany("INSERT INTO clean_files VALUES (?, ?)", sorted(book.clean.items()))
     book.changed = False
     return book.folder.prune(kept)
 
