@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -157,3 +158,11 @@ def test_a_file_read_back_clean_is_read_again_once_written_with_its_old_size_and
     book.start()
     with pytest.raises(ImageError, match="still holds metadata"):
         verify_published({"march.jpg": photo}, book)
+
+
+def test_the_detectors_answer_holds_however_samizdat_is_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`samizdat` and `python -m samizdat` may name one interpreter by two links (python3, python): the
+    answer kept by one serves the other."""
+    before = samizdat.images.runtime._fingerprint("available")
+    monkeypatch.setattr(sys, "executable", sys.executable + "3")
+    assert samizdat.images.runtime._fingerprint("available") == before

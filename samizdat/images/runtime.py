@@ -59,7 +59,8 @@ def _fingerprint(question: str) -> str:
     """The Python, and the stat data of each runtime module's file and of each model file."""
     from samizdat.images import centerface
 
-    lines = [question, sys.version, sys.executable]
+    # Not sys.executable: `samizdat` and `python -m samizdat` may name the same interpreter by two links.
+    lines = [question, sys.version]
     for name in RUNTIME_MODULES:
         try:
             spec = importlib.util.find_spec(name)
