@@ -2,7 +2,8 @@
 
 Every edit is one a person or a pull request makes: bodies, front matter (including a field that only a
 template override of the site reads), data files, templates, strings, config, renames, deletions,
-meeting status, photos, and edits that keep a file's size and put its modification time back.
+meeting status, photos, and edits that keep a file's size and put its modification time back (of a page,
+a data file and a file published as it is).
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ def site_files() -> dict[str, str | bytes]:
         "data/faces.yaml": "assets/p1.png:\n  mask: false\nassets/p2.png:\n  mask: false\n",
         "assets/p1.png": png("red"),
         "assets/p2.png": png("blue"),
+        "static/notes.txt": "Bring water and a scarf.\n",  # published as it is: only its bytes say it changed
     }
     return files
 
@@ -269,10 +271,22 @@ def same_size_edit(site: Path, rng: random.Random) -> str:
     return f"same-size edit in {path.name} at {i}"
 
 
+def same_size_static_edit(site: Path, rng: random.Random) -> str:
+    """A file published as it is, one letter for another, the size kept and the modification time put back."""
+    path = site / "static/notes.txt"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    i = rng.choice([i for i, c in enumerate(text) if c in "aeiou"])
+    path.write_text(text[:i] + rng.choice([c for c in "aeiou" if c != text[i]]) + text[i + 1:], encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    return f"same-size edit in static/notes.txt at {i}"
+
+
 EDITS: list[tuple[Edit, int]] = [
     (edit_body, 4), (edit_field, 6), (edit_meeting_field, 2), (edit_data, 2), (edit_template, 2),
     (edit_strings, 2), (edit_config, 1), (rename_post, 2), (add_or_delete_post, 2), (edit_meeting, 3),
     (edit_photo, 2), (same_size_edit, 4), (edit_banner, 2), (toggle_override, 1), (edit_tags, 3),
+    (same_size_static_edit, 2),
 ]
 
 
