@@ -195,17 +195,16 @@ class ProductBook:
             return name
         return self.digest(path)
 
-    def read_clean(self, digest: str, reader: str) -> bool:
-        """Whether a file with these bytes was read back clean by this reader, by this engine (the store is
-        its alone) on this computer; the answer is kept for the next build as long as it publishes them."""
-        if self.clean.get(digest) == reader or self.used_clean.get(digest) == reader:
-            self.used_clean[digest] = reader
-            return True
-        return False
+    def clean_reader(self, digest: str) -> str | None:
+        """What read a file with these bytes back clean (images/verify.py), by this engine (the store is its
+        alone) on this computer; None: it was not, or not lately."""
+        return self.used_clean.get(digest) or self.clean.get(digest)
 
     def found_clean(self, digest: str, reader: str) -> None:
+        """Kept for the next build as long as the build publishes these bytes."""
+        if self.clean.get(digest) != reader:
+            self.changed = True
         self.used_clean[digest] = reader
-        self.changed = True
 
     def find(self, key: str) -> tuple[Any, dict[str, Path]] | None:
         """The result and its files by digest, each file checked; None: make it again."""

@@ -166,3 +166,24 @@ def test_the_detectors_answer_holds_however_samizdat_is_started(monkeypatch: pyt
     before = samizdat.images.runtime._fingerprint("available")
     monkeypatch.setattr(sys, "executable", sys.executable + "3")
     assert samizdat.images.runtime._fingerprint("available") == before
+
+
+def test_a_file_pillow_read_back_is_read_again_by_another_pillow(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """AVIF is read back through Pillow, not this engine's walkers: what one version found is not taken from
+    memory by another."""
+    import PIL
+
+    photo = tmp_path / "march.avif"
+    Image.new("RGB", (64, 48), "teal").save(photo, "AVIF")
+    book = ProductBook(ProductFolder(tmp_path / "products"))
+    verify_published({"march.avif": photo}, book)
+    calls: Counter[str] = Counter()
+    _spy(monkeypatch, calls, samizdat.images.verify, "_pillow_blocks")
+    book.start()
+    verify_published({"march.avif": photo}, book)
+    assert calls["_pillow_blocks"] == 0
+    monkeypatch.setattr(PIL, "__version__", "0.0.1")
+    book.start()
+    verify_published({"march.avif": photo}, book)
+    assert calls["_pillow_blocks"] == 1

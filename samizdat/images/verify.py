@@ -8,6 +8,7 @@ thousands of images costs little; AVIF is asked through Pillow, PDFs through pik
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 from samizdat.documents.sniff import (
@@ -37,13 +38,19 @@ _INFO_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "pho
 
 def metadata_blocks(data: bytes) -> list[str]:
     """The names of the metadata blocks in an encoded image; empty when it is clean."""
+    walker = _walker(data)
+    return walker(data) if walker is not None else _pillow_blocks(data)
+
+
+def _walker(data: bytes) -> Callable[[bytes], list[str]] | None:
+    """This engine's own reader of the image's blocks, where it has one (else Pillow reads them)."""
     if data[:2] == b"\xff\xd8":
-        return _jpeg_blocks(data)
+        return _jpeg_blocks
     if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return _png_blocks(data)
+        return _png_blocks
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return _riff_blocks(data)
-    return _pillow_blocks(data)
+        return _riff_blocks
+    return None
 
 
 BUG_HINT = "this is a bug in samizdat: please report it with the file that caused it"
@@ -53,21 +60,21 @@ def verify_published(files: dict[str, Path], book: ProductBook | None = None) ->
     """Every file about to be published, read back: metadata left in any is a build error, never a publish.
 
     book: the build's results, where the images and icons read back clean are remembered by the digest of
-    their bytes (ProductBook.read_clean), so that a site's thousands of photo variants are not all read
+    their bytes (ProductBook.clean_reader), so that a site's thousands of photo variants are not all read
     again on each build. The walkers below are this engine's code, and the store is this engine's alone;
     Pillow's version, which reads the other image formats, is part of what is remembered. PDFs, videos and
     sounds are read again every time: their readers are libraries, and they are few. Files whose first
     bytes say there is nothing to read in them (a stylesheet, a font) are remembered too."""
-    reader = ""
     for output, path in files.items():
         digest = book.published_digest(path) if book is not None else None
-        if digest is not None and book is not None and book.read_clean(digest, reader := reader or _image_reader()):
+        if digest is not None and book is not None and _read_clean_before(book, digest):
             continue
         family = sniff(path).family
+        reader = WALKERS  # what read it back: this engine's code, or a library (whose version is kept)
         if family == ICON:
             _verify_icon(output, path)
         elif family in (RASTER, PDF, OFFICE, ARCHIVE, MEDIA) or family in _MEDIA_READERS:
-            found = _metadata(path, family)
+            found, reader = _metadata(path, family)
             if found:
                 raise ImageError(f"the output file {output} still holds metadata ({', '.join(found)}); "
                                  "nothing was published", SourceLocation(path), hint=BUG_HINT)
@@ -75,23 +82,37 @@ def verify_published(files: dict[str, Path], book: ProductBook | None = None) ->
             book.found_clean(digest, reader)
 
 
-def _image_reader() -> str:
-    """What read an image back besides this engine's walkers: the Pillow that reads the formats they do not."""
+WALKERS = "walkers"  # read back by this engine's own code alone
+
+
+def _read_clean_before(book: ProductBook, digest: str) -> bool:
+    """Read back clean before, by the same reader: this engine, and the same Pillow where Pillow read it (it
+    is asked its version only then: a site without such files does not load it)."""
+    reader = book.clean_reader(digest)
+    if reader is None or (reader != WALKERS and reader != _pillow_reader()):
+        return False
+    book.found_clean(digest, reader)
+    return True
+
+
+def _pillow_reader() -> str:
     from PIL import __version__ as pillow
 
     return f"pillow-{pillow}"
 
 
-def _metadata(path: Path, family: str) -> list[str]:
+def _metadata(path: Path, family: str) -> tuple[list[str], str]:
+    """The metadata blocks found, and what read the file (WALKERS, or a library: see verify_published)."""
     if family == RASTER:
-        return metadata_blocks(path.read_bytes())
+        data = path.read_bytes()
+        return metadata_blocks(data), WALKERS if _walker(data) is not None else _pillow_reader()
     if family == PDF:
         from samizdat.documents.pdf import pdf_metadata  # pikepdf: loaded when a site publishes a PDF
 
-        return pdf_metadata(path)
+        return pdf_metadata(path), "pikepdf"
     if family in _MEDIA_READERS:
-        return _media_metadata(path, family)
-    return ["a file of a kind that is never published"]
+        return _media_metadata(path, family), "media"
+    return ["a file of a kind that is never published"], WALKERS
 
 
 _MEDIA_READERS = frozenset({ISO_MEDIA, AUDIO, OGG, MATROSKA, AVI})  # families with a reader of their own
