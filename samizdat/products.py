@@ -162,7 +162,7 @@ class ProductBook:
     sources: dict[str, tuple[StatKey, str]] = field(default_factory=dict)  # path → (stat, sha256)
     used: set[str] = field(default_factory=set)  # result keys this build used or made
     used_sources: dict[str, tuple[StatKey, str]] = field(default_factory=dict)
-    # Files read back clean by images/verify.py: digest → the reader that found nothing (verify.py: VERIFIED)
+    # Files read back clean by images/verify.py: digest → what read them (its walkers, or Pillow and its version)
     clean: dict[str, str] = field(default_factory=dict)
     used_clean: dict[str, str] = field(default_factory=dict)
     changed: bool = False  # a result was made, or a source hashed anew

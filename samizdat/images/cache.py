@@ -75,6 +75,8 @@ class ImageCache:
     def probed(self, path: Path, digest: str) -> Source | None:
         """The image as probe.py found it on an earlier build: the same bytes under a name with the same
         ending, read by the same Pillow. Only sound images are kept: a problem is found, and told, anew."""
+        from samizdat.images.limits import MAX_PHOTO_PIXELS  # Pillow: a site with photos has it loaded
+
         kept = self.book.find(self._probe_key(path, digest))
         if kept is None:
             return None
@@ -83,7 +85,8 @@ class ImageCache:
             found = Source(path, digest, str(value["format"]), int(value["width"]), int(value["height"]))
         except (ValueError, KeyError, TypeError):
             return None
-        return found if found.format in READABLE_FORMATS else None
+        sound = found.format in READABLE_FORMATS and 0 < found.width * found.height <= MAX_PHOTO_PIXELS
+        return found if sound and found.width > 0 else None
 
     def keep_probed(self, source: Source) -> None:
         self.book.keep(self._probe_key(source.path, source.digest),
