@@ -165,11 +165,11 @@ from samizdat.build import publication
 saved = threading.Event()
 real_publish = publication.publish
 
-def publish(out_dir, pages, copies, timings=None, published=None, made_here=False):
+def publish(out_dir, pages, copies, timings=None, published=None, made_here=False, digest_of=None):
     def save():
         published()
         saved.set()
-    return real_publish(out_dir, pages, copies, timings, save, made_here)
+    return real_publish(out_dir, pages, copies, timings, save, made_here, digest_of)
 
 def mirror(where, prepared, old):
     assert saved.wait(60)
