@@ -138,17 +138,25 @@ def _clean_twin(dirty: bytes) -> bytes:
     return dirty[:at + 1] + b"\xe0" + dirty[at + 2:]
 
 
+def _read_back_twice(photo: Path, reader: str, tmp_path: Path,
+                     monkeypatch: pytest.MonkeyPatch) -> tuple[ProductBook, Counter[str]]:
+    """The photo read back in one build, then in a second: the calls of `reader` (a function of verify.py)
+    made by the second."""
+    book = ProductBook(ProductFolder(tmp_path / "products"))
+    verify_published({photo.name: photo}, book)
+    calls: Counter[str] = Counter()
+    _spy(monkeypatch, calls, samizdat.images.verify, reader)
+    book.start()
+    verify_published({photo.name: photo}, book)
+    return book, calls
+
+
 def test_a_file_read_back_clean_is_read_again_once_written_with_its_old_size_and_time(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dirty = jpeg_with_gps()
     photo = tmp_path / "march.jpg"
     photo.write_bytes(_clean_twin(dirty))
-    book = ProductBook(ProductFolder(tmp_path / "products"))
-    verify_published({"march.jpg": photo}, book)
-    calls: Counter[str] = Counter()
-    _spy(monkeypatch, calls, samizdat.images.verify, "metadata_blocks")
-    book.start()
-    verify_published({"march.jpg": photo}, book)
+    book, calls = _read_back_twice(photo, "metadata_blocks", tmp_path, monkeypatch)
     assert calls["metadata_blocks"] == 0  # the same bytes, read back clean before
 
     before = photo.stat()
@@ -157,7 +165,7 @@ def test_a_file_read_back_clean_is_read_again_once_written_with_its_old_size_and
     assert photo.stat().st_size == before.st_size
     book.start()
     with pytest.raises(ImageError, match="still holds metadata"):
-        verify_published({"march.jpg": photo}, book)
+        verify_published({photo.name: photo}, book)
 
 
 def test_the_detectors_answer_holds_however_samizdat_is_started(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,14 +184,9 @@ def test_a_file_pillow_read_back_is_read_again_by_another_pillow(tmp_path: Path,
 
     photo = tmp_path / "march.avif"
     Image.new("RGB", (64, 48), "teal").save(photo, "AVIF")
-    book = ProductBook(ProductFolder(tmp_path / "products"))
-    verify_published({"march.avif": photo}, book)
-    calls: Counter[str] = Counter()
-    _spy(monkeypatch, calls, samizdat.images.verify, "_pillow_blocks")
-    book.start()
-    verify_published({"march.avif": photo}, book)
+    book, calls = _read_back_twice(photo, "_pillow_blocks", tmp_path, monkeypatch)
     assert calls["_pillow_blocks"] == 0
     monkeypatch.setattr(PIL, "__version__", "0.0.1")
     book.start()
-    verify_published({"march.avif": photo}, book)
+    verify_published({photo.name: photo}, book)
     assert calls["_pillow_blocks"] == 1

@@ -83,6 +83,7 @@ def verify_published(files: dict[str, Path], book: ProductBook | None = None) ->
 
 
 WALKERS = "walkers"  # read back by this engine's own code alone
+LIBRARY = "library"  # read back by pikepdf or a media reader: never kept (_READ_BY_LIBRARIES)
 
 
 def _read_clean_before(book: ProductBook, digest: str) -> bool:
@@ -109,9 +110,9 @@ def _metadata(path: Path, family: str) -> tuple[list[str], str]:
     if family == PDF:
         from samizdat.documents.pdf import pdf_metadata  # pikepdf: loaded when a site publishes a PDF
 
-        return pdf_metadata(path), "pikepdf"
+        return pdf_metadata(path), LIBRARY
     if family in _MEDIA_READERS:
-        return _media_metadata(path, family), "media"
+        return _media_metadata(path, family), LIBRARY
     return ["a file of a kind that is never published"], WALKERS
 
 
